@@ -1,0 +1,1 @@
+//! Layered left-to-right layout of a computation graph.

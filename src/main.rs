@@ -1,0 +1,3 @@
+fn main() {
+    println!("seen: the site build is not there yet");
+}

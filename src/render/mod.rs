@@ -1,0 +1,1 @@
+//! Rendering: SVG frames, figures, the stepper, PNG.

@@ -1,0 +1,1 @@
+//! An engine run as an ordered list of narrated steps.
