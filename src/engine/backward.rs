@@ -1,0 +1,84 @@
+//! Backward: from a seed on the output, in reverse topological (arena)
+//! order, without recursion, accumulating wherever paths meet.
+
+use super::graph::{Graph, NodeId};
+use super::ops::Op;
+
+/// One backward message, as a teacher would narrate it: the child sends
+/// `upstream × local = contribution` to one parent, whose running total
+/// becomes `total`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Message {
+    /// The node sending the message (the consumer).
+    pub from: NodeId,
+    /// The parent receiving it.
+    pub to: NodeId,
+    /// Which operand of `from` the parent is (0-based).
+    pub slot: usize,
+    /// ∂L/∂from, complete by the time it is sent.
+    pub upstream: f64,
+    /// ∂from/∂to: the local derivative from the rulebook.
+    pub local: f64,
+    /// upstream × local.
+    pub contribution: f64,
+    /// The parent's gradient after adding this contribution.
+    pub total: f64,
+}
+
+impl Graph {
+    /// Runs backward from `output` with gradient `seed`, resetting every
+    /// gradient first. Returns each message in the order it was sent.
+    pub fn backward(&mut self, output: NodeId, seed: f64) -> Vec<Message> {
+        let mut messages = Vec::new();
+        self.backward_with(output, seed, |m| messages.push(m));
+        messages
+    }
+
+    /// Backward without recording the messages.
+    pub fn backward_quiet(&mut self, output: NodeId, seed: f64) {
+        self.backward_with(output, seed, |_| {});
+    }
+
+    fn backward_with(&mut self, output: NodeId, seed: f64, mut record: impl FnMut(Message)) {
+        for n in &mut self.nodes {
+            n.grad = 0.0;
+        }
+        // Only nodes the output depends on take part; a statement after the
+        // output gets no gradient and sends no message.
+        let mut reached = vec![false; output + 1];
+        reached[output] = true;
+        self.nodes[output].grad = seed;
+        let mut x = [0.0f64; 3];
+        for id in (0..=output).rev() {
+            if !reached[id] {
+                continue;
+            }
+            let Some(op) = self.nodes[id].op else {
+                continue;
+            };
+            let node = &self.nodes[id];
+            let n = node.parents.len();
+            for (slot, &p) in node.parents.iter().enumerate() {
+                x[slot] = self.nodes[p].value;
+            }
+            let c = if let Op::Pow(c) = op { c } else { 0.0 };
+            let locals = (op.rule().local)(&x[..n], node.value, c);
+            let upstream = node.grad;
+            for (slot, &local) in locals.iter().enumerate().take(n) {
+                let to = self.nodes[id].parents[slot];
+                let contribution = upstream * local;
+                self.nodes[to].grad += contribution;
+                reached[to] = true;
+                record(Message {
+                    from: id,
+                    to,
+                    slot,
+                    upstream,
+                    local,
+                    contribution,
+                    total: self.nodes[to].grad,
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,323 @@
+//! Lowering: statements to an engine graph, in the atomic view (modules
+//! expanded into rulebook ops) or the modules view (one node per module).
+
+use super::error::ScenarioError;
+use super::expr::{BinOp, Expr, ExprKind, Span, Stmt};
+use crate::engine::{Graph, Kind, NodeId, Op};
+use std::collections::HashMap;
+
+/// Most nodes one scenario may build, all examples and both views counted
+/// separately. Frames are drawn per step, so a figure this big is already
+/// far past what a reader can follow; the limit keeps memory and build time
+/// bounded on any input.
+pub const MAX_NODES: usize = 20_000;
+
+/// How a graph is drawn and built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    Atomic,
+    Modules,
+}
+
+impl View {
+    pub fn name(self) -> &'static str {
+        match self {
+            View::Atomic => "atomic",
+            View::Modules => "modules",
+        }
+    }
+}
+
+/// The functions authors may call, with their arity.
+pub const FUNCTIONS: &[(&str, usize)] = &[
+    ("exp", 1),
+    ("log", 1),
+    ("recip", 1),
+    ("relu", 1),
+    ("tanh", 1),
+    ("linear", 3),
+    ("sigmoid", 1),
+    ("bce", 2),
+];
+
+/// A lowered graph plus where each node came from.
+#[derive(Clone, Debug)]
+pub struct Lowered {
+    pub graph: Graph,
+    pub output: NodeId,
+    /// The statement (index into the statement list) that built each node;
+    /// `None` for leaves and the batch reduction.
+    pub stmt_of: Vec<Option<usize>>,
+}
+
+/// Input values of one example (or of the single run), by name, with the
+/// span that defined each.
+pub struct Leaf<'a> {
+    pub name: &'a str,
+    pub span: Span,
+    pub value: f64,
+}
+
+pub struct Builder<'a> {
+    pub view: View,
+    pub stmts: &'a [Stmt],
+    pub output: usize,
+    /// Shared parameters.
+    pub params: &'a [Leaf<'a>],
+    /// One entry per example; a run without `examples` has one.
+    pub examples: &'a [Vec<Leaf<'a>>],
+    pub mean: bool,
+}
+
+struct Ctx<'g> {
+    g: &'g mut Graph,
+    stmt_of: &'g mut Vec<Option<usize>>,
+    view: View,
+    example: Option<usize>,
+    stmt: Option<usize>,
+}
+
+impl Ctx<'_> {
+    fn add(&mut self, op: Op, parents: &[NodeId], span: &Span) -> Result<NodeId, ScenarioError> {
+        if self.g.len() >= MAX_NODES {
+            return Err(too_big(span));
+        }
+        let id = self.g.op(op, parents);
+        self.g.nodes[id].example = self.example;
+        self.stmt_of.push(self.stmt);
+        Ok(id)
+    }
+
+    fn constant(&mut self, v: f64, span: &Span) -> Result<NodeId, ScenarioError> {
+        if self.g.len() >= MAX_NODES {
+            return Err(too_big(span));
+        }
+        let id = self.g.leaf(Kind::Const, None, v);
+        self.g.nodes[id].example = self.example;
+        self.stmt_of.push(self.stmt);
+        Ok(id)
+    }
+
+    /// Lowers an expression; `env` maps names to nodes.
+    fn expr(&mut self, e: &Expr, env: &HashMap<&str, NodeId>) -> Result<NodeId, ScenarioError> {
+        let s = &e.span;
+        Ok(match &e.kind {
+            ExprKind::Num(v) => self.constant(*v, s)?,
+            ExprKind::Name(n) => *env.get(n.as_str()).ok_or_else(|| {
+                ScenarioError::new(s.clone(), format!("unknown name `{n}`"))
+                    .expected("a param, an input, or a statement defined on an earlier line")
+            })?,
+            ExprKind::Neg(inner) => {
+                if let ExprKind::Num(v) = inner.kind {
+                    // `-0.8` is a literal, not a negation to animate.
+                    return self.constant(-v, s);
+                }
+                let a = self.expr(inner, env)?;
+                self.add(Op::Neg, &[a], s)?
+            }
+            ExprKind::Bin(BinOp::Pow, base, exp) => {
+                let c = constant_exponent(exp)?;
+                let a = self.expr(base, env)?;
+                self.add(Op::Pow(c), &[a], s)?
+            }
+            ExprKind::Bin(op, l, r) => {
+                let a = self.expr(l, env)?;
+                let b = self.expr(r, env)?;
+                match op {
+                    BinOp::Add => self.add(Op::Add, &[a, b], s)?,
+                    BinOp::Mul => self.add(Op::Mul, &[a, b], s)?,
+                    BinOp::Sub => {
+                        let nb = self.add(Op::Neg, &[b], &r.span)?;
+                        self.add(Op::Add, &[a, nb], s)?
+                    }
+                    BinOp::Div => {
+                        let rb = self.add(Op::Recip, &[b], &r.span)?;
+                        self.add(Op::Mul, &[a, rb], s)?
+                    }
+                    BinOp::Pow => unreachable!("handled above"),
+                }
+            }
+            ExprKind::Call {
+                name,
+                name_span,
+                args,
+            } => {
+                let Some(&(_, arity)) = FUNCTIONS.iter().find(|(f, _)| f == name) else {
+                    let known: Vec<&str> = FUNCTIONS.iter().map(|(f, _)| *f).collect();
+                    return Err(ScenarioError::new(
+                        name_span.clone(),
+                        format!("unknown function `{name}`"),
+                    )
+                    .expected(format!("one of {}", known.join(", "))));
+                };
+                if args.len() != arity {
+                    return Err(ScenarioError::new(
+                        s.clone(),
+                        format!(
+                            "`{name}` takes {arity} argument{}, but {} {} given",
+                            if arity == 1 { "" } else { "s" },
+                            args.len(),
+                            if args.len() == 1 { "was" } else { "were" }
+                        ),
+                    )
+                    .expected(format!(
+                        "{arity} argument{}",
+                        if arity == 1 { "" } else { "s" }
+                    )));
+                }
+                let mut x = Vec::with_capacity(arity);
+                for a in args {
+                    x.push(self.expr(a, env)?);
+                }
+                self.call(name, &x, s)?
+            }
+        })
+    }
+
+    fn call(&mut self, name: &str, x: &[NodeId], s: &Span) -> Result<NodeId, ScenarioError> {
+        let modules = self.view == View::Modules;
+        Ok(match name {
+            "exp" => self.add(Op::Exp, x, s)?,
+            "log" => self.add(Op::Log, x, s)?,
+            "recip" => self.add(Op::Recip, x, s)?,
+            "relu" => self.add(Op::Relu, x, s)?,
+            "tanh" => self.add(Op::Tanh, x, s)?,
+            "linear" if modules => self.add(Op::Linear, x, s)?,
+            "sigmoid" if modules => self.add(Op::Sigmoid, x, s)?,
+            "bce" if modules => self.add(Op::Bce, x, s)?,
+            // Atomic expansions, exactly as `SCENARIOS.md` lists them.
+            "linear" => {
+                let wx = self.add(Op::Mul, &[x[0], x[1]], s)?;
+                self.add(Op::Add, &[wx, x[2]], s)?
+            }
+            "sigmoid" => {
+                let neg = self.add(Op::Neg, &[x[0]], s)?;
+                let e = self.add(Op::Exp, &[neg], s)?;
+                let one = self.constant(1.0, s)?;
+                let d = self.add(Op::Add, &[one, e], s)?;
+                self.add(Op::Recip, &[d], s)?
+            }
+            "bce" => {
+                // -(y * log(p) + (1 - y) * log(1 - p))
+                let (p, y) = (x[0], x[1]);
+                let lp = self.add(Op::Log, &[p], s)?;
+                let ylp = self.add(Op::Mul, &[y, lp], s)?;
+                let one = self.constant(1.0, s)?;
+                let ny = self.add(Op::Neg, &[y], s)?;
+                let omy = self.add(Op::Add, &[one, ny], s)?;
+                let one = self.constant(1.0, s)?;
+                let np = self.add(Op::Neg, &[p], s)?;
+                let omp = self.add(Op::Add, &[one, np], s)?;
+                let l1p = self.add(Op::Log, &[omp], s)?;
+                let t2 = self.add(Op::Mul, &[omy, l1p], s)?;
+                let sum = self.add(Op::Add, &[ylp, t2], s)?;
+                self.add(Op::Neg, &[sum], s)?
+            }
+            _ => unreachable!("checked against FUNCTIONS"),
+        })
+    }
+}
+
+fn too_big(span: &Span) -> ScenarioError {
+    ScenarioError::new(
+        span.clone(),
+        format!("the graph is over the size limit of {MAX_NODES} nodes"),
+    )
+    .expected("a smaller scenario (fewer statements or examples)")
+}
+
+/// The exponent of `^` must be a number (or a negated number).
+fn constant_exponent(e: &Expr) -> Result<f64, ScenarioError> {
+    match &e.kind {
+        ExprKind::Num(v) => Ok(*v),
+        ExprKind::Neg(inner) => match inner.kind {
+            ExprKind::Num(v) => Ok(-v),
+            _ => Err(non_numeric(e)),
+        },
+        _ => Err(non_numeric(e)),
+    }
+}
+
+fn non_numeric(e: &Expr) -> ScenarioError {
+    ScenarioError::new(e.span.clone(), "the exponent of `^` must be a number")
+        .expected("a constant exponent such as `x ^ 2` or `x ^ -1`")
+        .hint("for a variable exponent write exp(b * log(a))")
+}
+
+impl Builder<'_> {
+    /// Builds the graph: params first (shared), then for each example its
+    /// inputs and statements, then the reduction over examples.
+    pub fn build(&self) -> Result<Lowered, ScenarioError> {
+        let mut g = Graph::new();
+        let mut stmt_of = Vec::new();
+        let mut shared: HashMap<&str, NodeId> = HashMap::new();
+        for p in self.params {
+            let id = g.leaf(Kind::Param, Some(p.name), p.value);
+            stmt_of.push(None);
+            shared.insert(p.name, id);
+        }
+        let batched = self.examples.len() > 1;
+        let mut outputs = Vec::new();
+        for (i, leaves) in self.examples.iter().enumerate() {
+            let example = batched.then_some(i);
+            let mut env = shared.clone();
+            for l in leaves {
+                if g.len() >= MAX_NODES {
+                    return Err(too_big(&l.span));
+                }
+                let id = g.leaf(Kind::Input, Some(l.name), l.value);
+                g.nodes[id].example = example;
+                stmt_of.push(None);
+                env.insert(l.name, id);
+            }
+            let mut ctx = Ctx {
+                g: &mut g,
+                stmt_of: &mut stmt_of,
+                view: self.view,
+                example,
+                stmt: None,
+            };
+            let mut out = None;
+            for (k, st) in self.stmts.iter().enumerate() {
+                ctx.stmt = Some(k);
+                let id = ctx.expr(&st.expr, &env)?;
+                // `y = x` aliases an existing named node; otherwise the
+                // statement's last node carries its name.
+                if ctx.g.nodes[id].name.is_none() {
+                    ctx.g.nodes[id].name = Some(st.name.clone());
+                }
+                env.insert(st.name.as_str(), id);
+                if k == self.output {
+                    out = Some(id);
+                }
+            }
+            outputs.push(out.expect("output index is within the statements"));
+        }
+        let mut ctx = Ctx {
+            g: &mut g,
+            stmt_of: &mut stmt_of,
+            view: self.view,
+            example: None,
+            stmt: None,
+        };
+        let span = self.stmts[self.output].name_span.clone();
+        let mut output = outputs[0];
+        if batched {
+            for &o in &outputs[1..] {
+                output = ctx.add(Op::Add, &[output, o], &span)?;
+            }
+            if self.mean {
+                let inv = ctx.constant(1.0 / outputs.len() as f64, &span)?;
+                output = ctx.add(Op::Mul, &[output, inv], &span)?;
+            }
+            // The reduction carries the output's name with no example index,
+            // so `seen trace` reports it as the output.
+            ctx.g.nodes[output].name = Some(self.stmts[self.output].name.clone());
+        }
+        Ok(Lowered {
+            graph: g,
+            output,
+            stmt_of,
+        })
+    }
+}
