@@ -1,1 +1,465 @@
-//! An engine run as an ordered list of narrated steps.
+//! An engine run as an ordered list of steps, each with the state a frame
+//! draws and a short narration with its numbers.
+//!
+//! Setup (leaves known) → one step per forward op → the seed on the output →
+//! one step per backward message → every leaf's gradient → the update, if
+//! the block asks for one.
+
+use crate::engine::{Graph, Kind, Message, NodeId, Op, fmt_num};
+use crate::scenario::Run;
+
+/// What a step is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    Setup,
+    Forward,
+    Seed,
+    Backward,
+    Done,
+    Update,
+}
+
+impl Phase {
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Setup => "setup",
+            Phase::Forward => "forward",
+            Phase::Seed => "seed",
+            Phase::Backward => "backward",
+            Phase::Done => "done",
+            Phase::Update => "update",
+        }
+    }
+}
+
+/// An edge of the graph: parent `from` feeds operand `slot` of `to`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Edge {
+    pub from: NodeId,
+    pub to: NodeId,
+    pub slot: usize,
+}
+
+/// One step: what is known, what is active, and what to say.
+#[derive(Clone, Debug)]
+pub struct Step {
+    pub phase: Phase,
+    /// A few words: "Forward 3 of 8", "Backward: log → p".
+    pub title: String,
+    /// One or two plain sentences with the step's numbers.
+    pub narration: String,
+    /// Each node's value, once computed (leaves from the start).
+    pub values: Vec<Option<f64>>,
+    /// Each node's gradient so far (a running total while messages arrive).
+    pub grads: Vec<Option<f64>>,
+    pub active_nodes: Vec<NodeId>,
+    pub active_edges: Vec<Edge>,
+    /// The text written on the active edge: `upstream × local = contribution`.
+    pub edge_label: Option<String>,
+}
+
+/// The whole story of one run.
+#[derive(Clone, Debug)]
+pub struct Story {
+    /// A short display label per node (its name, or a short expression).
+    pub labels: Vec<String>,
+    pub steps: Vec<Step>,
+}
+
+/// Longest expression label before falling back to the op's name.
+const MAX_LABEL: usize = 10;
+
+/// Display labels: the name when the node has one; otherwise a short
+/// expression of its parents' labels (`w·x`, `−z`, `exp(−z)`), or, when
+/// that would be long, the op's name and id (`add #8`).
+pub fn labels(g: &Graph) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(g.len());
+    for (id, n) in g.nodes.iter().enumerate() {
+        let label = if let Some(name) = &n.name {
+            name.clone()
+        } else if n.kind == Kind::Const {
+            fmt_num(n.value)
+        } else if let Some(op) = n.op {
+            let a: Vec<&str> = n.parents.iter().map(|&p| out[p].as_str()).collect();
+            let e = short_expr(op, &a);
+            if e.chars().count() <= MAX_LABEL {
+                e
+            } else {
+                format!("{} #{id}", op.name())
+            }
+        } else {
+            format!("#{id}")
+        };
+        out.push(label);
+    }
+    out
+}
+
+/// Parenthesises a label that has an operator outside any parentheses.
+fn wrap(s: &str) -> String {
+    let mut depth = 0i32;
+    let mut top_level_op = false;
+    for (i, c) in s.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ' ' | '+' | '·' | '/' | '×' if depth == 0 => top_level_op = true,
+            '−' if depth == 0 && i > 0 => top_level_op = true,
+            _ => {}
+        }
+    }
+    if top_level_op {
+        format!("({s})")
+    } else {
+        s.to_string()
+    }
+}
+
+fn short_expr(op: Op, a: &[&str]) -> String {
+    match op {
+        Op::Add => format!("{}+{}", a[0], a[1]),
+        Op::Mul => format!("{}·{}", wrap(a[0]), wrap(a[1])),
+        Op::Neg => format!("−{}", wrap(a[0])),
+        Op::Recip => format!("1/{}", wrap(a[0])),
+        Op::Exp => format!("exp({})", a[0]),
+        Op::Log => format!("log({})", a[0]),
+        Op::Pow(c) => format!("{}^{}", wrap(a[0]), fmt_num(c)),
+        Op::Relu => format!("relu({})", a[0]),
+        Op::Tanh => format!("tanh({})", a[0]),
+        Op::Linear => format!("lin({})", a[1]),
+        Op::Sigmoid => format!("σ({})", a[0]),
+        Op::Bce => format!("bce({})", a[0]),
+    }
+}
+
+/// A number as the reader sees it: [`fmt_num`] with a true minus sign.
+pub fn num(v: f64) -> String {
+    fmt_num(v).replace('-', "−")
+}
+
+/// A number as an operand: negative numbers in parentheses.
+fn operand(v: f64) -> String {
+    let s = num(v);
+    if s.starts_with('−') {
+        format!("({s})")
+    } else {
+        s
+    }
+}
+
+/// The formula an op evaluates, on operand labels or on values. Operands of
+/// infix operators are parenthesised when they have an operator or a sign
+/// of their own; function arguments are not.
+fn formula(op: Op, a: &[String]) -> String {
+    let w: Vec<String> = a
+        .iter()
+        .map(|s| {
+            if s.starts_with('−') {
+                format!("({s})")
+            } else {
+                wrap(s)
+            }
+        })
+        .collect();
+    match op {
+        Op::Add => {
+            let n: Vec<String> = a
+                .iter()
+                .map(|s| {
+                    if s.starts_with('−') {
+                        format!("({s})")
+                    } else {
+                        s.clone()
+                    }
+                })
+                .collect();
+            format!("{} + {}", n[0], n[1])
+        }
+        Op::Mul => format!("{} × {}", w[0], w[1]),
+        Op::Neg => format!("−{}", w[0]),
+        Op::Recip => format!("1 / {}", w[0]),
+        Op::Pow(c) => format!("{}^{}", w[0], fmt_num(c)),
+        Op::Linear => format!("{} × {} + {}", w[0], w[1], w[2]),
+        Op::Exp => format!("exp({})", a[0]),
+        Op::Log => format!("log({})", a[0]),
+        Op::Relu => format!("max({}, 0)", a[0]),
+        Op::Tanh => format!("tanh({})", a[0]),
+        Op::Sigmoid => format!("σ({})", a[0]),
+        Op::Bce => format!("bce({}, {})", a[0], a[1]),
+    }
+}
+
+/// The local derivative of `op` with respect to operand `slot`, in words.
+pub fn local_rule(op: Op, slot: usize) -> &'static str {
+    match (op, slot) {
+        (Op::Add, _) => "∂(a + b)/∂operand = 1",
+        (Op::Mul, 0) => "∂(a·b)/∂a = b",
+        (Op::Mul, _) => "∂(a·b)/∂b = a",
+        (Op::Neg, _) => "∂(−a)/∂a = −1",
+        (Op::Recip, _) => "∂(1/a)/∂a = −1/a²",
+        (Op::Exp, _) => "∂eᵃ/∂a = eᵃ, the cached output",
+        (Op::Log, _) => "∂ln a/∂a = 1/a",
+        (Op::Pow(_), _) => "∂aᶜ/∂a = c·aᶜ⁻¹",
+        (Op::Relu, _) => "∂relu(a)/∂a = 1 if a > 0, else 0",
+        (Op::Tanh, _) => "∂tanh a/∂a = 1 − t², t the cached output",
+        (Op::Linear, 0) => "∂(w·x + b)/∂w = x",
+        (Op::Linear, 1) => "∂(w·x + b)/∂x = w",
+        (Op::Linear, _) => "∂(w·x + b)/∂b = 1",
+        (Op::Sigmoid, _) => "∂σ/∂z = σ(1 − σ), from the cached output",
+        (Op::Bce, 0) => "∂bce/∂p = (p − y) / (p(1 − p))",
+        (Op::Bce, _) => "∂bce/∂y = ln((1 − p)/p)",
+    }
+}
+
+fn kind_word(k: Kind) -> &'static str {
+    match k {
+        Kind::Param => "param",
+        Kind::Input => "input",
+        Kind::Const => "constant",
+        Kind::Op => "op",
+        Kind::Module => "module",
+    }
+}
+
+/// Builds the story of a run.
+pub fn tell(run: &Run) -> Story {
+    let g = run.graph();
+    let out = run.output();
+    let labels = labels(g);
+    let n = g.len();
+    let mut values: Vec<Option<f64>> = g
+        .nodes
+        .iter()
+        .map(|node| node.kind.is_leaf().then_some(node.value))
+        .collect();
+    let mut grads: Vec<Option<f64>> = vec![None; n];
+    let mut steps = Vec::new();
+    let step = |phase,
+                title: String,
+                narration: String,
+                values: &Vec<Option<f64>>,
+                grads: &Vec<Option<f64>>,
+                nodes: Vec<NodeId>,
+                edges: Vec<Edge>,
+                edge_label: Option<String>| Step {
+        phase,
+        title,
+        narration,
+        values: values.clone(),
+        grads: grads.clone(),
+        active_nodes: nodes,
+        active_edges: edges,
+        edge_label,
+    };
+
+    // Setup: the leaves are known.
+    let mut known = Vec::new();
+    for kind in [Kind::Param, Kind::Input] {
+        let list: Vec<String> = g
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, node)| node.kind == kind)
+            .map(|(i, node)| format!("{} = {}", labels[i], num(node.value)))
+            .collect();
+        if !list.is_empty() {
+            known.push(format!(
+                "{} {}",
+                if list.len() == 1 {
+                    kind_word(kind).to_string()
+                } else {
+                    format!("{}s", kind_word(kind))
+                },
+                list.join(", ")
+            ));
+        }
+    }
+    let leaves: Vec<NodeId> = (0..n).filter(|&i| g.nodes[i].kind.is_leaf()).collect();
+    let ops = run.forward.len();
+    steps.push(step(
+        Phase::Setup,
+        "The leaves".into(),
+        format!(
+            "Only the leaves are known: {}. The graph has {ops} operation{} to evaluate.",
+            if known.is_empty() {
+                "constants".into()
+            } else {
+                known.join("; ")
+            },
+            if ops == 1 { "" } else { "s" }
+        ),
+        &values,
+        &grads,
+        leaves,
+        Vec::new(),
+        None,
+    ));
+
+    // Forward: one op at a time.
+    for (k, f) in run.forward.iter().enumerate() {
+        let node = &g.nodes[f.node];
+        let op = node.op.expect("forward steps are ops");
+        let names: Vec<String> = node.parents.iter().map(|&p| labels[p].clone()).collect();
+        let vals: Vec<String> = node
+            .parents
+            .iter()
+            .map(|&p| num(g.nodes[p].value))
+            .collect();
+        values[f.node] = Some(f.value);
+        let edges = node
+            .parents
+            .iter()
+            .enumerate()
+            .map(|(slot, &p)| Edge {
+                from: p,
+                to: f.node,
+                slot,
+            })
+            .collect();
+        steps.push(step(
+            Phase::Forward,
+            format!("Forward {} of {ops}: {}", k + 1, labels[f.node]),
+            format!(
+                "{} = {}{} = {}. The value is cached for the backward pass.",
+                labels[f.node],
+                // A label that is already the formula is not repeated.
+                if formula(op, &names) == labels[f.node] {
+                    String::new()
+                } else {
+                    format!("{} = ", formula(op, &names))
+                },
+                formula(op, &vals),
+                num(f.value)
+            ),
+            &values,
+            &grads,
+            vec![f.node],
+            edges,
+            None,
+        ));
+    }
+
+    // The seed.
+    // Messages never reach the output (it has no consumers in the run), so
+    // its final gradient is the seed itself.
+    let seed = g.nodes[out].grad;
+    grads[out] = Some(seed);
+    steps.push(step(
+        Phase::Seed,
+        format!("Seed: ∂{0}/∂{0} = {1}", labels[out], num(seed)),
+        format!(
+            "Backward starts at the output {} with the seed gradient {}: how much the loss changes per unit of itself{}.",
+            labels[out],
+            num(seed),
+            if seed == 1.0 { "" } else { ", scaled by the seed" }
+        ),
+        &values,
+        &grads,
+        vec![out],
+        Vec::new(),
+        None,
+    ));
+
+    // Backward: one message at a time.
+    let total = run.messages.len();
+    let mut received = vec![0usize; n];
+    for (k, m) in run.messages.iter().enumerate() {
+        let Message {
+            from,
+            to,
+            slot,
+            upstream,
+            local,
+            contribution,
+            total: running,
+        } = *m;
+        let op = g.nodes[from].op.expect("messages come from ops");
+        let before = grads[to];
+        grads[to] = Some(running);
+        received[to] += 1;
+        let acc = match before {
+            Some(b) if received[to] > 1 => format!(
+                " {} already had {}, so its gradient is now {} + {} = {}.",
+                labels[to],
+                num(b),
+                num(b),
+                num(contribution),
+                num(running)
+            ),
+            _ => format!(" ∂{}/∂{} is now {}.", labels[out], labels[to], num(running)),
+        };
+        steps.push(step(
+            Phase::Backward,
+            format!("Backward {} of {total}: {} → {}", k + 1, labels[from], labels[to]),
+            format!(
+                "{} sends {} its upstream gradient {} times the local derivative {} ({}): {} × {} = {}.{acc}",
+                labels[from],
+                labels[to],
+                num(upstream),
+                num(local),
+                local_rule(op, slot),
+                num(upstream),
+                operand(local),
+                num(contribution),
+            ),
+            &values,
+            &grads,
+            vec![to],
+            vec![Edge { from: to, to: from, slot }],
+            Some(format!("{} × {} = {}", num(upstream), operand(local), num(contribution))),
+        ));
+    }
+
+    // Done: every leaf's gradient.
+    let leaf_grads: Vec<String> = (0..n)
+        .filter(|&i| matches!(g.nodes[i].kind, Kind::Param | Kind::Input))
+        .map(|i| format!("∂{}/∂{} = {}", labels[out], labels[i], num(g.nodes[i].grad)))
+        .collect();
+    let params: Vec<NodeId> = g.leaves(Kind::Param).collect();
+    steps.push(step(
+        Phase::Done,
+        "All gradients".into(),
+        format!("Backward is done. {}.", leaf_grads.join(", ")),
+        &values,
+        &grads,
+        params.clone(),
+        Vec::new(),
+        None,
+    ));
+
+    if let Some(u) = &run.update {
+        let changes: Vec<String> = u
+            .params
+            .iter()
+            .map(|(name, before, grad, after)| {
+                format!(
+                    "{name} ← {} − {} × {} = {}",
+                    num(*before),
+                    num(u.lr),
+                    num(*grad),
+                    num(*after)
+                )
+            })
+            .collect();
+        let new_values: Vec<Option<f64>> =
+            u.graph.nodes.iter().map(|node| Some(node.value)).collect();
+        steps.push(step(
+            Phase::Update,
+            "One gradient step".into(),
+            format!(
+                "One SGD step with learning rate {}: {}. A fresh forward pass gives {} = {} (it was {}).",
+                num(u.lr),
+                changes.join("; "),
+                labels[out],
+                num(u.output_after),
+                num(u.output_before)
+            ),
+            &new_values,
+            &vec![None; n],
+            params,
+            Vec::new(),
+            None,
+        ));
+    }
+    Story { labels, steps }
+}

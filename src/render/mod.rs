@@ -1,1 +1,5 @@
-//! Rendering: SVG frames, figures, the stepper, PNG.
+//! Rendering: SVG frames, figures and plots, the HTML stepper, PNG export.
+
+pub mod frame;
+pub mod png;
+pub mod svg;
