@@ -14,6 +14,16 @@ struct Dummy;
 impl FigureHook for Dummy {
     fn render(&self, block: &Block, page: &PageCtx) -> Result<Rendered, Diagnostic> {
         if let Some(at) = block.source.find("FAIL") {
+            // For a fence at the start of a line the body is a verbatim slice
+            // of the file, so the plain `body_offset + i` arithmetic agrees
+            // with the mapping that handles indented fences.
+            let end = block.body_offset + block.source.len();
+            if page.source.get(block.body_offset..end) == Some(block.source.as_str()) {
+                let plain =
+                    Diagnostic::at(&page.file, &page.source, block.body_offset + at, 4, "x");
+                let mapped = page.diagnostic(block, at, 4, "x");
+                assert_eq!((plain.line, plain.col), (mapped.line, mapped.col));
+            }
             return Err(page
                 .diagnostic(block, at, 4, "this block fails")
                 .with_expected("a block that works"));
@@ -431,4 +441,49 @@ fn diagnostic_at_counts_lines_and_chars() {
     // Offsets past the end are clamped rather than panicking.
     let d = Diagnostic::at("f.md", text, 999, 3, "eof");
     assert_eq!((d.line, d.col), (3, 6));
+}
+
+#[test]
+fn crlf_files_map_errors_to_the_right_place() {
+    let (dir, config) = site();
+    let text = "+++\r\ntitle = \"Windows\"\r\n+++\r\n\r\n```autograd\r\nid = \"w\"\r\nx = 1\r\ny = FAIL\r\n```\r\n";
+    write(dir.path(), "content/crlf.md", text);
+    let diags = diagnostics(site::build(&config, &Dummy).unwrap_err());
+    let d = &diags[0];
+    assert_eq!((d.line, d.col), (8, 5), "{d}");
+    assert_eq!(d.snippet, "y = FAIL");
+}
+
+struct Panics;
+
+impl FigureHook for Panics {
+    fn render(&self, _: &Block, _: &PageCtx) -> Result<Rendered, Diagnostic> {
+        panic!("engine bug")
+    }
+}
+
+#[test]
+fn a_crashing_renderer_is_reported_at_the_block() {
+    let (dir, config) = site();
+    let diags = diagnostics(site::build(&config, &Panics).unwrap_err());
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    let d = &diags[0];
+    assert_eq!(d.file, Path::new("content/index.md"));
+    assert_eq!(d.line, line_of(INDEX, "```autograd"));
+    assert!(d.message.contains("engine bug"), "{d}");
+    assert!(!dir.path().join("public").exists());
+}
+
+#[test]
+fn templates_may_not_add_scripts() {
+    let (dir, config) = site();
+    write(
+        dir.path(),
+        "templates/page.html",
+        "<!DOCTYPE html><body onload=\"go()\">{{ content | safe }}</body>\n",
+    );
+    let diags = diagnostics(site::build(&config, &Dummy).unwrap_err());
+    assert_eq!(diags.len(), 3, "one per page: {diags:#?}");
+    assert!(diags[0].message.contains("onload"), "{}", diags[0]);
+    assert_eq!(diags[0].file, Path::new("templates/page.html"));
 }

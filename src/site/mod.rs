@@ -505,6 +505,18 @@ fn render_site(config: &BuildConfig, hook: &dyn FigureHook) -> Result<RenderedSi
             let html = templates
                 .render_page(config, page, &ctx, &body, &nav)
                 .map_err(|d| vec![d])?;
+            // Markdown and figures were checked at their source; this catches
+            // what the templates add.
+            if let Some((_, _, what)) = markdown::find_forbidden(&html) {
+                let templates = config.display_path(&config.templates_path());
+                return Err(vec![
+                    Diagnostic::whole_file(
+                        templates.join(templates::PAGE_TEMPLATE),
+                        format!("the page template puts {what} into {}", page.out_path),
+                    )
+                    .with_hint("the pages' Content-Security-Policy would block it"),
+                ]);
+            }
             Ok((page.out_path.clone(), body, html))
         })
         .collect();
