@@ -1,1 +1,628 @@
-//! The site build.
+//! The site build: markdown in, a folder of static HTML out.
+//!
+//! The steps follow the data (see `ENGINEERING.md`):
+//!
+//! 1. [`content`] walks the content folder and splits the `+++` TOML front matter;
+//! 2. [`markdown`] renders each page with pulldown-cmark, turns `$…$` math into
+//!    MathML and hands every ```` ```autograd ```` block to a [`FigureHook`];
+//! 3. [`templates`] wraps the rendered body in `templates/page.html` (tera 2);
+//! 4. [`output`] writes the whole site next to the output folder and swaps it
+//!    in only when every page succeeded.
+//!
+//! The figure renderer is not part of this module: it plugs in through
+//! [`FigureHook`], so the pipeline can be built and tested on its own.
+//!
+//! Every mistake becomes a [`Diagnostic`] that points at `file:line:col`, and a
+//! build reports all of them at once rather than stopping at the first.
+
+// `Diagnostic` is ~150 bytes, over clippy's 128-byte `result_large_err`
+// threshold. Errors are the cold path of a build and the field layout is the
+// shared contract with the scenario code, so they are returned unboxed.
+#![allow(clippy::result_large_err)]
+
+pub mod content;
+pub mod markdown;
+pub mod math;
+pub mod output;
+pub mod templates;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+// ---------------------------------------------------------------------------
+// Diagnostics
+// ---------------------------------------------------------------------------
+
+/// An error with a place: `file:line:col`, the offending source line, an
+/// underline, and optionally what was expected and a hint.
+///
+/// Lines and columns are 1-based; columns count characters, not bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The file the error is in, as it should be shown to the author
+    /// (relative to the site root when possible).
+    pub file: PathBuf,
+    /// 1-based line; 0 when the error has no position in the file.
+    pub line: usize,
+    /// 1-based column in characters; 0 when the error has no position.
+    pub col: usize,
+    pub message: String,
+    /// The offending source line, without its line ending.
+    pub snippet: String,
+    /// Columns to underline: 1-based, start inclusive, end exclusive.
+    pub underline: (usize, usize),
+    pub expected: Option<String>,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic for the `len` bytes at `byte_offset` of `source_text`, the
+    /// full text of `file`. Line and column are computed from the offset.
+    ///
+    /// Out-of-range offsets are clamped to the end of the text, and offsets
+    /// inside a multi-byte character are moved back to its start, so a
+    /// slightly wrong offset still gives a useful message instead of a panic.
+    /// The underline stops at the end of the line.
+    pub fn at(
+        file: impl Into<PathBuf>,
+        source_text: &str,
+        byte_offset: usize,
+        len: usize,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let start = floor_char_boundary(source_text, byte_offset);
+        let line_start = source_text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = source_text[start..]
+            .find('\n')
+            .map_or(source_text.len(), |i| start + i);
+        let line = source_text[..start].matches('\n').count() + 1;
+        let col = source_text[line_start..start].chars().count() + 1;
+        let end = floor_char_boundary(source_text, start.saturating_add(len)).min(line_end);
+        let width = source_text[start..end].chars().count().max(1);
+        let snippet = source_text[line_start..line_end]
+            .trim_end_matches('\r')
+            .to_string();
+        Diagnostic {
+            file: file.into(),
+            line,
+            col,
+            message: message.into(),
+            snippet,
+            underline: (col, col + width),
+            expected: None,
+            hint: None,
+        }
+    }
+
+    /// A diagnostic about a whole file (or no file at all): no line, no snippet.
+    pub fn whole_file(file: impl Into<PathBuf>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            file: file.into(),
+            line: 0,
+            col: 0,
+            message: message.into(),
+            snippet: String::new(),
+            underline: (0, 0),
+            expected: None,
+            hint: None,
+        }
+    }
+
+    /// Sets what was expected at this place.
+    pub fn with_expected(mut self, expected: impl Into<String>) -> Diagnostic {
+        self.expected = Some(expected.into());
+        self
+    }
+
+    /// Sets a hint on how to fix it.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Diagnostic {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Orders diagnostics by file, then position, for stable reports.
+    fn sort_key(&self) -> (&Path, usize, usize, &str) {
+        (&self.file, self.line, self.col, &self.message)
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.file.display(), self.message)?;
+        } else {
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file.display(),
+                self.line,
+                self.col,
+                self.message
+            )?;
+            let gutter = self.line.to_string();
+            let pad = " ".repeat(gutter.len());
+            write!(f, "\n {gutter} | {}", self.snippet)?;
+            // Tabs are copied into the underline so it stays aligned with the
+            // snippet however the terminal expands them.
+            let lead: String = self
+                .snippet
+                .chars()
+                .take(self.underline.0.saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            let carets = "^".repeat(self.underline.1.saturating_sub(self.underline.0).max(1));
+            write!(f, "\n {pad} | {lead}{carets}")?;
+        }
+        if let Some(expected) = &self.expected {
+            write!(f, "\n  expected: {expected}")?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostic {}
+
+/// Why a build failed: every diagnostic found, or an I/O error.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// Mistakes in the sources, all of them, sorted by file and position.
+    #[error("{}", render_diagnostics(.0))]
+    Diagnostics(Vec<Diagnostic>),
+    /// Reading the sources or writing the output failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl BuildError {
+    /// The diagnostics, if the build failed because of the sources.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            BuildError::Diagnostics(d) => d,
+            BuildError::Io { .. } => &[],
+        }
+    }
+
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> BuildError {
+        BuildError::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+fn render_diagnostics(diags: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diags {
+        out.push_str(&format!("error: {d}\n\n"));
+    }
+    let n = diags.len();
+    out.push_str(&format!(
+        "{n} error{}; the output folder was left untouched",
+        if n == 1 { "" } else { "s" }
+    ));
+    out
+}
+
+// ---------------------------------------------------------------------------
+// The figure hook
+// ---------------------------------------------------------------------------
+
+/// A fenced ```` ```autograd ```` block taken out of a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// The body text, exactly as pulldown-cmark gives it (container
+    /// indentation and `>` markers removed, ends with a newline when
+    /// non-empty).
+    pub source: String,
+    /// Byte offset of the first byte of the body within the markdown FILE.
+    ///
+    /// For a fence at the start of a line (the usual case) the body is a
+    /// verbatim slice of the file, so `body_offset + i` is the file offset of
+    /// body byte `i`. For fences nested in lists or quotes use
+    /// [`Block::file_offset`], which accounts for the stripped prefixes.
+    pub body_offset: usize,
+    /// The full info string, e.g. `autograd` or `autograd {.wide}`.
+    pub info: String,
+}
+
+impl Block {
+    /// Maps byte `body_byte` of [`Block::source`] to a byte offset in the
+    /// markdown file whose full text is `file_text`.
+    ///
+    /// Each body line is the tail of its file line (pulldown-cmark only strips
+    /// a prefix: indentation, `>` markers), so the mapping is found line by line.
+    pub fn file_offset(&self, file_text: &str, body_byte: usize) -> usize {
+        let body_byte = body_byte.min(self.source.len());
+        let line_idx = self.source[..body_byte].matches('\n').count();
+        let body_line_start = self.source[..body_byte].rfind('\n').map_or(0, |i| i + 1);
+        let col_bytes = body_byte - body_line_start;
+        if line_idx == 0 {
+            return (self.body_offset + col_bytes).min(file_text.len());
+        }
+        // Start of the file line holding body line `line_idx`.
+        let mut file_line_start = self.body_offset.min(file_text.len());
+        for _ in 0..line_idx {
+            match file_text[file_line_start..].find('\n') {
+                Some(i) => file_line_start += i + 1,
+                None => return file_text.len(),
+            }
+        }
+        let file_line_end = file_text[file_line_start..]
+            .find('\n')
+            .map_or(file_text.len(), |i| file_line_start + i);
+        let file_line = file_text[file_line_start..file_line_end].trim_end_matches('\r');
+        let body_line_end = self.source[body_line_start..]
+            .find('\n')
+            .map_or(self.source.len(), |i| body_line_start + i);
+        let body_line = self.source[body_line_start..body_line_end].trim_end_matches('\r');
+        let prefix = if file_line.ends_with(body_line) {
+            file_line.len() - body_line.len()
+        } else {
+            // A tab split by the indentation: the body line is not a verbatim
+            // tail. Point past the leading whitespace instead.
+            file_line.len() - file_line.trim_start().len()
+        };
+        (file_line_start + prefix + col_bytes).min(file_text.len())
+    }
+}
+
+/// What a page looks like to a [`FigureHook`].
+#[derive(Debug, Clone)]
+pub struct PageCtx {
+    /// The markdown file as shown in diagnostics (relative to the site root
+    /// when possible), e.g. `content/index.md`.
+    pub file: PathBuf,
+    /// The full text of the markdown file (front matter included), which
+    /// [`Block::body_offset`] indexes into.
+    pub source: String,
+    /// The page's output path, relative to the output root, with `/`
+    /// separators: `index.html`, `sub/bar.html`.
+    pub out_path: String,
+    /// The output path without `.html`: `index`, `sub/bar`. A natural
+    /// namespace for a page's asset file names.
+    pub stem: String,
+    /// Relative prefix from this page to the output root: `""` or `"../"`.
+    pub root: String,
+    /// The page title from the front matter.
+    pub title: String,
+}
+
+impl PageCtx {
+    /// A diagnostic for `len` bytes at byte `offset_in_body` of `block`'s
+    /// body, placed at the right line and column of the markdown file.
+    pub fn diagnostic(
+        &self,
+        block: &Block,
+        offset_in_body: usize,
+        len: usize,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let at = block.file_offset(&self.source, offset_in_body);
+        Diagnostic::at(&self.file, &self.source, at, len, message)
+    }
+
+    /// A relative URL from this page to `asset`, a path relative to the
+    /// output root (as in [`Rendered::assets`]).
+    pub fn href(&self, asset: &str) -> String {
+        format!("{}{}", self.root, asset)
+    }
+}
+
+/// What a [`FigureHook`] made of one block.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rendered {
+    /// HTML put in place of the block, verbatim.
+    pub html: String,
+    /// Extra files: (path relative to the output root with `/` separators,
+    /// bytes). Two pages may write the same path only with the same bytes.
+    pub assets: Vec<(String, Vec<u8>)>,
+    /// How many figures the block produced (for the build report).
+    pub figures: usize,
+    /// How many frames those figures hold (for the build report).
+    pub frames: usize,
+}
+
+/// Turns an `autograd` block into HTML. Called from several threads at once
+/// (one page per thread), so it must be `Sync`.
+pub trait FigureHook: Sync {
+    fn render(&self, block: &Block, page: &PageCtx) -> Result<Rendered, Diagnostic>;
+}
+
+/// A hook that shows each block as its source code, for builds without the
+/// figure renderer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SourceOnly;
+
+impl FigureHook for SourceOnly {
+    fn render(&self, block: &Block, _page: &PageCtx) -> Result<Rendered, Diagnostic> {
+        Ok(Rendered {
+            html: format!(
+                "<pre><code class=\"language-autograd\">{}</code></pre>\n",
+                markdown::escape_html(&block.source)
+            ),
+            ..Rendered::default()
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The build
+// ---------------------------------------------------------------------------
+
+/// Where a site lives. Relative directories are resolved against `root`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildConfig {
+    pub root: PathBuf,
+    pub content_dir: PathBuf,
+    pub templates_dir: PathBuf,
+    pub output_dir: PathBuf,
+    pub site_title: String,
+}
+
+impl BuildConfig {
+    /// The usual layout: `content/`, `templates/`, `public/` under `root`.
+    pub fn new(root: impl Into<PathBuf>, site_title: impl Into<String>) -> BuildConfig {
+        BuildConfig {
+            root: root.into(),
+            content_dir: PathBuf::from("content"),
+            templates_dir: PathBuf::from("templates"),
+            output_dir: PathBuf::from("public"),
+            site_title: site_title.into(),
+        }
+    }
+
+    pub fn content_path(&self) -> PathBuf {
+        self.root.join(&self.content_dir)
+    }
+
+    pub fn templates_path(&self) -> PathBuf {
+        self.root.join(&self.templates_dir)
+    }
+
+    pub fn output_path(&self) -> PathBuf {
+        self.root.join(&self.output_dir)
+    }
+
+    /// `path` as shown in diagnostics: relative to the root when inside it.
+    pub(crate) fn display_path(&self, path: &Path) -> PathBuf {
+        path.strip_prefix(&self.root)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| path.to_path_buf())
+    }
+}
+
+/// What a successful build did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub pages: usize,
+    pub figures: usize,
+    pub frames: usize,
+    pub elapsed: Duration,
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fn n(count: usize, one: &str, many: &str) -> String {
+            format!("{count} {}", if count == 1 { one } else { many })
+        }
+        write!(
+            f,
+            "Built {}, {}, {} in {} ms",
+            n(self.pages, "page", "pages"),
+            n(self.figures, "figure", "figures"),
+            n(self.frames, "frame", "frames"),
+            self.elapsed.as_millis()
+        )
+    }
+}
+
+/// Builds the site into `config.output_dir`, replacing it only if every page
+/// succeeded. On failure, returns every diagnostic from every page.
+pub fn build(config: &BuildConfig, hook: &dyn FigureHook) -> Result<Report, BuildError> {
+    let start = Instant::now();
+    let site = render_site(config, hook)?;
+    output::write_site(config, &site.files)?;
+    Ok(Report {
+        elapsed: start.elapsed(),
+        ..site.report
+    })
+}
+
+/// Runs the whole build (content, markdown, figures, templates) without
+/// writing anything.
+pub fn check(config: &BuildConfig, hook: &dyn FigureHook) -> Result<Report, BuildError> {
+    let start = Instant::now();
+    let site = render_site(config, hook)?;
+    Ok(Report {
+        elapsed: start.elapsed(),
+        ..site.report
+    })
+}
+
+/// A fully rendered site, in memory.
+struct RenderedSite {
+    /// Output path (relative, `/` separators) → bytes. A BTreeMap so the
+    /// write order, like everything else, is deterministic.
+    files: BTreeMap<String, Vec<u8>>,
+    report: Report,
+}
+
+fn render_site(config: &BuildConfig, hook: &dyn FigureHook) -> Result<RenderedSite, BuildError> {
+    output::check_layout(config)?;
+    let mut diags = Vec::new();
+
+    let loaded = content::load(config)?;
+    diags.extend(loaded.diagnostics);
+    let templates = match templates::Templates::load(config) {
+        Ok(t) => Some(t),
+        Err(BuildError::Diagnostics(d)) => {
+            diags.extend(d);
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    let pages = loaded.pages;
+    let nav: Vec<templates::NavEntry> = pages
+        .iter()
+        .map(|p| templates::NavEntry {
+            title: p.front.title.clone(),
+            path: p.out_path.clone(),
+        })
+        .collect();
+
+    // Pages render in parallel; `collect` keeps them in page order.
+    let results: Vec<Result<(String, markdown::RenderedPage, String), Vec<Diagnostic>>> = pages
+        .par_iter()
+        .map(|page| {
+            let ctx = page.ctx();
+            let body = markdown::render(page, &ctx, hook)?;
+            let Some(templates) = &templates else {
+                // Templates are broken (already reported): still render the
+                // markdown so its mistakes are reported too.
+                return Ok((page.out_path.clone(), body, String::new()));
+            };
+            let html = templates
+                .render_page(config, page, &ctx, &body, &nav)
+                .map_err(|d| vec![d])?;
+            // Markdown and figures were checked at their source; this catches
+            // what the templates add.
+            if let Some((_, _, what)) = markdown::find_forbidden(&html) {
+                let templates = config.display_path(&config.templates_path());
+                return Err(vec![
+                    Diagnostic::whole_file(
+                        templates.join(templates::PAGE_TEMPLATE),
+                        format!("the page template puts {what} into {}", page.out_path),
+                    )
+                    .with_hint("the pages' Content-Security-Policy would block it"),
+                ]);
+            }
+            Ok((page.out_path.clone(), body, html))
+        })
+        .collect();
+
+    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    // Who wrote each file, to report collisions.
+    let mut owners: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let pages_out: std::collections::BTreeSet<String> =
+        pages.iter().map(|p| p.out_path.clone()).collect();
+    let mut figures = 0;
+    let mut frames = 0;
+    for (page, result) in pages.iter().zip(results) {
+        let (out_path, body, html) = match result {
+            Ok(r) => r,
+            Err(d) => {
+                diags.extend(d);
+                continue;
+            }
+        };
+        figures += body.figures;
+        frames += body.frames;
+        owners.insert(out_path.clone(), page.display.clone());
+        files.insert(out_path, html.into_bytes());
+        for (path, bytes) in body.assets {
+            if let Err(d) = add_asset(&mut files, &mut owners, &pages_out, page, path, bytes) {
+                diags.push(d);
+            }
+        }
+    }
+
+    for (path, bytes) in loaded.statics {
+        match files.entry(path) {
+            std::collections::btree_map::Entry::Occupied(e) => {
+                diags.push(Diagnostic::whole_file(
+                    config.display_path(&config.content_path().join(e.key())),
+                    format!(
+                        "static file `{}` has the same output path as a generated file",
+                        e.key()
+                    ),
+                ));
+            }
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(bytes);
+            }
+        }
+    }
+    if let Some(templates) = &templates {
+        let (name, css) = templates.stylesheet();
+        if !files.contains_key(name) {
+            files.insert(name.to_string(), css.to_vec());
+        }
+    }
+
+    if !diags.is_empty() {
+        diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        diags.dedup();
+        return Err(BuildError::Diagnostics(diags));
+    }
+    Ok(RenderedSite {
+        report: Report {
+            pages: pages.len(),
+            figures,
+            frames,
+            elapsed: Duration::ZERO,
+        },
+        files,
+    })
+}
+
+/// Adds a figure asset, refusing paths that would leave the output folder and
+/// collisions with different bytes.
+fn add_asset(
+    files: &mut BTreeMap<String, Vec<u8>>,
+    owners: &mut BTreeMap<String, PathBuf>,
+    pages_out: &std::collections::BTreeSet<String>,
+    page: &content::Page,
+    path: String,
+    bytes: Vec<u8>,
+) -> Result<(), Diagnostic> {
+    if !output::is_safe_relative(&path) {
+        return Err(Diagnostic::whole_file(
+            &page.display,
+            format!("a figure asked to write `{path}`, which is not a plain relative path"),
+        )
+        .with_expected("a path like `figures/page/id.svg`: no `..`, no leading `/`"));
+    }
+    if pages_out.contains(&path) {
+        return Err(Diagnostic::whole_file(
+            &page.display,
+            format!("a figure writes `{path}`, which is a page of the site"),
+        ));
+    }
+    if let Some(existing) = files.get(&path) {
+        if *existing == bytes {
+            return Ok(()); // the same figure file from two pages
+        }
+        let other = owners
+            .get(&path)
+            .map_or_else(|| "another page".to_string(), |p| p.display().to_string());
+        return Err(Diagnostic::whole_file(
+            &page.display,
+            format!("a figure writes `{path}`, which {other} already writes with other content"),
+        )
+        .with_hint("give the block a different `id`"));
+    }
+    owners.insert(path.clone(), page.display.clone());
+    files.insert(path, bytes);
+    Ok(())
+}

@@ -1,0 +1,574 @@
+//! Markdown to HTML with pulldown-cmark, with three changes to its stream of
+//! events:
+//!
+//! - ```` ```autograd ```` blocks are taken out and handed to a
+//!   [`FigureHook`], whose HTML takes their place;
+//! - `$…$` / `$$…$$` become MathML ([`super::math`]);
+//! - headings get stable slug ids (and feed the table of contents), table
+//!   alignment becomes a class instead of a `style=""` attribute, and
+//!   relative links to `*.md` files point at the `*.html` pages.
+//!
+//! Raw HTML that the Content-Security-Policy would block (`<script>`,
+//! `<style>`, `style=""`, `on…=` handlers) is an error at its place in the file.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use pulldown_cmark::{Alignment, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use super::content::Page;
+use super::{Block, Diagnostic, FigureHook, PageCtx, math};
+
+/// The info-string word that marks a figure block.
+pub const FIGURE_INFO: &str = "autograd";
+
+/// One heading, for a table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TocEntry {
+    /// 1 for `#`, 2 for `##`, ….
+    pub level: u8,
+    /// The heading's `id`, to link as `#id`.
+    pub id: String,
+    /// The heading's plain text.
+    pub title: String,
+}
+
+/// A page body rendered to HTML, with what its figures produced.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RenderedPage {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    pub assets: Vec<(String, Vec<u8>)>,
+    pub figures: usize,
+    pub frames: usize,
+}
+
+/// The pulldown-cmark extensions the site uses.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_MATH
+        | Options::ENABLE_STRIKETHROUGH
+}
+
+/// Renders the body of `page`. Every mistake on the page is reported, not
+/// only the first.
+pub fn render(
+    page: &Page,
+    ctx: &PageCtx,
+    hook: &dyn FigureHook,
+) -> Result<RenderedPage, Vec<Diagnostic>> {
+    Renderer::new(page, ctx, hook).run()
+}
+
+struct Renderer<'p> {
+    page: &'p Page,
+    ctx: &'p PageCtx,
+    hook: &'p dyn FigureHook,
+    /// Byte offset of the body in the file: add it to pulldown's ranges.
+    base: usize,
+    out: Vec<Event<'p>>,
+    diags: Vec<Diagnostic>,
+    result: RenderedPage,
+    used_ids: HashSet<String>,
+}
+
+/// Where we are inside a construct that spans several events.
+enum State {
+    Normal,
+    /// Inside a heading: index of its `Start` in `out`, and its text so far.
+    Heading {
+        start: usize,
+        text: String,
+    },
+    /// Inside a figure block: its info string, fence range, and body parts.
+    Figure {
+        info: String,
+        fence: Range<usize>,
+        body: String,
+        first_text: Option<usize>,
+    },
+}
+
+impl<'p> Renderer<'p> {
+    fn new(page: &'p Page, ctx: &'p PageCtx, hook: &'p dyn FigureHook) -> Self {
+        Renderer {
+            page,
+            ctx,
+            hook,
+            base: page.body_start,
+            out: Vec::new(),
+            diags: Vec::new(),
+            result: RenderedPage::default(),
+            used_ids: HashSet::new(),
+        }
+    }
+
+    fn diag(&self, range: &Range<usize>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::at(
+            &self.page.display,
+            &self.page.source,
+            self.base + range.start,
+            range.len(),
+            message,
+        )
+    }
+
+    fn run(mut self) -> Result<RenderedPage, Vec<Diagnostic>> {
+        let body = self.page.body();
+        let events: Vec<(Event<'p>, Range<usize>)> = Parser::new_ext(body, options())
+            .into_offset_iter()
+            .collect();
+
+        // Explicit `{#id}`s are reserved first, so generated slugs never take them.
+        for (event, _) in &events {
+            if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
+                self.used_ids.insert(id.to_string());
+            }
+        }
+
+        let mut state = State::Normal;
+        let mut table_align: Vec<Alignment> = Vec::new();
+        let mut in_table_head = false;
+        let mut cell = 0;
+
+        for (event, range) in events {
+            // Figure blocks swallow everything up to their end.
+            if let State::Figure {
+                body: text,
+                first_text,
+                ..
+            } = &mut state
+            {
+                match event {
+                    Event::Text(t) => {
+                        first_text.get_or_insert(range.start);
+                        text.push_str(&t);
+                    }
+                    Event::End(TagEnd::CodeBlock) => {
+                        let State::Figure {
+                            info,
+                            fence,
+                            body,
+                            first_text,
+                        } = std::mem::replace(&mut state, State::Normal)
+                        else {
+                            unreachable!()
+                        };
+                        self.figure(info, fence, body, first_text);
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+
+            match event {
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                    if info.split_whitespace().next() == Some(FIGURE_INFO) =>
+                {
+                    state = State::Figure {
+                        info: info.to_string(),
+                        fence: range,
+                        body: String::new(),
+                        first_text: None,
+                    };
+                }
+                Event::Start(Tag::Heading { .. }) => {
+                    state = State::Heading {
+                        start: self.out.len(),
+                        text: String::new(),
+                    };
+                    self.out.push(event);
+                }
+                Event::End(TagEnd::Heading(level)) => {
+                    if let State::Heading { start, text } =
+                        std::mem::replace(&mut state, State::Normal)
+                    {
+                        self.finish_heading(start, level as u8, text.trim());
+                    }
+                    self.out.push(event);
+                }
+                Event::Text(ref t) | Event::Code(ref t) => {
+                    if let State::Heading { text, .. } = &mut state {
+                        text.push_str(t);
+                    }
+                    self.out.push(event);
+                }
+                Event::InlineMath(latex) | Event::DisplayMath(latex) => {
+                    let display = range.len() >= 4 && body[range.clone()].starts_with("$$");
+                    if let State::Heading { text, .. } = &mut state {
+                        text.push_str(&latex);
+                    }
+                    match math::to_mathml(&latex, display) {
+                        Ok(mathml) => self.out.push(Event::InlineHtml(mathml.into())),
+                        Err(e) => {
+                            let d = self
+                                .diag(&range, format!("math: {e}"))
+                                .with_expected("LaTeX that latex2mathml understands")
+                                .with_hint("write a literal dollar sign as `\\$`");
+                            self.diags.push(d);
+                        }
+                    }
+                }
+                Event::Html(ref html) | Event::InlineHtml(ref html) => {
+                    if let Some((at, len, what)) = find_forbidden(html) {
+                        let start = range.start + at;
+                        let d = self
+                            .diag(&(start..start + len), format!("raw HTML uses {what}"))
+                            .with_hint(
+                                "the pages' Content-Security-Policy blocks scripts, inline \
+                                 styles and event handlers: use classes and style.css",
+                            );
+                        self.diags.push(d);
+                    }
+                    self.out.push(event);
+                }
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    let dest_url = match rewrite_md_link(&dest_url) {
+                        Some(new) => CowStr::from(new),
+                        None => dest_url,
+                    };
+                    self.out.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
+                }
+                // Tables: alignment as a class, since `style=""` is blocked.
+                Event::Start(Tag::Table(align)) => {
+                    self.out
+                        .push(Event::Start(Tag::Table(vec![Alignment::None; align.len()])));
+                    table_align = align;
+                }
+                Event::Start(Tag::TableHead) => {
+                    in_table_head = true;
+                    cell = 0;
+                    self.out.push(event);
+                }
+                Event::End(TagEnd::TableHead) => {
+                    in_table_head = false;
+                    self.out.push(event);
+                }
+                Event::Start(Tag::TableRow) => {
+                    cell = 0;
+                    self.out.push(event);
+                }
+                Event::Start(Tag::TableCell) => {
+                    let tag = if in_table_head { "th" } else { "td" };
+                    let class = match table_align.get(cell) {
+                        Some(Alignment::Left) => " class=\"align-left\"",
+                        Some(Alignment::Center) => " class=\"align-center\"",
+                        Some(Alignment::Right) => " class=\"align-right\"",
+                        _ => "",
+                    };
+                    self.out.push(Event::Html(format!("<{tag}{class}>").into()));
+                }
+                Event::End(TagEnd::TableCell) => {
+                    let tag = if in_table_head { "th" } else { "td" };
+                    self.out.push(Event::Html(format!("</{tag}>\n").into()));
+                    cell += 1;
+                }
+                other => self.out.push(other),
+            }
+        }
+        // An unclosed fence runs to the end of the document; pulldown-cmark
+        // still closes it, but be safe if it ever does not.
+        if let State::Figure {
+            info,
+            fence,
+            body,
+            first_text,
+        } = state
+        {
+            self.figure(info, fence, body, first_text);
+        }
+
+        if !self.diags.is_empty() {
+            return Err(self.diags);
+        }
+        let mut html = String::with_capacity(body.len() * 2);
+        pulldown_cmark::html::push_html(&mut html, std::mem::take(&mut self.out).into_iter());
+        self.result.html = html;
+        Ok(self.result)
+    }
+
+    /// Gives the heading at `out[start]` an id (its own `{#id}`, or a slug of
+    /// its text made unique on the page) and records it in the TOC.
+    fn finish_heading(&mut self, start: usize, level: u8, text: &str) {
+        let Event::Start(Tag::Heading { id, .. }) = &mut self.out[start] else {
+            return;
+        };
+        let id_str = match id {
+            Some(id) => id.to_string(),
+            None => {
+                let base = slugify(text);
+                let mut candidate = base.clone();
+                let mut n = 1;
+                while self.used_ids.contains(&candidate) {
+                    candidate = format!("{base}-{n}");
+                    n += 1;
+                }
+                self.used_ids.insert(candidate.clone());
+                *id = Some(candidate.clone().into());
+                candidate
+            }
+        };
+        self.result.toc.push(TocEntry {
+            level,
+            id: id_str,
+            title: text.to_string(),
+        });
+    }
+
+    /// Hands one figure block to the hook.
+    fn figure(
+        &mut self,
+        info: String,
+        fence: Range<usize>,
+        source: String,
+        first_text: Option<usize>,
+    ) {
+        let body = self.page.body();
+        // The body starts on the line after the opening fence. With text, the
+        // first text event says exactly where (after any stripped
+        // indentation); an empty body starts after the fence line.
+        let body_rel = first_text.unwrap_or_else(|| {
+            body[fence.start..]
+                .find('\n')
+                .map_or(fence.end, |i| fence.start + i + 1)
+                .min(fence.end)
+        });
+        let block = Block {
+            source,
+            body_offset: self.base + body_rel,
+            info,
+        };
+        let fence_diag = |this: &Self, msg: String| {
+            let line_len = body[fence.start..].find('\n').unwrap_or(0);
+            this.diag(&(fence.start..fence.start + line_len), msg)
+        };
+        let outcome = catch_unwind(AssertUnwindSafe(|| self.hook.render(&block, self.ctx)));
+        match outcome {
+            Ok(Ok(rendered)) => {
+                if let Some((_, _, what)) = find_forbidden(&rendered.html) {
+                    let d = fence_diag(
+                        self,
+                        format!("the figure renderer produced HTML with {what}"),
+                    )
+                    .with_hint("this is a bug in the renderer: the CSP would block it");
+                    self.diags.push(d);
+                    return;
+                }
+                self.result.figures += rendered.figures;
+                self.result.frames += rendered.frames;
+                self.result.assets.extend(rendered.assets);
+                self.out.push(Event::Html(rendered.html.into()));
+            }
+            Ok(Err(d)) => self.diags.push(d),
+            Err(panic) => {
+                let msg = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".to_string());
+                let d = fence_diag(self, format!("the figure renderer crashed: {msg}"));
+                self.diags.push(d);
+            }
+        }
+    }
+}
+
+/// A heading's text as an id: lowercase letters and digits, words joined by
+/// `-`. `"Backward pass: the chain rule"` → `backward-pass-the-chain-rule`.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    let mut dash = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if dash && !slug.is_empty() {
+                slug.push('-');
+            }
+            dash = false;
+            slug.extend(c.to_lowercase());
+        } else if c.is_whitespace() || c == '-' || c == '_' || c.is_ascii_punctuation() {
+            dash = true;
+        }
+    }
+    if slug.is_empty() {
+        "section".to_string()
+    } else {
+        slug
+    }
+}
+
+/// `other.md#part` → `other.html#part` for relative links; `None` for
+/// anything else (absolute URLs, `mailto:`, anchors, non-markdown files).
+fn rewrite_md_link(dest: &str) -> Option<String> {
+    if dest.starts_with('/') || dest.starts_with('#') || dest.contains("://") {
+        return None;
+    }
+    let cut = dest.find(['#', '?']).unwrap_or(dest.len());
+    let (path, rest) = dest.split_at(cut);
+    if path.contains(':') {
+        return None; // mailto:, data:, …
+    }
+    let stem = path.strip_suffix(".md")?;
+    Some(format!("{stem}.html{rest}"))
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Finds HTML that a `default-src 'none'; style-src 'self'` policy would
+/// block: a `<script>` or `<style>` element, a `style` attribute, an `on…`
+/// event handler attribute. Returns (byte offset, length, description).
+///
+/// A small tag scanner rather than a regex so that prose such as "the
+/// `style=` attribute" (which is escaped in the HTML) is not flagged.
+pub fn find_forbidden(html: &str) -> Option<(usize, usize, String)> {
+    let b = html.as_bytes();
+    let mut i = 0;
+    while let Some(lt) = html[i..].find('<').map(|k| i + k) {
+        let mut j = lt + 1;
+        if b.get(j) == Some(&b'/') {
+            j += 1;
+        }
+        let name_start = j;
+        while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'-' || b[j] == b':') {
+            j += 1;
+        }
+        let name = &html[name_start..j];
+        if name.is_empty() || !name.as_bytes()[0].is_ascii_alphabetic() {
+            i = lt + 1;
+            continue;
+        }
+        if name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("style") {
+            return Some((
+                lt,
+                j - lt,
+                format!("a `<{}>` element", name.to_ascii_lowercase()),
+            ));
+        }
+        // Attributes, up to the end of the tag.
+        loop {
+            while j < b.len() && (b[j].is_ascii_whitespace() || b[j] == b'/') {
+                j += 1;
+            }
+            if j >= b.len() || b[j] == b'>' {
+                break;
+            }
+            let attr_start = j;
+            while j < b.len() && !b[j].is_ascii_whitespace() && !matches!(b[j], b'=' | b'>' | b'/')
+            {
+                j += 1;
+            }
+            let attr = html[attr_start..j].to_ascii_lowercase();
+            if attr == "style" {
+                return Some((
+                    attr_start,
+                    j - attr_start,
+                    "a `style` attribute".to_string(),
+                ));
+            }
+            if attr.len() > 2 && attr.starts_with("on") {
+                return Some((
+                    attr_start,
+                    j - attr_start,
+                    format!("an event handler attribute `{attr}`"),
+                ));
+            }
+            while j < b.len() && b[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            if b.get(j) == Some(&b'=') {
+                j += 1;
+                while j < b.len() && b[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                match b.get(j) {
+                    Some(&q @ (b'"' | b'\'')) => {
+                        j += 1;
+                        while j < b.len() && b[j] != q {
+                            j += 1;
+                        }
+                        j += 1;
+                    }
+                    _ => {
+                        while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' {
+                            j += 1;
+                        }
+                    }
+                }
+            }
+        }
+        i = j.min(b.len());
+        if i <= lt {
+            i = lt + 1;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(
+            slugify("Backward pass: the chain rule"),
+            "backward-pass-the-chain-rule"
+        );
+        assert_eq!(slugify("  Σ and ∂L/∂w "), "σ-and-l-w");
+        assert_eq!(slugify("!!!"), "section");
+        assert_eq!(slugify("a_b--c"), "a-b-c");
+    }
+
+    #[test]
+    fn md_links() {
+        assert_eq!(rewrite_md_link("foo.md").as_deref(), Some("foo.html"));
+        assert_eq!(
+            rewrite_md_link("../sub/bar.md#x").as_deref(),
+            Some("../sub/bar.html#x")
+        );
+        assert_eq!(rewrite_md_link("https://e.com/a.md"), None);
+        assert_eq!(rewrite_md_link("#top"), None);
+        assert_eq!(rewrite_md_link("pic.png"), None);
+    }
+
+    #[test]
+    fn forbidden_html() {
+        assert!(find_forbidden("<p class=\"a\">x &lt;script&gt; style=1</p>").is_none());
+        assert!(find_forbidden("<details open><summary>s</summary></details>").is_none());
+        let (at, len, _) = find_forbidden("<p><SCRIPT>alert(1)</SCRIPT></p>").unwrap();
+        assert_eq!((at, len), (3, 7));
+        let (at, _, what) = find_forbidden("<img src='a' onerror=\"x\">").unwrap();
+        assert_eq!(at, 13);
+        assert!(what.contains("onerror"));
+        assert!(find_forbidden("<div style=\"color:red\">").is_some());
+        assert!(find_forbidden("<svg><style>.a{}</style></svg>").is_some());
+        assert!(find_forbidden("<p title='<style>'>").is_none());
+    }
+}

@@ -1,0 +1,198 @@
+//! Writing the site: all or nothing.
+//!
+//! The whole site is written into a fresh sibling folder
+//! (`public.tmp-<pid>` next to `public/`). Only when every file is written is
+//! it swapped in: the old folder is renamed away (`public.old-<pid>`), the new
+//! one renamed into place, and the old one deleted. A failed build never
+//! touches the existing output, and nothing is ever written outside the
+//! output folder and its two siblings.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use super::{BuildConfig, BuildError, Diagnostic};
+
+/// Refuses layouts where replacing the output folder would destroy sources:
+/// an output folder that is the site root, or that holds the content or
+/// templates folder, or that lies inside the content folder.
+pub fn check_layout(config: &BuildConfig) -> Result<(), BuildError> {
+    let out = config.output_path();
+    let bad = |message: String| {
+        Err(BuildError::Diagnostics(vec![
+            Diagnostic::whole_file(config.display_path(&out), message)
+                .with_hint("use a dedicated folder such as `public/`"),
+        ]))
+    };
+    if out.file_name().is_none() {
+        return bad("the output folder must be a named folder".to_string());
+    }
+    let out_n = normalize(&out);
+    for (what, dir) in [
+        ("the site root", config.root.clone()),
+        ("the content folder", config.content_path()),
+        ("the templates folder", config.templates_path()),
+    ] {
+        let dir_n = normalize(&dir);
+        if dir_n.starts_with(&out_n) {
+            return bad(format!(
+                "the output folder would replace {what} ({})",
+                dir.display()
+            ));
+        }
+    }
+    if out_n.starts_with(normalize(&config.content_path())) {
+        return bad("the output folder is inside the content folder".to_string());
+    }
+    Ok(())
+}
+
+/// An absolute, symlink-free form of `path` when it (or its parent) exists;
+/// the path made absolute otherwise.
+fn normalize(path: &Path) -> PathBuf {
+    if let Ok(p) = fs::canonicalize(path) {
+        return p;
+    }
+    if let (Some(parent), Some(name)) = (path.parent(), path.file_name()) {
+        let parent = if parent.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            parent
+        };
+        if let Ok(p) = fs::canonicalize(parent) {
+            return p.join(name);
+        }
+    }
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// True for a plain relative path with `/` separators that stays inside the
+/// output folder: no empty, `.` or `..` parts, no leading `/`, no `\` or `:`.
+pub fn is_safe_relative(path: &str) -> bool {
+    !path.is_empty()
+        && !path.contains(['\\', ':', '\0'])
+        && path
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
+}
+
+/// Writes `files` (relative path → bytes) as the new output folder,
+/// replacing the old one only after every file is written.
+pub fn write_site(
+    config: &BuildConfig,
+    files: &BTreeMap<String, Vec<u8>>,
+) -> Result<(), BuildError> {
+    let out = config.output_path();
+    let name = out
+        .file_name()
+        .expect("check_layout ensures a named output folder")
+        .to_string_lossy()
+        .into_owned();
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if out.exists() && !out.is_dir() {
+        return Err(BuildError::io(
+            &out,
+            io::Error::new(io::ErrorKind::AlreadyExists, "exists and is not a folder"),
+        ));
+    }
+    fs::create_dir_all(&parent).map_err(|e| BuildError::io(&parent, e))?;
+    let pid = std::process::id();
+    let tmp = parent.join(format!("{name}.tmp-{pid}"));
+    if tmp.exists() {
+        // Left over from an earlier crashed run of this same process id.
+        fs::remove_dir_all(&tmp).map_err(|e| BuildError::io(&tmp, e))?;
+    }
+    if let Err(e) = write_all(&tmp, files) {
+        let _ = fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    swap_in(&tmp, &out, &parent.join(format!("{name}.old-{pid}")))
+}
+
+fn write_all(tmp: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<(), BuildError> {
+    fs::create_dir(tmp).map_err(|e| BuildError::io(tmp, e))?;
+    for (rel, bytes) in files {
+        if !is_safe_relative(rel) {
+            return Err(BuildError::io(
+                tmp.join(rel),
+                io::Error::new(io::ErrorKind::InvalidInput, "unsafe output path"),
+            ));
+        }
+        let path = rel
+            .split('/')
+            .fold(tmp.to_path_buf(), |p, part| p.join(part));
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| BuildError::io(dir, e))?;
+        }
+        fs::write(&path, bytes).map_err(|e| BuildError::io(&path, e))?;
+    }
+    Ok(())
+}
+
+/// Renames `tmp` to `out`, moving an existing `out` to `old` first and
+/// deleting it afterwards. If the second rename fails, the old output is
+/// put back.
+fn swap_in(tmp: &Path, out: &Path, old: &Path) -> Result<(), BuildError> {
+    if !out.exists() {
+        return fs::rename(tmp, out).map_err(|e| {
+            let _ = fs::remove_dir_all(tmp);
+            BuildError::io(out, e)
+        });
+    }
+    if old.exists() {
+        fs::remove_dir_all(old).map_err(|e| BuildError::io(old, e))?;
+    }
+    if let Err(e) = fs::rename(out, old) {
+        let _ = fs::remove_dir_all(tmp);
+        return Err(BuildError::io(out, e));
+    }
+    if let Err(e) = fs::rename(tmp, out) {
+        let _ = fs::rename(old, out);
+        let _ = fs::remove_dir_all(tmp);
+        return Err(BuildError::io(out, e));
+    }
+    // The new site is in place; a leftover old folder is untidy, not wrong.
+    let _ = fs::remove_dir_all(old);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_paths() {
+        assert!(is_safe_relative("figures/index/a.svg"));
+        assert!(is_safe_relative("style.css"));
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../../x",
+            "a//b",
+            "./a",
+            "c:\\x",
+            "a\\b",
+        ] {
+            assert!(!is_safe_relative(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn refuses_to_replace_the_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = BuildConfig::new(dir.path(), "t");
+        config.output_dir = PathBuf::from(".");
+        assert!(check_layout(&config).is_err());
+        config.output_dir = dir.path().to_path_buf();
+        assert!(check_layout(&config).is_err());
+        config.output_dir = PathBuf::from("content/public");
+        assert!(check_layout(&config).is_err());
+        config.output_dir = PathBuf::from("public");
+        assert!(check_layout(&config).is_ok());
+    }
+}

@@ -1,0 +1,204 @@
+//! The page around the rendered body: tera 2 templates.
+//!
+//! The built-in `base.html`, `page.html` and `style.css` (the files in the
+//! repository's `templates/`) are compiled into the binary; a site's own
+//! `templates/` folder, read at build time, overrides any of them by name and
+//! may add partials. `page.html` is rendered once per page with these
+//! variables:
+//!
+//! | variable | value |
+//! | --- | --- |
+//! | `site_title` | the site's title |
+//! | `title` | the page's front matter title |
+//! | `description` | the front matter description, or `none` |
+//! | `content` | the rendered body: print it with `{{ content \| safe }}` |
+//! | `toc` | headings: `[{ level, id, title }]`, link as `#{{ h.id }}` |
+//! | `root` | relative prefix to the site root: `""`, `"../"`, … |
+//! | `home` | relative link to the home page (`{{ root }}index.html`) |
+//! | `stylesheet` | relative link to `style.css` |
+//! | `path` | the page's output path: `sub/bar.html` |
+//! | `pages` | the navigation: `[{ title, href, path, current }]`, `href` relative to this page |
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Serialize;
+use tera::{Context, ErrorKind, Tera};
+use walkdir::WalkDir;
+
+use super::content::Page;
+use super::markdown::RenderedPage;
+use super::{BuildConfig, BuildError, Diagnostic, PageCtx};
+
+const DEFAULT_BASE: &str = include_str!("../../templates/base.html");
+const DEFAULT_PAGE: &str = include_str!("../../templates/page.html");
+const DEFAULT_STYLE: &[u8] = include_bytes!("../../templates/style.css");
+
+/// The template rendered for every page.
+pub const PAGE_TEMPLATE: &str = "page.html";
+/// Where the stylesheet lands in the output.
+pub const STYLESHEET: &str = "style.css";
+
+/// One page in the navigation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NavEntry {
+    pub title: String,
+    /// Output path relative to the site root.
+    pub path: String,
+}
+
+#[derive(Serialize)]
+struct NavItem<'a> {
+    title: &'a str,
+    href: String,
+    path: &'a str,
+    current: bool,
+}
+
+/// The loaded templates and stylesheet of a site.
+pub struct Templates {
+    tera: Tera,
+    /// Template name → (file as shown in diagnostics, source text).
+    sources: BTreeMap<String, (PathBuf, String)>,
+    stylesheet: Vec<u8>,
+}
+
+impl Templates {
+    /// Loads the built-in templates, then the site's `templates/*.html` over
+    /// them (names are paths relative to the folder, with `/`).
+    pub fn load(config: &BuildConfig) -> Result<Templates, BuildError> {
+        let dir = config.templates_path();
+        let display_dir = config.display_path(&dir);
+        let mut sources: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
+        for (name, text) in [("base.html", DEFAULT_BASE), ("page.html", DEFAULT_PAGE)] {
+            sources.insert(
+                name.to_string(),
+                (
+                    PathBuf::from(format!("<built-in {name}>")),
+                    text.to_string(),
+                ),
+            );
+        }
+        let mut stylesheet = DEFAULT_STYLE.to_vec();
+        if dir.is_dir() {
+            for entry in WalkDir::new(&dir).sort_by_file_name() {
+                let entry = entry.map_err(|e| BuildError::io(&dir, e.into()))?;
+                let path = entry.path();
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let rel = path
+                    .strip_prefix(&dir)
+                    .expect("walkdir stays inside its root");
+                let name = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                if name == STYLESHEET {
+                    stylesheet = std::fs::read(path).map_err(|e| BuildError::io(path, e))?;
+                } else if name.ends_with(".html") {
+                    let text =
+                        std::fs::read_to_string(path).map_err(|e| BuildError::io(path, e))?;
+                    sources.insert(name, (config.display_path(path), text));
+                }
+            }
+        }
+        let mut tera = Tera::new();
+        let result = tera.add_raw_templates(
+            sources
+                .iter()
+                .map(|(name, (_, text))| (name.as_str(), text.as_str())),
+        );
+        let templates = Templates {
+            tera,
+            sources,
+            stylesheet,
+        };
+        if let Err(e) = result {
+            return Err(BuildError::Diagnostics(vec![
+                templates.diagnostic(&e, &display_dir),
+            ]));
+        }
+        if !templates.tera.contains_template(PAGE_TEMPLATE) {
+            return Err(BuildError::Diagnostics(vec![Diagnostic::whole_file(
+                display_dir,
+                format!("no `{PAGE_TEMPLATE}` template"),
+            )]));
+        }
+        Ok(templates)
+    }
+
+    /// The stylesheet to write at the output root: (path, bytes).
+    pub fn stylesheet(&self) -> (&str, &[u8]) {
+        (STYLESHEET, &self.stylesheet)
+    }
+
+    /// Renders `page.html` for one page.
+    pub fn render_page(
+        &self,
+        config: &BuildConfig,
+        page: &Page,
+        ctx: &PageCtx,
+        body: &RenderedPage,
+        nav: &[NavEntry],
+    ) -> Result<String, Diagnostic> {
+        let root = &ctx.root;
+        let pages: Vec<NavItem<'_>> = nav
+            .iter()
+            .map(|n| NavItem {
+                title: &n.title,
+                href: format!("{root}{}", n.path),
+                path: &n.path,
+                current: n.path == page.out_path,
+            })
+            .collect();
+        let mut context = Context::new();
+        context.insert("site_title", &config.site_title);
+        context.insert("title", &page.front.title);
+        context.insert("description", &page.front.description);
+        context.insert("content", &body.html);
+        context.insert("toc", &body.toc);
+        context.insert("root", root);
+        context.insert("home", &format!("{root}index.html"));
+        context.insert("stylesheet", &format!("{root}{STYLESHEET}"));
+        context.insert("path", &page.out_path);
+        context.insert("pages", &pages);
+        self.tera.render(PAGE_TEMPLATE, &context).map_err(|e| {
+            let mut d = self.diagnostic(&e, &config.display_path(&config.templates_path()));
+            d.message = format!("{} (rendering {})", d.message, page.display.display());
+            d
+        })
+    }
+
+    /// A tera error as a diagnostic in the template file it names.
+    fn diagnostic(&self, e: &tera::Error, display_dir: &std::path::Path) -> Diagnostic {
+        match e.kind() {
+            ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+                let name = report.filename();
+                let what = if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
+                    "template syntax error"
+                } else {
+                    "template error"
+                };
+                let message = format!("{what}: {}", report.message());
+                match self.sources.get(name) {
+                    Some((file, text)) => {
+                        let span = report.span();
+                        Diagnostic::at(file, text, span.range.start, span.range.len(), message)
+                    }
+                    None => Diagnostic::whole_file(display_dir.join(name), message),
+                }
+            }
+            _ => {
+                let mut message = format!("template error: {e}");
+                let mut source = std::error::Error::source(e);
+                while let Some(s) = source {
+                    message.push_str(&format!(": {s}"));
+                    source = s.source();
+                }
+                Diagnostic::whole_file(display_dir, message)
+            }
+        }
+    }
+}
