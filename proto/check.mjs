@@ -101,6 +101,12 @@ const clickPN = (page, fig, which) => page.locator(`#${fig} > .st > .bar > .pn >
   const ring2 = await page.$eval(`#${fig} > .st > .bar`, (b) => getComputedStyle(b).outlineStyle);
   ok(ring2 === "none", `no focus ring after a mouse click: ${ring2}`);
 
+  // play: Tab from the radio group reaches the play box; its ring shows on the Play label
+  await page.keyboard.press("Tab");
+  ok((await page.evaluate(() => document.activeElement?.id)) === "trace-play", "Tab moves from the radios to the play checkbox");
+  const plRing = await page.$eval(`#${fig} .pl`, (l) => getComputedStyle(l).outlineStyle);
+  ok(plRing !== "none", `focus ring on the Play label: ${plRing}`);
+  await page.mouse.click(5, 5);
   // play
   const anim0 = await page.$eval(`#${fig} .frames`, (ol) => ol.getAnimations().length);
   ok(anim0 === 0, "not playing at load");
@@ -201,6 +207,12 @@ const clickPN = (page, fig, which) => page.locator(`#${fig} > .st > .bar > .pn >
   ok((await page.$eval("#rule > .st > .bar", (b) => getComputedStyle(b).outlineStyle)) !== "none", "rule: focus ring on the tab bar");
   ok((await checkedRadio(page, "rule")) === "s2", "rule: radio s2 checked");
 
+  {
+    const cdp = await ctx.newCDPSession(page);
+    const { nodes } = await cdp.send("Accessibility.getFullAXTree");
+    const names = nodes.filter((n) => n.role?.value === "radio" && !n.ignored).map((n) => n.name?.value);
+    ok(names.slice(0, 5).join(",") === "Multiply,Add,Exp,Reciprocal,Log", `tab radios named by their (aria-hidden) labels: ${names.slice(0, 5)}`);
+  }
   // nested: a stepper inside the first dataset tab stays independent
   await page.locator("#batch > .st > .bar > .jl > .j0").click();
   await page.locator("#batch-clean .jl > .j3").click();
@@ -226,6 +238,29 @@ const clickPN = (page, fig, which) => page.locator(`#${fig} > .st > .bar > .pn >
   const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   ok(overflow <= 0, `tabs phone: no horizontal scroll (${overflow}px)`);
   await phone.ctx.close();
+}
+
+// ------------------------------------------------------------------ long
+{
+  const { ctx, page, problems } = await open("long.html");
+  const fig = "long";
+  await page.locator(`#${fig} .jl > .j59`).click();
+  ok(JSON.stringify(await visiblePanels(page, fig)) === '["k59"]', "long: jump to step 60");
+  ok((await narration(page, fig)).startsWith("Step 60 of 60"), "long: narration of step 60");
+  ok((await page.$eval(`#${fig} .pn > .k59 > .next`, (e) => e.tagName)) === "SPAN", "long: no Next at step 60");
+  await clickPN(page, fig, "prev");
+  ok(JSON.stringify(await visiblePanels(page, fig)) === '["k58"]', "long: Previous from 60 → 59");
+  await page.locator(`#${fig} .pl`).click();
+  const a = await page.$eval(`#${fig} .frames`, (ol) => [getComputedStyle(ol).animationDuration, getComputedStyle(ol).animationTimingFunction]);
+  ok(a[0] === "90s" && a[1] === "steps(60)", `long: play runs 60 steps over 90s: ${a}`);
+  await page.locator(`#${fig} .pl`).click();
+  await page.screenshot({ path: shot("long-desktop"), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: shot("long-phone"), fullPage: true });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  ok(overflow <= 0, `long phone: no horizontal scroll (${overflow}px)`);
+  ok(problems.length === 0, `no problems on long.html ${problems.join("; ")}`);
+  await ctx.close();
 }
 
 // CSP sanity: the same policy must block an inline style (proves the meta is live).

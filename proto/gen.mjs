@@ -44,7 +44,7 @@ const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replac
 const pad = (k) => String(k).padStart(2, "0");
 
 function page(title, body) {
-  return `<!doctype html>
+  return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -76,7 +76,7 @@ function stepper({ fig, legend, caption, steps, downloads }) {
   steps.forEach((s, k) => {
     L.push(`<input type="radio" name="${fig}-step" id="${fig}-s${k}" class="s${k}" aria-label="Step ${k + 1} of ${n}: ${esc(s.short)}"${k === 0 ? " checked" : ""}>`);
   });
-  L.push(`<input type="checkbox" id="${fig}-play" class="play" autocomplete="off" aria-label="Play all ${n} steps as an animation">`);
+  L.push(`<input type="checkbox" id="${fig}-play" class="play" aria-label="Play all ${n} steps as an animation">`);
   L.push(`<div class="view">`);
   L.push(`<ol class="frames">`);
   steps.forEach((s, k) => {
@@ -117,11 +117,11 @@ function tabs({ fig, legend, cap, caption, items }) {
   L.push(`<fieldset class="st tabs n${n}">`);
   L.push(`<legend>${esc(legend)}</legend>`);
   items.forEach((t, k) => {
-    L.push(`<input type="radio" name="${fig}-tab" id="${fig}-s${k}" class="s${k}" aria-label="${esc(t.label)}"${k === 0 ? " checked" : ""}>`);
+    L.push(`<input type="radio" name="${fig}-tab" id="${fig}-s${k}" class="s${k}" aria-labelledby="${fig}-l${k}"${k === 0 ? " checked" : ""}>`);
   });
   L.push(`<div class="bar" aria-hidden="true">`);
   L.push(`<div class="jl">${cap ? `<span class="cap">${esc(cap)}</span>` : ""}`);
-  items.forEach((t, k) => L.push(`<label class="j${k}" for="${fig}-s${k}">${esc(t.label)}</label>`));
+  items.forEach((t, k) => L.push(`<label class="j${k}" for="${fig}-s${k}" id="${fig}-l${k}">${esc(t.label)}</label>`));
   L.push(`</div>`);
   L.push(`</div>`);
   L.push(`<div class="view">`);
@@ -251,6 +251,21 @@ ${tabs({
     { label: "Near the boundary", html: `${inlineSvg("Near the boundary", 2, "fwd", "(−0.9, 0), (0.15, 1), (0.85, 1)")}` },
     { label: "One disagreeing point", html: `${inlineSvg("One disagreeing point", 3, "bwd", "(−2.0, 0), (0.2, 1), (1.9, 0)")}` },
   ],
+})}
+`));
+// ---------- a long stepper: 60 steps, inline SVG frames ----------
+writeFileSync(new URL("./long.html", import.meta.url), page("A 60-step stepper", `
+<h1>Sixty steps</h1>
+<p>The longest trace the explainer needs; the generated rules go to 80.</p>
+${stepper({
+  fig: "long",
+  legend: "A long trace: 30 forward steps, then 30 backward steps",
+  caption: "A 60-step placeholder trace with inline SVG frames.",
+  steps: Array.from({ length: 60 }, (_, k) => {
+    const phase = k < 30 ? "forward" : "backward";
+    return { phase, short: `${phase} op ${k % 30 + 1}`, html: `<p>Placeholder narration for step ${k + 1}.</p>`,
+      frame: inlineSvg(`Step ${k + 1}`, k + 1, phase === "forward" ? "fwd" : "bwd", `${phase} op ${k % 30 + 1}`) };
+  }),
 })}
 `));
 console.log("generated");
