@@ -8,9 +8,22 @@ fn main() {
         let scene = seen::render::frame::Scene::new(run.graph(), &story);
         for k in 0..story.steps.len() {
             let id = format!("{}-s{k}", s.id);
-            let svg = seen::render::frame::frame(run.graph(), &story, &scene, k, &seen::render::frame::FrameMeta { id: &id, figure_title: "t" });
+            let svg = seen::render::frame::frame(
+                run.graph(),
+                &story,
+                &scene,
+                k,
+                &seen::render::frame::FrameMeta {
+                    id: &id,
+                    figure_title: "t",
+                },
+            );
             std::fs::write(format!("{out}/{id}.svg"), &svg).unwrap();
-            std::fs::write(format!("{out}/{id}.png"), seen::render::png::png(&svg, 1.0).unwrap()).unwrap();
+            std::fs::write(
+                format!("{out}/{id}.png"),
+                seen::render::png::png(&svg, 1.0).unwrap(),
+            )
+            .unwrap();
         }
     }
 }

@@ -16,11 +16,21 @@ struct Cli {
     command: Option<Command>,
 }
 
+#[derive(clap::Args, Default)]
+struct BuildArgs {
+    /// The site's folder (holding content/ and templates/).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Where to write the site, relative to the root.
+    #[arg(long, default_value = "public")]
+    output_dir: PathBuf,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build the site (what a bare `seen` does).
-    #[command(after_help = "Example:\n  seen build")]
-    Build,
+    #[command(after_help = "Example:\n  seen build --output-dir site")]
+    Build(BuildArgs),
     /// Run every autograd block of a markdown file and print the run as JSON.
     #[command(after_help = "Example:\n  seen trace content/index.md --scenario single")]
     Trace {
@@ -34,10 +44,23 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command.unwrap_or(Command::Build) {
-        Command::Build => {
-            println!("seen: the site build is not there yet");
-            ExitCode::SUCCESS
+    match cli.command.unwrap_or(Command::Build(BuildArgs {
+        root: ".".into(),
+        output_dir: "public".into(),
+    })) {
+        Command::Build(args) => {
+            let mut config = seen::site::BuildConfig::new(&args.root, "Autograd, Seen");
+            config.output_dir = args.output_dir;
+            match seen::site::build(&config, &seen::render::hook::Figures) {
+                Ok(report) => {
+                    println!("{report}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::FAILURE
+                }
+            }
         }
         Command::Trace { file, scenario } => match seen::trace_file(&file, scenario.as_deref()) {
             Ok(json) => {

@@ -89,7 +89,10 @@ impl Scene {
 
     fn center(&self, i: usize) -> Point {
         let c = self.layout.centers[i];
-        Point { x: c.x, y: c.y + TOP }
+        Point {
+            x: c.x,
+            y: c.y + TOP,
+        }
     }
 }
 
@@ -117,7 +120,10 @@ fn arrow(svg: &mut Svg, from: Point, tip: Point, colour: &str, class: &str) {
         n(bx + uy * 4.0),
         n(by - ux * 4.0)
     );
-    svg.empty("polygon", &[("class", class), ("points", &pts), ("fill", colour)]);
+    svg.empty(
+        "polygon",
+        &[("class", class), ("points", &pts), ("fill", colour)],
+    );
 }
 
 /// Where node shapes differ, so kinds are told apart without colour.
@@ -129,7 +135,11 @@ fn node_shape(svg: &mut Svg, kind: Kind, x: f64, y: f64, w: f64, h: f64, active:
         Kind::Op => ("node op", PAPER, 5.0, ""),
         Kind::Module => ("node module", "#f0fdf4", 5.0, ""),
     };
-    let class = if active { format!("{class} active") } else { class.to_string() };
+    let class = if active {
+        format!("{class} active")
+    } else {
+        class.to_string()
+    };
     let sw = if active { "2.5" } else { "1.2" };
     let mut attrs = vec![
         ("class", class.as_str()),
@@ -155,10 +165,26 @@ fn node_shape(svg: &mut Svg, kind: Kind, x: f64, y: f64, w: f64, h: f64, active:
     match kind {
         // A param has a second, inner outline: it learns.
         Kind::Param => {
-            let (a, b, c, d, r) = (n(x + 3.0), n(y + 3.0), n(w - 6.0), n(h - 6.0), n(h / 2.0 - 3.0));
+            let (a, b, c, d, r) = (
+                n(x + 3.0),
+                n(y + 3.0),
+                n(w - 6.0),
+                n(h - 6.0),
+                n(h / 2.0 - 3.0),
+            );
             svg.empty(
                 "rect",
-                &[("class", "node-inner"), ("x", &a), ("y", &b), ("width", &c), ("height", &d), ("rx", &r), ("fill", "none"), ("stroke", "#475569"), ("stroke-width", "0.8")],
+                &[
+                    ("class", "node-inner"),
+                    ("x", &a),
+                    ("y", &b),
+                    ("width", &c),
+                    ("height", &d),
+                    ("rx", &r),
+                    ("fill", "none"),
+                    ("stroke", "#475569"),
+                    ("stroke-width", "0.8"),
+                ],
             );
         }
         // A module has a thick bar on its left: a larger node.
@@ -166,16 +192,41 @@ fn node_shape(svg: &mut Svg, kind: Kind, x: f64, y: f64, w: f64, h: f64, active:
             let (a, b, d) = (n(x), n(y), n(h));
             svg.empty(
                 "rect",
-                &[("class", "node-bar"), ("x", &a), ("y", &b), ("width", "6"), ("height", &d), ("rx", "2"), ("fill", "#475569")],
+                &[
+                    ("class", "node-bar"),
+                    ("x", &a),
+                    ("y", &b),
+                    ("width", "6"),
+                    ("height", &d),
+                    ("rx", "2"),
+                    ("fill", "#475569"),
+                ],
             );
         }
         _ => {}
     }
     if active {
-        let (a, b, c, d, r) = (n(x - 5.0), n(y - 5.0), n(w + 10.0), n(h + 10.0), n(rx + 4.0));
+        let (a, b, c, d, r) = (
+            n(x - 5.0),
+            n(y - 5.0),
+            n(w + 10.0),
+            n(h + 10.0),
+            n(rx + 4.0),
+        );
         svg.empty(
             "rect",
-            &[("class", "halo"), ("x", &a), ("y", &b), ("width", &c), ("height", &d), ("rx", &r), ("fill", "none"), ("stroke", INK), ("stroke-width", "1.2"), ("stroke-dasharray", "3 3")],
+            &[
+                ("class", "halo"),
+                ("x", &a),
+                ("y", &b),
+                ("width", &c),
+                ("height", &d),
+                ("rx", &r),
+                ("fill", "none"),
+                ("stroke", INK),
+                ("stroke-width", "1.2"),
+                ("stroke-dasharray", "3 3"),
+            ],
         );
     }
 }
@@ -197,18 +248,42 @@ pub fn frame(g: &Graph, story: &Story, scene: &Scene, k: usize, meta: &FrameMeta
     let mut svg = Svg::new(
         scene.width,
         scene.height,
-        &[("role", "img"), ("aria-labelledby", &labelled), ("class", "frame"), ("font-family", FONT)],
+        &[
+            ("role", "img"),
+            ("aria-labelledby", &labelled),
+            ("class", "frame"),
+            ("font-family", FONT),
+        ],
     );
     svg.text(
         "title",
         &[("id", &title_id)],
-        &format!("{}, step {} of {total}: {}", meta.figure_title, k + 1, step.title),
+        &format!(
+            "{}, step {} of {total}: {}",
+            meta.figure_title,
+            k + 1,
+            step.title
+        ),
     );
     svg.text("desc", &[("id", &desc_id)], &step.narration);
     let (w, h) = (n(scene.width), n(scene.height));
-    svg.empty("rect", &[("class", "paper"), ("width", &w), ("height", &h), ("fill", PAPER)]);
+    svg.empty(
+        "rect",
+        &[
+            ("class", "paper"),
+            ("width", &w),
+            ("height", &h),
+            ("fill", PAPER),
+        ],
+    );
     let backward = matches!(step.phase, Phase::Seed | Phase::Backward | Phase::Done);
-    let caption_colour = if backward { BACKWARD } else if step.phase == Phase::Forward { FORWARD } else { INK };
+    let caption_colour = if backward {
+        BACKWARD
+    } else if step.phase == Phase::Forward {
+        FORWARD
+    } else {
+        INK
+    };
     let phase_word = match step.phase {
         Phase::Setup => "setup",
         Phase::Forward => "forward →",
@@ -218,38 +293,96 @@ pub fn frame(g: &Graph, story: &Story, scene: &Scene, k: usize, meta: &FrameMeta
     };
     svg.text(
         "text",
-        &[("class", "caption"), ("x", "14"), ("y", "21"), ("font-size", "13"), ("font-weight", "bold"), ("fill", caption_colour)],
+        &[
+            ("class", "caption"),
+            ("x", "14"),
+            ("y", "21"),
+            ("font-size", "13"),
+            ("font-weight", "bold"),
+            ("fill", caption_colour),
+        ],
         &format!("{} · {}/{total} · {}", phase_word, k + 1, step.title),
     );
 
     // Edges first, so nodes sit on top of them.
     let active_fw: Vec<(usize, usize, usize)> = if step.phase == Phase::Forward {
-        step.active_edges.iter().map(|e| (e.from, e.to, e.slot)).collect()
+        step.active_edges
+            .iter()
+            .map(|e| (e.from, e.to, e.slot))
+            .collect()
     } else {
         Vec::new()
     };
     for e in &scene.layout.edges {
-        let pts: Vec<Point> = e.points.iter().map(|p| Point { x: p.x, y: p.y + TOP }).collect();
+        let pts: Vec<Point> = e
+            .points
+            .iter()
+            .map(|p| Point {
+                x: p.x,
+                y: p.y + TOP,
+            })
+            .collect();
         if pts.len() < 2 {
             continue;
         }
         let active = active_fw.contains(&(e.from, e.to, e.slot));
-        let (colour, width, class) = if active { (FORWARD, "2.5", "edge fw active") } else { (LINE, "1.2", "edge") };
+        let (colour, width, class) = if active {
+            (FORWARD, "2.5", "edge fw active")
+        } else {
+            (LINE, "1.2", "edge")
+        };
         let d = path_d(&pts, 0.0);
-        svg.empty("path", &[("class", class), ("d", &d), ("fill", "none"), ("stroke", colour), ("stroke-width", width)]);
-        arrow(&mut svg, pts[pts.len() - 2], pts[pts.len() - 1], colour, if active { "arrow fw active" } else { "arrow" });
+        svg.empty(
+            "path",
+            &[
+                ("class", class),
+                ("d", &d),
+                ("fill", "none"),
+                ("stroke", colour),
+                ("stroke-width", width),
+            ],
+        );
+        arrow(
+            &mut svg,
+            pts[pts.len() - 2],
+            pts[pts.len() - 1],
+            colour,
+            if active { "arrow fw active" } else { "arrow" },
+        );
     }
     // The backward message: the same route, dashed, arrow pointing back.
     if step.phase == Phase::Backward {
         for be in &step.active_edges {
             // Backward edges are stored child → parent; find the route parent → child.
-            if let Some(e) = scene.layout.edges.iter().find(|e| e.from == be.from && e.to == be.to && e.slot == be.slot) {
-                let pts: Vec<Point> = e.points.iter().map(|p| Point { x: p.x, y: p.y + TOP }).collect();
+            if let Some(e) = scene
+                .layout
+                .edges
+                .iter()
+                .find(|e| e.from == be.from && e.to == be.to && e.slot == be.slot)
+            {
+                let pts: Vec<Point> = e
+                    .points
+                    .iter()
+                    .map(|p| Point {
+                        x: p.x,
+                        y: p.y + TOP,
+                    })
+                    .collect();
                 if pts.len() < 2 {
                     continue;
                 }
                 let d = path_d(&pts, 0.0);
-                svg.empty("path", &[("class", "edge bw active"), ("d", &d), ("fill", "none"), ("stroke", BACKWARD), ("stroke-width", "2.5"), ("stroke-dasharray", "6 4")]);
+                svg.empty(
+                    "path",
+                    &[
+                        ("class", "edge bw active"),
+                        ("d", &d),
+                        ("fill", "none"),
+                        ("stroke", BACKWARD),
+                        ("stroke-width", "2.5"),
+                        ("stroke-dasharray", "6 4"),
+                    ],
+                );
                 arrow(&mut svg, pts[1], pts[0], BACKWARD, "arrow bw active");
                 if let Some(label) = &step.edge_label {
                     edge_label(&mut svg, &pts, label, scene.width);
@@ -268,7 +401,15 @@ pub fn frame(g: &Graph, story: &Story, scene: &Scene, k: usize, meta: &FrameMeta
         let cx = n(c.x);
         svg.text(
             "text",
-            &[("class", "label"), ("x", &cx), ("y", &n(y + 17.0)), ("text-anchor", "middle"), ("font-size", "13"), ("font-weight", "bold"), ("fill", INK)],
+            &[
+                ("class", "label"),
+                ("x", &cx),
+                ("y", &n(y + 17.0)),
+                ("text-anchor", "middle"),
+                ("font-size", "13"),
+                ("font-weight", "bold"),
+                ("fill", INK),
+            ],
             &story.labels[i],
         );
         let (value, vclass, vcol) = match step.values[i] {
@@ -277,13 +418,27 @@ pub fn frame(g: &Graph, story: &Story, scene: &Scene, k: usize, meta: &FrameMeta
         };
         svg.text(
             "text",
-            &[("class", vclass), ("x", &cx), ("y", &n(y + 32.0)), ("text-anchor", "middle"), ("font-size", "12"), ("fill", vcol)],
+            &[
+                ("class", vclass),
+                ("x", &cx),
+                ("y", &n(y + 32.0)),
+                ("text-anchor", "middle"),
+                ("font-size", "12"),
+                ("fill", vcol),
+            ],
             &value,
         );
         if let Some(d) = step.grads[i] {
             svg.text(
                 "text",
-                &[("class", "grad"), ("x", &cx), ("y", &n(y + 46.0)), ("text-anchor", "middle"), ("font-size", "12"), ("fill", BACKWARD)],
+                &[
+                    ("class", "grad"),
+                    ("x", &cx),
+                    ("y", &n(y + 46.0)),
+                    ("text-anchor", "middle"),
+                    ("font-size", "12"),
+                    ("fill", BACKWARD),
+                ],
                 &format!("∇ {}", num(d)),
             );
         }
@@ -301,11 +456,28 @@ fn edge_label(svg: &mut Svg, pts: &[Point], label: &str, width: f64) {
     let (x, y, ws) = (n(cx - w / 2.0), n(cy - 10.0), n(w));
     svg.empty(
         "rect",
-        &[("class", "edge-label"), ("x", &x), ("y", &y), ("width", &ws), ("height", "20"), ("rx", "4"), ("fill", PAPER), ("stroke", BACKWARD), ("stroke-width", "1")],
+        &[
+            ("class", "edge-label"),
+            ("x", &x),
+            ("y", &y),
+            ("width", &ws),
+            ("height", "20"),
+            ("rx", "4"),
+            ("fill", PAPER),
+            ("stroke", BACKWARD),
+            ("stroke-width", "1"),
+        ],
     );
     svg.text(
         "text",
-        &[("class", "edge-label-text"), ("x", &n(cx)), ("y", &n(cy + 4.0)), ("text-anchor", "middle"), ("font-size", "12"), ("fill", BACKWARD)],
+        &[
+            ("class", "edge-label-text"),
+            ("x", &n(cx)),
+            ("y", &n(cy + 4.0)),
+            ("text-anchor", "middle"),
+            ("font-size", "12"),
+            ("fill", BACKWARD),
+        ],
         label,
     );
 }

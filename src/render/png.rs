@@ -30,7 +30,11 @@ pub fn tree(svg: &str) -> Result<usvg::Tree, String> {
 /// Renders an SVG to a pixmap at `scale` (1.0 = its own size).
 pub fn pixmap(svg: &str, scale: f32) -> Result<tiny_skia::Pixmap, String> {
     let tree = tree(svg)?;
-    let size = tree.size().to_int_size().scale_by(scale).ok_or("empty SVG")?;
+    let size = tree
+        .size()
+        .to_int_size()
+        .scale_by(scale)
+        .ok_or("empty SVG")?;
     let mut pixmap =
         tiny_skia::Pixmap::new(size.width(), size.height()).ok_or("SVG too large to render")?;
     resvg::render(

@@ -64,7 +64,13 @@ pub fn render(
     Renderer::new(page, ctx, hook).run()
 }
 
+/// A figure block read but not yet rendered: info, fence range, body, and
+/// where its first text starts.
+type PendingFigure = (String, Range<usize>, String, Option<usize>);
+
 struct Renderer<'p> {
+    pending: Vec<PendingFigure>,
+    figure_state: super::FigureState,
     page: &'p Page,
     ctx: &'p PageCtx,
     hook: &'p dyn FigureHook,
@@ -104,6 +110,8 @@ impl<'p> Renderer<'p> {
             diags: Vec::new(),
             result: RenderedPage::default(),
             used_ids: HashSet::new(),
+            pending: Vec::new(),
+            figure_state: super::FigureState::default(),
         }
     }
 
@@ -158,11 +166,18 @@ impl<'p> Renderer<'p> {
                         else {
                             unreachable!()
                         };
-                        self.figure(info, fence, body, first_text);
+                        self.pending.push((info, fence, body, first_text));
                     }
                     _ => {}
                 }
                 continue;
+            }
+            // Adjacent figure blocks (nothing but blank lines between them)
+            // go to the hook together, so it can group them into tabs.
+            let starts_figure = matches!(&event, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if info.split_whitespace().next() == Some(FIGURE_INFO));
+            if !starts_figure {
+                self.flush_figures();
             }
 
             match event {
@@ -289,8 +304,9 @@ impl<'p> Renderer<'p> {
             first_text,
         } = state
         {
-            self.figure(info, fence, body, first_text);
+            self.pending.push((info, fence, body, first_text));
         }
+        self.flush_figures();
 
         if !self.diags.is_empty() {
             return Err(self.diags);
@@ -329,34 +345,42 @@ impl<'p> Renderer<'p> {
         });
     }
 
-    /// Hands one figure block to the hook.
-    fn figure(
-        &mut self,
-        info: String,
-        fence: Range<usize>,
-        source: String,
-        first_text: Option<usize>,
-    ) {
+    /// Hands the pending run of adjacent figure blocks to the hook.
+    fn flush_figures(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let pending = std::mem::take(&mut self.pending);
         let body = self.page.body();
-        // The body starts on the line after the opening fence. With text, the
-        // first text event says exactly where (after any stripped
-        // indentation); an empty body starts after the fence line.
-        let body_rel = first_text.unwrap_or_else(|| {
-            body[fence.start..]
-                .find('\n')
-                .map_or(fence.end, |i| fence.start + i + 1)
-                .min(fence.end)
-        });
-        let block = Block {
-            source,
-            body_offset: self.base + body_rel,
-            info,
-        };
+        let blocks: Vec<Block> = pending
+            .iter()
+            .map(|(info, fence, source, first_text)| {
+                // The body starts on the line after the opening fence. With
+                // text, the first text event says exactly where (after any
+                // stripped indentation); an empty body starts after the fence.
+                let body_rel = first_text.unwrap_or_else(|| {
+                    body[fence.start..]
+                        .find('\n')
+                        .map_or(fence.end, |i| fence.start + i + 1)
+                        .min(fence.end)
+                });
+                Block {
+                    source: source.clone(),
+                    body_offset: self.base + body_rel,
+                    info: info.clone(),
+                }
+            })
+            .collect();
+        let fence = pending[0].1.clone();
         let fence_diag = |this: &Self, msg: String| {
             let line_len = body[fence.start..].find('\n').unwrap_or(0);
             this.diag(&(fence.start..fence.start + line_len), msg)
         };
-        let outcome = catch_unwind(AssertUnwindSafe(|| self.hook.render(&block, self.ctx)));
+        let mut state = std::mem::take(&mut self.figure_state);
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            self.hook.render_run(&blocks, self.ctx, &mut state)
+        }));
+        self.figure_state = state;
         match outcome {
             Ok(Ok(rendered)) => {
                 if let Some((_, _, what)) = find_forbidden(&rendered.html) {
@@ -373,7 +397,7 @@ impl<'p> Renderer<'p> {
                 self.result.assets.extend(rendered.assets);
                 self.out.push(Event::Html(rendered.html.into()));
             }
-            Ok(Err(d)) => self.diags.push(d),
+            Ok(Err(d)) => self.diags.extend(d),
             Err(panic) => {
                 let msg = panic
                     .downcast_ref::<&str>()

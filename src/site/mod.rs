@@ -347,6 +347,44 @@ pub struct Rendered {
 /// (one page per thread), so it must be `Sync`.
 pub trait FigureHook: Sync {
     fn render(&self, block: &Block, page: &PageCtx) -> Result<Rendered, Diagnostic>;
+
+    /// Renders a run of adjacent blocks (only blank lines between them), so
+    /// that a hook can combine them into one figure. `state` lives for one
+    /// page (e.g. to refuse a duplicate id). By default each block is
+    /// rendered on its own and every error is reported.
+    fn render_run(
+        &self,
+        blocks: &[Block],
+        page: &PageCtx,
+        state: &mut FigureState,
+    ) -> Result<Rendered, Vec<Diagnostic>> {
+        let _ = state;
+        let mut all = Rendered::default();
+        let mut diags = Vec::new();
+        for b in blocks {
+            match self.render(b, page) {
+                Ok(r) => {
+                    all.html.push_str(&r.html);
+                    all.assets.extend(r.assets);
+                    all.figures += r.figures;
+                    all.frames += r.frames;
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+        if diags.is_empty() {
+            Ok(all)
+        } else {
+            Err(diags)
+        }
+    }
+}
+
+/// What a figure hook remembers across the blocks of one page.
+#[derive(Debug, Clone, Default)]
+pub struct FigureState {
+    /// Figure ids used so far on the page, with the file offset of each.
+    pub ids: Vec<(String, usize)>,
 }
 
 /// A hook that shows each block as its source code, for builds without the

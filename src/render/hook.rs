@@ -1,0 +1,299 @@
+//! The figure hook: what the site build calls for each run of adjacent
+//! `autograd` blocks. Parses and runs each scenario, then draws the figure
+//! its `figure` key asks for; blocks with the same `group` become tabs.
+
+use super::frame::{FrameMeta, Scene, frame};
+use super::stepper::{MAX_STEPS, StepPanel, stepper, tabs};
+use super::svg::esc;
+use crate::scenario::{self, Figure, Run, Scenario, ScenarioError};
+use crate::site::{Block, Diagnostic, FigureHook, FigureState, PageCtx, Rendered};
+use crate::story::{Phase, tell};
+
+/// The renderer of every figure kind.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Figures;
+
+/// A scenario error as a diagnostic at its place in the markdown file.
+pub fn diagnostic(page: &PageCtx, block: &Block, e: &ScenarioError) -> Diagnostic {
+    let mut d = page.diagnostic(block, e.offset, e.len, e.message.clone());
+    if let Some(x) = &e.expected {
+        d = d.with_expected(x.clone());
+    }
+    let mut hint = e.hint.clone();
+    if let Some((what, off)) = &e.see {
+        let at = block.file_offset(&page.source, *off);
+        let (line, col, _) = scenario::line_col(&page.source, at);
+        let see = format!("{what} {}:{line}:{col}", page.file.display());
+        hint = Some(match hint {
+            Some(h) => format!("{h}; {see}"),
+            None => see,
+        });
+    }
+    if let Some(h) = hint {
+        d = d.with_hint(h);
+    }
+    d
+}
+
+/// Output of one scenario before grouping.
+struct Drawn {
+    html: String,
+    assets: Vec<(String, Vec<u8>)>,
+    frames: usize,
+}
+
+impl FigureHook for Figures {
+    fn render(&self, block: &Block, page: &PageCtx) -> Result<Rendered, Diagnostic> {
+        self.render_run(
+            std::slice::from_ref(block),
+            page,
+            &mut FigureState::default(),
+        )
+        .map_err(|mut d| d.remove(0))
+    }
+
+    fn render_run(
+        &self,
+        blocks: &[Block],
+        page: &PageCtx,
+        state: &mut FigureState,
+    ) -> Result<Rendered, Vec<Diagnostic>> {
+        let mut diags = Vec::new();
+        let mut parsed: Vec<(&Block, Scenario, Vec<Run>)> = Vec::new();
+        for b in blocks {
+            let result = scenario::parse(&b.source).and_then(|s| {
+                let at = b.file_offset(&page.source, s.id_span.start);
+                if let Some((_, first)) = state.ids.iter().find(|(id, _)| *id == s.id) {
+                    let (line, col, _) = scenario::line_col(&page.source, *first);
+                    return Err(ScenarioError::new(
+                        s.id_span.clone(),
+                        format!("duplicate id \"{}\" on this page", s.id),
+                    )
+                    .expected("a unique id for each block of a page")
+                    .hint(format!(
+                        "the id is first used at {}:{line}:{col}",
+                        page.file.display()
+                    )));
+                }
+                state.ids.push((s.id.clone(), at));
+                let runs = s.analyze()?;
+                Ok((s, runs))
+            });
+            match result {
+                Ok((s, runs)) => parsed.push((b, s, runs)),
+                Err(e) => diags.push(diagnostic(page, b, &e)),
+            }
+        }
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        let mut out = Rendered::default();
+        let mut i = 0;
+        while i < parsed.len() {
+            // A group: this block and the following ones with the same group.
+            let mut j = i + 1;
+            if let Some(g) = &parsed[i].1.group {
+                while j < parsed.len() && parsed[j].1.group.as_ref() == Some(g) {
+                    j += 1;
+                }
+            }
+            let mut drawn = Vec::new();
+            for (b, s, runs) in &parsed[i..j] {
+                match draw(page, s, runs) {
+                    Ok(d) => drawn.push(d),
+                    Err(e) => diags.push(diagnostic(page, b, &e)),
+                }
+            }
+            if diags.is_empty() {
+                let first = &parsed[i].1;
+                if j - i == 1 {
+                    out.html += &drawn[0].html;
+                } else {
+                    let group = first.group.clone().unwrap_or_default();
+                    let fid = format!("{}-group", first.id);
+                    let panels: Vec<(String, String)> = parsed[i..j]
+                        .iter()
+                        .zip(&drawn)
+                        .map(|((_, s, _), d)| {
+                            (
+                                s.title.clone().unwrap_or_else(|| s.id.clone()),
+                                d.html.clone(),
+                            )
+                        })
+                        .collect();
+                    out.html += &format!(
+                        "<div class=\"group\" id=\"{}\">\n{}</div>\n",
+                        esc(&slug(&group)),
+                        tabs(&fid, &group_caption(&group, first.figure), &panels)
+                    );
+                }
+                for d in drawn {
+                    out.assets.extend(d.assets);
+                    out.frames += d.frames;
+                }
+                out.figures += j - i;
+            }
+            i = j;
+        }
+        if diags.is_empty() {
+            Ok(out)
+        } else {
+            Err(diags)
+        }
+    }
+}
+
+fn slug(s: &str) -> String {
+    crate::site::markdown::slugify(s)
+}
+
+/// The word shown before the tab labels.
+fn group_caption(group: &str, figure: Figure) -> String {
+    match figure {
+        Figure::Rule => "Selected rule".into(),
+        Figure::Batch => "Selected dataset".into(),
+        _ => format!("Selected {group}"),
+    }
+}
+
+/// Where a figure's downloads go, relative to the output root.
+fn asset_dir(page: &PageCtx, s: &Scenario) -> String {
+    format!("figures/{}/{}", page.stem, s.id)
+}
+
+fn figure_html(s: &Scenario, body: &str, caption_extra: &str) -> String {
+    let title = s.title.clone().unwrap_or_default();
+    format!(
+        "<figure class=\"fig {}\" id=\"{}\">\n{body}<figcaption>{}{caption_extra}</figcaption>\n</figure>\n",
+        s.figure.name(),
+        esc(&s.id),
+        esc(&title)
+    )
+}
+
+/// Draws one scenario as its figure.
+fn draw(page: &PageCtx, s: &Scenario, runs: &[Run]) -> Result<Drawn, ScenarioError> {
+    let dir = asset_dir(page, s);
+    let mut assets = Vec::new();
+    let mut frames = 0;
+    let json = crate::scenario::trace::file_json(
+        &page.file.display().to_string(),
+        &[(s.clone(), runs.to_vec())],
+    );
+    let json_path = format!("{dir}/trace.json");
+    assets.push((
+        json_path.clone(),
+        (serde_json::to_string_pretty(&json).expect("JSON of numbers") + "\n").into_bytes(),
+    ));
+    let mut downloads = vec![format!(
+        "<a href=\"{}\" download>trace (JSON)</a>",
+        page.href(&json_path)
+    )];
+    let body = match s.figure {
+        Figure::Trace
+        | Figure::Batch
+        | Figure::Compare
+        | Figure::Graph
+        | Figure::Rule
+        | Figure::StepSize => {
+            let mut views = Vec::new();
+            for run in runs {
+                let (html, files) = trace(s, run, &dir)?;
+                frames += files.len();
+                let links: Vec<String> = files
+                    .iter()
+                    .enumerate()
+                    .map(|(k, (p, _))| {
+                        format!("<a href=\"{}\" download>{}</a>", page.href(p), k + 1)
+                    })
+                    .collect();
+                downloads.push(format!(
+                    "<details><summary>Frames of the {} view as SVG</summary>{}</details>",
+                    run.view.name(),
+                    links.join(" ")
+                ));
+                assets.extend(files);
+                views.push((format!("{} view", capitalise(run.view.name())), html));
+            }
+            if views.len() == 1 {
+                views.remove(0).1
+            } else {
+                tabs(&format!("{}-views", s.id), "Selected view", &views)
+            }
+        }
+    };
+    let caption = format!(
+        " <span class=\"dl\">Download: {}</span>",
+        downloads.join(" ")
+    );
+    Ok(Drawn {
+        html: figure_html(s, &body, &caption),
+        assets,
+        frames,
+    })
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or(String::new(), |f| {
+        f.to_uppercase().collect::<String>() + c.as_str()
+    })
+}
+
+/// The step-through of one run: inline frames in a stepper, plus each frame
+/// as a standalone SVG file.
+#[allow(clippy::type_complexity)]
+fn trace(
+    s: &Scenario,
+    run: &Run,
+    dir: &str,
+) -> Result<(String, Vec<(String, Vec<u8>)>), ScenarioError> {
+    let story = tell(run);
+    let n = story.steps.len();
+    if n > MAX_STEPS {
+        return Err(ScenarioError::new(
+            s.id_span.clone(),
+            format!(
+                "the trace of \"{}\" has {n} steps, more than the {MAX_STEPS} a stepper can show",
+                s.id
+            ),
+        )
+        .expected("a smaller graph, or figure = \"graph\" for a still picture"));
+    }
+    let scene = Scene::new(run.graph(), &story);
+    let fid = format!("{}-{}", s.id, run.view.name());
+    let title = s.title.clone().unwrap_or_else(|| s.id.clone());
+    let mut panels = Vec::new();
+    let mut files = Vec::new();
+    for (k, step) in story.steps.iter().enumerate() {
+        let id = format!("{fid}-f{k}");
+        let svg = frame(
+            run.graph(),
+            &story,
+            &scene,
+            k,
+            &FrameMeta {
+                id: &id,
+                figure_title: &title,
+            },
+        );
+        files.push((
+            format!("{dir}/{}-step-{:02}.svg", run.view.name(), k + 1),
+            svg.clone().into_bytes(),
+        ));
+        panels.push(StepPanel {
+            frame: svg,
+            title: step.title.clone(),
+            phase: step.phase.name().to_string(),
+            narration: step.narration.clone(),
+            backward: matches!(step.phase, Phase::Seed | Phase::Backward | Phase::Done),
+        });
+    }
+    let fw = run.forward.len();
+    let bw = run.messages.len();
+    let legend = format!(
+        "{title} ({} view): {fw} forward steps, then {bw} backward messages",
+        run.view.name()
+    );
+    Ok((stepper(&fid, &legend, &panels), files))
+}
