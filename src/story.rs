@@ -406,7 +406,7 @@ pub fn tell(run: &Run) -> Story {
             &grads,
             vec![to],
             vec![Edge { from: to, to: from, slot }],
-            Some(format!("{} × {} = {}", num(upstream), operand(local), num(contribution))),
+            Some(format!("{} → {}: upstream {} × local {} = {}", labels[from], labels[to], num(upstream), operand(local), num(contribution))),
         ));
     }
 

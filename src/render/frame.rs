@@ -284,6 +284,13 @@ pub fn frame(g: &Graph, story: &Story, scene: &Scene, k: usize, meta: &FrameMeta
     } else {
         INK
     };
+    let caption_class = if backward {
+        "caption bw"
+    } else if step.phase == Phase::Forward {
+        "caption fw"
+    } else {
+        "caption"
+    };
     let phase_word = match step.phase {
         Phase::Setup => "setup",
         Phase::Forward => "forward →",
@@ -294,7 +301,7 @@ pub fn frame(g: &Graph, story: &Story, scene: &Scene, k: usize, meta: &FrameMeta
     svg.text(
         "text",
         &[
-            ("class", "caption"),
+            ("class", caption_class),
             ("x", "14"),
             ("y", "21"),
             ("font-size", "13"),
@@ -385,7 +392,7 @@ pub fn frame(g: &Graph, story: &Story, scene: &Scene, k: usize, meta: &FrameMeta
                 );
                 arrow(&mut svg, pts[1], pts[0], BACKWARD, "arrow bw active");
                 if let Some(label) = &step.edge_label {
-                    edge_label(&mut svg, &pts, label, scene.width);
+                    message_band(&mut svg, scene, label);
                 }
             }
         }
@@ -413,21 +420,25 @@ pub fn frame(g: &Graph, story: &Story, scene: &Scene, k: usize, meta: &FrameMeta
             &story.labels[i],
         );
         let (value, vclass, vcol) = match step.values[i] {
+            // A constant's label is already its value.
+            Some(_) if node.kind == Kind::Const => (String::new(), "value", INK),
             Some(v) => (num(v), "value", INK),
             None => ("?".to_string(), "value unknown", MUTED),
         };
-        svg.text(
-            "text",
-            &[
-                ("class", vclass),
-                ("x", &cx),
-                ("y", &n(y + 32.0)),
-                ("text-anchor", "middle"),
-                ("font-size", "12"),
-                ("fill", vcol),
-            ],
-            &value,
-        );
+        if !value.is_empty() {
+            svg.text(
+                "text",
+                &[
+                    ("class", vclass),
+                    ("x", &cx),
+                    ("y", &n(y + 32.0)),
+                    ("text-anchor", "middle"),
+                    ("font-size", "12"),
+                    ("fill", vcol),
+                ],
+                &value,
+            );
+        }
         if let Some(d) = step.grads[i] {
             svg.text(
                 "text",
@@ -446,20 +457,18 @@ pub fn frame(g: &Graph, story: &Story, scene: &Scene, k: usize, meta: &FrameMeta
     svg.finish()
 }
 
-/// A boxed label near the middle of a backward edge, kept inside the frame.
-fn edge_label(svg: &mut Svg, pts: &[Point], label: &str, width: f64) {
-    let mid = pts.len() / 2;
-    let (a, b) = (pts[mid - 1], pts[mid]);
-    let w = text_w(label, CH) + 12.0;
-    let cx = ((a.x + b.x) / 2.0).clamp(w / 2.0 + 4.0, width - w / 2.0 - 4.0);
-    let cy = (a.y + b.y) / 2.0 - 16.0;
-    let (x, y, ws) = (n(cx - w / 2.0), n(cy - 10.0), n(w));
+/// The message of a backward step, boxed in a band under the graph: the
+/// edge itself is too short to carry the whole equation.
+fn message_band(svg: &mut Svg, scene: &Scene, label: &str) {
+    let w = text_w(label, CH) + 16.0;
+    let y = scene.height - 26.0;
+    let (x, ys, ws) = (n(14.0), n(y), n(w));
     svg.empty(
         "rect",
         &[
             ("class", "edge-label"),
             ("x", &x),
-            ("y", &y),
+            ("y", &ys),
             ("width", &ws),
             ("height", "20"),
             ("rx", "4"),
@@ -472,9 +481,8 @@ fn edge_label(svg: &mut Svg, pts: &[Point], label: &str, width: f64) {
         "text",
         &[
             ("class", "edge-label-text"),
-            ("x", &n(cx)),
-            ("y", &n(cy + 4.0)),
-            ("text-anchor", "middle"),
+            ("x", &n(22.0)),
+            ("y", &n(y + 14.0)),
             ("font-size", "12"),
             ("fill", BACKWARD),
         ],

@@ -295,5 +295,7 @@ fn trace(
         "{title} ({} view): {fw} forward steps, then {bw} backward messages",
         run.view.name()
     );
-    Ok((stepper(&fid, &legend, &panels), files))
+    // Frames much wider than tall read better with the narration below.
+    let wide = scene.width > 1.8 * scene.height;
+    Ok((stepper(&fid, &legend, &panels, wide), files))
 }

@@ -21,12 +21,14 @@ pub struct StepPanel {
     pub backward: bool,
 }
 
-/// A stepper with `steps.len()` steps (at most [`MAX_STEPS`]).
-pub fn stepper(fid: &str, legend: &str, steps: &[StepPanel]) -> String {
+/// A stepper with `steps.len()` steps (at most [`MAX_STEPS`]). `wide` puts
+/// the narration under the frame instead of beside it.
+pub fn stepper(fid: &str, legend: &str, steps: &[StepPanel], wide: bool) -> String {
     let n = steps.len();
     let mut h = String::new();
+    let wide = if wide { " wide" } else { "" };
     h += &format!(
-        "<fieldset class=\"st stepper n{n}\">\n<legend>{}</legend>\n",
+        "<fieldset class=\"st stepper{wide} n{n}\">\n<legend>{}</legend>\n",
         esc(legend)
     );
     for (k, s) in steps.iter().enumerate() {
