@@ -31,6 +31,19 @@ enum Command {
     /// Build the site (what a bare `seen` does).
     #[command(after_help = "Example:\n  seen build --output-dir site")]
     Build(BuildArgs),
+    /// Write every frame of every trace of a markdown file as SVG (and PNG),
+    /// plus one animated SVG per trace.
+    #[command(after_help = "Example:\n  seen frames content/index.md --out frames --png")]
+    Frames {
+        /// The markdown file.
+        file: PathBuf,
+        /// The folder to write into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// Also write a PNG of each frame (2x, text in the bundled DejaVu Sans).
+        #[arg(long)]
+        png: bool,
+    },
     /// Run every autograd block of a markdown file and print the run as JSON.
     #[command(after_help = "Example:\n  seen trace content/index.md --scenario single")]
     Trace {
@@ -62,6 +75,22 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Frames { file, out, png } => match seen::export_frames(&file, &out, png) {
+            Ok(r) => {
+                println!(
+                    "Wrote {} SVG frames, {} PNGs and {} animated SVGs to {}",
+                    r.svgs,
+                    r.pngs,
+                    r.animations,
+                    out.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprint!("{e}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Trace { file, scenario } => match seen::trace_file(&file, scenario.as_deref()) {
             Ok(json) => {
                 println!("{json}");

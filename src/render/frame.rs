@@ -411,7 +411,7 @@ pub fn frame(g: &Graph, story: &Story, scene: &Scene, k: usize, meta: &FrameMeta
             &[
                 ("class", "label"),
                 ("x", &cx),
-                ("y", &n(y + 17.0)),
+                ("y", &n(y + if node.kind == Kind::Const { 24.0 } else { 17.0 })),
                 ("text-anchor", "middle"),
                 ("font-size", "13"),
                 ("font-weight", "bold"),
@@ -488,4 +488,27 @@ fn message_band(svg: &mut Svg, scene: &Scene, label: &str) {
         ],
         label,
     );
+}
+
+/// Every frame of one run's trace, ids prefixed `ID-VIEW-fK`.
+pub fn trace_frames(s: &crate::scenario::Scenario, run: &crate::scenario::Run) -> Vec<String> {
+    let story = crate::story::tell(run);
+    let scene = Scene::new(run.graph(), &story);
+    let fid = format!("{}-{}", s.id, run.view.name());
+    let title = s.title.clone().unwrap_or_else(|| s.id.clone());
+    (0..story.steps.len())
+        .map(|k| {
+            let id = format!("{fid}-f{k}");
+            frame(
+                run.graph(),
+                &story,
+                &scene,
+                k,
+                &FrameMeta {
+                    id: &id,
+                    figure_title: &title,
+                },
+            )
+        })
+        .collect()
 }

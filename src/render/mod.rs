@@ -1,5 +1,6 @@
 //! Rendering: SVG frames, figures and plots, the HTML stepper, PNG export.
 
+pub mod animate;
 pub mod frame;
 pub mod hook;
 pub mod png;

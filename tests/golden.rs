@@ -1,0 +1,189 @@
+//! Golden SVGs: every figure listed here is regenerated and compared byte
+//! for byte with its file under `tests/golden/`. A mismatch prints a line
+//! diff. `SEEN_BLESS=1 cargo test --test golden` rewrites the files (look at
+//! them as pictures before committing: `seen frames … --png` or the PNGs the
+//! render test writes). A golden that no test produces fails the suite.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn golden_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
+}
+
+/// The blocks of the bundled explainer, by id.
+fn explainer() -> BTreeMap<String, (seen::scenario::Scenario, Vec<seen::scenario::Run>)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/index.md");
+    seen::run_file(&path)
+        .expect("the bundled explainer runs")
+        .into_iter()
+        .map(|(s, r)| (s.id.clone(), (s, r)))
+        .collect()
+}
+
+/// Every golden file this suite produces: path under tests/golden → bytes.
+fn produced() -> BTreeMap<String, String> {
+    let blocks = explainer();
+    let mut out = BTreeMap::new();
+    let (single, runs) = &blocks["single"];
+    for run in runs {
+        for (k, svg) in seen::render::frame::trace_frames(single, run).into_iter().enumerate() {
+            out.insert(format!("single/{}-step-{:02}.svg", run.view.name(), k + 1), svg);
+        }
+    }
+    out
+}
+
+/// A readable line diff: the first differing lines with their numbers.
+fn line_diff(expected: &str, actual: &str) -> String {
+    let (e, a): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
+    let mut out = String::new();
+    let mut shown = 0;
+    for i in 0..e.len().max(a.len()) {
+        let (x, y) = (e.get(i), a.get(i));
+        if x != y {
+            out += &format!("  line {}:\n    - {}\n    + {}\n", i + 1, x.unwrap_or(&"<none>"), y.unwrap_or(&"<none>"));
+            shown += 1;
+            if shown == 12 {
+                out += "  …\n";
+                break;
+            }
+        }
+    }
+    out
+}
+
+fn existing() -> Vec<String> {
+    let root = golden_dir();
+    let mut files = Vec::new();
+    let mut stack = vec![root.clone()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "svg") {
+                files.push(p.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn goldens_match_and_none_is_orphaned() {
+    let produced = produced();
+    let root = golden_dir();
+    if std::env::var_os("SEEN_BLESS").is_some() {
+        for f in existing() {
+            if !produced.contains_key(&f) {
+                std::fs::remove_file(root.join(&f)).unwrap();
+            }
+        }
+        for (path, svg) in &produced {
+            let p = root.join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, svg).unwrap();
+        }
+        return;
+    }
+    let mut failures = String::new();
+    for (path, svg) in &produced {
+        match std::fs::read_to_string(root.join(path)) {
+            Ok(expected) if expected == *svg => {}
+            Ok(expected) => failures += &format!("{path} differs:\n{}", line_diff(&expected, svg)),
+            Err(_) => failures += &format!("{path} is missing (run with SEEN_BLESS=1 to write it)\n"),
+        }
+    }
+    for f in existing() {
+        if !produced.contains_key(&f) {
+            failures += &format!("{f} is a golden that no test produces\n");
+        }
+    }
+    assert!(failures.is_empty(), "golden mismatch:\n{failures}");
+}
+
+/// Fraction of pixels that are not (near) white.
+fn ink(p: &resvg::tiny_skia::Pixmap) -> f64 {
+    let px = p.pixels();
+    let dark = px.iter().filter(|c| c.alpha() > 0 && (c.red() < 200 || c.green() < 200 || c.blue() < 200)).count();
+    dark as f64 / px.len() as f64
+}
+
+#[test]
+fn every_golden_renders_with_its_text() {
+    let files = existing();
+    assert!(!files.is_empty(), "no goldens found");
+    for f in files {
+        let svg = std::fs::read_to_string(golden_dir().join(&f)).unwrap();
+        let with_text = seen::render::png::pixmap(&svg, 1.0).unwrap_or_else(|e| panic!("{f}: {e}"));
+        assert!(ink(&with_text) > 0.005, "{f} renders blank");
+        // The same picture with every <text> removed must have less ink:
+        // proof that the bundled font drew the text.
+        let no_text: String = svg.lines().filter(|l| !l.trim_start().starts_with("<text")).collect::<Vec<_>>().join("\n");
+        let without = seen::render::png::pixmap(&no_text, 1.0).unwrap();
+        assert!(ink(&with_text) > ink(&without) + 0.001, "{f}: its text was not drawn");
+    }
+}
+
+#[test]
+fn frames_are_identical_across_builds_and_processes() {
+    let a = produced();
+    let b = produced();
+    assert_eq!(a, b, "two builds in one process differ");
+    let md = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/index.md");
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    for d in &dirs {
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_seen"))
+            .args(["frames", md.to_str().unwrap(), "--out", d.path().to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    }
+    let list = |d: &Path| {
+        let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(d)
+            .unwrap()
+            .flatten()
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+            .collect();
+        v.sort();
+        v
+    };
+    let (x, y) = (list(dirs[0].path()), list(dirs[1].path()));
+    assert!(x.len() > 20, "seen frames wrote {} files", x.len());
+    assert_eq!(x, y, "two processes wrote different frames");
+    // The in-process frames are the same bytes as the exported files.
+    for (path, svg) in a.iter().filter(|(p, _)| p.starts_with("single/")) {
+        let name = format!("single-{}", path.trim_start_matches("single/"));
+        let file = x.iter().find(|(n, _)| *n == name).unwrap_or_else(|| panic!("{name} not exported"));
+        assert_eq!(file.1, svg.as_bytes(), "{name}");
+    }
+}
+
+#[test]
+fn ids_are_unique_within_each_frame_and_across_a_trace() {
+    let mut all = std::collections::HashSet::new();
+    for (path, svg) in produced() {
+        let mut mine = std::collections::HashSet::new();
+        for part in svg.split(" id=\"").skip(1) {
+            let id = &part[..part.find('"').unwrap()];
+            assert!(mine.insert(id.to_string()), "{path}: id {id} twice");
+            assert!(all.insert(id.to_string()), "{path}: id {id} also in another frame");
+        }
+        assert!(!mine.is_empty(), "{path} has no ids for its title and desc");
+    }
+}
+
+#[test]
+fn frames_carry_no_style_and_one_element_per_line() {
+    for (path, svg) in produced() {
+        assert!(!svg.contains("style="), "{path} has a style attribute");
+        assert!(!svg.contains("<style"), "{path} has a style element");
+        assert!(!svg.contains("<script"), "{path} has a script");
+        for line in svg.lines() {
+            assert!(line.trim_start().matches('<').count() <= 2, "{path}: more than one element on a line: {line}");
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! The bundled explainer, built for real into a temporary folder.
+
+use seen::render::hook::Figures;
+use seen::site::{BuildConfig, build};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn manifest() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Copies content/ and templates/ into a fresh site folder.
+fn copy_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["content", "templates"] {
+        for e in walkdir::WalkDir::new(manifest().join(sub)) {
+            let e = e.unwrap();
+            let rel = e.path().strip_prefix(manifest()).unwrap();
+            let to = dir.path().join(rel);
+            if e.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(e.path(), &to).unwrap();
+            }
+        }
+    }
+    dir
+}
+
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+fn built() -> (tempfile::TempDir, BTreeMap<PathBuf, Vec<u8>>) {
+    let site = copy_site();
+    let config = BuildConfig::new(site.path(), "Autograd, Seen");
+    let report = build(&config, &Figures).unwrap_or_else(|e| panic!("{e}"));
+    assert!(report.pages >= 1 && report.figures >= 10, "{report}");
+    let files = snapshot(&site.path().join("public"));
+    (site, files)
+}
+
+fn index(files: &BTreeMap<PathBuf, Vec<u8>>) -> String {
+    String::from_utf8(files[Path::new("index.html")].clone()).unwrap()
+}
+
+#[test]
+fn every_section_of_the_outline_is_there() {
+    let (_site, files) = built();
+    let html = index(&files);
+    let headings: Vec<&str> = html.split("<h2").skip(1).map(|h| &h[..h.find("</h2>").unwrap()]).collect();
+    for section in [
+        "What autodiff is",
+        "A graph sketch",
+        "The rulebook",
+        "One example",
+        "modules",
+        "Three examples",
+        "What an engine really stores",
+    ] {
+        assert!(headings.iter().any(|h| h.contains(section)), "no section {section:?} in {headings:?}");
+    }
+    for kind in ["trace", "graph", "rule", "compare", "batch", "step-size"] {
+        assert!(html.contains(&format!("<figure class=\"fig {kind}\"")), "no {kind} figure");
+    }
+}
+
+#[test]
+fn steppers_have_one_step_per_engine_step_and_show_the_engines_numbers() {
+    let (_site, files) = built();
+    let html = index(&files);
+    let runs = seen::run_file(&manifest().join("content/index.md")).unwrap();
+    let mut traced = 0;
+    for (s, rs) in &runs {
+        for run in rs {
+            let name = format!("name=\"{}-{}-step\"", s.id, run.view.name());
+            let radios = html.matches(&name).count();
+            if radios == 0 {
+                continue;
+            }
+            traced += 1;
+            let expected = 1 + run.forward.len() + 1 + run.messages.len() + 1 + usize::from(run.update.is_some());
+            assert_eq!(radios, expected, "{} {}", s.id, run.view.name());
+            // Every param's gradient (and updated value) appears as the engine computed it.
+            for id in run.graph().leaves(seen::engine::Kind::Param) {
+                let grad = seen::story::num(run.graph().nodes[id].grad);
+                assert!(html.contains(&grad), "{}: gradient {grad} not shown", s.id);
+            }
+            if let Some(u) = &run.update {
+                for (name, _, _, after) in &u.params {
+                    let after = seen::story::num(*after);
+                    assert!(html.contains(&after), "{}: updated {name} = {after} not shown", s.id);
+                }
+                let out = seen::story::num(u.output_after);
+                assert!(html.contains(&out), "{}: loss after the update {out} not shown", s.id);
+            }
+        }
+    }
+    assert!(traced >= 1, "no stepper found");
+    // The single example's final gradients, from the engine, in the ledger.
+    let single = runs.iter().find(|(s, _)| s.id == "single").expect("block single");
+    let g = single.1[0].graph();
+    for name in ["w", "b"] {
+        let id = g.find(name).unwrap();
+        let text = format!("∂loss/∂{name} = {}", seen::story::num(g.nodes[id].grad));
+        assert!(html.contains(&text), "ledger lacks {text}");
+    }
+}
+
+#[test]
+fn output_has_no_script_no_handlers_no_inline_style_and_a_csp_everywhere() {
+    let (_site, files) = built();
+    let handler = |s: &str| {
+        s.match_indices(" on").any(|(i, _)| {
+            let rest = &s[i + 3..];
+            let name: String = rest.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+            !name.is_empty() && rest[name.len()..].starts_with('=')
+        })
+    };
+    let mut pages = 0;
+    for (path, bytes) in &files {
+        let Ok(text) = std::str::from_utf8(bytes) else { continue };
+        let lower = text.to_lowercase();
+        assert!(!lower.contains("<script"), "{path:?} has a script");
+        assert!(!lower.contains("javascript:"), "{path:?} has a javascript: URL");
+        assert!(!lower.contains("style=\""), "{path:?} has a style attribute");
+        assert!(!handler(&lower), "{path:?} has an on…= handler");
+        if path.extension().is_some_and(|e| e == "html") {
+            pages += 1;
+            assert!(
+                text.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'"),
+                "{path:?} lacks the CSP"
+            );
+            assert!(!lower.contains("<style"), "{path:?} has a style element");
+        }
+    }
+    assert!(pages >= 1);
+}
+
+#[test]
+fn two_builds_give_identical_bytes() {
+    let (_a, x) = built();
+    let (_b, y) = built();
+    assert_eq!(x.keys().collect::<Vec<_>>(), y.keys().collect::<Vec<_>>());
+    for (k, v) in &x {
+        assert!(y[k] == *v, "{k:?} differs between builds");
+    }
+}
+
+#[test]
+fn a_failed_build_leaves_the_output_untouched() {
+    let site = copy_site();
+    let config = BuildConfig::new(site.path(), "Autograd, Seen");
+    build(&config, &Figures).unwrap();
+    let before = snapshot(&site.path().join("public"));
+    let page = site.path().join("content/index.md");
+    let mut text = std::fs::read_to_string(&page).unwrap();
+    text += "\n```autograd\nid = \"broken\"\ngraph = \"y = log(-1)\"\n```\n";
+    std::fs::write(&page, &text).unwrap();
+    let err = build(&config, &Figures).unwrap_err().to_string();
+    let line = text.lines().count() - 1;
+    assert!(err.contains(&format!("index.md:{line}:")), "error not at line {line}: {err}");
+    assert!(err.contains("log"), "{err}");
+    assert_eq!(snapshot(&site.path().join("public")), before, "public/ changed after a failed build");
+}
+
+#[test]
+fn downloads_are_linked_relatively_and_exist() {
+    let (_site, files) = built();
+    let html = index(&files);
+    let mut links = 0;
+    for part in html.split("href=\"").skip(1) {
+        let href = &part[..part.find('"').unwrap()];
+        if href.starts_with('#') || href.starts_with("http") {
+            continue;
+        }
+        assert!(!href.starts_with('/'), "absolute link {href}");
+        let target = href.split('#').next().unwrap();
+        assert!(files.contains_key(Path::new(target)), "broken link {href}");
+        links += 1;
+    }
+    assert!(links > 20, "only {links} relative links");
+    let json = &files[Path::new("figures/index/single/trace.json")];
+    let v: serde_json::Value = serde_json::from_slice(json).unwrap();
+    assert_eq!(v["scenarios"][0]["id"], "single");
+}
