@@ -9,7 +9,7 @@
 //! differ in shape; the active node has a dashed halo.
 
 use super::svg::{Svg, n};
-use crate::engine::{Graph, Kind};
+use crate::engine::{Graph, Kind, NodeId};
 use crate::layout::{Layout, LayoutNode, LayoutOptions, Point, layout};
 use crate::story::{Phase, Step, Story, num};
 
@@ -34,7 +34,12 @@ const CH_BOLD: f64 = 9.0;
 
 /// A graph laid out once, drawn for every step.
 pub struct Scene {
+    /// Laid out over display nodes (see [`Scene::new`]).
     pub layout: Layout,
+    /// The arena node each display node draws.
+    pub arena: Vec<NodeId>,
+    /// How many display copies the node has (1 unless it is a shared leaf).
+    pub copies: Vec<usize>,
     pub sizes: Vec<(f64, f64)>,
     pub width: f64,
     pub height: f64,
@@ -46,27 +51,65 @@ fn text_w(s: &str, ch: f64) -> f64 {
 
 impl Scene {
     /// Lays out `g`, sizing each node for the longest text any step shows.
+    ///
+    /// A leaf read by several different ops is drawn once beside each of
+    /// them (its "tied copies", all showing the same value and running
+    /// gradient, tagged "shared ×k"). A shared leaf drawn once would force
+    /// edge crossings: a weight feeding three examples' `linear` modules, or
+    /// `y` feeding both halves of an expanded `bce`, cannot be drawn left to
+    /// right without one. `x * x` is one consumer, so `x` stays one node
+    /// with two edges.
     pub fn new(g: &Graph, story: &Story) -> Scene {
-        let nodes: Vec<LayoutNode> = g
-            .nodes
+        // Distinct consumers of every node, in arena order.
+        let mut consumers: Vec<Vec<NodeId>> = vec![Vec::new(); g.len()];
+        for (c, node) in g.nodes.iter().enumerate() {
+            for &p in &node.parents {
+                if consumers[p].last() != Some(&c) {
+                    consumers[p].push(c);
+                }
+            }
+        }
+        let copy_of = |i: usize| g.nodes[i].kind.is_leaf() && consumers[i].len() > 1;
+        // Display nodes: copies first take the leaf's place in arena order,
+        // so every parent still comes before its consumers.
+        let mut arena = Vec::new();
+        let mut display_of: Vec<Vec<(NodeId, usize)>> = vec![Vec::new(); g.len()];
+        for i in 0..g.len() {
+            if copy_of(i) {
+                for &c in &consumers[i] {
+                    display_of[i].push((c, arena.len()));
+                    arena.push(i);
+                }
+            } else {
+                display_of[i].push((usize::MAX, arena.len()));
+                arena.push(i);
+            }
+        }
+        let parent_display = |p: NodeId, consumer: NodeId| {
+            display_of[p]
+                .iter()
+                .find(|(c, _)| *c == consumer || *c == usize::MAX)
+                .map_or(0, |(_, d)| *d)
+        };
+        let width_of = |i: usize| {
+            let mut w = text_w(&story.labels[i], CH_BOLD);
+            for st in &story.steps {
+                if let Some(v) = st.values[i] {
+                    w = w.max(text_w(&num(v), CH));
+                }
+                if let Some(d) = st.grads[i] {
+                    w = w.max(text_w(&format!("∇ {}", num(d)), CH));
+                }
+            }
+            (w + 20.0).max(64.0).ceil()
+        };
+        let widths: Vec<f64> = (0..g.len()).map(width_of).collect();
+        let nodes: Vec<LayoutNode> = arena
             .iter()
-            .enumerate()
-            .map(|(i, node)| {
-                let mut w = text_w(&story.labels[i], CH_BOLD);
-                for st in &story.steps {
-                    if let Some(v) = st.values[i] {
-                        w = w.max(text_w(&num(v), CH));
-                    }
-                    if let Some(d) = st.grads[i] {
-                        w = w.max(text_w(&format!("∇ {}", num(d)), CH));
-                    }
-                }
-                let _ = node;
-                LayoutNode {
-                    parents: g.nodes[i].parents.clone(),
-                    width: (w + 20.0).max(64.0).ceil(),
-                    height: NODE_H,
-                }
+            .map(|&i| LayoutNode {
+                parents: g.nodes[i].parents.iter().map(|&p| parent_display(p, i)).collect(),
+                width: widths[i],
+                height: NODE_H,
             })
             .collect();
         let opts = LayoutOptions {
@@ -75,20 +118,23 @@ impl Scene {
             margin: 14.0,
         };
         let layout = layout(&nodes, &opts);
-        // Room at the top for the step caption, and at the bottom for an
-        // edge label below the lowest node.
+        // Room at the top for the step caption, and at the bottom for the
+        // message band.
         let width = layout.width.max(360.0);
         let height = layout.height + TOP + 30.0;
+        let copies = arena.iter().map(|&i| display_of[i].len()).collect();
         Scene {
             sizes: nodes.iter().map(|l| (l.width, l.height)).collect(),
             layout,
+            arena,
+            copies,
             width,
             height,
         }
     }
 
-    fn center(&self, i: usize) -> Point {
-        let c = self.layout.centers[i];
+    fn center(&self, d: usize) -> Point {
+        let c = self.layout.centers[d];
         Point {
             x: c.x,
             y: c.y + TOP,
@@ -332,7 +378,7 @@ pub fn frame(g: &Graph, story: &Story, scene: &Scene, k: usize, meta: &FrameMeta
         if pts.len() < 2 {
             continue;
         }
-        let active = active_fw.contains(&(e.from, e.to, e.slot));
+        let active = active_fw.contains(&(scene.arena[e.from], scene.arena[e.to], e.slot));
         let (colour, width, class) = if active {
             (FORWARD, "2.5", "edge fw active")
         } else {
@@ -365,7 +411,9 @@ pub fn frame(g: &Graph, story: &Story, scene: &Scene, k: usize, meta: &FrameMeta
                 .layout
                 .edges
                 .iter()
-                .find(|e| e.from == be.from && e.to == be.to && e.slot == be.slot)
+                .find(|e| {
+                    scene.arena[e.from] == be.from && scene.arena[e.to] == be.to && e.slot == be.slot
+                })
             {
                 let pts: Vec<Point> = e
                     .points
@@ -399,13 +447,28 @@ pub fn frame(g: &Graph, story: &Story, scene: &Scene, k: usize, meta: &FrameMeta
     }
 
     // Nodes.
-    for (i, node) in g.nodes.iter().enumerate() {
-        let c = scene.center(i);
-        let (w, h) = scene.sizes[i];
+    for (d, &i) in scene.arena.iter().enumerate() {
+        let node = &g.nodes[i];
+        let c = scene.center(d);
+        let (w, h) = scene.sizes[d];
         let (x, y) = (c.x - w / 2.0, c.y - h / 2.0);
         let active = step.active_nodes.contains(&i);
         node_shape(&mut svg, node.kind, x, y, w, h, active);
         let cx = n(c.x);
+        if scene.copies[d] > 1 {
+            svg.text(
+                "text",
+                &[
+                    ("class", "tag"),
+                    ("x", &cx),
+                    ("y", &n(y - 4.0)),
+                    ("text-anchor", "middle"),
+                    ("font-size", "10"),
+                    ("fill", MUTED),
+                ],
+                &format!("shared ×{}", scene.copies[d]),
+            );
+        }
         svg.text(
             "text",
             &[
