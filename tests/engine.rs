@@ -3,7 +3,7 @@
 //! the modules, hand-derived closed forms for reuse, seeds and long chains.
 
 use proptest::prelude::*;
-use seen::engine::gradcheck::central_difference;
+use seen::engine::gradcheck::{central_difference, check_gradients};
 use seen::engine::{Graph, Kind, NodeId, Op};
 use seen::scenario::{self, View};
 
@@ -349,4 +349,31 @@ fn domain_error_in_a_module_names_the_node() {
     let l = g.op(Op::Bce, &[p, y]);
     let e = g.forward().unwrap_err();
     assert_eq!((e.node, e.op), (l, "bce"));
+}
+
+#[test]
+fn check_gradients_flags_a_wrong_gradient_and_passes_a_right_one() {
+    // y = x·x + 1e8 at x = 0.001: dy/dx = 0.002, a difference loses most
+    // of its digits to the 1e8 yet must not be reported.
+    let mut g = Graph::new();
+    let x = g.leaf(Kind::Input, Some("x"), 0.001);
+    let big = g.leaf(Kind::Const, None, 1e8);
+    let sq = g.op(Op::Mul, &[x, x]);
+    let y = g.op(Op::Add, &[sq, big]);
+    g.forward().unwrap();
+    g.backward(y, 1.0);
+    assert_eq!(check_gradients(&g, y, 1.0), vec![]);
+    // A gradient off by 10% is caught even on a well-scaled graph.
+    let mut g = Graph::new();
+    let x = g.leaf(Kind::Input, Some("x"), 1.3);
+    let y = g.op(Op::Tanh, &[x]);
+    g.forward().unwrap();
+    g.backward(y, 2.0);
+    assert_eq!(check_gradients(&g, y, 2.0), vec![]);
+    g.nodes[x].grad *= 1.1;
+    let bad = check_gradients(&g, y, 2.0);
+    assert_eq!(bad.len(), 1);
+    assert_eq!(bad[0].leaf, x);
+    let t = 1.3f64.tanh();
+    assert!(close(bad[0].numeric, 2.0 * (1.0 - t * t), 1e-8));
 }

@@ -181,7 +181,8 @@ fn cases() -> Vec<Case> {
             "id = \"log0\"\ninputs = { x = 0.0 }\ngraph = \"y = log(x)\"\n",
             8,
             14,
-            &["log needs a positive argument", "statement `y`", "log(0)"],
+            // Said once, with the statement and the values.
+            &["error: log needs a positive argument in statement `y`: log(0)\n"],
         ),
         case(
             "log-of-negative-on-a-later-line",
@@ -218,6 +219,22 @@ fn cases() -> Vec<Case> {
                 "statement `y`",
                 "exp(1000)",
             ],
+        ),
+        case(
+            "infinite-gradient",
+            "id = \"sqrt0\"\ninputs = { x = 0.0 }\ngraph = \"y = x ^ 0.5\"\n",
+            8,
+            14,
+            &[
+                "the gradient sent to operand 1 is inf, not a finite number in statement `y`: pow(0)",
+            ],
+        ),
+        case(
+            "infinite-gradient-of-recip",
+            "id = \"tiny\"\ninputs = { x = 1e-200 }\ngraph = \"\"\"\na = x * 1\nb = recip(a)\n\"\"\"\n",
+            10,
+            5,
+            &["the gradient sent to operand 1 is -inf", "statement `b`"],
         ),
         case(
             "too-many-examples",

@@ -371,3 +371,13 @@ fn sugar_expands_into_the_rulebook() {
     // dq/db = −a/b²
     assert_close("dq/db", grad(&r, "b"), -5.0 / 4.0);
 }
+
+#[test]
+fn a_large_constant_does_not_fail_the_gradient_check() {
+    // The central difference of x² + 1e8 loses digits to the 1e8; the
+    // build's own gradient check must not call that a bug.
+    let r = run("id = \"big\"\ninputs = { x = 0.001 }\ngraph = \"y = x * x + 100000000\"\n");
+    assert_eq!(grad(&r, "x"), 2.0 * 0.001);
+    let r = run("id = \"cancel\"\ninputs = { x = 0.5 }\ngraph = \"y = (x + 1e9) - 1e9\"\n");
+    assert_eq!(grad(&r, "x"), 1.0);
+}
