@@ -47,9 +47,19 @@ pub struct Mismatch {
 /// Checks every param's and input's gradient (after a backward with `seed`) against
 /// central differences scaled by `seed`. Tolerance is relative, with an
 /// absolute floor, because central differences carry O(h²) truncation and
-/// O(ε/h) round-off error.
+/// O(ε/h) round-off error. The round-off grows with the magnitude of the
+/// values the difference is taken through (`x * x + 1e8` loses the
+/// derivative's digits to the `1e8`), so the largest value in the graph
+/// sets an extra allowance of a few ε·|v|/h.
 pub fn check_gradients(graph: &Graph, output: NodeId, seed: f64) -> Vec<Mismatch> {
     let h = 1e-5;
+    let largest = graph
+        .nodes
+        .iter()
+        .map(|n| n.value.abs())
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max);
+    let round_off = 8.0 * f64::EPSILON * largest / h * seed.abs();
     let mut bad = Vec::new();
     for leaf in 0..graph.len() {
         let node = &graph.nodes[leaf];
@@ -61,7 +71,7 @@ pub fn check_gradients(graph: &Graph, output: NodeId, seed: f64) -> Vec<Mismatch
             continue;
         };
         let numeric = numeric * seed;
-        let tol = 1e-5 * (1.0 + numeric.abs().max(node.grad.abs()));
+        let tol = 1e-5 * (1.0 + numeric.abs().max(node.grad.abs())) + round_off;
         if (numeric - node.grad).abs() > tol {
             bad.push(Mismatch {
                 leaf,

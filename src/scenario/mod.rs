@@ -564,8 +564,17 @@ impl Scenario {
             .example
             .map(|i| format!(" (example {})", i + 1))
             .unwrap_or_default();
-        ScenarioError::new(span, format!("{} in {stmt}{example}: {}", e.message, e))
-            .expected("values inside every op's domain")
+        let args: Vec<String> = e.args.iter().map(|a| format!("{a}")).collect();
+        ScenarioError::new(
+            span,
+            format!(
+                "{} in {stmt}{example}: {}({})",
+                e.message,
+                e.op,
+                args.join(", ")
+            ),
+        )
+        .expected("values inside every op's domain")
     }
 
     /// Runs one view forward and backward, applies the update if asked, and
@@ -577,6 +586,25 @@ impl Scenario {
             .forward()
             .map_err(|e| self.domain(&lowered, e))?;
         let messages = lowered.graph.backward(lowered.output, self.seed);
+        // A finite forward pass can still send an infinite gradient (`x ^ 0.5`
+        // at 0, `recip` of a tiny number): refuse it like a forward domain
+        // error, at the op whose local derivative blew up.
+        if let Some(m) = messages.iter().find(|m| !m.total.is_finite()) {
+            let op = lowered.graph.nodes[m.from]
+                .op
+                .expect("messages come from ops");
+            let e = crate::engine::DomainError {
+                node: m.from,
+                op: op.name(),
+                args: lowered.graph.args(m.from),
+                message: format!(
+                    "the gradient sent to operand {} is {}, not a finite number",
+                    m.slot + 1,
+                    m.total
+                ),
+            };
+            return Err(self.domain(&lowered, e));
+        }
         let mismatches = self.gradcheck(&lowered);
         if let Some(m) = mismatches.first() {
             let name = lowered.graph.nodes[m.leaf]

@@ -1,0 +1,266 @@
+//! `seen trace` as a tool sees it: the built binary, its JSON on stdout, its
+//! errors on stderr and its exit code.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+const PAGE: &str = r#"# A page
+
+Prose first, so the block is not at the top.
+
+```autograd
+id = "single"
+title = "One positive example"
+params = { w = 1.15, b = -0.8 }
+inputs = { x = 1.6 }
+update = { lr = 0.2 }
+graph = """
+z = w * x + b
+p = sigmoid(z)
+loss = -log(p)
+"""
+```
+
+```autograd
+id = "other"
+inputs = { a = 2.0 }
+graph = "c = a * a"
+```
+"#;
+
+const BODY: &str = r#"id = "single"
+title = "One positive example"
+params = { w = 1.15, b = -0.8 }
+inputs = { x = 1.6 }
+update = { lr = 0.2 }
+graph = """
+z = w * x + b
+p = sigmoid(z)
+loss = -log(p)
+"""
+"#;
+
+fn seen(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_seen"))
+        .args(args)
+        .output()
+        .expect("run seen")
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p.display().to_string()
+}
+
+/// Every number following `"key": ` in the pretty-printed JSON, in document
+/// order, with its byte position; parsed by Rust's correctly rounded `f64`
+/// parser, so the check does not depend on serde_json's float parsing.
+/// Occurrences followed by something else (an object, null) are skipped.
+fn numbers_after(json: &str, key: &str) -> Vec<(usize, f64)> {
+    let pat = format!("\"{key}\": ");
+    json.match_indices(&pat)
+        .filter_map(|(i, _)| {
+            let rest = &json[i + pat.len()..];
+            let end = rest
+                .find(|c: char| !(c.is_ascii_digit() || "+-.eE".contains(c)))
+                .unwrap_or(rest.len());
+            rest[..end].parse::<f64>().ok().map(|v| (i, v))
+        })
+        .collect()
+}
+
+fn only_numbers(v: Vec<(usize, f64)>) -> Vec<f64> {
+    v.into_iter().map(|(_, x)| x).collect()
+}
+
+#[test]
+fn trace_prints_the_run_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "page.md", PAGE);
+    let out = seen(&["trace", &file, "--scenario", "single"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let json: Value = serde_json::from_str(&text).expect("stdout is JSON");
+
+    assert_eq!(json["file"], file.as_str());
+    let scenarios = json["scenarios"].as_array().expect("scenarios array");
+    assert_eq!(scenarios.len(), 1, "only the asked-for block");
+    let s = &scenarios[0];
+    assert_eq!(s["id"], "single");
+    assert_eq!(s["view"], "atomic");
+    assert_eq!(s["output"]["name"], "loss");
+    assert!(s["output"]["value"].is_f64());
+
+    // The library's own run of the same block, to compare numbers with.
+    let runs = seen::scenario::parse(BODY).unwrap().analyze().unwrap();
+    let g = runs[0].graph();
+
+    let nodes = s["nodes"].as_array().expect("nodes array");
+    assert_eq!(nodes.len(), g.len());
+    let kinds = ["param", "input", "const", "op", "module"];
+    for (i, n) in nodes.iter().enumerate() {
+        assert_eq!(n["id"], i);
+        let kind = n["kind"].as_str().expect("kind");
+        assert!(kinds.contains(&kind), "{kind}");
+        let parents = n["parents"].as_array().expect("parents");
+        match kind {
+            "param" | "input" | "const" => {
+                assert!(n["op"].is_null());
+                assert!(parents.is_empty());
+            }
+            _ => {
+                assert!(n["op"].is_string());
+                assert!(!parents.is_empty());
+                // Parents come before their node.
+                assert!(parents.iter().all(|p| p.as_u64().unwrap() < i as u64));
+            }
+        }
+        assert!(n["name"].is_null() || n["name"].is_string());
+        assert!(n["example"].is_null(), "single example: {n}");
+        if n["name"].is_string() {
+            assert!(n["value"].is_f64() && n["grad"].is_f64(), "{n}");
+        }
+    }
+    let named = |name: &str| {
+        nodes
+            .iter()
+            .find(|n| n["name"] == name)
+            .unwrap_or_else(|| panic!("no node {name}"))
+    };
+    for name in ["w", "b", "x", "z", "p", "loss"] {
+        let _ = named(name);
+    }
+    assert_eq!(named("w")["kind"], "param");
+    assert_eq!(named("x")["kind"], "input");
+    assert_eq!(named("p")["op"], "recip");
+    assert_eq!(named("loss")["op"], "neg");
+
+    // Full precision: each value and gradient is exactly the library's f64.
+    let grads = only_numbers(numbers_after(&text, "grad"));
+    assert_eq!(grads.len(), g.len());
+    for (i, (got, n)) in grads.iter().zip(&g.nodes).enumerate() {
+        assert_eq!(got.to_bits(), n.grad.to_bits(), "grad of node {i}");
+    }
+    let w = g.find("w").unwrap();
+    assert_eq!(grads[w], g.nodes[w].grad);
+    // Rounded to 6 places it would differ: the JSON is not rounded.
+    assert_ne!((g.nodes[w].grad * 1e6).round() / 1e6, g.nodes[w].grad);
+    // One "value" per node, and one in the `output` object.
+    let output_at = text.find("\"output\": {").expect("output object");
+    let (output_values, node_values): (Vec<_>, Vec<_>) = numbers_after(&text, "value")
+        .into_iter()
+        .partition(|(i, _)| *i > output_at && text[output_at..*i].matches('}').count() == 0);
+    assert_eq!(
+        only_numbers(output_values),
+        [g.nodes[runs[0].output()].value]
+    );
+    let node_values = only_numbers(node_values);
+    assert_eq!(node_values.len(), g.len());
+    for (got, n) in node_values.iter().zip(&g.nodes) {
+        assert_eq!(got.to_bits(), n.value.to_bits());
+    }
+
+    let u = &s["update"];
+    assert_eq!(u["lr"], 0.2);
+    let lib = runs[0].update.as_ref().unwrap();
+    let params = u["params"].as_object().expect("params object");
+    // JSON objects are unordered: compare the key set.
+    let mut keys: Vec<&String> = params.keys().collect();
+    keys.sort();
+    assert_eq!(keys, ["b", "w"]);
+    assert_eq!(only_numbers(numbers_after(&text, "w")), [lib.params[0].3]);
+    assert_eq!(only_numbers(numbers_after(&text, "b")), [lib.params[1].3]);
+    assert_eq!(
+        only_numbers(numbers_after(&text, "output")),
+        [lib.output_after]
+    );
+    assert!(u["output"].is_f64());
+}
+
+#[test]
+fn trace_without_scenario_runs_every_block_and_update_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "page.md", PAGE);
+    let out = seen(&["trace", &file]);
+    assert!(out.status.success());
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = json["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["single", "other"]);
+    let other = &json["scenarios"][1];
+    assert!(other.get("update").is_none());
+    assert_eq!(other["output"]["value"], 4.0);
+    assert_eq!(other["nodes"][0]["grad"], 4.0);
+}
+
+#[test]
+fn trace_of_both_views_gives_one_entry_per_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = "# P\n\n```autograd\nid = \"cmp\"\nfigure = \"compare\"\nparams = { w = 1.15, b = -0.8 }\ninputs = { x = 1.6 }\ngraph = \"\"\"\nz = linear(w, x, b)\np = sigmoid(z)\nloss = -log(p)\n\"\"\"\n```\n";
+    let file = write(dir.path(), "cmp.md", page);
+    let out = seen(&["trace", &file]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let views: Vec<&str> = json["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["view"].as_str().unwrap())
+        .collect();
+    assert_eq!(views, ["atomic", "modules"]);
+    let modules = json["scenarios"][1]["nodes"].as_array().unwrap();
+    assert!(
+        modules
+            .iter()
+            .any(|n| n["kind"] == "module" && n["op"] == "sigmoid")
+    );
+}
+
+#[test]
+fn a_bad_file_exits_non_zero_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = "# P\n\ntext\n\n```autograd\nid = \"bad\"\ngraph = \"y = sqrt(2)\"\n```\n";
+    let file = write(dir.path(), "bad.md", page);
+    let out = seen(&["trace", &file]);
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.starts_with(&format!("{file}:7:14: error: unknown function `sqrt`")),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_unknown_scenario_exits_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "page.md", PAGE);
+    let out = seen(&["trace", &file, "--scenario", "nope"]);
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("no autograd block with id \"nope\""), "{err}");
+}
+
+#[test]
+fn a_missing_file_exits_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("absent.md").display().to_string();
+    let out = seen(&["trace", &missing]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
+}
