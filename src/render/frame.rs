@@ -24,13 +24,13 @@ pub const PAPER: &str = "#ffffff";
 /// bundles it; browsers fall back to their sans-serif.
 pub const FONT: &str = "DejaVu Sans, Verdana, sans-serif";
 
-const NODE_H: f64 = 52.0;
-const TOP: f64 = 34.0;
+pub(crate) const NODE_H: f64 = 52.0;
+pub(crate) const TOP: f64 = 34.0;
 /// Average advance of DejaVu Sans at 12px is about 0.6em; bold 13px about
 /// 0.68em. Widths are computed from these so boxes fit their text without
 /// measuring fonts at build time.
-const CH: f64 = 7.4;
-const CH_BOLD: f64 = 9.0;
+pub(crate) const CH: f64 = 7.4;
+pub(crate) const CH_BOLD: f64 = 9.0;
 
 /// A graph laid out once, drawn for every step.
 pub struct Scene {
@@ -40,7 +40,7 @@ pub struct Scene {
     pub height: f64,
 }
 
-fn text_w(s: &str, ch: f64) -> f64 {
+pub(crate) fn text_w(s: &str, ch: f64) -> f64 {
     s.chars().count() as f64 * ch
 }
 
@@ -87,13 +87,13 @@ impl Scene {
         }
     }
 
-    fn center(&self, i: usize) -> Point {
+    pub(crate) fn center(&self, i: usize) -> Point {
         let c = self.layout.centers[i];
         Point { x: c.x, y: c.y + TOP }
     }
 }
 
-fn path_d(points: &[Point], dy: f64) -> String {
+pub(crate) fn path_d(points: &[Point], dy: f64) -> String {
     let mut d = String::new();
     for (i, p) in points.iter().enumerate() {
         d += if i == 0 { "M" } else { " L" };
@@ -103,7 +103,7 @@ fn path_d(points: &[Point], dy: f64) -> String {
 }
 
 /// An arrowhead at `tip`, pointing away from `from`.
-fn arrow(svg: &mut Svg, from: Point, tip: Point, colour: &str, class: &str) {
+pub(crate) fn arrow(svg: &mut Svg, from: Point, tip: Point, colour: &str, class: &str) {
     let (dx, dy) = (tip.x - from.x, tip.y - from.y);
     let len = (dx * dx + dy * dy).sqrt().max(1e-9);
     let (ux, uy) = (dx / len, dy / len);
@@ -121,7 +121,7 @@ fn arrow(svg: &mut Svg, from: Point, tip: Point, colour: &str, class: &str) {
 }
 
 /// Where node shapes differ, so kinds are told apart without colour.
-fn node_shape(svg: &mut Svg, kind: Kind, x: f64, y: f64, w: f64, h: f64, active: bool) {
+pub(crate) fn node_shape(svg: &mut Svg, kind: Kind, x: f64, y: f64, w: f64, h: f64, active: bool) {
     let (class, fill, rx, dash) = match kind {
         Kind::Param => ("node param", "#eef2ff", h / 2.0, ""),
         Kind::Input => ("node input", "#f8fafc", h / 2.0, ""),
@@ -260,35 +260,62 @@ pub fn frame(g: &Graph, story: &Story, scene: &Scene, k: usize, meta: &FrameMeta
 
     // Nodes.
     for (i, node) in g.nodes.iter().enumerate() {
-        let c = scene.center(i);
-        let (w, h) = scene.sizes[i];
-        let (x, y) = (c.x - w / 2.0, c.y - h / 2.0);
-        let active = step.active_nodes.contains(&i);
-        node_shape(&mut svg, node.kind, x, y, w, h, active);
-        let cx = n(c.x);
-        svg.text(
-            "text",
-            &[("class", "label"), ("x", &cx), ("y", &n(y + 17.0)), ("text-anchor", "middle"), ("font-size", "13"), ("font-weight", "bold"), ("fill", INK)],
-            &story.labels[i],
+        draw_node(
+            &mut svg,
+            &NodeDraw {
+                kind: node.kind,
+                center: scene.center(i),
+                size: scene.sizes[i],
+                label: &story.labels[i],
+                value: step.values[i],
+                grad: step.grads[i],
+                active: step.active_nodes.contains(&i),
+            },
         );
-        let (value, vclass, vcol) = match step.values[i] {
-            Some(v) => (num(v), "value", INK),
-            None => ("?".to_string(), "value unknown", MUTED),
-        };
-        svg.text(
-            "text",
-            &[("class", vclass), ("x", &cx), ("y", &n(y + 32.0)), ("text-anchor", "middle"), ("font-size", "12"), ("fill", vcol)],
-            &value,
-        );
-        if let Some(d) = step.grads[i] {
-            svg.text(
-                "text",
-                &[("class", "grad"), ("x", &cx), ("y", &n(y + 46.0)), ("text-anchor", "middle"), ("font-size", "12"), ("fill", BACKWARD)],
-                &format!("∇ {}", num(d)),
-            );
-        }
     }
     svg.finish()
+}
+
+/// One node as a frame draws it: its shape, its label, its value (or `?`)
+/// and its gradient (when known).
+pub(crate) struct NodeDraw<'a> {
+    pub kind: Kind,
+    pub center: Point,
+    pub size: (f64, f64),
+    pub label: &'a str,
+    pub value: Option<f64>,
+    pub grad: Option<f64>,
+    pub active: bool,
+}
+
+/// Draws one node: shape, label, value and gradient lines.
+pub(crate) fn draw_node(svg: &mut Svg, d: &NodeDraw) {
+    let c = d.center;
+    let (w, h) = d.size;
+    let (x, y) = (c.x - w / 2.0, c.y - h / 2.0);
+    node_shape(svg, d.kind, x, y, w, h, d.active);
+    let cx = n(c.x);
+    svg.text(
+        "text",
+        &[("class", "label"), ("x", &cx), ("y", &n(y + 17.0)), ("text-anchor", "middle"), ("font-size", "13"), ("font-weight", "bold"), ("fill", INK)],
+        d.label,
+    );
+    let (value, vclass, vcol) = match d.value {
+        Some(v) => (num(v), "value", INK),
+        None => ("?".to_string(), "value unknown", MUTED),
+    };
+    svg.text(
+        "text",
+        &[("class", vclass), ("x", &cx), ("y", &n(y + 32.0)), ("text-anchor", "middle"), ("font-size", "12"), ("fill", vcol)],
+        &value,
+    );
+    if let Some(g) = d.grad {
+        svg.text(
+            "text",
+            &[("class", "grad"), ("x", &cx), ("y", &n(y + 46.0)), ("text-anchor", "middle"), ("font-size", "12"), ("fill", BACKWARD)],
+            &format!("∇ {}", num(g)),
+        );
+    }
 }
 
 /// A boxed label near the middle of a backward edge, kept inside the frame.
