@@ -428,8 +428,8 @@ fn step_size_errors_show_truncation_and_round_off() {
         &format!("ε^(1/3) ≈ {}", num(eps.cbrt())),
         ">1e−8<",
         ">1e−13<",
-        &format!("min at h = {}", num(hf)),
-        &format!("min at h = {}", num(hc)),
+        &format!("smallest error at h = {}", num(hf).replace(".000e", "e")),
+        &format!("smallest error at h = {}", num(hc).replace(".000e", "e")),
         "forward difference",
         "central difference",
     ] {
@@ -459,4 +459,17 @@ fn step_size_with_a_seed_compares_like_for_like() {
         c < 1e-8,
         "central difference × seed matches the seeded gradient: {c}"
     );
+}
+
+#[test]
+#[ignore = "prints the HTML parts for a human to read"]
+fn print_html_parts() {
+    let s = scenario(BATCH);
+    let run = &runs(&s)[0];
+    let parts = batch(&s, run, "clean");
+    println!("{}\n{}", parts.contributions, parts.update);
+    let s = scenario(SINGLE);
+    let rs = runs(&s);
+    println!("{}", gradient_table(&rs[0], &rs[1], "cmp"));
+    println!("{}{}", view_note(&rs[0]), view_note(&rs[1]));
 }

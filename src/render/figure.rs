@@ -465,7 +465,7 @@ pub fn rule_card(s: &Scenario, run: &Run, id: &str) -> String {
         .fold(0.0, f64::max);
     let width = text_width.max(660.0).ceil();
     let gap = 52.0;
-    let top = 48.0;
+    let top = 70.0;
     let k = parents.len() as f64;
     let diagram_h = (k * (NODE_H + gap) - gap).max(NODE_H);
     let op_c = p(340.0, top + diagram_h / 2.0);
@@ -528,8 +528,15 @@ pub fn rule_card(s: &Scenario, run: &Run, id: &str) -> String {
         );
         let lw = small.width(&label) + 12.0;
         let mid = p((a.x + b.x) / 2.0, (a.y + b.y) / 2.0);
-        let below = mid.y > op_c.y + 1.0;
-        let cy = if below { mid.y + 20.0 } else { mid.y - 20.0 };
+        // Labels sit outside the fan of edges: above the upper edges, below
+        // the lower ones, above a level one.
+        let cy = if mid.y > op_c.y + 1.0 {
+            a.y.max(b.y) + 22.0
+        } else if mid.y < op_c.y - 1.0 {
+            a.y.min(b.y) - 22.0
+        } else {
+            mid.y - 25.0
+        };
         let cx = mid
             .x
             .clamp(lw / 2.0 + 4.0, op_c.x - op_size.0 / 2.0 - lw / 2.0 - 4.0);
@@ -582,7 +589,11 @@ pub fn rule_card(s: &Scenario, run: &Run, id: &str) -> String {
         op_c.x,
         op_c.y - NODE_H / 2.0 - 10.0,
         font(13.0, INK).bold().mid(),
-        &format!("{} {}", op.symbol(), op.name()),
+        &if op.symbol().to_lowercase() == op.name() {
+            op.symbol()
+        } else {
+            format!("{} {}", op.symbol(), op.name())
+        },
     );
     // The upstream gradient arrives from the right.
     let right = op_c.x + op_size.0 / 2.0;
@@ -774,13 +785,17 @@ pub fn view_note(run: &Run) -> String {
     );
     let body = match run.view {
         View::Atomic => format!(
-            "<strong>Atomic view:</strong> {counts}. Every node is one line of the rulebook ({}), so each backward message uses a one-line local derivative.",
+            "<strong>Atomic view:</strong> {counts}. Every operation is one line of the rulebook ({}), so each backward message uses a one-line local derivative.",
             esc(&and_list(&seen_ops))
         ),
         View::Modules if modules > 0 => format!(
-            "<strong>Modules view:</strong> {} {} one node each, with closed-form backward rules; {counts}.",
+            "<strong>Modules view:</strong> {} {}; {counts}.",
             esc(&and_list(&seen_modules)),
-            if seen_modules.len() == 1 { "is" } else { "are" }
+            if seen_modules.len() == 1 {
+                "is one node, with a closed-form backward rule"
+            } else {
+                "are one node each, with closed-form backward rules"
+            }
         ),
         View::Modules => format!(
             "<strong>Modules view:</strong> {counts}. This graph uses no module, so it is the same as the atomic view."
@@ -1153,7 +1168,7 @@ fn batch_plot(s: &Scenario, run: &Run, id: &str) -> String {
     });
 
     let (width, height) = (520.0, 340.0);
-    let (l, r, top, bottom) = (56.0, width - 20.0, 40.0, height - 92.0);
+    let (l, r, top, bottom) = (56.0, width - 20.0, 56.0, height - 92.0);
     let (ylo, yhi) = (-0.1, 1.1);
     let sx = |x: f64| l + (x - xmin) / (xmax - xmin) * (r - l);
     let sy = |y: f64| bottom - (y - ylo) / (yhi - ylo) * (bottom - top);
@@ -1406,6 +1421,11 @@ pub fn step_size_data(s: &Scenario, run: &Run) -> Vec<(f64, f64, f64)> {
         .collect()
 }
 
+/// A step size as the reader sees it: "1e−8", "3.162e−9".
+fn h_text(h: f64) -> String {
+    num(h).replace(".000e", "e")
+}
+
 /// "1e−8" for a power of ten.
 fn decade(k: i32) -> String {
     format!("1e{k}").replace('-', "−")
@@ -1434,8 +1454,8 @@ pub fn step_size(s: &Scenario, run: &Run, id: &str) -> String {
     let min_f = min_of(|d| d.1);
     let min_c = min_of(|d| d.2);
 
-    let (width, height) = (700.0, 460.0);
-    let (l, r, top, bottom) = (70.0, width - 24.0, 74.0, height - 96.0);
+    let (width, height) = (700.0, 480.0);
+    let (l, r, top, bottom) = (70.0, width - 24.0, 74.0, height - 108.0);
     let (hx0, hx1) = (-13.25, -0.75);
     let lo = data
         .iter()
@@ -1446,8 +1466,9 @@ pub fn step_size(s: &Scenario, run: &Run, id: &str) -> String {
         .flat_map(|d| [d.1, d.2])
         .fold(f64::NEG_INFINITY, f64::max);
     let (ey0, ey1) = if lo.is_finite() {
+        // A decade of room under the lowest point for the region notes.
         (
-            lo.log10().floor(),
+            lo.log10().floor() - 1.0,
             hi.log10().ceil().max(lo.log10().floor() + 1.0),
         )
     } else {
@@ -1599,23 +1620,23 @@ pub fn step_size(s: &Scenario, run: &Run, id: &str) -> String {
         txt(&mut svg, "guide-label", x, top - 22.0, f.bold(), &label);
         txt(&mut svg, "guide-label", x, top - 8.0, f, sub);
     }
-    // Which error dominates where.
+    // Which error dominates where: low in the plot, under the V.
     let note = font(12.0, MUTED);
     txt(
         &mut svg,
         "region",
         r - 6.0,
-        top + 16.0,
+        bottom - 8.0,
         note.end(),
-        "truncation error →",
+        "truncation error grows with h →",
     );
     txt(
         &mut svg,
         "region",
         l + 6.0,
-        top + 16.0,
+        bottom - 8.0,
         note,
-        "← round-off error",
+        "← round-off error grows as h shrinks",
     );
 
     // The curves: forward dashed with squares, central solid with circles.
@@ -1631,10 +1652,10 @@ pub fn step_size(s: &Scenario, run: &Run, id: &str) -> String {
     for q in &cpts {
         marker(&mut svg, "point central-diff", *q, false, CD, true);
     }
-    // The measured minima.
-    for (m, colour, class, below) in [
+    // The measured minima: forward labelled on the left, central on the right.
+    for (m, colour, class, left) in [
         (min_f, FD, "minimum forward-diff", true),
-        (min_c, CD, "minimum central-diff", true),
+        (min_c, CD, "minimum central-diff", false),
     ] {
         if let Some((h, e)) = m {
             let c = p(sx(h), sy(e));
@@ -1651,65 +1672,62 @@ pub fn step_size(s: &Scenario, run: &Run, id: &str) -> String {
                     ("stroke-width", "1.5"),
                 ],
             );
-            let ty = if below { c.y + 24.0 } else { c.y - 16.0 };
+            let f = font(11.0, colour).bold();
+            let (x, y, f) = if left {
+                (c.x - 14.0, c.y + 4.0, f.end())
+            } else {
+                (c.x + 12.0, c.y + 16.0, f)
+            };
             txt(
                 &mut svg,
                 "minimum-label",
-                c.x,
-                ty,
-                font(11.0, colour).mid().bold(),
-                &format!("min at h = {}", num(h)),
+                x,
+                y,
+                f,
+                &format!("smallest error at h = {}", h_text(h)),
             );
         }
     }
 
-    // Legend.
-    let ly = height - 24.0;
+    // Legend: one row per curve.
     let lf = font(12.0, INK);
-    line(
-        &mut svg,
-        "legend forward-diff",
-        p(l, ly - 4.0),
-        p(l + 36.0, ly - 4.0),
-        FD,
-        "1.8",
-        "6 4",
-    );
-    marker(
-        &mut svg,
-        "legend forward-diff",
-        p(l + 18.0, ly - 4.0),
-        true,
-        FD,
-        false,
-    );
-    let a = "forward difference (f(w+h) − f(w)) / h";
-    txt(&mut svg, "legend", l + 44.0, ly, lf, a);
-    let x2 = l + 44.0 + lf.width(a) + 24.0;
-    line(
-        &mut svg,
-        "legend central-diff",
-        p(x2, ly - 4.0),
-        p(x2 + 36.0, ly - 4.0),
-        CD,
-        "1.8",
-        "",
-    );
-    marker(
-        &mut svg,
-        "legend central-diff",
-        p(x2 + 18.0, ly - 4.0),
-        false,
-        CD,
-        true,
-    );
-    txt(
-        &mut svg,
-        "legend",
-        x2 + 44.0,
-        ly,
-        lf,
-        "central difference (f(w+h) − f(w−h)) / 2h",
-    );
+    let rows = [
+        (
+            "forward-diff",
+            FD,
+            "6 4",
+            true,
+            format!("forward difference (f({name}+h) − f({name})) / h"),
+        ),
+        (
+            "central-diff",
+            CD,
+            "",
+            false,
+            format!("central difference (f({name}+h) − f({name}−h)) / 2h"),
+        ),
+    ];
+    for (k, (class, colour, dash, square, label)) in rows.iter().enumerate() {
+        let ly = height - 38.0 + 20.0 * k as f64;
+        let class = format!("legend {class}");
+        line(
+            &mut svg,
+            &class,
+            p(l, ly - 4.0),
+            p(l + 36.0, ly - 4.0),
+            colour,
+            "1.8",
+            dash,
+        );
+        marker(
+            &mut svg,
+            &class,
+            p(l + 18.0, ly - 4.0),
+            *square,
+            colour,
+            !*square,
+        );
+        txt(&mut svg, "legend", l + 44.0, ly, lf, label);
+    }
     svg.finish()
 }
