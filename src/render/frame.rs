@@ -24,13 +24,13 @@ pub const PAPER: &str = "#ffffff";
 /// bundles it; browsers fall back to their sans-serif.
 pub const FONT: &str = "DejaVu Sans, Verdana, sans-serif";
 
-const NODE_H: f64 = 52.0;
-const TOP: f64 = 34.0;
+pub(crate) const NODE_H: f64 = 52.0;
+pub(crate) const TOP: f64 = 34.0;
 /// Average advance of DejaVu Sans at 12px is about 0.6em; bold 13px about
 /// 0.68em. Widths are computed from these so boxes fit their text without
 /// measuring fonts at build time.
-const CH: f64 = 7.4;
-const CH_BOLD: f64 = 9.0;
+pub(crate) const CH: f64 = 7.4;
+pub(crate) const CH_BOLD: f64 = 9.0;
 
 /// A graph laid out once, drawn for every step.
 pub struct Scene {
@@ -45,7 +45,7 @@ pub struct Scene {
     pub height: f64,
 }
 
-fn text_w(s: &str, ch: f64) -> f64 {
+pub(crate) fn text_w(s: &str, ch: f64) -> f64 {
     s.chars().count() as f64 * ch
 }
 
@@ -107,7 +107,11 @@ impl Scene {
         let nodes: Vec<LayoutNode> = arena
             .iter()
             .map(|&i| LayoutNode {
-                parents: g.nodes[i].parents.iter().map(|&p| parent_display(p, i)).collect(),
+                parents: g.nodes[i]
+                    .parents
+                    .iter()
+                    .map(|&p| parent_display(p, i))
+                    .collect(),
                 width: widths[i],
                 height: NODE_H,
             })
@@ -133,7 +137,8 @@ impl Scene {
         }
     }
 
-    fn center(&self, d: usize) -> Point {
+    /// Centre of display node `d` (a node, or one tied copy of a leaf).
+    pub(crate) fn center(&self, d: usize) -> Point {
         let c = self.layout.centers[d];
         Point {
             x: c.x,
@@ -142,7 +147,7 @@ impl Scene {
     }
 }
 
-fn path_d(points: &[Point], dy: f64) -> String {
+pub(crate) fn path_d(points: &[Point], dy: f64) -> String {
     let mut d = String::new();
     for (i, p) in points.iter().enumerate() {
         d += if i == 0 { "M" } else { " L" };
@@ -152,7 +157,7 @@ fn path_d(points: &[Point], dy: f64) -> String {
 }
 
 /// An arrowhead at `tip`, pointing away from `from`.
-fn arrow(svg: &mut Svg, from: Point, tip: Point, colour: &str, class: &str) {
+pub(crate) fn arrow(svg: &mut Svg, from: Point, tip: Point, colour: &str, class: &str) {
     let (dx, dy) = (tip.x - from.x, tip.y - from.y);
     let len = (dx * dx + dy * dy).sqrt().max(1e-9);
     let (ux, uy) = (dx / len, dy / len);
@@ -173,7 +178,7 @@ fn arrow(svg: &mut Svg, from: Point, tip: Point, colour: &str, class: &str) {
 }
 
 /// Where node shapes differ, so kinds are told apart without colour.
-fn node_shape(svg: &mut Svg, kind: Kind, x: f64, y: f64, w: f64, h: f64, active: bool) {
+pub(crate) fn node_shape(svg: &mut Svg, kind: Kind, x: f64, y: f64, w: f64, h: f64, active: bool) {
     let (class, fill, rx, dash) = match kind {
         Kind::Param => ("node param", "#eef2ff", h / 2.0, ""),
         Kind::Input => ("node input", "#f8fafc", h / 2.0, ""),
@@ -407,14 +412,9 @@ pub fn frame(g: &Graph, story: &Story, scene: &Scene, k: usize, meta: &FrameMeta
     if step.phase == Phase::Backward {
         for be in &step.active_edges {
             // Backward edges are stored child → parent; find the route parent → child.
-            if let Some(e) = scene
-                .layout
-                .edges
-                .iter()
-                .find(|e| {
-                    scene.arena[e.from] == be.from && scene.arena[e.to] == be.to && e.slot == be.slot
-                })
-            {
+            if let Some(e) = scene.layout.edges.iter().find(|e| {
+                scene.arena[e.from] == be.from && scene.arena[e.to] == be.to && e.slot == be.slot
+            }) {
                 let pts: Vec<Point> = e
                     .points
                     .iter()
@@ -448,76 +448,106 @@ pub fn frame(g: &Graph, story: &Story, scene: &Scene, k: usize, meta: &FrameMeta
 
     // Nodes.
     for (d, &i) in scene.arena.iter().enumerate() {
-        let node = &g.nodes[i];
-        let c = scene.center(d);
-        let (w, h) = scene.sizes[d];
-        let (x, y) = (c.x - w / 2.0, c.y - h / 2.0);
-        let active = step.active_nodes.contains(&i);
-        node_shape(&mut svg, node.kind, x, y, w, h, active);
-        let cx = n(c.x);
-        if scene.copies[d] > 1 {
-            svg.text(
-                "text",
-                &[
-                    ("class", "tag"),
-                    ("x", &cx),
-                    ("y", &n(y - 4.0)),
-                    ("text-anchor", "middle"),
-                    ("font-size", "10"),
-                    ("fill", MUTED),
-                ],
-                &format!("shared ×{}", scene.copies[d]),
-            );
-        }
+        draw_node(
+            &mut svg,
+            &NodeDraw {
+                kind: g.nodes[i].kind,
+                center: scene.center(d),
+                size: scene.sizes[d],
+                label: &story.labels[i],
+                value: step.values[i],
+                grad: step.grads[i],
+                active: step.active_nodes.contains(&i),
+                copies: scene.copies[d],
+            },
+        );
+    }
+    svg.finish()
+}
+
+/// One node as a frame draws it: its shape, its label, its value (or `?`)
+/// and its gradient (when known).
+pub(crate) struct NodeDraw<'a> {
+    pub kind: Kind,
+    pub center: Point,
+    pub size: (f64, f64),
+    pub label: &'a str,
+    pub value: Option<f64>,
+    pub grad: Option<f64>,
+    pub active: bool,
+    /// Tied copies of a shared leaf (1 = not shared).
+    pub copies: usize,
+}
+
+/// Draws one node: shape, label, value and gradient lines.
+pub(crate) fn draw_node(svg: &mut Svg, d: &NodeDraw) {
+    let c = d.center;
+    let (w, h) = d.size;
+    let (x, y) = (c.x - w / 2.0, c.y - h / 2.0);
+    node_shape(svg, d.kind, x, y, w, h, d.active);
+    let cx = n(c.x);
+    if d.copies > 1 {
         svg.text(
             "text",
             &[
-                ("class", "label"),
+                ("class", "tag"),
                 ("x", &cx),
-                ("y", &n(y + if node.kind == Kind::Const { 24.0 } else { 17.0 })),
+                ("y", &n(y - 4.0)),
                 ("text-anchor", "middle"),
-                ("font-size", "13"),
-                ("font-weight", "bold"),
-                ("fill", INK),
+                ("font-size", "10"),
+                ("fill", MUTED),
             ],
-            &story.labels[i],
+            &format!("shared ×{}", d.copies),
         );
-        let (value, vclass, vcol) = match step.values[i] {
-            // A constant's label is already its value.
-            Some(_) if node.kind == Kind::Const => (String::new(), "value", INK),
-            Some(v) => (num(v), "value", INK),
-            None => ("?".to_string(), "value unknown", MUTED),
-        };
-        if !value.is_empty() {
-            svg.text(
-                "text",
-                &[
-                    ("class", vclass),
-                    ("x", &cx),
-                    ("y", &n(y + 32.0)),
-                    ("text-anchor", "middle"),
-                    ("font-size", "12"),
-                    ("fill", vcol),
-                ],
-                &value,
-            );
-        }
-        if let Some(d) = step.grads[i] {
-            svg.text(
-                "text",
-                &[
-                    ("class", "grad"),
-                    ("x", &cx),
-                    ("y", &n(y + 46.0)),
-                    ("text-anchor", "middle"),
-                    ("font-size", "12"),
-                    ("fill", BACKWARD),
-                ],
-                &format!("∇ {}", num(d)),
-            );
-        }
     }
-    svg.finish()
+    let constant = d.kind == Kind::Const;
+    svg.text(
+        "text",
+        &[
+            ("class", "label"),
+            ("x", &cx),
+            ("y", &n(y + if constant { 24.0 } else { 17.0 })),
+            ("text-anchor", "middle"),
+            ("font-size", "13"),
+            ("font-weight", "bold"),
+            ("fill", INK),
+        ],
+        d.label,
+    );
+    let (value, vclass, vcol) = match d.value {
+        // A constant's label is already its value.
+        Some(_) if constant => (String::new(), "value", INK),
+        Some(v) => (num(v), "value", INK),
+        None => ("?".to_string(), "value unknown", MUTED),
+    };
+    if !value.is_empty() {
+        svg.text(
+            "text",
+            &[
+                ("class", vclass),
+                ("x", &cx),
+                ("y", &n(y + 32.0)),
+                ("text-anchor", "middle"),
+                ("font-size", "12"),
+                ("fill", vcol),
+            ],
+            &value,
+        );
+    }
+    if let Some(g) = d.grad {
+        svg.text(
+            "text",
+            &[
+                ("class", "grad"),
+                ("x", &cx),
+                ("y", &n(y + 46.0)),
+                ("text-anchor", "middle"),
+                ("font-size", "12"),
+                ("fill", BACKWARD),
+            ],
+            &format!("∇ {}", num(g)),
+        );
+    }
 }
 
 /// The message of a backward step, boxed in a band under the graph: the
