@@ -75,8 +75,13 @@ const MAX_LABEL: usize = 10;
 pub fn labels(g: &Graph) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(g.len());
     for (id, n) in g.nodes.iter().enumerate() {
+        let per_example = |p: &usize| g.nodes[*p].example.is_some() || out[*p] == "sum";
         let label = if let Some(name) = &n.name {
             name.clone()
+        } else if n.op == Some(Op::Add) && n.example.is_none() && n.parents.iter().all(per_example)
+        {
+            // The reduction over examples.
+            "sum".to_string()
         } else if n.kind == Kind::Const {
             fmt_num(n.value)
         } else if let Some(op) = n.op {
@@ -117,7 +122,10 @@ fn wrap(s: &str) -> String {
 
 fn short_expr(op: Op, a: &[&str]) -> String {
     match op {
-        Op::Add => format!("{}+{}", a[0], a[1]),
+        Op::Add => match a[1].strip_prefix('−') {
+            Some(b) => format!("{}−{}", a[0], b),
+            None => format!("{}+{}", a[0], a[1]),
+        },
         Op::Mul => format!("{}·{}", wrap(a[0]), wrap(a[1])),
         Op::Neg => format!("−{}", wrap(a[0])),
         Op::Recip => format!("1/{}", wrap(a[0])),
@@ -252,26 +260,49 @@ pub fn tell(run: &Run) -> Story {
         edge_label,
     };
 
-    // Setup: the leaves are known.
+    // Setup: the leaves are known. Inputs of a batch are listed per example.
     let mut known = Vec::new();
-    for kind in [Kind::Param, Kind::Input] {
-        let list: Vec<String> = g
-            .nodes
+    let list = |pred: &dyn Fn(&crate::engine::Node) -> bool| -> Vec<String> {
+        g.nodes
             .iter()
             .enumerate()
-            .filter(|(_, node)| node.kind == kind)
+            .filter(|(_, node)| pred(node))
             .map(|(i, node)| format!("{} = {}", labels[i], num(node.value)))
-            .collect();
-        if !list.is_empty() {
-            known.push(format!(
-                "{} {}",
-                if list.len() == 1 {
-                    kind_word(kind).to_string()
-                } else {
-                    format!("{}s", kind_word(kind))
-                },
-                list.join(", ")
-            ));
+            .collect()
+    };
+    let plural = |k: Kind, n: usize| {
+        if n == 1 {
+            kind_word(k).to_string()
+        } else {
+            format!("{}s", kind_word(k))
+        }
+    };
+    let params = list(&|node| node.kind == Kind::Param);
+    if !params.is_empty() {
+        known.push(format!(
+            "{} {}",
+            plural(Kind::Param, params.len()),
+            params.join(", ")
+        ));
+    }
+    let shared_inputs = list(&|node| node.kind == Kind::Input && node.example.is_none());
+    if !shared_inputs.is_empty() {
+        known.push(format!(
+            "{} {}",
+            plural(Kind::Input, shared_inputs.len()),
+            shared_inputs.join(", ")
+        ));
+    }
+    let examples = g
+        .nodes
+        .iter()
+        .filter_map(|node| node.example)
+        .max()
+        .map_or(0, |m| m + 1);
+    for e in 0..examples {
+        let inputs = list(&|node| node.kind == Kind::Input && node.example == Some(e));
+        if !inputs.is_empty() {
+            known.push(format!("example {}: {}", e + 1, inputs.join(", ")));
         }
     }
     let leaves: Vec<NodeId> = (0..n).filter(|&i| g.nodes[i].kind.is_leaf()).collect();

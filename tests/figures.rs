@@ -460,16 +460,3 @@ fn step_size_with_a_seed_compares_like_for_like() {
         "central difference × seed matches the seeded gradient: {c}"
     );
 }
-
-#[test]
-#[ignore = "prints the HTML parts for a human to read"]
-fn print_html_parts() {
-    let s = scenario(BATCH);
-    let run = &runs(&s)[0];
-    let parts = batch(&s, run, "clean");
-    println!("{}\n{}", parts.contributions, parts.update);
-    let s = scenario(SINGLE);
-    let rs = runs(&s);
-    println!("{}", gradient_table(&rs[0], &rs[1], "cmp"));
-    println!("{}{}", view_note(&rs[0]), view_note(&rs[1]));
-}

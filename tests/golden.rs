@@ -37,6 +37,43 @@ fn produced() -> BTreeMap<String, String> {
             );
         }
     }
+    use seen::render::figure;
+    let (rule, runs) = &blocks["rule-mul"];
+    out.insert(
+        "rule/mul.svg".into(),
+        figure::rule_card(rule, &runs[0], &rule.id),
+    );
+    let (cmp, runs) = &blocks["modules"];
+    for run in runs {
+        let id = format!("{}-{}", cmp.id, run.view.name());
+        out.insert(
+            format!("compare/{}.svg", run.view.name()),
+            figure::graph_still(run, &id, "compare"),
+        );
+    }
+    let (batch, runs) = &blocks["batch-clean"];
+    let run = &runs[0];
+    out.insert(
+        "batch/plot.svg".into(),
+        figure::batch(batch, run, &batch.id).plot,
+    );
+    let frames = seen::render::frame::trace_frames(batch, run);
+    // The step where the last message reaches a shared param, and the update.
+    out.insert(
+        "batch/backward-done.svg".into(),
+        frames[frames.len() - 2].clone(),
+    );
+    out.insert("batch/update.svg".into(), frames[frames.len() - 1].clone());
+    let (step, runs) = &blocks["step-size"];
+    out.insert(
+        "step-size/w.svg".into(),
+        figure::step_size(step, &runs[0], &step.id),
+    );
+    let (sketch, runs) = &blocks["sketch"];
+    out.insert(
+        "graph/sketch.svg".into(),
+        figure::graph_still(&runs[0], &sketch.id, "sketch"),
+    );
     out
 }
 

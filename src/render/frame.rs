@@ -116,10 +116,12 @@ impl Scene {
                 height: NODE_H,
             })
             .collect();
+        // Shared copies carry a tag above their box: leave room for it.
+        let shared = arena.len() > g.len();
         let opts = LayoutOptions {
             rank_gap: 64.0,
-            node_gap: 20.0,
-            margin: 14.0,
+            node_gap: if shared { 30.0 } else { 20.0 },
+            margin: if shared { 20.0 } else { 14.0 },
         };
         let layout = layout(&nodes, &opts);
         // Room at the top for the step caption, and at the bottom for the
@@ -492,7 +494,7 @@ pub(crate) fn draw_node(svg: &mut Svg, d: &NodeDraw) {
             &[
                 ("class", "tag"),
                 ("x", &cx),
-                ("y", &n(y - 4.0)),
+                ("y", &n(y - 9.0)),
                 ("text-anchor", "middle"),
                 ("font-size", "10"),
                 ("fill", MUTED),

@@ -2,10 +2,11 @@
 //! `autograd` blocks. Parses and runs each scenario, then draws the figure
 //! its `figure` key asks for; blocks with the same `group` become tabs.
 
+use super::figure;
 use super::frame::{FrameMeta, Scene, frame};
 use super::stepper::{MAX_STEPS, StepPanel, stepper, tabs};
 use super::svg::esc;
-use crate::scenario::{self, Figure, Run, Scenario, ScenarioError};
+use crate::scenario::{self, Figure, Run, Scenario, ScenarioError, View};
 use crate::site::{Block, Diagnostic, FigureHook, FigureState, PageCtx, Rendered};
 use crate::story::{Phase, tell};
 
@@ -189,17 +190,24 @@ fn draw(page: &PageCtx, s: &Scenario, runs: &[Run]) -> Result<Drawn, ScenarioErr
         "<a href=\"{}\" download>trace (JSON)</a>",
         page.href(&json_path)
     )];
+    let title = s.title.clone().unwrap_or_else(|| s.id.clone());
+    // A still picture: inline, and downloadable as its own file.
+    let mut still_downloads = Vec::new();
+    let mut still = |name: &str, svg: String, assets: &mut Vec<(String, Vec<u8>)>| {
+        let path = format!("{dir}/{name}.svg");
+        still_downloads.push(format!(
+            "<a href=\"{}\" download>{name} (SVG)</a>",
+            page.href(&path)
+        ));
+        assets.push((path, svg.clone().into_bytes()));
+        format!("<div class=\"still\">\n{svg}</div>\n")
+    };
+    let view_label = |run: &Run| format!("{} view", capitalise(run.view.name()));
     let body = match s.figure {
-        Figure::Trace
-        | Figure::Batch
-        | Figure::Compare
-        | Figure::Graph
-        | Figure::Rule
-        | Figure::StepSize => {
+        Figure::Trace | Figure::Batch => {
             let mut views = Vec::new();
             for run in runs {
-                let (html, files) = trace(s, run, &dir)?;
-                frames += files.len();
+                let (mut html, files) = trace(s, run, &dir)?;
                 let links: Vec<String> = files
                     .iter()
                     .enumerate()
@@ -207,21 +215,64 @@ fn draw(page: &PageCtx, s: &Scenario, runs: &[Run]) -> Result<Drawn, ScenarioErr
                         format!("<a href=\"{}\" download>{}</a>", page.href(p), k + 1)
                     })
                     .collect();
+                let n = files.len();
+                assets.extend(files);
+                if s.figure == Figure::Batch {
+                    let parts = figure::batch(s, run, &format!("{}-{}", s.id, run.view.name()));
+                    let plot = still(
+                        &format!("{}-plot", run.view.name()),
+                        parts.plot,
+                        &mut assets,
+                    );
+                    html = format!(
+                        "{html}<div class=\"batch-parts\">\n{}{}{plot}</div>\n",
+                        parts.contributions, parts.update
+                    );
+                }
+                frames += n;
                 downloads.push(format!(
                     "<details><summary>Frames of the {} view as SVG</summary>{}</details>",
                     run.view.name(),
                     links.join(" ")
                 ));
-                assets.extend(files);
-                views.push((format!("{} view", capitalise(run.view.name())), html));
+                views.push((view_label(run), html));
             }
-            if views.len() == 1 {
-                views.remove(0).1
-            } else {
-                tabs(&format!("{}-views", s.id), "Selected view", &views)
+            one_or_tabs(s, views)
+        }
+        Figure::Graph => {
+            let mut views = Vec::new();
+            for run in runs {
+                let fid = format!("{}-{}", s.id, run.view.name());
+                let svg = figure::graph_still(run, &fid, &title);
+                views.push((view_label(run), still(run.view.name(), svg, &mut assets)));
             }
+            one_or_tabs(s, views)
+        }
+        Figure::Rule => {
+            let svg = figure::rule_card(s, &runs[0], &s.id);
+            still("rule", svg, &mut assets)
+        }
+        Figure::StepSize => {
+            let svg = figure::step_size(s, &runs[0], &s.id);
+            still("step-size", svg, &mut assets)
+        }
+        Figure::Compare => {
+            let pick = |v: View| runs.iter().find(|r| r.view == v).unwrap_or(&runs[0]);
+            let (atomic, modules) = (pick(View::Atomic), pick(View::Modules));
+            let mut views = Vec::new();
+            for run in [atomic, modules] {
+                let fid = format!("{}-{}", s.id, run.view.name());
+                let svg = figure::graph_still(run, &fid, &title);
+                let pic = still(run.view.name(), svg, &mut assets);
+                views.push((view_label(run), format!("{}{pic}", figure::view_note(run))));
+            }
+            let table = figure::gradient_table(atomic, modules, &s.id);
+            format!("{}{table}", one_or_tabs(s, views))
         }
     };
+    // Stills count as one frame each.
+    frames += still_downloads.len();
+    downloads.extend(still_downloads);
     let caption = format!(
         " <span class=\"dl\">Download: {}</span>",
         downloads.join(" ")
@@ -298,4 +349,13 @@ fn trace(
     // Frames much wider than tall read better with the narration below.
     let wide = scene.width > 1.8 * scene.height;
     Ok((stepper(&fid, &legend, &panels, wide), files))
+}
+
+/// One view as is; several as tabs.
+fn one_or_tabs(s: &Scenario, mut views: Vec<(String, String)>) -> String {
+    if views.len() == 1 {
+        views.remove(0).1
+    } else {
+        tabs(&format!("{}-views", s.id), "Selected view", &views)
+    }
 }

@@ -1,0 +1,31 @@
+//! Every graph the bundled explainer draws is laid out without a single
+//! edge crossing (counted as segment intersections of the drawn routes).
+
+use seen::layout::count_crossings;
+use seen::render::frame::Scene;
+use std::path::Path;
+
+#[test]
+fn no_edge_crossings_in_any_bundled_scenario() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/index.md");
+    let runs = seen::run_file(&path).expect("the explainer runs");
+    let mut checked = 0;
+    let mut report = Vec::new();
+    for (s, rs) in &runs {
+        for run in rs {
+            let story = seen::story::tell(run);
+            let scene = Scene::new(run.graph(), &story);
+            let crossings = count_crossings(&scene.layout);
+            if crossings != 0 {
+                report.push(format!(
+                    "{} ({}): {crossings} crossings",
+                    s.id,
+                    run.view.name()
+                ));
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 12, "only {checked} graphs checked");
+    assert!(report.is_empty(), "{}", report.join("\n"));
+}
