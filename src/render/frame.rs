@@ -589,21 +589,29 @@ fn message_band(svg: &mut Svg, scene: &Scene, label: &str) {
 pub fn trace_frames(s: &crate::scenario::Scenario, run: &crate::scenario::Run) -> Vec<String> {
     let story = crate::story::tell(run);
     let scene = Scene::new(run.graph(), &story);
+    render_frames(s, run, &story, &scene)
+}
+
+/// The frames of a story already told and laid out, drawn in parallel
+/// (each frame is independent; the order of the result is the steps').
+pub fn render_frames(
+    s: &crate::scenario::Scenario,
+    run: &crate::scenario::Run,
+    story: &Story,
+    scene: &Scene,
+) -> Vec<String> {
+    use rayon::prelude::*;
     let fid = format!("{}-{}", s.id, run.view.name());
     let title = s.title.clone().unwrap_or_else(|| s.id.clone());
     (0..story.steps.len())
+        .into_par_iter()
         .map(|k| {
             let id = format!("{fid}-f{k}");
-            frame(
-                run.graph(),
-                &story,
-                &scene,
-                k,
-                &FrameMeta {
-                    id: &id,
-                    figure_title: &title,
-                },
-            )
+            let meta = FrameMeta {
+                id: &id,
+                figure_title: &title,
+            };
+            frame(run.graph(), story, scene, k, &meta)
         })
         .collect()
 }

@@ -3,7 +3,7 @@
 //! its `figure` key asks for; blocks with the same `group` become tabs.
 
 use super::figure;
-use super::frame::{FrameMeta, Scene, frame};
+use super::frame::{Scene, render_frames};
 use super::stepper::{MAX_STEPS, StepPanel, stepper, tabs};
 use super::svg::esc;
 use crate::scenario::{self, Figure, Run, Scenario, ScenarioError, View};
@@ -316,18 +316,8 @@ fn trace(
     let title = s.title.clone().unwrap_or_else(|| s.id.clone());
     let mut panels = Vec::new();
     let mut files = Vec::new();
-    for (k, step) in story.steps.iter().enumerate() {
-        let id = format!("{fid}-f{k}");
-        let svg = frame(
-            run.graph(),
-            &story,
-            &scene,
-            k,
-            &FrameMeta {
-                id: &id,
-                figure_title: &title,
-            },
-        );
+    let frames = render_frames(s, run, &story, &scene);
+    for (k, (step, svg)) in story.steps.iter().zip(frames).enumerate() {
         files.push((
             format!("{dir}/{}-step-{:02}.svg", run.view.name(), k + 1),
             svg.clone().into_bytes(),

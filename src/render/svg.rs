@@ -19,11 +19,22 @@ pub fn esc(s: &str) -> String {
 }
 
 /// A coordinate, rounded to one decimal, without `-0` or trailing `.0`.
+/// Integer arithmetic, not float formatting: frames hold thousands of
+/// coordinates, and `format!("{:.1}")` was the build's hottest spot.
 pub fn n(v: f64) -> String {
-    let r = (v * 10.0).round() / 10.0;
-    let r = if r == 0.0 { 0.0 } else { r };
-    let s = format!("{r:.1}");
-    s.strip_suffix(".0").map_or(s.clone(), str::to_string)
+    if !v.is_finite() {
+        return "0".into();
+    }
+    let tenths = (v * 10.0).round() as i64;
+    let (sign, a) = if tenths < 0 {
+        ("-", -tenths)
+    } else {
+        ("", tenths)
+    };
+    match a % 10 {
+        0 => format!("{sign}{}", a / 10),
+        d => format!("{sign}{}.{d}", a / 10),
+    }
 }
 
 /// An SVG document being written.
