@@ -20,10 +20,13 @@
 // shared contract with the scenario code, so they are returned unboxed.
 #![allow(clippy::result_large_err)]
 
+pub mod config;
 pub mod content;
+pub mod init;
 pub mod markdown;
 pub mod math;
 pub mod output;
+pub mod serve;
 pub mod templates;
 
 use std::collections::BTreeMap;
