@@ -81,7 +81,10 @@ fn init_refuses_a_non_empty_folder_unless_forced() {
     let o = seen(&["init", "."], tmp.path());
     assert!(!o.status.success(), "{}", text(&o));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("not empty") && err.contains("--force"), "{err}");
+    assert!(
+        err.contains("not empty") && err.contains("--force"),
+        "{err}"
+    );
     assert!(!tmp.path().join("seen.toml").exists());
 
     let o = seen(&["init", ".", "--force"], tmp.path());

@@ -50,6 +50,23 @@ background:#fff0f0;color:#5c0000;border-bottom:3px solid #c00;font:14px/1.4 syst
 .seen-serve-error pre{white-space:pre-wrap;overflow:auto;max-height:60vh;margin:.5rem 0 0;\
 font:13px/1.4 ui-monospace,monospace}\n";
 
+/// `println!` that survives a closed stdout (a preview server whose
+/// terminal went away should keep serving, not panic).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let mut out = io::stdout().lock();
+        let _ = writeln!(out, $($arg)*);
+        let _ = out.flush();
+    }};
+}
+
+/// `eprintln!` that survives a closed stderr.
+macro_rules! warn {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(io::stderr().lock(), $($arg)*);
+    }};
+}
+
 /// Where and how to serve.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -77,7 +94,14 @@ pub fn serve(
     options: &ServeOptions,
 ) -> io::Result<()> {
     let state = Arc::new(Mutex::new(State::default()));
+    // The sources are looked at *before* each build, so that an edit made
+    // while a build runs causes another one instead of being missed.
+    let mut seen = fingerprint(root, load().ok().as_ref());
     let mut config = rebuild(root, load, hook, &state, None);
+    if config.is_none() {
+        // seen.toml was broken at the first look: watch the default folders.
+        seen = fingerprint(root, None);
+    }
 
     let listener = TcpListener::bind(SocketAddr::new(options.bind, options.port))?;
     let addr = listener.local_addr()?;
@@ -85,19 +109,18 @@ pub fn serve(
         IpAddr::V6(ip) => format!("[{ip}]"),
         IpAddr::V4(ip) => ip.to_string(),
     };
-    println!(
+    say!(
         "Serving {} at http://{host}:{}/",
         out_display(&state),
         addr.port()
     );
     if !addr.ip().is_loopback() {
-        println!(
+        say!(
             "warning: {} is reachable from other machines; the default, 127.0.0.1, is not",
             addr.ip()
         );
     }
-    println!("Watching for changes; press Ctrl+C to stop.");
-    io::stdout().flush()?;
+    say!("Watching for changes; press Ctrl+C to stop.");
 
     let shared = Arc::clone(&state);
     thread::spawn(move || {
@@ -109,7 +132,6 @@ pub fn serve(
         }
     });
 
-    let mut seen = fingerprint(root, config.as_ref());
     loop {
         thread::sleep(POLL_INTERVAL);
         let now = fingerprint(root, config.as_ref());
@@ -126,9 +148,15 @@ pub fn serve(
             }
             settled = again;
         }
-        println!("Change detected, rebuilding…");
+        say!("Change detected, rebuilding…");
+        let before = config.clone();
         config = rebuild(root, load, hook, &state, config);
-        seen = fingerprint(root, config.as_ref());
+        seen = if config == before {
+            settled
+        } else {
+            // Other folders to watch now (seen.toml moved them).
+            fingerprint(root, config.as_ref())
+        };
     }
 }
 
@@ -163,15 +191,14 @@ fn rebuild(
     }
     match result {
         Ok(report) => {
-            println!("{report}");
+            say!("{report}");
             s.error = None;
         }
         Err(e) => {
-            eprintln!("error: the build failed; still serving the last good site\n{e}");
+            warn!("error: the build failed; still serving the last good site\n{e}");
             s.error = Some(e);
         }
     }
-    let _ = io::stdout().flush();
     config
 }
 
