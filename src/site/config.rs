@@ -60,15 +60,20 @@ impl SiteConfig {
 pub fn parse(file: &Path, text: &str) -> Result<SiteConfig, Diagnostic> {
     let config: SiteConfig = toml::from_str(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
-        let message = e.message().trim_end().to_string();
-        let d = Diagnostic::at(file, text, span.start, span.len(), message.clone());
-        if message.contains("unknown field") {
-            d.with_expected(format!("one of {KEYS}"))
-        } else if message.contains("invalid type") {
-            d.with_hint("folders and the title are strings: `output_dir = \"public\"`")
-        } else {
-            d
+        let raw = e.message().trim_end();
+        let x = crate::toml_errors::explain(raw);
+        let mut d = Diagnostic::at(file, text, span.start, span.len(), x.message);
+        if raw.contains("unknown field") {
+            d = d.with_expected(format!("one of {KEYS}"));
+        } else if let Some(expected) = x.expected {
+            d = d.with_expected(expected);
         }
+        if let Some(hint) = x.hint {
+            d = d.with_hint(hint);
+        } else if raw.contains("invalid type") {
+            d = d.with_hint("folders and the title are strings: `output_dir = \"public\"`");
+        }
+        d
     })?;
     for (key, dir) in [
         ("output_dir", &config.output_dir),
