@@ -27,14 +27,8 @@ fn produced() -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let (single, runs) = &blocks["single"];
     for run in runs {
-        for (k, svg) in seen::render::frame::trace_frames(single, run)
-            .into_iter()
-            .enumerate()
-        {
-            out.insert(
-                format!("single/{}-step-{:02}.svg", run.view.name(), k + 1),
-                svg,
-            );
+        for (k, svg) in seen::render::frame::trace_frames(single, run).into_iter().enumerate() {
+            out.insert(format!("single/{}-step-{:02}.svg", run.view.name(), k + 1), svg);
         }
     }
     out
@@ -48,12 +42,7 @@ fn line_diff(expected: &str, actual: &str) -> String {
     for i in 0..e.len().max(a.len()) {
         let (x, y) = (e.get(i), a.get(i));
         if x != y {
-            out += &format!(
-                "  line {}:\n    - {}\n    + {}\n",
-                i + 1,
-                x.unwrap_or(&"<none>"),
-                y.unwrap_or(&"<none>")
-            );
+            out += &format!("  line {}:\n    - {}\n    + {}\n", i + 1, x.unwrap_or(&"<none>"), y.unwrap_or(&"<none>"));
             shown += 1;
             if shown == 12 {
                 out += "  …\n";
@@ -69,20 +58,13 @@ fn existing() -> Vec<String> {
     let mut files = Vec::new();
     let mut stack = vec![root.clone()];
     while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
             } else if p.extension().is_some_and(|x| x == "svg") {
-                files.push(
-                    p.strip_prefix(&root)
-                        .unwrap()
-                        .to_string_lossy()
-                        .replace('\\', "/"),
-                );
+                files.push(p.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/"));
             }
         }
     }
@@ -112,9 +94,7 @@ fn goldens_match_and_none_is_orphaned() {
         match std::fs::read_to_string(root.join(path)) {
             Ok(expected) if expected == *svg => {}
             Ok(expected) => failures += &format!("{path} differs:\n{}", line_diff(&expected, svg)),
-            Err(_) => {
-                failures += &format!("{path} is missing (run with SEEN_BLESS=1 to write it)\n")
-            }
+            Err(_) => failures += &format!("{path} is missing (run with SEEN_BLESS=1 to write it)\n"),
         }
     }
     for f in existing() {
@@ -128,10 +108,7 @@ fn goldens_match_and_none_is_orphaned() {
 /// Fraction of pixels that are not (near) white.
 fn ink(p: &resvg::tiny_skia::Pixmap) -> f64 {
     let px = p.pixels();
-    let dark = px
-        .iter()
-        .filter(|c| c.alpha() > 0 && (c.red() < 200 || c.green() < 200 || c.blue() < 200))
-        .count();
+    let dark = px.iter().filter(|c| c.alpha() > 0 && (c.red() < 200 || c.green() < 200 || c.blue() < 200)).count();
     dark as f64 / px.len() as f64
 }
 
@@ -145,16 +122,9 @@ fn every_golden_renders_with_its_text() {
         assert!(ink(&with_text) > 0.005, "{f} renders blank");
         // The same picture with every <text> removed must have less ink:
         // proof that the bundled font drew the text.
-        let no_text: String = svg
-            .lines()
-            .filter(|l| !l.trim_start().starts_with("<text"))
-            .collect::<Vec<_>>()
-            .join("\n");
+        let no_text: String = svg.lines().filter(|l| !l.trim_start().starts_with("<text")).collect::<Vec<_>>().join("\n");
         let without = seen::render::png::pixmap(&no_text, 1.0).unwrap();
-        assert!(
-            ink(&with_text) > ink(&without) + 0.001,
-            "{f}: its text was not drawn"
-        );
+        assert!(ink(&with_text) > ink(&without) + 0.001, "{f}: its text was not drawn");
     }
 }
 
@@ -167,30 +137,16 @@ fn frames_are_identical_across_builds_and_processes() {
     let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
     for d in &dirs {
         let status = std::process::Command::new(env!("CARGO_BIN_EXE_seen"))
-            .args([
-                "frames",
-                md.to_str().unwrap(),
-                "--out",
-                d.path().to_str().unwrap(),
-            ])
+            .args(["frames", md.to_str().unwrap(), "--out", d.path().to_str().unwrap()])
             .output()
             .unwrap();
-        assert!(
-            status.status.success(),
-            "{}",
-            String::from_utf8_lossy(&status.stderr)
-        );
+        assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
     }
     let list = |d: &Path| {
         let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(d)
             .unwrap()
             .flatten()
-            .map(|e| {
-                (
-                    e.file_name().to_string_lossy().into_owned(),
-                    std::fs::read(e.path()).unwrap(),
-                )
-            })
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
             .collect();
         v.sort();
         v
@@ -201,10 +157,7 @@ fn frames_are_identical_across_builds_and_processes() {
     // The in-process frames are the same bytes as the exported files.
     for (path, svg) in a.iter().filter(|(p, _)| p.starts_with("single/")) {
         let name = format!("single-{}", path.trim_start_matches("single/"));
-        let file = x
-            .iter()
-            .find(|(n, _)| *n == name)
-            .unwrap_or_else(|| panic!("{name} not exported"));
+        let file = x.iter().find(|(n, _)| *n == name).unwrap_or_else(|| panic!("{name} not exported"));
         assert_eq!(file.1, svg.as_bytes(), "{name}");
     }
 }
@@ -217,10 +170,7 @@ fn ids_are_unique_within_each_frame_and_across_a_trace() {
         for part in svg.split(" id=\"").skip(1) {
             let id = &part[..part.find('"').unwrap()];
             assert!(mine.insert(id.to_string()), "{path}: id {id} twice");
-            assert!(
-                all.insert(id.to_string()),
-                "{path}: id {id} also in another frame"
-            );
+            assert!(all.insert(id.to_string()), "{path}: id {id} also in another frame");
         }
         assert!(!mine.is_empty(), "{path} has no ids for its title and desc");
     }
@@ -233,10 +183,7 @@ fn frames_carry_no_style_and_one_element_per_line() {
         assert!(!svg.contains("<style"), "{path} has a style element");
         assert!(!svg.contains("<script"), "{path} has a script");
         for line in svg.lines() {
-            assert!(
-                line.trim_start().matches('<').count() <= 2,
-                "{path}: more than one element on a line: {line}"
-            );
+            assert!(line.trim_start().matches('<').count() <= 2, "{path}: more than one element on a line: {line}");
         }
     }
 }

@@ -32,12 +32,7 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         .into_iter()
         .flatten()
         .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().to_path_buf(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()))
         .collect()
 }
 
@@ -58,11 +53,7 @@ fn index(files: &BTreeMap<PathBuf, Vec<u8>>) -> String {
 fn every_section_of_the_outline_is_there() {
     let (_site, files) = built();
     let html = index(&files);
-    let headings: Vec<&str> = html
-        .split("<h2")
-        .skip(1)
-        .map(|h| &h[..h.find("</h2>").unwrap()])
-        .collect();
+    let headings: Vec<&str> = html.split("<h2").skip(1).map(|h| &h[..h.find("</h2>").unwrap()]).collect();
     for section in [
         "What autodiff is",
         "A graph sketch",
@@ -72,16 +63,10 @@ fn every_section_of_the_outline_is_there() {
         "Three examples",
         "What an engine really stores",
     ] {
-        assert!(
-            headings.iter().any(|h| h.contains(section)),
-            "no section {section:?} in {headings:?}"
-        );
+        assert!(headings.iter().any(|h| h.contains(section)), "no section {section:?} in {headings:?}");
     }
     for kind in ["trace", "graph", "rule", "compare", "batch", "step-size"] {
-        assert!(
-            html.contains(&format!("<figure class=\"fig {kind}\"")),
-            "no {kind} figure"
-        );
+        assert!(html.contains(&format!("<figure class=\"fig {kind}\"")), "no {kind} figure");
     }
 }
 
@@ -99,12 +84,7 @@ fn steppers_have_one_step_per_engine_step_and_show_the_engines_numbers() {
                 continue;
             }
             traced += 1;
-            let expected = 1
-                + run.forward.len()
-                + 1
-                + run.messages.len()
-                + 1
-                + usize::from(run.update.is_some());
+            let expected = 1 + run.forward.len() + 1 + run.messages.len() + 1 + usize::from(run.update.is_some());
             assert_eq!(radios, expected, "{} {}", s.id, run.view.name());
             // Every param's gradient (and updated value) appears as the engine computed it.
             for id in run.graph().leaves(seen::engine::Kind::Param) {
@@ -114,27 +94,16 @@ fn steppers_have_one_step_per_engine_step_and_show_the_engines_numbers() {
             if let Some(u) = &run.update {
                 for (name, _, _, after) in &u.params {
                     let after = seen::story::num(*after);
-                    assert!(
-                        html.contains(&after),
-                        "{}: updated {name} = {after} not shown",
-                        s.id
-                    );
+                    assert!(html.contains(&after), "{}: updated {name} = {after} not shown", s.id);
                 }
                 let out = seen::story::num(u.output_after);
-                assert!(
-                    html.contains(&out),
-                    "{}: loss after the update {out} not shown",
-                    s.id
-                );
+                assert!(html.contains(&out), "{}: loss after the update {out} not shown", s.id);
             }
         }
     }
     assert!(traced >= 1, "no stepper found");
     // The single example's final gradients, from the engine, in the ledger.
-    let single = runs
-        .iter()
-        .find(|(s, _)| s.id == "single")
-        .expect("block single");
+    let single = runs.iter().find(|(s, _)| s.id == "single").expect("block single");
     let g = single.1[0].graph();
     for name in ["w", "b"] {
         let id = g.find(name).unwrap();
@@ -149,35 +118,22 @@ fn output_has_no_script_no_handlers_no_inline_style_and_a_csp_everywhere() {
     let handler = |s: &str| {
         s.match_indices(" on").any(|(i, _)| {
             let rest = &s[i + 3..];
-            let name: String = rest
-                .chars()
-                .take_while(|c| c.is_ascii_alphabetic())
-                .collect();
+            let name: String = rest.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
             !name.is_empty() && rest[name.len()..].starts_with('=')
         })
     };
     let mut pages = 0;
     for (path, bytes) in &files {
-        let Ok(text) = std::str::from_utf8(bytes) else {
-            continue;
-        };
+        let Ok(text) = std::str::from_utf8(bytes) else { continue };
         let lower = text.to_lowercase();
         assert!(!lower.contains("<script"), "{path:?} has a script");
-        assert!(
-            !lower.contains("javascript:"),
-            "{path:?} has a javascript: URL"
-        );
-        assert!(
-            !lower.contains("style=\""),
-            "{path:?} has a style attribute"
-        );
+        assert!(!lower.contains("javascript:"), "{path:?} has a javascript: URL");
+        assert!(!lower.contains("style=\""), "{path:?} has a style attribute");
         assert!(!handler(&lower), "{path:?} has an on…= handler");
         if path.extension().is_some_and(|e| e == "html") {
             pages += 1;
             assert!(
-                text.contains(
-                    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'"
-                ),
+                text.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'"),
                 "{path:?} lacks the CSP"
             );
             assert!(!lower.contains("<style"), "{path:?} has a style element");
@@ -208,16 +164,9 @@ fn a_failed_build_leaves_the_output_untouched() {
     std::fs::write(&page, &text).unwrap();
     let err = build(&config, &Figures).unwrap_err().to_string();
     let line = text.lines().count() - 1;
-    assert!(
-        err.contains(&format!("index.md:{line}:")),
-        "error not at line {line}: {err}"
-    );
+    assert!(err.contains(&format!("index.md:{line}:")), "error not at line {line}: {err}");
     assert!(err.contains("log"), "{err}");
-    assert_eq!(
-        snapshot(&site.path().join("public")),
-        before,
-        "public/ changed after a failed build"
-    );
+    assert_eq!(snapshot(&site.path().join("public")), before, "public/ changed after a failed build");
 }
 
 #[test]

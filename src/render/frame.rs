@@ -411,10 +411,7 @@ pub fn frame(g: &Graph, story: &Story, scene: &Scene, k: usize, meta: &FrameMeta
             &[
                 ("class", "label"),
                 ("x", &cx),
-                (
-                    "y",
-                    &n(y + if node.kind == Kind::Const { 24.0 } else { 17.0 }),
-                ),
+                ("y", &n(y + if node.kind == Kind::Const { 24.0 } else { 17.0 })),
                 ("text-anchor", "middle"),
                 ("font-size", "13"),
                 ("font-weight", "bold"),
