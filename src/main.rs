@@ -1,36 +1,104 @@
 //! The `seen` command line. All the work is in the library.
 
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use seen::render::hook::Figures;
+use seen::site::{self, BuildConfig, BuildError};
 
 #[derive(Parser)]
 #[command(
     name = "seen",
     version,
     about = "Build explainers of automatic differentiation that readers can watch",
-    after_help = "Examples:\n  seen                 build content/ into public/\n  seen trace content/index.md --scenario single"
+    after_help = "Examples:\n  \
+        seen init my-explainer        start a new site\n  \
+        seen serve --root my-explainer  preview it at http://127.0.0.1:1111/, rebuilt on every save\n  \
+        seen check                    everything a build does, without writing a file\n  \
+        seen                          build the site in this folder (content/ into public/)\n  \
+        seen trace content/index.md --scenario single"
 )]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
 }
 
-#[derive(clap::Args, Default)]
-struct BuildArgs {
-    /// The site's folder (holding content/ and templates/).
-    #[arg(long, default_value = ".")]
+/// Which site to work on.
+#[derive(clap::Args, Clone)]
+struct SiteArgs {
+    /// The site's folder: the one holding seen.toml, content/ and templates/.
+    #[arg(long, value_name = "DIR", default_value = ".")]
     root: PathBuf,
-    /// Where to write the site, relative to the root.
-    #[arg(long, default_value = "public")]
-    output_dir: PathBuf,
+    /// Where to write the site, relative to the root (overrides `output_dir`
+    /// in seen.toml).
+    #[arg(long, value_name = "DIR")]
+    output_dir: Option<PathBuf>,
+}
+
+impl SiteArgs {
+    /// seen.toml, then the command-line overrides.
+    fn config(&self) -> Result<BuildConfig, BuildError> {
+        let mut config = site::config::load(&self.root)?;
+        if let Some(dir) = &self.output_dir {
+            config.output_dir = dir.clone();
+        }
+        Ok(config)
+    }
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Build the site (what a bare `seen` does).
-    #[command(after_help = "Example:\n  seen build --output-dir site")]
-    Build(BuildArgs),
+    /// Build the site (what a bare `seen` does). A failed build leaves the
+    /// output folder as it was.
+    #[command(after_help = "Examples:\n  \
+        seen build                         the site in this folder\n  \
+        seen build --root my-explainer     the site in my-explainer/\n  \
+        seen build --output-dir site       write site/ instead of public/")]
+    Build(SiteArgs),
+    /// Run the whole build (every page, every figure, the gradient checks
+    /// against finite differences) without writing anything, and report
+    /// every error at once. Exits non-zero if there is any.
+    #[command(after_help = "Examples:\n  \
+        seen check\n  \
+        seen check --root my-explainer")]
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// Build the site, serve it on 127.0.0.1 and rebuild it whenever the
+    /// content, the templates or seen.toml change. A failed rebuild is shown
+    /// in the terminal and on the served pages; the last good site stays up.
+    #[command(after_help = "Examples:\n  \
+        seen serve                       http://127.0.0.1:1111/\n  \
+        seen serve --port 8000 --root my-explainer\n  \
+        seen serve --port 0              any free port (printed)")]
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// The port to listen on; 0 picks a free one.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on. Keep the loopback default unless you
+        /// mean to show the preview to other machines.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: IpAddr,
+    },
+    /// Create a new site: seen.toml, content/index.md with one worked block
+    /// per figure kind, and templates/ to edit. Refuses a non-empty folder.
+    #[command(after_help = "Examples:\n  \
+        seen init my-explainer && seen serve --root my-explainer\n  \
+        seen init . --force     write the scaffold into this folder anyway")]
+    Init {
+        /// The folder to create the site in (created if missing).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Write into a folder that is not empty (files with the scaffold's
+        /// names are overwritten; other files are kept).
+        #[arg(long)]
+        force: bool,
+    },
     /// Write every frame of every trace of a markdown file as SVG (and PNG),
     /// plus one animated SVG per trace.
     #[command(after_help = "Example:\n  seen frames content/index.md --out frames --png")]
@@ -57,24 +125,37 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command.unwrap_or(Command::Build(BuildArgs {
+    let command = cli.command.unwrap_or(Command::Build(SiteArgs {
         root: ".".into(),
-        output_dir: "public".into(),
-    })) {
-        Command::Build(args) => {
-            let mut config = seen::site::BuildConfig::new(&args.root, "Autograd, Seen");
-            config.output_dir = args.output_dir;
-            match seen::site::build(&config, &seen::render::hook::Figures) {
-                Ok(report) => {
-                    println!("{report}");
-                    ExitCode::SUCCESS
-                }
+        output_dir: None,
+    }));
+    match command {
+        Command::Build(args) => match args.config().and_then(|c| site::build(&c, &Figures)) {
+            Ok(report) => {
+                println!("{report}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Check { site: args } => check(&args),
+        Command::Serve {
+            site: args,
+            port,
+            bind,
+        } => {
+            let options = site::serve::ServeOptions { bind, port };
+            match site::serve::serve(&args.root, &|| args.config(), &Figures, &options) {
+                Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("{e}");
+                    eprintln!("error: cannot serve on {bind}:{port}: {e}");
                     ExitCode::FAILURE
                 }
             }
         }
+        Command::Init { dir, force } => init(&dir, force),
         Command::Frames { file, out, png } => match seen::export_frames(&file, &out, png) {
             Ok(r) => {
                 println!(
@@ -102,4 +183,70 @@ fn main() -> ExitCode {
             }
         },
     }
+}
+
+fn check(args: &SiteArgs) -> ExitCode {
+    match args.config().and_then(|c| site::check(&c, &Figures)) {
+        Ok(r) => {
+            println!(
+                "Checked {} page{}, {} figure{}, {} frame{} in {} ms: no errors",
+                r.pages,
+                plural(r.pages),
+                r.figures,
+                plural(r.figures),
+                r.frames,
+                plural(r.frames),
+                r.elapsed.as_millis()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(BuildError::Diagnostics(diags)) => {
+            for d in &diags {
+                eprintln!("error: {d}\n");
+            }
+            let files: std::collections::BTreeSet<&Path> =
+                diags.iter().map(|d| d.file.as_path()).collect();
+            eprintln!(
+                "seen check: {} error{} in {} file{}",
+                diags.len(),
+                plural(diags.len()),
+                files.len(),
+                plural(files.len())
+            );
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init(dir: &Path, force: bool) -> ExitCode {
+    match site::init::init(dir, force) {
+        Ok(files) => {
+            println!("Created a new seen site in {}:", dir.display());
+            for f in files {
+                println!("  {}", f.strip_prefix(dir).unwrap_or(&f).display());
+            }
+            let root = if dir == Path::new(".") {
+                String::new()
+            } else {
+                format!(" --root {}", dir.display())
+            };
+            println!(
+                "\nNext:\n  seen serve{root}   preview at http://127.0.0.1:1111/, rebuilt on every save\n  \
+                 seen build{root}   write the site into public/"
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }

@@ -74,7 +74,7 @@ fn describe(t: &Tok) -> String {
         Tok::Num(n) => format!("the number {n}"),
         Tok::Name(n) => format!("`{n}`"),
         Tok::Sym(c) => format!("`{c}`"),
-        Tok::End => "the end of the line".into(),
+        Tok::End => "end of the line".into(),
     }
 }
 

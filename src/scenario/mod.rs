@@ -238,15 +238,21 @@ fn string_body(body: &str, span: Span, value: &str) -> Option<usize> {
 pub fn parse(body: &str) -> Result<Scenario, ScenarioError> {
     let spec: Spec = toml::from_str(body).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
-        let msg = e.message().trim().to_string();
-        let expected = if msg.starts_with("unknown field") {
-            "one of the keys id, title, params, inputs, examples, reduce, graph, output, seed, view, update, figure, wrt, group"
-        } else if msg.starts_with("missing field") {
-            "every block to have `id` and `graph`"
-        } else {
-            "valid TOML (see SCENARIOS.md)"
-        };
-        ScenarioError::new(span, format!("invalid block: {msg}")).expected(expected)
+        let raw = e.message().trim();
+        let x = crate::toml_errors::explain(raw);
+        let expected = x.expected.unwrap_or_else(|| {
+            if raw.starts_with("missing field") {
+                "every block to have `id` and `graph`".into()
+            } else {
+                "valid TOML (see SCENARIOS.md)".into()
+            }
+        });
+        let err =
+            ScenarioError::new(span, format!("invalid block: {}", x.message)).expected(expected);
+        match x.hint {
+            Some(h) => err.hint(h),
+            None => err,
+        }
     })?;
     check_id(&spec.id)?;
 

@@ -224,11 +224,21 @@ pub fn parse_front_matter(file: &Path, source: &str) -> Result<(FrontMatter, usi
             } else {
                 (toml_start + span.start, span.len())
             };
-            let message = e.message().trim_end().to_string();
-            let mut d = Diagnostic::at(file, source, at, len, format!("front matter: {message}"));
-            if message.contains("unknown field") {
-                d = d.with_expected("one of `title`, `description`, `order`, `draft`");
-            } else if message.contains("missing field") {
+            let raw = e.message().trim_end();
+            let x = crate::toml_errors::explain(raw);
+            let mut d = Diagnostic::at(
+                file,
+                source,
+                at,
+                len,
+                format!("front matter: {}", x.message),
+            );
+            if let Some(expected) = x.expected {
+                d = d.with_expected(expected);
+            }
+            if let Some(hint) = x.hint {
+                d = d.with_hint(hint);
+            } else if raw.contains("missing field") {
                 d = d.with_hint("every page needs `title = \"…\"`");
             }
             Err(d)

@@ -20,10 +20,13 @@
 // shared contract with the scenario code, so they are returned unboxed.
 #![allow(clippy::result_large_err)]
 
+pub mod config;
 pub mod content;
+pub mod init;
 pub mod markdown;
 pub mod math;
 pub mod output;
+pub mod serve;
 pub mod templates;
 
 use std::collections::BTreeMap;
@@ -545,14 +548,25 @@ fn render_site(config: &BuildConfig, hook: &dyn FigureHook) -> Result<RenderedSi
                 .map_err(|d| vec![d])?;
             // Markdown and figures were checked at their source; this catches
             // what the templates add.
-            if let Some((_, _, what)) = markdown::find_forbidden(&html) {
-                let templates = config.display_path(&config.templates_path());
+            if let Some((at, len, what)) = markdown::find_forbidden(&html) {
+                let message = format!("the templates put {what} into {}", page.out_path);
+                // Point at the template text that wrote it, when it is there
+                // verbatim (an attribute is looked for with its `=`).
+                let mut needle = html[at..at + len].to_string();
+                if !needle.starts_with('<') {
+                    needle.push('=');
+                }
+                let d = match templates.locate(&needle) {
+                    Some((file, text, off)) => Diagnostic::at(file, text, off, len, message),
+                    None => Diagnostic::whole_file(
+                        config
+                            .display_path(&config.templates_path())
+                            .join(templates::PAGE_TEMPLATE),
+                        message,
+                    ),
+                };
                 return Err(vec![
-                    Diagnostic::whole_file(
-                        templates.join(templates::PAGE_TEMPLATE),
-                        format!("the page template puts {what} into {}", page.out_path),
-                    )
-                    .with_hint("the pages' Content-Security-Policy would block it"),
+                    d.with_hint("the pages' Content-Security-Policy would block it"),
                 ]);
             }
             Ok((page.out_path.clone(), body, html))

@@ -116,9 +116,9 @@ impl Templates {
             stylesheet,
         };
         if let Err(e) = result {
-            return Err(BuildError::Diagnostics(vec![
-                templates.diagnostic(&e, &display_dir),
-            ]));
+            return Err(BuildError::Diagnostics(
+                templates.diagnostics(&e, &display_dir),
+            ));
         }
         if !templates.tera.contains_template(PAGE_TEMPLATE) {
             return Err(BuildError::Diagnostics(vec![Diagnostic::whole_file(
@@ -171,6 +171,62 @@ impl Templates {
         })
     }
 
+    /// A tera error as diagnostics. Tera reports unknown filters, tests and
+    /// functions as one message holding a `--> name:line:col` report per
+    /// mistake; each becomes a diagnostic at its place.
+    fn diagnostics(&self, e: &tera::Error, display_dir: &std::path::Path) -> Vec<Diagnostic> {
+        let ErrorKind::Msg(text) = e.kind() else {
+            return vec![self.diagnostic(e, display_dir)];
+        };
+        let mut out = Vec::new();
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let Some(message) = line.trim_start().strip_prefix("error: ") else {
+                continue;
+            };
+            let place = lines
+                .get(i + 1)
+                .and_then(|l| l.trim_start().strip_prefix("--> "))
+                .and_then(|p| {
+                    let mut parts = p.rsplitn(3, ':');
+                    let col: usize = parts.next()?.parse().ok()?;
+                    let line: usize = parts.next()?.parse().ok()?;
+                    Some((parts.next()?, line, col))
+                });
+            let Some((name, line_no, col)) = place else {
+                continue;
+            };
+            let width = lines[i + 2..]
+                .iter()
+                .take(4)
+                .find(|l| l.contains('^'))
+                .map_or(1, |l| l.matches('^').count());
+            let message = format!("template error: {message}");
+            out.push(match self.sources.get(name) {
+                Some((file, source)) => {
+                    let at = offset_of(source, line_no, col);
+                    Diagnostic::at(file, source, at, width, message)
+                }
+                None => Diagnostic::whole_file(display_dir.join(name), message),
+            });
+        }
+        if out.is_empty() {
+            out.push(self.diagnostic(e, display_dir));
+        }
+        out
+    }
+
+    /// Where `needle` (text a template put into a page) is written in the
+    /// templates: (file as shown, its text, byte offset).
+    pub fn locate(&self, needle: &str) -> Option<(&std::path::Path, &str, usize)> {
+        let needle = needle.to_ascii_lowercase();
+        self.sources.values().find_map(|(file, text)| {
+            text.to_ascii_lowercase()
+                .find(&needle)
+                .map(|at| (file.as_path(), text.as_str(), at))
+        })
+    }
+
     /// A tera error as a diagnostic in the template file it names.
     fn diagnostic(&self, e: &tera::Error, display_dir: &std::path::Path) -> Diagnostic {
         match e.kind() {
@@ -201,4 +257,19 @@ impl Templates {
             }
         }
     }
+}
+
+/// The byte offset of 1-based `line` and character `col` in `text`.
+fn offset_of(text: &str, line: usize, col: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let rest = &text[start.min(text.len())..];
+    start
+        + rest
+            .char_indices()
+            .nth(col.saturating_sub(1))
+            .map_or(rest.len(), |(i, _)| i)
 }

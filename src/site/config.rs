@@ -1,0 +1,172 @@
+//! `seen.toml`: the site's settings, at the site root.
+//!
+//! ```toml
+//! title = "Backpropagation, seen"   # the site title, shown in every page header
+//! output_dir = "public"             # where `seen build` writes (default "public")
+//! content_dir = "content"           # the markdown pages (default "content")
+//! templates_dir = "templates"       # page.html, base.html, style.css (default "templates")
+//! ```
+//!
+//! Every key is optional. Unknown keys are refused at their line and column,
+//! so a typo such as `ouput_dir` is reported rather than silently ignored. A
+//! site without a `seen.toml` uses the defaults. Relative folders are
+//! resolved against the site root; command-line flags override the file.
+
+#![allow(clippy::result_large_err)]
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::{BuildConfig, BuildError, Diagnostic};
+
+/// The name of the settings file at the site root.
+pub const CONFIG_FILE: &str = "seen.toml";
+
+/// The title of a site whose `seen.toml` does not give one.
+pub const DEFAULT_TITLE: &str = "Untitled explainer";
+
+/// The keys of `seen.toml`, for the "expected" line of an error.
+const KEYS: &str = "`title`, `output_dir`, `content_dir`, `templates_dir`";
+
+/// `seen.toml`, as written.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    pub title: Option<String>,
+    pub output_dir: Option<PathBuf>,
+    pub content_dir: Option<PathBuf>,
+    pub templates_dir: Option<PathBuf>,
+}
+
+impl SiteConfig {
+    /// The build settings for the site at `root`.
+    pub fn into_build_config(self, root: &Path) -> BuildConfig {
+        let mut config = BuildConfig::new(root, self.title.unwrap_or_else(|| DEFAULT_TITLE.into()));
+        if let Some(d) = self.output_dir {
+            config.output_dir = d;
+        }
+        if let Some(d) = self.content_dir {
+            config.content_dir = d;
+        }
+        if let Some(d) = self.templates_dir {
+            config.templates_dir = d;
+        }
+        config
+    }
+}
+
+/// Parses the text of a `seen.toml`; `file` is how errors name it.
+pub fn parse(file: &Path, text: &str) -> Result<SiteConfig, Diagnostic> {
+    let config: SiteConfig = toml::from_str(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        let raw = e.message().trim_end();
+        let x = crate::toml_errors::explain(raw);
+        let mut d = Diagnostic::at(file, text, span.start, span.len(), x.message);
+        if raw.contains("unknown field") {
+            d = d.with_expected(format!("one of {KEYS}"));
+        } else if let Some(expected) = x.expected {
+            d = d.with_expected(expected);
+        }
+        if let Some(hint) = x.hint {
+            d = d.with_hint(hint);
+        } else if raw.contains("invalid type") {
+            d = d.with_hint("folders and the title are strings: `output_dir = \"public\"`");
+        }
+        d
+    })?;
+    for (key, dir) in [
+        ("output_dir", &config.output_dir),
+        ("content_dir", &config.content_dir),
+        ("templates_dir", &config.templates_dir),
+    ] {
+        if dir.as_ref().is_some_and(|d| d.as_os_str().is_empty()) {
+            let at = key_offset(text, key);
+            return Err(
+                Diagnostic::at(file, text, at, key.len(), format!("`{key}` is empty"))
+                    .with_expected("a folder name such as \"public\""),
+            );
+        }
+    }
+    Ok(config)
+}
+
+/// Where `key = …` starts in `text` (0 when it cannot be found).
+fn key_offset(text: &str, key: &str) -> usize {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            return at + (line.len() - trimmed.len());
+        }
+        at += line.len();
+    }
+    0
+}
+
+/// The build settings of the site at `root`: its `seen.toml` if there is one,
+/// the defaults otherwise.
+pub fn load(root: &Path) -> Result<BuildConfig, BuildError> {
+    let path = root.join(CONFIG_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if !root.is_dir() {
+                return Err(BuildError::Diagnostics(vec![
+                    Diagnostic::whole_file(root, "site folder not found").with_hint(
+                        "pass the folder holding `seen.toml` and `content/` with --root, \
+                         or create a site with `seen init DIR`",
+                    ),
+                ]));
+            }
+            return Ok(SiteConfig::default().into_build_config(root));
+        }
+        Err(e) => return Err(BuildError::io(path, e)),
+    };
+    let config =
+        parse(Path::new(CONFIG_FILE), &text).map_err(|d| BuildError::Diagnostics(vec![d]))?;
+    Ok(config.into_build_config(root))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_overrides() {
+        let c = parse(Path::new("seen.toml"), "").unwrap();
+        let b = c.into_build_config(Path::new("site"));
+        assert_eq!(b.site_title, DEFAULT_TITLE);
+        assert_eq!(b.output_dir, PathBuf::from("public"));
+        let c = parse(
+            Path::new("seen.toml"),
+            "title = \"T\"\noutput_dir = \"out\"\ncontent_dir = \"pages\"\n",
+        )
+        .unwrap();
+        let b = c.into_build_config(Path::new("site"));
+        assert_eq!(b.site_title, "T");
+        assert_eq!(b.output_path(), PathBuf::from("site/out"));
+        assert_eq!(b.content_path(), PathBuf::from("site/pages"));
+        assert_eq!(b.templates_path(), PathBuf::from("site/templates"));
+    }
+
+    #[test]
+    fn unknown_key_has_its_place() {
+        let d = parse(
+            Path::new("seen.toml"),
+            "title = \"T\"\n  ouput_dir = \"x\"\n",
+        )
+        .unwrap_err();
+        assert_eq!((d.line, d.col), (2, 3), "{d}");
+        assert!(d.message.contains("ouput_dir"), "{d}");
+        assert!(d.expected.as_deref().unwrap().contains("output_dir"));
+    }
+
+    #[test]
+    fn empty_folder_is_refused() {
+        let d = parse(Path::new("seen.toml"), "title = \"T\"\noutput_dir = \"\"\n").unwrap_err();
+        assert_eq!((d.line, d.col), (2, 1), "{d}");
+    }
+}

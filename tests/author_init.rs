@@ -1,0 +1,140 @@
+//! `seen init` through the binary: a new site that builds at once, with
+//! every figure kind on its page.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn seen(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_seen"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run seen")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn init_then_build_shows_every_figure_kind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = seen(&["init", "site"], tmp.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let site = tmp.path().join("site");
+    for f in [
+        "seen.toml",
+        "content/index.md",
+        "templates/base.html",
+        "templates/page.html",
+        "templates/style.css",
+    ] {
+        assert!(site.join(f).is_file(), "{f} missing");
+    }
+
+    let o = seen(&["build", "--root", "site"], tmp.path());
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Built 1 page, 6 figures"));
+    let html = fs::read_to_string(site.join("public/index.html")).unwrap();
+    for kind in ["trace", "graph", "rule", "compare", "batch", "step-size"] {
+        let needle = format!("<figure class=\"fig {kind}\"");
+        assert_eq!(html.matches(&needle).count(), 1, "{needle}");
+    }
+    // The title comes from the scaffold's seen.toml, the look from its templates.
+    assert!(html.contains("My autograd explainer"));
+    assert!(site.join("public/style.css").is_file());
+    assert!(!html.contains("<script"));
+
+    // The templates are the author's: an edit shows in the next build.
+    let page = site.join("templates/page.html");
+    let edited = fs::read_to_string(&page)
+        .unwrap()
+        .replace("Built by seen", "Written by me, built by seen");
+    fs::write(&page, edited).unwrap();
+    let o = seen(&["build"], &site);
+    assert!(o.status.success(), "{}", text(&o));
+    let html = fs::read_to_string(site.join("public/index.html")).unwrap();
+    assert!(html.contains("Written by me, built by seen"));
+
+    // And check agrees, without writing anything.
+    fs::remove_dir_all(site.join("public")).unwrap();
+    let o = seen(&["check"], &site);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("Checked 1 page, 6 figures"),
+        "{}",
+        text(&o)
+    );
+    assert!(!site.join("public").exists());
+}
+
+#[test]
+fn init_refuses_a_non_empty_folder_unless_forced() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("notes.md"), "mine").unwrap();
+    let o = seen(&["init", "."], tmp.path());
+    assert!(!o.status.success(), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("not empty") && err.contains("--force"),
+        "{err}"
+    );
+    assert!(!tmp.path().join("seen.toml").exists());
+
+    let o = seen(&["init", ".", "--force"], tmp.path());
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(tmp.path().join("seen.toml").is_file());
+    assert_eq!(
+        fs::read_to_string(tmp.path().join("notes.md")).unwrap(),
+        "mine"
+    );
+    // `init` with no folder means this one.
+    let empty = tmp.path().join("empty");
+    fs::create_dir(&empty).unwrap();
+    let o = seen(&["init"], &empty);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(empty.join("content/index.md").is_file());
+}
+
+#[test]
+fn check_reports_every_error_of_every_page_in_one_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = seen(&["init", "."], tmp.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let index = tmp.path().join("content/index.md");
+    let broken = fs::read_to_string(&index)
+        .unwrap()
+        .replace("graph = \"c = a * b\"", "graph = \"c = a * q\"")
+        .replace("wrt = \"w\"", "wrt = \"nope\"");
+    fs::write(&index, broken).unwrap();
+    fs::write(
+        tmp.path().join("content/second.md"),
+        "+++\ntitle = \"Two\"\n+++\n\n```autograd\nid = \"x\"\ngraph = \"y = log(0)\"\n```\n\n```autograd\nid = \"y\"\ngraph = \"y = foo(1)\"\n```\n",
+    )
+    .unwrap();
+    fs::write(
+        tmp.path().join("content/third.md"),
+        "+++\ntitel = \"Three\"\n+++\n",
+    )
+    .unwrap();
+    let o = seen(&["check"], tmp.path());
+    assert!(!o.status.success(), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    for at in [
+        "content/index.md:65:18",
+        "content/index.md:",
+        "content/second.md:7:",
+        "content/second.md:12:",
+        "content/third.md:2:1",
+    ] {
+        assert!(err.contains(at), "{at} not in:\n{err}");
+    }
+    assert!(err.contains("seen check: 5 errors in 3 files"), "{err}");
+    assert!(!tmp.path().join("public").exists());
+}

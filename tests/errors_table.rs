@@ -1,0 +1,470 @@
+//! Malformed inputs, one row each: blocks, front matter, templates and
+//! `seen.toml`. Each is built with the real binary over a site that built
+//! before; the test asserts the message, its `FILE:LINE:COL`, and that the
+//! previous output is byte for byte what it was.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A page whose `autograd` block body starts on line 8.
+fn block(body: &str) -> String {
+    format!("+++\ntitle = \"T\"\n+++\n\nText.\n\n```autograd\n{body}\n```\n")
+}
+
+struct Case {
+    name: &'static str,
+    /// Files written over the good site (relative to its root).
+    files: Vec<(&'static str, String)>,
+    /// `FILE:LINE:COL: message` (or `FILE: message` for a whole file), as
+    /// printed; each string must appear in the output.
+    expect: Vec<&'static str>,
+}
+
+fn case(name: &'static str, file: &'static str, text: String, expect: &[&'static str]) -> Case {
+    Case {
+        name,
+        files: vec![(file, text)],
+        expect: expect.to_vec(),
+    }
+}
+
+fn blk(name: &'static str, body: &str, expect: &[&'static str]) -> Case {
+    case(name, "content/index.md", block(body), expect)
+}
+
+fn cases() -> Vec<Case> {
+    let s = |t: &str| t.to_string();
+    vec![
+        // ---- autograd blocks ----
+        blk(
+            "toml syntax",
+            "id = \"a\ngraph = \"y = 1\"",
+            &["content/index.md:8:8: invalid block: invalid basic string"],
+        ),
+        blk(
+            "unknown key",
+            "id = \"a\"\nfigur = \"trace\"\ngraph = \"y = 1\"",
+            &[
+                "content/index.md:9:1: invalid block: unknown key `figur`",
+                "hint: did you mean `figure`?",
+            ],
+        ),
+        blk(
+            "missing id",
+            "graph = \"y = 1\"",
+            &["content/index.md:8:1: invalid block: missing key `id`"],
+        ),
+        blk(
+            "missing graph",
+            "id = \"a\"",
+            &["content/index.md:8:1: invalid block: missing key `graph`"],
+        ),
+        blk(
+            "bad id",
+            "id = \"Bad Id\"\ngraph = \"y = 1\"",
+            &[
+                "content/index.md:8:6: `Bad Id` is not a valid id",
+                "lowercase letters, digits and `-`",
+            ],
+        ),
+        blk(
+            "name used before it is defined",
+            "id = \"a\"\ninputs = { x = 1 }\ngraph = \"\"\"\ny = z * x\nz = x + 1\n\"\"\"",
+            &[
+                "content/index.md:11:5: `z` is used before it is defined",
+                "`z` is defined at content/index.md:12:1",
+            ],
+        ),
+        blk(
+            "unknown name",
+            "id = \"a\"\ninputs = { x = 1 }\ngraph = \"y = x * q\"",
+            &["content/index.md:10:18: unknown name `q`"],
+        ),
+        blk(
+            "name defined twice",
+            "id = \"a\"\ninputs = { x = 1 }\ngraph = \"\"\"\ny = x\ny = x * 2\n\"\"\"",
+            &[
+                "content/index.md:12:1: `y` is defined twice",
+                "`y` is first defined at content/index.md:11:1",
+            ],
+        ),
+        blk(
+            "leaf defined twice",
+            "id = \"a\"\nparams = { x = 1 }\ninputs = { x = 1 }\ngraph = \"y = x * x\"",
+            &["content/index.md:10:12: `x` is defined twice"],
+        ),
+        blk(
+            "unknown function",
+            "id = \"a\"\ninputs = { x = 1 }\ngraph = \"y = foo(x)\"",
+            &[
+                "content/index.md:10:14: unknown function `foo`",
+                "one of exp, log, recip, relu, tanh, linear, sigmoid, bce",
+            ],
+        ),
+        blk(
+            "wrong argument count",
+            "id = \"a\"\ninputs = { x = 1 }\ngraph = \"y = tanh(x, x)\"",
+            &["content/index.md:10:14: `tanh` takes 1 argument, but 2 were given"],
+        ),
+        blk(
+            "non-numeric exponent",
+            "id = \"a\"\ninputs = { x = 1 }\ngraph = \"y = x ^ x\"",
+            &[
+                "content/index.md:10:18: the exponent of `^` must be a number",
+                "exp(b * log(a))",
+            ],
+        ),
+        blk(
+            "log of a negative number",
+            "id = \"a\"\ninputs = { x = -1 }\ngraph = \"y = log(x)\"",
+            &["content/index.md:10:14: log needs a positive argument (log(-1)) in statement `y`"],
+        ),
+        blk(
+            "division by zero",
+            "id = \"a\"\ninputs = { x = 0 }\ngraph = \"y = 1 / x\"",
+            &[
+                "content/index.md:10:14: recip needs a non-zero argument (recip(0)) in statement `y`",
+            ],
+        ),
+        blk(
+            "unknown figure",
+            "id = \"a\"\ninputs = { x = 0 }\ngraph = \"y = x\"\nfigure = \"movie\"",
+            &[
+                "content/index.md:11:10: unknown figure \"movie\"",
+                "\"step-size\"",
+            ],
+        ),
+        blk(
+            "unknown view",
+            "id = \"a\"\ninputs = { x = 0 }\ngraph = \"y = x\"\nview = \"all\"",
+            &["content/index.md:11:8: unknown view \"all\""],
+        ),
+        blk(
+            "step-size without wrt",
+            "id = \"a\"\nparams = { x = 0 }\ngraph = \"y = x * x\"\nfigure = \"step-size\"",
+            &["content/index.md:8:6: a step-size figure needs `wrt`"],
+        ),
+        blk(
+            "wrt names nothing",
+            "id = \"a\"\nparams = { x = 0 }\ngraph = \"y = x * x\"\nfigure = \"step-size\"\nwrt = \"w\"",
+            &["content/index.md:12:7: `wrt` names `w`, which is not a param or an input"],
+        ),
+        blk(
+            "examples disagree",
+            "id = \"a\"\nparams = { w = 1 }\nexamples = [ { x = 1 }, { y = 2 } ]\ngraph = \"l = w * x\"",
+            &["content/index.md:10:12: the examples do not all give the same inputs"],
+        ),
+        blk(
+            "expression syntax",
+            "id = \"a\"\ninputs = { x = 1 }\ngraph = \"y = x * * x\"",
+            &["content/index.md:10:18: unexpected `*`"],
+        ),
+        blk(
+            "unclosed parenthesis",
+            "id = \"a\"\ninputs = { x = 1 }\ngraph = \"y = (x + 1\"",
+            &[
+                "content/index.md:10:20: unexpected end of the line",
+                "`)` to close the parenthesis",
+            ],
+        ),
+        blk(
+            "statement without a name",
+            "id = \"a\"\ninputs = { x = 1 }\ngraph = \"x * x\"",
+            &[
+                "content/index.md:10:12: unexpected `*`",
+                "`=` after the statement's name",
+            ],
+        ),
+        blk(
+            "bad character",
+            "id = \"a\"\ninputs = { x = 1 }\ngraph = \"y = x $ 2\"",
+            &["content/index.md:10:16: unexpected character `$`"],
+        ),
+        blk(
+            "unknown reduce",
+            "id = \"a\"\nparams = { w = 1 }\nexamples = [ { x = 1 } ]\nreduce = \"max\"\ngraph = \"l = w * x\"",
+            &["content/index.md:11:10: unknown reduce \"max\""],
+        ),
+        blk(
+            "batch without examples",
+            "id = \"a\"\nparams = { w = 1 }\ninputs = { x = 1 }\ngraph = \"l = w * x\"\nfigure = \"batch\"",
+            &["content/index.md:8:6: a batch figure needs `examples`"],
+        ),
+        blk(
+            "rule card with two ops",
+            "id = \"a\"\ninputs = { x = 1 }\ngraph = \"\"\"\ny = x * x\nz = y + 1\n\"\"\"\nfigure = \"rule\"",
+            &["content/index.md:11:5: a rule card shows one op, but this graph has 2"],
+        ),
+        blk(
+            "output names nothing",
+            "id = \"a\"\ninputs = { x = 1 }\ngraph = \"y = x * x\"\noutput = \"q\"",
+            &["content/index.md:11:10: `output` names `q`, which no statement defines"],
+        ),
+        blk(
+            "seed is not a number",
+            "id = \"a\"\ninputs = { x = 1 }\ngraph = \"y = x * x\"\nseed = \"one\"",
+            &[
+                "content/index.md:11:8: invalid block: wrong type: found string \"one\"",
+                "expected: a number",
+            ],
+        ),
+        blk(
+            "unknown key in update",
+            "id = \"a\"\nparams = { x = 1 }\ngraph = \"y = x * x\"\nupdate = { rate = 0.1 }",
+            &[
+                "content/index.md:11:12: invalid block: unknown key `rate`",
+                "expected: the key `lr`",
+            ],
+        ),
+        case(
+            "duplicate id on a page",
+            "content/index.md",
+            s(
+                "+++\ntitle = \"T\"\n+++\n\n```autograd\nid = \"a\"\ninputs = { x = 1 }\ngraph = \"y = x\"\n```\n\nText\n\n```autograd\nid = \"a\"\ninputs = { x = 1 }\ngraph = \"y = x\"\n```\n",
+            ),
+            &[
+                "content/index.md:14:6: duplicate id \"a\" on this page",
+                "the id is first used at content/index.md:6:6",
+            ],
+        ),
+        case(
+            "nested block in a list",
+            "content/index.md",
+            s(
+                "+++\ntitle = \"T\"\n+++\n\n- item\n\n  ```autograd\n  id = \"a\"\n  inputs = { x = 1 }\n  graph = \"y = nope(x)\"\n  ```\n",
+            ),
+            &["content/index.md:10:16: unknown function `nope`"],
+        ),
+        // ---- front matter and markdown ----
+        case(
+            "no front matter",
+            "content/index.md",
+            s("# Hello\n"),
+            &["content/index.md:1:1: missing front matter"],
+        ),
+        case(
+            "front matter never closed",
+            "content/index.md",
+            s("+++\ntitle = \"T\"\n\n# Hello\n"),
+            &["content/index.md:1:1: front matter is never closed"],
+        ),
+        case(
+            "front matter unknown key",
+            "content/sub/page.md",
+            s("+++\ntitel = \"T\"\n+++\n"),
+            &[
+                "content/sub/page.md:2:1: front matter: unknown key `titel`",
+                "hint: did you mean `title`?",
+            ],
+        ),
+        case(
+            "front matter without title",
+            "content/index.md",
+            s("+++\norder = 1\n+++\n"),
+            &["content/index.md:2:1: front matter: missing key `title`"],
+        ),
+        case(
+            "front matter wrong type",
+            "content/index.md",
+            s("+++\ntitle = \"T\"\norder = \"one\"\n+++\n"),
+            &["content/index.md:3:9: front matter: wrong type: found string \"one\""],
+        ),
+        case(
+            "front matter TOML syntax",
+            "content/index.md",
+            s("+++\ntitle = T\n+++\n"),
+            &["content/index.md:2:9: front matter:"],
+        ),
+        case(
+            "script in markdown",
+            "content/index.md",
+            s("+++\ntitle = \"T\"\n+++\n\nHello <script>alert(1)</script>\n"),
+            &["content/index.md:5:7: raw HTML uses a `<script>` element"],
+        ),
+        case(
+            "style attribute in markdown",
+            "content/index.md",
+            s("+++\ntitle = \"T\"\n+++\n\n<p style=\"color:red\">x</p>\n"),
+            &["content/index.md:5:4: raw HTML uses a `style` attribute"],
+        ),
+        // ---- templates ----
+        case(
+            "template syntax",
+            "templates/page.html",
+            s("{% extends \"base.html\" %}\n{% block body %}\n{% if %}\n{% endblock body %}\n"),
+            &["templates/page.html:3:7: template syntax error"],
+        ),
+        case(
+            "template unknown variable",
+            "templates/page.html",
+            s(
+                "{% extends \"base.html\" %}\n{% block body %}\n{{ nope.field }}\n{% endblock body %}\n",
+            ),
+            &[
+                "templates/page.html:3:4: template error: Variable `nope` is not defined",
+                "(rendering content/index.md)",
+            ],
+        ),
+        case(
+            "template unknown filter",
+            "templates/base.html",
+            s(
+                "<html><head></head><body>{% block body %}{% endblock body %}\n{{ title | nofilter }}</body></html>\n",
+            ),
+            &["templates/base.html:2:12: template error: Unknown filter `nofilter`"],
+        ),
+        case(
+            "template adds a script",
+            "templates/page.html",
+            s(
+                "{% extends \"base.html\" %}\n{% block body %}\n<script>x</script>{{ content | safe }}\n{% endblock body %}\n",
+            ),
+            &["templates/page.html:3:1: the templates put a `<script>` element into index.html"],
+        ),
+        case(
+            "template adds a handler",
+            "templates/base.html",
+            s(
+                "<html><head></head>{% block body %}{% endblock body %}\n<p onclick=\"x\">{{ title }}</p></html>\n",
+            ),
+            &["templates/base.html:2:4: the templates put an event handler attribute `onclick`"],
+        ),
+        // ---- seen.toml ----
+        case(
+            "seen.toml unknown key",
+            "seen.toml",
+            s("title = \"T\"\nouput_dir = \"x\"\n"),
+            &[
+                "seen.toml:2:1: unknown key `ouput_dir`",
+                "hint: did you mean `output_dir`?",
+            ],
+        ),
+        case(
+            "seen.toml syntax",
+            "seen.toml",
+            s("title = \"T\n"),
+            &["seen.toml:1:11: invalid basic string"],
+        ),
+        case(
+            "seen.toml wrong type",
+            "seen.toml",
+            s("title = 3\n"),
+            &[
+                "seen.toml:1:9: wrong type: found integer `3`",
+                "expected: a string",
+            ],
+        ),
+        case(
+            "seen.toml empty folder",
+            "seen.toml",
+            s("title = \"T\"\noutput_dir = \"\"\n"),
+            &["seen.toml:2:1: `output_dir` is empty"],
+        ),
+        case(
+            "seen.toml output over content",
+            "seen.toml",
+            s("title = \"T\"\noutput_dir = \"content\"\n"),
+            &["content: the output folder would replace the content folder"],
+        ),
+        case(
+            "seen.toml missing content folder",
+            "seen.toml",
+            s("title = \"T\"\ncontent_dir = \"pages\"\n"),
+            &["pages: content folder not found"],
+        ),
+    ]
+}
+
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(
+                    p.strip_prefix(dir).unwrap().to_path_buf(),
+                    fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn build(root: &Path) -> (bool, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_seen"))
+        .args(["build", "--root"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+    (o.status.success(), text)
+}
+
+#[test]
+fn every_malformed_input_is_reported_at_its_place_and_the_output_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let good: Vec<(&str, String)> = vec![
+        ("seen.toml", "title = \"Good\"\n".into()),
+        (
+            "content/index.md",
+            block("id = \"ok\"\nparams = { w = 2 }\ninputs = { x = 3 }\ngraph = \"y = w * x\""),
+        ),
+        (
+            "content/sub/page.md",
+            "+++\ntitle = \"Sub\"\n+++\n\nHi.\n".into(),
+        ),
+    ];
+    let write = |files: &[(&str, String)]| {
+        for (rel, text) in files {
+            let p = root.join(rel);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, text).unwrap();
+        }
+    };
+    write(&good);
+    let (ok, out) = build(root);
+    assert!(ok, "the good site builds: {out}");
+    let before = snapshot(&root.join("public"));
+    assert!(before.contains_key(Path::new("index.html")));
+
+    let cases = cases();
+    assert!(cases.len() >= 25, "{} cases", cases.len());
+    let mut failures = Vec::new();
+    for c in &cases {
+        write(&c.files);
+        let (ok, out) = build(root);
+        if ok {
+            failures.push(format!("[{}] the build succeeded:\n{out}", c.name));
+        }
+        for e in &c.expect {
+            if !out.contains(e) {
+                failures.push(format!("[{}] expected `{e}` in:\n{out}", c.name));
+            }
+        }
+        if !out.contains("the output folder was left untouched") {
+            failures.push(format!("[{}] no summary line:\n{out}", c.name));
+        }
+        if snapshot(&root.join("public")) != before {
+            failures.push(format!("[{}] the previous output changed", c.name));
+        }
+        // Put the good site back: restore or remove what the case wrote.
+        for (rel, _) in &c.files {
+            match good.iter().find(|(g, _)| g == rel) {
+                Some(g) => write(std::slice::from_ref(g)),
+                None => fs::remove_file(root.join(rel)).unwrap(),
+            }
+        }
+        let _ = fs::remove_dir(root.join("templates"));
+    }
+    let (ok, out) = build(root);
+    assert!(ok, "the good site builds again: {out}");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
