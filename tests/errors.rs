@@ -67,14 +67,14 @@ fn cases() -> Vec<Case> {
             "id = \"colour\"\ncolour = \"red\"\ngraph = \"y = 1\"\n",
             7,
             1,
-            &["unknown field `colour`", "one of the keys id, title"],
+            &["unknown key `colour`", "`graph`, `output`"],
         ),
         case(
             "unknown-key-in-update",
             "id = \"upd\"\nparams = { w = 1.0 }\ngraph = \"y = w\"\nupdate = { lr = 0.1, momentum = 0.9 }\n",
             9,
             22,
-            &["unknown field `momentum`"],
+            &["unknown key `momentum`"],
         ),
         case(
             "missing-graph",
@@ -82,7 +82,7 @@ fn cases() -> Vec<Case> {
             6,
             1,
             &[
-                "missing field `graph`",
+                "missing key `graph`",
                 "every block to have `id` and `graph`",
             ],
         ),
@@ -91,7 +91,7 @@ fn cases() -> Vec<Case> {
             "params = { w = 1.0 }\ngraph = \"y = w\"\n",
             6,
             1,
-            &["missing field `id`"],
+            &["missing key `id`"],
         ),
         case(
             "used-before-defined",

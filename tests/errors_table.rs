@@ -119,14 +119,12 @@ fn cases() -> Vec<Case> {
         blk(
             "log of a negative number",
             "id = \"a\"\ninputs = { x = -1 }\ngraph = \"y = log(x)\"",
-            &["content/index.md:10:14: log needs a positive argument (log(-1)) in statement `y`"],
+            &["content/index.md:10:14: log needs a positive argument in statement `y`: log(-1)"],
         ),
         blk(
             "division by zero",
             "id = \"a\"\ninputs = { x = 0 }\ngraph = \"y = 1 / x\"",
-            &[
-                "content/index.md:10:14: recip needs a non-zero argument (recip(0)) in statement `y`",
-            ],
+            &["content/index.md:10:14: recip needs a non-zero argument in statement `y`: recip(0)"],
         ),
         blk(
             "unknown figure",
