@@ -259,66 +259,74 @@ pub(crate) fn node_shape(svg: &mut Svg, kind: Kind, x: f64, y: f64, w: f64, h: f
         _ => {}
     }
     if active {
-        let (a, b, c, d, r) = (
-            n(x - 5.0),
-            n(y - 5.0),
-            n(w + 10.0),
-            n(h + 10.0),
-            n(rx + 4.0),
-        );
-        svg.empty(
-            "rect",
-            &[
-                ("class", "halo"),
-                ("x", &a),
-                ("y", &b),
-                ("width", &c),
-                ("height", &d),
-                ("rx", &r),
-                ("fill", "none"),
-                ("stroke", INK),
-                ("stroke-width", "1.2"),
-                ("stroke-dasharray", "3 3"),
-            ],
-        );
+        halo(svg, x, y, w, h, rx);
     }
+}
+
+/// A node's corner radius by kind: leaves are pills, ops boxes.
+fn radius(kind: Kind, h: f64) -> f64 {
+    if kind.is_leaf() { h / 2.0 } else { 5.0 }
+}
+
+/// The dashed halo around an active node.
+fn halo(svg: &mut Svg, x: f64, y: f64, w: f64, h: f64, rx: f64) {
+    let (a, b, c, d, r) = (
+        n(x - 5.0),
+        n(y - 5.0),
+        n(w + 10.0),
+        n(h + 10.0),
+        n(rx + 4.0),
+    );
+    svg.empty(
+        "rect",
+        &[
+            ("class", "halo"),
+            ("x", &a),
+            ("y", &b),
+            ("width", &c),
+            ("height", &d),
+            ("rx", &r),
+            ("fill", "none"),
+            ("stroke", INK),
+            ("stroke-width", "1.2"),
+            ("stroke-dasharray", "3 3"),
+        ],
+    );
+}
+
+/// Marks an active node drawn by the base: a thick outline and a halo.
+fn active_outline(svg: &mut Svg, kind: Kind, x: f64, y: f64, w: f64, h: f64) {
+    let rx = radius(kind, h);
+    let (a, b, c, d, r) = (n(x), n(y), n(w), n(h), n(rx));
+    svg.empty(
+        "rect",
+        &[
+            ("class", "outline"),
+            ("x", &a),
+            ("y", &b),
+            ("width", &c),
+            ("height", &d),
+            ("rx", &r),
+            ("fill", "none"),
+            ("stroke", INK),
+            ("stroke-width", "2.5"),
+        ],
+    );
+    halo(svg, x, y, w, h, rx);
 }
 
 /// Ids and words for one frame's accessible name.
 pub struct FrameMeta<'a> {
-    /// Unique within the page: `single-atomic-s3`.
+    /// Unique within the page: `single-atomic-f3`.
     pub id: &'a str,
     pub figure_title: &'a str,
 }
 
-/// Draws step `k` of `story`.
-pub fn frame(g: &Graph, story: &Story, scene: &Scene, k: usize, meta: &FrameMeta) -> String {
-    let step: &Step = &story.steps[k];
-    let total = story.steps.len();
-    let title_id = format!("{}-t", meta.id);
-    let desc_id = format!("{}-d", meta.id);
-    let labelled = format!("{title_id} {desc_id}");
-    let mut svg = Svg::new(
-        scene.width,
-        scene.height,
-        &[
-            ("role", "img"),
-            ("aria-labelledby", &labelled),
-            ("class", "frame"),
-            ("font-family", FONT),
-        ],
-    );
-    svg.text(
-        "title",
-        &[("id", &title_id)],
-        &format!(
-            "{}, step {} of {total}: {}",
-            meta.figure_title,
-            k + 1,
-            step.title
-        ),
-    );
-    svg.text("desc", &[("id", &desc_id)], &step.narration);
+/// The drawing every step of a trace shares: the paper, every edge, every
+/// node's shape and label. Standalone frames include it; inline frames
+/// refer to one copy of it with `<use>`, which keeps a page of many frames
+/// small.
+fn base(svg: &mut Svg, g: &Graph, story: &Story, scene: &Scene) {
     let (w, h) = (n(scene.width), n(scene.height));
     svg.empty(
         "rect",
@@ -329,20 +337,73 @@ pub fn frame(g: &Graph, story: &Story, scene: &Scene, k: usize, meta: &FrameMeta
             ("fill", PAPER),
         ],
     );
+    for e in &scene.layout.edges {
+        let pts = shifted(&e.points);
+        if pts.len() < 2 {
+            continue;
+        }
+        let d = path_d(&pts, 0.0);
+        svg.empty(
+            "path",
+            &[
+                ("class", "edge"),
+                ("d", &d),
+                ("fill", "none"),
+                ("stroke", LINE),
+                ("stroke-width", "1.2"),
+            ],
+        );
+        arrow(svg, pts[pts.len() - 2], pts[pts.len() - 1], LINE, "arrow");
+    }
+    for (d, &i) in scene.arena.iter().enumerate() {
+        node_static(svg, &scene.node_draw(g, story, d, i, None));
+    }
+}
+
+fn shifted(points: &[Point]) -> Vec<Point> {
+    points
+        .iter()
+        .map(|p| Point {
+            x: p.x,
+            y: p.y + TOP,
+        })
+        .collect()
+}
+
+impl Scene {
+    fn node_draw<'a>(
+        &self,
+        g: &Graph,
+        story: &'a Story,
+        d: usize,
+        i: NodeId,
+        step: Option<&Step>,
+    ) -> NodeDraw<'a> {
+        NodeDraw {
+            kind: g.nodes[i].kind,
+            center: self.center(d),
+            size: self.sizes[d],
+            label: &story.labels[i],
+            value: step.and_then(|s| s.values[i]),
+            grad: step.and_then(|s| s.grads[i]),
+            active: false,
+            copies: self.copies[d],
+        }
+    }
+}
+
+/// What one step adds on top of the base: the caption, the active edges
+/// and nodes, every value and gradient known so far, the message band.
+fn overlay(svg: &mut Svg, g: &Graph, story: &Story, scene: &Scene, k: usize) {
+    let step: &Step = &story.steps[k];
+    let total = story.steps.len();
     let backward = matches!(step.phase, Phase::Seed | Phase::Backward | Phase::Done);
-    let caption_colour = if backward {
-        BACKWARD
+    let (caption_class, caption_colour) = if backward {
+        ("caption bw", BACKWARD)
     } else if step.phase == Phase::Forward {
-        FORWARD
+        ("caption fw", FORWARD)
     } else {
-        INK
-    };
-    let caption_class = if backward {
-        "caption bw"
-    } else if step.phase == Phase::Forward {
-        "caption fw"
-    } else {
-        "caption"
+        ("caption", INK)
     };
     let phase_word = match step.phase {
         Phase::Setup => "setup",
@@ -363,108 +424,133 @@ pub fn frame(g: &Graph, story: &Story, scene: &Scene, k: usize, meta: &FrameMeta
         ],
         &format!("{} · {}/{total} · {}", phase_word, k + 1, step.title),
     );
-
-    // Edges first, so nodes sit on top of them.
-    let active_fw: Vec<(usize, usize, usize)> = if step.phase == Phase::Forward {
-        step.active_edges
-            .iter()
-            .map(|e| (e.from, e.to, e.slot))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    for e in &scene.layout.edges {
-        let pts: Vec<Point> = e
-            .points
-            .iter()
-            .map(|p| Point {
-                x: p.x,
-                y: p.y + TOP,
-            })
-            .collect();
+    // Active edges, redrawn on top of the base: forward solid, backward dashed.
+    for se in &step.active_edges {
+        let Some(e) = scene.layout.edges.iter().find(|e| {
+            scene.arena[e.from] == se.from && scene.arena[e.to] == se.to && e.slot == se.slot
+        }) else {
+            continue;
+        };
+        let pts = shifted(&e.points);
         if pts.len() < 2 {
             continue;
         }
-        let active = active_fw.contains(&(scene.arena[e.from], scene.arena[e.to], e.slot));
-        let (colour, width, class) = if active {
-            (FORWARD, "2.5", "edge fw active")
-        } else {
-            (LINE, "1.2", "edge")
-        };
         let d = path_d(&pts, 0.0);
-        svg.empty(
-            "path",
-            &[
-                ("class", class),
-                ("d", &d),
-                ("fill", "none"),
-                ("stroke", colour),
-                ("stroke-width", width),
-            ],
-        );
-        arrow(
-            &mut svg,
-            pts[pts.len() - 2],
-            pts[pts.len() - 1],
-            colour,
-            if active { "arrow fw active" } else { "arrow" },
-        );
-    }
-    // The backward message: the same route, dashed, arrow pointing back.
-    if step.phase == Phase::Backward {
-        for be in &step.active_edges {
-            // Backward edges are stored child → parent; find the route parent → child.
-            if let Some(e) = scene.layout.edges.iter().find(|e| {
-                scene.arena[e.from] == be.from && scene.arena[e.to] == be.to && e.slot == be.slot
-            }) {
-                let pts: Vec<Point> = e
-                    .points
-                    .iter()
-                    .map(|p| Point {
-                        x: p.x,
-                        y: p.y + TOP,
-                    })
-                    .collect();
-                if pts.len() < 2 {
-                    continue;
-                }
-                let d = path_d(&pts, 0.0);
-                svg.empty(
-                    "path",
-                    &[
-                        ("class", "edge bw active"),
-                        ("d", &d),
-                        ("fill", "none"),
-                        ("stroke", BACKWARD),
-                        ("stroke-width", "2.5"),
-                        ("stroke-dasharray", "6 4"),
-                    ],
-                );
-                arrow(&mut svg, pts[1], pts[0], BACKWARD, "arrow bw active");
-                if let Some(label) = &step.edge_label {
-                    message_band(&mut svg, scene, label);
-                }
-            }
+        if step.phase == Phase::Backward {
+            svg.empty(
+                "path",
+                &[
+                    ("class", "edge bw active"),
+                    ("d", &d),
+                    ("fill", "none"),
+                    ("stroke", BACKWARD),
+                    ("stroke-width", "2.5"),
+                    ("stroke-dasharray", "6 4"),
+                ],
+            );
+            arrow(svg, pts[1], pts[0], BACKWARD, "arrow bw active");
+        } else {
+            svg.empty(
+                "path",
+                &[
+                    ("class", "edge fw active"),
+                    ("d", &d),
+                    ("fill", "none"),
+                    ("stroke", FORWARD),
+                    ("stroke-width", "2.5"),
+                ],
+            );
+            arrow(
+                svg,
+                pts[pts.len() - 2],
+                pts[pts.len() - 1],
+                FORWARD,
+                "arrow fw active",
+            );
         }
     }
-
-    // Nodes.
-    for (d, &i) in scene.arena.iter().enumerate() {
-        draw_node(
-            &mut svg,
-            &NodeDraw {
-                kind: g.nodes[i].kind,
-                center: scene.center(d),
-                size: scene.sizes[d],
-                label: &story.labels[i],
-                value: step.values[i],
-                grad: step.grads[i],
-                active: step.active_nodes.contains(&i),
-                copies: scene.copies[d],
-            },
-        );
+    if step.phase == Phase::Backward
+        && let Some(label) = &step.edge_label
+    {
+        message_band(svg, scene, label);
     }
+    for (d, &i) in scene.arena.iter().enumerate() {
+        let nd = scene.node_draw(g, story, d, i, Some(step));
+        if step.active_nodes.contains(&i) {
+            let (w, h) = nd.size;
+            let c = nd.center;
+            active_outline(svg, nd.kind, c.x - w / 2.0, c.y - h / 2.0, w, h);
+        }
+        node_dynamic(svg, &nd);
+    }
+}
+
+/// Draws step `k` of `story` as a complete, standalone SVG document.
+pub fn frame(g: &Graph, story: &Story, scene: &Scene, k: usize, meta: &FrameMeta) -> String {
+    let mut svg = open_frame(story, scene, k, meta, false);
+    base(&mut svg, g, story, scene);
+    overlay(&mut svg, g, story, scene, k);
     svg.finish()
+}
+
+/// The shared base of a trace's inline frames, to put once in the page
+/// (a zero-size SVG holding `<defs>`); `fid` is the trace's id prefix.
+pub fn inline_base(g: &Graph, story: &Story, scene: &Scene, fid: &str) -> String {
+    let mut svg = Svg::new(0.0, 0.0, &[("class", "defs"), ("aria-hidden", "true")]);
+    svg.set_lean(true);
+    svg.open("defs", &[]);
+    svg.open("g", &[("id", &format!("{fid}-base"))]);
+    base(&mut svg, g, story, scene);
+    svg.close("g");
+    svg.close("defs");
+    svg.finish()
+}
+
+/// Step `k` for inline use in a page: the base by reference, then the
+/// step's overlay, styled by the site's stylesheet (classes only).
+pub fn inline_frame(
+    g: &Graph,
+    story: &Story,
+    scene: &Scene,
+    k: usize,
+    meta: &FrameMeta,
+    fid: &str,
+) -> String {
+    let mut svg = open_frame(story, scene, k, meta, true);
+    svg.empty("use", &[("href", &format!("#{fid}-base"))]);
+    overlay(&mut svg, g, story, scene, k);
+    svg.finish()
+}
+
+fn open_frame(story: &Story, scene: &Scene, k: usize, meta: &FrameMeta, lean: bool) -> Svg {
+    let step: &Step = &story.steps[k];
+    let total = story.steps.len();
+    let title_id = format!("{}-t", meta.id);
+    let desc_id = format!("{}-d", meta.id);
+    let labelled = format!("{title_id} {desc_id}");
+    let mut svg = Svg::new(
+        scene.width,
+        scene.height,
+        &[
+            ("role", "img"),
+            ("aria-labelledby", &labelled),
+            ("class", "frame"),
+            ("font-family", FONT),
+        ],
+    );
+    svg.set_lean(lean);
+    svg.text(
+        "title",
+        &[("id", &title_id)],
+        &format!(
+            "{}, step {} of {total}: {}",
+            meta.figure_title,
+            k + 1,
+            step.title
+        ),
+    );
+    svg.text("desc", &[("id", &desc_id)], &step.narration);
+    svg
 }
 
 /// One node as a frame draws it: its shape, its label, its value (or `?`)
@@ -483,6 +569,13 @@ pub(crate) struct NodeDraw<'a> {
 
 /// Draws one node: shape, label, value and gradient lines.
 pub(crate) fn draw_node(svg: &mut Svg, d: &NodeDraw) {
+    node_static(svg, d);
+    node_dynamic(svg, d);
+}
+
+/// The parts of a node that never change during a trace: its shape, its
+/// "shared" tag and its label.
+fn node_static(svg: &mut Svg, d: &NodeDraw) {
     let c = d.center;
     let (w, h) = d.size;
     let (x, y) = (c.x - w / 2.0, c.y - h / 2.0);
@@ -516,9 +609,17 @@ pub(crate) fn draw_node(svg: &mut Svg, d: &NodeDraw) {
         ],
         d.label,
     );
+}
+
+/// The parts of a node a step changes: its value (or `?`) and its gradient.
+fn node_dynamic(svg: &mut Svg, d: &NodeDraw) {
+    let c = d.center;
+    let (_, h) = d.size;
+    let y = c.y - h / 2.0;
+    let cx = n(c.x);
     let (value, vclass, vcol) = match d.value {
         // A constant's label is already its value.
-        Some(_) if constant => (String::new(), "value", INK),
+        Some(_) if d.kind == Kind::Const => (String::new(), "value", INK),
         Some(v) => (num(v), "value", INK),
         None => ("?".to_string(), "value unknown", MUTED),
     };
@@ -589,16 +690,19 @@ fn message_band(svg: &mut Svg, scene: &Scene, label: &str) {
 pub fn trace_frames(s: &crate::scenario::Scenario, run: &crate::scenario::Run) -> Vec<String> {
     let story = crate::story::tell(run);
     let scene = Scene::new(run.graph(), &story);
-    render_frames(s, run, &story, &scene)
+    render_frames(s, run, &story, &scene, false)
 }
 
 /// The frames of a story already told and laid out, drawn in parallel
 /// (each frame is independent; the order of the result is the steps').
+/// `inline`: frames for the page, referring to [`inline_base`] with the id
+/// prefix `ID-VIEW`; otherwise standalone documents.
 pub fn render_frames(
     s: &crate::scenario::Scenario,
     run: &crate::scenario::Run,
     story: &Story,
     scene: &Scene,
+    inline: bool,
 ) -> Vec<String> {
     use rayon::prelude::*;
     let fid = format!("{}-{}", s.id, run.view.name());
@@ -611,7 +715,11 @@ pub fn render_frames(
                 id: &id,
                 figure_title: &title,
             };
-            frame(run.graph(), story, scene, k, &meta)
+            if inline {
+                inline_frame(run.graph(), story, scene, k, &meta, &fid)
+            } else {
+                frame(run.graph(), story, scene, k, &meta)
+            }
         })
         .collect()
 }

@@ -3,7 +3,7 @@
 //! its `figure` key asks for; blocks with the same `group` become tabs.
 
 use super::figure;
-use super::frame::{Scene, render_frames};
+use super::frame::{Scene, inline_base, render_frames};
 use super::stepper::{MAX_STEPS, StepPanel, stepper, tabs};
 use super::svg::esc;
 use crate::scenario::{self, Figure, Run, Scenario, ScenarioError, View};
@@ -316,11 +316,13 @@ fn trace(
     let title = s.title.clone().unwrap_or_else(|| s.id.clone());
     let mut panels = Vec::new();
     let mut files = Vec::new();
-    let frames = render_frames(s, run, &story, &scene);
-    for (k, (step, svg)) in story.steps.iter().zip(frames).enumerate() {
+    let standalone = render_frames(s, run, &story, &scene, false);
+    let inline = render_frames(s, run, &story, &scene, true);
+    let steps = story.steps.iter().zip(standalone).zip(inline);
+    for (k, ((step, file), svg)) in steps.enumerate() {
         files.push((
             format!("{dir}/{}-step-{:02}.svg", run.view.name(), k + 1),
-            svg.clone().into_bytes(),
+            file.into_bytes(),
         ));
         panels.push(StepPanel {
             frame: svg,
@@ -338,7 +340,8 @@ fn trace(
     );
     // Frames much wider than tall read better with the narration below.
     let wide = scene.width > 1.8 * scene.height;
-    Ok((stepper(&fid, &legend, &panels, wide), files))
+    let defs = inline_base(run.graph(), &story, &scene, &fid);
+    Ok((stepper(&fid, &legend, &defs, &panels, wide), files))
 }
 
 /// One view as is; several as tabs.

@@ -23,7 +23,8 @@ pub struct StepPanel {
 
 /// A stepper with `steps.len()` steps (at most [`MAX_STEPS`]). `wide` puts
 /// the narration under the frame instead of beside it.
-pub fn stepper(fid: &str, legend: &str, steps: &[StepPanel], wide: bool) -> String {
+/// `defs` is put in the view before the frames: the drawing they share.
+pub fn stepper(fid: &str, legend: &str, defs: &str, steps: &[StepPanel], wide: bool) -> String {
     let n = steps.len();
     let mut h = String::new();
     let wide = if wide { " wide" } else { "" };
@@ -42,7 +43,9 @@ pub fn stepper(fid: &str, legend: &str, steps: &[StepPanel], wide: bool) -> Stri
     h += &format!(
         "<input type=\"checkbox\" id=\"{fid}-play\" class=\"play\" aria-label=\"Play all {n} steps as an animation\">\n"
     );
-    h += "<div class=\"view\">\n<ol class=\"frames\">\n";
+    h += "<div class=\"view\">\n";
+    h += defs;
+    h += "<ol class=\"frames\">\n";
     for (k, s) in steps.iter().enumerate() {
         h += &format!(
             "<li class=\"k{k}\">\n{}<div class=\"nar\"><span class=\"sn\">Step {} of {n} · {}</span><p>{}</p></div>\n</li>\n",

@@ -41,7 +41,20 @@ pub fn n(v: f64) -> String {
 pub struct Svg {
     out: String,
     depth: usize,
+    lean: bool,
 }
+
+/// Presentation attributes that a lean SVG leaves to the stylesheet.
+const PRESENTATION: [&str; 8] = [
+    "fill",
+    "stroke",
+    "stroke-width",
+    "stroke-dasharray",
+    "font-size",
+    "font-weight",
+    "text-anchor",
+    "font-family",
+];
 
 impl Svg {
     /// Opens the root `<svg>`; `standalone` adds the XML namespace needed
@@ -50,6 +63,7 @@ impl Svg {
         let mut s = Svg {
             out: String::new(),
             depth: 0,
+            lean: false,
         };
         let w = n(width);
         let h = n(height);
@@ -65,6 +79,12 @@ impl Svg {
         s
     }
 
+    /// A lean SVG omits presentation attributes (colours, strokes, fonts):
+    /// for SVG inlined into a page whose stylesheet styles it by class.
+    pub fn set_lean(&mut self, lean: bool) {
+        self.lean = lean;
+    }
+
     fn indent(&mut self) {
         for _ in 0..self.depth {
             self.out.push_str("  ");
@@ -76,6 +96,9 @@ impl Svg {
         self.out.push('<');
         self.out.push_str(name);
         for (k, v) in attrs {
+            if self.lean && PRESENTATION.contains(k) {
+                continue;
+            }
             let _ = write!(self.out, " {k}=\"{}\"", esc(v));
         }
     }
