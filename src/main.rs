@@ -124,6 +124,13 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    let code = run();
+    // A replaced site may still be being deleted in the background.
+    site::output::wait_for_cleanup();
+    code
+}
+
+fn run() -> ExitCode {
     let cli = Cli::parse();
     let command = cli.command.unwrap_or(Command::Build(SiteArgs {
         root: ".".into(),

@@ -172,7 +172,7 @@ fn answers_on_loopback_with_the_right_types() {
         ("/style.css", "text/css; charset=utf-8"),
         ("/data.json", "application/json"),
         ("/pic.png", "image/png"),
-        ("/figures/index/single/atomic-step-01.svg", "image/svg+xml"),
+        ("/figures/index/single/atomic-frames.svg", "image/svg+xml"),
     ] {
         let (code, head, _) = server.get(path);
         assert_eq!(code, 200, "{path}: {head}");

@@ -26,16 +26,22 @@ pub fn fmt_num(v: f64) -> String {
         };
     }
     let a = v.abs();
-    let s = if a != 0.0 && !(1e-4..1e6).contains(&a) {
-        format!("{v:.3e}")
-    } else {
-        let decimals = if a >= 100.0 { 2 } else { 4 };
-        let s = format!("{v:.decimals$}");
-        if s.contains('.') {
-            s.trim_end_matches('0').trim_end_matches('.').to_string()
-        } else {
-            s
-        }
-    };
-    if s == "-0" { "0".into() } else { s }
+    if a != 0.0 && !(1e-4..1e6).contains(&a) {
+        return format!("{v:.3e}");
+    }
+    // Fixed point through integers: exact float formatting is the slowest
+    // thing a big build does, and frames print thousands of numbers.
+    let decimals: u32 = if a >= 100.0 { 2 } else { 4 };
+    let scale = 10i64.pow(decimals);
+    let units = (v * scale as f64).round() as i64;
+    if units == 0 {
+        return "0".into();
+    }
+    let sign = if units < 0 { "-" } else { "" };
+    let (int, frac) = (units.abs() / scale, units.abs() % scale);
+    if frac == 0 {
+        return format!("{sign}{int}");
+    }
+    let frac = format!("{frac:0width$}", width = decimals as usize);
+    format!("{sign}{int}.{}", frac.trim_end_matches('0'))
 }

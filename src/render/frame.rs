@@ -522,11 +522,54 @@ pub fn inline_frame(
     svg.finish()
 }
 
+/// Every frame of a trace in one standalone SVG file, stacked top to
+/// bottom, sharing one base drawing, with a `<view id="step-N">` per frame:
+/// `FILE.svg#step-3` shows step 3 alone. One file per trace (not one per
+/// step, each repeating the base) keeps big sites small and fast to write.
+pub fn filmstrip(g: &Graph, story: &Story, scene: &Scene, fid: &str, figure_title: &str) -> String {
+    let (w, h) = (scene.width, scene.height);
+    let count = story.steps.len();
+    let mut svg = Svg::new(w, h * count as f64, &[("font-family", FONT)]);
+    svg.open("defs", &[]);
+    svg.open("g", &[("id", &format!("{fid}-base"))]);
+    base(&mut svg, g, story, scene);
+    svg.close("g");
+    svg.close("defs");
+    for k in 0..count {
+        let y = h * k as f64;
+        let vb = format!("0 {} {} {}", n(y), n(w), n(h));
+        svg.empty(
+            "view",
+            &[("id", &format!("step-{}", k + 1)), ("viewBox", &vb)],
+        );
+        let id = format!("{fid}-f{k}");
+        let meta = FrameMeta {
+            id: &id,
+            figure_title,
+        };
+        let mut frame = open_frame(story, scene, k, &meta, false);
+        frame.empty("use", &[("href", &format!("#{fid}-base"))]);
+        overlay(&mut frame, g, story, scene, k);
+        // Nest the frame at its offset, one element per line as everywhere.
+        for (i, line) in frame.finish().lines().enumerate() {
+            let line = if i == 0 {
+                line.replacen("<svg ", &format!("<svg y=\"{}\" ", n(y)), 1)
+            } else {
+                line.to_string()
+            };
+            svg.raw_line(&line);
+        }
+    }
+    svg.finish()
+}
+
 fn open_frame(story: &Story, scene: &Scene, k: usize, meta: &FrameMeta, lean: bool) -> Svg {
     let step: &Step = &story.steps[k];
     let total = story.steps.len();
     let title_id = format!("{}-t", meta.id);
-    let desc_id = format!("{}-d", meta.id);
+    // A standalone frame describes itself; an inline frame is described by
+    // the narration beside it in the page (`ID-n`), not a copy of it.
+    let desc_id = format!("{}-{}", meta.id, if lean { "n" } else { "d" });
     let labelled = format!("{title_id} {desc_id}");
     let mut svg = Svg::new(
         scene.width,
@@ -549,7 +592,9 @@ fn open_frame(story: &Story, scene: &Scene, k: usize, meta: &FrameMeta, lean: bo
             step.title
         ),
     );
-    svg.text("desc", &[("id", &desc_id)], &step.narration);
+    if !lean {
+        svg.text("desc", &[("id", &desc_id)], &step.narration);
+    }
     svg
 }
 

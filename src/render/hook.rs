@@ -207,15 +207,17 @@ fn draw(page: &PageCtx, s: &Scenario, runs: &[Run]) -> Result<Drawn, ScenarioErr
         Figure::Trace | Figure::Batch => {
             let mut views = Vec::new();
             for run in runs {
-                let (mut html, files) = trace(s, run, &dir)?;
-                let links: Vec<String> = files
-                    .iter()
-                    .enumerate()
-                    .map(|(k, (p, _))| {
-                        format!("<a href=\"{}\" download>{}</a>", page.href(p), k + 1)
-                    })
+                let (mut html, files, steps) = trace(s, run, &dir)?;
+                let strip = page.href(&files[0].0);
+                let links: Vec<String> = (1..=steps)
+                    .map(|k| format!("<a href=\"{strip}#step-{k}\">{k}</a>"))
                     .collect();
-                let n = files.len();
+                downloads.push(format!(
+                    "<details><summary>Frames of the {} view as SVG</summary><a href=\"{strip}\" download>all frames, one file</a> · step {}</details>",
+                    run.view.name(),
+                    links.join(" ")
+                ));
+                frames += steps;
                 assets.extend(files);
                 if s.figure == Figure::Batch {
                     let parts = figure::batch(s, run, &format!("{}-{}", s.id, run.view.name()));
@@ -229,12 +231,6 @@ fn draw(page: &PageCtx, s: &Scenario, runs: &[Run]) -> Result<Drawn, ScenarioErr
                         parts.contributions, parts.update
                     );
                 }
-                frames += n;
-                downloads.push(format!(
-                    "<details><summary>Frames of the {} view as SVG</summary>{}</details>",
-                    run.view.name(),
-                    links.join(" ")
-                ));
                 views.push((view_label(run), html));
             }
             one_or_tabs(s, views)
@@ -298,7 +294,7 @@ fn trace(
     s: &Scenario,
     run: &Run,
     dir: &str,
-) -> Result<(String, Vec<(String, Vec<u8>)>), ScenarioError> {
+) -> Result<(String, Vec<(String, Vec<u8>)>, usize), ScenarioError> {
     let story = tell(run);
     let n = story.steps.len();
     if n > MAX_STEPS {
@@ -316,14 +312,8 @@ fn trace(
     let title = s.title.clone().unwrap_or_else(|| s.id.clone());
     let mut panels = Vec::new();
     let mut files = Vec::new();
-    let standalone = render_frames(s, run, &story, &scene, false);
     let inline = render_frames(s, run, &story, &scene, true);
-    let steps = story.steps.iter().zip(standalone).zip(inline);
-    for (k, ((step, file), svg)) in steps.enumerate() {
-        files.push((
-            format!("{dir}/{}-step-{:02}.svg", run.view.name(), k + 1),
-            file.into_bytes(),
-        ));
+    for (step, svg) in story.steps.iter().zip(inline) {
         panels.push(StepPanel {
             frame: svg,
             title: step.title.clone(),
@@ -332,6 +322,11 @@ fn trace(
             backward: matches!(step.phase, Phase::Seed | Phase::Backward | Phase::Done),
         });
     }
+    // Download: every frame in one file, a view per step.
+    files.push((
+        format!("{dir}/{}-frames.svg", run.view.name()),
+        super::frame::filmstrip(run.graph(), &story, &scene, &fid, &title).into_bytes(),
+    ));
     let fw = run.forward.len();
     let bw = run.messages.len();
     let legend = format!(
@@ -341,7 +336,7 @@ fn trace(
     // Frames much wider than tall read better with the narration below.
     let wide = scene.width > 1.8 * scene.height;
     let defs = inline_base(run.graph(), &story, &scene, &fid);
-    Ok((stepper(&fid, &legend, &defs, &panels, wide), files))
+    Ok((stepper(&fid, &legend, &defs, &panels, wide), files, n))
 }
 
 /// One view as is; several as tabs.

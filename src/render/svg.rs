@@ -116,6 +116,13 @@ impl Svg {
         let _ = writeln!(self.out, "</{name}>");
     }
 
+    /// A line of already-written SVG, indented at the current depth.
+    pub fn raw_line(&mut self, line: &str) {
+        self.indent();
+        self.out.push_str(line);
+        self.out.push('\n');
+    }
+
     /// `<name attrs/>`.
     pub fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) {
         self.tag(name, attrs);

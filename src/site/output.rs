@@ -110,11 +110,32 @@ pub fn write_site(
         let _ = fs::remove_dir_all(&tmp);
         return Err(e);
     }
-    swap_in(&tmp, &out, &parent.join(format!("{name}.old-{pid}")))
+    // Each build of a process moves the old site to a name of its own, so a
+    // background deletion never races the next build.
+    static BUILDS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let nth = BUILDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    swap_in(&tmp, &out, &parent.join(format!("{name}.old-{pid}-{nth}")))
+}
+
+/// Deletions of replaced sites still running in the background.
+static CLEANUP: std::sync::Mutex<Vec<std::thread::JoinHandle<()>>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// Waits until every replaced output folder is deleted. The build returns
+/// as soon as the new site is in place; the command line calls this before
+/// it exits.
+pub fn wait_for_cleanup() {
+    let handles = std::mem::take(&mut *CLEANUP.lock().unwrap_or_else(|e| e.into_inner()));
+    for h in handles {
+        let _ = h.join();
+    }
 }
 
 fn write_all(tmp: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<(), BuildError> {
+    use rayon::prelude::*;
     fs::create_dir(tmp).map_err(|e| BuildError::io(tmp, e))?;
+    let mut paths = Vec::with_capacity(files.len());
+    let mut dirs = std::collections::BTreeSet::new();
     for (rel, bytes) in files {
         if !is_safe_relative(rel) {
             return Err(BuildError::io(
@@ -126,11 +147,17 @@ fn write_all(tmp: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<(), BuildE
             .split('/')
             .fold(tmp.to_path_buf(), |p, part| p.join(part));
         if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(|e| BuildError::io(dir, e))?;
+            dirs.insert(dir.to_path_buf());
         }
-        fs::write(&path, bytes).map_err(|e| BuildError::io(&path, e))?;
+        paths.push((path, bytes));
     }
-    Ok(())
+    for dir in dirs {
+        fs::create_dir_all(&dir).map_err(|e| BuildError::io(&dir, e))?;
+    }
+    // Files are independent: write them on every core.
+    paths
+        .par_iter()
+        .try_for_each(|(path, bytes)| fs::write(path, bytes).map_err(|e| BuildError::io(path, e)))
 }
 
 /// Renames `tmp` to `out`, moving an existing `out` to `old` first and
@@ -155,8 +182,16 @@ fn swap_in(tmp: &Path, out: &Path, old: &Path) -> Result<(), BuildError> {
         let _ = fs::remove_dir_all(tmp);
         return Err(BuildError::io(out, e));
     }
-    // The new site is in place; a leftover old folder is untidy, not wrong.
-    let _ = fs::remove_dir_all(old);
+    // The new site is in place; deleting the old one can finish in the
+    // background (a leftover old folder is untidy, not wrong).
+    let old = old.to_path_buf();
+    let handle = std::thread::spawn(move || {
+        let _ = fs::remove_dir_all(old);
+    });
+    CLEANUP
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(handle);
     Ok(())
 }
 
