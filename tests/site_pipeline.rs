@@ -254,7 +254,9 @@ fn two_builds_give_identical_bytes() {
     site::build(&config, &Dummy).unwrap();
     let second = snapshot(&dir.path().join("public"));
     assert_eq!(first, second);
-    // Nothing is left next to the output folder.
+    // Nothing is left next to the output folder once the replaced site's
+    // background deletion has finished.
+    site::output::wait_for_cleanup();
     let mut siblings: Vec<String> = fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
