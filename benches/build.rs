@@ -125,7 +125,7 @@ fn big_scenario(n: usize) -> String {
 }
 
 fn bench_scenario_500(c: &mut Criterion) {
-    let s = seen::scenario::parse(&big_scenario(170)).unwrap();
+    let s = seen::scenario::parse(&big_scenario(260)).unwrap();
     let run = s.run(seen::scenario::View::Atomic).unwrap();
     assert!(run.graph().len() >= 500, "{} nodes", run.graph().len());
     let story = seen::story::tell(&run);

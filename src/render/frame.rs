@@ -91,19 +91,32 @@ impl Scene {
                 .find(|(c, _)| *c == consumer || *c == usize::MAX)
                 .map_or(0, |(_, d)| *d)
         };
-        let width_of = |i: usize| {
-            let mut w = text_w(&story.labels[i], CH_BOLD);
-            for st in &story.steps {
+        // Each node's box fits the longest text any step shows on it. A node's
+        // text only changes on the steps where it is active (or at the update),
+        // so only those are measured: O(steps), not O(steps × nodes).
+        let mut widths: Vec<f64> = (0..g.len())
+            .map(|i| text_w(&story.labels[i], CH_BOLD))
+            .collect();
+        let all: Vec<NodeId> = (0..g.len()).collect();
+        for st in &story.steps {
+            let changed = if st.phase == Phase::Update {
+                &all
+            } else {
+                &st.active_nodes
+            };
+            for &i in changed {
                 if let Some(v) = st.values[i] {
-                    w = w.max(text_w(&num(v), CH));
+                    widths[i] = widths[i].max(text_w(&num(v), CH));
                 }
                 if let Some(d) = st.grads[i] {
-                    w = w.max(text_w(&format!("∇ {}", num(d)), CH));
+                    widths[i] = widths[i].max(text_w(&format!("∇ {}", num(d)), CH));
                 }
             }
-            (w + 20.0).max(64.0).ceil()
-        };
-        let widths: Vec<f64> = (0..g.len()).map(width_of).collect();
+        }
+        let widths: Vec<f64> = widths
+            .into_iter()
+            .map(|w| (w + 20.0).max(64.0).ceil())
+            .collect();
         let nodes: Vec<LayoutNode> = arena
             .iter()
             .map(|&i| LayoutNode {
@@ -522,42 +535,76 @@ pub fn inline_frame(
     svg.finish()
 }
 
+/// The stylesheet a filmstrip carries: the light palette of the lean
+/// classes (the site's stylesheet does the same for inline frames). A
+/// `<style>` element is fine here: the file is a download, never inlined.
+const FILM_CSS: &str = "text { font-family: DejaVu Sans, Verdana, sans-serif; }
+rect.paper { fill: #ffffff; }
+text.caption, text.label { font-size: 13px; font-weight: bold; }
+text.label, text.value, text.caption { fill: #0f172a; }
+text.label, text.value, text.grad, text.tag { text-anchor: middle; }
+text.value, text.grad, text.edge-label-text { font-size: 12px; }
+text.value.unknown, text.tag { fill: #64748b; }
+text.tag { font-size: 10px; }
+text.grad, text.edge-label-text, text.caption.bw { fill: #b4420a; }
+text.caption.fw { fill: #1d4ed8; }
+rect.node { fill: #ffffff; stroke: #475569; stroke-width: 1.2; }
+rect.node.param { fill: #eef2ff; }
+rect.node.input { fill: #f8fafc; }
+rect.node.module { fill: #f0fdf4; }
+rect.node.const { stroke-dasharray: 4 3; }
+rect.node-inner { fill: none; stroke: #475569; stroke-width: 0.8; }
+rect.node-bar { fill: #475569; }
+rect.halo { fill: none; stroke: #0f172a; stroke-width: 1.2; stroke-dasharray: 3 3; }
+rect.outline { fill: none; stroke: #0f172a; stroke-width: 2.5; }
+rect.edge-label { fill: #ffffff; stroke: #b4420a; stroke-width: 1; }
+path.edge { fill: none; stroke: #94a3b8; stroke-width: 1.2; }
+polygon.arrow { fill: #94a3b8; }
+path.edge.active { stroke-width: 2.5; }
+path.edge.fw.active { stroke: #1d4ed8; }
+polygon.arrow.fw.active { fill: #1d4ed8; }
+path.edge.bw { stroke: #b4420a; stroke-dasharray: 6 4; }
+polygon.arrow.bw.active { fill: #b4420a; }";
+
 /// Every frame of a trace in one standalone SVG file, stacked top to
-/// bottom, sharing one base drawing, with a `<view id="step-N">` per frame:
-/// `FILE.svg#step-3` shows step 3 alone. One file per trace (not one per
-/// step, each repeating the base) keeps big sites small and fast to write.
-pub fn filmstrip(g: &Graph, story: &Story, scene: &Scene, fid: &str, figure_title: &str) -> String {
+/// bottom, with a `<view id="step-N">` per frame: `FILE.svg#step-3` shows
+/// step 3 alone. It reuses the page's lean frames and their shared base
+/// (`defs`, from [`inline_base`]) with a stylesheet of its own, so nothing
+/// is drawn twice and the file stays small.
+pub fn filmstrip(defs: &str, frames: &[String], scene: &Scene) -> String {
     let (w, h) = (scene.width, scene.height);
-    let count = story.steps.len();
-    let mut svg = Svg::new(w, h * count as f64, &[("font-family", FONT)]);
-    svg.open("defs", &[]);
-    svg.open("g", &[("id", &format!("{fid}-base"))]);
-    base(&mut svg, g, story, scene);
-    svg.close("g");
-    svg.close("defs");
-    for k in 0..count {
+    let mut svg = Svg::new(w, h * frames.len() as f64, &[]);
+    svg.open("style", &[]);
+    for line in FILM_CSS.lines() {
+        svg.raw_line(line);
+    }
+    svg.close("style");
+    for line in defs.lines() {
+        svg.raw_line(line);
+    }
+    for (k, frame) in frames.iter().enumerate() {
         let y = h * k as f64;
         let vb = format!("0 {} {} {}", n(y), n(w), n(h));
         svg.empty(
             "view",
             &[("id", &format!("step-{}", k + 1)), ("viewBox", &vb)],
         );
-        let id = format!("{fid}-f{k}");
-        let meta = FrameMeta {
-            id: &id,
-            figure_title,
-        };
-        let mut frame = open_frame(story, scene, k, &meta, false);
-        frame.empty("use", &[("href", &format!("#{fid}-base"))]);
-        overlay(&mut frame, g, story, scene, k);
-        // Nest the frame at its offset, one element per line as everywhere.
-        for (i, line) in frame.finish().lines().enumerate() {
-            let line = if i == 0 {
-                line.replacen("<svg ", &format!("<svg y=\"{}\" ", n(y)), 1)
+        for (i, line) in frame.lines().enumerate() {
+            if i == 0 {
+                // Placed at its offset; named by its title alone, since the
+                // page's narration it also points to is not in this file.
+                let line = line.replacen("<svg ", &format!("<svg y=\"{}\" ", n(y)), 1);
+                let line = match (line.find("aria-labelledby=\""), line.find("-n\"")) {
+                    (Some(_), Some(end)) => {
+                        let start = line[..end].rfind(' ').unwrap_or(end);
+                        format!("{}{}", &line[..start], &line[end + 2..])
+                    }
+                    _ => line,
+                };
+                svg.raw_line(&line);
             } else {
-                line.to_string()
-            };
-            svg.raw_line(&line);
+                svg.raw_line(line);
+            }
         }
     }
     svg.finish()

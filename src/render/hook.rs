@@ -209,13 +209,9 @@ fn draw(page: &PageCtx, s: &Scenario, runs: &[Run]) -> Result<Drawn, ScenarioErr
             for run in runs {
                 let (mut html, files, steps) = trace(s, run, &dir)?;
                 let strip = page.href(&files[0].0);
-                let links: Vec<String> = (1..=steps)
-                    .map(|k| format!("<a href=\"{strip}#step-{k}\">{k}</a>"))
-                    .collect();
                 downloads.push(format!(
-                    "<details><summary>Frames of the {} view as SVG</summary><a href=\"{strip}\" download>all frames, one file</a> · step {}</details>",
-                    run.view.name(),
-                    links.join(" ")
+                    "<a href=\"{strip}\" download>all {steps} frames of the {} view (SVG)</a>",
+                    run.view.name()
                 ));
                 frames += steps;
                 assets.extend(files);
@@ -313,6 +309,12 @@ fn trace(
     let mut panels = Vec::new();
     let mut files = Vec::new();
     let inline = render_frames(s, run, &story, &scene, true);
+    let defs = inline_base(run.graph(), &story, &scene, &fid);
+    // Download: every frame in one file, a view per step.
+    files.push((
+        format!("{dir}/{}-frames.svg", run.view.name()),
+        super::frame::filmstrip(&defs, &inline, &scene).into_bytes(),
+    ));
     for (step, svg) in story.steps.iter().zip(inline) {
         panels.push(StepPanel {
             frame: svg,
@@ -322,11 +324,6 @@ fn trace(
             backward: matches!(step.phase, Phase::Seed | Phase::Backward | Phase::Done),
         });
     }
-    // Download: every frame in one file, a view per step.
-    files.push((
-        format!("{dir}/{}-frames.svg", run.view.name()),
-        super::frame::filmstrip(run.graph(), &story, &scene, &fid, &title).into_bytes(),
-    ));
     let fw = run.forward.len();
     let bw = run.messages.len();
     let legend = format!(
@@ -335,7 +332,6 @@ fn trace(
     );
     // Frames much wider than tall read better with the narration below.
     let wide = scene.width > 1.8 * scene.height;
-    let defs = inline_base(run.graph(), &story, &scene, &fid);
     Ok((stepper(&fid, &legend, &defs, &panels, wide), files, n))
 }
 
