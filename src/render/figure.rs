@@ -1223,32 +1223,7 @@ fn batch_plot(s: &Scenario, run: &Run, id: &str) -> String {
     for t in first..=last {
         let x = t as f64 * step;
         let px = sx(x);
-        line(
-            &mut svg,
-            "grid",
-            p(px, top),
-            p(px, bottom),
-            "#e2e8f0",
-            "1",
-            "",
-        );
-        line(
-            &mut svg,
-            "tick",
-            p(px, bottom),
-            p(px, bottom + 5.0),
-            MUTED,
-            "1",
-            "",
-        );
-        txt(
-            &mut svg,
-            "tick-label",
-            px,
-            bottom + 18.0,
-            tick.mid(),
-            &num(x),
-        );
+        x_tick(&mut svg, px, top, bottom, &tick, &num(x));
     }
     for y in [0.0, 0.5, 1.0] {
         let py = sy(y);
@@ -1514,32 +1489,7 @@ pub fn step_size(s: &Scenario, run: &Run, id: &str) -> String {
     let tick = font(11.0, MUTED);
     for kx in -13..=-1 {
         let px = sx(10f64.powi(kx));
-        line(
-            &mut svg,
-            "grid",
-            p(px, top),
-            p(px, bottom),
-            "#e2e8f0",
-            "1",
-            "",
-        );
-        line(
-            &mut svg,
-            "tick",
-            p(px, bottom),
-            p(px, bottom + 5.0),
-            MUTED,
-            "1",
-            "",
-        );
-        txt(
-            &mut svg,
-            "tick-label",
-            px,
-            bottom + 18.0,
-            tick.mid(),
-            &decade(kx),
-        );
+        x_tick(&mut svg, px, top, bottom, &tick, &decade(kx));
     }
     let decades = (ey1 - ey0) as i32;
     let every = if decades > 10 { 2 } else { 1 };
@@ -1733,4 +1683,20 @@ pub fn step_size(s: &Scenario, run: &Run, id: &str) -> String {
         txt(&mut svg, "legend", l + 44.0, ly, lf, label);
     }
     svg.finish()
+}
+
+/// A vertical grid line at `px` from `top` to `bottom`, its tick below the
+/// axis and the tick's label: the x axes of both plots.
+fn x_tick(svg: &mut Svg, px: f64, top: f64, bottom: f64, tick: &Font, label: &str) {
+    line(svg, "grid", p(px, top), p(px, bottom), "#e2e8f0", "1", "");
+    line(
+        svg,
+        "tick",
+        p(px, bottom),
+        p(px, bottom + 5.0),
+        MUTED,
+        "1",
+        "",
+    );
+    txt(svg, "tick-label", px, bottom + 18.0, tick.mid(), label);
 }

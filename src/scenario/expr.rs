@@ -165,6 +165,12 @@ impl Parser {
 
     fn node(kind: ExprKind, span: Span, children: &[&Expr]) -> Result<Expr, ScenarioError> {
         let depth = 1 + children.iter().map(|c| c.depth).max().unwrap_or(0);
+        Self::node_at_depth(kind, span, depth)
+    }
+
+    /// An expression node whose subtree height is `depth`, refused past
+    /// [`MAX_DEPTH`].
+    fn node_at_depth(kind: ExprKind, span: Span, depth: usize) -> Result<Expr, ScenarioError> {
         if depth > MAX_DEPTH {
             return Err(ScenarioError::new(
                 span,
@@ -176,33 +182,31 @@ impl Parser {
     }
 
     fn expr(&mut self, level: usize) -> Result<Expr, ScenarioError> {
-        let mut lhs = self.term(level)?;
-        while let Tok::Sym(c @ ('+' | '-')) = *self.peek() {
-            self.bump();
-            let rhs = self.term(level)?;
-            let op = if c == '+' { BinOp::Add } else { BinOp::Sub };
-            let span = lhs.span.start..rhs.span.end;
-            lhs = Self::node(
-                ExprKind::Bin(op, Box::new(lhs.clone()), Box::new(rhs.clone())),
-                span,
-                &[&lhs, &rhs],
-            )?;
-        }
-        Ok(lhs)
+        self.chain(level, [('+', BinOp::Add), ('-', BinOp::Sub)], Self::term)
     }
 
     fn term(&mut self, level: usize) -> Result<Expr, ScenarioError> {
-        let mut lhs = self.unary(level)?;
-        while let Tok::Sym(c @ ('*' | '/')) = *self.peek() {
+        self.chain(level, [('*', BinOp::Mul), ('/', BinOp::Div)], Self::unary)
+    }
+
+    /// A left-associative chain `next (op next)*` for the two operators.
+    fn chain(
+        &mut self,
+        level: usize,
+        ops: [(char, BinOp); 2],
+        next: fn(&mut Self, usize) -> Result<Expr, ScenarioError>,
+    ) -> Result<Expr, ScenarioError> {
+        let mut lhs = next(self, level)?;
+        while let Tok::Sym(c) = *self.peek() {
+            let Some(&(_, op)) = ops.iter().find(|(sym, _)| *sym == c) else {
+                break;
+            };
             self.bump();
-            let rhs = self.unary(level)?;
-            let op = if c == '*' { BinOp::Mul } else { BinOp::Div };
+            let rhs = next(self, level)?;
             let span = lhs.span.start..rhs.span.end;
-            lhs = Self::node(
-                ExprKind::Bin(op, Box::new(lhs.clone()), Box::new(rhs.clone())),
-                span,
-                &[&lhs, &rhs],
-            )?;
+            let depth = 1 + lhs.depth.max(rhs.depth);
+            let kind = ExprKind::Bin(op, Box::new(lhs), Box::new(rhs));
+            lhs = Self::node_at_depth(kind, span, depth)?;
         }
         Ok(lhs)
     }
