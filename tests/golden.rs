@@ -277,3 +277,55 @@ fn frames_carry_no_style_and_one_element_per_line() {
         }
     }
 }
+
+#[test]
+fn seen_frames_exports_pngs_and_an_animation_per_trace() {
+    let md = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/index.md");
+    let out = tempfile::tempdir().unwrap();
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_seen"))
+        .args([
+            "frames",
+            md.to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+            "--png",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let single = explainer()["single"].1[0].forward.len();
+    let steps = seen::story::tell(&explainer()["single"].1[0]).steps.len();
+    assert!(steps > single);
+    for k in 1..=steps {
+        let png = std::fs::read(out.path().join(format!("single-atomic-step-{k:02}.png"))).unwrap();
+        assert_eq!(&png[1..4], b"PNG", "step {k} is not a PNG");
+        let svg =
+            std::fs::read_to_string(out.path().join(format!("single-atomic-step-{k:02}.svg")))
+                .unwrap();
+        // 2x scale: the PNG is twice the SVG's width.
+        let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
+        let svg_width: f64 = svg
+            .split("width=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(width, (svg_width * 2.0).round() as u32, "step {k}");
+    }
+    let animated = std::fs::read_to_string(out.path().join("single-atomic-animated.svg")).unwrap();
+    assert_eq!(
+        animated.matches("<g class=\"f f").count(),
+        steps,
+        "one group per frame"
+    );
+    assert!(
+        animated.contains("@keyframes f0") && animated.contains("prefers-reduced-motion: reduce")
+    );
+}
