@@ -273,10 +273,7 @@ fn draw(page: &PageCtx, s: &Scenario, runs: &[Run]) -> Result<Drawn, ScenarioErr
     // Stills count as one frame each.
     frames += still_downloads.len();
     downloads.extend(still_downloads);
-    let caption = format!(
-        " <span class=\"dl\">Download: {}</span>",
-        downloads.join(" ")
-    );
+    let caption = format!(" <div class=\"dl\">Download: {}</div>", downloads.join(" "));
     Ok(Drawn {
         html: figure_html(s, &body, &caption),
         assets,
