@@ -224,9 +224,14 @@ fn draw(page: &PageCtx, s: &Scenario, runs: &[Run]) -> Result<Drawn, ScenarioErr
                         parts.plot,
                         &mut assets,
                     );
+                    // The tables are wider than a phone (10 columns): each scrolls
+                    // sideways in its own region instead of widening the page. A
+                    // scroller must take keyboard focus to be scrollable without a
+                    // pointer, and a focusable region needs a name.
                     html = format!(
                         "{html}<div class=\"batch-parts\">\n{}{}{plot}</div>\n",
-                        parts.contributions, parts.update
+                        scroll_wrap(&parts.contributions, "Contributions table"),
+                        scroll_wrap(&parts.update, "Update table")
                     );
                 }
                 frames += n;
@@ -355,4 +360,11 @@ fn one_or_tabs(s: &Scenario, mut views: Vec<(String, String)>) -> String {
     } else {
         tabs(&format!("{}-views", s.id), "Selected view", &views)
     }
+}
+
+/// A sideways-scrolling, keyboard-focusable region around a wide table.
+fn scroll_wrap(html: &str, name: &str) -> String {
+    format!(
+        "<div class=\"table-wrap\" role=\"region\" aria-label=\"{name}\" tabindex=\"0\">\n{html}</div>\n"
+    )
 }
