@@ -197,6 +197,14 @@ for (const [origin, base] of ORIGINS) {
 }
 
 // ---------------------------------------------------------------- media: reduced motion, dark, print, phone
+/** A full-page screenshot, plus the same page cut into readable tiles (-p01, -p02, …). */
+async function fullShots(page, name, tile = 1600) {
+  await page.screenshot({ path: shotPath(`${name}.png`), fullPage: true });
+  const [w, h] = await page.evaluate(() => [document.documentElement.clientWidth, document.documentElement.scrollHeight]);
+  for (let y = 0, i = 1; y < h; y += tile, i++) {
+    await page.screenshot({ path: shotPath(`${name}-p${String(i).padStart(2, "0")}.png`), fullPage: true, clip: { x: 0, y, width: w, height: Math.min(tile, h - y) } });
+  }
+}
 const slug = (p) => p.replace(/\.html$/, "").replace(/[^a-z0-9]+/gi, "-");
 for (const path of pages()) {
   const url = new URL(path, server.url).href;
@@ -220,7 +228,7 @@ for (const path of pages()) {
 
   {
     const { ctx, page, problems } = await open(url);
-    await page.screenshot({ path: shotPath(`${s}-desktop-1280.png`), fullPage: true });
+    await fullShots(page, `${s}-desktop-1280`);
     for (const id of await page.$$eval("figure.fig[id], div.group[id]", (els) => els.filter((e) => !e.parentElement.closest("figure.fig, div.group")).map((e) => e.id))) {
       await page.locator(`#${id}`).screenshot({ path: shotPath(`${s}-fig-${id}-desktop.png`) });
     }
@@ -231,7 +239,7 @@ for (const path of pages()) {
     const svgText = await page.$eval("figure.fig svg text", (t) => getComputedStyle(t).fill);
     const tl = (svgText.match(/\d+/g) ?? [0, 0, 0]).slice(0, 3).map(Number).reduce((a, b) => a + b, 0) / 3;
     ok(tl > 128, `dark ${path}: inline SVG text is light on dark (${svgText})`);
-    await page.screenshot({ path: shotPath(`${s}-dark-1280.png`), fullPage: true });
+    await fullShots(page, `${s}-dark-1280`);
     for (const id of ["single", "rules", "datasets"]) {
       if (await page.locator(`#${id}`).count()) await page.locator(`#${id}`).screenshot({ path: shotPath(`${s}-fig-${id}-dark.png`) });
     }
@@ -259,7 +267,7 @@ for (const path of pages()) {
       return r.width > 0 && r.right > innerWidth + 1 && !e.closest(".frames") && getComputedStyle(e).overflowX === "visible" && !e.closest("[class*=scroll], .table-wrap, math, table");
     }).map((e) => e.tagName.toLowerCase() + (e.className?.baseVal ?? e.className ? "." + (e.className?.baseVal ?? e.className) : "")).slice(0, 5));
     ok(wide.length === 0, `phone ${path}: nothing sticks out of the viewport (${wide.join(", ")})`);
-    await page.screenshot({ path: shotPath(`${s}-phone-390.png`), fullPage: true });
+    await fullShots(page, `${s}-phone-390`, 1400);
     for (const id of ["single", "rules", "modules", "datasets", "step-size"]) {
       if (await page.locator(`#${id}`).count()) await page.locator(`#${id}`).screenshot({ path: shotPath(`${s}-fig-${id}-phone.png`) });
     }
