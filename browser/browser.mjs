@@ -185,6 +185,8 @@ for (const [origin, base] of ORIGINS) {
     const css = await page.evaluate(() => [document.styleSheets.length, getComputedStyle(document.querySelector("fieldset.st > input")).opacity,
       getComputedStyle(document.querySelector("fieldset.st > .view > .frames > .k1")).display]);
     ok(css[0] === 1 && css[1] === "0" && css[2] === "none", `${where}: the one stylesheet loaded and applies (${css})`);
+    const maths = await page.$$eval('math[display="block"]', (ms) => ms.map((m) => [getComputedStyle(m).display, Math.round(m.getBoundingClientRect().height)]));
+    ok(maths.every(([d, h]) => d === "block math" && h < 90), `${where}: ${maths.length} display equations laid out as MathML (${JSON.stringify(maths)})`);
     const list = await widgets(page);
     const steppers = list.filter((w) => w.kind === "stepper");
     const tabs = list.filter((w) => w.kind === "tabs");
