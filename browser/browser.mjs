@@ -207,6 +207,24 @@ async function fullShots(page, name, tile = 1600) {
     await page.screenshot({ path: shotPath(`${name}-p${String(i).padStart(2, "0")}.png`), fullPage: true, clip: { x: 0, y, width: w, height: Math.min(tile, h - y) } });
   }
 }
+/** SVG text whose fill has under 3:1 contrast on the figure's paper (axe does not look inside SVG). */
+const svgTextContrast = (page) => page.$$eval(".fig svg text", (texts) => {
+  const rgb = (c) => { const m = c.match(/[\d.]+/g); return m ? m.slice(0, 3).map(Number) : null; };
+  const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const bad = new Map();
+  for (const t of texts) {
+    const svg = t.closest("svg");
+    const paper = svg.querySelector(".paper");
+    const bg = rgb(paper ? getComputedStyle(paper).fill : getComputedStyle(svg).backgroundColor);
+    const fg = rgb(getComputedStyle(t).fill);
+    if (!bg || !fg || !t.textContent.trim()) continue;
+    const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+    const ratio = (a + 0.05) / (b + 0.05);
+    if (ratio < 3) bad.set(`${t.getAttribute("class")} ${getComputedStyle(t).fill}`, `${ratio.toFixed(2)}: ${t.textContent.trim().slice(0, 30)}`);
+  }
+  return [...bad.entries()];
+});
 const slug = (p) => p.replace(/\.html$/, "").replace(/[^a-z0-9]+/gi, "-");
 for (const path of pages()) {
   const url = new URL(path, server.url).href;
@@ -234,6 +252,7 @@ for (const path of pages()) {
     for (const id of await page.$$eval("figure.fig[id], div.group[id]", (els) => els.filter((e) => !e.parentElement.closest("figure.fig, div.group")).map((e) => e.id))) {
       await page.locator(`#${id}`).screenshot({ path: shotPath(`${s}-fig-${id}-desktop.png`) });
     }
+    ok((await svgTextContrast(page)).length === 0, `light ${path}: every inline SVG text has ≥ 3:1 contrast on its figure's paper ${JSON.stringify((await svgTextContrast(page)).slice(0, 40))}`);
     await page.emulateMedia({ colorScheme: "dark" });
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     const lum = bg.match(/\d+/g).slice(0, 3).map(Number).reduce((a, b) => a + b, 0) / 3;
@@ -241,8 +260,9 @@ for (const path of pages()) {
     const svgText = await page.$eval("figure.fig svg text", (t) => getComputedStyle(t).fill);
     const tl = (svgText.match(/\d+/g) ?? [0, 0, 0]).slice(0, 3).map(Number).reduce((a, b) => a + b, 0) / 3;
     ok(tl > 128, `dark ${path}: inline SVG text is light on dark (${svgText})`);
+    ok((await svgTextContrast(page)).length === 0, `dark ${path}: every inline SVG text has ≥ 3:1 contrast on its figure's paper ${JSON.stringify((await svgTextContrast(page)).slice(0, 40))}`);
     await fullShots(page, `${s}-dark-1280`);
-    for (const id of ["single", "rules", "datasets"]) {
+    for (const id of ["step-size", "sketch", "rules", "single", "modules", "datasets"]) {
       if (await page.locator(`#${id}`).count()) await page.locator(`#${id}`).screenshot({ path: shotPath(`${s}-fig-${id}-dark.png`) });
     }
     await page.emulateMedia({ colorScheme: "light", media: "print" });
