@@ -222,9 +222,14 @@ fn draw(page: &PageCtx, s: &Scenario, runs: &[Run]) -> Result<Drawn, ScenarioErr
                         parts.plot,
                         &mut assets,
                     );
+                    // The tables are wider than a phone (10 columns): each scrolls
+                    // sideways in its own region instead of widening the page. A
+                    // scroller must take keyboard focus to be scrollable without a
+                    // pointer, and a focusable region needs a name.
                     html = format!(
                         "{html}<div class=\"batch-parts\">\n{}{}{plot}</div>\n",
-                        parts.contributions, parts.update
+                        scroll_wrap(&parts.contributions, "Contributions table"),
+                        scroll_wrap(&parts.update, "Update table")
                     );
                 }
                 views.push((view_label(run), html));
@@ -265,10 +270,7 @@ fn draw(page: &PageCtx, s: &Scenario, runs: &[Run]) -> Result<Drawn, ScenarioErr
     // Stills count as one frame each.
     frames += still_downloads.len();
     downloads.extend(still_downloads);
-    let caption = format!(
-        " <span class=\"dl\">Download: {}</span>",
-        downloads.join(" ")
-    );
+    let caption = format!(" <div class=\"dl\">Download: {}</div>", downloads.join(" "));
     Ok(Drawn {
         html: figure_html(s, &body, &caption),
         assets,
@@ -342,4 +344,11 @@ fn one_or_tabs(s: &Scenario, mut views: Vec<(String, String)>) -> String {
     } else {
         tabs(&format!("{}-views", s.id), "Selected view", &views)
     }
+}
+
+/// A sideways-scrolling, keyboard-focusable region around a wide table.
+fn scroll_wrap(html: &str, name: &str) -> String {
+    format!(
+        "<div class=\"table-wrap\" role=\"region\" aria-label=\"{name}\" tabindex=\"0\">\n{html}</div>\n"
+    )
 }

@@ -1,0 +1,317 @@
+// Drives Debian's chromium (playwright-core, no browser download) over the
+// built site, served on 127.0.0.1 and opened from file://, and proves that the
+// JS-free widgets work: every trace stepper (next, previous, jump, arrow keys,
+// play/stop, reduced motion), every tab group (rules, views, datasets), dark
+// mode, print, a phone viewport; no console error, failed request or CSP
+// violation under the page's own policy. Screenshots go to browser/screenshots/.
+//
+//   node browser.mjs            (after `cargo run --release` in the repo root)
+import { pathToFileURL } from "node:url";
+import { join } from "node:path";
+import { PUBLIC, CSP, requirePublic, pages, serve, launch, shotPath, tally } from "./lib.mjs";
+
+requirePublic();
+const { ok, done } = tally("browser");
+const browser = await launch();
+const server = await serve();
+const notes = new Set();
+const ORIGINS = [["http", server.url], ["file", pathToFileURL(PUBLIC + "/").href]];
+
+/** Open a page in a fresh context and record everything that goes wrong while it lives. */
+async function open(url, options = {}) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const page = await ctx.newPage();
+  const problems = [];
+  // Chromium reports CSP violations (and blocked loads) as console errors.
+  page.on("console", (m) => {
+    if (m.type() !== "error" && m.type() !== "warning") return;
+    // The site ships no favicon, so Chromium's automatic /favicon.ico probe 404s over http.
+    // Not the page's doing (no markup asks for it): noted once, not counted.
+    if (/\/favicon\.ico$/.test(m.location()?.url ?? "")) { notes.add(`note: ${m.location().url.replace(/^.*\//, "/")} 404 (the site has no favicon)`); return; }
+    problems.push(`console ${m.type()}: ${m.text()} ${m.location()?.url ?? ""}`);
+  });
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  page.on("requestfailed", (r) => problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText ?? ""}`));
+  page.on("response", (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  await page.goto(url, { waitUntil: "load" });
+  return { ctx, page, problems };
+}
+
+// ---------------------------------------------------------------- helpers run in the page
+// A widget is addressed by the id of its first radio, `FIG-s0` (FIG = figure id + view).
+const esc = (s) => s.replace(/[^\w-]/g, (c) => "\\" + c);
+const W = (fig) => `fieldset.st:has(> #${esc(fig)}-s0)`;
+const visiblePanels = (page, fig) => page.$$eval(`${W(fig)} > .view > .frames > *`, (els) =>
+  els.filter((e) => getComputedStyle(e).display !== "none" && e.getBoundingClientRect().height > 0).map((e) => e.classList[0]));
+const visiblePairs = (page, fig) => page.$$eval(`${W(fig)} > .bar > .pn > *`, (els) =>
+  els.filter((e) => getComputedStyle(e).display !== "none" && e.getBoundingClientRect().height > 0).map((e) => e.classList[0]));
+const narration = (page, fig) => page.$eval(`${W(fig)} > .view > .frames`, (ol) =>
+  [...ol.children].filter((e) => getComputedStyle(e).display !== "none").map((e) => (e.querySelector(":scope > .nar") ?? e).textContent.trim().replace(/\s+/g, " ")).join(" | "));
+const checkedRadio = (page, fig) => page.$eval(W(fig), (st) => st.querySelector(":scope > input[type=radio]:checked")?.id);
+/** The frame picture of panel k: an inline <svg> or an <img>, with its rendered size. */
+const frameBox = (page, fig, k) => page.$eval(`${W(fig)} > .view > .frames > .k${k}`, (li) => {
+  const pic = li.querySelector(":scope > svg, :scope > img, :scope svg");
+  const r = pic?.getBoundingClientRect();
+  return pic ? { tag: pic.tagName.toLowerCase(), w: Math.round(r.width), h: Math.round(r.height) } : null;
+});
+const clickPN = (page, fig, which) => page.locator(`${W(fig)} > .bar > .pn > * > label.${which}`).filter({ visible: true }).click();
+/** The inert prev/next at an end: its tag, and whether it looks unlike the live button beside it. */
+const offStyle = (page, fig, k, which) => page.$eval(`${W(fig)} > .bar > .pn > .k${k}`, (pair, which) => {
+  const off = pair.querySelector(`:scope > .${which}`), live = pair.querySelector(":scope > label");
+  const a = getComputedStyle(off), b = getComputedStyle(live);
+  return { tag: off.tagName, differs: a.opacity < 0.6 || a.color !== b.color || a.borderTopColor !== b.borderTopColor || a.backgroundColor !== b.backgroundColor };
+}, which);
+const one = (list, k) => JSON.stringify(list) === JSON.stringify([`k${k}`]);
+
+/** Describe every widget of the page: id prefix, kind, size, and which tab panels hold it. */
+const widgets = (page) => page.$$eval("fieldset.st", (sets) => sets.map((st) => {
+  const radios = [...st.querySelectorAll(":scope > input[type=radio]")];
+  const fig = radios[0]?.id.replace(/-s0$/, "");
+  // Outer tabs to open first: each ancestor `.st.tabs > .view > .frames > .kK` section.
+  const path = [];
+  for (let el = st.parentElement; el; el = el.parentElement) {
+    const outer = el.parentElement?.parentElement?.parentElement;
+    if (el.matches(".frames > *") && outer?.matches("fieldset.st.tabs")) {
+      path.unshift({ fig: outer.querySelector(":scope > input[type=radio]").id.replace(/-s0$/, ""), k: [...el.parentElement.children].indexOf(el) });
+    }
+  }
+  return {
+    fig, n: radios.length, kind: st.classList.contains("stepper") ? "stepper" : "tabs",
+    nClass: [...st.classList].find((c) => /^n\d+$/.test(c)), path,
+    figure: st.closest("figure[id], div.group[id]")?.id,
+    labels: [...st.querySelectorAll(":scope > .bar > .jl > label")].map((l) => l.textContent.trim()),
+    titles: [...st.querySelectorAll(":scope > .view > .frames > * > .tt")].map((t) => t.textContent.trim()),
+  };
+}));
+
+async function openPath(page, path) {
+  for (const { fig, k } of path) await page.locator(`${W(fig)} > .bar > .jl > .j${k}`).click();
+}
+
+// ---------------------------------------------------------------- the checks
+async function checkStepper(page, w, where) {
+  const { fig, n } = w;
+  const tag = `${where} ${fig}`;
+  await openPath(page, w.path);
+  ok(w.nClass === `n${n}`, `${tag}: class ${w.nClass} matches ${n} radios`);
+  const narOf = async () => narration(page, fig);
+  const stepIs = async (k, how) => {
+    const v = await visiblePanels(page, fig);
+    const nar = await narOf();
+    const box = await frameBox(page, fig, k);
+    ok(one(v, k) && nar.startsWith(`Step ${k + 1} of ${n}`) && box && box.w > 100 && box.h > 50
+      && (await checkedRadio(page, fig)) === `${fig}-s${k}` && one(await visiblePairs(page, fig), k),
+      `${tag}: ${how} → frame k${k} shown (${box?.tag} ${box?.w}×${box?.h}), narration "${nar.slice(0, 40)}…", radio s${k} checked`);
+  };
+  await stepIs(0, "at load");
+  const prev0 = await offStyle(page, fig, 0, "prev");
+  ok(prev0.tag === "SPAN" && prev0.differs, `${tag}: Previous at step 1 is an inert span drawn unlike a button (${JSON.stringify(prev0)})`);
+  await clickPN(page, fig, "next");
+  await stepIs(1, "Next");
+  await clickPN(page, fig, "next");
+  await stepIs(2, "Next again");
+  await clickPN(page, fig, "prev");
+  await stepIs(1, "Previous");
+  const mid = Math.floor(n / 2);
+  await page.locator(`${W(fig)} > .bar > .jl > .j${mid}`).click();
+  await stepIs(mid, `jump to ${mid + 1}`);
+  await page.locator(`${W(fig)} > .bar > .jl > .j${n - 1}`).click();
+  await stepIs(n - 1, `jump to ${n}`);
+  const nextEnd = await offStyle(page, fig, n - 1, "next");
+  ok(nextEnd.tag === "SPAN" && nextEnd.differs, `${tag}: Next at step ${n} is an inert span drawn unlike a button (${JSON.stringify(nextEnd)})`);
+
+  // Keyboard: the checked radio takes focus (as Tab would put it there); arrows move and check.
+  await page.locator(`${W(fig)} > .bar > .jl > .j${mid}`).click();
+  await page.focus(`#${fig}-s${mid}`);
+  await page.keyboard.press("ArrowRight");
+  await stepIs(mid + 1, "ArrowRight");
+  const ring = await page.$eval(`${W(fig)} > .bar`, (b) => [getComputedStyle(b).outlineStyle, parseFloat(getComputedStyle(b).outlineWidth)]);
+  ok(ring[0] !== "none" && ring[1] >= 2, `${tag}: keyboard focus draws a ring round the control bar (${ring})`);
+  await page.keyboard.press("ArrowLeft");
+  await page.keyboard.press("ArrowLeft");
+  await stepIs(mid - 1, "ArrowLeft twice");
+
+  // Play starts the filmstrip animation; Stop removes it and the selected step shows again.
+  const anims = () => page.$eval(`${W(fig)} > .view > .frames`, (ol) => ({
+    running: ol.getAnimations().map((a) => a.animationName ?? a.id), name: getComputedStyle(ol).animationName,
+  }));
+  ok((await anims()).running.length === 0, `${tag}: nothing animates at load`);
+  await page.locator(`${W(fig)} > .bar > .pl`).click();
+  const a1 = await anims();
+  ok(a1.running.length === 1 && a1.name !== "none" && (await page.isChecked(`#${fig}-play`)),
+    `${tag}: Play starts the animation (${JSON.stringify(a1)})`);
+  const stop = await page.$eval(`${W(fig)} > .bar > .pl > .stop`, (e) => getComputedStyle(e).display);
+  ok(stop !== "none", `${tag}: the Play button reads Stop while playing`);
+  await page.locator(`${W(fig)} > .bar > .pl`).click();
+  const a2 = await anims();
+  ok(a2.running.length === 0 && a2.name === "none", `${tag}: Stop ends the animation (${JSON.stringify(a2)})`);
+  await stepIs(mid - 1, "after Stop");
+}
+
+async function checkTabs(page, w, where) {
+  const { fig, n } = w;
+  const tag = `${where} ${fig}`;
+  await openPath(page, w.path);
+  ok(w.nClass === `n${n}` && w.labels.length === n && w.titles.length === n, `${tag}: ${n} radios, tabs and panels (${w.labels.join(", ")})`);
+  ok(one(await visiblePanels(page, fig), 0), `${tag}: first panel shown at load`);
+  for (let k = n - 1; k >= 0; k--) {
+    await page.locator(`${W(fig)} > .bar > .jl > .j${k}`).click();
+    const v = await visiblePanels(page, fig);
+    const h = await page.$eval(`${W(fig)} > .view > .frames > .k${k}`, (s) => s.getBoundingClientRect().height);
+    ok(one(v, k) && h > 50 && w.titles[k].endsWith(w.labels[k]) && (await checkedRadio(page, fig)) === `${fig}-s${k}`,
+      `${tag}: tab "${w.labels[k]}" → panel k${k} shown (${Math.round(h)}px, "${w.titles[k]}")`);
+  }
+  await page.focus(`#${fig}-s0`);
+  await page.keyboard.press("ArrowRight");
+  ok(one(await visiblePanels(page, fig), 1), `${tag}: ArrowRight moves to the second tab`);
+  await page.keyboard.press("ArrowLeft");
+  ok(one(await visiblePanels(page, fig), 0), `${tag}: ArrowLeft moves back`);
+}
+
+/** Every panel of every widget is rendered (print, or the filmstrip). */
+const hiddenPanels = (page) => page.$$eval("fieldset.st > .view > .frames > *", (els) =>
+  els.filter((e) => getComputedStyle(e).display === "none" || e.getBoundingClientRect().height === 0)
+    .map((e) => `${e.closest("fieldset.st").querySelector(":scope > input").id.replace(/-s0$/, "")} ${e.classList[0]}`));
+
+for (const [origin, base] of ORIGINS) {
+  for (const path of pages()) {
+    const where = `${origin} ${path}`;
+    const url = new URL(path, base).href;
+    const { ctx, page, problems } = await open(url);
+    ok((await page.$eval('meta[http-equiv="Content-Security-Policy"]', (m) => m.content).catch(() => null)) === CSP,
+      `${where}: carries the CSP meta "${CSP}"`);
+    ok((await page.locator("script, style, [style], [onclick], [onload], iframe, object, embed").count()) === 0,
+      `${where}: no script, style element, style= or event-handler attribute`);
+    const css = await page.evaluate(() => [document.styleSheets.length, getComputedStyle(document.querySelector("fieldset.st > input")).opacity,
+      getComputedStyle(document.querySelector("fieldset.st > .view > .frames > .k1")).display]);
+    ok(css[0] === 1 && css[1] === "0" && css[2] === "none", `${where}: the one stylesheet loaded and applies (${css})`);
+    const maths = await page.$$eval('math[display="block"]', (ms) => ms.map((m) => [getComputedStyle(m).display, Math.round(m.getBoundingClientRect().height)]));
+    ok(maths.every(([d, h]) => d === "block math" && h < 90), `${where}: ${maths.length} display equations laid out as MathML (${JSON.stringify(maths)})`);
+    const list = await widgets(page);
+    const steppers = list.filter((w) => w.kind === "stepper");
+    const tabs = list.filter((w) => w.kind === "tabs");
+    console.log(`  ${where}: ${steppers.length} steppers (${steppers.map((w) => `${w.fig}×${w.n}`).join(", ")}), ${tabs.length} tab groups (${tabs.map((w) => w.fig).join(", ")})`);
+    for (const w of tabs) await checkTabs(page, w, where);
+    for (const w of steppers) await checkStepper(page, w, where);
+    ok(problems.length === 0, `${where}: no console error, failed request or CSP violation${problems.length ? ":\n    " + problems.join("\n    ") : ""}`);
+    await ctx.close();
+  }
+}
+
+// ---------------------------------------------------------------- media: reduced motion, dark, print, phone
+/** A full-page screenshot, plus the same page cut into readable tiles (-p01, -p02, …). */
+async function fullShots(page, name, tile = 1600) {
+  await page.screenshot({ path: shotPath(`${name}.png`), fullPage: true });
+  const [w, h] = await page.evaluate(() => [document.documentElement.clientWidth, document.documentElement.scrollHeight]);
+  for (let y = 0, i = 1; y < h; y += tile, i++) {
+    await page.screenshot({ path: shotPath(`${name}-p${String(i).padStart(2, "0")}.png`), fullPage: true, clip: { x: 0, y, width: w, height: Math.min(tile, h - y) } });
+  }
+}
+/** SVG text whose fill has under 3:1 contrast on the figure's paper (axe does not look inside SVG). */
+const svgTextContrast = (page) => page.$$eval(".fig svg text", (texts) => {
+  const rgb = (c) => { const m = c.match(/[\d.]+/g); return m ? m.slice(0, 3).map(Number) : null; };
+  const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const bad = new Map();
+  for (const t of texts) {
+    const svg = t.closest("svg");
+    const paper = svg.querySelector(".paper");
+    const bg = rgb(paper ? getComputedStyle(paper).fill : getComputedStyle(svg).backgroundColor);
+    const fg = rgb(getComputedStyle(t).fill);
+    if (!bg || !fg || !t.textContent.trim()) continue;
+    const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+    const ratio = (a + 0.05) / (b + 0.05);
+    if (ratio < 3) bad.set(`${t.getAttribute("class")} ${getComputedStyle(t).fill}`, `${ratio.toFixed(2)}: ${t.textContent.trim().slice(0, 30)}`);
+  }
+  return [...bad.entries()];
+});
+const slug = (p) => p.replace(/\.html$/, "").replace(/[^a-z0-9]+/gi, "-");
+for (const path of pages()) {
+  const url = new URL(path, server.url).href;
+  const s = slug(path);
+
+  {
+    const { ctx, page, problems } = await open(url, { reducedMotion: "reduce" });
+    const list = (await widgets(page)).filter((w) => w.kind === "stepper");
+    for (const w of list) {
+      const hidden = !(await page.locator(`${W(w.fig)} > .bar > .pl`).isVisible());
+      await page.$eval(`#${esc(w.fig)}-play`, (c) => { c.checked = true; });
+      const name = await page.$eval(`${W(w.fig)} > .view > .frames`, (ol) => getComputedStyle(ol).animationName);
+      ok(hidden && name === "none", `reduced motion ${path} ${w.fig}: no Play button, no animation even when checked (${name})`);
+    }
+    const all = await page.evaluate(() => document.getAnimations().length + [...document.querySelectorAll("*")]
+      .filter((e) => { const c = getComputedStyle(e); return c.animationName !== "none" || (parseFloat(c.transitionDuration) > 0); }).length);
+    ok(all === 0, `reduced motion ${path}: nothing in the document animates or transitions (${all})`);
+    ok(problems.length === 0, `reduced motion ${path}: no console problems ${problems.join("; ")}`);
+    await ctx.close();
+  }
+
+  {
+    const { ctx, page, problems } = await open(url);
+    await fullShots(page, `${s}-desktop-1280`);
+    for (const id of await page.$$eval("figure.fig[id], div.group[id]", (els) => els.filter((e) => !e.parentElement.closest("figure.fig, div.group")).map((e) => e.id))) {
+      await page.locator(`#${id}`).screenshot({ path: shotPath(`${s}-fig-${id}-desktop.png`) });
+    }
+    ok((await svgTextContrast(page)).length === 0, `light ${path}: every inline SVG text has ≥ 3:1 contrast on its figure's paper ${JSON.stringify((await svgTextContrast(page)).slice(0, 40))}`);
+    await page.emulateMedia({ colorScheme: "dark" });
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const lum = bg.match(/\d+/g).slice(0, 3).map(Number).reduce((a, b) => a + b, 0) / 3;
+    ok(lum < 80, `dark ${path}: dark background (${bg})`);
+    const svgText = await page.$eval("figure.fig svg text", (t) => getComputedStyle(t).fill);
+    const tl = (svgText.match(/\d+/g) ?? [0, 0, 0]).slice(0, 3).map(Number).reduce((a, b) => a + b, 0) / 3;
+    ok(tl > 128, `dark ${path}: inline SVG text is light on dark (${svgText})`);
+    ok((await svgTextContrast(page)).length === 0, `dark ${path}: every inline SVG text has ≥ 3:1 contrast on its figure's paper ${JSON.stringify((await svgTextContrast(page)).slice(0, 40))}`);
+    await fullShots(page, `${s}-dark-1280`);
+    for (const id of ["step-size", "sketch", "rules", "single", "modules", "datasets"]) {
+      if (await page.locator(`#${id}`).count()) await page.locator(`#${id}`).screenshot({ path: shotPath(`${s}-fig-${id}-dark.png`) });
+    }
+    await page.emulateMedia({ colorScheme: "light", media: "print" });
+    const hidden = await hiddenPanels(page);
+    ok(hidden.length === 0, `print ${path}: every frame and tab panel is shown (${hidden.length} hidden${hidden.length ? ": " + hidden.slice(0, 5).join(", ") : ""})`);
+    const bars = await page.$$eval("fieldset.st > .bar, fieldset.st > input", (els) => els.filter((e) => getComputedStyle(e).display !== "none").length);
+    ok(bars === 0, `print ${path}: controls and radios hidden (${bars} visible)`);
+    const nars = await page.$$eval("fieldset.stepper > .view > .frames > li", (els) => els.filter((li) => li.querySelector(":scope > .nar")?.getBoundingClientRect().height > 0).length);
+    const lis = await page.$$eval("fieldset.stepper > .view > .frames > li", (els) => els.length);
+    ok(nars === lis, `print ${path}: every frame printed with its narration (${nars}/${lis})`);
+    await page.setViewportSize({ width: 800, height: 1100 });
+    await page.locator("#single").screenshot({ path: shotPath(`${s}-fig-single-print.png`) });
+    await page.pdf({ path: shotPath(`${s}-print.pdf`), format: "A4", printBackground: false });
+    ok(problems.length === 0, `desktop/dark/print ${path}: no console problems ${problems.join("; ")}`);
+    await ctx.close();
+  }
+
+  {
+    const { ctx, page, problems } = await open(url, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    ok(overflow <= 0, `phone ${path}: no horizontal scroll (${overflow}px)`);
+    const wide = await page.$$eval("main *", (els) => els.filter((e) => {
+      const r = e.getBoundingClientRect();
+      return r.width > 0 && r.right > innerWidth + 1 && !e.closest(".frames") && getComputedStyle(e).overflowX === "visible" && !e.closest("[class*=scroll], .table-wrap, math, table");
+    }).map((e) => e.tagName.toLowerCase() + (e.className?.baseVal ?? e.className ? "." + (e.className?.baseVal ?? e.className) : "")).slice(0, 5));
+    ok(wide.length === 0, `phone ${path}: nothing sticks out of the viewport (${wide.join(", ")})`);
+    await fullShots(page, `${s}-phone-390`, 1400);
+    for (const id of ["single", "rules", "modules", "datasets", "step-size"]) {
+      if (await page.locator(`#${id}`).count()) await page.locator(`#${id}`).screenshot({ path: shotPath(`${s}-fig-${id}-phone.png`) });
+    }
+    ok(problems.length === 0, `phone ${path}: no console problems ${problems.join("; ")}`);
+    await ctx.close();
+  }
+}
+
+// Control: the listener above really sees CSP violations on this page under its own policy
+// (so "no console problems" means no violation, not a deaf listener).
+{
+  const { ctx, page, problems } = await open(new URL(pages()[0], server.url).href);
+  await page.evaluate(() => { const p = document.createElement("p"); p.setAttribute("style", "color: rgb(255, 0, 0)"); p.textContent = "x"; document.body.append(p); });
+  await page.waitForTimeout(200);
+  const color = await page.$eval("body > p:last-child", (p) => getComputedStyle(p).color);
+  ok(color !== "rgb(255, 0, 0)" && problems.some((p) => /Content Security Policy/i.test(p)),
+    `control: the page's CSP blocks an inline style and the violation is reported (${problems.length} reports)`);
+  await ctx.close();
+}
+
+await browser.close();
+await server.close();
+for (const n of notes) console.log(n);
+console.log(`screenshots in ${join("browser", "screenshots")}/`);
+done();

@@ -1,0 +1,96 @@
+// Shared helpers for the checks in this folder: where the built site is,
+// a tiny static server for it, the list of its pages, and Debian's chromium.
+// None of this ends up in the site: the pages themselves carry no JavaScript.
+import { createServer } from "node:http";
+import { readFileSync, readdirSync, statSync, existsSync, mkdirSync } from "node:fs";
+import { join, extname, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const HERE = fileURLToPath(new URL(".", import.meta.url));
+export const ROOT = resolve(HERE, "..");
+/** The built site; `SEEN_PUBLIC` points the checks at another build. */
+export const PUBLIC = resolve(process.env.SEEN_PUBLIC ?? join(ROOT, "public"));
+export const SHOTS = join(HERE, "screenshots");
+export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+/** The policy every page must carry (see ENGINEERING.md, "No JavaScript in the output"). */
+export const CSP = "default-src 'none'; style-src 'self'; img-src 'self'";
+
+export function requirePublic() {
+  if (!existsSync(join(PUBLIC, "index.html"))) {
+    console.error(`no built site at ${PUBLIC}: run \`cargo run --release\` in ${ROOT} first`);
+    process.exit(2);
+  }
+}
+
+/** Every file under `dir`, as paths relative to it with `/` separators, sorted. */
+export function walk(dir = PUBLIC) {
+  const out = [];
+  const go = (d) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) go(p);
+      else out.push(relative(dir, p).split(sep).join("/"));
+    }
+  };
+  go(dir);
+  return out;
+}
+export const pages = () => walk().filter((f) => f.endsWith(".html"));
+
+export const TYPES = {
+  ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml",
+  ".png": "image/png", ".json": "application/json", ".js": "text/javascript", ".mjs": "text/javascript",
+  ".woff2": "font/woff2", ".txt": "text/plain; charset=utf-8", ".ico": "image/x-icon",
+};
+
+/** Serve `PUBLIC` on 127.0.0.1 (random port). Resolves to { url, close }. */
+export function serve() {
+  const server = createServer((req, res) => {
+    let path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    if (path.endsWith("/")) path += "index.html";
+    const file = resolve(PUBLIC, "." + path);
+    if (!file.startsWith(PUBLIC) || !existsSync(file) || statSync(file).isDirectory()) {
+      res.writeHead(404, { "content-type": "text/plain" });
+      res.end("not found");
+      return;
+    }
+    res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
+    res.end(readFileSync(file));
+  });
+  return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok({
+    url: `http://127.0.0.1:${server.address().port}/`,
+    close: () => new Promise((done) => server.close(done)),
+  })));
+}
+
+export async function launch() {
+  const { chromium } = await import("playwright-core");
+  if (!existsSync(CHROMIUM)) {
+    console.error(`no chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM=/path)`);
+    process.exit(2);
+  }
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+export function shotPath(name) {
+  mkdirSync(SHOTS, { recursive: true });
+  return join(SHOTS, name);
+}
+
+/** A tally of named checks; `done()` prints the summary and sets the exit code. */
+export function tally(title) {
+  let failures = 0, passes = 0;
+  const ok = (cond, what) => {
+    if (cond) passes++; else failures++;
+    if (!cond || process.env.VERBOSE) console.log(`${cond ? "ok  " : "FAIL"} ${what}`);
+    return cond;
+  };
+  const done = () => {
+    console.log(`${title}: ${passes} passed, ${failures} failed`);
+    process.exitCode = failures ? 1 : 0;
+    return failures;
+  };
+  return { ok, done, get failures() { return failures; } };
+}

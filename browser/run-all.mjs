@@ -1,0 +1,26 @@
+// `npm test`: every check in this folder, one after the other, each in its own
+// node process; prints a summary and exits non-zero if any of them failed.
+// The site must be built first (`cargo run --release` in the repo root).
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const HERE = fileURLToPath(new URL(".", import.meta.url));
+const checks = [
+  ["links", "links.mjs", "every internal link, #fragment and id reference resolves"],
+  ["vnu", "vnu.mjs", "Nu HTML checker: HTML, CSS and standalone SVG, 0 errors"],
+  ["weight", "weight.mjs", "page weight; 0 bytes of JavaScript"],
+  ["browser", "browser.mjs", "chromium: steppers, tabs, play, reduced motion, dark, print, phone, CSP"],
+  ["a11y", "a11y.mjs", "axe-core 0 violations; accessibility-tree golden"],
+];
+const only = process.argv.slice(2);
+const results = [];
+for (const [name, file, what] of checks) {
+  if (only.length && !only.includes(name)) continue;
+  console.log(`\n=== ${name}: ${what}`);
+  const t = Date.now();
+  const r = spawnSync(process.execPath, [file], { cwd: HERE, stdio: "inherit" });
+  results.push([name, r.status, ((Date.now() - t) / 1000).toFixed(1)]);
+}
+console.log("\n=== summary");
+for (const [name, status, s] of results) console.log(`${status === 0 ? "ok  " : "FAIL"} ${name} (${s}s)${status === 0 ? "" : ` exit ${status}`}`);
+process.exit(results.every(([, s]) => s === 0) ? 0 : 1);

@@ -1,0 +1,68 @@
+// Page weight as a reader's browser gets it: each page is loaded over http in
+// chromium, every request it makes is recorded, and the bytes are summed raw
+// and gzip-compressed (zlib level 6, what a typical static host serves). It
+// fails if any JavaScript arrives (script responses, inline <script>, on*=
+// handlers, javascript: URLs): the site must carry none. The 50 KB gzip goal
+// for the whole explainer is reported, not enforced (see README).
+//   node weight.mjs [--json]
+import { gzipSync, brotliCompressSync } from "node:zlib";
+import { PUBLIC, requirePublic, pages, serve, launch, walk, tally } from "./lib.mjs";
+import { statSync } from "node:fs";
+import { join } from "node:path";
+
+requirePublic();
+const GOAL = 50 * 1024;
+const { ok, done } = tally("weight");
+const browser = await launch();
+const server = await serve();
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const all = new Map(); // url → { raw, gz, br, type }
+const rows = [];
+let jsBytes = 0;
+
+for (const path of pages()) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  const got = [];
+  page.on("requestfinished", async (req) => { got.push(req); });
+  await page.goto(new URL(path, server.url).href, { waitUntil: "networkidle" });
+  const res = [];
+  for (const req of got) {
+    const resp = await req.response();
+    if (!resp) continue;
+    const body = await resp.body();
+    const type = resp.headers()["content-type"] ?? "";
+    const r = { url: req.url().replace(server.url, ""), type: req.resourceType(), raw: body.length, gz: gzipSync(body, { level: 6 }).length, br: brotliCompressSync(body).length };
+    if (r.type === "script" || /javascript|ecmascript/.test(type)) jsBytes += r.raw;
+    if (r.type === "document" || /html/.test(type)) {
+      const html = body.toString("utf8").replace(/<!--[\s\S]*?-->/g, "");
+      jsBytes += [...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/gi)].reduce((a, m) => a + m[0].length, 0);
+      jsBytes += [...html.matchAll(/\son[a-z]+="[^"]*"/gi)].reduce((a, m) => a + m[0].length, 0);
+      jsBytes += [...html.matchAll(/=\s*"\s*javascript:[^"]*"/gi)].reduce((a, m) => a + m[0].length, 0);
+    }
+    res.push(r);
+    all.set(r.url, r);
+  }
+  // Anything the page asked for but the network stack did not finish (a 404, a block).
+  const sum = (k) => res.reduce((a, r) => a + r[k], 0);
+  rows.push({ page: path, requests: res.length, raw: sum("raw"), gz: sum("gz"), br: sum("br"), res });
+  await ctx.close();
+}
+await browser.close();
+await server.close();
+
+const total = [...all.values()];
+const T = (k) => total.reduce((a, r) => a + r[k], 0);
+const pad = (s, n) => String(s).padStart(n);
+console.log(`${"resource".padEnd(34)} ${pad("raw", 12)} ${pad("gzip", 10)} ${pad("brotli", 10)}`);
+for (const row of rows) {
+  for (const r of row.res) console.log(`  ${r.url.padEnd(32)} ${pad(r.raw.toLocaleString("en"), 12)} ${pad(r.gz.toLocaleString("en"), 10)} ${pad(r.br.toLocaleString("en"), 10)}`);
+  console.log(`${("page " + row.page).padEnd(34)} ${pad(row.raw.toLocaleString("en"), 12)} ${pad(row.gz.toLocaleString("en"), 10)} ${pad(row.br.toLocaleString("en"), 10)}   ${row.requests} requests`);
+}
+console.log(`whole explainer: ${pages().length} page(s), ${total.length} distinct requests, ${kb(T("raw"))} raw, ${kb(T("gz"))} gzip, ${kb(T("br"))} brotli; JavaScript: ${jsBytes} bytes`);
+const downloads = walk().filter((f) => !all.has(f)).reduce((a, f) => a + statSync(join(PUBLIC, f)).size, 0);
+console.log(`not loaded by any page (downloads: trace JSON, frame SVGs): ${walk().length - all.size} files, ${kb(downloads)} raw`);
+if (process.argv.includes("--json")) console.log(JSON.stringify({ rows: rows.map(({ res, ...r }) => r), total: { raw: T("raw"), gz: T("gz"), br: T("br"), requests: total.length }, jsBytes }));
+ok(jsBytes === 0, `JavaScript bytes: ${jsBytes} (must be 0)`);
+console.log(T("gz") <= GOAL ? `goal met: ${kb(T("gz"))} gzip ≤ 50 KB` : `GOAL MISSED (reported, not enforced): ${kb(T("gz"))} gzip > 50 KB`);
+done();
