@@ -170,6 +170,7 @@ fn builds_a_small_site() {
     assert_eq!(
         files,
         [
+            "favicon.svg",
             "figures/index/single.svg",
             "index.html",
             "other.html",

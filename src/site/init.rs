@@ -27,6 +27,10 @@ pub const SCAFFOLD: &[(&str, &str)] = &[
         "templates/style.css",
         include_str!("../../templates/style.css"),
     ),
+    (
+        "templates/favicon.svg",
+        include_str!("../../templates/favicon.svg"),
+    ),
 ];
 
 /// Why `seen init` did nothing.

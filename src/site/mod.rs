@@ -616,9 +616,10 @@ fn render_site(config: &BuildConfig, hook: &dyn FigureHook) -> Result<RenderedSi
         }
     }
     if let Some(templates) = &templates {
-        let (name, css) = templates.stylesheet();
-        if !files.contains_key(name) {
-            files.insert(name.to_string(), css.to_vec());
+        for (name, bytes) in templates.root_files() {
+            if !files.contains_key(name) {
+                files.insert(name.to_string(), bytes.to_vec());
+            }
         }
     }
 

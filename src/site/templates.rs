@@ -39,6 +39,12 @@ pub const PAGE_TEMPLATE: &str = "page.html";
 /// Where the stylesheet lands in the output.
 pub const STYLESHEET: &str = "style.css";
 
+/// The site icon, written beside the stylesheet (a site's own
+/// `templates/favicon.svg` replaces it). Without one, browsers ask for
+/// `/favicon.ico` and get a 404.
+pub const FAVICON: &str = "favicon.svg";
+const DEFAULT_FAVICON: &[u8] = include_bytes!("../../templates/favicon.svg");
+
 /// One page in the navigation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NavEntry {
@@ -61,6 +67,7 @@ pub struct Templates {
     /// Template name → (file as shown in diagnostics, source text).
     sources: BTreeMap<String, (PathBuf, String)>,
     stylesheet: Vec<u8>,
+    favicon: Vec<u8>,
 }
 
 impl Templates {
@@ -80,6 +87,7 @@ impl Templates {
             );
         }
         let mut stylesheet = DEFAULT_STYLE.to_vec();
+        let mut favicon = DEFAULT_FAVICON.to_vec();
         if dir.is_dir() {
             for entry in WalkDir::new(&dir).sort_by_file_name() {
                 let entry = entry.map_err(|e| BuildError::io(&dir, e.into()))?;
@@ -97,6 +105,8 @@ impl Templates {
                     .join("/");
                 if name == STYLESHEET {
                     stylesheet = std::fs::read(path).map_err(|e| BuildError::io(path, e))?;
+                } else if name == FAVICON {
+                    favicon = std::fs::read(path).map_err(|e| BuildError::io(path, e))?;
                 } else if name.ends_with(".html") {
                     let text =
                         std::fs::read_to_string(path).map_err(|e| BuildError::io(path, e))?;
@@ -114,6 +124,7 @@ impl Templates {
             tera,
             sources,
             stylesheet,
+            favicon,
         };
         if let Err(e) = result {
             return Err(BuildError::Diagnostics(
@@ -129,9 +140,9 @@ impl Templates {
         Ok(templates)
     }
 
-    /// The stylesheet to write at the output root: (path, bytes).
-    pub fn stylesheet(&self) -> (&str, &[u8]) {
-        (STYLESHEET, &self.stylesheet)
+    /// The files to write at the output root: (path, bytes).
+    pub fn root_files(&self) -> [(&str, &[u8]); 2] {
+        [(STYLESHEET, &self.stylesheet), (FAVICON, &self.favicon)]
     }
 
     /// Renders `page.html` for one page.
