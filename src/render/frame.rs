@@ -591,16 +591,8 @@ pub fn filmstrip(defs: &str, frames: &[String], scene: &Scene) -> String {
         );
         for (i, line) in frame.lines().enumerate() {
             if i == 0 {
-                // Placed at its offset; named by its title alone, since the
-                // page's narration it also points to is not in this file.
+                // Placed at its offset.
                 let line = line.replacen("<svg ", &format!("<svg y=\"{}\" ", n(y)), 1);
-                let line = match (line.find("aria-labelledby=\""), line.find("-n\"")) {
-                    (Some(_), Some(end)) => {
-                        let start = line[..end].rfind(' ').unwrap_or(end);
-                        format!("{}{}", &line[..start], &line[end + 2..])
-                    }
-                    _ => line,
-                };
                 svg.raw_line(&line);
             } else {
                 svg.raw_line(line);
@@ -614,10 +606,14 @@ fn open_frame(story: &Story, scene: &Scene, k: usize, meta: &FrameMeta, lean: bo
     let step: &Step = &story.steps[k];
     let total = story.steps.len();
     let title_id = format!("{}-t", meta.id);
-    // A standalone frame describes itself; an inline frame is described by
-    // the narration beside it in the page (`ID-n`), not a copy of it.
-    let desc_id = format!("{}-{}", meta.id, if lean { "n" } else { "d" });
-    let labelled = format!("{title_id} {desc_id}");
+    // A standalone frame describes itself; an inline frame is named by its
+    // title alone: the narration beside it in the page is read next anyway.
+    let desc_id = format!("{}-d", meta.id);
+    let labelled = if lean {
+        title_id.clone()
+    } else {
+        format!("{title_id} {desc_id}")
+    };
     let mut svg = Svg::new(
         scene.width,
         scene.height,

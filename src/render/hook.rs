@@ -162,10 +162,13 @@ fn asset_dir(page: &PageCtx, s: &Scenario) -> String {
     format!("figures/{}/{}", page.stem, s.id)
 }
 
-fn figure_html(s: &Scenario, body: &str, caption_extra: &str) -> String {
+/// A figure: the body, its downloads, then its caption (the title, the
+/// figure's accessible name). The downloads stay outside the caption so they
+/// are not read as part of the name; a figcaption must come first or last.
+fn figure_html(s: &Scenario, body: &str, downloads: &str) -> String {
     let title = s.title.clone().unwrap_or_default();
     format!(
-        "<figure class=\"fig {}\" id=\"{}\">\n{body}<figcaption>{}{caption_extra}</figcaption>\n</figure>\n",
+        "<figure class=\"fig {}\" id=\"{}\">\n{body}{downloads}<figcaption>{}</figcaption>\n</figure>\n",
         s.figure.name(),
         esc(&s.id),
         esc(&title)
@@ -270,7 +273,10 @@ fn draw(page: &PageCtx, s: &Scenario, runs: &[Run]) -> Result<Drawn, ScenarioErr
     // Stills count as one frame each.
     frames += still_downloads.len();
     downloads.extend(still_downloads);
-    let caption = format!(" <div class=\"dl\">Download: {}</div>", downloads.join(" "));
+    let caption = format!(
+        "<div class=\"dl\">Download: {}</div>\n",
+        downloads.join(" ")
+    );
     Ok(Drawn {
         html: figure_html(s, &body, &caption),
         assets,
