@@ -146,7 +146,7 @@ pub fn num(v: f64) -> String {
 }
 
 /// A number as an operand: negative numbers in parentheses.
-fn operand(v: f64) -> String {
+pub fn operand(v: f64) -> String {
     let s = num(v);
     if s.starts_with('−') {
         format!("({s})")
@@ -158,7 +158,7 @@ fn operand(v: f64) -> String {
 /// The formula an op evaluates, on operand labels or on values. Operands of
 /// infix operators are parenthesised when they have an operator or a sign
 /// of their own; function arguments are not.
-fn formula(op: Op, a: &[String]) -> String {
+pub fn formula(op: Op, a: &[String]) -> String {
     let w: Vec<String> = a
         .iter()
         .map(|s| {

@@ -19,7 +19,7 @@ use crate::engine::gradcheck::{central_difference, forward_difference};
 use crate::engine::{Graph, Kind, NodeId, Op};
 use crate::layout::Point;
 use crate::scenario::{Run, Scenario, View};
-use crate::story::{self, Phase, local_rule, num};
+use crate::story::{self, Phase, formula, local_rule, num, operand};
 
 /// Text attributes: size, colour, anchor, weight.
 #[derive(Clone, Copy)]
@@ -146,34 +146,6 @@ fn open(id: &str, class: &str, (w, h): (f64, f64), title: &str, desc: &str) -> S
         ],
     );
     svg
-}
-
-/// A number as an operand of an infix operator: negatives in parentheses.
-fn operand(v: f64) -> String {
-    let s = num(v);
-    if s.starts_with('−') {
-        format!("({s})")
-    } else {
-        s
-    }
-}
-
-/// The formula an op evaluates, on operand texts (names or numbers).
-fn formula(op: Op, a: &[String]) -> String {
-    match op {
-        Op::Add => format!("{} + {}", a[0], a[1]),
-        Op::Mul => format!("{} × {}", a[0], a[1]),
-        Op::Neg => format!("−{}", a[0]),
-        Op::Recip => format!("1 / {}", a[0]),
-        Op::Exp => format!("exp({})", a[0]),
-        Op::Log => format!("log({})", a[0]),
-        Op::Pow(c) => format!("{}^{}", a[0], num(c)),
-        Op::Relu => format!("max({}, 0)", a[0]),
-        Op::Tanh => format!("tanh({})", a[0]),
-        Op::Linear => format!("{} × {} + {}", a[0], a[1], a[2]),
-        Op::Sigmoid => format!("σ({})", a[0]),
-        Op::Bce => format!("bce({}, {})", a[0], a[1]),
-    }
 }
 
 /// The op's name for a heading.
@@ -1226,28 +1198,9 @@ fn batch_plot(s: &Scenario, run: &Run, id: &str) -> String {
         x_tick(&mut svg, px, top, bottom, &tick, &num(x));
     }
     for y in [0.0, 0.5, 1.0] {
-        let py = sy(y);
-        line(&mut svg, "grid", p(l, py), p(r, py), "#e2e8f0", "1", "");
-        line(&mut svg, "tick", p(l - 5.0, py), p(l, py), MUTED, "1", "");
-        txt(
-            &mut svg,
-            "tick-label",
-            l - 8.0,
-            py + 4.0,
-            tick.end(),
-            &num(y),
-        );
+        y_tick(&mut svg, (l, r), sy(y), &tick, Some(&num(y)));
     }
-    line(&mut svg, "axis", p(l, bottom), p(r, bottom), INK, "1", "");
-    line(&mut svg, "axis", p(l, top), p(l, bottom), INK, "1", "");
-    txt(
-        &mut svg,
-        "axis-label",
-        (l + r) / 2.0,
-        bottom + 34.0,
-        font(12.0, INK).mid(),
-        &xn,
-    );
+    axes(&mut svg, (l, r), (top, bottom), bottom + 34.0, &xn);
     txt(
         &mut svg,
         "axis-label",
@@ -1494,28 +1447,20 @@ pub fn step_size(s: &Scenario, run: &Run, id: &str) -> String {
     let decades = (ey1 - ey0) as i32;
     let every = if decades > 10 { 2 } else { 1 };
     for ky in (ey0 as i32)..=(ey1 as i32) {
-        let py = sy(10f64.powi(ky));
-        line(&mut svg, "grid", p(l, py), p(r, py), "#e2e8f0", "1", "");
-        line(&mut svg, "tick", p(l - 5.0, py), p(l, py), MUTED, "1", "");
-        if (ky - ey1 as i32) % every == 0 {
-            txt(
-                &mut svg,
-                "tick-label",
-                l - 8.0,
-                py + 4.0,
-                tick.end(),
-                &decade(ky),
-            );
-        }
+        let label = ((ky - ey1 as i32) % every == 0).then(|| decade(ky));
+        y_tick(
+            &mut svg,
+            (l, r),
+            sy(10f64.powi(ky)),
+            &tick,
+            label.as_deref(),
+        );
     }
-    line(&mut svg, "axis", p(l, bottom), p(r, bottom), INK, "1", "");
-    line(&mut svg, "axis", p(l, top), p(l, bottom), INK, "1", "");
-    txt(
+    axes(
         &mut svg,
-        "axis-label",
-        (l + r) / 2.0,
+        (l, r),
+        (top, bottom),
         bottom + 36.0,
-        font(12.0, INK).mid(),
         "step size h (log scale)",
     );
     txt(
@@ -1699,4 +1644,28 @@ fn x_tick(svg: &mut Svg, px: f64, top: f64, bottom: f64, tick: &Font, label: &st
         "",
     );
     txt(svg, "tick-label", px, bottom + 18.0, tick.mid(), label);
+}
+
+/// A horizontal grid line at `py` across `(left, right)`, its tick left of
+/// the axis and, when given, the tick's label: the y axes of both plots.
+fn y_tick(svg: &mut Svg, (l, r): (f64, f64), py: f64, tick: &Font, label: Option<&str>) {
+    line(svg, "grid", p(l, py), p(r, py), "#e2e8f0", "1", "");
+    line(svg, "tick", p(l - 5.0, py), p(l, py), MUTED, "1", "");
+    if let Some(label) = label {
+        txt(svg, "tick-label", l - 8.0, py + 4.0, tick.end(), label);
+    }
+}
+
+/// The two axis lines of a plot and the x axis's label at `label_y`.
+fn axes(svg: &mut Svg, (l, r): (f64, f64), (top, bottom): (f64, f64), label_y: f64, label: &str) {
+    line(svg, "axis", p(l, bottom), p(r, bottom), INK, "1", "");
+    line(svg, "axis", p(l, top), p(l, bottom), INK, "1", "");
+    txt(
+        svg,
+        "axis-label",
+        (l + r) / 2.0,
+        label_y,
+        font(12.0, INK).mid(),
+        label,
+    );
 }
