@@ -29,20 +29,8 @@ pub fn run_file(path: &Path) -> Result<FileRuns, String> {
     let mut errors = String::new();
     let mut ids: Vec<(String, usize)> = Vec::new();
     for block in scenario::find_blocks(&markdown) {
-        let result = scenario::parse(&block.body).and_then(|s| {
-            if let Some((_, first)) = ids.iter().find(|(id, _)| *id == s.id) {
-                let (line, col, _) = scenario::line_col(&markdown, *first);
-                return Err(scenario::ScenarioError::new(
-                    s.id_span.clone(),
-                    format!("duplicate id \"{}\" on this page", s.id),
-                )
-                .expected("a unique id for each block of a page")
-                .hint(format!("the id is first used at {file}:{line}:{col}")));
-            }
-            ids.push((s.id.clone(), block.offset + s.id_span.start));
-            let r = s.analyze()?;
-            Ok((s, r))
-        });
+        let at = |o: usize| block.offset + o;
+        let result = scenario::parse_on_page(&block.body, &markdown, &file, at, &mut ids);
         match result {
             Ok(ok) => runs.push(ok),
             Err(e) => errors += &scenario::error::render(&file, &markdown, block.offset, &e),

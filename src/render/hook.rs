@@ -62,24 +62,10 @@ impl FigureHook for Figures {
         let mut diags = Vec::new();
         let mut parsed: Vec<(&Block, Scenario, Vec<Run>)> = Vec::new();
         for b in blocks {
-            let result = scenario::parse(&b.source).and_then(|s| {
-                let at = b.file_offset(&page.source, s.id_span.start);
-                if let Some((_, first)) = state.ids.iter().find(|(id, _)| *id == s.id) {
-                    let (line, col, _) = scenario::line_col(&page.source, *first);
-                    return Err(ScenarioError::new(
-                        s.id_span.clone(),
-                        format!("duplicate id \"{}\" on this page", s.id),
-                    )
-                    .expected("a unique id for each block of a page")
-                    .hint(format!(
-                        "the id is first used at {}:{line}:{col}",
-                        page.file.display()
-                    )));
-                }
-                state.ids.push((s.id.clone(), at));
-                let runs = s.analyze()?;
-                Ok((s, runs))
-            });
+            let file = page.file.display().to_string();
+            let at = |o: usize| b.file_offset(&page.source, o);
+            let result =
+                scenario::parse_on_page(&b.source, &page.source, &file, at, &mut state.ids);
             match result {
                 Ok((s, runs)) => parsed.push((b, s, runs)),
                 Err(e) => diags.push(diagnostic(page, b, &e)),

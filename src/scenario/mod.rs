@@ -460,6 +460,32 @@ pub fn parse(body: &str) -> Result<Scenario, ScenarioError> {
     Ok(scenario)
 }
 
+/// Parses and runs one block of a page, refusing an id the page already
+/// used. `ids` holds every id seen so far with its byte offset in the
+/// markdown file; `body_offset` maps an offset in this body to one in the
+/// file; `file` names the file in the hint.
+pub fn parse_on_page(
+    body: &str,
+    markdown: &str,
+    file: &str,
+    body_offset: impl Fn(usize) -> usize,
+    ids: &mut Vec<(String, usize)>,
+) -> Result<(Scenario, Vec<Run>), ScenarioError> {
+    let s = parse(body)?;
+    if let Some((_, first)) = ids.iter().find(|(id, _)| *id == s.id) {
+        let (line, col, _) = line_col(markdown, *first);
+        return Err(ScenarioError::new(
+            s.id_span.clone(),
+            format!("duplicate id \"{}\" on this page", s.id),
+        )
+        .expected("a unique id for each block of a page")
+        .hint(format!("the id is first used at {file}:{line}:{col}")));
+    }
+    ids.push((s.id.clone(), body_offset(s.id_span.start)));
+    let runs = s.analyze()?;
+    Ok((s, runs))
+}
+
 /// A name used before its statement gets "defined on a later line" rather
 /// than a bare "unknown name".
 fn check_order(stmts: &[Stmt], leaves: &[&Named]) -> Result<(), ScenarioError> {
