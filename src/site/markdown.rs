@@ -80,6 +80,9 @@ struct Renderer<'p> {
     diags: Vec<Diagnostic>,
     result: RenderedPage,
     used_ids: HashSet<String>,
+    /// The construct being read, when it spans several events.
+    state: State,
+    table: Table,
 }
 
 /// Where we are inside a construct that spans several events.
@@ -99,6 +102,21 @@ enum State {
     },
 }
 
+/// The table being read: its column alignments, whether we are in its
+/// head, and the current cell's column.
+#[derive(Default)]
+struct Table {
+    align: Vec<Alignment>,
+    in_head: bool,
+    cell: usize,
+}
+
+/// Whether `event` opens an ```` ```autograd ```` block.
+fn starts_figure(event: &Event) -> bool {
+    matches!(event, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+        if info.split_whitespace().next() == Some(FIGURE_INFO))
+}
+
 impl<'p> Renderer<'p> {
     fn new(page: &'p Page, ctx: &'p PageCtx, hook: &'p dyn FigureHook) -> Self {
         Renderer {
@@ -112,6 +130,8 @@ impl<'p> Renderer<'p> {
             used_ids: HashSet::new(),
             pending: Vec::new(),
             figure_state: super::FigureState::default(),
+            state: State::Normal,
+            table: Table::default(),
         }
     }
 
@@ -125,193 +145,215 @@ impl<'p> Renderer<'p> {
         )
     }
 
+    /// Reads the body's events one by one, then writes the HTML.
     fn run(mut self) -> Result<RenderedPage, Vec<Diagnostic>> {
-        let body = self.page.body();
-        let events: Vec<(Event<'p>, Range<usize>)> = Parser::new_ext(body, options())
+        let events: Vec<(Event<'p>, Range<usize>)> = Parser::new_ext(self.page.body(), options())
             .into_offset_iter()
             .collect();
+        self.reserve_explicit_ids(&events);
+        for (event, range) in events {
+            self.event(event, range);
+        }
+        self.finish()
+    }
 
-        // Explicit `{#id}`s are reserved first, so generated slugs never take them.
-        for (event, _) in &events {
+    /// Explicit `{#id}`s are reserved first, so generated slugs never take them.
+    fn reserve_explicit_ids(&mut self, events: &[(Event<'p>, Range<usize>)]) {
+        for (event, _) in events {
             if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
                 self.used_ids.insert(id.to_string());
             }
         }
+    }
 
-        let mut state = State::Normal;
-        let mut table_align: Vec<Alignment> = Vec::new();
-        let mut in_table_head = false;
-        let mut cell = 0;
-
-        for (event, range) in events {
-            // Figure blocks swallow everything up to their end.
-            if let State::Figure {
-                body: text,
-                first_text,
-                ..
-            } = &mut state
+    /// One event of the body: kept, changed, or taken into a figure block.
+    fn event(&mut self, event: Event<'p>, range: Range<usize>) {
+        // Figure blocks swallow everything up to their end.
+        if matches!(self.state, State::Figure { .. }) {
+            self.figure_event(event, range);
+            return;
+        }
+        // Adjacent figure blocks (nothing but blank lines between them)
+        // go to the hook together, so it can group them into tabs.
+        if !starts_figure(&event) {
+            self.flush_figures();
+        }
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if info.split_whitespace().next() == Some(FIGURE_INFO) =>
             {
-                match event {
-                    Event::Text(t) => {
-                        first_text.get_or_insert(range.start);
-                        text.push_str(&t);
-                    }
-                    Event::End(TagEnd::CodeBlock) => {
-                        let State::Figure {
-                            info,
-                            fence,
-                            body,
-                            first_text,
-                        } = std::mem::replace(&mut state, State::Normal)
-                        else {
-                            unreachable!()
-                        };
-                        self.pending.push((info, fence, body, first_text));
-                    }
-                    _ => {}
-                }
-                continue;
+                self.state = State::Figure {
+                    info: info.to_string(),
+                    fence: range,
+                    body: String::new(),
+                    first_text: None,
+                };
             }
-            // Adjacent figure blocks (nothing but blank lines between them)
-            // go to the hook together, so it can group them into tabs.
-            let starts_figure = matches!(&event, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
-                if info.split_whitespace().next() == Some(FIGURE_INFO));
-            if !starts_figure {
-                self.flush_figures();
+            Event::Start(Tag::Heading { .. }) => {
+                self.state = State::Heading {
+                    start: self.out.len(),
+                    text: String::new(),
+                };
+                self.out.push(event);
             }
-
-            match event {
-                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
-                    if info.split_whitespace().next() == Some(FIGURE_INFO) =>
+            Event::End(TagEnd::Heading(level)) => {
+                if let State::Heading { start, text } =
+                    std::mem::replace(&mut self.state, State::Normal)
                 {
-                    state = State::Figure {
-                        info: info.to_string(),
-                        fence: range,
-                        body: String::new(),
-                        first_text: None,
-                    };
+                    self.finish_heading(start, level as u8, text.trim());
                 }
-                Event::Start(Tag::Heading { .. }) => {
-                    state = State::Heading {
-                        start: self.out.len(),
-                        text: String::new(),
-                    };
-                    self.out.push(event);
-                }
-                Event::End(TagEnd::Heading(level)) => {
-                    if let State::Heading { start, text } =
-                        std::mem::replace(&mut state, State::Normal)
-                    {
-                        self.finish_heading(start, level as u8, text.trim());
-                    }
-                    self.out.push(event);
-                }
-                Event::Text(ref t) | Event::Code(ref t) => {
-                    if let State::Heading { text, .. } = &mut state {
-                        text.push_str(t);
-                    }
-                    self.out.push(event);
-                }
-                Event::InlineMath(latex) | Event::DisplayMath(latex) => {
-                    let display = range.len() >= 4 && body[range.clone()].starts_with("$$");
-                    if let State::Heading { text, .. } = &mut state {
-                        text.push_str(&latex);
-                    }
-                    match math::to_mathml(&latex, display) {
-                        Ok(mathml) => self.out.push(Event::InlineHtml(mathml.into())),
-                        Err(e) => {
-                            let d = self
-                                .diag(&range, format!("math: {e}"))
-                                .with_expected("LaTeX that latex2mathml understands")
-                                .with_hint("write a literal dollar sign as `\\$`");
-                            self.diags.push(d);
-                        }
-                    }
-                }
-                Event::Html(ref html) | Event::InlineHtml(ref html) => {
-                    if let Some((at, len, what)) = find_forbidden(html) {
-                        let start = range.start + at;
-                        let d = self
-                            .diag(&(start..start + len), format!("raw HTML uses {what}"))
-                            .with_hint(
-                                "the pages' Content-Security-Policy blocks scripts, inline \
-                                 styles and event handlers: use classes and style.css",
-                            );
-                        self.diags.push(d);
-                    }
-                    self.out.push(event);
-                }
-                Event::Start(Tag::Link {
+                self.out.push(event);
+            }
+            Event::Text(ref t) | Event::Code(ref t) => {
+                self.heading_text(t);
+                self.out.push(event);
+            }
+            Event::InlineMath(latex) | Event::DisplayMath(latex) => self.math(&latex, range),
+            Event::Html(ref html) | Event::InlineHtml(ref html) => {
+                self.check_html(html, &range);
+                self.out.push(event);
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = rewrite_md_link(&dest_url).map_or(dest_url, CowStr::from);
+                self.out.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
                     title,
                     id,
-                }) => {
-                    let dest_url = match rewrite_md_link(&dest_url) {
-                        Some(new) => CowStr::from(new),
-                        None => dest_url,
-                    };
-                    self.out.push(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }));
-                }
-                // Tables: alignment as a class, since `style=""` is blocked.
-                Event::Start(Tag::Table(align)) => {
-                    self.out
-                        .push(Event::Start(Tag::Table(vec![Alignment::None; align.len()])));
-                    table_align = align;
-                }
-                Event::Start(Tag::TableHead) => {
-                    in_table_head = true;
-                    cell = 0;
-                    self.out.push(event);
-                }
-                Event::End(TagEnd::TableHead) => {
-                    in_table_head = false;
-                    self.out.push(event);
-                }
-                Event::Start(Tag::TableRow) => {
-                    cell = 0;
-                    self.out.push(event);
-                }
-                Event::Start(Tag::TableCell) => {
-                    let tag = if in_table_head { "th" } else { "td" };
-                    let class = match table_align.get(cell) {
-                        Some(Alignment::Left) => " class=\"align-left\"",
-                        Some(Alignment::Center) => " class=\"align-center\"",
-                        Some(Alignment::Right) => " class=\"align-right\"",
-                        _ => "",
-                    };
-                    self.out.push(Event::Html(format!("<{tag}{class}>").into()));
-                }
-                Event::End(TagEnd::TableCell) => {
-                    let tag = if in_table_head { "th" } else { "td" };
-                    self.out.push(Event::Html(format!("</{tag}>\n").into()));
-                    cell += 1;
-                }
-                other => self.out.push(other),
+                }));
             }
+            Event::Start(Tag::Table(_) | Tag::TableHead | Tag::TableRow | Tag::TableCell)
+            | Event::End(TagEnd::TableHead | TagEnd::TableCell) => self.table_event(event),
+            other => self.out.push(other),
         }
-        // An unclosed fence runs to the end of the document; pulldown-cmark
-        // still closes it, but be safe if it ever does not.
+    }
+
+    /// An event inside a figure block: its text is the block's body; its end
+    /// queues the block for the hook.
+    fn figure_event(&mut self, event: Event<'p>, range: Range<usize>) {
+        let State::Figure {
+            body, first_text, ..
+        } = &mut self.state
+        else {
+            return;
+        };
+        match event {
+            Event::Text(t) => {
+                first_text.get_or_insert(range.start);
+                body.push_str(&t);
+            }
+            Event::End(TagEnd::CodeBlock) => self.end_figure(),
+            _ => {}
+        }
+    }
+
+    /// Queues the figure block being read, if any, for [`Self::flush_figures`].
+    fn end_figure(&mut self) {
         if let State::Figure {
             info,
             fence,
             body,
             first_text,
-        } = state
+        } = std::mem::replace(&mut self.state, State::Normal)
         {
             self.pending.push((info, fence, body, first_text));
         }
+    }
+
+    /// Text inside a heading also makes its slug and TOC title.
+    fn heading_text(&mut self, text: &str) {
+        if let State::Heading { text: heading, .. } = &mut self.state {
+            heading.push_str(text);
+        }
+    }
+
+    /// `$…$` and `$$…$$` as MathML, or an error at the formula.
+    fn math(&mut self, latex: &str, range: Range<usize>) {
+        let body = self.page.body();
+        let display = range.len() >= 4 && body[range.clone()].starts_with("$$");
+        self.heading_text(latex);
+        match math::to_mathml(latex, display) {
+            Ok(mathml) => self.out.push(Event::InlineHtml(mathml.into())),
+            Err(e) => {
+                let d = self
+                    .diag(&range, format!("math: {e}"))
+                    .with_expected("LaTeX that latex2mathml understands")
+                    .with_hint("write a literal dollar sign as `\\$`");
+                self.diags.push(d);
+            }
+        }
+    }
+
+    /// Raw HTML that the Content-Security-Policy would block is an error.
+    fn check_html(&mut self, html: &str, range: &Range<usize>) {
+        if let Some((at, len, what)) = find_forbidden(html) {
+            let start = range.start + at;
+            let d = self
+                .diag(&(start..start + len), format!("raw HTML uses {what}"))
+                .with_hint(
+                    "the pages' Content-Security-Policy blocks scripts, inline \
+                     styles and event handlers: use classes and style.css",
+                );
+            self.diags.push(d);
+        }
+    }
+
+    /// Tables: alignment as a class, since `style=""` is blocked.
+    fn table_event(&mut self, event: Event<'p>) {
+        let tag = if self.table.in_head { "th" } else { "td" };
+        match event {
+            Event::Start(Tag::Table(align)) => {
+                self.out
+                    .push(Event::Start(Tag::Table(vec![Alignment::None; align.len()])));
+                self.table.align = align;
+            }
+            Event::Start(Tag::TableHead) => {
+                self.table.in_head = true;
+                self.table.cell = 0;
+                self.out.push(event);
+            }
+            Event::End(TagEnd::TableHead) => {
+                self.table.in_head = false;
+                self.out.push(event);
+            }
+            Event::Start(Tag::TableRow) => {
+                self.table.cell = 0;
+                self.out.push(event);
+            }
+            Event::Start(Tag::TableCell) => {
+                let class = match self.table.align.get(self.table.cell) {
+                    Some(Alignment::Left) => " class=\"align-left\"",
+                    Some(Alignment::Center) => " class=\"align-center\"",
+                    Some(Alignment::Right) => " class=\"align-right\"",
+                    _ => "",
+                };
+                self.out.push(Event::Html(format!("<{tag}{class}>").into()));
+            }
+            Event::End(TagEnd::TableCell) => {
+                self.out.push(Event::Html(format!("</{tag}>\n").into()));
+                self.table.cell += 1;
+            }
+            other => self.out.push(other),
+        }
+    }
+
+    /// Hands the last figures to the hook and writes the HTML, or returns
+    /// every error of the page.
+    fn finish(mut self) -> Result<RenderedPage, Vec<Diagnostic>> {
+        // An unclosed fence runs to the end of the document; pulldown-cmark
+        // still closes it, but be safe if it ever does not.
+        self.end_figure();
         self.flush_figures();
 
         if !self.diags.is_empty() {
             return Err(self.diags);
         }
-        let mut html = String::with_capacity(body.len() * 2);
+        let mut html = String::with_capacity(self.page.body().len() * 2);
         pulldown_cmark::html::push_html(&mut html, std::mem::take(&mut self.out).into_iter());
         self.result.html = html;
         Ok(self.result)
