@@ -1,11 +1,12 @@
 //! seen: a static-site generator for explainers of automatic differentiation
 //! that a reader can watch.
 //!
-//! The modules follow the data through a build (see `../shared/ENGINEERING.md`):
+//! The modules follow the data through a build (see `docs/contributing.md`):
 //! `site::content` → `site::markdown` → [`scenario`] → [`engine`] → [`story`]
 //! → [`layout`] → [`render`] → `site::templates` → `site::output`.
 
 pub mod engine;
+pub mod help;
 pub mod layout;
 pub mod render;
 pub mod scenario;

@@ -1,6 +1,6 @@
 //! The `seen` command line. All the work is in the library.
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -12,13 +12,17 @@ use seen::site::{self, BuildConfig, BuildError};
 #[command(
     name = "seen",
     version,
+    // `seen help` is the handbook (below); `seen help COMMAND` still shows a
+    // command's options.
+    disable_help_subcommand = true,
     about = "Build explainers of automatic differentiation that readers can watch",
     after_help = "Examples:\n  \
         seen init my-explainer        start a new site\n  \
         seen serve --root my-explainer  preview it at http://127.0.0.1:1111/, rebuilt on every save\n  \
         seen check                    everything a build does, without writing a file\n  \
         seen                          build the site in this folder (content/ into public/)\n  \
-        seen trace content/index.md --scenario single"
+        seen trace content/index.md --scenario single\n  \
+        seen help language            the scenario language (seen help lists the topics)"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -112,6 +116,19 @@ enum Command {
         #[arg(long)]
         png: bool,
     },
+    /// The handbook, built in: the scenario language, the `seen trace` JSON,
+    /// sites and commands, the code's layout. `seen help` lists the topics.
+    #[command(after_help = "Examples:\n  \
+        seen help                    the topics\n  \
+        seen help language           the whole language reference\n  \
+        seen help language keys      one section (a `##` heading, or its first word)\n  \
+        seen help build              a command's options, like `seen build --help`")]
+    Help {
+        /// A topic (`seen help` lists them) or a command.
+        topic: Option<String>,
+        /// One section of the topic: a `##` heading, or its first word.
+        section: Option<String>,
+    },
     /// Run every autograd block of a markdown file and print the run as JSON.
     #[command(after_help = "Example:\n  seen trace content/index.md --scenario single")]
     Trace {
@@ -179,6 +196,7 @@ fn run() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Help { topic, section } => help(topic.as_deref(), section.as_deref()),
         Command::Trace { file, scenario } => match seen::trace_file(&file, scenario.as_deref()) {
             Ok(json) => {
                 println!("{json}");
@@ -245,6 +263,36 @@ fn init(dir: &Path, force: bool) -> ExitCode {
                 "\nNext:\n  seen serve{root}   preview at http://127.0.0.1:1111/, rebuilt on every save\n  \
                  seen build{root}   write the site into public/"
             );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `seen help [TOPIC [SECTION]]`: a page of the handbook, or a command's
+/// options when TOPIC names a command and no page.
+fn help(topic: Option<&str>, section: Option<&str>) -> ExitCode {
+    let mut cli = Cli::command();
+    if let Some(name) = topic
+        && seen::help::topic(name).is_none()
+    {
+        if section.is_none()
+            && let Some(sub) = cli.find_subcommand_mut(name)
+        {
+            let bin = format!("seen {}", sub.get_name());
+            let _ = sub.clone().bin_name(bin).print_help();
+            return ExitCode::SUCCESS;
+        }
+        let commands: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).collect();
+        eprintln!("error: {}", seen::help::unknown_topic(name, &commands));
+        return ExitCode::FAILURE;
+    }
+    match seen::help::render(topic, section) {
+        Ok(text) => {
+            print!("{text}");
             ExitCode::SUCCESS
         }
         Err(e) => {

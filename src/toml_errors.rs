@@ -84,7 +84,7 @@ fn type_name(t: &str) -> String {
 }
 
 /// The known key nearest to `word`, if it is a plausible typo.
-fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+pub fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
     known
         .iter()
         .map(|k| (distance(word, k), *k))

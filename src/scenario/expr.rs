@@ -1,6 +1,6 @@
 //! The expression language: a lexer and a recursive-descent parser with
 //! spans. Written by hand because the grammar is tiny and the point is the
-//! error messages (see `SCENARIOS.md`, "Expressions").
+//! error messages (see `docs/language.md`, "Expressions").
 //!
 //! ```text
 //! stmt  := NAME '=' expr

@@ -185,7 +185,7 @@ impl Ctx<'_> {
             "linear" if modules => self.add(Op::Linear, x, s)?,
             "sigmoid" if modules => self.add(Op::Sigmoid, x, s)?,
             "bce" if modules => self.add(Op::Bce, x, s)?,
-            // Atomic expansions, exactly as `SCENARIOS.md` lists them.
+            // Atomic expansions, exactly as `docs/language.md` lists them.
             "linear" => {
                 let wx = self.add(Op::Mul, &[x[0], x[1]], s)?;
                 self.add(Op::Add, &[wx, x[2]], s)?

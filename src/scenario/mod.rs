@@ -1,6 +1,6 @@
 //! The scenario language: `autograd` blocks in markdown, their TOML, the
 //! expression statements, and their lowering into engine graphs.
-//! `SCENARIOS.md` is the contract.
+//! `docs/language.md` is the contract.
 
 pub mod blocks;
 pub mod error;
@@ -244,7 +244,7 @@ pub fn parse(body: &str) -> Result<Scenario, ScenarioError> {
             if raw.starts_with("missing field") {
                 "every block to have `id` and `graph`".into()
             } else {
-                "valid TOML (see SCENARIOS.md)".into()
+                crate::help::valid_toml()
             }
         });
         let err =

@@ -8,7 +8,7 @@ use toml::Spanned;
 /// Name → number, in the order the author wrote them.
 pub type Values = IndexMap<Spanned<String>, Spanned<f64>>;
 
-/// One `autograd` block, exactly as written. See `SCENARIOS.md`.
+/// One `autograd` block, exactly as written. See `docs/language.md`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {

@@ -1,5 +1,5 @@
 //! The `seen trace` JSON: the machine-readable run of every block of a file.
-//! Field names are a contract (`SCENARIOS.md`); add, never rename.
+//! Field names are a contract (`docs/trace-json.md`); add, never rename.
 
 use super::{Run, Scenario};
 use crate::engine::Graph;

@@ -1,6 +1,6 @@
 //! The site build: markdown in, a folder of static HTML out.
 //!
-//! The steps follow the data (see `ENGINEERING.md`):
+//! The steps follow the data (see `docs/contributing.md`):
 //!
 //! 1. [`content`] walks the content folder and splits the `+++` TOML front matter;
 //! 2. [`markdown`] renders each page with pulldown-cmark, turns `$…$` math into
