@@ -850,8 +850,14 @@ impl Order {
         } else if to < from {
             layer[to..=from].rotate_right(1);
         }
-        for i in from.min(to)..=from.max(to) {
-            self.pos[layer[i]] = i;
+        let lo = from.min(to);
+        for (i, &v) in layer
+            .iter()
+            .enumerate()
+            .skip(lo)
+            .take(from.max(to) - lo + 1)
+        {
+            self.pos[v] = i;
         }
     }
 
