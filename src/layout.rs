@@ -110,6 +110,13 @@ const ORDER_WORK_BUDGET: usize = 8_000_000;
 /// Above this many dummy vertices (a pathological graph with very many long
 /// edges), long edges are drawn straight instead, so memory stays bounded.
 const MAX_DUMMIES: usize = 2_000_000;
+/// Graphs up to this many vertices (dummies included) get extra searches:
+/// sifting and [`RESTARTS`] restarts from shuffled orders. The explainers'
+/// graphs are a few dozen vertices, where a better order is worth the
+/// milliseconds.
+const RESTART_MAX_VERTICES: usize = 300;
+/// Extra shuffled starts tried on small graphs.
+const RESTARTS: usize = 24;
 /// Rounds of down-then-up coordinate refinement.
 const COORD_PASSES: usize = 8;
 /// Pull of a vertex towards where it already is, when it has no neighbour on
@@ -135,9 +142,7 @@ pub fn layout(nodes: &[LayoutNode], opts: &LayoutOptions) -> Layout {
     let widths: Vec<f64> = nodes.iter().map(|v| clean(v.width)).collect();
     let heights: Vec<f64> = nodes.iter().map(|v| clean(v.height)).collect();
     let edges = valid_edges(nodes);
-    let ranks = assign_ranks(n, &edges);
-    let (mut g, routes) = Graph::build(&ranks, &heights, &edges);
-    let order = Order::best(&g);
+    let (ranks, mut g, routes, order) = ranked_and_ordered(n, &edges, &heights);
     let port_off = assign_ports(&mut g, &order, &routes, &heights);
     let (ys, band) = assign_y(&g, &order, node_gap);
 
@@ -223,6 +228,69 @@ pub fn layout(nodes: &[LayoutNode], opts: &LayoutOptions) -> Layout {
         width,
         height,
     }
+}
+
+/// Ranks the nodes and orders every rank. Two rankings are tried when the
+/// first one leaves crossings: nodes as early as their parents allow (with
+/// leaves and cheap side chains pulled right, [`assign_ranks`]) and nodes
+/// as late as their consumers allow ([`assign_ranks_late`]). The one with
+/// fewer crossings wins, then the one with shorter edges, then the first.
+fn ranked_and_ordered(
+    n: usize,
+    edges: &[SrcEdge],
+    heights: &[f64],
+) -> (Vec<usize>, Graph, Vec<Route>, Order) {
+    let ranks = assign_ranks(n, edges);
+    let (g, routes) = Graph::build(&ranks, heights, edges);
+    let order = Order::best(&g);
+    let mut s = Scratch::default();
+    let c = order.total_crossings(&g, &mut s);
+    if c == 0 || g.n_vertices() > RESTART_MAX_VERTICES {
+        return (ranks, g, routes, order);
+    }
+    let late = assign_ranks_late(n, edges);
+    if late == ranks {
+        return (ranks, g, routes, order);
+    }
+    let (g2, routes2) = Graph::build(&late, heights, edges);
+    let order2 = Order::best(&g2);
+    let c2 = order2.total_crossings(&g2, &mut s);
+    if (c2, g2.n_vertices()) < (c, g.n_vertices()) {
+        (late, g2, routes2, order2)
+    } else {
+        (ranks, g, routes, order)
+    }
+}
+
+/// Ranks as late as possible: the outputs (nodes nobody consumes) share
+/// the last rank of the longest path, and every other node sits just
+/// before its earliest consumer. Side chains that only feed the end of the
+/// graph then start next to where they are used.
+fn assign_ranks_late(n: usize, edges: &[SrcEdge]) -> Vec<usize> {
+    let early = assign_ranks(n, edges);
+    let last = early.iter().copied().max().unwrap_or(0);
+    let mut rank = vec![last; n];
+    let mut consumers: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for e in edges {
+        consumers[e.from].push(e.to);
+    }
+    let mut has_parent = vec![false; n];
+    for e in edges {
+        has_parent[e.to] = true;
+    }
+    for v in (0..n).rev() {
+        match consumers[v].iter().map(|&c| rank[c]).min() {
+            Some(first) => rank[v] = first.saturating_sub(1),
+            // A lone leaf stays at the left, as in the other ranking.
+            None if !has_parent[v] => rank[v] = 0,
+            None => {}
+        }
+    }
+    let lowest = rank.iter().copied().min().unwrap_or(0);
+    for r in &mut rank {
+        *r -= lowest;
+    }
+    rank
 }
 
 /// Counts proper crossings between segments of different edges: two
@@ -313,31 +381,41 @@ fn valid_edges(nodes: &[LayoutNode]) -> Vec<SrcEdge> {
 }
 
 /// Ranks: an op (a node with parents) goes one rank right of its rightmost
-/// parent, counting leaves as rank 0. A leaf then moves right to sit just
-/// before the earliest op that consumes it, so that a constant used late in
-/// the graph does not drag a long edge across the whole drawing. A leaf that
-/// nobody consumes stays at rank 0. The minimum rank is 0.
+/// parent, counting leaves as rank 0. Then, from the outputs back, a node
+/// moves right to sit just before its earliest consumer when that does not
+/// lengthen the edges in total (it has at least as many out-edges as
+/// in-edges): every leaf, and side chains such as `1 - y` that only need
+/// `y`, end up next to where they are used instead of dragging long edges
+/// across the drawing. This is the cheap half of what network-simplex
+/// ranking (Graphviz dot) achieves. A node that nobody consumes keeps its
+/// rank. The minimum rank is 0.
 fn assign_ranks(n: usize, edges: &[SrcEdge]) -> Vec<usize> {
     let mut rank = vec![0usize; n];
-    let mut is_op = vec![false; n];
+    let mut indeg = vec![0usize; n];
+    let mut outdeg = vec![0usize; n];
     for e in edges {
-        is_op[e.to] = true;
+        indeg[e.to] += 1;
+        outdeg[e.from] += 1;
     }
     // `edges` is sorted by child, and every parent id is smaller than its
     // child's, so a parent's rank is final before any of its edges is read.
     for e in edges {
         rank[e.to] = rank[e.to].max(rank[e.from] + 1);
     }
-    let mut first_use = vec![usize::MAX; n];
+    // Earliest consumer's rank, for every node, from the outputs back: ids
+    // are topological, so every consumer of `v` is final when `v` is read.
+    let mut by_parent: Vec<Vec<usize>> = vec![Vec::new(); n];
     for e in edges {
-        if !is_op[e.from] {
-            first_use[e.from] = first_use[e.from].min(rank[e.to]);
-        }
+        by_parent[e.from].push(e.to);
     }
-    for v in 0..n {
-        if !is_op[v] && first_use[v] != usize::MAX {
-            // Consumers are ops, whose rank is at least 1.
-            rank[v] = first_use[v] - 1;
+    for v in (0..n).rev() {
+        if outdeg[v] == 0 || outdeg[v] < indeg[v] {
+            continue;
+        }
+        let first_use = by_parent[v].iter().map(|&c| rank[c]).min().unwrap_or(0);
+        // Consumers are ops, whose rank is at least 1.
+        if first_use > rank[v] + 1 {
+            rank[v] = first_use - 1;
         }
     }
     let lowest = rank.iter().copied().min().unwrap_or(0);
@@ -667,8 +745,120 @@ impl Order {
                 best_c = c;
             }
         }
+        if best_c > 0 && g.n_vertices() <= RESTART_MAX_VERTICES {
+            best.sift(g, &mut s);
+            best_c = best.total_crossings(g, &mut s);
+            for k in 0..RESTARTS {
+                if best_c == 0 {
+                    break;
+                }
+                let mut o = Order::shuffled(g, k as u64);
+                o.reduce_crossings(g, &mut s);
+                o.sift(g, &mut s);
+                let c = o.total_crossings(g, &mut s);
+                if c < best_c {
+                    best = o;
+                    best_c = c;
+                }
+            }
+        }
         best.prefer_operand_order(g);
         best
+    }
+
+    /// A start for the restarts of small graphs: every rank in a
+    /// pseudo-random order drawn from `seed` (SplitMix64, so the same seed
+    /// gives the same order on every machine).
+    fn shuffled(g: &Graph, seed: u64) -> Order {
+        let mut o = Order::initial(g, Start::Sinks);
+        let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x5EED;
+        let mut next = || {
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        };
+        for layer in &mut o.layers {
+            // Fisher–Yates.
+            for i in (1..layer.len()).rev() {
+                let j = (next() % (i as u64 + 1)) as usize;
+                layer.swap(i, j);
+            }
+        }
+        for layer in &o.layers {
+            for (i, &v) in layer.iter().enumerate() {
+                o.pos[v] = i;
+            }
+        }
+        o
+    }
+
+    /// Sifting: takes each vertex out of its rank and puts it back at the
+    /// position where the crossings on both sides of the rank are fewest,
+    /// repeating while that helps. It finds moves that adjacent
+    /// transposition cannot (a vertex that must jump over several others).
+    /// Quadratic in the rank size, so only used on small graphs.
+    fn sift(&mut self, g: &Graph, s: &mut Scratch) {
+        let local = |o: &Order, l: usize, s: &mut Scratch| {
+            let above = if l > 0 {
+                o.crossings_below(g, l - 1, s)
+            } else {
+                0
+            };
+            let below = if l + 1 < g.n_ranks {
+                o.crossings_below(g, l, s)
+            } else {
+                0
+            };
+            above + below
+        };
+        for _ in 0..MAX_TRANSPOSE_PASSES {
+            let mut improved = false;
+            for l in 0..g.n_ranks {
+                let len = self.layers[l].len();
+                for v in self.layers[l].clone() {
+                    let mut best_c = local(self, l, s);
+                    let mut at = self.pos[v];
+                    let start = at;
+                    let mut cur = at;
+                    for target in 0..len {
+                        self.move_to(l, cur, target);
+                        cur = target;
+                        let c = local(self, l, s);
+                        if c < best_c {
+                            best_c = c;
+                            at = target;
+                        }
+                    }
+                    self.move_to(l, cur, at);
+                    improved |= at != start;
+                }
+            }
+            if !improved {
+                break;
+            }
+        }
+    }
+
+    /// Moves the vertex at index `from` of rank `l` to index `to`, shifting
+    /// the ones between.
+    fn move_to(&mut self, l: usize, from: usize, to: usize) {
+        let layer = &mut self.layers[l];
+        if from < to {
+            layer[from..=to].rotate_left(1);
+        } else if to < from {
+            layer[to..=from].rotate_right(1);
+        }
+        let lo = from.min(to);
+        for (i, &v) in layer
+            .iter()
+            .enumerate()
+            .skip(lo)
+            .take(from.max(to) - lo + 1)
+        {
+            self.pos[v] = i;
+        }
     }
 
     /// Crossings in the whole layered graph, counted with ports: an edge

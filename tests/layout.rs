@@ -280,23 +280,20 @@ fn logistic_with_modules_has_no_crossings() {
     assert!(y(&l, 4) < y(&l, 5));
 }
 
-/// The batch cannot be drawn without crossings under the rank rules:
-/// w (rank 0) feeds three muls (rank 1) that each take their own x_i, and
-/// whichever mul is in the middle has its x_i cut off from it by one of w's
-/// edges (at least 1); b (rank 1) feeding three adds is the same (at least
-/// 1); and in each example, y reaches t1 = y*log(p) and, through 1-y,
-/// t2 = (1-y)*log(1-p), which sit on opposite sides of the cycle
-/// p → log p → t1 → sum ← t2 ← log(1-p) ← 1-p ← p, while the main chain
-/// from w*x into p runs between them (at least 1 per example). So at least 5.
-/// The heuristics reach the figure below; it is pinned so that a change
-/// that makes it worse fails here.
+/// The batch (w and b shared by three examples, y feeding both halves of
+/// each expanded bce) cannot be drawn without crossings: whichever mul is in
+/// the middle has its x_i cut off from it by one of w's edges. With ranks
+/// tried both as early and as late as possible, the layout reaches 2 (it
+/// was 5 with early ranks only, where each example's `1 - y` chain started
+/// at the far left); the figure is pinned so that a change that makes it
+/// worse fails here.
 #[test]
 fn batch_crossings_stay_at_the_figure_reached() {
     let g = batch();
     let l = g.lay();
     assert_well_formed(&g.nodes, &l, &LayoutOptions::default());
     let c = count_crossings(&l);
-    assert!((5..=12).contains(&c), "{c} crossings");
+    assert!((1..=2).contains(&c), "{c} crossings");
 }
 
 #[test]
