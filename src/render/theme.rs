@@ -7,8 +7,12 @@
 //!
 //! - the filmstrip's own `<style>` ([`film_css`]), generated below;
 //! - the site's `templates/style.css`, whose dark-mode rules match the
-//!   presentation colours by value (`.fig svg [fill="#1d4ed8"]`), for the
-//!   colours marked [`Dark::Attr`].
+//!   presentation colours by value (`.fig svg [fill="#1d4ed8"]`). That file
+//!   is a template a site may override, so it is not generated at build
+//!   time; instead it carries the block [`dark_mode_css`] writes, and a
+//!   unit test fails (printing the block to paste) when the two drift.
+
+use std::fmt::Write;
 
 /// Forward: values, solid edges, arrowheads to the right.
 pub const FORWARD: &str = "#1d4ed8";
@@ -128,6 +132,29 @@ pub fn text_w(s: &str, advance: f64) -> f64 {
     s.chars().count() as f64 * advance
 }
 
+/// The dark-mode rules of `templates/style.css` for colours matched by
+/// value ([`Dark::Attr`]): the file must contain this block verbatim.
+pub fn dark_mode_css() -> String {
+    let mut css = String::from("@media (prefers-color-scheme: dark) {\n");
+    for s in &PALETTE {
+        let Dark::Attr { var, fill, stroke } = s.dark else {
+            continue;
+        };
+        let mut rules = Vec::new();
+        for (on, prop) in [(fill, "fill"), (stroke, "stroke")] {
+            if on {
+                rules.push(format!(
+                    ".fig svg [{prop}=\"{}\"] {{ {prop}: var({var}); }}",
+                    s.hex
+                ));
+            }
+        }
+        let _ = writeln!(css, "  {}", rules.join(" "));
+    }
+    css.push_str("}\n");
+    css
+}
+
 /// The stylesheet a filmstrip carries: the light palette of the lean
 /// classes (the site's stylesheet does the same for inline frames, in the
 /// page's palette). A `<style>` element is fine there: the file is a
@@ -168,6 +195,8 @@ polygon.arrow.bw.active {{ fill: {BACKWARD}; }}"
 mod tests {
     use super::*;
 
+    const STYLE: &str = include_str!("../../templates/style.css");
+
     /// Every `#rrggbb` in `text`.
     fn hexes(text: &str) -> Vec<&str> {
         let b = text.as_bytes();
@@ -196,6 +225,32 @@ mod tests {
                 "{} repeats a colour",
                 s.name
             );
+        }
+    }
+
+    #[test]
+    fn style_css_carries_the_dark_mode_block_of_the_palette() {
+        let block = dark_mode_css();
+        assert!(
+            STYLE.contains(&block),
+            "templates/style.css has drifted from the palette in src/render/theme.rs; \
+             its dark-mode block for presentation colours must read:\n{block}"
+        );
+    }
+
+    #[test]
+    fn style_css_matches_no_colour_by_value_outside_that_block() {
+        let block = dark_mode_css();
+        let selectors =
+            |css: &str| css.matches("[fill=\"").count() + css.matches("[stroke=\"").count();
+        assert_eq!(
+            selectors(STYLE),
+            selectors(&block),
+            "a `[fill=\"#…\"]` or `[stroke=\"#…\"]` rule in templates/style.css is not generated \
+             from the palette: add the colour to theme::PALETTE with Dark::Attr instead"
+        );
+        for hex in hexes(&block) {
+            assert!(in_palette(hex), "{hex}");
         }
     }
 
