@@ -2,7 +2,7 @@
 //! `autograd` blocks. Parses and runs each scenario, then draws the figure
 //! its `figure` key asks for; blocks with the same `group` become tabs.
 
-use super::figure;
+use super::figures;
 use super::frame::{Scene, inline_base, render_frames};
 use super::stepper::{MAX_STEPS, StepPanel, stepper, tabs};
 use super::svg::esc;
@@ -161,113 +161,130 @@ fn figure_html(s: &Scenario, body: &str, downloads: &str) -> String {
     )
 }
 
+/// What a figure collects while it is drawn: files to write beside the
+/// page, download links, and how many frames (stills count one each).
+struct Collected<'a> {
+    page: &'a PageCtx,
+    dir: String,
+    assets: Vec<(String, Vec<u8>)>,
+    /// Trace downloads, in the order drawn.
+    downloads: Vec<String>,
+    /// Still downloads, listed after the traces'.
+    stills: Vec<String>,
+    frames: usize,
+}
+
+impl Collected<'_> {
+    /// A still picture: inline, and downloadable as its own file.
+    fn still(&mut self, name: &str, svg: String) -> String {
+        let path = format!("{}/{name}.svg", self.dir);
+        self.stills.push(format!(
+            "<a href=\"{}\" download>{name} (SVG)</a>",
+            self.page.href(&path)
+        ));
+        self.assets.push((path, svg.clone().into_bytes()));
+        format!("<div class=\"still\">\n{svg}</div>\n")
+    }
+}
+
+fn view_label(run: &Run) -> String {
+    format!("{} view", capitalise(run.view.name()))
+}
+
 /// Draws one scenario as its figure.
 fn draw(page: &PageCtx, s: &Scenario, runs: &[Run]) -> Result<Drawn, ScenarioError> {
     let dir = asset_dir(page, s);
-    let mut assets = Vec::new();
-    let mut frames = 0;
     let json = crate::scenario::trace::file_json(
         &page.file.display().to_string(),
         &[(s.clone(), runs.to_vec())],
     );
     let json_path = format!("{dir}/trace.json");
-    assets.push((
-        json_path.clone(),
-        (serde_json::to_string_pretty(&json).expect("JSON of numbers") + "\n").into_bytes(),
-    ));
-    let mut downloads = vec![format!(
-        "<a href=\"{}\" download>trace (JSON)</a>",
-        page.href(&json_path)
-    )];
-    let title = s.title.clone().unwrap_or_else(|| s.id.clone());
-    // A still picture: inline, and downloadable as its own file.
-    let mut still_downloads = Vec::new();
-    let mut still = |name: &str, svg: String, assets: &mut Vec<(String, Vec<u8>)>| {
-        let path = format!("{dir}/{name}.svg");
-        still_downloads.push(format!(
-            "<a href=\"{}\" download>{name} (SVG)</a>",
-            page.href(&path)
-        ));
-        assets.push((path, svg.clone().into_bytes()));
-        format!("<div class=\"still\">\n{svg}</div>\n")
+    let mut out = Collected {
+        page,
+        downloads: vec![format!(
+            "<a href=\"{}\" download>trace (JSON)</a>",
+            page.href(&json_path)
+        )],
+        assets: vec![(
+            json_path,
+            (serde_json::to_string_pretty(&json).expect("JSON of numbers") + "\n").into_bytes(),
+        )],
+        dir,
+        stills: Vec::new(),
+        frames: 0,
     };
-    let view_label = |run: &Run| format!("{} view", capitalise(run.view.name()));
+    let title = s.title.clone().unwrap_or_else(|| s.id.clone());
     let body = match s.figure {
-        Figure::Trace | Figure::Batch => {
-            let mut views = Vec::new();
-            for run in runs {
-                let (mut html, files, steps) = trace(s, run, &dir)?;
-                let strip = page.href(&files[0].0);
-                downloads.push(format!(
-                    "<a href=\"{strip}\" download>all {steps} frames of the {} view (SVG)</a>",
-                    run.view.name()
-                ));
-                frames += steps;
-                assets.extend(files);
-                if s.figure == Figure::Batch {
-                    let parts = figure::batch(s, run, &format!("{}-{}", s.id, run.view.name()));
-                    let plot = still(
-                        &format!("{}-plot", run.view.name()),
-                        parts.plot,
-                        &mut assets,
-                    );
-                    // The tables are wider than a phone (10 columns): each scrolls
-                    // sideways in its own region instead of widening the page. A
-                    // scroller must take keyboard focus to be scrollable without a
-                    // pointer, and a focusable region needs a name.
-                    html = format!(
-                        "{html}<div class=\"batch-parts\">\n{}{}{plot}</div>\n",
-                        scroll_wrap(&parts.contributions, "Contributions table"),
-                        scroll_wrap(&parts.update, "Update table")
-                    );
-                }
-                views.push((view_label(run), html));
-            }
-            one_or_tabs(s, views)
-        }
+        Figure::Trace | Figure::Batch => traces(s, runs, &mut out)?,
         Figure::Graph => {
             let mut views = Vec::new();
             for run in runs {
                 let fid = format!("{}-{}", s.id, run.view.name());
-                let svg = figure::graph_still(run, &fid, &title);
-                views.push((view_label(run), still(run.view.name(), svg, &mut assets)));
+                let svg = figures::graph_still(run, &fid, &title);
+                views.push((view_label(run), out.still(run.view.name(), svg)));
             }
             one_or_tabs(s, views)
         }
-        Figure::Rule => {
-            let svg = figure::rule_card(s, &runs[0], &s.id);
-            still("rule", svg, &mut assets)
-        }
-        Figure::StepSize => {
-            let svg = figure::step_size(s, &runs[0], &s.id);
-            still("step-size", svg, &mut assets)
-        }
-        Figure::Compare => {
-            let pick = |v: View| runs.iter().find(|r| r.view == v).unwrap_or(&runs[0]);
-            let (atomic, modules) = (pick(View::Atomic), pick(View::Modules));
-            let mut views = Vec::new();
-            for run in [atomic, modules] {
-                let fid = format!("{}-{}", s.id, run.view.name());
-                let svg = figure::graph_still(run, &fid, &title);
-                let pic = still(run.view.name(), svg, &mut assets);
-                views.push((view_label(run), format!("{}{pic}", figure::view_note(run))));
-            }
-            let table = figure::gradient_table(atomic, modules, &s.id);
-            format!("{}{table}", one_or_tabs(s, views))
-        }
+        Figure::Rule => out.still("rule", figures::rule_card(s, &runs[0], &s.id)),
+        Figure::StepSize => out.still("step-size", figures::step_size(s, &runs[0], &s.id)),
+        Figure::Compare => compare(s, runs, &title, &mut out),
     };
-    // Stills count as one frame each.
-    frames += still_downloads.len();
-    downloads.extend(still_downloads);
+    out.frames += out.stills.len();
+    out.downloads.append(&mut out.stills);
     let caption = format!(
         "<div class=\"dl\">Download: {}</div>\n",
-        downloads.join(" ")
+        out.downloads.join(" ")
     );
     Ok(Drawn {
         html: figure_html(s, &body, &caption),
-        assets,
-        frames,
+        assets: out.assets,
+        frames: out.frames,
     })
+}
+
+/// A trace per view (a batch figure adds its tables and plot under each).
+fn traces(s: &Scenario, runs: &[Run], out: &mut Collected) -> Result<String, ScenarioError> {
+    let mut views = Vec::new();
+    for run in runs {
+        let (mut html, files, steps) = trace(s, run, &out.dir)?;
+        let strip = out.page.href(&files[0].0);
+        out.downloads.push(format!(
+            "<a href=\"{strip}\" download>all {steps} frames of the {} view (SVG)</a>",
+            run.view.name()
+        ));
+        out.frames += steps;
+        out.assets.extend(files);
+        if s.figure == Figure::Batch {
+            let parts = figures::batch(s, run, &format!("{}-{}", s.id, run.view.name()));
+            let plot = out.still(&format!("{}-plot", run.view.name()), parts.plot);
+            // The tables are wider than a phone (10 columns): each scrolls
+            // sideways in its own region instead of widening the page. A
+            // scroller must take keyboard focus to be scrollable without a
+            // pointer, and a focusable region needs a name.
+            html = format!(
+                "{html}<div class=\"batch-parts\">\n{}{}{plot}</div>\n",
+                scroll_wrap(&parts.contributions, "Contributions table"),
+                scroll_wrap(&parts.update, "Update table")
+            );
+        }
+        views.push((view_label(run), html));
+    }
+    Ok(one_or_tabs(s, views))
+}
+
+/// Both views' graphs with their notes, then the gradient table.
+fn compare(s: &Scenario, runs: &[Run], title: &str, out: &mut Collected) -> String {
+    let pick = |v: View| runs.iter().find(|r| r.view == v).unwrap_or(&runs[0]);
+    let (atomic, modules) = (pick(View::Atomic), pick(View::Modules));
+    let mut views = Vec::new();
+    for run in [atomic, modules] {
+        let fid = format!("{}-{}", s.id, run.view.name());
+        let svg = figures::graph_still(run, &fid, title);
+        let pic = out.still(run.view.name(), svg);
+        views.push((view_label(run), format!("{}{pic}", figures::view_note(run))));
+    }
+    let table = figures::gradient_table(atomic, modules, &s.id);
+    format!("{}{table}", one_or_tabs(s, views))
 }
 
 fn capitalise(s: &str) -> String {

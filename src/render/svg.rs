@@ -1,7 +1,16 @@
-//! A small deterministic SVG writer: one element per line, attributes in the
-//! order given, numbers quantised to 0.1 so no float noise reaches a file.
+//! A small deterministic SVG writer (one element per line, attributes in the
+//! order given, numbers quantised to 0.1 so no float noise reaches a file)
+//! and the drawing primitives every frame, figure and plot calls: text,
+//! line, rect, polyline, marker, arrow, and the accessible root.
+//!
+//! Colours are presentation attributes (so a standalone file or a PNG looks
+//! right) and every element also carries a class, so the site's stylesheet
+//! can restyle inline SVG for dark mode.
 
 use std::fmt::Write;
+
+use super::theme::{EM, EM_BOLD, FONT, PAPER, text_w};
+use crate::layout::Point;
 
 /// Escapes text for XML content and attribute values.
 pub fn esc(s: &str) -> String {
@@ -141,4 +150,267 @@ impl Svg {
         }
         self.out
     }
+}
+
+/// Opens an accessible image: the root with `role="img"`, named by its
+/// `<title>` and, when given, described by its `<desc>` (each `(id, text)`).
+/// `lean` leaves presentation attributes to the stylesheet from the title
+/// on; the root keeps its `font-family` either way.
+pub fn open_img(
+    (width, height): (f64, f64),
+    class: &str,
+    (title_id, title): (&str, &str),
+    desc: Option<(&str, &str)>,
+    lean: bool,
+) -> Svg {
+    let labelled = match desc {
+        Some((desc_id, _)) => format!("{title_id} {desc_id}"),
+        None => title_id.to_string(),
+    };
+    let mut svg = Svg::new(
+        width,
+        height,
+        &[
+            ("role", "img"),
+            ("aria-labelledby", &labelled),
+            ("class", class),
+            ("font-family", FONT),
+        ],
+    );
+    svg.set_lean(lean);
+    svg.text("title", &[("id", title_id)], title);
+    if let Some((desc_id, desc)) = desc {
+        svg.text("desc", &[("id", desc_id)], desc);
+    }
+    svg
+}
+
+/// The background: a paper rectangle over the whole `width` × `height`.
+pub fn paper(svg: &mut Svg, width: f64, height: f64) {
+    let (w, h) = (n(width), n(height));
+    svg.empty(
+        "rect",
+        &[
+            ("class", "paper"),
+            ("width", &w),
+            ("height", &h),
+            ("fill", PAPER),
+        ],
+    );
+}
+
+/// A point.
+pub fn p(x: f64, y: f64) -> Point {
+    Point { x, y }
+}
+
+/// Text attributes: size, colour, anchor, weight.
+#[derive(Clone, Copy)]
+pub struct Font {
+    pub size: f64,
+    pub fill: &'static str,
+    pub anchor: &'static str,
+    pub bold: bool,
+}
+
+/// Regular text of `size` in `fill`, anchored at its start.
+pub const fn font(size: f64, fill: &'static str) -> Font {
+    Font {
+        size,
+        fill,
+        anchor: "start",
+        bold: false,
+    }
+}
+
+impl Font {
+    pub const fn mid(self) -> Font {
+        Font {
+            anchor: "middle",
+            ..self
+        }
+    }
+    pub const fn end(self) -> Font {
+        Font {
+            anchor: "end",
+            ..self
+        }
+    }
+    pub const fn bold(self) -> Font {
+        Font { bold: true, ..self }
+    }
+    /// Estimated width of `s`, from the theme's average advance, so boxes
+    /// are sized without measuring fonts.
+    pub fn width(self, s: &str) -> f64 {
+        text_w(s, self.size) * if self.bold { EM_BOLD } else { EM }
+    }
+}
+
+/// One line of text at `(x, y)`.
+pub fn text(svg: &mut Svg, class: &str, x: f64, y: f64, f: Font, s: &str) {
+    let (xs, ys, size) = (n(x), n(y), n(f.size));
+    let mut attrs = vec![
+        ("class", class),
+        ("x", xs.as_str()),
+        ("y", ys.as_str()),
+        ("font-size", size.as_str()),
+        ("fill", f.fill),
+    ];
+    if f.anchor != "start" {
+        attrs.push(("text-anchor", f.anchor));
+    }
+    if f.bold {
+        attrs.push(("font-weight", "bold"));
+    }
+    svg.text("text", &attrs, s);
+}
+
+/// A straight line from `a` to `b`; `dash` empty for a solid one.
+pub fn line(svg: &mut Svg, class: &str, a: Point, b: Point, stroke: &str, width: &str, dash: &str) {
+    let (x1, y1, x2, y2) = (n(a.x), n(a.y), n(b.x), n(b.y));
+    let mut attrs = vec![
+        ("class", class),
+        ("x1", x1.as_str()),
+        ("y1", y1.as_str()),
+        ("x2", x2.as_str()),
+        ("y2", y2.as_str()),
+        ("stroke", stroke),
+        ("stroke-width", width),
+    ];
+    if !dash.is_empty() {
+        attrs.push(("stroke-dasharray", dash));
+    }
+    svg.empty("line", &attrs);
+}
+
+/// A rectangle `(x, y, width, height)`, with a 1px outline unless `stroke`
+/// is empty.
+pub fn rect(
+    svg: &mut Svg,
+    class: &str,
+    (x, y, w, h): (f64, f64, f64, f64),
+    fill: &str,
+    stroke: &str,
+) {
+    let (xs, ys, ws, hs) = (n(x), n(y), n(w), n(h));
+    let mut attrs = vec![
+        ("class", class),
+        ("x", xs.as_str()),
+        ("y", ys.as_str()),
+        ("width", ws.as_str()),
+        ("height", hs.as_str()),
+        ("fill", fill),
+    ];
+    if !stroke.is_empty() {
+        attrs.push(("stroke", stroke));
+        attrs.push(("stroke-width", "1"));
+    }
+    svg.empty("rect", &attrs);
+}
+
+/// A rounded rectangle `(x, y, width, height)` with corner radius `rx`;
+/// `stroke` is (colour, width), `dash` empty for a solid outline.
+#[allow(clippy::too_many_arguments)]
+pub fn rounded(
+    svg: &mut Svg,
+    class: &str,
+    (x, y, w, h): (f64, f64, f64, f64),
+    rx: f64,
+    fill: &str,
+    stroke: Option<(&str, &str)>,
+    dash: &str,
+) {
+    let (xs, ys, ws, hs, rxs) = (n(x), n(y), n(w), n(h), n(rx));
+    let mut attrs = vec![
+        ("class", class),
+        ("x", xs.as_str()),
+        ("y", ys.as_str()),
+        ("width", ws.as_str()),
+        ("height", hs.as_str()),
+        ("rx", rxs.as_str()),
+        ("fill", fill),
+    ];
+    if let Some((colour, width)) = stroke {
+        attrs.push(("stroke", colour));
+        attrs.push(("stroke-width", width));
+    }
+    if !dash.is_empty() {
+        attrs.push(("stroke-dasharray", dash));
+    }
+    svg.empty("rect", &attrs);
+}
+
+/// Path data through `points`, shifted down by `dy`.
+pub fn path_d(points: &[Point], dy: f64) -> String {
+    let mut d = String::new();
+    for (i, p) in points.iter().enumerate() {
+        d += if i == 0 { "M" } else { " L" };
+        d += &format!("{} {}", n(p.x), n(p.y + dy));
+    }
+    d
+}
+
+/// An open path through `pts`: a curve, or an edge's route.
+pub fn polyline(svg: &mut Svg, class: &str, pts: &[Point], colour: &str, width: &str, dash: &str) {
+    let d = path_d(pts, 0.0);
+    let mut attrs = vec![
+        ("class", class),
+        ("d", d.as_str()),
+        ("fill", "none"),
+        ("stroke", colour),
+        ("stroke-width", width),
+    ];
+    if !dash.is_empty() {
+        attrs.push(("stroke-dasharray", dash));
+    }
+    svg.empty("path", &attrs);
+}
+
+/// A data point: a square or a circle, filled or hollow (shape and fill
+/// carry meaning, not colour alone).
+pub fn marker(svg: &mut Svg, class: &str, c: Point, square: bool, colour: &str, filled: bool) {
+    let fill = if filled { colour } else { PAPER };
+    if square {
+        rect(svg, class, (c.x - 4.5, c.y - 4.5, 9.0, 9.0), fill, colour);
+    } else {
+        ring(svg, class, c, "5", fill, colour);
+    }
+}
+
+/// A circle of radius `r` around `c`, outlined in `colour`.
+pub fn ring(svg: &mut Svg, class: &str, c: Point, r: &str, fill: &str, colour: &str) {
+    let (cx, cy) = (n(c.x), n(c.y));
+    svg.empty(
+        "circle",
+        &[
+            ("class", class),
+            ("cx", &cx),
+            ("cy", &cy),
+            ("r", r),
+            ("fill", fill),
+            ("stroke", colour),
+            ("stroke-width", "1.5"),
+        ],
+    );
+}
+
+/// An arrowhead at `tip`, pointing away from `from`.
+pub fn arrow(svg: &mut Svg, from: Point, tip: Point, colour: &str, class: &str) {
+    let (dx, dy) = (tip.x - from.x, tip.y - from.y);
+    let len = (dx * dx + dy * dy).sqrt().max(1e-9);
+    let (ux, uy) = (dx / len, dy / len);
+    let (bx, by) = (tip.x - ux * 8.0, tip.y - uy * 8.0);
+    let pts = format!(
+        "{},{} {},{} {},{}",
+        n(tip.x),
+        n(tip.y),
+        n(bx - uy * 4.0),
+        n(by + ux * 4.0),
+        n(bx + uy * 4.0),
+        n(by - ux * 4.0)
+    );
+    svg.empty(
+        "polygon",
+        &[("class", class), ("points", &pts), ("fill", colour)],
+    );
 }

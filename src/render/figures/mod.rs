@@ -1,0 +1,46 @@
+//! The still figures of `SCENARIOS.md` besides the step-through trace, one
+//! file per kind: the whole graph at once ([`graph`]), the rulebook card
+//! ([`rule`]), the two-view gradient table ([`compare`]), the batch
+//! (contributions, update, plot: [`batch`]) and the step-size plot
+//! ([`step_size`]).
+//!
+//! Every number drawn comes from an engine run: values, gradients and
+//! messages of a [`Run`](crate::scenario::Run), the rulebook's forward
+//! functions for the sigmoid curve, and the engine's finite differences for
+//! the step-size plot. The SVG follows the frames' habits: drawn with the
+//! kit of [`super::svg`] and [`super::node`] in the colours of
+//! [`super::theme`], a class on every element, one element per line, no
+//! `style`, `role="img"` with a `<title>` and `<desc>`; colour is never the
+//! only cue (dashes, arrowheads and marker shapes carry meaning).
+
+pub mod batch;
+pub mod compare;
+pub mod graph;
+pub mod rule;
+pub mod step_size;
+
+pub use batch::{BatchParts, batch};
+pub use compare::{gradient_table, view_note};
+pub use graph::graph_still;
+pub use rule::rule_card;
+pub use step_size::{ERROR_FLOOR, step_size, step_size_data};
+
+use super::svg::{Svg, open_img, paper};
+
+/// Opens a still: the root with its accessible name (`<title>` and
+/// `<desc>` with ids prefixed by `id`) and the paper background.
+fn open(id: &str, class: &str, (w, h): (f64, f64), title: &str, desc: &str) -> Svg {
+    let (tid, did) = (format!("{id}-title"), format!("{id}-desc"));
+    let mut svg = open_img((w, h), class, (&tid, title), Some((&did, desc)), false);
+    paper(&mut svg, w, h);
+    svg
+}
+
+/// Joins words as "a", "a and b", "a, b and c".
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [a] => a.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}

@@ -1,0 +1,433 @@
+//! Figure "rule": one rulebook card. The op on concrete values, each
+//! operand's local derivative in words and in numbers, the upstream
+//! gradient and each parent's contribution: a small diagram above, the
+//! same in a ledger of rows below.
+
+use super::open;
+use crate::engine::{Graph, Message, NodeId, Op};
+use crate::layout::Point;
+use crate::render::node::{NODE_H, NodeDraw, box_size, draw_node};
+use crate::render::svg::{Svg, arrow, font, line, p, rect, text};
+use crate::render::theme::{BACKWARD, FORWARD, INK, LINE, MUTED, PANEL, PAPER};
+use crate::scenario::{Run, Scenario};
+use crate::story::{self, formula, local_rule, num, operand};
+
+/// The op's name for a heading.
+pub(crate) fn op_word(op: Op) -> &'static str {
+    match op {
+        Op::Add => "Add",
+        Op::Mul => "Multiply",
+        Op::Neg => "Negate",
+        Op::Recip => "Reciprocal",
+        Op::Exp => "Exponential",
+        Op::Log => "Logarithm",
+        Op::Pow(_) => "Power",
+        Op::Relu => "ReLU",
+        Op::Tanh => "Tanh",
+        Op::Linear => "Linear",
+        Op::Sigmoid => "Sigmoid",
+        Op::Bce => "Binary cross-entropy",
+    }
+}
+
+/// Splits a rule in words into the formula and a remark about the cache:
+/// "∂eᵃ/∂a = eᵃ, the cached output" → ("∂eᵃ/∂a = eᵃ", "the cached output").
+fn split_rule(rule: &str) -> (&str, Option<&str>) {
+    match rule.split_once(", ") {
+        Some((f, remark)) if remark.contains("cached") => (f, Some(remark)),
+        _ => (rule, None),
+    }
+}
+
+/// The body text of the card.
+const BODY: crate::render::svg::Font = font(13.0, INK);
+
+/// A rulebook card for the single op of `s`'s graph (the output if it is
+/// an op, else the first op): the op on concrete values, each operand's
+/// local derivative in words and in numbers, the upstream gradient (the
+/// block's seed) and each parent's contribution.
+pub fn rule_card(s: &Scenario, run: &Run, id: &str) -> String {
+    let g = run.graph();
+    let labels = story::labels(g);
+    let out = run.output();
+    let Some(opn) = std::iter::once(out)
+        .chain(0..g.len())
+        .find(|&i| g.nodes[i].op.is_some())
+    else {
+        return no_op_card(s, id);
+    };
+    let card = Card::new(s, run, &labels, opn);
+    let geo = Geometry::new(g, &labels, opn, &card);
+    let mut svg = open(
+        id,
+        "figure rule",
+        (geo.width, geo.height),
+        &card.title,
+        &card.desc,
+    );
+    text(
+        &mut svg,
+        "caption",
+        14.0,
+        22.0,
+        font(14.0, INK).bold(),
+        &format!("Rulebook card: {} ({})", op_word(card.op), card.op.name()),
+    );
+    let nslots = g.nodes[opn].parents.len() as f64;
+    for m in &card.messages {
+        message(&mut svg, &geo, m, nslots);
+    }
+    nodes(&mut svg, g, &labels, opn, &geo);
+    upstream(&mut svg, &card, &geo, opn == out);
+    ledger(&mut svg, &card, &geo);
+    svg.finish()
+}
+
+/// The card of a graph without an op: a note.
+fn no_op_card(s: &Scenario, id: &str) -> String {
+    let title = s.title.clone().unwrap_or_else(|| "Rulebook card".into());
+    let mut svg = open(id, "figure rule", (360.0, 60.0), &title, "No operation.");
+    text(
+        &mut svg,
+        "note",
+        14.0,
+        34.0,
+        font(13.0, MUTED),
+        "This graph has no operation to show.",
+    );
+    svg.finish()
+}
+
+/// What the card says, in words and numbers: its rows, title and
+/// description.
+struct Card<'r> {
+    op: Op,
+    /// The op node's name.
+    name: String,
+    upstream: f64,
+    messages: Vec<&'r Message>,
+    forward_row: String,
+    upstream_row: String,
+    /// Per message: (the operand's local rule, its contribution).
+    rows: Vec<(String, String)>,
+    title: String,
+    desc: String,
+}
+
+impl<'r> Card<'r> {
+    fn new(s: &Scenario, run: &'r Run, labels: &[String], opn: NodeId) -> Card<'r> {
+        let g = run.graph();
+        let node = &g.nodes[opn];
+        let op = node.op.expect("found an op node");
+        let name = labels[opn].clone();
+        let upstream = node.grad;
+        let messages: Vec<_> = run.messages.iter().filter(|m| m.from == opn).collect();
+        let names: Vec<String> = node.parents.iter().map(|&q| labels[q].clone()).collect();
+        let vals: Vec<String> = node
+            .parents
+            .iter()
+            .map(|&q| operand(g.nodes[q].value))
+            .collect();
+        let forward_row = format!(
+            "{name} = {} = {} = {}",
+            formula(op, &names),
+            formula(op, &vals),
+            num(node.value)
+        );
+        let seed_word = if opn == run.output() {
+            " (the block's seed)"
+        } else {
+            ""
+        };
+        let upstream_row = format!("∂L/∂{name} = {}{seed_word}", num(upstream));
+        let rows: Vec<(String, String)> = messages
+            .iter()
+            .map(|m| message_rows(op, m, &labels[m.to]))
+            .collect();
+        let title = s
+            .title
+            .clone()
+            .unwrap_or_else(|| format!("Rulebook card: {}", op_word(op)));
+        let mut desc = format!(
+            "{} ({}). Forward: {forward_row}. Upstream gradient {upstream_row}.",
+            op_word(op),
+            op.name()
+        );
+        for (a, b) in &rows {
+            desc += &format!(" {a}; it {b}.");
+        }
+        Card {
+            op,
+            name,
+            upstream,
+            messages,
+            forward_row,
+            upstream_row,
+            rows,
+            title,
+            desc,
+        }
+    }
+
+    /// Every row of the ledger.
+    fn all_rows(&self) -> impl Iterator<Item = &str> {
+        [self.forward_row.as_str(), self.upstream_row.as_str()]
+            .into_iter()
+            .chain(self.rows.iter().flat_map(|(a, b)| [a.as_str(), b.as_str()]))
+    }
+}
+
+/// The two ledger rows of one message to the operand `to`: its local rule
+/// and numbers, then the product it sends.
+fn message_rows(op: Op, m: &Message, to: &str) -> (String, String) {
+    let (rule, remark) = split_rule(local_rule(op, m.slot));
+    let rhs = rule.rsplit(" = ").next().unwrap_or(rule);
+    let value = if rhs == num(m.local) {
+        String::new()
+    } else {
+        format!(" = {}", num(m.local))
+    };
+    let remark = remark.map(|r| format!(" ({r})")).unwrap_or_default();
+    (
+        format!("to {to}: local derivative {rule}{value}{remark}"),
+        format!(
+            "sends upstream × local = {} × {} = {}",
+            num(m.upstream),
+            operand(m.local),
+            num(m.contribution)
+        ),
+    )
+}
+
+/// Where things go: operands on the left, the op in the middle, the
+/// upstream gradient arriving from the right, the ledger below.
+struct Geometry {
+    /// The op's distinct operands, top to bottom.
+    parents: Vec<NodeId>,
+    /// Their boxes and centres.
+    sizes: Vec<(f64, f64)>,
+    centers: Vec<Point>,
+    op_c: Point,
+    op_size: (f64, f64),
+    width: f64,
+    height: f64,
+    rows_top: f64,
+}
+
+impl Geometry {
+    fn new(g: &Graph, labels: &[String], opn: NodeId, card: &Card) -> Geometry {
+        let size_of = |i: NodeId| box_size(&labels[i], g.nodes[i].value, g.nodes[i].grad);
+        let mut parents: Vec<NodeId> = Vec::new();
+        for &q in &g.nodes[opn].parents {
+            if !parents.contains(&q) {
+                parents.push(q);
+            }
+        }
+        let text_width = card
+            .all_rows()
+            .map(|r| BODY.width(r) + 120.0)
+            .fold(0.0, f64::max);
+        let width = text_width.max(660.0).ceil();
+        let gap = 52.0;
+        let top = 70.0;
+        let k = parents.len() as f64;
+        let diagram_h = (k * (NODE_H + gap) - gap).max(NODE_H);
+        let rows_top = top + diagram_h + 44.0;
+        let height = rows_top + 22.0 * (2.0 + 2.0 * card.rows.len() as f64) + 8.0;
+        let sizes: Vec<(f64, f64)> = parents.iter().map(|&q| size_of(q)).collect();
+        let centers = sizes
+            .iter()
+            .enumerate()
+            .map(|(j, &(w, _))| {
+                p(
+                    24.0 + w / 2.0,
+                    top + NODE_H / 2.0 + j as f64 * (NODE_H + gap),
+                )
+            })
+            .collect();
+        Geometry {
+            parents,
+            sizes,
+            centers,
+            op_c: p(340.0, top + diagram_h / 2.0),
+            op_size: size_of(opn),
+            width,
+            height,
+            rows_top,
+        }
+    }
+}
+
+/// One message of the diagram: the forward edge from the operand into the
+/// op (solid), the message back beside it (dashed) and its numbers, boxed.
+fn message(svg: &mut Svg, geo: &Geometry, m: &Message, nslots: f64) {
+    let (op_c, op_size) = (geo.op_c, geo.op_size);
+    let j = geo.parents.iter().position(|&q| q == m.to).unwrap_or(0);
+    let (w, _) = geo.sizes[j];
+    let a = p(geo.centers[j].x + w / 2.0, geo.centers[j].y);
+    let b = p(
+        op_c.x - op_size.0 / 2.0,
+        op_c.y + (m.slot as f64 - (nslots - 1.0) / 2.0) * 14.0,
+    );
+    // Forward edge, solid, into the op.
+    line(svg, "edge fw", a, b, FORWARD, "1.5", "");
+    arrow(
+        svg,
+        p(a.x + (b.x - a.x) * 0.9, a.y + (b.y - a.y) * 0.9),
+        b,
+        FORWARD,
+        "arrow fw",
+    );
+    // Backward message, dashed, parallel, back to the operand.
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len = (dx * dx + dy * dy).sqrt().max(1e-9);
+    let off = 7.0;
+    let (ox, oy) = (dy / len * off, -dx / len * off);
+    let (ba, bb) = (p(a.x + ox + 4.0, a.y + oy), p(b.x + ox, b.y + oy));
+    line(svg, "edge bw", bb, ba, BACKWARD, "1.5", "5 3");
+    arrow(svg, bb, ba, BACKWARD, "arrow bw");
+    let small = font(12.0, BACKWARD);
+    let label = format!(
+        "{} × {} = {}",
+        num(m.upstream),
+        operand(m.local),
+        num(m.contribution)
+    );
+    let lw = small.width(&label) + 12.0;
+    let mid = p((a.x + b.x) / 2.0, (a.y + b.y) / 2.0);
+    // Labels sit outside the fan of edges: above the upper edges, below
+    // the lower ones, above a level one.
+    let cy = if mid.y > op_c.y + 1.0 {
+        a.y.max(b.y) + 22.0
+    } else if mid.y < op_c.y - 1.0 {
+        a.y.min(b.y) - 22.0
+    } else {
+        mid.y - 25.0
+    };
+    let cx = mid
+        .x
+        .clamp(lw / 2.0 + 4.0, op_c.x - op_size.0 / 2.0 - lw / 2.0 - 4.0);
+    rect(
+        svg,
+        "edge-label",
+        (cx - lw / 2.0, cy - 10.0, lw, 20.0),
+        PAPER,
+        BACKWARD,
+    );
+    text(svg, "edge-label-text", cx, cy + 4.0, small.mid(), &label);
+}
+
+/// The operands, then the op (active), with its symbol above it.
+fn nodes(svg: &mut Svg, g: &Graph, labels: &[String], opn: NodeId, geo: &Geometry) {
+    for (j, &q) in geo.parents.iter().enumerate() {
+        let nd = &g.nodes[q];
+        draw_node(
+            svg,
+            &NodeDraw {
+                kind: nd.kind,
+                center: geo.centers[j],
+                size: geo.sizes[j],
+                label: &labels[q],
+                value: Some(nd.value),
+                grad: Some(nd.grad),
+                active: false,
+                copies: 1,
+            },
+        );
+    }
+    let node = &g.nodes[opn];
+    draw_node(
+        svg,
+        &NodeDraw {
+            kind: node.kind,
+            center: geo.op_c,
+            size: geo.op_size,
+            label: &labels[opn],
+            value: Some(node.value),
+            grad: Some(node.grad),
+            active: true,
+            copies: 1,
+        },
+    );
+    let op = node.op.expect("an op node");
+    text(
+        svg,
+        "op-symbol",
+        geo.op_c.x,
+        geo.op_c.y - NODE_H / 2.0 - 10.0,
+        font(13.0, INK).bold().mid(),
+        &if op.symbol().to_lowercase() == op.name() {
+            op.symbol()
+        } else {
+            format!("{} {}", op.symbol(), op.name())
+        },
+    );
+}
+
+/// The upstream gradient, arriving at the op from the right; `seed` when
+/// it is the block's seed.
+fn upstream(svg: &mut Svg, card: &Card, geo: &Geometry, seed: bool) {
+    let (op_c, width) = (geo.op_c, geo.width);
+    let right = op_c.x + geo.op_size.0 / 2.0;
+    line(
+        svg,
+        "edge bw upstream",
+        p(width - 20.0, op_c.y),
+        p(right + 6.0, op_c.y),
+        BACKWARD,
+        "1.5",
+        "5 3",
+    );
+    arrow(
+        svg,
+        p(right + 20.0, op_c.y),
+        p(right + 6.0, op_c.y),
+        BACKWARD,
+        "arrow bw upstream",
+    );
+    let ux = (right + width - 20.0) / 2.0;
+    text(
+        svg,
+        "upstream",
+        ux,
+        op_c.y - 10.0,
+        font(12.0, BACKWARD).bold().mid(),
+        &format!("upstream ∂L/∂{} = {}", card.name, num(card.upstream)),
+    );
+    if seed {
+        text(
+            svg,
+            "upstream",
+            ux,
+            op_c.y + 20.0,
+            font(12.0, BACKWARD).mid(),
+            "the block's seed",
+        );
+    }
+}
+
+/// The ledger under the diagram: forward, upstream, then per message its
+/// local rule and its contribution.
+fn ledger(svg: &mut Svg, card: &Card, geo: &Geometry) {
+    let mut y = geo.rows_top;
+    rect(
+        svg,
+        "rule-rows",
+        (10.0, y - 22.0, geo.width - 20.0, geo.height - y + 12.0),
+        PANEL,
+        LINE,
+    );
+    text(svg, "rule-forward", 20.0, y, BODY.bold(), "forward");
+    text(svg, "rule-forward", 120.0, y, BODY, &card.forward_row);
+    y += 22.0;
+    let bw = font(13.0, BACKWARD);
+    text(svg, "rule-upstream", 20.0, y, bw.bold(), "upstream");
+    text(svg, "rule-upstream", 120.0, y, bw, &card.upstream_row);
+    for (a, b) in &card.rows {
+        y += 22.0;
+        text(svg, "rule-local", 20.0, y, BODY.bold(), "backward");
+        text(svg, "rule-local", 120.0, y, BODY, a);
+        y += 22.0;
+        text(svg, "rule-contribution", 120.0, y, bw, b);
+    }
+}

@@ -1,0 +1,445 @@
+//! Figure "step-size": the error of finite differences against autodiff,
+//! over step sizes h from 1e−13 to 1e−1, on a log–log plot.
+
+use super::open;
+use crate::engine::gradcheck::{central_difference, forward_difference};
+use crate::engine::{Graph, Kind, NodeId};
+use crate::layout::Point;
+use crate::render::plot::{Scale, TICK, axes, x_tick, y_tick};
+use crate::render::svg::{Svg, font, line, marker, p, polyline, ring, text};
+use crate::render::theme::{BACKWARD, FORWARD, INK, MUTED};
+use crate::scenario::{Run, Scenario};
+use crate::story::num;
+
+/// Errors below this are drawn at this height (an error of exactly 0 has no
+/// logarithm).
+pub const ERROR_FLOOR: f64 = 1e-17;
+
+/// The step sizes: 1e-1 down to 1e-13 in half-decades, parsed from decimal
+/// text so every machine gets the same bits.
+fn steps() -> Vec<f64> {
+    (2..=26)
+        .map(|k| {
+            let e = k / 2;
+            let text = if k % 2 == 0 {
+                format!("1e-{e}")
+            } else {
+                // 10^-(e + 1/2) = 10^0.5 × 10^-(e + 1).
+                format!("3.1622776601683795e-{}", e + 1)
+            };
+            text.parse::<f64>().expect("a decimal number")
+        })
+        .rev()
+        .collect()
+}
+
+/// The leaf the step-size figure differentiates with respect to.
+fn wrt_leaf(s: &Scenario, g: &Graph) -> Option<NodeId> {
+    match &s.wrt {
+        Some((name, _)) => g.find(name),
+        None => g.leaves(Kind::Param).next(),
+    }
+}
+
+/// (h, |forward-difference error|, |central-difference error|) for h from
+/// 1e-13 to 1e-1 in half-decades, increasing. Errors are against the
+/// autodiff gradient of the `wrt` leaf (differences scaled by the seed) and
+/// clamped below at [`ERROR_FLOOR`]. Steps where a difference leaves an
+/// op's domain are skipped.
+pub fn step_size_data(s: &Scenario, run: &Run) -> Vec<(f64, f64, f64)> {
+    let g = run.graph();
+    let Some(leaf) = wrt_leaf(s, g) else {
+        return Vec::new();
+    };
+    let grad = g.nodes[leaf].grad;
+    let out = run.output();
+    steps()
+        .into_iter()
+        .filter_map(|h| {
+            let f = forward_difference(g, out, leaf, h).ok()?;
+            let c = central_difference(g, out, leaf, h).ok()?;
+            Some((
+                h,
+                (f * s.seed - grad).abs().max(ERROR_FLOOR),
+                (c * s.seed - grad).abs().max(ERROR_FLOOR),
+            ))
+        })
+        .collect()
+}
+
+/// A step size as the reader sees it: "1e−8", "3.162e−9".
+fn h_text(h: f64) -> String {
+    num(h).replace(".000e", "e")
+}
+
+/// "1e−8" for a power of ten.
+fn decade(k: i32) -> String {
+    format!("1e{k}").replace('-', "−")
+}
+
+/// The colours of the two curves: forward differences in the backward
+/// colour, central differences in the forward one.
+const FD: &str = BACKWARD;
+const CD: &str = FORWARD;
+
+/// The plot's size.
+const SIZE: (f64, f64) = (700.0, 480.0);
+
+/// What the plot shows, from the engine: the errors, and the names and
+/// numbers its text cites.
+struct Errors {
+    data: Vec<(f64, f64, f64)>,
+    /// The leaf and the output.
+    name: String,
+    out_name: String,
+    /// The autodiff gradient.
+    grad: f64,
+    /// The best h in theory: √ε forward, ε^(1/3) central.
+    best_f: f64,
+    best_c: f64,
+    /// The measured minima, (h, error).
+    min_f: Option<(f64, f64)>,
+    min_c: Option<(f64, f64)>,
+}
+
+impl Errors {
+    fn new(s: &Scenario, run: &Run) -> Errors {
+        let g = run.graph();
+        let data = step_size_data(s, run);
+        let min_of = |pick: fn(&(f64, f64, f64)) -> f64| {
+            data.iter()
+                .copied()
+                .min_by(|a, b| pick(a).total_cmp(&pick(b)))
+                .map(|d| (d.0, pick(&d)))
+        };
+        let (min_f, min_c) = (min_of(|d| d.1), min_of(|d| d.2));
+        let eps = f64::EPSILON;
+        Errors {
+            name: wrt_leaf(s, g)
+                .and_then(|i| g.nodes[i].name.clone())
+                .unwrap_or_else(|| "w".into()),
+            out_name: g.nodes[run.output()]
+                .name
+                .clone()
+                .unwrap_or_else(|| "L".into()),
+            grad: wrt_leaf(s, g).map_or(0.0, |i| g.nodes[i].grad),
+            best_f: eps.sqrt(),
+            best_c: eps.cbrt(),
+            min_f,
+            min_c,
+            data,
+        }
+    }
+
+    /// The smallest error drawn (infinite without data).
+    fn lowest(&self) -> f64 {
+        self.data
+            .iter()
+            .flat_map(|d| [d.1, d.2])
+            .fold(f64::INFINITY, f64::min)
+    }
+
+    /// The error axis in decades, with a decade of room under the lowest
+    /// point for the region notes.
+    fn decades(&self) -> (f64, f64) {
+        let lo = self.lowest();
+        let hi = self
+            .data
+            .iter()
+            .flat_map(|d| [d.1, d.2])
+            .fold(f64::NEG_INFINITY, f64::max);
+        if lo.is_finite() {
+            (
+                lo.log10().floor() - 1.0,
+                hi.log10().ceil().max(lo.log10().floor() + 1.0),
+            )
+        } else {
+            (-17.0, 0.0)
+        }
+    }
+
+    fn desc(&self) -> String {
+        let fmt_min = |m: Option<(f64, f64)>| {
+            m.map_or_else(String::new, |(h, e)| {
+                format!("{} at h = {}", num(e), num(h))
+            })
+        };
+        let (name, out_name) = (&self.name, &self.out_name);
+        format!(
+            "Log–log plot of the error of forward differences (f(w+h) − f(w)) / h and central differences (f(w+h) − f(w−h)) / 2h for ∂{out_name}/∂{name}, against the autodiff value {}, for h from 1e−13 to 1e−1. Large h: truncation error; small h: round-off error. Smallest forward error {}, near √ε ≈ {}; smallest central error {}, near ε^(1/3) ≈ {}.",
+            num(self.grad),
+            fmt_min(self.min_f),
+            num(self.best_f),
+            fmt_min(self.min_c),
+            num(self.best_c)
+        )
+    }
+}
+
+/// Where the plot's box lies and how values map onto it.
+#[derive(Clone, Copy)]
+struct Area {
+    l: f64,
+    r: f64,
+    top: f64,
+    bottom: f64,
+    /// log10 h across, log10 |error| up.
+    sx: Scale,
+    sy: Scale,
+}
+
+impl Area {
+    fn new((ey0, ey1): (f64, f64)) -> Area {
+        let (width, height) = SIZE;
+        let (l, r, top, bottom) = (70.0, width - 24.0, 74.0, height - 108.0);
+        Area {
+            l,
+            r,
+            top,
+            bottom,
+            sx: Scale {
+                lo: -13.25,
+                hi: -0.75,
+                from: l,
+                to: r,
+            },
+            sy: Scale {
+                lo: ey0,
+                hi: ey1,
+                from: bottom,
+                to: top,
+            },
+        }
+    }
+    fn x(&self, h: f64) -> f64 {
+        self.sx.at(h.log10())
+    }
+    fn y(&self, e: f64) -> f64 {
+        self.sy.at(e.log10())
+    }
+}
+
+/// Log–log plot of the finite-difference errors against h.
+pub fn step_size(s: &Scenario, run: &Run, id: &str) -> String {
+    let errors = Errors::new(s, run);
+    let (out_name, name) = (&errors.out_name, &errors.name);
+    let decades = errors.decades();
+    let area = Area::new(decades);
+    let title = s
+        .title
+        .clone()
+        .unwrap_or_else(|| format!("Finite differences against autodiff for ∂{out_name}/∂{name}"));
+    let mut svg = open(id, "figure step-size", SIZE, &title, &errors.desc());
+    text(
+        &mut svg,
+        "caption",
+        14.0,
+        22.0,
+        font(13.0, INK).bold(),
+        &format!(
+            "|error| of finite differences for ∂{out_name}/∂{name} (autodiff: {})",
+            num(errors.grad)
+        ),
+    );
+    grid(&mut svg, &area, decades);
+    if errors.lowest() <= ERROR_FLOOR {
+        floor(&mut svg, &area);
+    }
+    guides(&mut svg, &area, &errors);
+    regions(&mut svg, &area);
+    curves(&mut svg, &area, &errors);
+    minima(&mut svg, &area, &errors);
+    legend(&mut svg, &area, name);
+    svg.finish()
+}
+
+/// Grid, ticks and labels at decades (every other one on a tall axis),
+/// and the axes with their labels.
+fn grid(svg: &mut Svg, a: &Area, (ey0, ey1): (f64, f64)) {
+    let (l, r, top, bottom) = (a.l, a.r, a.top, a.bottom);
+    for kx in -13..=-1 {
+        x_tick(svg, a.x(10f64.powi(kx)), top, bottom, &decade(kx));
+    }
+    let decades = (ey1 - ey0) as i32;
+    let every = if decades > 10 { 2 } else { 1 };
+    for ky in (ey0 as i32)..=(ey1 as i32) {
+        let label = ((ky - ey1 as i32) % every == 0).then(|| decade(ky));
+        y_tick(svg, (l, r), a.y(10f64.powi(ky)), label.as_deref());
+    }
+    axes(
+        svg,
+        (l, r),
+        (top, bottom),
+        bottom + 36.0,
+        "step size h (log scale)",
+    );
+    text(
+        svg,
+        "axis-label",
+        14.0,
+        top - 30.0,
+        font(12.0, INK),
+        "|error| (log scale)",
+    );
+}
+
+/// The floor where errors of exactly 0 are drawn.
+fn floor(svg: &mut Svg, a: &Area) {
+    let py = a.y(ERROR_FLOOR);
+    line(svg, "floor", p(a.l, py), p(a.r, py), MUTED, "1", "1 3");
+    text(
+        svg,
+        "floor-label",
+        a.r - 4.0,
+        py - 5.0,
+        TICK.end(),
+        &format!("error exactly 0, drawn at {}", num(ERROR_FLOOR)),
+    );
+}
+
+/// Where the best h lies in theory: a dotted vertical line each, labelled
+/// above the plot.
+fn guides(svg: &mut Svg, a: &Area, errors: &Errors) {
+    let gf = font(11.0, INK);
+    for (h, label, sub, anchor_end) in [
+        (
+            errors.best_f,
+            format!("√ε ≈ {}", num(errors.best_f)),
+            "best h, forward",
+            true,
+        ),
+        (
+            errors.best_c,
+            format!("ε^(1/3) ≈ {}", num(errors.best_c)),
+            "best h, central",
+            false,
+        ),
+    ] {
+        let px = a.x(h);
+        line(
+            svg,
+            "guide",
+            p(px, a.top - 34.0),
+            p(px, a.bottom),
+            INK,
+            "1",
+            "2 3",
+        );
+        let (x, f) = if anchor_end {
+            (px - 5.0, gf.end())
+        } else {
+            (px + 5.0, gf)
+        };
+        text(svg, "guide-label", x, a.top - 22.0, f.bold(), &label);
+        text(svg, "guide-label", x, a.top - 8.0, f, sub);
+    }
+}
+
+/// Which error dominates where: low in the plot, under the V.
+fn regions(svg: &mut Svg, a: &Area) {
+    let note = font(12.0, MUTED);
+    text(
+        svg,
+        "region",
+        a.r - 6.0,
+        a.bottom - 8.0,
+        note.end(),
+        "truncation error grows with h →",
+    );
+    text(
+        svg,
+        "region",
+        a.l + 6.0,
+        a.bottom - 8.0,
+        note,
+        "← round-off error grows as h shrinks",
+    );
+}
+
+/// The curves: forward dashed with squares, central solid with circles.
+fn curves(svg: &mut Svg, a: &Area, errors: &Errors) {
+    let data = &errors.data;
+    let fpts: Vec<Point> = data.iter().map(|d| p(a.x(d.0), a.y(d.1))).collect();
+    let cpts: Vec<Point> = data.iter().map(|d| p(a.x(d.0), a.y(d.2))).collect();
+    polyline(svg, "curve forward-diff", &fpts, FD, "1.8", "6 4");
+    polyline(svg, "curve central-diff", &cpts, CD, "1.8", "");
+    for q in &fpts {
+        marker(svg, "point forward-diff", *q, true, FD, false);
+    }
+    for q in &cpts {
+        marker(svg, "point central-diff", *q, false, CD, true);
+    }
+}
+
+/// The measured minima, ringed: forward labelled on the left, central on
+/// the right.
+fn minima(svg: &mut Svg, a: &Area, errors: &Errors) {
+    for (m, colour, class, left) in [
+        (errors.min_f, FD, "minimum forward-diff", true),
+        (errors.min_c, CD, "minimum central-diff", false),
+    ] {
+        let Some((h, e)) = m else {
+            continue;
+        };
+        let c = p(a.x(h), a.y(e));
+        ring(svg, class, c, "10", "none", colour);
+        let f = font(11.0, colour).bold();
+        let (x, y, f) = if left {
+            (c.x - 14.0, c.y + 4.0, f.end())
+        } else {
+            (c.x + 12.0, c.y + 16.0, f)
+        };
+        text(
+            svg,
+            "minimum-label",
+            x,
+            y,
+            f,
+            &format!("smallest error at h = {}", h_text(h)),
+        );
+    }
+}
+
+/// The legend: one row per curve, for the leaf `name`.
+fn legend(svg: &mut Svg, a: &Area, name: &str) {
+    let l = a.l;
+    let lf = font(12.0, INK);
+    let rows = [
+        (
+            "forward-diff",
+            FD,
+            "6 4",
+            true,
+            format!("forward difference (f({name}+h) − f({name})) / h"),
+        ),
+        (
+            "central-diff",
+            CD,
+            "",
+            false,
+            format!("central difference (f({name}+h) − f({name}−h)) / 2h"),
+        ),
+    ];
+    for (k, (class, colour, dash, square, label)) in rows.iter().enumerate() {
+        let ly = SIZE.1 - 38.0 + 20.0 * k as f64;
+        let class = format!("legend {class}");
+        line(
+            svg,
+            &class,
+            p(l, ly - 4.0),
+            p(l + 36.0, ly - 4.0),
+            colour,
+            "1.8",
+            dash,
+        );
+        marker(
+            svg,
+            &class,
+            p(l + 18.0, ly - 4.0),
+            *square,
+            colour,
+            !*square,
+        );
+        text(svg, "legend", l + 44.0, ly, lf, label);
+    }
+}
