@@ -5,8 +5,12 @@
 //! one step per backward message → every leaf's gradient → the update, if
 //! the block asks for one.
 
-use crate::engine::{Graph, Kind, Message, NodeId, Op, fmt_num};
+use crate::engine::{Graph, Kind, Message, NodeId, Op};
 use crate::scenario::Run;
+use crate::text::{fmt_num, short_label};
+
+// The text helpers frames and figures print with, at their old paths.
+pub use crate::text::{formula, local_rule, num, operand};
 
 /// What a step is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,7 +90,7 @@ pub fn labels(g: &Graph) -> Vec<String> {
             fmt_num(n.value)
         } else if let Some(op) = n.op {
             let a: Vec<&str> = n.parents.iter().map(|&p| out[p].as_str()).collect();
-            let e = short_expr(op, &a);
+            let e = short_label(op, &a);
             if e.chars().count() <= MAX_LABEL {
                 e
             } else {
@@ -98,125 +102,6 @@ pub fn labels(g: &Graph) -> Vec<String> {
         out.push(label);
     }
     out
-}
-
-/// Parenthesises a label that has an operator outside any parentheses.
-fn wrap(s: &str) -> String {
-    let mut depth = 0i32;
-    let mut top_level_op = false;
-    for (i, c) in s.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            ' ' | '+' | '·' | '/' | '×' if depth == 0 => top_level_op = true,
-            '−' if depth == 0 && i > 0 => top_level_op = true,
-            _ => {}
-        }
-    }
-    if top_level_op {
-        format!("({s})")
-    } else {
-        s.to_string()
-    }
-}
-
-fn short_expr(op: Op, a: &[&str]) -> String {
-    match op {
-        Op::Add => match a[1].strip_prefix('−') {
-            Some(b) => format!("{}−{}", a[0], b),
-            None => format!("{}+{}", a[0], a[1]),
-        },
-        Op::Mul => format!("{}·{}", wrap(a[0]), wrap(a[1])),
-        Op::Neg => format!("−{}", wrap(a[0])),
-        Op::Recip => format!("1/{}", wrap(a[0])),
-        Op::Exp => format!("exp({})", a[0]),
-        Op::Log => format!("log({})", a[0]),
-        Op::Pow(c) => format!("{}^{}", wrap(a[0]), fmt_num(c)),
-        Op::Relu => format!("relu({})", a[0]),
-        Op::Tanh => format!("tanh({})", a[0]),
-        Op::Linear => format!("lin({})", a[1]),
-        Op::Sigmoid => format!("σ({})", a[0]),
-        Op::Bce => format!("bce({})", a[0]),
-    }
-}
-
-/// A number as the reader sees it: [`fmt_num`] with a true minus sign.
-pub fn num(v: f64) -> String {
-    fmt_num(v).replace('-', "−")
-}
-
-/// A number as an operand: negative numbers in parentheses.
-pub fn operand(v: f64) -> String {
-    let s = num(v);
-    if s.starts_with('−') {
-        format!("({s})")
-    } else {
-        s
-    }
-}
-
-/// The formula an op evaluates, on operand labels or on values. Operands of
-/// infix operators are parenthesised when they have an operator or a sign
-/// of their own; function arguments are not.
-pub fn formula(op: Op, a: &[String]) -> String {
-    let w: Vec<String> = a
-        .iter()
-        .map(|s| {
-            if s.starts_with('−') {
-                format!("({s})")
-            } else {
-                wrap(s)
-            }
-        })
-        .collect();
-    match op {
-        Op::Add => {
-            let n: Vec<String> = a
-                .iter()
-                .map(|s| {
-                    if s.starts_with('−') {
-                        format!("({s})")
-                    } else {
-                        s.clone()
-                    }
-                })
-                .collect();
-            format!("{} + {}", n[0], n[1])
-        }
-        Op::Mul => format!("{} × {}", w[0], w[1]),
-        Op::Neg => format!("−{}", w[0]),
-        Op::Recip => format!("1 / {}", w[0]),
-        Op::Pow(c) => format!("{}^{}", w[0], fmt_num(c)),
-        Op::Linear => format!("{} × {} + {}", w[0], w[1], w[2]),
-        Op::Exp => format!("exp({})", a[0]),
-        Op::Log => format!("log({})", a[0]),
-        Op::Relu => format!("max({}, 0)", a[0]),
-        Op::Tanh => format!("tanh({})", a[0]),
-        Op::Sigmoid => format!("σ({})", a[0]),
-        Op::Bce => format!("bce({}, {})", a[0], a[1]),
-    }
-}
-
-/// The local derivative of `op` with respect to operand `slot`, in words.
-pub fn local_rule(op: Op, slot: usize) -> &'static str {
-    match (op, slot) {
-        (Op::Add, _) => "∂(a + b)/∂operand = 1",
-        (Op::Mul, 0) => "∂(a·b)/∂a = b",
-        (Op::Mul, _) => "∂(a·b)/∂b = a",
-        (Op::Neg, _) => "∂(−a)/∂a = −1",
-        (Op::Recip, _) => "∂(1/a)/∂a = −1/a²",
-        (Op::Exp, _) => "∂eᵃ/∂a = eᵃ, the cached output",
-        (Op::Log, _) => "∂ln a/∂a = 1/a",
-        (Op::Pow(_), _) => "∂aᶜ/∂a = c·aᶜ⁻¹",
-        (Op::Relu, _) => "∂relu(a)/∂a = 1 if a > 0, else 0",
-        (Op::Tanh, _) => "∂tanh a/∂a = 1 − t², t the cached output",
-        (Op::Linear, 0) => "∂(w·x + b)/∂w = x",
-        (Op::Linear, 1) => "∂(w·x + b)/∂x = w",
-        (Op::Linear, _) => "∂(w·x + b)/∂b = 1",
-        (Op::Sigmoid, _) => "∂σ/∂z = σ(1 − σ), from the cached output",
-        (Op::Bce, 0) => "∂bce/∂p = (p − y) / (p(1 − p))",
-        (Op::Bce, _) => "∂bce/∂y = ln((1 − p)/p)",
-    }
 }
 
 fn kind_word(k: Kind) -> &'static str {

@@ -2,7 +2,6 @@
 //! order, without recursion, accumulating wherever paths meet.
 
 use super::graph::{Graph, NodeId};
-use super::ops::Op;
 
 /// One backward message, as a teacher would narrate it: the child sends
 /// `upstream × local = contribution` to one parent, whose running total
@@ -61,8 +60,7 @@ impl Graph {
             for (slot, &p) in node.parents.iter().enumerate() {
                 x[slot] = self.nodes[p].value;
             }
-            let c = if let Op::Pow(c) = op { c } else { 0.0 };
-            let locals = (op.rule().local)(&x[..n], node.value, c);
+            let locals = op.local(&x[..n], node.value);
             let upstream = node.grad;
             for (slot, &local) in locals.iter().enumerate().take(n) {
                 let to = self.nodes[id].parents[slot];

@@ -685,13 +685,12 @@ impl Scenario {
     }
 
     /// Central-difference check of every param and input gradient. Skipped
-    /// where a relu sits at its kink, where no derivative exists.
+    /// where an op sits at a kink (relu at 0), where no derivative exists.
     fn gradcheck(&self, l: &Lowered) -> Vec<Mismatch> {
         let g = &l.graph;
-        let at_kink = g
-            .nodes
-            .iter()
-            .any(|n| n.op == Some(Op::Relu) && g.nodes[n.parents[0]].value.abs() < 1e-3);
+        let at_kink = g.nodes.iter().any(|n| {
+            n.op.is_some_and(|op| op.near_kink(g.nodes[n.parents[0]].value, 1e-3))
+        });
         if at_kink {
             return Vec::new();
         }
@@ -745,7 +744,7 @@ fn uses_module(e: &expr::Expr) -> bool {
     while let Some(e) = stack.pop() {
         match &e.kind {
             expr::ExprKind::Call { name, args, .. } => {
-                if matches!(name.as_str(), "linear" | "sigmoid" | "bce") {
+                if Op::function(name).is_some_and(Op::is_module) {
                     return true;
                 }
                 stack.extend(args.iter());
