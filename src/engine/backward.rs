@@ -25,6 +25,14 @@ pub struct Message {
 }
 
 impl Graph {
+    /// Sets every gradient to zero. Backward does this itself, so a graph
+    /// built once can be run (forward, backward, step) again and again.
+    pub fn zero_grad(&mut self) {
+        for n in &mut self.nodes {
+            n.grad = 0.0;
+        }
+    }
+
     /// Runs backward from `output` with gradient `seed`, resetting every
     /// gradient first. Returns each message in the order it was sent.
     pub fn backward(&mut self, output: NodeId, seed: f64) -> Vec<Message> {
@@ -39,9 +47,7 @@ impl Graph {
     }
 
     fn backward_with(&mut self, output: NodeId, seed: f64, mut record: impl FnMut(Message)) {
-        for n in &mut self.nodes {
-            n.grad = 0.0;
-        }
+        self.zero_grad();
         // Only nodes the output depends on take part; a statement after the
         // output gets no gradient and sends no message.
         let mut reached = vec![false; output + 1];

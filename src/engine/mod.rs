@@ -1,16 +1,18 @@
 //! The autograd engine: a scalar graph in an arena, the rulebook of local
 //! derivatives, modules with closed-form backward rules, reverse-mode
-//! backward, and finite-difference checking. Numbers are
+//! backward, the SGD step, and finite-difference checking. Numbers are
 //! computed here and formatted for people in [`crate::text`].
 
 pub mod backward;
 pub mod gradcheck;
 pub mod graph;
 pub mod ops;
+pub mod sgd;
 
 pub use backward::Message;
 pub use graph::{DomainError, ForwardStep, Graph, Kind, Node, NodeId};
 pub use ops::Op;
+pub use sgd::{ParamStep, Update, update};
 
 /// The old path of [`crate::text::fmt_num`], for callers not yet moved: the
 /// engine computes, `text` formats.

@@ -96,17 +96,9 @@ pub struct Run {
     pub update: Option<UpdateResult>,
 }
 
-/// One SGD step and the fresh forward pass after it.
-#[derive(Clone, Debug)]
-pub struct UpdateResult {
-    pub lr: f64,
-    /// (name, before, gradient, after) for every param.
-    pub params: Vec<(String, f64, f64, f64)>,
-    pub output_before: f64,
-    pub output_after: f64,
-    /// The graph after the step, with its fresh forward values.
-    pub graph: Graph,
-}
+/// One SGD step and the fresh forward pass after it (the engine's
+/// [`crate::engine::Update`], under its old name here).
+pub use crate::engine::Update as UpdateResult;
 
 impl Run {
     pub fn graph(&self) -> &Graph {
@@ -651,29 +643,13 @@ impl Scenario {
         }
         let update = match self.lr {
             None => None,
-            Some(lr) => {
-                let mut g = lowered.graph.clone();
-                let mut params = Vec::new();
-                for id in lowered.graph.leaves(Kind::Param) {
-                    let n = &lowered.graph.nodes[id];
-                    let after = n.value - lr * n.grad;
-                    g.nodes[id].value = after;
-                    params.push((n.name.clone().unwrap_or_default(), n.value, n.grad, after));
-                }
-                g.forward_quiet().map_err(|e| {
+            Some(lr) => Some(
+                crate::engine::update(&lowered.graph, lowered.output, lr).map_err(|e| {
                     let mut err = self.domain(&lowered, e);
                     err.message = format!("after the update: {}", err.message);
                     err
-                })?;
-                let output_after = g.nodes[lowered.output].value;
-                Some(UpdateResult {
-                    lr,
-                    params,
-                    output_before: lowered.graph.nodes[lowered.output].value,
-                    output_after,
-                    graph: g,
-                })
-            }
+                })?,
+            ),
         };
         Ok(Run {
             view,
