@@ -17,3 +17,17 @@ pub use sgd::{ParamStep, Update, update};
 /// The old path of [`crate::text::fmt_num`], for callers not yet moved: the
 /// engine computes, `text` formats.
 pub use crate::text::fmt_num;
+
+/// One run of a graph as it happened, borrowed: what a story is told from.
+#[derive(Clone, Copy, Debug)]
+pub struct Transcript<'a> {
+    /// The graph with the values and gradients of the run.
+    pub graph: &'a Graph,
+    pub output: NodeId,
+    /// Every op evaluated by forward, in order.
+    pub forward: &'a [ForwardStep],
+    /// Every backward message, in order.
+    pub messages: &'a [Message],
+    /// The SGD step after backward, if one was taken.
+    pub update: Option<&'a Update>,
+}

@@ -14,7 +14,7 @@ pub use error::{ScenarioError, line_col};
 pub use lower::{Lowered, MAX_NODES, View};
 
 use crate::engine::gradcheck::{Mismatch, check_gradients};
-use crate::engine::{ForwardStep, Graph, Kind, Message, NodeId, Op};
+use crate::engine::{ForwardStep, Graph, Kind, Message, NodeId, Op, Transcript};
 use expr::{Span, Stmt};
 use lower::{Builder, Leaf};
 use spec::{Spec, Values};
@@ -107,6 +107,24 @@ impl Run {
 
     pub fn output(&self) -> NodeId {
         self.lowered.output
+    }
+
+    /// The run as the story reads it.
+    pub fn transcript(&self) -> Transcript<'_> {
+        Transcript {
+            graph: self.graph(),
+            output: self.output(),
+            forward: &self.forward,
+            messages: &self.messages,
+            update: self.update.as_ref(),
+        }
+    }
+}
+
+/// So `story::tell(&run)` reads as it says.
+impl<'a> From<&'a Run> for Transcript<'a> {
+    fn from(run: &'a Run) -> Self {
+        run.transcript()
     }
 }
 
