@@ -12,6 +12,7 @@ pub mod render;
 pub mod scenario;
 pub mod site;
 pub mod story;
+pub mod text;
 pub mod toml_errors;
 
 use std::path::Path;

@@ -5,8 +5,11 @@
 //! one step per backward message → every leaf's gradient → the update, if
 //! the block asks for one.
 
-use crate::engine::{Graph, Kind, Message, NodeId, Op, fmt_num};
-use crate::scenario::Run;
+use crate::engine::{Graph, Kind, Message, Node, NodeId, Op, Transcript, Update};
+use crate::text::{fmt_num, short_label};
+
+// The text helpers frames and figures print with, at their old paths.
+pub use crate::text::{formula, local_rule, num, operand};
 
 /// What a step is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,7 +89,7 @@ pub fn labels(g: &Graph) -> Vec<String> {
             fmt_num(n.value)
         } else if let Some(op) = n.op {
             let a: Vec<&str> = n.parents.iter().map(|&p| out[p].as_str()).collect();
-            let e = short_expr(op, &a);
+            let e = short_label(op, &a);
             if e.chars().count() <= MAX_LABEL {
                 e
             } else {
@@ -100,125 +103,6 @@ pub fn labels(g: &Graph) -> Vec<String> {
     out
 }
 
-/// Parenthesises a label that has an operator outside any parentheses.
-fn wrap(s: &str) -> String {
-    let mut depth = 0i32;
-    let mut top_level_op = false;
-    for (i, c) in s.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            ' ' | '+' | '·' | '/' | '×' if depth == 0 => top_level_op = true,
-            '−' if depth == 0 && i > 0 => top_level_op = true,
-            _ => {}
-        }
-    }
-    if top_level_op {
-        format!("({s})")
-    } else {
-        s.to_string()
-    }
-}
-
-fn short_expr(op: Op, a: &[&str]) -> String {
-    match op {
-        Op::Add => match a[1].strip_prefix('−') {
-            Some(b) => format!("{}−{}", a[0], b),
-            None => format!("{}+{}", a[0], a[1]),
-        },
-        Op::Mul => format!("{}·{}", wrap(a[0]), wrap(a[1])),
-        Op::Neg => format!("−{}", wrap(a[0])),
-        Op::Recip => format!("1/{}", wrap(a[0])),
-        Op::Exp => format!("exp({})", a[0]),
-        Op::Log => format!("log({})", a[0]),
-        Op::Pow(c) => format!("{}^{}", wrap(a[0]), fmt_num(c)),
-        Op::Relu => format!("relu({})", a[0]),
-        Op::Tanh => format!("tanh({})", a[0]),
-        Op::Linear => format!("lin({})", a[1]),
-        Op::Sigmoid => format!("σ({})", a[0]),
-        Op::Bce => format!("bce({})", a[0]),
-    }
-}
-
-/// A number as the reader sees it: [`fmt_num`] with a true minus sign.
-pub fn num(v: f64) -> String {
-    fmt_num(v).replace('-', "−")
-}
-
-/// A number as an operand: negative numbers in parentheses.
-pub fn operand(v: f64) -> String {
-    let s = num(v);
-    if s.starts_with('−') {
-        format!("({s})")
-    } else {
-        s
-    }
-}
-
-/// The formula an op evaluates, on operand labels or on values. Operands of
-/// infix operators are parenthesised when they have an operator or a sign
-/// of their own; function arguments are not.
-pub fn formula(op: Op, a: &[String]) -> String {
-    let w: Vec<String> = a
-        .iter()
-        .map(|s| {
-            if s.starts_with('−') {
-                format!("({s})")
-            } else {
-                wrap(s)
-            }
-        })
-        .collect();
-    match op {
-        Op::Add => {
-            let n: Vec<String> = a
-                .iter()
-                .map(|s| {
-                    if s.starts_with('−') {
-                        format!("({s})")
-                    } else {
-                        s.clone()
-                    }
-                })
-                .collect();
-            format!("{} + {}", n[0], n[1])
-        }
-        Op::Mul => format!("{} × {}", w[0], w[1]),
-        Op::Neg => format!("−{}", w[0]),
-        Op::Recip => format!("1 / {}", w[0]),
-        Op::Pow(c) => format!("{}^{}", w[0], fmt_num(c)),
-        Op::Linear => format!("{} × {} + {}", w[0], w[1], w[2]),
-        Op::Exp => format!("exp({})", a[0]),
-        Op::Log => format!("log({})", a[0]),
-        Op::Relu => format!("max({}, 0)", a[0]),
-        Op::Tanh => format!("tanh({})", a[0]),
-        Op::Sigmoid => format!("σ({})", a[0]),
-        Op::Bce => format!("bce({}, {})", a[0], a[1]),
-    }
-}
-
-/// The local derivative of `op` with respect to operand `slot`, in words.
-pub fn local_rule(op: Op, slot: usize) -> &'static str {
-    match (op, slot) {
-        (Op::Add, _) => "∂(a + b)/∂operand = 1",
-        (Op::Mul, 0) => "∂(a·b)/∂a = b",
-        (Op::Mul, _) => "∂(a·b)/∂b = a",
-        (Op::Neg, _) => "∂(−a)/∂a = −1",
-        (Op::Recip, _) => "∂(1/a)/∂a = −1/a²",
-        (Op::Exp, _) => "∂eᵃ/∂a = eᵃ, the cached output",
-        (Op::Log, _) => "∂ln a/∂a = 1/a",
-        (Op::Pow(_), _) => "∂aᶜ/∂a = c·aᶜ⁻¹",
-        (Op::Relu, _) => "∂relu(a)/∂a = 1 if a > 0, else 0",
-        (Op::Tanh, _) => "∂tanh a/∂a = 1 − t², t the cached output",
-        (Op::Linear, 0) => "∂(w·x + b)/∂w = x",
-        (Op::Linear, 1) => "∂(w·x + b)/∂x = w",
-        (Op::Linear, _) => "∂(w·x + b)/∂b = 1",
-        (Op::Sigmoid, _) => "∂σ/∂z = σ(1 − σ), from the cached output",
-        (Op::Bce, 0) => "∂bce/∂p = (p − y) / (p(1 − p))",
-        (Op::Bce, _) => "∂bce/∂y = ln((1 − p)/p)",
-    }
-}
-
 fn kind_word(k: Kind) -> &'static str {
     match k {
         Kind::Param => "param",
@@ -229,88 +113,112 @@ fn kind_word(k: Kind) -> &'static str {
     }
 }
 
-/// Builds the story of a run.
-pub fn tell(run: &Run) -> Story {
-    let g = run.graph();
-    let out = run.output();
-    let labels = labels(g);
-    let n = g.len();
-    let mut values: Vec<Option<f64>> = g
-        .nodes
-        .iter()
-        .map(|node| node.kind.is_leaf().then_some(node.value))
-        .collect();
-    let mut grads: Vec<Option<f64>> = vec![None; n];
-    let mut steps = Vec::new();
-    let step = |phase,
-                title: String,
-                narration: String,
-                values: &Vec<Option<f64>>,
-                grads: &Vec<Option<f64>>,
-                nodes: Vec<NodeId>,
-                edges: Vec<Edge>,
-                edge_label: Option<String>| Step {
-        phase,
-        title,
-        narration,
-        values: values.clone(),
-        grads: grads.clone(),
-        active_nodes: nodes,
-        active_edges: edges,
-        edge_label,
-    };
+/// Builds the story of a run: from a [`Transcript`], or from anything that
+/// gives one (a `scenario::Run` does).
+pub fn tell<'a>(run: impl Into<Transcript<'a>>) -> Story {
+    let run = run.into();
+    let mut t = Teller::new(run);
+    t.setup();
+    t.forward();
+    t.seed();
+    t.backward();
+    t.done();
+    if let Some(u) = run.update {
+        t.update(u);
+    }
+    Story {
+        labels: t.labels,
+        steps: t.steps,
+    }
+}
 
-    // Setup: the leaves are known. Inputs of a batch are listed per example.
-    let mut known = Vec::new();
-    let list = |pred: &dyn Fn(&crate::engine::Node) -> bool| -> Vec<String> {
+/// The state a story is told from, step by step: what is known so far.
+struct Teller<'a> {
+    run: Transcript<'a>,
+    g: &'a Graph,
+    labels: Vec<String>,
+    /// Each node's value once computed.
+    values: Vec<Option<f64>>,
+    /// Each node's gradient so far.
+    grads: Vec<Option<f64>>,
+    steps: Vec<Step>,
+}
+
+impl<'a> Teller<'a> {
+    fn new(run: Transcript<'a>) -> Self {
+        let g = run.graph;
+        Teller {
+            run,
+            g,
+            labels: labels(g),
+            values: g
+                .nodes
+                .iter()
+                .map(|node| node.kind.is_leaf().then_some(node.value))
+                .collect(),
+            grads: vec![None; g.len()],
+            steps: Vec::new(),
+        }
+    }
+
+    /// Records a step with the values and gradients known now.
+    fn push(&mut self, phase: Phase, title: String, narration: String, active: Active) {
+        self.steps.push(Step {
+            phase,
+            title,
+            narration,
+            values: self.values.clone(),
+            grads: self.grads.clone(),
+            active_nodes: active.nodes,
+            active_edges: active.edges,
+            edge_label: active.edge_label,
+        });
+    }
+
+    /// `name = value, …` for the leaves `pred` picks.
+    fn list(&self, pred: impl Fn(&Node) -> bool) -> Vec<String> {
+        let g = self.g;
         g.nodes
             .iter()
             .enumerate()
             .filter(|(_, node)| pred(node))
-            .map(|(i, node)| format!("{} = {}", labels[i], num(node.value)))
+            .map(|(i, node)| format!("{} = {}", self.labels[i], num(node.value)))
             .collect()
-    };
-    let plural = |k: Kind, n: usize| {
-        if n == 1 {
-            kind_word(k).to_string()
-        } else {
-            format!("{}s", kind_word(k))
+    }
+
+    /// Setup: the leaves are known. Inputs of a batch are listed per example.
+    fn setup(&mut self) {
+        let g = self.g;
+        let plural = |k: Kind, n: usize| {
+            if n == 1 {
+                kind_word(k).to_string()
+            } else {
+                format!("{}s", kind_word(k))
+            }
+        };
+        let mut known = Vec::new();
+        let params = self.list(|node| node.kind == Kind::Param);
+        if !params.is_empty() {
+            let kinds = plural(Kind::Param, params.len());
+            known.push(format!("{kinds} {}", params.join(", ")));
         }
-    };
-    let params = list(&|node| node.kind == Kind::Param);
-    if !params.is_empty() {
-        known.push(format!(
-            "{} {}",
-            plural(Kind::Param, params.len()),
-            params.join(", ")
-        ));
-    }
-    let shared_inputs = list(&|node| node.kind == Kind::Input && node.example.is_none());
-    if !shared_inputs.is_empty() {
-        known.push(format!(
-            "{} {}",
-            plural(Kind::Input, shared_inputs.len()),
-            shared_inputs.join(", ")
-        ));
-    }
-    let examples = g
-        .nodes
-        .iter()
-        .filter_map(|node| node.example)
-        .max()
-        .map_or(0, |m| m + 1);
-    for e in 0..examples {
-        let inputs = list(&|node| node.kind == Kind::Input && node.example == Some(e));
-        if !inputs.is_empty() {
-            known.push(format!("example {}: {}", e + 1, inputs.join(", ")));
+        let shared = self.list(|node| node.kind == Kind::Input && node.example.is_none());
+        if !shared.is_empty() {
+            let kinds = plural(Kind::Input, shared.len());
+            known.push(format!("{kinds} {}", shared.join(", ")));
         }
-    }
-    let leaves: Vec<NodeId> = (0..n).filter(|&i| g.nodes[i].kind.is_leaf()).collect();
-    let ops = run.forward.len();
-    steps.push(step(
-        Phase::Setup,
-        "The leaves".into(),
-        format!(
+        let examples = g.nodes.iter().filter_map(|node| node.example).max();
+        for e in 0..examples.map_or(0, |m| m + 1) {
+            let inputs = self.list(|node| node.kind == Kind::Input && node.example == Some(e));
+            if !inputs.is_empty() {
+                known.push(format!("example {}: {}", e + 1, inputs.join(", ")));
+            }
+        }
+        let leaves = (0..g.len())
+            .filter(|&i| g.nodes[i].kind.is_leaf())
+            .collect();
+        let ops = self.run.forward.len();
+        let narration = format!(
             "Only the leaves are known: {}. The graph has {ops} operation{} to evaluate.",
             if known.is_empty() {
                 "constants".into()
@@ -318,150 +226,168 @@ pub fn tell(run: &Run) -> Story {
                 known.join("; ")
             },
             if ops == 1 { "" } else { "s" }
-        ),
-        &values,
-        &grads,
-        leaves,
-        Vec::new(),
-        None,
-    ));
+        );
+        self.push(
+            Phase::Setup,
+            "The leaves".into(),
+            narration,
+            Active::nodes(leaves),
+        );
+    }
 
-    // Forward: one op at a time.
-    for (k, f) in run.forward.iter().enumerate() {
-        let node = &g.nodes[f.node];
-        let op = node.op.expect("forward steps are ops");
-        let names: Vec<String> = node.parents.iter().map(|&p| labels[p].clone()).collect();
-        let vals: Vec<String> = node
-            .parents
-            .iter()
-            .map(|&p| num(g.nodes[p].value))
-            .collect();
-        values[f.node] = Some(f.value);
-        let edges = node
-            .parents
-            .iter()
-            .enumerate()
-            .map(|(slot, &p)| Edge {
-                from: p,
-                to: f.node,
-                slot,
-            })
-            .collect();
-        steps.push(step(
-            Phase::Forward,
-            format!("Forward {} of {ops}: {}", k + 1, labels[f.node]),
-            format!(
-                "{} = {}{} = {}. The value is cached for the backward pass.",
-                labels[f.node],
+    /// Forward: one op at a time.
+    fn forward(&mut self) {
+        let (g, ops) = (self.g, self.run.forward.len());
+        for (k, f) in self.run.forward.iter().enumerate() {
+            let node = &g.nodes[f.node];
+            let op = node.op.expect("forward steps are ops");
+            let label = &self.labels[f.node];
+            let names: Vec<String> = node
+                .parents
+                .iter()
+                .map(|&p| self.labels[p].clone())
+                .collect();
+            let vals: Vec<String> = node
+                .parents
+                .iter()
+                .map(|&p| num(g.nodes[p].value))
+                .collect();
+            let by_name = formula(op, &names);
+            let narration = format!(
+                "{label} = {}{} = {}. The value is cached for the backward pass.",
                 // A label that is already the formula is not repeated.
-                if formula(op, &names) == labels[f.node] {
+                if by_name == *label {
                     String::new()
                 } else {
-                    format!("{} = ", formula(op, &names))
+                    format!("{by_name} = ")
                 },
                 formula(op, &vals),
                 num(f.value)
-            ),
-            &values,
-            &grads,
-            vec![f.node],
-            edges,
-            None,
-        ));
+            );
+            let title = format!("Forward {} of {ops}: {label}", k + 1);
+            let edges = (node.parents.iter().enumerate())
+                .map(|(slot, &p)| Edge {
+                    from: p,
+                    to: f.node,
+                    slot,
+                })
+                .collect();
+            self.values[f.node] = Some(f.value);
+            self.push(
+                Phase::Forward,
+                title,
+                narration,
+                Active {
+                    nodes: vec![f.node],
+                    edges,
+                    edge_label: None,
+                },
+            );
+        }
     }
 
-    // The seed.
-    // Messages never reach the output (it has no consumers in the run), so
-    // its final gradient is the seed itself.
-    let seed = g.nodes[out].grad;
-    grads[out] = Some(seed);
-    steps.push(step(
-        Phase::Seed,
-        format!("Seed: ∂{0}/∂{0} = {1}", labels[out], num(seed)),
-        format!(
-            "Backward starts at the output {} with the seed gradient {}: how much the loss changes per unit of itself{}.",
-            labels[out],
+    /// The seed. Messages never reach the output (it has no consumers in the
+    /// run), so its final gradient is the seed itself.
+    fn seed(&mut self) {
+        let out = self.run.output;
+        let seed = self.g.nodes[out].grad;
+        let label = &self.labels[out];
+        self.grads[out] = Some(seed);
+        let title = format!("Seed: ∂{label}/∂{label} = {}", num(seed));
+        let narration = format!(
+            "Backward starts at the output {label} with the seed gradient {}: how much the loss changes per unit of itself{}.",
             num(seed),
-            if seed == 1.0 { "" } else { ", scaled by the seed" }
-        ),
-        &values,
-        &grads,
-        vec![out],
-        Vec::new(),
-        None,
-    ));
-
-    // Backward: one message at a time.
-    let total = run.messages.len();
-    let mut received = vec![0usize; n];
-    for (k, m) in run.messages.iter().enumerate() {
-        let Message {
-            from,
-            to,
-            slot,
-            upstream,
-            local,
-            contribution,
-            total: running,
-        } = *m;
-        let op = g.nodes[from].op.expect("messages come from ops");
-        let before = grads[to];
-        grads[to] = Some(running);
-        received[to] += 1;
-        let acc = match before {
-            Some(b) if received[to] > 1 => format!(
-                " {} already had {}, so its gradient is now {} + {} = {}.",
-                labels[to],
-                num(b),
-                num(b),
-                num(contribution),
-                num(running)
-            ),
-            _ => format!(" ∂{}/∂{} is now {}.", labels[out], labels[to], num(running)),
-        };
-        steps.push(step(
-            Phase::Backward,
-            format!("Backward {} of {total}: {} → {}", k + 1, labels[from], labels[to]),
-            format!(
-                "{} sends {} its upstream gradient {} times the local derivative {} ({}): {} × {} = {}.{acc}",
-                labels[from],
-                labels[to],
-                num(upstream),
-                num(local),
-                local_rule(op, slot),
-                num(upstream),
-                operand(local),
-                num(contribution),
-            ),
-            &values,
-            &grads,
-            vec![to],
-            vec![Edge { from: to, to: from, slot }],
-            Some(format!("{} → {}: upstream {} × local {} = {}", labels[from], labels[to], num(upstream), operand(local), num(contribution))),
-        ));
+            if seed == 1.0 {
+                ""
+            } else {
+                ", scaled by the seed"
+            }
+        );
+        self.push(Phase::Seed, title, narration, Active::nodes(vec![out]));
     }
 
-    // Done: every leaf's gradient.
-    let leaf_grads: Vec<String> = (0..n)
-        .filter(|&i| matches!(g.nodes[i].kind, Kind::Param | Kind::Input))
-        .map(|i| format!("∂{}/∂{} = {}", labels[out], labels[i], num(g.nodes[i].grad)))
-        .collect();
-    let params: Vec<NodeId> = g.leaves(Kind::Param).collect();
-    steps.push(step(
-        Phase::Done,
-        "All gradients".into(),
-        format!("Backward is done. {}.", leaf_grads.join(", ")),
-        &values,
-        &grads,
-        params.clone(),
-        Vec::new(),
-        None,
-    ));
+    /// Backward: one message at a time.
+    fn backward(&mut self) {
+        let total = self.run.messages.len();
+        let mut received = vec![0usize; self.g.len()];
+        for (k, m) in self.run.messages.iter().enumerate() {
+            let before = self.grads[m.to];
+            self.grads[m.to] = Some(m.total);
+            received[m.to] += 1;
+            let (from, to) = (&self.labels[m.from], &self.labels[m.to]);
+            let title = format!("Backward {} of {total}: {from} → {to}", k + 1);
+            let narration = self.message_narration(m, before.filter(|_| received[m.to] > 1));
+            let edge_label = format!(
+                "{from} → {to}: upstream {} × local {} = {}",
+                num(m.upstream),
+                operand(m.local),
+                num(m.contribution)
+            );
+            let active = Active {
+                nodes: vec![m.to],
+                edges: vec![Edge {
+                    from: m.to,
+                    to: m.from,
+                    slot: m.slot,
+                }],
+                edge_label: Some(edge_label),
+            };
+            self.push(Phase::Backward, title, narration, active);
+        }
+    }
 
-    if let Some(u) = &run.update {
-        let changes: Vec<String> = u
-            .params
-            .iter()
+    /// What one message says; `before` is the receiver's gradient when it
+    /// already had one, which the contribution adds to.
+    fn message_narration(&self, m: &Message, before: Option<f64>) -> String {
+        let op = self.g.nodes[m.from].op.expect("messages come from ops");
+        let (from, to) = (&self.labels[m.from], &self.labels[m.to]);
+        let acc = match before {
+            Some(b) => format!(
+                " {to} already had {}, so its gradient is now {} + {} = {}.",
+                num(b),
+                num(b),
+                num(m.contribution),
+                num(m.total)
+            ),
+            None => format!(
+                " ∂{}/∂{to} is now {}.",
+                self.labels[self.run.output],
+                num(m.total)
+            ),
+        };
+        format!(
+            "{from} sends {to} its upstream gradient {} times the local derivative {} ({}): {} × {} = {}.{acc}",
+            num(m.upstream),
+            num(m.local),
+            local_rule(op, m.slot),
+            num(m.upstream),
+            operand(m.local),
+            num(m.contribution),
+        )
+    }
+
+    /// Done: every leaf's gradient.
+    fn done(&mut self) {
+        let g = self.g;
+        let out = &self.labels[self.run.output];
+        let leaf_grads: Vec<String> = (0..g.len())
+            .filter(|&i| matches!(g.nodes[i].kind, Kind::Param | Kind::Input))
+            .map(|i| format!("∂{out}/∂{} = {}", self.labels[i], num(g.nodes[i].grad)))
+            .collect();
+        let narration = format!("Backward is done. {}.", leaf_grads.join(", "));
+        let params = g.params();
+        self.push(
+            Phase::Done,
+            "All gradients".into(),
+            narration,
+            Active::nodes(params),
+        );
+    }
+
+    /// The SGD step and the fresh forward pass after it: the new values,
+    /// no gradients yet.
+    fn update(&mut self, u: &Update) {
+        let changes: Vec<String> = (u.params.iter())
             .map(|(name, before, grad, after)| {
                 format!(
                     "{name} ← {} − {} × {} = {}",
@@ -472,25 +398,39 @@ pub fn tell(run: &Run) -> Story {
                 )
             })
             .collect();
-        let new_values: Vec<Option<f64>> =
-            u.graph.nodes.iter().map(|node| Some(node.value)).collect();
-        steps.push(step(
+        let narration = format!(
+            "One SGD step with learning rate {}: {}. A fresh forward pass gives {} = {} (it was {}).",
+            num(u.lr),
+            changes.join("; "),
+            self.labels[self.run.output],
+            num(u.output_after),
+            num(u.output_before)
+        );
+        self.values = u.graph.nodes.iter().map(|node| Some(node.value)).collect();
+        self.grads = vec![None; self.g.len()];
+        let params = self.g.params();
+        self.push(
             Phase::Update,
             "One gradient step".into(),
-            format!(
-                "One SGD step with learning rate {}: {}. A fresh forward pass gives {} = {} (it was {}).",
-                num(u.lr),
-                changes.join("; "),
-                labels[out],
-                num(u.output_after),
-                num(u.output_before)
-            ),
-            &new_values,
-            &vec![None; n],
-            params,
-            Vec::new(),
-            None,
-        ));
+            narration,
+            Active::nodes(params),
+        );
     }
-    Story { labels, steps }
+}
+
+/// What a step highlights.
+struct Active {
+    nodes: Vec<NodeId>,
+    edges: Vec<Edge>,
+    edge_label: Option<String>,
+}
+
+impl Active {
+    fn nodes(nodes: Vec<NodeId>) -> Self {
+        Active {
+            nodes,
+            edges: Vec::new(),
+            edge_label: None,
+        }
+    }
 }

@@ -2,7 +2,6 @@
 //! order, without recursion, accumulating wherever paths meet.
 
 use super::graph::{Graph, NodeId};
-use super::ops::Op;
 
 /// One backward message, as a teacher would narrate it: the child sends
 /// `upstream × local = contribution` to one parent, whose running total
@@ -26,6 +25,14 @@ pub struct Message {
 }
 
 impl Graph {
+    /// Sets every gradient to zero. Backward does this itself, so a graph
+    /// built once can be run (forward, backward, step) again and again.
+    pub fn zero_grad(&mut self) {
+        for n in &mut self.nodes {
+            n.grad = 0.0;
+        }
+    }
+
     /// Runs backward from `output` with gradient `seed`, resetting every
     /// gradient first. Returns each message in the order it was sent.
     pub fn backward(&mut self, output: NodeId, seed: f64) -> Vec<Message> {
@@ -40,9 +47,7 @@ impl Graph {
     }
 
     fn backward_with(&mut self, output: NodeId, seed: f64, mut record: impl FnMut(Message)) {
-        for n in &mut self.nodes {
-            n.grad = 0.0;
-        }
+        self.zero_grad();
         // Only nodes the output depends on take part; a statement after the
         // output gets no gradient and sends no message.
         let mut reached = vec![false; output + 1];
@@ -61,8 +66,7 @@ impl Graph {
             for (slot, &p) in node.parents.iter().enumerate() {
                 x[slot] = self.nodes[p].value;
             }
-            let c = if let Op::Pow(c) = op { c } else { 0.0 };
-            let locals = (op.rule().local)(&x[..n], node.value, c);
+            let locals = op.local(&x[..n], node.value);
             let upstream = node.grad;
             for (slot, &local) in locals.iter().enumerate().take(n) {
                 let to = self.nodes[id].parents[slot];

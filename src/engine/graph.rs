@@ -176,7 +176,6 @@ impl Graph {
                 x[slot] = self.nodes[p].value;
             }
             let args = &x[..n];
-            let c = if let Op::Pow(c) = op { c } else { 0.0 };
             let fail = |message: String| DomainError {
                 node: id,
                 op: op.name(),
@@ -186,7 +185,7 @@ impl Graph {
             if let Some(why) = op.domain_error(args) {
                 return Err(fail(why.to_string()));
             }
-            let value = (op.rule().forward)(args, c);
+            let value = op.forward(args);
             if !value.is_finite() {
                 return Err(fail(format!("the result is {value}, not a finite number")));
             }

@@ -1,9 +1,14 @@
-//! The rulebook: every operation the engine knows, its forward evaluation
-//! written next to its local derivative, so the file reads as a table.
+//! The rulebook: every operation the engine knows, one row each. A row holds
+//! everything the op means — its name, arity, forward evaluation next to its
+//! local derivative, its domain, its atomic expansion if it is a module, and
+//! how it reads — so the file reads as a table, like micrograd's `engine.py`.
+//! Everything else (the scenario's callable functions, labels, formulas, the
+//! rule text of a backward message, the heading of a rule card) is derived
+//! from these rows.
 //!
 //! `x` holds the operand values in operand order and `out` the cached forward
-//! output; `c` is the constant exponent of `pow`. A local derivative is
-//! ∂out/∂x[i] for each operand `i`.
+//! output; `c` is the constant exponent of `pow` (0 for every other op). A
+//! local derivative is ∂out/∂x[i] for each operand `i`.
 
 /// Operand-wise local derivatives. At most three operands (`linear`).
 pub type Locals = [f64; 3];
@@ -17,7 +22,8 @@ pub enum Op {
     Recip,
     Exp,
     Log,
-    /// `a ^ c` with a constant exponent `c`.
+    /// `a ^ c` with a constant exponent `c`, carried by the op itself: the
+    /// rulebook row is shared and receives `c` as an argument.
     Pow(f64),
     Relu,
     Tanh,
@@ -29,104 +35,380 @@ pub enum Op {
     Bce,
 }
 
+/// A domain test: whether the operands lie outside the op's domain.
+pub type Outside = fn(x: &[f64]) -> bool;
+
 /// One line of the rulebook.
+#[derive(Debug)]
 pub struct Rule {
+    /// The op this row describes (pow's exponent here is a placeholder; a
+    /// node's own `Op::Pow(c)` carries the real one).
+    pub op: Op,
+    /// The name in the scenario language, in `seen trace` and in errors.
+    pub name: &'static str,
     pub arity: usize,
+    /// Whether authors call it by name, `exp(z)`; the others are written
+    /// with operators (`+ * - ^`).
+    pub callable: bool,
     /// Forward: operand values (and the pow exponent) to the output.
     pub forward: fn(x: &[f64], c: f64) -> f64,
     /// Local derivatives from the operands, the cached output and the exponent.
     pub local: fn(x: &[f64], out: f64, c: f64) -> Locals,
+    /// Operands outside the domain, and what was expected instead.
+    pub refuse: Option<(Outside, &'static str)>,
+    /// Values of the first operand where the local derivative does not
+    /// exist (relu's kink): no finite difference can check a gradient there.
+    pub kinks: &'static [f64],
+    /// For a module: the rulebook ops it stands for, in the order the atomic
+    /// view builds them. `None` for an atomic op.
+    pub expansion: Option<&'static [Atom]>,
+    pub text: Text,
 }
 
-const fn rule(
-    arity: usize,
-    forward: fn(&[f64], f64) -> f64,
-    local: fn(&[f64], f64, f64) -> Locals,
-) -> Rule {
-    Rule {
-        arity,
-        forward,
-        local,
+/// How an op reads. Templates are filled by `crate::text`: `{0}` `{1}` `{2}`
+/// are the operands as they are; a `g` after the digit groups an operand
+/// that has an operator of its own in parentheses, an `s` does the same for
+/// one that starts with a minus sign; `{c}` is pow's exponent. A `+` right
+/// before an operand that starts with a minus sign is dropped (`a+−b` reads
+/// `a−b`).
+#[derive(Debug)]
+pub struct Text {
+    /// The op's name for a heading: "Multiply".
+    pub word: &'static str,
+    /// The glyph drawn on the node: "×" (filled by `Op::symbol`, in
+    /// `crate::text`).
+    pub symbol: &'static str,
+    /// A short label over the operands' labels: "{0g}·{1g}" gives `w·x`.
+    pub short: &'static str,
+    /// The formula over operand labels or values: "{0gs} × {1gs}".
+    pub formula: &'static str,
+    /// The local derivative in words, one per operand slot; the last one
+    /// serves every later slot.
+    pub rules: &'static [&'static str],
+}
+
+/// One node of a module's atomic expansion.
+#[derive(Clone, Copy, Debug)]
+pub enum Atom {
+    /// A rulebook op over the module's operands and earlier atoms.
+    Op(Op, &'static [Ref]),
+    /// A constant leaf.
+    Const(f64),
+}
+
+/// An operand of an [`Atom`]: the module's own operand `i`, or the node
+/// built by atom `k` of the same expansion.
+#[derive(Clone, Copy, Debug)]
+pub enum Ref {
+    Arg(usize),
+    Atom(usize),
+}
+
+use Atom::Const;
+use Ref::{Arg, Atom as At};
+
+/// `w·x + b`.
+const LINEAR: &[Atom] = &[
+    Atom::Op(Op::Mul, &[Arg(0), Arg(1)]), // 0: w·x
+    Atom::Op(Op::Add, &[At(0), Arg(2)]),  // 1: w·x + b
+];
+
+/// `1 / (1 + exp(−z))`.
+const SIGMOID: &[Atom] = &[
+    Atom::Op(Op::Neg, &[Arg(0)]),       // 0: −z
+    Atom::Op(Op::Exp, &[At(0)]),        // 1: exp(−z)
+    Const(1.0),                         // 2
+    Atom::Op(Op::Add, &[At(2), At(1)]), // 3: 1 + exp(−z)
+    Atom::Op(Op::Recip, &[At(3)]),      // 4
+];
+
+/// `−(y·log p + (1 − y)·log(1 − p))`.
+const BCE: &[Atom] = &[
+    Atom::Op(Op::Log, &[Arg(0)]),        // 0: log p
+    Atom::Op(Op::Mul, &[Arg(1), At(0)]), // 1: y·log p
+    Const(1.0),                          // 2
+    Atom::Op(Op::Neg, &[Arg(1)]),        // 3: −y
+    Atom::Op(Op::Add, &[At(2), At(3)]),  // 4: 1 − y
+    Const(1.0),                          // 5
+    Atom::Op(Op::Neg, &[Arg(0)]),        // 6: −p
+    Atom::Op(Op::Add, &[At(5), At(6)]),  // 7: 1 − p
+    Atom::Op(Op::Log, &[At(7)]),         // 8: log(1 − p)
+    Atom::Op(Op::Mul, &[At(4), At(8)]),  // 9: (1 − y)·log(1 − p)
+    Atom::Op(Op::Add, &[At(1), At(9)]),  // 10
+    Atom::Op(Op::Neg, &[At(10)]),        // 11
+];
+
+/// The rulebook. Forward on the left, local derivative on the right; under
+/// each, how the op reads: heading word, node glyph, short label, formula,
+/// local rule per operand. Operators first, then the callable functions in
+/// the order error messages list them, then the modules.
+#[rustfmt::skip]
+const TABLE: [Rule; 12] = [
+    //  op           name     arity forward                             local derivative
+    row(Op::Add,     "add",    2, |x, _| x[0] + x[1],                  |_, _, _| [1.0, 1.0, 0.0])
+        .reads("Add", "+", "{0}+{1}", "{0s} + {1s}", &["∂(a + b)/∂operand = 1"]),
+    row(Op::Mul,     "mul",    2, |x, _| x[0] * x[1],                  |x, _, _| [x[1], x[0], 0.0])
+        .reads("Multiply", "×", "{0g}·{1g}", "{0gs} × {1gs}", &["∂(a·b)/∂a = b", "∂(a·b)/∂b = a"]),
+    row(Op::Neg,     "neg",    1, |x, _| -x[0],                        |_, _, _| [-1.0, 0.0, 0.0])
+        .reads("Negate", "−", "−{0g}", "−{0gs}", &["∂(−a)/∂a = −1"]),
+    row(Op::Pow(0.0),"pow",    1, |x, c| x[0].powf(c),                 |x, _, c| [c * x[0].powf(c - 1.0), 0.0, 0.0])
+        .reads("Power", "^{c}", "{0g}^{c}", "{0gs}^{c}", &["∂aᶜ/∂a = c·aᶜ⁻¹"]),
+    row(Op::Exp,     "exp",    1, |x, _| x[0].exp(),                   |_, out, _| [out, 0.0, 0.0])
+        .function()
+        .reads("Exponential", "exp", "exp({0})", "exp({0})", &["∂eᵃ/∂a = eᵃ, the cached output"]),
+    row(Op::Log,     "log",    1, |x, _| x[0].ln(),                    |x, _, _| [1.0 / x[0], 0.0, 0.0])
+        .function()
+        .refuse(|x| x[0] <= 0.0, "log needs a positive argument")
+        .reads("Logarithm", "log", "log({0})", "log({0})", &["∂ln a/∂a = 1/a"]),
+    row(Op::Recip,   "recip",  1, |x, _| 1.0 / x[0],                   |x, _, _| [-1.0 / (x[0] * x[0]), 0.0, 0.0])
+        .function()
+        .refuse(|x| x[0] == 0.0, "recip needs a non-zero argument")
+        .reads("Reciprocal", "1/a", "1/{0g}", "1 / {0gs}", &["∂(1/a)/∂a = −1/a²"]),
+    row(Op::Relu,    "relu",   1, |x, _| x[0].max(0.0),                |x, _, _| [if x[0] > 0.0 { 1.0 } else { 0.0 }, 0.0, 0.0])
+        .function()
+        .kinks(&[0.0])
+        .reads("ReLU", "relu", "relu({0})", "max({0}, 0)", &["∂relu(a)/∂a = 1 if a > 0, else 0"]),
+    row(Op::Tanh,    "tanh",   1, |x, _| x[0].tanh(),                  |_, t, _| [1.0 - t * t, 0.0, 0.0])
+        .function()
+        .reads("Tanh", "tanh", "tanh({0})", "tanh({0})", &["∂tanh a/∂a = 1 − t², t the cached output"]),
+    // Modules: larger nodes with closed-form backward rules, and the atomic
+    // ops they stand for.
+    row(Op::Linear,  "linear", 3, |x, _| x[0] * x[1] + x[2],           |x, _, _| [x[1], x[0], 1.0])
+        .module(LINEAR)
+        .reads("Linear", "Linear", "lin({1})", "{0gs} × {1gs} + {2gs}",
+               &["∂(w·x + b)/∂w = x", "∂(w·x + b)/∂x = w", "∂(w·x + b)/∂b = 1"]),
+    row(Op::Sigmoid, "sigmoid", 1, |x, _| 1.0 / (1.0 + (-x[0]).exp()), |_, s, _| [s * (1.0 - s), 0.0, 0.0])
+        .module(SIGMOID)
+        .reads("Sigmoid", "Sigmoid", "σ({0})", "σ({0})", &["∂σ/∂z = σ(1 − σ), from the cached output"]),
+    row(Op::Bce,     "bce",    2, |x, _| bce(x[0], x[1]),              |x, _, _| [(x[0] - x[1]) / (x[0] * (1.0 - x[0])), ((1.0 - x[0]) / x[0]).ln(), 0.0])
+        .module(BCE)
+        .refuse(|x| !(x[0] > 0.0 && x[0] < 1.0), "bce needs a probability p strictly between 0 and 1")
+        .reads("Binary cross-entropy", "BCE", "bce({0})", "bce({0}, {1})",
+               &["∂bce/∂p = (p − y) / (p(1 − p))", "∂bce/∂y = ln((1 − p)/p)"]),
+];
+
+/// The rows, in one place in memory for [`Op::rule`].
+pub static RULES: [Rule; 12] = TABLE;
+
+/// The functions authors may call, with their arity: the callable rows, in
+/// table order.
+pub const FUNCTIONS: &[(&str, usize)] = &callable::<{ count_callable() }>();
+
+const fn count_callable() -> usize {
+    let (mut i, mut n) = (0, 0);
+    while i < TABLE.len() {
+        n += TABLE[i].callable as usize;
+        i += 1;
     }
+    n
+}
+
+const fn callable<const N: usize>() -> [(&'static str, usize); N] {
+    let mut out = [("", 0); N];
+    let (mut i, mut n) = (0, 0);
+    while i < TABLE.len() {
+        if TABLE[i].callable {
+            out[n] = (TABLE[i].name, TABLE[i].arity);
+            n += 1;
+        }
+        i += 1;
+    }
+    out
 }
 
 impl Op {
-    /// The rulebook. Forward on the left, local derivative on the right.
-    #[rustfmt::skip]
-    pub fn rule(self) -> Rule {
-        match self {
-            //                    forward                              local derivative
-            Op::Add    => rule(2, |x, _| x[0] + x[1],                  |_, _, _| [1.0, 1.0, 0.0]),
-            Op::Mul    => rule(2, |x, _| x[0] * x[1],                  |x, _, _| [x[1], x[0], 0.0]),
-            Op::Neg    => rule(1, |x, _| -x[0],                        |_, _, _| [-1.0, 0.0, 0.0]),
-            Op::Recip  => rule(1, |x, _| 1.0 / x[0],                   |x, _, _| [-1.0 / (x[0] * x[0]), 0.0, 0.0]),
-            Op::Exp    => rule(1, |x, _| x[0].exp(),                   |_, out, _| [out, 0.0, 0.0]),
-            Op::Log    => rule(1, |x, _| x[0].ln(),                    |x, _, _| [1.0 / x[0], 0.0, 0.0]),
-            Op::Pow(_) => rule(1, |x, c| x[0].powf(c),                 |x, _, c| [c * x[0].powf(c - 1.0), 0.0, 0.0]),
-            Op::Relu   => rule(1, |x, _| x[0].max(0.0),                |x, _, _| [if x[0] > 0.0 { 1.0 } else { 0.0 }, 0.0, 0.0]),
-            Op::Tanh   => rule(1, |x, _| x[0].tanh(),                  |_, t, _| [1.0 - t * t, 0.0, 0.0]),
-            // Modules: larger nodes with closed-form backward rules.
-            Op::Linear => rule(3, |x, _| x[0] * x[1] + x[2],           |x, _, _| [x[1], x[0], 1.0]),
-            Op::Sigmoid=> rule(1, |x, _| 1.0 / (1.0 + (-x[0]).exp()),  |_, s, _| [s * (1.0 - s), 0.0, 0.0]),
-            Op::Bce    => rule(2, |x, _| bce(x[0], x[1]),              |x, _, _| [(x[0] - x[1]) / (x[0] * (1.0 - x[0])), ((1.0 - x[0]) / x[0]).ln(), 0.0]),
-        }
+    /// The op's row of the rulebook.
+    pub fn rule(self) -> &'static Rule {
+        // The one place that maps an op to its row; a unit test checks every
+        // row maps back to itself.
+        let row = match self {
+            Op::Add => 0,
+            Op::Mul => 1,
+            Op::Neg => 2,
+            Op::Pow(_) => 3,
+            Op::Exp => 4,
+            Op::Log => 5,
+            Op::Recip => 6,
+            Op::Relu => 7,
+            Op::Tanh => 8,
+            Op::Linear => 9,
+            Op::Sigmoid => 10,
+            Op::Bce => 11,
+        };
+        &RULES[row]
+    }
+
+    /// The op authors call by `name`, if it is a function.
+    pub fn function(name: &str) -> Option<Op> {
+        RULES
+            .iter()
+            .find(|r| r.callable && r.name == name)
+            .map(|r| r.op)
+    }
+
+    /// The exponent of `pow`; 0 for every other op.
+    pub fn exponent(self) -> f64 {
+        if let Op::Pow(c) = self { c } else { 0.0 }
+    }
+
+    /// Evaluates the op on its operand values.
+    pub fn forward(self, x: &[f64]) -> f64 {
+        (self.rule().forward)(x, self.exponent())
+    }
+
+    /// The local derivatives, from the operands and the cached output.
+    pub fn local(self, x: &[f64], out: f64) -> Locals {
+        (self.rule().local)(x, out, self.exponent())
     }
 
     /// Whether this is a module (drawn as one node in the modules view).
     pub fn is_module(self) -> bool {
-        matches!(self, Op::Linear | Op::Sigmoid | Op::Bce)
+        self.rule().expansion.is_some()
     }
 
     /// The name used in the scenario language and in `seen trace`.
     pub fn name(self) -> &'static str {
-        match self {
-            Op::Add => "add",
-            Op::Mul => "mul",
-            Op::Neg => "neg",
-            Op::Recip => "recip",
-            Op::Exp => "exp",
-            Op::Log => "log",
-            Op::Pow(_) => "pow",
-            Op::Relu => "relu",
-            Op::Tanh => "tanh",
-            Op::Linear => "linear",
-            Op::Sigmoid => "sigmoid",
-            Op::Bce => "bce",
-        }
-    }
-
-    /// A short symbol or label for drawing the node.
-    pub fn symbol(self) -> String {
-        match self {
-            Op::Add => "+".into(),
-            Op::Mul => "×".into(),
-            Op::Neg => "−".into(),
-            Op::Recip => "1/a".into(),
-            Op::Exp => "exp".into(),
-            Op::Log => "log".into(),
-            Op::Pow(c) => format!("^{}", crate::engine::fmt_num(c)),
-            Op::Relu => "relu".into(),
-            Op::Tanh => "tanh".into(),
-            Op::Linear => "Linear".into(),
-            Op::Sigmoid => "Sigmoid".into(),
-            Op::Bce => "BCE".into(),
-        }
+        self.rule().name
     }
 
     /// Checks the operands are inside the op's domain, before evaluating.
     /// Returns what was expected when they are not.
     pub fn domain_error(self, x: &[f64]) -> Option<&'static str> {
-        match self {
-            Op::Log if x[0] <= 0.0 => Some("log needs a positive argument"),
-            Op::Recip if x[0] == 0.0 => Some("recip needs a non-zero argument"),
-            Op::Bce if !(x[0] > 0.0 && x[0] < 1.0) => {
-                Some("bce needs a probability p strictly between 0 and 1")
-            }
-            _ => None,
-        }
+        let (outside, expected) = self.rule().refuse?;
+        outside(x).then_some(expected)
+    }
+
+    /// Whether the first operand `a` sits within `tol` of a point where the
+    /// local derivative does not exist.
+    pub fn near_kink(self, a: f64, tol: f64) -> bool {
+        self.rule().kinks.iter().any(|k| (a - k).abs() < tol)
     }
 }
 
 fn bce(p: f64, y: f64) -> f64 {
     -(y * p.ln() + (1.0 - y) * (1.0 - p).ln())
+}
+
+/// A row with its math; the builders below add the rest.
+const fn row(
+    op: Op,
+    name: &'static str,
+    arity: usize,
+    forward: fn(&[f64], f64) -> f64,
+    local: fn(&[f64], f64, f64) -> Locals,
+) -> Rule {
+    Rule {
+        op,
+        name,
+        arity,
+        callable: false,
+        forward,
+        local,
+        refuse: None,
+        kinks: &[],
+        expansion: None,
+        text: Text {
+            word: "",
+            symbol: "",
+            short: "",
+            formula: "",
+            rules: &[],
+        },
+    }
+}
+
+impl Rule {
+    const fn function(self) -> Rule {
+        Rule {
+            callable: true,
+            ..self
+        }
+    }
+
+    const fn module(self, expansion: &'static [Atom]) -> Rule {
+        Rule {
+            callable: true,
+            expansion: Some(expansion),
+            ..self
+        }
+    }
+
+    const fn refuse(self, outside: Outside, expected: &'static str) -> Rule {
+        Rule {
+            refuse: Some((outside, expected)),
+            ..self
+        }
+    }
+
+    const fn kinks(self, kinks: &'static [f64]) -> Rule {
+        Rule { kinks, ..self }
+    }
+
+    const fn reads(
+        self,
+        word: &'static str,
+        symbol: &'static str,
+        short: &'static str,
+        formula: &'static str,
+        rules: &'static [&'static str],
+    ) -> Rule {
+        Rule {
+            text: Text {
+                word,
+                symbol,
+                short,
+                formula,
+                rules,
+            },
+            ..self
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_row_is_its_ops_row() {
+        for (i, r) in RULES.iter().enumerate() {
+            assert!(std::ptr::eq(r.op.rule(), &RULES[i]), "row {i} ({})", r.name);
+            assert!(
+                !r.text.rules.is_empty() && !r.text.word.is_empty(),
+                "{}",
+                r.name
+            );
+        }
+    }
+
+    #[test]
+    fn expansions_use_the_right_arities() {
+        for r in RULES.iter() {
+            for (k, atom) in r.expansion.unwrap_or(&[]).iter().enumerate() {
+                if let Atom::Op(op, refs) = atom {
+                    assert_eq!(op.rule().arity, refs.len(), "{} atom {k}", r.name);
+                    assert!(!op.is_module());
+                    for rf in *refs {
+                        match *rf {
+                            Ref::Arg(i) => assert!(i < r.arity, "{} atom {k}", r.name),
+                            Ref::Atom(j) => assert!(j < k, "{} atom {k}", r.name),
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn functions_are_the_callable_rows() {
+        let names: Vec<&str> = FUNCTIONS.iter().map(|(n, _)| *n).collect();
+        assert_eq!(
+            names,
+            [
+                "exp", "log", "recip", "relu", "tanh", "linear", "sigmoid", "bce"
+            ]
+        );
+        assert_eq!(Op::function("linear"), Some(Op::Linear));
+        assert_eq!(Op::function("add"), None);
+    }
 }

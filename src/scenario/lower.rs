@@ -3,6 +3,7 @@
 
 use super::error::ScenarioError;
 use super::expr::{BinOp, Expr, ExprKind, Span, Stmt};
+use crate::engine::ops::{Atom, Ref};
 use crate::engine::{Graph, Kind, NodeId, Op};
 use std::collections::HashMap;
 
@@ -28,17 +29,9 @@ impl View {
     }
 }
 
-/// The functions authors may call, with their arity.
-pub const FUNCTIONS: &[(&str, usize)] = &[
-    ("exp", 1),
-    ("log", 1),
-    ("recip", 1),
-    ("relu", 1),
-    ("tanh", 1),
-    ("linear", 3),
-    ("sigmoid", 1),
-    ("bce", 2),
-];
+/// The functions authors may call, with their arity: the rulebook's
+/// callable rows.
+pub use crate::engine::ops::FUNCTIONS;
 
 /// A lowered graph plus where each node came from.
 #[derive(Clone, Debug)]
@@ -174,47 +167,37 @@ impl Ctx<'_> {
         })
     }
 
+    /// A call of a rulebook function: one node, or in the atomic view a
+    /// module's expansion, exactly as the rulebook (and `docs/language.md`)
+    /// lists it.
     fn call(&mut self, name: &str, x: &[NodeId], s: &Span) -> Result<NodeId, ScenarioError> {
-        let modules = self.view == View::Modules;
-        Ok(match name {
-            "exp" => self.add(Op::Exp, x, s)?,
-            "log" => self.add(Op::Log, x, s)?,
-            "recip" => self.add(Op::Recip, x, s)?,
-            "relu" => self.add(Op::Relu, x, s)?,
-            "tanh" => self.add(Op::Tanh, x, s)?,
-            "linear" if modules => self.add(Op::Linear, x, s)?,
-            "sigmoid" if modules => self.add(Op::Sigmoid, x, s)?,
-            "bce" if modules => self.add(Op::Bce, x, s)?,
-            // Atomic expansions, exactly as `docs/language.md` lists them.
-            "linear" => {
-                let wx = self.add(Op::Mul, &[x[0], x[1]], s)?;
-                self.add(Op::Add, &[wx, x[2]], s)?
-            }
-            "sigmoid" => {
-                let neg = self.add(Op::Neg, &[x[0]], s)?;
-                let e = self.add(Op::Exp, &[neg], s)?;
-                let one = self.constant(1.0, s)?;
-                let d = self.add(Op::Add, &[one, e], s)?;
-                self.add(Op::Recip, &[d], s)?
-            }
-            "bce" => {
-                // -(y * log(p) + (1 - y) * log(1 - p))
-                let (p, y) = (x[0], x[1]);
-                let lp = self.add(Op::Log, &[p], s)?;
-                let ylp = self.add(Op::Mul, &[y, lp], s)?;
-                let one = self.constant(1.0, s)?;
-                let ny = self.add(Op::Neg, &[y], s)?;
-                let omy = self.add(Op::Add, &[one, ny], s)?;
-                let one = self.constant(1.0, s)?;
-                let np = self.add(Op::Neg, &[p], s)?;
-                let omp = self.add(Op::Add, &[one, np], s)?;
-                let l1p = self.add(Op::Log, &[omp], s)?;
-                let t2 = self.add(Op::Mul, &[omy, l1p], s)?;
-                let sum = self.add(Op::Add, &[ylp, t2], s)?;
-                self.add(Op::Neg, &[sum], s)?
-            }
-            _ => unreachable!("checked against FUNCTIONS"),
-        })
+        let op = Op::function(name).expect("checked against FUNCTIONS");
+        match op.rule().expansion {
+            Some(atoms) if self.view == View::Atomic => self.expand(atoms, x, s),
+            _ => self.add(op, x, s),
+        }
+    }
+
+    /// Builds a module's atomic expansion over its operands `x`; the last
+    /// atom is the module's output.
+    fn expand(&mut self, atoms: &[Atom], x: &[NodeId], s: &Span) -> Result<NodeId, ScenarioError> {
+        let mut built: Vec<NodeId> = Vec::with_capacity(atoms.len());
+        for atom in atoms {
+            let id = match *atom {
+                Atom::Const(v) => self.constant(v, s)?,
+                Atom::Op(op, refs) => {
+                    let parents: Vec<NodeId> = (refs.iter())
+                        .map(|r| match *r {
+                            Ref::Arg(i) => x[i],
+                            Ref::Atom(k) => built[k],
+                        })
+                        .collect();
+                    self.add(op, &parents, s)?
+                }
+            };
+            built.push(id);
+        }
+        Ok(*built.last().expect("an expansion has atoms"))
     }
 }
 

@@ -14,7 +14,7 @@ pub use error::{ScenarioError, line_col};
 pub use lower::{Lowered, MAX_NODES, View};
 
 use crate::engine::gradcheck::{Mismatch, check_gradients};
-use crate::engine::{ForwardStep, Graph, Kind, Message, NodeId, Op};
+use crate::engine::{ForwardStep, Graph, Kind, Message, NodeId, Op, Transcript};
 use expr::{Span, Stmt};
 use lower::{Builder, Leaf};
 use spec::{Spec, Values};
@@ -96,17 +96,9 @@ pub struct Run {
     pub update: Option<UpdateResult>,
 }
 
-/// One SGD step and the fresh forward pass after it.
-#[derive(Clone, Debug)]
-pub struct UpdateResult {
-    pub lr: f64,
-    /// (name, before, gradient, after) for every param.
-    pub params: Vec<(String, f64, f64, f64)>,
-    pub output_before: f64,
-    pub output_after: f64,
-    /// The graph after the step, with its fresh forward values.
-    pub graph: Graph,
-}
+/// One SGD step and the fresh forward pass after it (the engine's
+/// [`crate::engine::Update`], under its old name here).
+pub use crate::engine::Update as UpdateResult;
 
 impl Run {
     pub fn graph(&self) -> &Graph {
@@ -115,6 +107,24 @@ impl Run {
 
     pub fn output(&self) -> NodeId {
         self.lowered.output
+    }
+
+    /// The run as the story reads it.
+    pub fn transcript(&self) -> Transcript<'_> {
+        Transcript {
+            graph: self.graph(),
+            output: self.output(),
+            forward: &self.forward,
+            messages: &self.messages,
+            update: self.update.as_ref(),
+        }
+    }
+}
+
+/// So `story::tell(&run)` reads as it says.
+impl<'a> From<&'a Run> for Transcript<'a> {
+    fn from(run: &'a Run) -> Self {
+        run.transcript()
     }
 }
 
@@ -651,29 +661,13 @@ impl Scenario {
         }
         let update = match self.lr {
             None => None,
-            Some(lr) => {
-                let mut g = lowered.graph.clone();
-                let mut params = Vec::new();
-                for id in lowered.graph.leaves(Kind::Param) {
-                    let n = &lowered.graph.nodes[id];
-                    let after = n.value - lr * n.grad;
-                    g.nodes[id].value = after;
-                    params.push((n.name.clone().unwrap_or_default(), n.value, n.grad, after));
-                }
-                g.forward_quiet().map_err(|e| {
+            Some(lr) => Some(
+                crate::engine::update(&lowered.graph, lowered.output, lr).map_err(|e| {
                     let mut err = self.domain(&lowered, e);
                     err.message = format!("after the update: {}", err.message);
                     err
-                })?;
-                let output_after = g.nodes[lowered.output].value;
-                Some(UpdateResult {
-                    lr,
-                    params,
-                    output_before: lowered.graph.nodes[lowered.output].value,
-                    output_after,
-                    graph: g,
-                })
-            }
+                })?,
+            ),
         };
         Ok(Run {
             view,
@@ -685,13 +679,12 @@ impl Scenario {
     }
 
     /// Central-difference check of every param and input gradient. Skipped
-    /// where a relu sits at its kink, where no derivative exists.
+    /// where an op sits at a kink (relu at 0), where no derivative exists.
     fn gradcheck(&self, l: &Lowered) -> Vec<Mismatch> {
         let g = &l.graph;
-        let at_kink = g
-            .nodes
-            .iter()
-            .any(|n| n.op == Some(Op::Relu) && g.nodes[n.parents[0]].value.abs() < 1e-3);
+        let at_kink = g.nodes.iter().any(|n| {
+            n.op.is_some_and(|op| op.near_kink(g.nodes[n.parents[0]].value, 1e-3))
+        });
         if at_kink {
             return Vec::new();
         }
@@ -745,7 +738,7 @@ fn uses_module(e: &expr::Expr) -> bool {
     while let Some(e) = stack.pop() {
         match &e.kind {
             expr::ExprKind::Call { name, args, .. } => {
-                if matches!(name.as_str(), "linear" | "sigmoid" | "bce") {
+                if Op::function(name).is_some_and(Op::is_module) {
                     return true;
                 }
                 stack.extend(args.iter());

@@ -1,4 +1,4 @@
-//! The still figures of `SCENARIOS.md` besides the step-through trace, one
+//! The still figures of `docs/language.md` besides the step-through trace, one
 //! file per kind: the whole graph at once ([`graph`]), the rulebook card
 //! ([`rule`]), the two-view gradient table ([`compare`]), the batch
 //! (contributions, update, plot: [`batch`]) and the step-size plot

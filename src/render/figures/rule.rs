@@ -11,24 +11,7 @@ use crate::render::svg::{Svg, arrow, font, line, p, rect, text};
 use crate::render::theme::{BACKWARD, FORWARD, INK, LINE, MUTED, PANEL, PAPER};
 use crate::scenario::{Run, Scenario};
 use crate::story::{self, formula, local_rule, num, operand};
-
-/// The op's name for a heading.
-pub(crate) fn op_word(op: Op) -> &'static str {
-    match op {
-        Op::Add => "Add",
-        Op::Mul => "Multiply",
-        Op::Neg => "Negate",
-        Op::Recip => "Reciprocal",
-        Op::Exp => "Exponential",
-        Op::Log => "Logarithm",
-        Op::Pow(_) => "Power",
-        Op::Relu => "ReLU",
-        Op::Tanh => "Tanh",
-        Op::Linear => "Linear",
-        Op::Sigmoid => "Sigmoid",
-        Op::Bce => "Binary cross-entropy",
-    }
-}
+use crate::text::op_word;
 
 /// Splits a rule in words into the formula and a remark about the cache:
 /// "∂eᵃ/∂a = eᵃ, the cached output" → ("∂eᵃ/∂a = eᵃ", "the cached output").
