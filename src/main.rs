@@ -5,6 +5,7 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use seen::diagnostic::render_all;
 use seen::render::hook::Figures;
 use seen::site::{self, BuildConfig, BuildError};
 
@@ -139,6 +140,7 @@ fn run() -> ExitCode {
     match command {
         Command::Build(args) => match args.config().and_then(|c| site::build(&c, &Figures)) {
             Ok(report) => {
+                eprint!("{}", render_all(&report.warnings));
                 println!("{report}");
                 ExitCode::SUCCESS
             }
@@ -179,8 +181,9 @@ fn run() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Command::Trace { file, scenario } => match seen::trace_file(&file, scenario.as_deref()) {
-            Ok(json) => {
+        Command::Trace { file, scenario } => match seen::trace(&file, scenario.as_deref()) {
+            Ok((json, warnings)) => {
+                eprint!("{warnings}");
                 println!("{json}");
                 ExitCode::SUCCESS
             }
@@ -195,8 +198,13 @@ fn run() -> ExitCode {
 fn check(args: &SiteArgs) -> ExitCode {
     match args.config().and_then(|c| site::check(&c, &Figures)) {
         Ok(r) => {
+            eprint!("{}", render_all(&r.warnings));
+            let warnings = match r.warnings.len() {
+                0 => String::new(),
+                n => format!(", {n} warning{}", plural(n)),
+            };
             println!(
-                "Checked {} page{}, {} figure{}, {} frame{} in {} ms: no errors",
+                "Checked {} page{}, {} figure{}, {} frame{} in {} ms: no errors{warnings}",
                 r.pages,
                 plural(r.pages),
                 r.figures,
@@ -208,9 +216,7 @@ fn check(args: &SiteArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(BuildError::Diagnostics(diags)) => {
-            for d in &diags {
-                eprintln!("error: {d}\n");
-            }
+            eprint!("{}", render_all(&diags));
             let files: std::collections::BTreeSet<&Path> =
                 diags.iter().map(|d| d.file.as_path()).collect();
             eprintln!(
