@@ -5,6 +5,7 @@
 //! `site::content` → `site::markdown` → [`scenario`] → [`engine`] → [`story`]
 //! → [`layout`] → [`render`] → `site::templates` → `site::output`.
 
+pub mod diagnostic;
 pub mod engine;
 pub mod help;
 pub mod layout;
@@ -15,49 +16,77 @@ pub mod story;
 pub mod text;
 pub mod toml_errors;
 
+use diagnostic::Diagnostic;
 use std::path::Path;
 
 /// Every block of a markdown file, parsed and run, in order.
 pub type FileRuns = Vec<(scenario::Scenario, Vec<scenario::Run>)>;
 
-/// Parses and runs every `autograd` block of one markdown file. Errors come
-/// back rendered, each as `file:line:col` with the offending line; every
-/// block is tried, so all errors of the file are reported at once.
-pub fn run_file(path: &Path) -> Result<FileRuns, String> {
-    let file = path.display().to_string();
-    let markdown =
-        std::fs::read_to_string(path).map_err(|e| format!("{file}: cannot read: {e}\n"))?;
+/// Parses and runs every `autograd` block of one markdown file, with the
+/// warnings found on the way. Every block is tried, so all errors of the
+/// file come back at once, each at its `file:line:col`.
+pub fn check_file(path: &Path) -> Result<(FileRuns, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let markdown = std::fs::read_to_string(path)
+        .map_err(|e| vec![Diagnostic::whole_file(path, format!("cannot read: {e}"))])?;
     let mut runs = Vec::new();
-    let mut errors = String::new();
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
     let mut ids: Vec<(String, usize)> = Vec::new();
     for block in scenario::find_blocks(&markdown) {
-        let at = |o: usize| block.offset + o;
-        let result = scenario::parse_on_page(&block.body, &markdown, &file, at, &mut ids);
-        match result {
+        // The site's mapping from body to file, which knows about the
+        // prefixes of blocks nested in lists and quotes.
+        let site_block = site::Block {
+            source: block.body.clone(),
+            body_offset: block.offset,
+            info: String::new(),
+        };
+        let to_file = |o: usize| site_block.file_offset(&markdown, o);
+        let place = scenario::BlockPlace {
+            file: path,
+            markdown: &markdown,
+            to_file: &to_file,
+        };
+        match scenario::parse_on_page(&block.body, &place, &mut ids, &mut warnings) {
             Ok(ok) => runs.push(ok),
-            Err(e) => errors += &scenario::error::render(&file, &markdown, block.offset, &e),
+            Err(e) => errors.extend(e),
         }
     }
     if errors.is_empty() {
-        Ok(runs)
+        Ok((runs, warnings))
     } else {
         Err(errors)
     }
 }
 
+/// [`check_file`] with the errors rendered and the warnings left out.
+pub fn run_file(path: &Path) -> Result<FileRuns, String> {
+    check_file(path)
+        .map(|(runs, _)| runs)
+        .map_err(|e| diagnostic::render_all(&e))
+}
+
 /// Runs every `autograd` block of one markdown file (or only the one with
-/// id `only`) and returns the `seen trace` JSON, pretty-printed.
-pub fn trace_file(path: &Path, only: Option<&str>) -> Result<String, String> {
+/// id `only`) and returns the `seen trace` JSON, pretty-printed, and the
+/// warnings, rendered.
+pub fn trace(path: &Path, only: Option<&str>) -> Result<(String, String), String> {
     let file = path.display().to_string();
-    let mut runs = run_file(path)?;
+    let (mut runs, warnings) = check_file(path).map_err(|e| diagnostic::render_all(&e))?;
     if let Some(id) = only {
         runs.retain(|(s, _)| s.id == id);
         if runs.is_empty() {
-            return Err(format!("{file}: no autograd block with id \"{id}\"\n"));
+            return Err(format!(
+                "{file}: error: no autograd block with id \"{id}\"\n"
+            ));
         }
     }
     let json = scenario::trace::file_json(&file, &runs);
-    Ok(serde_json::to_string_pretty(&json).expect("JSON of numbers and strings"))
+    let json = serde_json::to_string_pretty(&json).expect("JSON of numbers and strings");
+    Ok((json, diagnostic::render_all(&warnings)))
+}
+
+/// [`trace`] without the warnings.
+pub fn trace_file(path: &Path, only: Option<&str>) -> Result<String, String> {
+    trace(path, only).map(|(json, _)| json)
 }
 
 /// What `seen frames` wrote.

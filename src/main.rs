@@ -5,6 +5,7 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use seen::diagnostic::render_all;
 use seen::render::hook::Figures;
 use seen::site::{self, BuildConfig, BuildError};
 
@@ -156,6 +157,7 @@ fn run() -> ExitCode {
     match command {
         Command::Build(args) => match args.config().and_then(|c| site::build(&c, &Figures)) {
             Ok(report) => {
+                eprint!("{}", render_all(&report.warnings));
                 println!("{report}");
                 ExitCode::SUCCESS
             }
@@ -197,8 +199,9 @@ fn run() -> ExitCode {
             }
         },
         Command::Help { topic, section } => help(topic.as_deref(), section.as_deref()),
-        Command::Trace { file, scenario } => match seen::trace_file(&file, scenario.as_deref()) {
-            Ok(json) => {
+        Command::Trace { file, scenario } => match seen::trace(&file, scenario.as_deref()) {
+            Ok((json, warnings)) => {
+                eprint!("{warnings}");
                 println!("{json}");
                 ExitCode::SUCCESS
             }
@@ -213,8 +216,13 @@ fn run() -> ExitCode {
 fn check(args: &SiteArgs) -> ExitCode {
     match args.config().and_then(|c| site::check(&c, &Figures)) {
         Ok(r) => {
+            eprint!("{}", render_all(&r.warnings));
+            let warnings = match r.warnings.len() {
+                0 => String::new(),
+                n => format!(", {n} warning{}", plural(n)),
+            };
             println!(
-                "Checked {} page{}, {} figure{}, {} frame{} in {} ms: no errors",
+                "Checked {} page{}, {} figure{}, {} frame{} in {} ms: no errors{warnings}",
                 r.pages,
                 plural(r.pages),
                 r.figures,
@@ -226,9 +234,7 @@ fn check(args: &SiteArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(BuildError::Diagnostics(diags)) => {
-            for d in &diags {
-                eprintln!("error: {d}\n");
-            }
+            eprint!("{}", render_all(&diags));
             let files: std::collections::BTreeSet<&Path> =
                 diags.iter().map(|d| d.file.as_path()).collect();
             eprintln!(

@@ -83,6 +83,13 @@ fn type_name(t: &str) -> String {
     }
 }
 
+/// "did you mean `tanh`?" when `word` is a plausible typo of one of `known`.
+/// A one- or two-letter word is too short to guess from.
+pub fn did_you_mean(word: &str, known: &[&str]) -> Option<String> {
+    let k = closest(word, known)?;
+    (word.chars().count() > 2 && k != word).then(|| format!("did you mean `{k}`?"))
+}
+
 /// The known key nearest to `word`, if it is a plausible typo.
 pub fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
     known

@@ -60,7 +60,7 @@ fn cases() -> Vec<Case> {
             "id = \"syntax\"\ngraph = \"y = 1\"\nseed = @\n",
             8,
             8,
-            &["invalid block", "expected valid TOML"],
+            &["invalid block", "expected: valid TOML"],
         ),
         case(
             "unknown-key",
@@ -199,15 +199,18 @@ fn cases() -> Vec<Case> {
             &["statement `y` (example 2)", "log(-1)"],
         ),
         case(
-            "recip-of-zero",
+            "division-by-zero",
             "id = \"div0\"\ninputs = { x = 0.0 }\ngraph = \"y = 1 / x\"\n",
             8,
             14,
-            &[
-                "recip needs a non-zero argument",
-                "statement `y`",
-                "recip(0)",
-            ],
+            &["error: division by zero in `1 / x`: `x` is 0\n"],
+        ),
+        case(
+            "recip-of-zero",
+            "id = \"recip0\"\ninputs = { x = 0.0 }\ngraph = \"y = recip(x)\"\n",
+            8,
+            14,
+            &["error: recip needs a non-zero argument in statement `y`: recip(0)\n"],
         ),
         case(
             "non-finite-result",

@@ -17,8 +17,8 @@ struct Case {
     name: &'static str,
     /// Files written over the good site (relative to its root).
     files: Vec<(&'static str, String)>,
-    /// `FILE:LINE:COL: message` (or `FILE: message` for a whole file), as
-    /// printed; each string must appear in the output.
+    /// `FILE:LINE:COL: error: message` (or `FILE: error: message` for a
+    /// whole file), as printed; each string must appear in the output.
     expect: Vec<&'static str>,
 }
 
@@ -41,31 +41,31 @@ fn cases() -> Vec<Case> {
         blk(
             "toml syntax",
             "id = \"a\ngraph = \"y = 1\"",
-            &["content/index.md:8:8: invalid block: invalid basic string"],
+            &["content/index.md:8:8: error: invalid block: invalid basic string"],
         ),
         blk(
             "unknown key",
             "id = \"a\"\nfigur = \"trace\"\ngraph = \"y = 1\"",
             &[
-                "content/index.md:9:1: invalid block: unknown key `figur`",
+                "content/index.md:9:1: error: invalid block: unknown key `figur`",
                 "hint: did you mean `figure`?",
             ],
         ),
         blk(
             "missing id",
             "graph = \"y = 1\"",
-            &["content/index.md:8:1: invalid block: missing key `id`"],
+            &["content/index.md:8:1: error: invalid block: missing key `id`"],
         ),
         blk(
             "missing graph",
             "id = \"a\"",
-            &["content/index.md:8:1: invalid block: missing key `graph`"],
+            &["content/index.md:8:1: error: invalid block: missing key `graph`"],
         ),
         blk(
             "bad id",
             "id = \"Bad Id\"\ngraph = \"y = 1\"",
             &[
-                "content/index.md:8:6: `Bad Id` is not a valid id",
+                "content/index.md:8:6: error: `Bad Id` is not a valid id",
                 "lowercase letters, digits and `-`",
             ],
         ),
@@ -73,97 +73,105 @@ fn cases() -> Vec<Case> {
             "name used before it is defined",
             "id = \"a\"\ninputs = { x = 1 }\ngraph = \"\"\"\ny = z * x\nz = x + 1\n\"\"\"",
             &[
-                "content/index.md:11:5: `z` is used before it is defined",
+                "content/index.md:11:5: error: `z` is used before it is defined",
                 "`z` is defined at content/index.md:12:1",
             ],
         ),
         blk(
             "unknown name",
             "id = \"a\"\ninputs = { x = 1 }\ngraph = \"y = x * q\"",
-            &["content/index.md:10:18: unknown name `q`"],
+            &["content/index.md:10:18: error: unknown name `q`"],
         ),
         blk(
             "name defined twice",
             "id = \"a\"\ninputs = { x = 1 }\ngraph = \"\"\"\ny = x\ny = x * 2\n\"\"\"",
             &[
-                "content/index.md:12:1: `y` is defined twice",
+                "content/index.md:12:1: error: `y` is defined twice",
                 "`y` is first defined at content/index.md:11:1",
             ],
         ),
         blk(
             "leaf defined twice",
             "id = \"a\"\nparams = { x = 1 }\ninputs = { x = 1 }\ngraph = \"y = x * x\"",
-            &["content/index.md:10:12: `x` is defined twice"],
+            &["content/index.md:10:12: error: `x` is defined twice"],
         ),
         blk(
             "unknown function",
             "id = \"a\"\ninputs = { x = 1 }\ngraph = \"y = foo(x)\"",
             &[
-                "content/index.md:10:14: unknown function `foo`",
+                "content/index.md:10:14: error: unknown function `foo`",
                 "one of exp, log, recip, relu, tanh, linear, sigmoid, bce",
             ],
         ),
         blk(
             "wrong argument count",
             "id = \"a\"\ninputs = { x = 1 }\ngraph = \"y = tanh(x, x)\"",
-            &["content/index.md:10:14: `tanh` takes 1 argument, but 2 were given"],
+            &["content/index.md:10:14: error: `tanh` takes 1 argument, but 2 were given"],
         ),
         blk(
             "non-numeric exponent",
             "id = \"a\"\ninputs = { x = 1 }\ngraph = \"y = x ^ x\"",
             &[
-                "content/index.md:10:18: the exponent of `^` must be a number",
+                "content/index.md:10:18: error: the exponent of `^` must be a number",
                 "exp(b * log(a))",
             ],
         ),
         blk(
             "log of a negative number",
             "id = \"a\"\ninputs = { x = -1 }\ngraph = \"y = log(x)\"",
-            &["content/index.md:10:14: log needs a positive argument in statement `y`: log(-1)"],
+            &[
+                "content/index.md:10:14: error: log needs a positive argument in statement `y`: log(-1)",
+            ],
         ),
         blk(
             "division by zero",
             "id = \"a\"\ninputs = { x = 0 }\ngraph = \"y = 1 / x\"",
-            &["content/index.md:10:14: recip needs a non-zero argument in statement `y`: recip(0)"],
+            &[
+                "content/index.md:10:14: error: division by zero in `1 / x`: `x` is 0",
+                "expected: a divisor that is not 0",
+            ],
         ),
         blk(
             "unknown figure",
             "id = \"a\"\ninputs = { x = 0 }\ngraph = \"y = x\"\nfigure = \"movie\"",
             &[
-                "content/index.md:11:10: unknown figure \"movie\"",
+                "content/index.md:11:10: error: unknown figure \"movie\"",
                 "\"step-size\"",
             ],
         ),
         blk(
             "unknown view",
             "id = \"a\"\ninputs = { x = 0 }\ngraph = \"y = x\"\nview = \"all\"",
-            &["content/index.md:11:8: unknown view \"all\""],
+            &["content/index.md:11:8: error: unknown view \"all\""],
         ),
         blk(
             "step-size without wrt",
             "id = \"a\"\nparams = { x = 0 }\ngraph = \"y = x * x\"\nfigure = \"step-size\"",
-            &["content/index.md:8:6: a step-size figure needs `wrt`"],
+            &["content/index.md:8:6: error: a step-size figure needs `wrt`"],
         ),
         blk(
             "wrt names nothing",
             "id = \"a\"\nparams = { x = 0 }\ngraph = \"y = x * x\"\nfigure = \"step-size\"\nwrt = \"w\"",
-            &["content/index.md:12:7: `wrt` names `w`, which is not a param or an input"],
+            &["content/index.md:12:7: error: `wrt` names `w`, which is not a param or an input"],
         ),
         blk(
             "examples disagree",
             "id = \"a\"\nparams = { w = 1 }\nexamples = [ { x = 1 }, { y = 2 } ]\ngraph = \"l = w * x\"",
-            &["content/index.md:10:12: the examples do not all give the same inputs"],
+            &[
+                "content/index.md:10:25: error: example 2 has no `x`",
+                "expected: every example to set x (as example 1 does)",
+            ],
         ),
         blk(
             "expression syntax",
             "id = \"a\"\ninputs = { x = 1 }\ngraph = \"y = x * * x\"",
-            &["content/index.md:10:18: unexpected `*`"],
+            &["content/index.md:10:18: error: unexpected `*`"],
         ),
         blk(
             "unclosed parenthesis",
             "id = \"a\"\ninputs = { x = 1 }\ngraph = \"y = (x + 1\"",
             &[
-                "content/index.md:10:20: unexpected end of the line",
+                "content/index.md:10:20: error: unexpected end of the line",
                 "`)` to close the parenthesis",
             ],
         ),
@@ -171,40 +179,40 @@ fn cases() -> Vec<Case> {
             "statement without a name",
             "id = \"a\"\ninputs = { x = 1 }\ngraph = \"x * x\"",
             &[
-                "content/index.md:10:12: unexpected `*`",
+                "content/index.md:10:12: error: unexpected `*`",
                 "`=` after the statement's name",
             ],
         ),
         blk(
             "bad character",
             "id = \"a\"\ninputs = { x = 1 }\ngraph = \"y = x $ 2\"",
-            &["content/index.md:10:16: unexpected character `$`"],
+            &["content/index.md:10:16: error: unexpected character `$`"],
         ),
         blk(
             "unknown reduce",
             "id = \"a\"\nparams = { w = 1 }\nexamples = [ { x = 1 } ]\nreduce = \"max\"\ngraph = \"l = w * x\"",
-            &["content/index.md:11:10: unknown reduce \"max\""],
+            &["content/index.md:11:10: error: unknown reduce \"max\""],
         ),
         blk(
             "batch without examples",
             "id = \"a\"\nparams = { w = 1 }\ninputs = { x = 1 }\ngraph = \"l = w * x\"\nfigure = \"batch\"",
-            &["content/index.md:8:6: a batch figure needs `examples`"],
+            &["content/index.md:8:6: error: a batch figure needs `examples`"],
         ),
         blk(
             "rule card with two ops",
             "id = \"a\"\ninputs = { x = 1 }\ngraph = \"\"\"\ny = x * x\nz = y + 1\n\"\"\"\nfigure = \"rule\"",
-            &["content/index.md:11:5: a rule card shows one op, but this graph has 2"],
+            &["content/index.md:11:5: error: a rule card shows one op, but this graph has 2"],
         ),
         blk(
             "output names nothing",
             "id = \"a\"\ninputs = { x = 1 }\ngraph = \"y = x * x\"\noutput = \"q\"",
-            &["content/index.md:11:10: `output` names `q`, which no statement defines"],
+            &["content/index.md:11:10: error: `output` names `q`, which no statement defines"],
         ),
         blk(
             "seed is not a number",
             "id = \"a\"\ninputs = { x = 1 }\ngraph = \"y = x * x\"\nseed = \"one\"",
             &[
-                "content/index.md:11:8: invalid block: wrong type: found string \"one\"",
+                "content/index.md:11:8: error: invalid block: wrong type: found string \"one\"",
                 "expected: a number",
             ],
         ),
@@ -212,7 +220,7 @@ fn cases() -> Vec<Case> {
             "unknown key in update",
             "id = \"a\"\nparams = { x = 1 }\ngraph = \"y = x * x\"\nupdate = { rate = 0.1 }",
             &[
-                "content/index.md:11:12: invalid block: unknown key `rate`",
+                "content/index.md:11:12: error: invalid block: unknown key `rate`",
                 "expected: the key `lr`",
             ],
         ),
@@ -223,8 +231,8 @@ fn cases() -> Vec<Case> {
                 "+++\ntitle = \"T\"\n+++\n\n```autograd\nid = \"a\"\ninputs = { x = 1 }\ngraph = \"y = x\"\n```\n\nText\n\n```autograd\nid = \"a\"\ninputs = { x = 1 }\ngraph = \"y = x\"\n```\n",
             ),
             &[
-                "content/index.md:14:6: duplicate id \"a\" on this page",
-                "the id is first used at content/index.md:6:6",
+                "content/index.md:14:6: error: duplicate id \"a\" on this page",
+                "note: the id is first used at content/index.md:6:6",
             ],
         ),
         case(
@@ -233,27 +241,100 @@ fn cases() -> Vec<Case> {
             s(
                 "+++\ntitle = \"T\"\n+++\n\n- item\n\n  ```autograd\n  id = \"a\"\n  inputs = { x = 1 }\n  graph = \"y = nope(x)\"\n  ```\n",
             ),
-            &["content/index.md:10:16: unknown function `nope`"],
+            &["content/index.md:10:16: error: unknown function `nope`"],
+        ),
+        blk(
+            "non-ASCII bare key",
+            "id = \"a\"\nparams = { ω = 1 }\ngraph = \"y = ω * ω\"",
+            &[
+                "content/index.md:9:12: error: invalid block: invalid unquoted key",
+                "hint: TOML keys beyond ASCII letters must be quoted: write \"ω\" = …",
+            ],
+        ),
+        blk(
+            "misspelled function",
+            "id = \"a\"\ninputs = { x = 1 }\ngraph = \"y = tahn(x)\"",
+            &[
+                "content/index.md:10:14: error: unknown function `tahn`",
+                "hint: did you mean `tanh`?",
+            ],
+        ),
+        blk(
+            "misspelled figure",
+            "id = \"a\"\nparams = { w = 1 }\ngraph = \"y = w * w\"\nfigure = \"step_size\"\nwrt = \"w\"",
+            &[
+                "content/index.md:11:10: error: unknown figure \"step_size\"",
+                "hint: did you mean `step-size`?",
+            ],
+        ),
+        blk(
+            "division by zero names the division",
+            "id = \"a\"\nparams = { w = 1 }\ninputs = { x = 0 }\ngraph = \"\"\"\ny = w + 1\nz = y * (w / x)\n\"\"\"",
+            &[
+                "content/index.md:13:10: error: division by zero in `w / x`: `x` is 0",
+                "expected: a divisor that is not 0",
+            ],
+        ),
+        blk(
+            "an example without a key",
+            "id = \"a\"\nparams = { w = 1 }\nexamples = [\n  { x = 1, y = 2 },\n  { x = 2 },\n]\ngraph = \"l = w * x + y\"",
+            &[
+                "content/index.md:12:3: error: example 2 has no `y`",
+                "expected: every example to set x, y (as example 1 does)",
+            ],
+        ),
+        blk(
+            "an example with an extra key",
+            "id = \"a\"\nparams = { w = 1 }\nexamples = [\n  { x = 1, y = 2 },\n  { y = 0, x = 2 },\n  { x = 1, y = 2, z = 3 },\n]\ngraph = \"l = w * x + y\"",
+            &["content/index.md:13:3: error: example 3 has an extra key `z`"],
+        ),
+        blk(
+            "negative learning rate",
+            "id = \"a\"\nparams = { w = 1 }\ngraph = \"y = w * w\"\nupdate = { lr = -0.1 }",
+            &[
+                "content/index.md:11:17: error: `lr` is -0.1, but a step of gradient descent needs a learning rate above 0",
+                "expected: a finite learning rate greater than 0, such as 0.2",
+            ],
+        ),
+        blk(
+            "zero learning rate",
+            "id = \"a\"\nparams = { w = 1 }\ngraph = \"y = w * w\"\nupdate = { lr = 0 }",
+            &[
+                "content/index.md:11:17: error: `lr` is 0, but a step of gradient descent needs a learning rate above 0",
+            ],
+        ),
+        case(
+            "duplicate id in a block with other errors",
+            "content/index.md",
+            s(
+                "+++\ntitle = \"T\"\n+++\n\n```autograd\nid = \"a\"\ninputs = { x = 1 }\ngraph = \"y = x\"\n```\n\nText\n\n```autograd\nid = \"a\"\ninputs = { x = 1 }\ngraph = \"y = nope(x)\"\n```\n",
+            ),
+            &[
+                "content/index.md:14:6: error: duplicate id \"a\" on this page",
+                "note: the id is first used at content/index.md:6:6",
+                "content/index.md:16:14: error: unknown function `nope`",
+                "2 errors; the output folder was left untouched",
+            ],
         ),
         // ---- front matter and markdown ----
         case(
             "no front matter",
             "content/index.md",
             s("# Hello\n"),
-            &["content/index.md:1:1: missing front matter"],
+            &["content/index.md:1:1: error: missing front matter"],
         ),
         case(
             "front matter never closed",
             "content/index.md",
             s("+++\ntitle = \"T\"\n\n# Hello\n"),
-            &["content/index.md:1:1: front matter is never closed"],
+            &["content/index.md:1:1: error: front matter is never closed"],
         ),
         case(
             "front matter unknown key",
             "content/sub/page.md",
             s("+++\ntitel = \"T\"\n+++\n"),
             &[
-                "content/sub/page.md:2:1: front matter: unknown key `titel`",
+                "content/sub/page.md:2:1: error: front matter: unknown key `titel`",
                 "hint: did you mean `title`?",
             ],
         ),
@@ -261,38 +342,38 @@ fn cases() -> Vec<Case> {
             "front matter without title",
             "content/index.md",
             s("+++\norder = 1\n+++\n"),
-            &["content/index.md:2:1: front matter: missing key `title`"],
+            &["content/index.md:2:1: error: front matter: missing key `title`"],
         ),
         case(
             "front matter wrong type",
             "content/index.md",
             s("+++\ntitle = \"T\"\norder = \"one\"\n+++\n"),
-            &["content/index.md:3:9: front matter: wrong type: found string \"one\""],
+            &["content/index.md:3:9: error: front matter: wrong type: found string \"one\""],
         ),
         case(
             "front matter TOML syntax",
             "content/index.md",
             s("+++\ntitle = T\n+++\n"),
-            &["content/index.md:2:9: front matter:"],
+            &["content/index.md:2:9: error: front matter:"],
         ),
         case(
             "script in markdown",
             "content/index.md",
             s("+++\ntitle = \"T\"\n+++\n\nHello <script>alert(1)</script>\n"),
-            &["content/index.md:5:7: raw HTML uses a `<script>` element"],
+            &["content/index.md:5:7: error: raw HTML uses a `<script>` element"],
         ),
         case(
             "style attribute in markdown",
             "content/index.md",
             s("+++\ntitle = \"T\"\n+++\n\n<p style=\"color:red\">x</p>\n"),
-            &["content/index.md:5:4: raw HTML uses a `style` attribute"],
+            &["content/index.md:5:4: error: raw HTML uses a `style` attribute"],
         ),
         // ---- templates ----
         case(
             "template syntax",
             "templates/page.html",
             s("{% extends \"base.html\" %}\n{% block body %}\n{% if %}\n{% endblock body %}\n"),
-            &["templates/page.html:3:7: template syntax error"],
+            &["templates/page.html:3:7: error: template syntax error"],
         ),
         case(
             "template unknown variable",
@@ -301,7 +382,7 @@ fn cases() -> Vec<Case> {
                 "{% extends \"base.html\" %}\n{% block body %}\n{{ nope.field }}\n{% endblock body %}\n",
             ),
             &[
-                "templates/page.html:3:4: template error: Variable `nope` is not defined",
+                "templates/page.html:3:4: error: template error: Variable `nope` is not defined",
                 "(rendering content/index.md)",
             ],
         ),
@@ -311,7 +392,7 @@ fn cases() -> Vec<Case> {
             s(
                 "<html><head></head><body>{% block body %}{% endblock body %}\n{{ title | nofilter }}</body></html>\n",
             ),
-            &["templates/base.html:2:12: template error: Unknown filter `nofilter`"],
+            &["templates/base.html:2:12: error: template error: Unknown filter `nofilter`"],
         ),
         case(
             "template adds a script",
@@ -319,7 +400,9 @@ fn cases() -> Vec<Case> {
             s(
                 "{% extends \"base.html\" %}\n{% block body %}\n<script>x</script>{{ content | safe }}\n{% endblock body %}\n",
             ),
-            &["templates/page.html:3:1: the templates put a `<script>` element into index.html"],
+            &[
+                "templates/page.html:3:1: error: the templates put a `<script>` element into index.html",
+            ],
         ),
         case(
             "template adds a handler",
@@ -327,7 +410,9 @@ fn cases() -> Vec<Case> {
             s(
                 "<html><head></head>{% block body %}{% endblock body %}\n<p onclick=\"x\">{{ title }}</p></html>\n",
             ),
-            &["templates/base.html:2:4: the templates put an event handler attribute `onclick`"],
+            &[
+                "templates/base.html:2:4: error: the templates put an event handler attribute `onclick`",
+            ],
         ),
         // ---- seen.toml ----
         case(
@@ -335,7 +420,7 @@ fn cases() -> Vec<Case> {
             "seen.toml",
             s("title = \"T\"\nouput_dir = \"x\"\n"),
             &[
-                "seen.toml:2:1: unknown key `ouput_dir`",
+                "seen.toml:2:1: error: unknown key `ouput_dir`",
                 "hint: did you mean `output_dir`?",
             ],
         ),
@@ -343,14 +428,14 @@ fn cases() -> Vec<Case> {
             "seen.toml syntax",
             "seen.toml",
             s("title = \"T\n"),
-            &["seen.toml:1:11: invalid basic string"],
+            &["seen.toml:1:11: error: invalid basic string"],
         ),
         case(
             "seen.toml wrong type",
             "seen.toml",
             s("title = 3\n"),
             &[
-                "seen.toml:1:9: wrong type: found integer `3`",
+                "seen.toml:1:9: error: wrong type: found integer `3`",
                 "expected: a string",
             ],
         ),
@@ -358,19 +443,19 @@ fn cases() -> Vec<Case> {
             "seen.toml empty folder",
             "seen.toml",
             s("title = \"T\"\noutput_dir = \"\"\n"),
-            &["seen.toml:2:1: `output_dir` is empty"],
+            &["seen.toml:2:1: error: `output_dir` is empty"],
         ),
         case(
             "seen.toml output over content",
             "seen.toml",
             s("title = \"T\"\noutput_dir = \"content\"\n"),
-            &["content: the output folder would replace the content folder"],
+            &["content: error: the output folder would replace the content folder"],
         ),
         case(
             "seen.toml missing content folder",
             "seen.toml",
             s("title = \"T\"\ncontent_dir = \"pages\"\n"),
-            &["pages: content folder not found"],
+            &["pages: error: content folder not found"],
         ),
     ]
 }
@@ -465,4 +550,44 @@ fn every_malformed_input_is_reported_at_its_place_and_the_output_kept() {
     let (ok, out) = build(root);
     assert!(ok, "the good site builds again: {out}");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn warnings_are_printed_at_their_place_and_do_not_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(root.join("seen.toml"), "title = \"Good\"\n").unwrap();
+    fs::create_dir_all(root.join("content")).unwrap();
+    // Unicode names, quoted in TOML, are names like any other; `b` and `t`
+    // are never used.
+    let page = block(
+        "id = \"neuron\"\nparams = { \"ω\" = 0.5, b = 1 }\ninputs = { x = 2, t = 1 }\ngraph = \"\"\"\nz = ω * x\nθ = tanh(z)\n\"\"\"",
+    );
+    fs::write(root.join("content/index.md"), page).unwrap();
+    let warned = [
+        "content/index.md:9:23: warning: param `b` is not used by any statement",
+        "content/index.md:10:19: warning: input `t` is not used by any statement",
+        "hint: use it in `graph`, or remove it (it would be drawn as a lone node)",
+    ];
+    for command in ["check", "build"] {
+        let o = Command::new(env!("CARGO_BIN_EXE_seen"))
+            .args([command, "--root"])
+            .arg(root)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(o.status.success(), "{command}: {err}{out}");
+        for w in warned {
+            assert!(err.contains(w), "{command}: `{w}` not in\n{err}");
+        }
+        assert!(!err.contains("error"), "{command}: {err}");
+    }
+    let o = Command::new(env!("CARGO_BIN_EXE_seen"))
+        .args(["check", "--root"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("no errors, 2 warnings"), "{out}");
 }

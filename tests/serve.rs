@@ -215,7 +215,7 @@ fn rebuilds_on_change_and_keeps_the_last_good_site_on_a_bad_edit() {
     assert!(
         server
             .stderr()
-            .contains("content/index.md:13:13: unknown name `q`")
+            .contains("content/index.md:13:13: error: unknown name `q`")
     );
     let on_disk = fs::read_to_string(root.join("public/index.html")).unwrap();
     assert!(on_disk.contains("Second version") && !on_disk.contains("seen-serve-error"));

@@ -290,11 +290,11 @@ fn front_matter_error_points_into_the_file() {
     assert_eq!(d.snippet, "  colour = \"red\"");
     let shown = d.to_string();
     assert!(
-        shown.starts_with("content/broken.md:3:3: front matter:"),
+        shown.starts_with("content/broken.md:3:3: error: front matter:"),
         "{shown}"
     );
     assert!(shown.contains("colour"), "{shown}");
-    assert!(shown.contains("\n   |   ^^^^^^"), "{shown}");
+    assert!(shown.contains("\n  |   ^^^^^^"), "{shown}");
     assert!(shown.contains("expected: one of `title`"), "{shown}");
 }
 
@@ -439,7 +439,7 @@ fn diagnostic_at_counts_lines_and_chars() {
     let shown = d.with_hint("fix it").to_string();
     assert_eq!(
         shown,
-        "f.md:2:14: bad\n 2 | second ∂L/∂w here\n   |              ^^^^\n  hint: fix it"
+        "f.md:2:14: error: bad\n  |\n2 | second ∂L/∂w here\n  |              ^^^^\n  = hint: fix it"
     );
     // Offsets past the end are clamped rather than panicking.
     let d = Diagnostic::at("f.md", text, 999, 3, "eof");

@@ -16,24 +16,13 @@ pub struct Figures;
 
 /// A scenario error as a diagnostic at its place in the markdown file.
 pub fn diagnostic(page: &PageCtx, block: &Block, e: &ScenarioError) -> Diagnostic {
-    let mut d = page.diagnostic(block, e.offset, e.len, e.message.clone());
-    if let Some(x) = &e.expected {
-        d = d.with_expected(x.clone());
+    let to_file = |o: usize| block.file_offset(&page.source, o);
+    scenario::BlockPlace {
+        file: &page.file,
+        markdown: &page.source,
+        to_file: &to_file,
     }
-    let mut hint = e.hint.clone();
-    if let Some((what, off)) = &e.see {
-        let at = block.file_offset(&page.source, *off);
-        let (line, col, _) = scenario::line_col(&page.source, at);
-        let see = format!("{what} {}:{line}:{col}", page.file.display());
-        hint = Some(match hint {
-            Some(h) => format!("{h}; {see}"),
-            None => see,
-        });
-    }
-    if let Some(h) = hint {
-        d = d.with_hint(h);
-    }
-    d
+    .diagnostic(e)
 }
 
 /// Output of one scenario before grouping.
@@ -62,13 +51,17 @@ impl FigureHook for Figures {
         let mut diags = Vec::new();
         let mut parsed: Vec<(&Block, Scenario, Vec<Run>)> = Vec::new();
         for b in blocks {
-            let file = page.file.display().to_string();
-            let at = |o: usize| b.file_offset(&page.source, o);
+            let to_file = |o: usize| b.file_offset(&page.source, o);
+            let place = scenario::BlockPlace {
+                file: &page.file,
+                markdown: &page.source,
+                to_file: &to_file,
+            };
             let result =
-                scenario::parse_on_page(&b.source, &page.source, &file, at, &mut state.ids);
+                scenario::parse_on_page(&b.source, &place, &mut state.ids, &mut state.warnings);
             match result {
                 Ok((s, runs)) => parsed.push((b, s, runs)),
-                Err(e) => diags.push(diagnostic(page, b, &e)),
+                Err(e) => diags.extend(e),
             }
         }
         if !diags.is_empty() {

@@ -1,5 +1,9 @@
 //! Scenario errors: a place inside the block body, a message, and what was
-//! expected. The site turns the place into `file:line:col` of the markdown.
+//! expected. [`BlockPlace`] turns the place into `file:line:col` of the
+//! markdown, as a [`Diagnostic`].
+
+use crate::diagnostic::Diagnostic;
+use std::path::Path;
 
 /// An error in one block. `offset` and `len` are bytes within the block
 /// body (the text between the fences).
@@ -62,47 +66,45 @@ impl std::fmt::Display for ScenarioError {
     }
 }
 
-/// Where a byte offset falls in a text: 1-based line and column (columns in
-/// characters), plus the whole line it is on.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize, &str) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
-    let line = text[..offset].matches('\n').count() + 1;
-    let col = text[line_start..offset].chars().count() + 1;
-    (line, col, text[line_start..line_end].trim_end_matches('\r'))
+/// Where a block sits in its markdown file. This is the one place where a
+/// block-relative [`ScenarioError`] becomes a [`Diagnostic`] at
+/// `file:line:col` of the markdown file, for the site and for `seen trace`
+/// alike.
+pub struct BlockPlace<'a> {
+    /// The file as shown to the author.
+    pub file: &'a Path,
+    /// The full text of the file.
+    pub markdown: &'a str,
+    /// Maps a byte offset in the block body to one in the file.
+    pub to_file: &'a dyn Fn(usize) -> usize,
 }
 
-/// Renders an error of the block whose body starts at `body_offset` in the
-/// markdown file `file`: `file:line:col: message`, the line, an underline,
-/// then what was expected.
-pub fn render(file: &str, markdown: &str, body_offset: usize, e: &ScenarioError) -> String {
-    let at = body_offset + e.offset;
-    let (line, col, text) = line_col(markdown, at);
-    let width = markdown
-        .get(at..(at + e.len.max(1)).min(markdown.len()))
-        .map_or(1, |s| s.lines().next().unwrap_or("").chars().count().max(1));
-    let gutter = line.to_string().len();
-    let mut s = format!("{file}:{line}:{col}: error: {}\n", e.message);
-    s += &format!("{:gutter$} |\n{line} | {text}\n", "");
-    s += &format!(
-        "{:gutter$} | {}{}\n",
-        "",
-        " ".repeat(col - 1),
-        "^".repeat(width)
-    );
-    if let Some(x) = &e.expected {
-        s += &format!("{:gutter$} = expected {x}\n", "");
+impl BlockPlace<'_> {
+    /// `file:line:col` of byte `body_offset` of the block body.
+    pub fn place(&self, body_offset: usize) -> String {
+        crate::diagnostic::place(self.file, self.markdown, (self.to_file)(body_offset))
     }
-    if let Some(h) = &e.hint {
-        s += &format!("{:gutter$} = hint: {h}\n", "");
+
+    /// The error at its place in the file, with the snippet and underline.
+    pub fn diagnostic(&self, e: &ScenarioError) -> Diagnostic {
+        let mut d = Diagnostic::at(
+            self.file,
+            self.markdown,
+            (self.to_file)(e.offset),
+            e.len,
+            e.message.clone(),
+        );
+        d.expected = e.expected.clone();
+        d.hint = e.hint.clone();
+        d.note = e
+            .see
+            .as_ref()
+            .map(|(what, off)| format!("{what} {}", self.place(*off)));
+        d
     }
-    if let Some((what, off)) = &e.see {
-        let (l, c, _) = line_col(markdown, body_offset + off);
-        s += &format!("{:gutter$} = note: {what} {file}:{l}:{c}\n", "");
+
+    /// The same, as a warning.
+    pub fn warning(&self, e: &ScenarioError) -> Diagnostic {
+        self.diagnostic(e).warning()
     }
-    s
 }

@@ -59,6 +59,19 @@ pub struct Stmt {
     pub name: String,
     pub name_span: Span,
     pub expr: Expr,
+    /// The line as written (without its comment), and the offset its spans
+    /// are counted from, so that messages can quote the author's text.
+    pub line: String,
+    pub line_start: usize,
+}
+
+impl Stmt {
+    /// The text of the statement's line at `span`, as the author wrote it.
+    pub fn text(&self, span: &Span) -> Option<&str> {
+        let start = span.start.checked_sub(self.line_start)?;
+        let end = span.end.checked_sub(self.line_start)?;
+        self.line.get(start..end)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -76,6 +89,24 @@ fn describe(t: &Tok) -> String {
         Tok::Sym(c) => format!("`{c}`"),
         Tok::End => "end of the line".into(),
     }
+}
+
+/// Whether a name may start with `c`: a letter of any script (Unicode
+/// `XID_Start`, so `ω` and `θ` are names) or `_`.
+pub fn is_name_start(c: char) -> bool {
+    c == '_' || unicode_ident::is_xid_start(c)
+}
+
+/// Whether `c` may follow in a name: Unicode `XID_Continue` (letters,
+/// digits, `_` and combining marks).
+pub fn is_name_continue(c: char) -> bool {
+    unicode_ident::is_xid_continue(c)
+}
+
+/// Whether `s` is a name: what the lexer reads as one token.
+pub fn is_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(is_name_start) && chars.all(is_name_continue)
 }
 
 /// Splits one line into tokens with their byte spans (relative to `base`).
@@ -112,9 +143,10 @@ fn lex(line: &str, base: usize) -> Result<Vec<(Tok, Span)>, ScenarioError> {
                     .expected("a number such as 2, 0.5 or 1e-3")
             })?;
             out.push((Tok::Num(value), base + start..base + i));
-        } else if c.is_ascii_alphabetic() || c == b'_' {
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-                i += 1;
+        } else if let Some(ch) = line[start..].chars().next().filter(|&ch| is_name_start(ch)) {
+            i += ch.len_utf8();
+            while let Some(ch) = line[i..].chars().next().filter(|&ch| is_name_continue(ch)) {
+                i += ch.len_utf8();
             }
             out.push((
                 Tok::Name(line[start..i].to_string()),
@@ -321,6 +353,8 @@ pub fn parse_stmt(line: &str, base: usize) -> Result<Stmt, ScenarioError> {
         name,
         name_span,
         expr,
+        line: line.to_string(),
+        line_start: base,
     })
 }
 

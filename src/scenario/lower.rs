@@ -41,6 +41,20 @@ pub struct Lowered {
     /// The statement (index into the statement list) that built each node;
     /// `None` for leaves and the batch reduction.
     pub stmt_of: Vec<Option<usize>>,
+    /// The `recip` node of every `a / b`, so that errors can name the
+    /// division the author wrote rather than the `recip` it lowers to.
+    pub divisions: Vec<Division>,
+}
+
+/// Where an `a / b` came from.
+#[derive(Clone, Debug)]
+pub struct Division {
+    /// The `recip(b)` node.
+    pub recip: NodeId,
+    /// The whole `a / b`.
+    pub span: Span,
+    /// `b`.
+    pub divisor: Span,
 }
 
 /// Input values of one example (or of the single run), by name, with the
@@ -65,6 +79,7 @@ pub struct Builder<'a> {
 struct Ctx<'g> {
     g: &'g mut Graph,
     stmt_of: &'g mut Vec<Option<usize>>,
+    divisions: &'g mut Vec<Division>,
     view: View,
     example: Option<usize>,
     stmt: Option<usize>,
@@ -125,6 +140,11 @@ impl Ctx<'_> {
                     }
                     BinOp::Div => {
                         let rb = self.add(Op::Recip, &[b], &r.span)?;
+                        self.divisions.push(Division {
+                            recip: rb,
+                            span: s.clone(),
+                            divisor: r.span.clone(),
+                        });
                         self.add(Op::Mul, &[a, rb], s)?
                     }
                     BinOp::Pow => unreachable!("handled above"),
@@ -137,11 +157,13 @@ impl Ctx<'_> {
             } => {
                 let Some(&(_, arity)) = FUNCTIONS.iter().find(|(f, _)| f == name) else {
                     let known: Vec<&str> = FUNCTIONS.iter().map(|(f, _)| *f).collect();
-                    return Err(ScenarioError::new(
-                        name_span.clone(),
-                        format!("unknown function `{name}`"),
-                    )
-                    .expected(format!("one of {}", known.join(", "))));
+                    let err =
+                        ScenarioError::new(name_span.clone(), format!("unknown function `{name}`"))
+                            .expected(format!("one of {}", known.join(", ")));
+                    return Err(match crate::toml_errors::did_you_mean(name, &known) {
+                        Some(h) => err.hint(h),
+                        None => err,
+                    });
                 };
                 if args.len() != arity {
                     return Err(ScenarioError::new(
@@ -233,6 +255,7 @@ impl Builder<'_> {
     pub fn build(&self) -> Result<Lowered, ScenarioError> {
         let mut g = Graph::new();
         let mut stmt_of = Vec::new();
+        let mut divisions = Vec::new();
         let mut shared: HashMap<&str, NodeId> = HashMap::new();
         for p in self.params {
             let id = g.leaf(Kind::Param, Some(p.name), p.value);
@@ -256,6 +279,7 @@ impl Builder<'_> {
             let mut ctx = Ctx {
                 g: &mut g,
                 stmt_of: &mut stmt_of,
+                divisions: &mut divisions,
                 view: self.view,
                 example,
                 stmt: None,
@@ -279,6 +303,7 @@ impl Builder<'_> {
         let mut ctx = Ctx {
             g: &mut g,
             stmt_of: &mut stmt_of,
+            divisions: &mut divisions,
             view: self.view,
             example: None,
             stmt: None,
@@ -301,6 +326,7 @@ impl Builder<'_> {
             graph: g,
             output,
             stmt_of,
+            divisions,
         })
     }
 }

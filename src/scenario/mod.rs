@@ -10,11 +10,13 @@ pub mod spec;
 pub mod trace;
 
 pub use blocks::{Block, find_blocks};
-pub use error::{ScenarioError, line_col};
+pub use error::{BlockPlace, ScenarioError};
 pub use lower::{Lowered, MAX_NODES, View};
 
+use crate::diagnostic::Diagnostic;
 use crate::engine::gradcheck::{Mismatch, check_gradients};
 use crate::engine::{ForwardStep, Graph, Kind, Message, NodeId, Op, Transcript};
+use crate::toml_errors::did_you_mean;
 use expr::{Span, Stmt};
 use lower::{Builder, Leaf};
 use spec::{Spec, Values};
@@ -83,6 +85,9 @@ pub struct Scenario {
     pub batched: bool,
     pub stmts: Vec<Stmt>,
     pub output: usize,
+    /// What is worth telling the author but does not stop the build: a
+    /// param or input that no statement uses.
+    pub warnings: Vec<ScenarioError>,
 }
 
 /// One view of a scenario, run forward and backward (and updated).
@@ -144,6 +149,14 @@ fn check_id(id: &toml::Spanned<String>) -> Result<(), ScenarioError> {
     }
 }
 
+/// Adds "did you mean …?" when `word` looks like a typo of one of `known`.
+fn suggest(err: ScenarioError, word: &str, known: &[&str]) -> ScenarioError {
+    match did_you_mean(word, known) {
+        Some(h) => err.hint(h),
+        None => err,
+    }
+}
+
 fn choice<T: Copy>(
     v: &Option<toml::Spanned<String>>,
     key: &str,
@@ -157,8 +170,10 @@ fn choice<T: Copy>(
         .map(|(_, t)| *t)
         .ok_or_else(|| {
             let names: Vec<String> = options.iter().map(|(n, _)| format!("\"{n}\"")).collect();
-            ScenarioError::new(v.span(), format!("unknown {key} \"{}\"", v.get_ref()))
-                .expected(format!("one of {}", names.join(", ")))
+            let known: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+            let err = ScenarioError::new(v.span(), format!("unknown {key} \"{}\"", v.get_ref()))
+                .expected(format!("one of {}", names.join(", ")));
+            suggest(err, v.get_ref(), &known)
         })
 }
 
@@ -175,15 +190,7 @@ fn named(values: &Values) -> Vec<Named> {
 
 fn check_leaf_names(all: &[&Named]) -> Result<(), ScenarioError> {
     for (i, n) in all.iter().enumerate() {
-        let valid = n
-            .name
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && n.name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if !valid {
+        if !expr::is_name(&n.name) {
             return Err(ScenarioError::new(
                 n.span.clone(),
                 format!("`{}` is not a valid name", n.name),
@@ -244,132 +251,19 @@ fn string_body(body: &str, span: Span, value: &str) -> Option<usize> {
     None
 }
 
-/// Parses and checks one block body (the TOML between the fences).
+/// Parses and checks one block body (the TOML between the fences), step by
+/// step: the TOML, the id, the statements, the leaves, the statement names
+/// and their order, the output, the settings, and what the figure needs.
 pub fn parse(body: &str) -> Result<Scenario, ScenarioError> {
-    let spec: Spec = toml::from_str(body).map_err(|e| {
-        let span = e.span().unwrap_or(0..0);
-        let raw = e.message().trim();
-        let x = crate::toml_errors::explain(raw);
-        let expected = x.expected.unwrap_or_else(|| {
-            if raw.starts_with("missing field") {
-                "every block to have `id` and `graph`".into()
-            } else {
-                crate::help::valid_toml()
-            }
-        });
-        let err =
-            ScenarioError::new(span, format!("invalid block: {}", x.message)).expected(expected);
-        match x.hint {
-            Some(h) => err.hint(h),
-            None => err,
-        }
-    })?;
+    let spec = read_spec(body)?;
     check_id(&spec.id)?;
-
-    let graph_text = spec.graph.get_ref();
-    let stmts = match string_body(body, spec.graph.span(), graph_text) {
-        Some(base) => expr::parse_graph(graph_text, base)?,
-        None => expr::parse_graph(graph_text, 0).map_err(|e| {
-            let s = spec.graph.span();
-            ScenarioError {
-                offset: s.start,
-                len: 3,
-                ..e
-            }
-        })?,
-    };
-    if stmts.is_empty() {
-        return Err(
-            ScenarioError::new(spec.graph.span(), "the graph has no statements")
-                .expected("at least one line `name = expression`"),
-        );
-    }
-
+    let stmts = read_graph(body, &spec.graph)?;
     let params = named(&spec.params);
-    let inputs = named(&spec.inputs);
-    let (examples, batched) = match &spec.examples {
-        None => (vec![inputs.clone()], false),
-        Some(ex) => {
-            if ex.get_ref().is_empty() {
-                return Err(ScenarioError::new(ex.span(), "`examples` is empty")
-                    .expected("at least one table of input values"));
-            }
-            let mut all = Vec::new();
-            for table in ex.get_ref() {
-                // Inputs given once apply to every example; the example's own
-                // values come after them.
-                let mut leaves = inputs.clone();
-                leaves.extend(named(table));
-                all.push(leaves);
-            }
-            let first: Vec<&str> = all[0].iter().map(|n| n.name.as_str()).collect();
-            for leaves in &all[1..] {
-                let names: Vec<&str> = leaves.iter().map(|n| n.name.as_str()).collect();
-                if names != first {
-                    return Err(ScenarioError::new(
-                        ex.span(),
-                        "the examples do not all give the same inputs",
-                    )
-                    .expected(format!("every example to set {}", first.join(", "))));
-                }
-            }
-            (all, true)
-        }
-    };
-    for leaves in &examples {
-        let all: Vec<&Named> = params.iter().chain(leaves.iter()).collect();
-        check_leaf_names(&all)?;
-    }
-
-    // Statements: unique names, not shadowing a leaf or a function.
-    let leaf_names: Vec<&Named> = params.iter().chain(examples[0].iter()).collect();
-    for (i, st) in stmts.iter().enumerate() {
-        if let Some(prev) = stmts[..i].iter().find(|p| p.name == st.name) {
-            return Err(ScenarioError::new(
-                st.name_span.clone(),
-                format!("`{}` is defined twice", st.name),
-            )
-            .expected("each statement to define a new name")
-            .see(
-                format!("`{}` is first defined at", st.name),
-                prev.name_span.start,
-            ));
-        }
-        if leaf_names.iter().any(|n| n.name == st.name) {
-            return Err(ScenarioError::new(
-                st.name_span.clone(),
-                format!("`{}` is already a param or an input", st.name),
-            )
-            .expected("a new name for the statement"));
-        }
-        if lower::FUNCTIONS.iter().any(|(f, _)| *f == st.name) {
-            return Err(ScenarioError::new(
-                st.name_span.clone(),
-                format!("`{}` is the name of a function", st.name),
-            )
-            .expected("a name that is not a function"));
-        }
-    }
-    // Names used before they are defined get a hint pointing at the definition.
-    check_order(&stmts, &leaf_names)?;
-
-    let output = match &spec.output {
-        None => stmts.len() - 1,
-        Some(o) => stmts
-            .iter()
-            .position(|s| &s.name == o.get_ref())
-            .ok_or_else(|| {
-                let names: Vec<&str> = stmts.iter().map(|s| s.name.as_str()).collect();
-                ScenarioError::new(
-                    o.span(),
-                    format!(
-                        "`output` names `{}`, which no statement defines",
-                        o.get_ref()
-                    ),
-                )
-                .expected(format!("one of the statements: {}", names.join(", ")))
-            })?,
-    };
+    let (examples, batched) = read_examples(&spec, &params)?;
+    let leaves: Vec<&Named> = params.iter().chain(examples[0].iter()).collect();
+    check_statement_names(&stmts, &leaves)?;
+    check_order(&stmts, &leaves)?;
+    let output = output_index(&spec.output, &stmts)?;
 
     let figure = choice(&spec.figure, "figure", &Figure::ALL, Figure::Trace)?;
     let view = choice(
@@ -388,56 +282,11 @@ pub fn parse(body: &str) -> Result<Scenario, ScenarioError> {
         &[("mean", true), ("sum", false)],
         true,
     )?;
-    let seed = match &spec.seed {
-        Some(s) if !s.get_ref().is_finite() => {
-            return Err(
-                ScenarioError::new(s.span(), "`seed` is not a finite number")
-                    .expected("a finite number"),
-            );
-        }
-        Some(s) => *s.get_ref(),
-        None => 1.0,
-    };
-    let lr = match &spec.update {
-        Some(u) => {
-            let lr = &u.get_ref().lr;
-            if !lr.get_ref().is_finite() {
-                return Err(ScenarioError::new(lr.span(), "`lr` is not a finite number")
-                    .expected("a finite learning rate such as 0.2"));
-            }
-            if params.is_empty() {
-                return Err(
-                    ScenarioError::new(u.span(), "`update` needs params to update")
-                        .expected("a `params` table"),
-                );
-            }
-            Some(*lr.get_ref())
-        }
-        None => None,
-    };
-    let wrt = spec.wrt.as_ref().map(|w| (w.get_ref().clone(), w.span()));
-    if let Some((name, span)) = &wrt
-        && !leaf_names.iter().any(|n| &n.name == name)
-    {
-        let names: Vec<&str> = leaf_names.iter().map(|n| n.name.as_str()).collect();
-        return Err(ScenarioError::new(
-            span.clone(),
-            format!("`wrt` names `{name}`, which is not a param or an input"),
-        )
-        .expected(format!("one of {}", names.join(", "))));
-    }
-    if figure == Figure::StepSize && wrt.is_none() {
-        return Err(
-            ScenarioError::new(spec.id.span(), "a step-size figure needs `wrt`")
-                .expected("wrt = \"w\", the param to differentiate with respect to"),
-        );
-    }
-    if figure == Figure::Batch && !batched {
-        return Err(
-            ScenarioError::new(spec.id.span(), "a batch figure needs `examples`")
-                .expected("examples = [ { x = 1.0, y = 1 }, … ]"),
-        );
-    }
+    let seed = read_seed(&spec.seed)?;
+    let lr = learning_rate(&spec.update, &params)?;
+    let wrt = read_wrt(&spec.wrt, &leaves)?;
+    check_figure_needs(figure, &spec.id, wrt.is_some(), batched)?;
+    let warnings = unused_leaves(&params, &examples[0], &stmts);
 
     let scenario = Scenario {
         id: spec.id.get_ref().clone(),
@@ -455,70 +304,367 @@ pub fn parse(body: &str) -> Result<Scenario, ScenarioError> {
         batched,
         stmts,
         output,
+        warnings,
     };
-    if figure == Figure::Rule {
-        let l = scenario.lower(View::Modules)?;
-        let ops = l.graph.nodes.iter().filter(|n| n.op.is_some()).count();
-        if ops != 1 {
-            return Err(ScenarioError::new(
-                scenario.stmts[0].expr.span.clone(),
-                format!("a rule card shows one op, but this graph has {ops}"),
-            )
-            .expected("a single operation such as `c = a * b`"));
-        }
-    }
+    scenario.check_rule_card()?;
     Ok(scenario)
 }
 
-/// Parses and runs one block of a page, refusing an id the page already
-/// used. `ids` holds every id seen so far with its byte offset in the
-/// markdown file; `body_offset` maps an offset in this body to one in the
-/// file; `file` names the file in the hint.
+/// The TOML of the block, with serde's messages reworded for authors.
+fn read_spec(body: &str) -> Result<Spec, ScenarioError> {
+    toml::from_str(body).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        let raw = e.message().trim();
+        let x = crate::toml_errors::explain(raw);
+        let expected = x.expected.unwrap_or_else(|| {
+            if raw.starts_with("missing field") {
+                "every block to have `id` and `graph`".into()
+            } else {
+                crate::help::valid_toml()
+            }
+        });
+        let err = ScenarioError::new(span.clone(), format!("invalid block: {}", x.message))
+            .expected(expected);
+        match x.hint.or_else(|| unquoted_key_hint(body, span.start)) {
+            Some(h) => err.hint(h),
+            None => err,
+        }
+    })
+}
+
+/// TOML bare keys are ASCII only: `params = { ω = 1 }` is a syntax error.
+/// When the error sits on such a name, say how to write it.
+fn unquoted_key_hint(body: &str, at: usize) -> Option<String> {
+    let mut at = at.min(body.len());
+    while !body.is_char_boundary(at) {
+        at -= 1;
+    }
+    let start = body[..at]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| expr::is_name_continue(*c))
+        .last()
+        .map_or(at, |(i, _)| i);
+    let end = body[at..]
+        .char_indices()
+        .find(|(_, c)| !expr::is_name_continue(*c))
+        .map_or(body.len(), |(i, _)| at + i);
+    let word = &body[start..end];
+    (!word.is_ascii() && expr::is_name(word))
+        .then(|| format!("TOML keys beyond ASCII letters must be quoted: write \"{word}\" = …"))
+}
+
+/// The statements of `graph`, with spans into the block body.
+fn read_graph(body: &str, graph: &toml::Spanned<String>) -> Result<Vec<Stmt>, ScenarioError> {
+    let text = graph.get_ref();
+    let stmts = match string_body(body, graph.span(), text) {
+        Some(base) => expr::parse_graph(text, base)?,
+        None => expr::parse_graph(text, 0).map_err(|e| ScenarioError {
+            offset: graph.span().start,
+            len: 3,
+            ..e
+        })?,
+    };
+    if stmts.is_empty() {
+        return Err(
+            ScenarioError::new(graph.span(), "the graph has no statements")
+                .expected("at least one line `name = expression`"),
+        );
+    }
+    Ok(stmts)
+}
+
+/// The inputs of every example (one list for a block without `examples`),
+/// each checked together with the params, and whether the block is batched.
+/// Every example must give the inputs of the first; they are put in its
+/// order.
+fn read_examples(spec: &Spec, params: &[Named]) -> Result<(Vec<Vec<Named>>, bool), ScenarioError> {
+    let inputs = named(&spec.inputs);
+    let check = |leaves: &[Named]| {
+        let all: Vec<&Named> = params.iter().chain(leaves).collect();
+        check_leaf_names(&all)
+    };
+    let Some(ex) = &spec.examples else {
+        check(&inputs)?;
+        return Ok((vec![inputs], false));
+    };
+    if ex.get_ref().is_empty() {
+        return Err(ScenarioError::new(ex.span(), "`examples` is empty")
+            .expected("at least one table of input values"));
+    }
+    let mut all = Vec::new();
+    for table in ex.get_ref() {
+        // Inputs given once apply to every example; the example's own
+        // values come after them.
+        let mut leaves = inputs.clone();
+        leaves.extend(named(table.get_ref()));
+        check(&leaves)?;
+        all.push(leaves);
+    }
+    let first: Vec<String> = all[0].iter().map(|n| n.name.clone()).collect();
+    for (k, (leaves, table)) in all.iter_mut().zip(ex.get_ref()).enumerate().skip(1) {
+        let wrong = |what: String| {
+            ScenarioError::new(table.span(), format!("example {} {what}", k + 1)).expected(format!(
+                "every example to set {} (as example 1 does)",
+                first.join(", ")
+            ))
+        };
+        if let Some(missing) = first.iter().find(|n| !leaves.iter().any(|l| &l.name == *n)) {
+            return Err(wrong(format!("has no `{missing}`")));
+        }
+        if let Some(extra) = leaves.iter().find(|l| !first.contains(&l.name)) {
+            return Err(wrong(format!("has an extra key `{}`", extra.name)));
+        }
+        leaves.sort_by_key(|l| first.iter().position(|n| *n == l.name));
+    }
+    Ok((all, true))
+}
+
+/// Statements define new names: not twice, not a leaf, not a function.
+fn check_statement_names(stmts: &[Stmt], leaves: &[&Named]) -> Result<(), ScenarioError> {
+    for (i, st) in stmts.iter().enumerate() {
+        if let Some(prev) = stmts[..i].iter().find(|p| p.name == st.name) {
+            return Err(ScenarioError::new(
+                st.name_span.clone(),
+                format!("`{}` is defined twice", st.name),
+            )
+            .expected("each statement to define a new name")
+            .see(
+                format!("`{}` is first defined at", st.name),
+                prev.name_span.start,
+            ));
+        }
+        if leaves.iter().any(|n| n.name == st.name) {
+            return Err(ScenarioError::new(
+                st.name_span.clone(),
+                format!("`{}` is already a param or an input", st.name),
+            )
+            .expected("a new name for the statement"));
+        }
+        if lower::FUNCTIONS.iter().any(|(f, _)| *f == st.name) {
+            return Err(ScenarioError::new(
+                st.name_span.clone(),
+                format!("`{}` is the name of a function", st.name),
+            )
+            .expected("a name that is not a function"));
+        }
+    }
+    Ok(())
+}
+
+/// Which statement is the output: the one `output` names, else the last.
+fn output_index(
+    output: &Option<toml::Spanned<String>>,
+    stmts: &[Stmt],
+) -> Result<usize, ScenarioError> {
+    let Some(o) = output else {
+        return Ok(stmts.len() - 1);
+    };
+    stmts
+        .iter()
+        .position(|s| &s.name == o.get_ref())
+        .ok_or_else(|| {
+            let names: Vec<&str> = stmts.iter().map(|s| s.name.as_str()).collect();
+            ScenarioError::new(
+                o.span(),
+                format!(
+                    "`output` names `{}`, which no statement defines",
+                    o.get_ref()
+                ),
+            )
+            .expected(format!("one of the statements: {}", names.join(", ")))
+        })
+}
+
+fn read_seed(seed: &Option<toml::Spanned<f64>>) -> Result<f64, ScenarioError> {
+    match seed {
+        Some(s) if !s.get_ref().is_finite() => Err(ScenarioError::new(
+            s.span(),
+            "`seed` is not a finite number",
+        )
+        .expected("a finite number")),
+        Some(s) => Ok(*s.get_ref()),
+        None => Ok(1.0),
+    }
+}
+
+/// The learning rate of `update`: a finite number above 0, and params to
+/// apply it to.
+fn learning_rate(
+    update: &Option<toml::Spanned<spec::Update>>,
+    params: &[Named],
+) -> Result<Option<f64>, ScenarioError> {
+    let Some(u) = update else { return Ok(None) };
+    let lr = &u.get_ref().lr;
+    let v = *lr.get_ref();
+    if !v.is_finite() {
+        return Err(ScenarioError::new(lr.span(), "`lr` is not a finite number")
+            .expected("a finite learning rate such as 0.2"));
+    }
+    if v <= 0.0 {
+        return Err(ScenarioError::new(
+            lr.span(),
+            format!("`lr` is {v}, but a step of gradient descent needs a learning rate above 0"),
+        )
+        .expected("a finite learning rate greater than 0, such as 0.2"));
+    }
+    if params.is_empty() {
+        return Err(
+            ScenarioError::new(u.span(), "`update` needs params to update")
+                .expected("a `params` table"),
+        );
+    }
+    Ok(Some(v))
+}
+
+/// The leaf `wrt` names, if any.
+fn read_wrt(
+    wrt: &Option<toml::Spanned<String>>,
+    leaves: &[&Named],
+) -> Result<Option<(String, Span)>, ScenarioError> {
+    let Some(w) = wrt else { return Ok(None) };
+    let name = w.get_ref();
+    if !leaves.iter().any(|n| &n.name == name) {
+        let names: Vec<&str> = leaves.iter().map(|n| n.name.as_str()).collect();
+        let err = ScenarioError::new(
+            w.span(),
+            format!("`wrt` names `{name}`, which is not a param or an input"),
+        )
+        .expected(format!("one of {}", names.join(", ")));
+        return Err(suggest(err, name, &names));
+    }
+    Ok(Some((name.clone(), w.span())))
+}
+
+/// A step-size figure needs `wrt`, a batch figure `examples`.
+fn check_figure_needs(
+    figure: Figure,
+    id: &toml::Spanned<String>,
+    has_wrt: bool,
+    batched: bool,
+) -> Result<(), ScenarioError> {
+    if figure == Figure::StepSize && !has_wrt {
+        return Err(
+            ScenarioError::new(id.span(), "a step-size figure needs `wrt`")
+                .expected("wrt = \"w\", the param to differentiate with respect to"),
+        );
+    }
+    if figure == Figure::Batch && !batched {
+        return Err(
+            ScenarioError::new(id.span(), "a batch figure needs `examples`")
+                .expected("examples = [ { x = 1.0, y = 1 }, … ]"),
+        );
+    }
+    Ok(())
+}
+
+/// Warnings for params and inputs that no statement uses: they would be
+/// drawn as lone nodes.
+fn unused_leaves(params: &[Named], inputs: &[Named], stmts: &[Stmt]) -> Vec<ScenarioError> {
+    let mut used = Vec::new();
+    for st in stmts {
+        names_in(&st.expr, &mut used);
+    }
+    let kinds = params
+        .iter()
+        .map(|p| ("param", p))
+        .chain(inputs.iter().map(|i| ("input", i)));
+    kinds
+        .filter(|(_, n)| !used.iter().any(|(u, _)| *u == n.name))
+        .map(|(kind, n)| {
+            ScenarioError::new(
+                n.span.clone(),
+                format!("{kind} `{}` is not used by any statement", n.name),
+            )
+            .hint("use it in `graph`, or remove it (it would be drawn as a lone node)")
+        })
+        .collect()
+}
+
+/// The id of a block, read on its own so that a duplicate id is reported
+/// even when the rest of the block has errors. `None` when the TOML is too
+/// broken to say.
+fn id_of(body: &str) -> Option<toml::Spanned<String>> {
+    #[derive(serde::Deserialize)]
+    struct Id {
+        id: toml::Spanned<String>,
+    }
+    toml::from_str::<Id>(body).ok().map(|i| i.id)
+}
+
+/// Parses and runs one block of a page. Every error of the block comes back
+/// as a diagnostic at its place in the file, an id the page already used
+/// among them, even when the block has other errors; warnings are added to
+/// `warnings`. `ids` holds every id seen so far on the page with its byte
+/// offset in the file.
 pub fn parse_on_page(
     body: &str,
-    markdown: &str,
-    file: &str,
-    body_offset: impl Fn(usize) -> usize,
+    place: &BlockPlace,
     ids: &mut Vec<(String, usize)>,
-) -> Result<(Scenario, Vec<Run>), ScenarioError> {
-    let s = parse(body)?;
-    if let Some((_, first)) = ids.iter().find(|(id, _)| *id == s.id) {
-        let (line, col, _) = line_col(markdown, *first);
-        return Err(ScenarioError::new(
-            s.id_span.clone(),
-            format!("duplicate id \"{}\" on this page", s.id),
-        )
-        .expected("a unique id for each block of a page")
-        .hint(format!("the id is first used at {file}:{line}:{col}")));
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(Scenario, Vec<Run>), Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    if let Some(id) = id_of(body) {
+        match ids.iter().find(|(seen, _)| seen == id.get_ref()) {
+            Some((_, first)) => {
+                let e = ScenarioError::new(
+                    id.span(),
+                    format!("duplicate id \"{}\" on this page", id.get_ref()),
+                )
+                .expected("a unique id for each block of a page");
+                let first = crate::diagnostic::place(place.file, place.markdown, *first);
+                errors.push(
+                    place
+                        .diagnostic(&e)
+                        .with_note(format!("the id is first used at {first}")),
+                );
+            }
+            None => ids.push((id.get_ref().clone(), (place.to_file)(id.span().start))),
+        }
     }
-    ids.push((s.id.clone(), body_offset(s.id_span.start)));
-    let runs = s.analyze()?;
-    Ok((s, runs))
+    let result = parse(body).and_then(|s| {
+        let runs = s.analyze()?;
+        Ok((s, runs))
+    });
+    match result {
+        Ok((s, runs)) if errors.is_empty() => {
+            warnings.extend(s.warnings.iter().map(|w| place.warning(w)));
+            Ok((s, runs))
+        }
+        Ok(_) => Err(errors),
+        Err(e) => {
+            errors.push(place.diagnostic(&e));
+            errors.sort_by_key(|d| (d.line, d.col));
+            Err(errors)
+        }
+    }
+}
+
+/// Every name an expression uses, with its span, in reading order.
+fn names_in<'e>(e: &'e expr::Expr, out: &mut Vec<(&'e str, Span)>) {
+    // Iterative walk: expressions are bounded in depth, but an explicit
+    // stack keeps this obviously safe.
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        match &e.kind {
+            expr::ExprKind::Name(n) => out.push((n, e.span.clone())),
+            expr::ExprKind::Num(_) => {}
+            expr::ExprKind::Neg(a) => stack.push(a),
+            expr::ExprKind::Bin(_, a, b) => {
+                stack.push(b);
+                stack.push(a);
+            }
+            expr::ExprKind::Call { args, .. } => stack.extend(args.iter().rev()),
+        }
+    }
 }
 
 /// A name used before its statement gets "defined on a later line" rather
 /// than a bare "unknown name".
 fn check_order(stmts: &[Stmt], leaves: &[&Named]) -> Result<(), ScenarioError> {
-    fn names<'e>(e: &'e expr::Expr, out: &mut Vec<(&'e str, Span)>) {
-        // Iterative walk: expressions are bounded in depth, but an explicit
-        // stack keeps this obviously safe.
-        let mut stack = vec![e];
-        while let Some(e) = stack.pop() {
-            match &e.kind {
-                expr::ExprKind::Name(n) => out.push((n, e.span.clone())),
-                expr::ExprKind::Num(_) => {}
-                expr::ExprKind::Neg(a) => stack.push(a),
-                expr::ExprKind::Bin(_, a, b) => {
-                    stack.push(b);
-                    stack.push(a);
-                }
-                expr::ExprKind::Call { args, .. } => stack.extend(args.iter().rev()),
-            }
-        }
-    }
     for (i, st) in stmts.iter().enumerate() {
         let mut used = Vec::new();
-        names(&st.expr, &mut used);
+        names_in(&st.expr, &mut used);
         for (n, span) in used {
             if leaves.iter().any(|l| l.name == n) || stmts[..i].iter().any(|s| s.name == n) {
                 continue;
@@ -538,7 +684,7 @@ fn check_order(stmts: &[Stmt], leaves: &[&Named]) -> Result<(), ScenarioError> {
                         .map(|l| l.name.as_str())
                         .chain(stmts[..i].iter().map(|s| s.name.as_str()))
                         .collect();
-                    ScenarioError::new(
+                    let err = ScenarioError::new(
                         err.offset..err.offset + err.len,
                         format!("unknown name `{n}`"),
                     )
@@ -546,7 +692,8 @@ fn check_order(stmts: &[Stmt], leaves: &[&Named]) -> Result<(), ScenarioError> {
                         "a param, an input, or an earlier statement".to_string()
                     } else {
                         format!("one of {}", known.join(", "))
-                    })
+                    });
+                    suggest(err, n, &known)
                 }
             });
         }
@@ -555,6 +702,23 @@ fn check_order(stmts: &[Stmt], leaves: &[&Named]) -> Result<(), ScenarioError> {
 }
 
 impl Scenario {
+    /// A rule card shows exactly one op.
+    fn check_rule_card(&self) -> Result<(), ScenarioError> {
+        if self.figure != Figure::Rule {
+            return Ok(());
+        }
+        let l = self.lower(View::Modules)?;
+        let ops = l.graph.nodes.iter().filter(|n| n.op.is_some()).count();
+        if ops != 1 {
+            return Err(ScenarioError::new(
+                self.stmts[0].expr.span.clone(),
+                format!("a rule card shows one op, but this graph has {ops}"),
+            )
+            .expected("a single operation such as `c = a * b`"));
+        }
+        Ok(())
+    }
+
     /// The views this block is drawn in.
     pub fn views(&self) -> Vec<View> {
         match (self.figure, self.view) {
@@ -606,6 +770,9 @@ impl Scenario {
             .example
             .map(|i| format!(" (example {})", i + 1))
             .unwrap_or_default();
+        if let Some(err) = self.division_error(l, &e, &example) {
+            return err;
+        }
         let args: Vec<String> = e.args.iter().map(|a| format!("{a}")).collect();
         ScenarioError::new(
             span,
@@ -617,6 +784,40 @@ impl Scenario {
             ),
         )
         .expected("values inside every op's domain")
+    }
+
+    /// A domain error of the `recip` that `a / b` lowers to, told as the
+    /// division the author wrote: "division by zero in `w / x`: `x` is 0",
+    /// at the `/` expression.
+    fn division_error(
+        &self,
+        l: &Lowered,
+        e: &crate::engine::DomainError,
+        example: &str,
+    ) -> Option<ScenarioError> {
+        let d = l.divisions.iter().find(|d| d.recip == e.node)?;
+        let st = &self.stmts[l.stmt_of.get(e.node).copied().flatten()?];
+        // `(w / x)` is shown and underlined as `w / x`.
+        let span = without_parens(st.text(&d.span)?, d.span.clone());
+        let whole = st.text(&span)?;
+        let divisor = st.text(&d.divisor)?;
+        let value = *e.args.first()?;
+        Some(if value == 0.0 {
+            ScenarioError::new(
+                span,
+                format!("division by zero in `{whole}`{example}: `{divisor}` is 0"),
+            )
+            .expected("a divisor that is not 0")
+        } else {
+            ScenarioError::new(
+                span,
+                format!(
+                    "{} in `{whole}`{example}: `{divisor}` is {value}",
+                    e.message
+                ),
+            )
+            .expected("values inside every op's domain")
+        })
     }
 
     /// Runs one view forward and backward, applies the update if asked, and
@@ -731,6 +932,38 @@ impl Scenario {
         }
         Ok(runs)
     }
+}
+
+/// `span`, whose text is `text`, without the parentheses around all of it.
+fn without_parens(text: &str, span: Span) -> Span {
+    let (mut start, mut end) = (0, text.len());
+    loop {
+        let t = &text[start..end];
+        let trimmed = t.trim();
+        let lead = t.len() - t.trim_start().len();
+        let Some(inner) = trimmed.strip_prefix('(').and_then(|r| r.strip_suffix(')')) else {
+            start += lead;
+            end = start + trimmed.len();
+            break;
+        };
+        // The first `(` must close at the last `)`: not `(a) / (b)`.
+        let mut depth = 0i32;
+        if inner.chars().any(|c| {
+            depth += match c {
+                '(' => 1,
+                ')' => -1,
+                _ => 0,
+            };
+            depth < 0
+        }) {
+            start += lead;
+            end = start + trimmed.len();
+            break;
+        }
+        start += lead + 1;
+        end = start + inner.len();
+    }
+    span.start + start..span.start + end
 }
 
 fn uses_module(e: &expr::Expr) -> bool {

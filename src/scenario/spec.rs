@@ -18,7 +18,7 @@ pub struct Spec {
     pub params: Values,
     #[serde(default)]
     pub inputs: Values,
-    pub examples: Option<Spanned<Vec<Values>>>,
+    pub examples: Option<Spanned<Vec<Spanned<Values>>>>,
     pub reduce: Option<Spanned<String>>,
     pub graph: Spanned<String>,
     pub output: Option<Spanned<String>>,

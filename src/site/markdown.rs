@@ -43,6 +43,8 @@ pub struct RenderedPage {
     pub assets: Vec<(String, Vec<u8>)>,
     pub figures: usize,
     pub frames: usize,
+    /// Warnings about the page's figure blocks.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The pulldown-cmark extensions the site uses.
@@ -356,6 +358,7 @@ impl<'p> Renderer<'p> {
         let mut html = String::with_capacity(self.page.body().len() * 2);
         pulldown_cmark::html::push_html(&mut html, std::mem::take(&mut self.out).into_iter());
         self.result.html = html;
+        self.result.warnings = std::mem::take(&mut self.figure_state.warnings);
         Ok(self.result)
     }
 

@@ -40,147 +40,9 @@ use rayon::prelude::*;
 // Diagnostics
 // ---------------------------------------------------------------------------
 
-/// An error with a place: `file:line:col`, the offending source line, an
-/// underline, and optionally what was expected and a hint.
-///
-/// Lines and columns are 1-based; columns count characters, not bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
-    /// The file the error is in, as it should be shown to the author
-    /// (relative to the site root when possible).
-    pub file: PathBuf,
-    /// 1-based line; 0 when the error has no position in the file.
-    pub line: usize,
-    /// 1-based column in characters; 0 when the error has no position.
-    pub col: usize,
-    pub message: String,
-    /// The offending source line, without its line ending.
-    pub snippet: String,
-    /// Columns to underline: 1-based, start inclusive, end exclusive.
-    pub underline: (usize, usize),
-    pub expected: Option<String>,
-    pub hint: Option<String>,
-}
-
-impl Diagnostic {
-    /// A diagnostic for the `len` bytes at `byte_offset` of `source_text`, the
-    /// full text of `file`. Line and column are computed from the offset.
-    ///
-    /// Out-of-range offsets are clamped to the end of the text, and offsets
-    /// inside a multi-byte character are moved back to its start, so a
-    /// slightly wrong offset still gives a useful message instead of a panic.
-    /// The underline stops at the end of the line.
-    pub fn at(
-        file: impl Into<PathBuf>,
-        source_text: &str,
-        byte_offset: usize,
-        len: usize,
-        message: impl Into<String>,
-    ) -> Diagnostic {
-        let start = floor_char_boundary(source_text, byte_offset);
-        let line_start = source_text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = source_text[start..]
-            .find('\n')
-            .map_or(source_text.len(), |i| start + i);
-        let line = source_text[..start].matches('\n').count() + 1;
-        let col = source_text[line_start..start].chars().count() + 1;
-        let end = floor_char_boundary(source_text, start.saturating_add(len)).min(line_end);
-        let width = source_text[start..end].chars().count().max(1);
-        let snippet = source_text[line_start..line_end]
-            .trim_end_matches('\r')
-            .to_string();
-        Diagnostic {
-            file: file.into(),
-            line,
-            col,
-            message: message.into(),
-            snippet,
-            underline: (col, col + width),
-            expected: None,
-            hint: None,
-        }
-    }
-
-    /// A diagnostic about a whole file (or no file at all): no line, no snippet.
-    pub fn whole_file(file: impl Into<PathBuf>, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            file: file.into(),
-            line: 0,
-            col: 0,
-            message: message.into(),
-            snippet: String::new(),
-            underline: (0, 0),
-            expected: None,
-            hint: None,
-        }
-    }
-
-    /// Sets what was expected at this place.
-    pub fn with_expected(mut self, expected: impl Into<String>) -> Diagnostic {
-        self.expected = Some(expected.into());
-        self
-    }
-
-    /// Sets a hint on how to fix it.
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Diagnostic {
-        self.hint = Some(hint.into());
-        self
-    }
-
-    /// Orders diagnostics by file, then position, for stable reports.
-    fn sort_key(&self) -> (&Path, usize, usize, &str) {
-        (&self.file, self.line, self.col, &self.message)
-    }
-}
-
-fn floor_char_boundary(s: &str, mut i: usize) -> usize {
-    if i >= s.len() {
-        return s.len();
-    }
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line == 0 {
-            write!(f, "{}: {}", self.file.display(), self.message)?;
-        } else {
-            write!(
-                f,
-                "{}:{}:{}: {}",
-                self.file.display(),
-                self.line,
-                self.col,
-                self.message
-            )?;
-            let gutter = self.line.to_string();
-            let pad = " ".repeat(gutter.len());
-            write!(f, "\n {gutter} | {}", self.snippet)?;
-            // Tabs are copied into the underline so it stays aligned with the
-            // snippet however the terminal expands them.
-            let lead: String = self
-                .snippet
-                .chars()
-                .take(self.underline.0.saturating_sub(1))
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            let carets = "^".repeat(self.underline.1.saturating_sub(self.underline.0).max(1));
-            write!(f, "\n {pad} | {lead}{carets}")?;
-        }
-        if let Some(expected) = &self.expected {
-            write!(f, "\n  expected: {expected}")?;
-        }
-        if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for Diagnostic {}
+// The type and its printing live in `crate::diagnostic`, shared with the
+// commands that run one markdown file (`seen trace`, `seen frames`).
+pub use crate::diagnostic::{Diagnostic, Severity};
 
 /// Why a build failed: every diagnostic found, or an I/O error.
 #[derive(Debug, thiserror::Error)]
@@ -215,11 +77,8 @@ impl BuildError {
 }
 
 fn render_diagnostics(diags: &[Diagnostic]) -> String {
-    let mut out = String::new();
-    for d in diags {
-        out.push_str(&format!("error: {d}\n\n"));
-    }
-    let n = diags.len();
+    let mut out = crate::diagnostic::render_all(diags);
+    let n = diags.iter().filter(|d| d.is_error()).count();
     out.push_str(&format!(
         "{n} error{}; the output folder was left untouched",
         if n == 1 { "" } else { "s" }
@@ -388,6 +247,8 @@ pub trait FigureHook: Sync {
 pub struct FigureState {
     /// Figure ids used so far on the page, with the file offset of each.
     pub ids: Vec<(String, usize)>,
+    /// Warnings about the page's blocks: printed, but the build goes on.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A hook that shows each block as its source code, for builds without the
@@ -460,6 +321,9 @@ pub struct Report {
     pub figures: usize,
     pub frames: usize,
     pub elapsed: Duration,
+    /// Warnings found on the way (they do not fail the build), sorted by
+    /// file and position.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl fmt::Display for Report {
@@ -580,6 +444,7 @@ fn render_site(config: &BuildConfig, hook: &dyn FigureHook) -> Result<RenderedSi
         pages.iter().map(|p| p.out_path.clone()).collect();
     let mut figures = 0;
     let mut frames = 0;
+    let mut warnings = Vec::new();
     for (page, result) in pages.iter().zip(results) {
         let (out_path, body, html) = match result {
             Ok(r) => r,
@@ -590,6 +455,7 @@ fn render_site(config: &BuildConfig, hook: &dyn FigureHook) -> Result<RenderedSi
         };
         figures += body.figures;
         frames += body.frames;
+        warnings.extend(body.warnings);
         owners.insert(out_path.clone(), page.display.clone());
         files.insert(out_path, html.into_bytes());
         for (path, bytes) in body.assets {
@@ -628,12 +494,14 @@ fn render_site(config: &BuildConfig, hook: &dyn FigureHook) -> Result<RenderedSi
         diags.dedup();
         return Err(BuildError::Diagnostics(diags));
     }
+    warnings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Ok(RenderedSite {
         report: Report {
             pages: pages.len(),
             figures,
             frames,
             elapsed: Duration::ZERO,
+            warnings,
         },
         files,
     })
