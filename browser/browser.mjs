@@ -8,7 +8,7 @@
 //   node browser.mjs            (after `cargo run --release` in the repo root)
 import { pathToFileURL } from "node:url";
 import { join } from "node:path";
-import { PUBLIC, CSP, requirePublic, pages, serve, launch, shotPath, tally } from "./lib.mjs";
+import { PUBLIC, CSP, requirePublic, pages, serve, launch, shotPath, tally, parseColor, contrast } from "./lib.mjs";
 
 requirePublic();
 const { ok, done } = tally("browser");
@@ -208,23 +208,21 @@ async function fullShots(page, name, tile = 1600) {
   }
 }
 /** SVG text whose fill has under 3:1 contrast on the figure's paper (axe does not look inside SVG). */
-const svgTextContrast = (page) => page.$$eval(".fig svg text", (texts) => {
-  const rgb = (c) => { const m = c.match(/[\d.]+/g); return m ? m.slice(0, 3).map(Number) : null; };
-  const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
-    .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
-  const bad = new Map();
-  for (const t of texts) {
+const svgTextContrast = async (page) => {
+  const found = await page.$$eval(".fig svg text", (texts) => texts.filter((t) => t.textContent.trim()).map((t) => {
     const svg = t.closest("svg");
     const paper = svg.querySelector(".paper");
-    const bg = rgb(paper ? getComputedStyle(paper).fill : getComputedStyle(svg).backgroundColor);
-    const fg = rgb(getComputedStyle(t).fill);
-    if (!bg || !fg || !t.textContent.trim()) continue;
-    const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
-    const ratio = (a + 0.05) / (b + 0.05);
-    if (ratio < 3) bad.set(`${t.getAttribute("class")} ${getComputedStyle(t).fill}`, `${ratio.toFixed(2)}: ${t.textContent.trim().slice(0, 30)}`);
+    return [t.getAttribute("class"), getComputedStyle(t).fill, paper ? getComputedStyle(paper).fill : getComputedStyle(svg).backgroundColor, t.textContent.trim().slice(0, 30)];
+  }));
+  const bad = new Map();
+  for (const [cls, fill, paper, text] of found) {
+    const fg = parseColor(fill), bg = parseColor(paper);
+    if (!fg || !bg) continue;
+    const ratio = contrast(fg, bg);
+    if (ratio < 3) bad.set(`${cls} ${fill}`, `${ratio.toFixed(2)}: ${text}`);
   }
   return [...bad.entries()];
-});
+};
 const slug = (p) => p.replace(/\.html$/, "").replace(/[^a-z0-9]+/gi, "-");
 for (const path of pages()) {
   const url = new URL(path, server.url).href;

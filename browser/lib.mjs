@@ -37,7 +37,7 @@ export function walk(dir = PUBLIC) {
   go(dir);
   return out;
 }
-export const pages = () => walk().filter((f) => f.endsWith(".html"));
+export const pages = (dir = PUBLIC) => walk(dir).filter((f) => f.endsWith(".html"));
 
 export const TYPES = {
   ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml",
@@ -45,13 +45,14 @@ export const TYPES = {
   ".woff2": "font/woff2", ".txt": "text/plain; charset=utf-8", ".ico": "image/x-icon",
 };
 
-/** Serve `PUBLIC` on 127.0.0.1 (random port). Resolves to { url, close }. */
-export function serve() {
+/** Serve `dir` (default `PUBLIC`) on 127.0.0.1 (random port). Resolves to { url, close }. */
+export function serve(dir = PUBLIC) {
+  const root = resolve(dir);
   const server = createServer((req, res) => {
     let path = decodeURIComponent(new URL(req.url, "http://x").pathname);
     if (path.endsWith("/")) path += "index.html";
-    const file = resolve(PUBLIC, "." + path);
-    if (!file.startsWith(PUBLIC) || !existsSync(file) || statSync(file).isDirectory()) {
+    const file = resolve(root, "." + path);
+    if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory()) {
       res.writeHead(404, { "content-type": "text/plain" });
       res.end("not found");
       return;
@@ -93,4 +94,26 @@ export function tally(title) {
     return failures;
   };
   return { ok, done, get failures() { return failures; } };
+}
+
+// ---------------------------------------------------------------- colour contrast (WCAG 2)
+/** A computed CSS colour (`rgb(…)`, `rgba(…)`, `color(srgb …)`) as [r, g, b, a], 0–255 and 0–1; null if not one. */
+export function parseColor(css) {
+  if (!css || css === "none" || css === "transparent") return null;
+  let m = css.match(/^rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)(?:[\s,/]+([\d.]+%?))?\s*\)$/);
+  if (m) return [+m[1], +m[2], +m[3], alpha(m[4])];
+  m = css.match(/^color\(srgb\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)(?:\s*\/\s*([\d.]+%?))?\s*\)$/);
+  if (m) return [m[1] * 255, m[2] * 255, m[3] * 255, alpha(m[4])];
+  return null;
+}
+const alpha = (a) => (a === undefined ? 1 : a.endsWith("%") ? parseFloat(a) / 100 : +a);
+/** Relative luminance of an [r, g, b] colour (0–255 channels). */
+export const luminance = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+  .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+/** Contrast ratio of `fg` drawn over an opaque `bg` (colours as from parseColor; fg's alpha times `opacity` blends it). */
+export function contrast(fg, bg, opacity = 1) {
+  const a = (fg[3] ?? 1) * opacity;
+  const seen = [0, 1, 2].map((i) => fg[i] * a + bg[i] * (1 - a));
+  const [hi, lo] = [luminance(seen), luminance(bg)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
 }

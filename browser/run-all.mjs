@@ -1,6 +1,7 @@
 // `npm test`: every check in this folder, one after the other, each in its own
 // node process; prints a summary and exits non-zero if any of them failed.
-// The site must be built first (`cargo run --release` in the repo root).
+// The site must be built first (`cargo run --release` in the repo root);
+// legible.mjs also builds browser/sites/tanh/ with that release binary.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -11,6 +12,7 @@ const checks = [
   ["weight", "weight.mjs", "page weight; 0 bytes of JavaScript"],
   ["browser", "browser.mjs", "chromium: steppers, tabs, play, reduced motion, dark, print, phone, CSP"],
   ["a11y", "a11y.mjs", "axe-core 0 violations; accessibility-tree golden"],
+  ["legible", "legible.mjs", "every SVG text ≥ 11 px on screen at 1280 and 390 px, edges ≥ 3:1 (bundled + sites/tanh)"],
 ];
 const only = process.argv.slice(2);
 const results = [];

@@ -27,7 +27,75 @@ pub fn to_mathml(latex: &str, display: bool) -> Result<String, String> {
         let end = rest.find("]<").unwrap_or(rest.len());
         return Err(rest[..end].replace("PARSE ERROR: ", "cannot parse: "));
     }
-    Ok(escape_text(&mathml))
+    Ok(typeset_minus(&escape_text(&mathml)))
+}
+
+/// latex2mathml writes a minus as the ASCII hyphen, `<mo>-</mo>`, whatever
+/// its role: `b = -0.8` came out as `b = - 0.8` with binary spacing, and
+/// `-\log p` with a hyphen. In MathML a minus is U+2212 and a negative number
+/// is one token. So every `<mo>-</mo>` becomes `<mo>−</mo>`; where it is
+/// unary (first in its row, or after an operator, an opening fence or a
+/// separator such as `=`, `(`, `,`) it is marked `form="prefix"`, and if a
+/// number follows it, the two become one `<mn>−0.8</mn>`. Runs on the
+/// escaped output, so the last `<` before a point always starts a tag. A pure
+/// function of its input: the output stays byte-for-byte deterministic.
+fn typeset_minus(mathml: &str) -> String {
+    const HYPHEN: &str = "<mo>-</mo>";
+    let mut out = String::with_capacity(mathml.len() + 16);
+    let mut rest = mathml;
+    while let Some(at) = rest.find(HYPHEN) {
+        out.push_str(&rest[..at]);
+        rest = &rest[at + HYPHEN.len()..];
+        if !is_unary_here(&out) {
+            out.push_str("<mo>\u{2212}</mo>");
+        } else if let Some(number) = leading_number(rest) {
+            out.push_str("<mn>\u{2212}");
+            out.push_str(number);
+            out.push_str("</mn>");
+            rest = &rest["<mn></mn>".len() + number.len()..];
+        } else {
+            out.push_str("<mo form=\"prefix\">\u{2212}</mo>");
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// True if a minus written after `before` has no left operand: it opens its
+/// row (the last tag is an opening one) or follows an `<mo>` that is not a
+/// closing fence, `!` or a prime.
+fn is_unary_here(before: &str) -> bool {
+    let before = before.trim_end();
+    let Some(lt) = before.rfind('<') else {
+        return true;
+    };
+    let tag = &before[lt..];
+    if tag.ends_with("/>") {
+        return false;
+    }
+    if !tag.starts_with("</") {
+        return true;
+    }
+    if tag != "</mo>" {
+        return false;
+    }
+    let Some(open) = before[..lt].rfind("<mo") else {
+        return false;
+    };
+    let op = before[..lt][open..]
+        .split_once('>')
+        .map_or("", |(_, op)| op);
+    !matches!(
+        op,
+        ")" | "]" | "}" | "|" | "\u{2016}" | "\u{27e9}" | "!" | "'" | "\u{2032}"
+    )
+}
+
+/// The number of an `<mn>` that `s` starts with, if it is digits and points only.
+fn leading_number(s: &str) -> Option<&str> {
+    let body = s.strip_prefix("<mn>")?;
+    let number = &body[..body.find("</mn>")?];
+    (!number.is_empty() && number.chars().all(|c| c.is_ascii_digit() || c == '.')).then_some(number)
 }
 
 /// latex2mathml writes operators verbatim (`<mo><</mo>` for `a < b`), which
@@ -105,6 +173,63 @@ mod tests {
         let e = to_mathml(r"\foo x", false).unwrap_err();
         assert!(e.contains("foo"), "{e}");
         assert!(to_mathml(r"\frac{a", false).is_err());
+    }
+
+    #[test]
+    fn a_negative_number_is_one_token() {
+        let m = to_mathml("b = -0.8", false).unwrap();
+        assert!(
+            m.ends_with("<mi>b</mi><mo>=</mo><mn>\u{2212}0.8</mn></math>"),
+            "{m}"
+        );
+        assert!(!m.contains('-'), "{m}");
+        let m = to_mathml("f(-0.5, -2)", false).unwrap();
+        assert!(
+            m.contains("<mo>(</mo><mn>\u{2212}0.5</mn><mo>,</mo><mn>\u{2212}2</mn><mo>)</mo>"),
+            "{m}"
+        );
+        let m = to_mathml("10^{-13}", false).unwrap();
+        assert!(m.contains("<mrow><mn>\u{2212}13</mn></mrow>"), "{m}");
+    }
+
+    #[test]
+    fn a_binary_minus_is_u2212() {
+        let m = to_mathml("a - b", false).unwrap();
+        assert!(
+            m.ends_with("<mi>a</mi><mo>\u{2212}</mo><mi>b</mi></math>"),
+            "{m}"
+        );
+        // After a closing fence the minus is binary, and a number stays its own token.
+        let m = to_mathml("(a) - 3", false).unwrap();
+        assert!(m.contains("<mo>)</mo><mo>\u{2212}</mo><mn>3</mn>"), "{m}");
+        let m = to_mathml("a - 3", false).unwrap();
+        assert!(m.contains("<mi>a</mi><mo>\u{2212}</mo><mn>3</mn>"), "{m}");
+    }
+
+    #[test]
+    fn a_prefix_minus_is_u2212() {
+        let m = to_mathml(r"-\log p", false).unwrap();
+        assert!(m.contains(">\u{2212}</mo><mi>log</mi>"), "{m}");
+        assert!(m.contains("<mo form=\"prefix\">\u{2212}</mo>"), "{m}");
+        let m = to_mathml("a + (-b)", false).unwrap();
+        assert!(
+            m.contains("<mo>(</mo><mo form=\"prefix\">\u{2212}</mo><mi>b</mi>"),
+            "{m}"
+        );
+        let m = to_mathml("x - -2", false).unwrap();
+        assert!(
+            m.contains("<mi>x</mi><mo>\u{2212}</mo><mn>\u{2212}2</mn>"),
+            "{m}"
+        );
+    }
+
+    #[test]
+    fn typesetting_is_deterministic() {
+        let latex = r"p = \frac{1}{1 + e^{-z}}, \; L = -\log p, \; b = -0.8";
+        assert_eq!(
+            to_mathml(latex, true).unwrap(),
+            to_mathml(latex, true).unwrap()
+        );
     }
 
     #[test]
