@@ -3,8 +3,8 @@
 //! - `scale-200`: a generated site of 200 pages with 3 scenarios each;
 //! - `scenario-500`: one 500-node scenario, laid out and one frame rendered.
 //!
-//! `cargo bench --bench build`. The budgets (issue 4): bundled < 100 ms,
-//! 200 pages < 2 s, 500-node layout + render < 100 ms.
+//! `cargo bench --features bench --bench build`. The budgets (issue 4):
+//! bundled < 100 ms, 200 pages < 2 s, 500-node layout + render < 100 ms.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use seen::render::hook::Figures;

@@ -1,6 +1,6 @@
 //! Forward + backward over long chains, the graphs built once outside the
 //! timed loop. Run with
-//! `cargo bench --bench engine -- --warm-up-time 1 --measurement-time 3`.
+//! `cargo bench --features bench --bench engine -- --warm-up-time 1 --measurement-time 3`.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use seen::engine::{Graph, Kind, NodeId, Op};

@@ -1,6 +1,7 @@
 //! How long `layout` takes on a graph the size of a big explainer figure:
 //! 500 nodes in a random-ish layered shape (a deterministic generator, so
-//! every run measures the same graph). Run with `cargo bench --bench layout`.
+//! every run measures the same graph). Run with
+//! `cargo bench --features bench --bench layout`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use seen::layout::{LayoutNode, LayoutOptions, count_crossings, layout};

@@ -131,6 +131,19 @@ impl Server {
         (code, head, String::from_utf8_lossy(&body).into_owned())
     }
 
+    /// Waits until the server has printed `text` on stderr.
+    fn wait_for_stderr(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !self.stderr().contains(text) {
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for `{text}` on stderr:\n{}",
+                self.stderr()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Polls `path` until `pred` holds on its body.
     fn wait_for(&self, path: &str, what: &str, pred: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(60);
@@ -212,11 +225,9 @@ fn rebuilds_on_change_and_keeps_the_last_good_site_on_a_bad_edit() {
     assert!(body.contains("content/index.md:13:13"), "{body}");
     assert!(body.contains("unknown name `q`"));
     assert!(!body.contains("<script"));
-    assert!(
-        server
-            .stderr()
-            .contains("content/index.md:13:13: error: unknown name `q`")
-    );
+    // The page may show the banner a moment before the reader thread has
+    // collected the same error from the terminal.
+    server.wait_for_stderr("content/index.md:13:13: error: unknown name `q`");
     let on_disk = fs::read_to_string(root.join("public/index.html")).unwrap();
     assert!(on_disk.contains("Second version") && !on_disk.contains("seen-serve-error"));
     // The banner's style is a stylesheet (the pages' CSP blocks inline style),

@@ -3,10 +3,10 @@
 //! before; the test asserts the message, its `FILE:LINE:COL`, and that the
 //! previous output is byte for byte what it was.
 
-use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
+
+use crate::support::{seen, snapshot};
 
 /// A page whose `autograd` block body starts on line 8.
 fn block(body: &str) -> String {
@@ -460,31 +460,8 @@ fn cases() -> Vec<Case> {
     ]
 }
 
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(
-                    p.strip_prefix(dir).unwrap().to_path_buf(),
-                    fs::read(&p).unwrap(),
-                );
-            }
-        }
-    }
-    out
-}
-
 fn build(root: &Path) -> (bool, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_seen"))
-        .args(["build", "--root"])
-        .arg(root)
-        .output()
-        .unwrap();
+    let o = seen(&["build", "--root", root.to_str().unwrap()]);
     let text =
         String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
     (o.status.success(), text)
@@ -570,11 +547,7 @@ fn warnings_are_printed_at_their_place_and_do_not_fail() {
         "hint: use it in `graph`, or remove it (it would be drawn as a lone node)",
     ];
     for command in ["check", "build"] {
-        let o = Command::new(env!("CARGO_BIN_EXE_seen"))
-            .args([command, "--root"])
-            .arg(root)
-            .output()
-            .unwrap();
+        let o = crate::support::seen_in(&[command], root);
         let err = String::from_utf8_lossy(&o.stderr);
         let out = String::from_utf8_lossy(&o.stdout);
         assert!(o.status.success(), "{command}: {err}{out}");
@@ -583,11 +556,7 @@ fn warnings_are_printed_at_their_place_and_do_not_fail() {
         }
         assert!(!err.contains("error"), "{command}: {err}");
     }
-    let o = Command::new(env!("CARGO_BIN_EXE_seen"))
-        .args(["check", "--root"])
-        .arg(root)
-        .output()
-        .unwrap();
+    let o = crate::support::seen_in(&["check"], root);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("no errors, 2 warnings"), "{out}");
 }

@@ -5,6 +5,8 @@
 use proptest::prelude::*;
 use seen::layout::{Layout, LayoutNode, LayoutOptions, count_crossings, layout};
 
+use crate::support::proptest_config;
+
 /// Builds a graph in topological order, the way a trace records it.
 #[derive(Default)]
 struct G {
@@ -424,7 +426,7 @@ fn long_edges_pass_through_dummies_and_keep_clear() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(proptest_config())]
 
     #[test]
     fn random_dags_lay_out_cleanly(

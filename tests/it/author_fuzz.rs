@@ -1,13 +1,15 @@
 //! Arbitrary text through the scenario parser and through whole pages:
-//! errors are fine, panics are not. Bounded by proptest's case counts, so it
-//! runs in CI with the rest of `cargo test` (raise PROPTEST_CASES to fuzz
-//! longer locally).
+//! errors are fine, panics are not. Bounded by the case count of
+//! `support::proptest_config`, so it runs with the rest of `cargo test`
+//! (raise PROPTEST_CASES to fuzz longer).
 
 use std::fs;
 
 use proptest::prelude::*;
 use seen::render::hook::Figures;
 use seen::site::{self, BuildConfig};
+
+use crate::support::proptest_config;
 
 /// Fragments that reach past the TOML layer into the expression parser,
 /// lowering, the engine and the figures.
@@ -66,14 +68,6 @@ fn block() -> impl Strategy<Value = String> {
     })
 }
 
-/// `PROPTEST_CASES` when set, else `default`.
-fn cases(default: u32) -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 fn parse_and_analyze(body: &str) {
     if let Ok(s) = seen::scenario::parse(body) {
         let _ = s.analyze();
@@ -81,7 +75,7 @@ fn parse_and_analyze(body: &str) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(cases(512)))]
+    #![proptest_config(proptest_config())]
 
     #[test]
     fn the_scenario_parser_never_panics_on_any_text(body in "\\PC{0,200}") {
@@ -108,7 +102,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(cases(64)))]
+    #![proptest_config(proptest_config())]
 
     #[test]
     fn whole_pages_never_panic_the_checker(

@@ -1,10 +1,11 @@
 //! The site pipeline end to end, with a stand-in figure renderer.
 
-use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use seen::site::{self, Block, BuildConfig, BuildError, Diagnostic, FigureHook, PageCtx, Rendered};
+
+use crate::support::{snapshot, write};
 
 /// A stand-in for the figure renderer: one `<figure>` and one asset per
 /// block, named after the block's `id = "…"` line; a block containing `FAIL`
@@ -48,12 +49,6 @@ impl FigureHook for Dummy {
             frames: 3,
         })
     }
-}
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
 }
 
 const INDEX: &str = r#"+++
@@ -120,19 +115,6 @@ fn site() -> (tempfile::TempDir, BuildConfig) {
     write(root, "content/draft.md", DRAFT);
     let config = BuildConfig::new(root, "Seen test");
     (dir, config)
-}
-
-/// Every file under `dir`: relative path → bytes.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.unwrap();
-        if entry.file_type().is_file() {
-            let rel = entry.path().strip_prefix(dir).unwrap().to_path_buf();
-            files.insert(rel, fs::read(entry.path()).unwrap());
-        }
-    }
-    files
 }
 
 fn read(root: &Path, rel: &str) -> String {

@@ -7,13 +7,11 @@ use seen::engine::gradcheck::{central_difference, check_gradients};
 use seen::engine::{Graph, Kind, NodeId, Op};
 use seen::scenario::{self, View};
 
+use crate::support::{close, proptest_config};
+
 /// Step for the central differences: truncation O(h²·f''') and round-off
 /// O(ε·|f|/h) both stay far below the tolerance on the domains used here.
 const H: f64 = 1e-5;
-
-fn close(a: f64, b: f64, rel: f64) -> bool {
-    (a - b).abs() <= rel * (1.0 + a.abs().max(b.abs()))
-}
 
 /// Builds `op` over fresh input leaves holding `args`, runs forward and
 /// backward, and compares every leaf gradient with central differences.
@@ -49,7 +47,7 @@ fn away_from_zero(lo: f64, hi: f64) -> impl Strategy<Value = f64> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(proptest_config())]
 
     #[test]
     fn add_matches_central_differences(a in r(-50.0, 50.0), b in r(-50.0, 50.0)) {
@@ -153,7 +151,7 @@ fn same_in_both_views(body: &str) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(128))]
+    #![proptest_config(proptest_config())]
 
     #[test]
     fn linear_module_equals_its_expansion(

@@ -5,12 +5,10 @@
 use seen::engine::{Graph, Kind};
 use seen::scenario::{self, Run, View};
 
+use crate::support::close;
+
 fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
-}
-
-fn close(a: f64, b: f64, rel: f64) -> bool {
-    (a - b).abs() <= rel * (1.0 + a.abs().max(b.abs()))
 }
 
 #[track_caller]

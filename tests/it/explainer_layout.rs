@@ -3,12 +3,12 @@
 
 use seen::layout::count_crossings;
 use seen::render::frame::Scene;
-use std::path::Path;
+
+use crate::support::explainer_md;
 
 #[test]
 fn no_edge_crossings_in_any_bundled_scenario() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/index.md");
-    let runs = seen::run_file(&path).expect("the explainer runs");
+    let runs = seen::run_file(&explainer_md()).expect("the explainer runs");
     let mut checked = 0;
     let mut report = Vec::new();
     for (s, rs) in &runs {

@@ -1,20 +1,21 @@
 //! Golden SVGs: every figure listed here is regenerated and compared byte
 //! for byte with its file under `tests/golden/`. A mismatch prints a line
-//! diff. `SEEN_BLESS=1 cargo test --test golden` rewrites the files (look at
+//! diff. `SEEN_BLESS=1 cargo test --test it golden` rewrites the files (look at
 //! them as pictures before committing: `seen frames … --png` or the PNGs the
 //! render test writes). A golden that no test produces fails the suite.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::support::{describe, explainer_md, manifest_dir, seen, snapshot, write};
+
 fn golden_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
+    manifest_dir().join("tests/golden")
 }
 
 /// The blocks of the bundled explainer, by id.
 fn explainer() -> BTreeMap<String, (seen::scenario::Scenario, Vec<seen::scenario::Run>)> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/index.md");
-    seen::run_file(&path)
+    seen::run_file(&explainer_md())
         .expect("the bundled explainer runs")
         .into_iter()
         .map(|(s, r)| (s.id.clone(), (s, r)))
@@ -200,49 +201,27 @@ fn frames_are_identical_across_builds_and_processes() {
     let a = produced();
     let b = produced();
     assert_eq!(a, b, "two builds in one process differ");
-    let md = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/index.md");
+    let md = explainer_md();
     let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
     for d in &dirs {
-        let status = std::process::Command::new(env!("CARGO_BIN_EXE_seen"))
-            .args([
-                "frames",
-                md.to_str().unwrap(),
-                "--out",
-                d.path().to_str().unwrap(),
-            ])
-            .output()
-            .unwrap();
-        assert!(
-            status.status.success(),
-            "{}",
-            String::from_utf8_lossy(&status.stderr)
-        );
+        let run = seen(&[
+            "frames",
+            md.to_str().unwrap(),
+            "--out",
+            d.path().to_str().unwrap(),
+        ]);
+        assert!(run.status.success(), "{}", describe(&run));
     }
-    let list = |d: &Path| {
-        let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(d)
-            .unwrap()
-            .flatten()
-            .map(|e| {
-                (
-                    e.file_name().to_string_lossy().into_owned(),
-                    std::fs::read(e.path()).unwrap(),
-                )
-            })
-            .collect();
-        v.sort();
-        v
-    };
-    let (x, y) = (list(dirs[0].path()), list(dirs[1].path()));
+    let (x, y) = (snapshot(dirs[0].path()), snapshot(dirs[1].path()));
     assert!(x.len() > 20, "seen frames wrote {} files", x.len());
     assert_eq!(x, y, "two processes wrote different frames");
     // The in-process frames are the same bytes as the exported files.
     for (path, svg) in a.iter().filter(|(p, _)| p.starts_with("single/")) {
         let name = format!("single-{}", path.trim_start_matches("single/"));
         let file = x
-            .iter()
-            .find(|(n, _)| *n == name)
+            .get(Path::new(&name))
             .unwrap_or_else(|| panic!("{name} not exported"));
-        assert_eq!(file.1, svg.as_bytes(), "{name}");
+        assert_eq!(file, svg.as_bytes(), "{name}");
     }
 }
 
@@ -278,54 +257,86 @@ fn frames_carry_no_style_and_one_element_per_line() {
     }
 }
 
+/// A page with one small trace: `seen frames --png` renders every frame
+/// through resvg, so the PNG check runs on this rather than on the 259
+/// frames of the bundled explainer (40 s, one after another).
+const SMALL: &str = r#"# A small trace
+
+```autograd
+id = "small"
+params = { w = 1.5, b = -0.5 }
+inputs = { x = 2.0 }
+graph = """
+z = w * x + b
+loss = relu(z)
+"""
+```
+"#;
+
 #[test]
 fn seen_frames_exports_pngs_and_an_animation_per_trace() {
-    let md = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/index.md");
-    let out = tempfile::tempdir().unwrap();
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_seen"))
-        .args([
-            "frames",
-            md.to_str().unwrap(),
-            "--out",
-            out.path().to_str().unwrap(),
-            "--png",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let single = explainer()["single"].1[0].forward.len();
-    let steps = seen::story::tell(&explainer()["single"].1[0]).steps.len();
-    assert!(steps > single);
-    for k in 1..=steps {
-        let png = std::fs::read(out.path().join(format!("single-atomic-step-{k:02}.png"))).unwrap();
-        assert_eq!(&png[1..4], b"PNG", "step {k} is not a PNG");
-        let svg =
-            std::fs::read_to_string(out.path().join(format!("single-atomic-step-{k:02}.svg")))
-                .unwrap();
-        // 2x scale: the PNG is twice the SVG's width.
-        let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
-        let svg_width: f64 = svg
-            .split("width=\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
-        assert_eq!(width, (svg_width * 2.0).round() as u32, "step {k}");
+    let dir = tempfile::tempdir().unwrap();
+    let md = write(dir.path(), "small.md", SMALL);
+    let out = dir.path().join("out");
+    let run = seen(&["frames", &md, "--out", out.to_str().unwrap(), "--png"]);
+    assert!(run.status.success(), "{}", describe(&run));
+    // What should be there: per trace, an SVG and a PNG per step and one
+    // animated SVG, and nothing else.
+    let mut expected = std::collections::BTreeSet::new();
+    let mut traces = Vec::new();
+    for (s, runs) in seen::run_file(Path::new(&md)).unwrap() {
+        for r in &runs {
+            let steps = seen::story::tell(r).steps.len();
+            assert!(steps > r.forward.len(), "{}: no backward steps", s.id);
+            let stem = format!("{}-{}", s.id, r.view.name());
+            for k in 1..=steps {
+                expected.insert(format!("{stem}-step-{k:02}.svg"));
+                expected.insert(format!("{stem}-step-{k:02}.png"));
+            }
+            expected.insert(format!("{stem}-animated.svg"));
+            traces.push((stem, steps));
+        }
     }
-    let animated = std::fs::read_to_string(out.path().join("single-atomic-animated.svg")).unwrap();
-    assert_eq!(
-        animated.matches("<g class=\"f f").count(),
-        steps,
-        "one group per frame"
-    );
-    assert!(
-        animated.contains("@keyframes f0") && animated.contains("prefers-reduced-motion: reduce")
-    );
+    assert_eq!(traces.len(), 1, "the fixture has one trace");
+    let files = snapshot(&out);
+    let names: std::collections::BTreeSet<String> = files
+        .keys()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, expected);
+    for (stem, steps) in &traces {
+        for k in 1..=*steps {
+            let png = &files[Path::new(&format!("{stem}-step-{k:02}.png"))];
+            assert_eq!(&png[1..4], b"PNG", "step {k} is not a PNG");
+            let svg =
+                String::from_utf8(files[Path::new(&format!("{stem}-step-{k:02}.svg"))].clone())
+                    .unwrap();
+            // 2x scale: the PNG is twice the SVG's size.
+            let attr = |name: &str| -> f64 {
+                svg.split(&format!(" {name}=\""))
+                    .nth(1)
+                    .unwrap()
+                    .split('"')
+                    .next()
+                    .unwrap()
+                    .parse()
+                    .unwrap()
+            };
+            let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
+            let height = u32::from_be_bytes(png[20..24].try_into().unwrap());
+            assert_eq!(width, (attr("width") * 2.0).round() as u32, "step {k}");
+            assert_eq!(height, (attr("height") * 2.0).round() as u32, "step {k}");
+        }
+        let animated =
+            String::from_utf8(files[Path::new(&format!("{stem}-animated.svg"))].clone()).unwrap();
+        assert_eq!(
+            animated.matches("<g class=\"f f").count(),
+            *steps,
+            "one group per frame"
+        );
+        assert!(
+            animated.contains("@keyframes f0")
+                && animated.contains("prefers-reduced-motion: reduce")
+        );
+    }
 }

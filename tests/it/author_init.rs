@@ -2,31 +2,14 @@
 //! every figure kind on its page.
 
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
 
-fn seen(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_seen"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run seen")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use crate::support::{describe, seen_in};
 
 #[test]
 fn init_then_build_shows_every_figure_kind() {
     let tmp = tempfile::tempdir().unwrap();
-    let o = seen(&["init", "site"], tmp.path());
-    assert!(o.status.success(), "{}", text(&o));
+    let o = seen_in(&["init", "site"], tmp.path());
+    assert!(o.status.success(), "{}", describe(&o));
     let site = tmp.path().join("site");
     for f in [
         "seen.toml",
@@ -38,8 +21,8 @@ fn init_then_build_shows_every_figure_kind() {
         assert!(site.join(f).is_file(), "{f} missing");
     }
 
-    let o = seen(&["build", "--root", "site"], tmp.path());
-    assert!(o.status.success(), "{}", text(&o));
+    let o = seen_in(&["build", "--root", "site"], tmp.path());
+    assert!(o.status.success(), "{}", describe(&o));
     assert!(String::from_utf8_lossy(&o.stdout).contains("Built 1 page, 6 figures"));
     let html = fs::read_to_string(site.join("public/index.html")).unwrap();
     for kind in ["trace", "graph", "rule", "compare", "batch", "step-size"] {
@@ -57,19 +40,19 @@ fn init_then_build_shows_every_figure_kind() {
         .unwrap()
         .replace("Built by seen", "Written by me, built by seen");
     fs::write(&page, edited).unwrap();
-    let o = seen(&["build"], &site);
-    assert!(o.status.success(), "{}", text(&o));
+    let o = seen_in(&["build"], &site);
+    assert!(o.status.success(), "{}", describe(&o));
     let html = fs::read_to_string(site.join("public/index.html")).unwrap();
     assert!(html.contains("Written by me, built by seen"));
 
     // And check agrees, without writing anything.
     fs::remove_dir_all(site.join("public")).unwrap();
-    let o = seen(&["check"], &site);
-    assert!(o.status.success(), "{}", text(&o));
+    let o = seen_in(&["check"], &site);
+    assert!(o.status.success(), "{}", describe(&o));
     assert!(
         String::from_utf8_lossy(&o.stdout).contains("Checked 1 page, 6 figures"),
         "{}",
-        text(&o)
+        describe(&o)
     );
     assert!(!site.join("public").exists());
 }
@@ -78,8 +61,8 @@ fn init_then_build_shows_every_figure_kind() {
 fn init_refuses_a_non_empty_folder_unless_forced() {
     let tmp = tempfile::tempdir().unwrap();
     fs::write(tmp.path().join("notes.md"), "mine").unwrap();
-    let o = seen(&["init", "."], tmp.path());
-    assert!(!o.status.success(), "{}", text(&o));
+    let o = seen_in(&["init", "."], tmp.path());
+    assert!(!o.status.success(), "{}", describe(&o));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
         err.contains("not empty") && err.contains("--force"),
@@ -87,8 +70,8 @@ fn init_refuses_a_non_empty_folder_unless_forced() {
     );
     assert!(!tmp.path().join("seen.toml").exists());
 
-    let o = seen(&["init", ".", "--force"], tmp.path());
-    assert!(o.status.success(), "{}", text(&o));
+    let o = seen_in(&["init", ".", "--force"], tmp.path());
+    assert!(o.status.success(), "{}", describe(&o));
     assert!(tmp.path().join("seen.toml").is_file());
     assert_eq!(
         fs::read_to_string(tmp.path().join("notes.md")).unwrap(),
@@ -97,16 +80,16 @@ fn init_refuses_a_non_empty_folder_unless_forced() {
     // `init` with no folder means this one.
     let empty = tmp.path().join("empty");
     fs::create_dir(&empty).unwrap();
-    let o = seen(&["init"], &empty);
-    assert!(o.status.success(), "{}", text(&o));
+    let o = seen_in(&["init"], &empty);
+    assert!(o.status.success(), "{}", describe(&o));
     assert!(empty.join("content/index.md").is_file());
 }
 
 #[test]
 fn check_reports_every_error_of_every_page_in_one_run() {
     let tmp = tempfile::tempdir().unwrap();
-    let o = seen(&["init", "."], tmp.path());
-    assert!(o.status.success(), "{}", text(&o));
+    let o = seen_in(&["init", "."], tmp.path());
+    assert!(o.status.success(), "{}", describe(&o));
     let index = tmp.path().join("content/index.md");
     let broken = fs::read_to_string(&index)
         .unwrap()
@@ -123,8 +106,8 @@ fn check_reports_every_error_of_every_page_in_one_run() {
         "+++\ntitel = \"Three\"\n+++\n",
     )
     .unwrap();
-    let o = seen(&["check"], tmp.path());
-    assert!(!o.status.success(), "{}", text(&o));
+    let o = seen_in(&["check"], tmp.path());
+    assert!(!o.status.success(), "{}", describe(&o));
     let err = String::from_utf8_lossy(&o.stderr);
     for at in [
         "content/index.md:65:18",

@@ -2,8 +2,8 @@
 //! errors on stderr and its exit code.
 
 use serde_json::Value;
-use std::path::Path;
-use std::process::{Command, Output};
+
+use crate::support::{seen, write};
 
 const PAGE: &str = r#"# A page
 
@@ -40,19 +40,6 @@ p = sigmoid(z)
 loss = -log(p)
 """
 "#;
-
-fn seen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_seen"))
-        .args(args)
-        .output()
-        .expect("run seen")
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> String {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p.display().to_string()
-}
 
 /// Every number following `"key": ` in the pretty-printed JSON, in document
 /// order, with its byte position; parsed by Rust's correctly rounded `f64`

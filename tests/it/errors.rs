@@ -6,19 +6,15 @@
 use proptest::prelude::*;
 use std::path::Path;
 
+use crate::support::{proptest_config, write};
+
 /// Five lines before the body: body line n is file line n + 5.
 const BEFORE: &str = "# Errors\n\nSome prose before the block.\n\n```autograd\n";
 const AFTER: &str = "```\n\nProse after the block.\n";
 
-fn write(dir: &Path, name: &str, markdown: &str) -> String {
-    let path = dir.join(format!("{name}.md"));
-    std::fs::write(&path, markdown).unwrap();
-    path.display().to_string()
-}
-
 /// Runs `seen::trace_file` on the markdown and returns (file, rendered error).
 fn error_of(dir: &Path, name: &str, markdown: &str) -> (String, String) {
-    let file = write(dir, name, markdown);
+    let file = write(dir, &format!("{name}.md"), markdown);
     match seen::trace_file(Path::new(&file), None) {
         Ok(json) => panic!("{name}: expected an error, got\n{json}"),
         Err(e) => (file, e),
@@ -448,7 +444,7 @@ fn no_panic(body: &str) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(proptest_config())]
 
     #[test]
     fn arbitrary_bodies_never_panic(body in "\\PC{0,200}") {

@@ -5,17 +5,15 @@ use seen::site::{BuildConfig, build};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-fn manifest() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::support::{manifest_dir, snapshot};
 
 /// Copies content/ and templates/ into a fresh site folder.
 fn copy_site() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for sub in ["content", "templates"] {
-        for e in walkdir::WalkDir::new(manifest().join(sub)) {
+        for e in walkdir::WalkDir::new(manifest_dir().join(sub)) {
             let e = e.unwrap();
-            let rel = e.path().strip_prefix(manifest()).unwrap();
+            let rel = e.path().strip_prefix(manifest_dir()).unwrap();
             let to = dir.path().join(rel);
             if e.file_type().is_dir() {
                 std::fs::create_dir_all(&to).unwrap();
@@ -25,20 +23,6 @@ fn copy_site() -> tempfile::TempDir {
         }
     }
     dir
-}
-
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().to_path_buf(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
 }
 
 fn built() -> (tempfile::TempDir, BTreeMap<PathBuf, Vec<u8>>) {
@@ -89,7 +73,7 @@ fn every_section_of_the_outline_is_there() {
 fn steppers_have_one_step_per_engine_step_and_show_the_engines_numbers() {
     let (_site, files) = built();
     let html = index(&files);
-    let runs = seen::run_file(&manifest().join("content/index.md")).unwrap();
+    let runs = seen::run_file(&manifest_dir().join("content/index.md")).unwrap();
     let mut traced = 0;
     for (s, rs) in &runs {
         for run in rs {

@@ -1,0 +1,23 @@
+//! The integration tests, one binary with one module per area.
+//!
+//! Every `tests/*.rs` file is a crate of its own: cargo compiles and links
+//! each one against `seen` and all its dependencies, which made a fresh
+//! `cargo test` spend minutes linking fourteen test executables. Here they
+//! are modules of one crate, linked once. Add a new area as a module below;
+//! helpers used by more than one module live in `support`.
+
+mod author_fuzz;
+mod author_init;
+mod engine;
+mod errors;
+mod errors_table;
+mod explainer_layout;
+mod figures;
+mod golden;
+mod layout;
+mod scenario;
+mod serve;
+mod site;
+mod site_pipeline;
+mod support;
+mod trace_cli;
