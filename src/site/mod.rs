@@ -397,44 +397,9 @@ fn render_site(config: &BuildConfig, hook: &dyn FigureHook) -> Result<RenderedSi
         .collect();
 
     // Pages render in parallel; `collect` keeps them in page order.
-    let results: Vec<Result<(String, markdown::RenderedPage, String), Vec<Diagnostic>>> = pages
+    let results: Vec<PageResult> = pages
         .par_iter()
-        .map(|page| {
-            let ctx = page.ctx();
-            let body = markdown::render(page, &ctx, hook)?;
-            let Some(templates) = &templates else {
-                // Templates are broken (already reported): still render the
-                // markdown so its mistakes are reported too.
-                return Ok((page.out_path.clone(), body, String::new()));
-            };
-            let html = templates
-                .render_page(config, page, &ctx, &body, &nav)
-                .map_err(|d| vec![d])?;
-            // Markdown and figures were checked at their source; this catches
-            // what the templates add.
-            if let Some((at, len, what)) = markdown::find_forbidden(&html) {
-                let message = format!("the templates put {what} into {}", page.out_path);
-                // Point at the template text that wrote it, when it is there
-                // verbatim (an attribute is looked for with its `=`).
-                let mut needle = html[at..at + len].to_string();
-                if !needle.starts_with('<') {
-                    needle.push('=');
-                }
-                let d = match templates.locate(&needle) {
-                    Some((file, text, off)) => Diagnostic::at(file, text, off, len, message),
-                    None => Diagnostic::whole_file(
-                        config
-                            .display_path(&config.templates_path())
-                            .join(templates::PAGE_TEMPLATE),
-                        message,
-                    ),
-                };
-                return Err(vec![
-                    d.with_hint("the pages' Content-Security-Policy would block it"),
-                ]);
-            }
-            Ok((page.out_path.clone(), body, html))
-        })
+        .map(|page| render_page(config, page, hook, templates.as_ref(), &nav))
         .collect();
 
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
@@ -465,29 +430,13 @@ fn render_site(config: &BuildConfig, hook: &dyn FigureHook) -> Result<RenderedSi
         }
     }
 
-    for (path, bytes) in loaded.statics {
-        match files.entry(path) {
-            std::collections::btree_map::Entry::Occupied(e) => {
-                diags.push(Diagnostic::whole_file(
-                    config.display_path(&config.content_path().join(e.key())),
-                    format!(
-                        "static file `{}` has the same output path as a generated file",
-                        e.key()
-                    ),
-                ));
-            }
-            std::collections::btree_map::Entry::Vacant(e) => {
-                e.insert(bytes);
-            }
-        }
-    }
-    if let Some(templates) = &templates {
-        for (name, bytes) in templates.root_files() {
-            if !files.contains_key(name) {
-                files.insert(name.to_string(), bytes.to_vec());
-            }
-        }
-    }
+    add_statics_and_root_files(
+        config,
+        &mut files,
+        loaded.statics,
+        templates.as_ref(),
+        &mut diags,
+    );
 
     if !diags.is_empty() {
         diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -505,6 +454,89 @@ fn render_site(config: &BuildConfig, hook: &dyn FigureHook) -> Result<RenderedSi
         },
         files,
     })
+}
+
+/// One page's output path, rendered markdown and final HTML, or its errors.
+type PageResult = Result<(String, markdown::RenderedPage, String), Vec<Diagnostic>>;
+
+/// Renders one page: markdown and figures, then the templates around them,
+/// then a last check that the templates added nothing the CSP would block.
+fn render_page(
+    config: &BuildConfig,
+    page: &content::Page,
+    hook: &dyn FigureHook,
+    templates: Option<&templates::Templates>,
+    nav: &[templates::NavEntry],
+) -> PageResult {
+    let ctx = page.ctx();
+    let body = markdown::render(page, &ctx, hook)?;
+    let Some(templates) = templates else {
+        // Templates are broken (already reported): still render the
+        // markdown so its mistakes are reported too.
+        return Ok((page.out_path.clone(), body, String::new()));
+    };
+    let html = templates
+        .render_page(config, page, &ctx, &body, nav)
+        .map_err(|d| vec![d])?;
+    // Markdown and figures were checked at their source; this catches
+    // what the templates add.
+    if let Some((at, len, what)) = markdown::find_forbidden(&html) {
+        let message = format!("the templates put {what} into {}", page.out_path);
+        // Point at the template text that wrote it, when it is there
+        // verbatim (an attribute is looked for with its `=`).
+        let mut needle = html[at..at + len].to_string();
+        if !needle.starts_with('<') {
+            needle.push('=');
+        }
+        let d = match templates.locate(&needle) {
+            Some((file, text, off)) => Diagnostic::at(file, text, off, len, message),
+            None => Diagnostic::whole_file(
+                config
+                    .display_path(&config.templates_path())
+                    .join(templates::PAGE_TEMPLATE),
+                message,
+            ),
+        };
+        return Err(vec![
+            d.with_hint("the pages' Content-Security-Policy would block it"),
+        ]);
+    }
+    Ok((page.out_path.clone(), body, html))
+}
+
+/// Adds the content folder's static files (refusing one that would replace
+/// a generated file) and the templates' root files (`style.css`, the
+/// favicon) unless the content already has a file of that name.
+fn add_statics_and_root_files(
+    config: &BuildConfig,
+    files: &mut BTreeMap<String, Vec<u8>>,
+    statics: Vec<(String, Vec<u8>)>,
+    templates: Option<&templates::Templates>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (path, bytes) in statics {
+        match files.entry(path) {
+            std::collections::btree_map::Entry::Occupied(e) => {
+                diags.push(Diagnostic::whole_file(
+                    config.display_path(&config.content_path().join(e.key())),
+                    format!(
+                        "static file `{}` has the same output path as a generated file",
+                        e.key()
+                    ),
+                ));
+            }
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(bytes);
+            }
+        }
+    }
+    if let Some(templates) = templates {
+        for (name, bytes) in templates.root_files() {
+            if !files.contains_key(name) {
+                files.insert(name.to_string(), bytes.to_vec());
+            }
+        }
+    }
 }
 
 /// Adds a figure asset, refusing paths that would leave the output folder and
