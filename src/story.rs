@@ -6,7 +6,7 @@
 //! the block asks for one.
 
 use crate::engine::{Graph, Kind, Message, Node, NodeId, Op, Transcript, Update};
-use crate::text::{fmt_num, short_label};
+use crate::text::{Part, const_label, expr_label, wrt};
 
 // The text helpers frames and figures print with, at their old paths.
 pub use crate::text::{formula, local_rule, num, operand};
@@ -69,38 +69,79 @@ pub struct Story {
     pub steps: Vec<Step>,
 }
 
-/// Longest expression label before falling back to the op's name.
-const MAX_LABEL: usize = 10;
-
-/// Display labels: the name when the node has one; otherwise a short
-/// expression of its parents' labels (`w·x`, `−z`, `exp(−z)`), or, when
-/// that would be long, the op's name and id (`add #8`).
+/// Display labels, one per node, deterministic: the name when the node has
+/// one; a constant's value (`1`, `1/3`); `sum` for the reduction over the
+/// examples of a batch; otherwise what the node computes from its operands'
+/// labels (`1 − p`, `w1·x1`, `exp(−z)`), with long operands shortened to
+/// `…` (see [`expr_label`]). Never an internal number.
 pub fn labels(g: &Graph) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(g.len());
+    let mut reduction = vec![false; g.len()];
+    // How many examples a node of the reduction has summed.
+    let mut covered = vec![0usize; g.len()];
+    let examples = g
+        .nodes
+        .iter()
+        .filter_map(|n| n.example)
+        .max()
+        .map_or(0, |m| m + 1);
     for (id, n) in g.nodes.iter().enumerate() {
-        let per_example = |p: &usize| g.nodes[*p].example.is_some() || out[*p] == "sum";
-        let label = if let Some(name) = &n.name {
-            name.clone()
-        } else if n.op == Some(Op::Add) && n.example.is_none() && n.parents.iter().all(per_example)
+        let per_example = |p: &usize| g.nodes[*p].example.is_some() || reduction[*p];
+        let label = if n.op == Some(Op::Add)
+            && n.example.is_none()
+            && n.parents.iter().all(per_example)
         {
-            // The reduction over examples.
-            "sum".to_string()
-        } else if n.kind == Kind::Const {
-            fmt_num(n.value)
-        } else if let Some(op) = n.op {
-            let a: Vec<&str> = n.parents.iter().map(|&p| out[p].as_str()).collect();
-            let e = short_label(op, &a);
-            if e.chars().count() <= MAX_LABEL {
-                e
-            } else {
-                format!("{} #{id}", op.name())
+            // The reduction over examples: a running sum, `sum 1–2`, until
+            // it holds them all, `sum` (or the output's name, if it is the
+            // output).
+            reduction[id] = true;
+            covered[id] = n.parents.iter().map(|&p| covered[p].max(1)).sum();
+            match &n.name {
+                Some(name) => name.clone(),
+                None if covered[id] == examples => "sum".into(),
+                None => format!("sum 1–{}", covered[id]),
             }
+        } else if let Some(name) = &n.name {
+            name.clone()
+        } else if n.kind == Kind::Const {
+            const_label(n.value)
+        } else if let Some(op) = n.op {
+            let parts: Vec<Part> = (n.parents.iter())
+                .map(|&p| Part {
+                    label: &out[p],
+                    elidable: g.nodes[p].name.is_none() && g.nodes[p].op.is_some() && !reduction[p],
+                })
+                .collect();
+            expr_label(op, &parts)
         } else {
-            format!("#{id}")
+            kind_word(n.kind).to_string()
         };
         out.push(label);
     }
     out
+}
+
+/// "example 2" for a node built once per example (examples count from 1).
+fn example_word(e: usize) -> String {
+    format!("example {}", e + 1)
+}
+
+/// "examples 1, 2 and 3".
+fn examples_words(es: &[usize]) -> String {
+    let n: Vec<String> = es.iter().map(|e| (e + 1).to_string()).collect();
+    match n.as_slice() {
+        [] => String::new(),
+        [one] => format!("example {one}"),
+        [rest @ .., last] => format!("examples {} and {last}", rest.join(", ")),
+    }
+}
+
+/// Capitalises the first letter: "Example 2: …".
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 fn kind_word(k: Kind) -> &'static str {
@@ -235,6 +276,23 @@ impl<'a> Teller<'a> {
         );
     }
 
+    /// The example a node belongs to, if it was built once per example.
+    fn example(&self, n: NodeId) -> Option<usize> {
+        self.g.nodes[n].example
+    }
+
+    /// "Example 2: " before the narration of a step about `n`, or nothing.
+    fn example_prefix(&self, n: Option<usize>) -> String {
+        n.map(|e| format!("{}: ", capitalized(&example_word(e))))
+            .unwrap_or_default()
+    }
+
+    /// " (example 2)" after the title of a step about `n`, or nothing.
+    fn example_suffix(&self, n: Option<usize>) -> String {
+        n.map(|e| format!(" ({})", example_word(e)))
+            .unwrap_or_default()
+    }
+
     /// Forward: one op at a time.
     fn forward(&mut self) {
         let (g, ops) = (self.g, self.run.forward.len());
@@ -242,29 +300,37 @@ impl<'a> Teller<'a> {
             let node = &g.nodes[f.node];
             let op = node.op.expect("forward steps are ops");
             let label = &self.labels[f.node];
-            let names: Vec<String> = node
-                .parents
-                .iter()
-                .map(|&p| self.labels[p].clone())
+            let example = node.example;
+            // An operand from an example, read by a node of no example (the
+            // reduction), says whose it is.
+            let names: Vec<String> = (node.parents.iter())
+                .map(|&p| match (example, self.example(p)) {
+                    (None, Some(e)) => format!("{} ({})", self.labels[p], example_word(e)),
+                    _ => self.labels[p].clone(),
+                })
                 .collect();
             let vals: Vec<String> = node
                 .parents
                 .iter()
                 .map(|&p| num(g.nodes[p].value))
                 .collect();
-            let by_name = formula(op, &names);
+            // label = by name = by value = result, each said once.
+            let mut chain: Vec<String> = vec![label.clone()];
+            for term in [formula(op, &names), formula(op, &vals), num(f.value)] {
+                if chain.last() != Some(&term) {
+                    chain.push(term);
+                }
+            }
             let narration = format!(
-                "{label} = {}{} = {}. The value is cached for the backward pass.",
-                // A label that is already the formula is not repeated.
-                if by_name == *label {
-                    String::new()
-                } else {
-                    format!("{by_name} = ")
-                },
-                formula(op, &vals),
-                num(f.value)
+                "{}{}. The value is cached for the backward pass.",
+                self.example_prefix(example),
+                chain.join(" = ")
             );
-            let title = format!("Forward {} of {ops}: {label}", k + 1);
+            let title = format!(
+                "Forward {} of {ops}: {label}{}",
+                k + 1,
+                self.example_suffix(example)
+            );
             let edges = (node.parents.iter().enumerate())
                 .map(|(slot, &p)| Edge {
                     from: p,
@@ -293,7 +359,7 @@ impl<'a> Teller<'a> {
         let seed = self.g.nodes[out].grad;
         let label = &self.labels[out];
         self.grads[out] = Some(seed);
-        let title = format!("Seed: ∂{label}/∂{label} = {}", num(seed));
+        let title = format!("Seed: ∂{0}/∂{0} = {1}", wrt(label), num(seed));
         let narration = format!(
             "Backward starts at the output {label} with the seed gradient {}: how much the loss changes per unit of itself{}.",
             num(seed),
@@ -306,17 +372,43 @@ impl<'a> Teller<'a> {
         self.push(Phase::Seed, title, narration, Active::nodes(vec![out]));
     }
 
+    /// The messages the story tells: every one but those to a constant,
+    /// which has nothing to learn (the engine still sends them, and `seen
+    /// trace` lists them).
+    fn told(&self) -> impl Iterator<Item = &'a Message> + '_ {
+        let g = self.g;
+        (self.run.messages.iter()).filter(move |m| g.nodes[m.to].kind != Kind::Const)
+    }
+
     /// Backward: one message at a time.
     fn backward(&mut self) {
-        let total = self.run.messages.len();
+        let total = self.told().count();
+        // Per receiver: the examples its gradient has heard from so far.
+        let mut heard: Vec<Vec<usize>> = vec![Vec::new(); self.g.len()];
         let mut received = vec![0usize; self.g.len()];
-        for (k, m) in self.run.messages.iter().enumerate() {
+        let told: Vec<&Message> = self.told().collect();
+        for (k, m) in told.into_iter().enumerate() {
             let before = self.grads[m.to];
             self.grads[m.to] = Some(m.total);
             received[m.to] += 1;
+            let example = self.example(m.from).or(self.example(m.to));
             let (from, to) = (&self.labels[m.from], &self.labels[m.to]);
-            let title = format!("Backward {} of {total}: {from} → {to}", k + 1);
-            let narration = self.message_narration(m, before.filter(|_| received[m.to] > 1));
+            let title = format!(
+                "Backward {} of {total}: {from} → {to}{}",
+                k + 1,
+                self.example_suffix(example)
+            );
+            let before = before.filter(|_| received[m.to] > 1);
+            let narration = format!(
+                "{}{}",
+                self.example_prefix(example),
+                self.message_narration(m, before, &heard[m.to])
+            );
+            if let Some(e) = example
+                && let Err(at) = heard[m.to].binary_search(&e)
+            {
+                heard[m.to].insert(at, e);
+            }
             let edge_label = format!(
                 "{from} → {to}: upstream {} × local {} = {}",
                 num(m.upstream),
@@ -337,22 +429,36 @@ impl<'a> Teller<'a> {
     }
 
     /// What one message says; `before` is the receiver's gradient when it
-    /// already had one, which the contribution adds to.
-    fn message_narration(&self, m: &Message, before: Option<f64>) -> String {
+    /// already had one, which the contribution adds to. A receiver shared by
+    /// the examples of a batch (a param) says which examples its gradient
+    /// came from: `heard`, before this message.
+    fn message_narration(&self, m: &Message, before: Option<f64>, heard: &[usize]) -> String {
         let op = self.g.nodes[m.from].op.expect("messages come from ops");
         let (from, to) = (&self.labels[m.from], &self.labels[m.to]);
+        let shared = self.example(m.to).is_none() && self.example(m.from).is_some();
         let acc = match before {
             Some(b) => format!(
-                " {to} already had {}, so its gradient is now {} + {} = {}.",
+                " {to} already had {}{}, so its gradient is now {} + {} = {}.",
                 num(b),
+                if shared && !heard.is_empty() {
+                    format!(" from {}", examples_words(heard))
+                } else {
+                    String::new()
+                },
                 num(b),
-                num(m.contribution),
+                operand(m.contribution),
                 num(m.total)
             ),
             None => format!(
-                " ∂{}/∂{to} is now {}.",
-                self.labels[self.run.output],
-                num(m.total)
+                " ∂{}/∂{} is now {}{}.",
+                wrt(&self.labels[self.run.output]),
+                wrt(to),
+                num(m.total),
+                if shared && self.batched() {
+                    ", from this example so far"
+                } else {
+                    ""
+                }
             ),
         };
         format!(
@@ -366,15 +472,42 @@ impl<'a> Teller<'a> {
         )
     }
 
-    /// Done: every leaf's gradient.
+    /// Whether the graph was built once per example.
+    fn batched(&self) -> bool {
+        self.g.nodes.iter().any(|n| n.example.is_some())
+    }
+
+    /// Done: every leaf's gradient, shared leaves first, then each
+    /// example's inputs.
     fn done(&mut self) {
         let g = self.g;
-        let out = &self.labels[self.run.output];
-        let leaf_grads: Vec<String> = (0..g.len())
-            .filter(|&i| matches!(g.nodes[i].kind, Kind::Param | Kind::Input))
-            .map(|i| format!("∂{out}/∂{} = {}", self.labels[i], num(g.nodes[i].grad)))
-            .collect();
-        let narration = format!("Backward is done. {}.", leaf_grads.join(", "));
+        let out = wrt(&self.labels[self.run.output]);
+        let grads = |pred: &dyn Fn(&Node) -> bool| -> Vec<String> {
+            (0..g.len())
+                .filter(|&i| matches!(g.nodes[i].kind, Kind::Param | Kind::Input))
+                .filter(|&i| pred(&g.nodes[i]))
+                .map(|i| {
+                    format!(
+                        "∂{out}/∂{} = {}",
+                        wrt(&self.labels[i]),
+                        num(g.nodes[i].grad)
+                    )
+                })
+                .collect()
+        };
+        let mut parts = Vec::new();
+        let shared = grads(&|n| n.example.is_none());
+        if !shared.is_empty() {
+            parts.push(shared.join(", "));
+        }
+        let examples = g.nodes.iter().filter_map(|n| n.example).max();
+        for e in 0..examples.map_or(0, |m| m + 1) {
+            let own = grads(&|n| n.example == Some(e));
+            if !own.is_empty() {
+                parts.push(format!("{}: {}", example_word(e), own.join(", ")));
+            }
+        }
+        let narration = format!("Backward is done. {}.", parts.join("; "));
         let params = g.params();
         self.push(
             Phase::Done,
@@ -393,7 +526,7 @@ impl<'a> Teller<'a> {
                     "{name} ← {} − {} × {} = {}",
                     num(*before),
                     num(u.lr),
-                    num(*grad),
+                    operand(*grad),
                     num(*after)
                 )
             })
@@ -432,5 +565,152 @@ impl Active {
             edges: Vec::new(),
             edge_label: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{Run, View, parse};
+
+    fn run(body: &str, view: View) -> Run {
+        parse(body).unwrap().run(view).unwrap()
+    }
+
+    const BCE: &str = "id = \"t\"\nparams = { w = 1.15, b = -0.8 }\ninputs = { x = 1.6, y = 1 }\ngraph = \"\"\"\nz = w * x + b\np = sigmoid(z)\nloss = bce(p, y)\n\"\"\"\n";
+
+    const BATCH: &str = "id = \"t\"\nparams = { w = 1.2, b = -0.1 }\nexamples = [ { x = -2.2 }, { x = -0.6 }, { x = 2.0 } ]\ngraph = \"\"\"\nz = w * x + b\nloss = z ^ 2\n\"\"\"\nupdate = { lr = 0.2 }\n";
+
+    #[test]
+    fn unnamed_nodes_are_labelled_by_what_they_compute() {
+        let r = run(BCE, View::Atomic);
+        let l = labels(r.graph());
+        for want in [
+            "w·x",
+            "−z",
+            "exp(−z)",
+            "1 + exp(−z)",
+            "y·log(p)",
+            "1 − y",
+            "1 − p",
+            "log(1−p)",
+            "(1−y)·log(1−p)",
+            "y·log(p) + …",
+        ] {
+            assert!(l.iter().any(|x| x == want), "no label {want} in {l:?}");
+        }
+        for x in &l {
+            assert!(!x.contains('#'), "an internal number: {x}");
+            assert!(x.chars().count() <= crate::text::MAX_LABEL, "long: {x}");
+        }
+        // Deterministic.
+        assert_eq!(l, labels(run(BCE, View::Atomic).graph()));
+        // The story narrates with the same labels.
+        let story = tell(&r);
+        assert!(
+            story
+                .steps
+                .iter()
+                .any(|s| s.narration.contains("∂loss/∂(1 − p) is now"))
+        );
+        let tanh = "id = \"t\"\nparams = { w1 = 0.5, w2 = -0.3, b = 0.1 }\ninputs = { x1 = 1.5, x2 = -0.5 }\ngraph = \"y = tanh(w1 * x1 + w2 * x2 + b)\"\n";
+        let l = labels(run(tanh, View::Atomic).graph());
+        assert!(l.contains(&"w1·x1 + w2·x2".to_string()), "{l:?}");
+        assert!(l.contains(&"w1·x1 + … + b".to_string()), "{l:?}");
+        let l = labels(run(tanh, View::Modules).graph());
+        assert!(!l.iter().any(|x| x.contains("lin(")), "{l:?}");
+    }
+
+    #[test]
+    fn batch_steps_name_their_example() {
+        let r = run(BATCH, View::Atomic);
+        let g = r.graph();
+        let story = tell(&r);
+        let mut per_example = 0;
+        for s in &story.steps {
+            let node = s.active_nodes[0];
+            let edge = s.active_edges.first();
+            let example = match s.phase {
+                Phase::Forward => g.nodes[node].example,
+                Phase::Backward => {
+                    let e = edge.unwrap();
+                    g.nodes[e.from].example.or(g.nodes[e.to].example)
+                }
+                _ => continue,
+            };
+            if let Some(e) = example {
+                per_example += 1;
+                let word = format!("Example {}: ", e + 1);
+                assert!(s.narration.starts_with(&word), "{}", s.narration);
+                assert!(s.title.ends_with(&format!("(example {})", e + 1)));
+            } else {
+                assert!(!s.narration.starts_with("Example"), "{}", s.narration);
+            }
+        }
+        assert!(per_example > 0);
+        // The reduction says whose losses it adds, and a shared param whose
+        // gradients it has.
+        let text: Vec<&str> = story.steps.iter().map(|s| s.narration.as_str()).collect();
+        assert!(
+            text.iter()
+                .any(|t| t.starts_with("sum 1–2 = loss (example 1) + loss (example 2) =")),
+            "{text:#?}"
+        );
+        assert!(
+            text.iter().any(|t| t.contains("w already had")
+                && t.contains("from examples 2 and 3, so its gradient is now")),
+            "{text:#?}"
+        );
+    }
+
+    #[test]
+    fn constants_get_no_messages_in_the_story() {
+        for (body, view) in [(BCE, View::Atomic), (BATCH, View::Atomic)] {
+            let r = run(body, view);
+            let g = r.graph();
+            let story = tell(&r);
+            let to_consts = (r.messages.iter())
+                .filter(|m| g.nodes[m.to].kind == Kind::Const)
+                .count();
+            assert!(to_consts > 0, "the engine still sends them");
+            let backward = (story.steps.iter())
+                .filter(|s| s.phase == Phase::Backward)
+                .count();
+            assert_eq!(backward, r.messages.len() - to_consts);
+            for s in &story.steps {
+                for (i, n) in g.nodes.iter().enumerate() {
+                    if n.kind == Kind::Const {
+                        assert_eq!(s.grads[i], None, "{}", s.title);
+                        assert!(!s.active_nodes.contains(&i) || s.phase == Phase::Setup);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_are_typeset_after_operators() {
+        let r = run(BATCH, View::Atomic);
+        let story = tell(&r);
+        for s in &story.steps {
+            for bad in ["+ −", "− −", "× −", "−−", "= + "] {
+                assert!(!s.narration.contains(bad), "`{bad}` in {}", s.narration);
+            }
+        }
+        let update = story.steps.last().unwrap();
+        assert_eq!(update.phase, Phase::Update);
+        assert!(
+            update
+                .narration
+                .contains("b ← −0.1 − 0.2 × (−0.84) = 0.068"),
+            "{}",
+            update.narration
+        );
+        assert!(
+            (story.steps.iter())
+                .any(|s| s.narration.contains("so its gradient is now")
+                    && s.narration.contains(" + (−")),
+            "a negative contribution is parenthesised"
+        );
     }
 }

@@ -98,9 +98,19 @@ pub fn fill<S: AsRef<str>>(template: &str, a: &[S], c: f64) -> String {
         } else {
             s.to_string()
         };
-        if s.starts_with('−') && out.ends_with('+') {
-            out.pop();
-        }
+        // `a + −b` reads `a − b`, and `a+−b` reads `a−b`.
+        let s = match s.strip_prefix('−') {
+            Some(rest) if out.ends_with("+ ") => {
+                out.truncate(out.len() - 2);
+                out.push_str("− ");
+                rest.to_string()
+            }
+            Some(_) if out.ends_with('+') => {
+                out.pop();
+                s
+            }
+            _ => s,
+        };
         out.push_str(&s);
     }
     out.push_str(rest);
@@ -117,6 +127,111 @@ pub fn formula(op: Op, a: &[String]) -> String {
 /// A short label of an op over its operands' labels: `w·x`, `−z`, `exp(−z)`.
 pub fn short_label(op: Op, a: &[&str]) -> String {
     fill(op.rule().text.short, a, op.exponent())
+}
+
+/// Longest label an expression may have before operands give way to `…`.
+pub const MAX_LABEL: usize = 14;
+
+/// One operand of an expression label: its own label, and whether it may
+/// give way to `…` when the whole is too long (an unnamed expression may; a
+/// name or a number may not).
+#[derive(Clone, Copy, Debug)]
+pub struct Part<'a> {
+    pub label: &'a str,
+    pub elidable: bool,
+}
+
+/// The label of an unnamed op node, from its operands' labels: what it
+/// computes, `1 − p`, `(1−y)·log(1−p)`, `exp(−z)`. Spaces are kept at the
+/// top level only (an operand reads `1−p`, inside parentheses when it has an
+/// operator of its own). Beyond [`MAX_LABEL`] characters the longest
+/// elidable operands become `…` in turn, `log(…)`, `w1·x1 + …`, until the
+/// label fits or nothing more may go.
+pub fn expr_label(op: Op, parts: &[Part]) -> String {
+    // A sum inside a sum keeps its spaces: `a + b − c`, not `a + b−c`.
+    let in_sum = |l: &str| op == Op::Add && sum_head(l).is_some();
+    // Each operand's forms, longest first: as it is, then (a sum in a sum)
+    // its first term and `…`, then `…`.
+    let forms: Vec<Vec<String>> = (parts.iter())
+        .map(|p| {
+            let mut f = if in_sum(p.label) {
+                vec![p.label.to_string()]
+            } else {
+                vec![p.label.replace(' ', "")]
+            };
+            if p.elidable {
+                if let Some(head) = sum_head(p.label).filter(|_| in_sum(p.label)) {
+                    f.push(format!("{head} + …"));
+                }
+                f.push("…".into());
+            }
+            f
+        })
+        .collect();
+    let mut at = vec![0usize; parts.len()];
+    let label_at = |at: &[usize]| {
+        let a: Vec<&str> = (forms.iter().zip(at))
+            .map(|(f, &k)| f[k].as_str())
+            .collect();
+        fill(op.rule().text.short, &a, op.exponent())
+    };
+    let mut label = label_at(&at);
+    while label.chars().count() > MAX_LABEL {
+        // The longest operand that can still give way does, one step; the
+        // first of equals.
+        let next = (0..parts.len())
+            .filter(|&i| at[i] + 1 < forms[i].len())
+            .max_by_key(|&i| (forms[i][at[i]].chars().count(), std::cmp::Reverse(i)));
+        let Some(i) = next else { break };
+        at[i] += 1;
+        label = label_at(&at);
+    }
+    label
+}
+
+/// The first term of a label that is a sum or difference at its top level
+/// (`w1·x1` of `w1·x1 + w2·x2`), or `None`.
+fn sum_head(label: &str) -> Option<&str> {
+    let mut depth = 0i32;
+    let mut prev = ' ';
+    for (i, c) in label.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            '+' | '−' if depth == 0 && i > 0 && prev == ' ' => {
+                return Some(label[..i].trim_end());
+            }
+            _ => {}
+        }
+        prev = c;
+    }
+    None
+}
+
+/// A constant as a label: its value, or a simple fraction (`1/3`) when
+/// the value has no short decimal.
+pub fn const_label(v: f64) -> String {
+    let exact = fmt_num(v).parse::<f64>().is_ok_and(|d| d == v);
+    if !exact && v.is_finite() {
+        for den in 2..=12u32 {
+            let k = (v * den as f64).round();
+            if k != 0.0 && k.abs() < 100.0 && (k / den as f64 - v).abs() < 1e-12 {
+                return format!("{}/{den}", num(k));
+            }
+        }
+    }
+    num(v)
+}
+
+/// A label as the variable of a derivative, `∂loss/∂LABEL`: in parentheses
+/// when it has an operator or a sign (`∂loss/∂(1 − p)`, `∂loss/∂(−z)`).
+pub fn wrt(label: &str) -> String {
+    let w = wrap(label);
+    if w == label && label.starts_with('−') {
+        format!("({label})")
+    } else {
+        w
+    }
 }
 
 /// The local derivative of `op` with respect to operand `slot`, in words.
@@ -145,8 +260,10 @@ mod tests {
 
     #[test]
     fn templates_group_sign_and_join() {
-        assert_eq!(short_label(Op::Add, &["a", "−b"]), "a−b");
+        assert_eq!(short_label(Op::Add, &["a", "−b"]), "a − b");
         assert_eq!(short_label(Op::Mul, &["a+b", "c"]), "(a+b)·c");
+        assert_eq!(short_label(Op::Mul, &["w", "−z"]), "w·(−z)");
+        assert_eq!(short_label(Op::Neg, &["−z"]), "−(−z)");
         assert_eq!(short_label(Op::Pow(-1.0), &["x"]), "x^-1");
         let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
         assert_eq!(formula(Op::Add, &s(&["−1", "2"])), "(−1) + 2");
@@ -155,5 +272,114 @@ mod tests {
         assert_eq!(Op::Pow(2.5).symbol(), "^2.5");
         assert_eq!(local_rule(Op::Add, 1), local_rule(Op::Add, 0));
         assert_eq!(local_rule(Op::Linear, 2), "∂(w·x + b)/∂b = 1");
+    }
+
+    fn part(label: &str) -> Part<'_> {
+        Part {
+            label,
+            elidable: true,
+        }
+    }
+
+    fn name(label: &str) -> Part<'_> {
+        Part {
+            label,
+            elidable: false,
+        }
+    }
+
+    #[test]
+    fn labels_say_what_a_node_computes() {
+        assert_eq!(expr_label(Op::Add, &[name("1"), part("−p")]), "1 − p");
+        assert_eq!(
+            expr_label(Op::Add, &[name("1"), part("exp(−z)")]),
+            "1 + exp(−z)"
+        );
+        assert_eq!(expr_label(Op::Mul, &[name("w1"), name("x1")]), "w1·x1");
+        assert_eq!(expr_label(Op::Neg, &[name("z")]), "−z");
+        assert_eq!(expr_label(Op::Exp, &[part("−z")]), "exp(−z)");
+        assert_eq!(expr_label(Op::Log, &[part("1 − p")]), "log(1−p)");
+        // Operands lose their spaces and gain parentheses.
+        assert_eq!(
+            expr_label(Op::Mul, &[part("1 − y"), part("log(1−p)")]),
+            "(1−y)·log(1−p)"
+        );
+        assert_eq!(
+            expr_label(Op::Recip, &[part("1 + exp(−z)")]),
+            "1/(1+exp(−z))"
+        );
+        // A sum in a sum keeps its spaces.
+        assert_eq!(
+            expr_label(Op::Add, &[part("a − b"), name("c")]),
+            "a − b + c"
+        );
+        assert_eq!(expr_label(Op::Add, &[name("y"), part("−t")]), "y − t");
+        assert_eq!(
+            expr_label(Op::Linear, &[name("w2"), name("x2"), name("b")]),
+            "w2·x2 + b"
+        );
+    }
+
+    #[test]
+    fn long_labels_give_way_to_an_ellipsis() {
+        assert_eq!(
+            expr_label(Op::Add, &[part("w1·x1"), part("w2·x2")]),
+            "w1·x1 + w2·x2"
+        );
+        assert_eq!(
+            expr_label(Op::Add, &[part("w1·x1"), part("w2·x2 + b")]),
+            "w1·x1 + …"
+        );
+        assert_eq!(expr_label(Op::Log, &[part("exp(exp(w1·x1))")]), "log(…)");
+        assert_eq!(
+            expr_label(Op::Add, &[part("y·log(p)"), part("(1−y)·log(1−p)")]),
+            "y·log(p) + …"
+        );
+        // Everything that may go has gone: what is left stays.
+        assert_eq!(
+            expr_label(Op::Mul, &[part("exp(a)·exp(b)"), part("log(c)·log(d)")]),
+            "…·…"
+        );
+        // A name is never elided, even when the label is long.
+        assert_eq!(
+            expr_label(Op::Log, &[name("probability")]),
+            "log(probability)"
+        );
+        for l in ["w1·x1 + …", "log(…)", "y·log(p) + …"] {
+            assert!(l.chars().count() <= MAX_LABEL, "{l}");
+        }
+    }
+
+    #[test]
+    fn constants_read_as_their_value() {
+        assert_eq!(const_label(1.0), "1");
+        assert_eq!(const_label(-0.8), "−0.8");
+        assert_eq!(const_label(0.25), "0.25");
+        assert_eq!(const_label(1.0 / 3.0), "1/3");
+        assert_eq!(const_label(-2.0 / 3.0), "−2/3");
+        assert_eq!(const_label(std::f64::consts::PI), "3.1416");
+    }
+
+    #[test]
+    fn numbers_after_an_operator_are_typeset() {
+        // A negative number after an operator is one parenthesised token.
+        assert_eq!(operand(-0.1), "(−0.1)");
+        assert_eq!(operand(0.38), "0.38");
+        assert_eq!(
+            format!("1.2 − 0.2 × {}", operand(-0.1664)),
+            "1.2 − 0.2 × (−0.1664)"
+        );
+        let s = |v: &[f64]| v.iter().map(|&x| num(x)).collect::<Vec<_>>();
+        assert_eq!(
+            formula(Op::Add, &s(&[0.0205, -0.3861])),
+            "0.0205 + (−0.3861)"
+        );
+        assert_eq!(formula(Op::Neg, &s(&[-0.1])), "−(−0.1)");
+        // The variable of a derivative.
+        assert_eq!(wrt("p"), "p");
+        assert_eq!(wrt("exp(−z)"), "exp(−z)");
+        assert_eq!(wrt("1 − p"), "(1 − p)");
+        assert_eq!(wrt("−z"), "(−z)");
+        assert_eq!(wrt("w·x"), "(w·x)");
     }
 }

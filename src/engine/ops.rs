@@ -69,8 +69,8 @@ pub struct Rule {
 /// are the operands as they are; a `g` after the digit groups an operand
 /// that has an operator of its own in parentheses, an `s` does the same for
 /// one that starts with a minus sign; `{c}` is pow's exponent. A `+` right
-/// before an operand that starts with a minus sign is dropped (`a+−b` reads
-/// `a−b`).
+/// before an operand that starts with a minus sign gives way to it (`a + −b`
+/// reads `a − b`, `a+−b` reads `a−b`).
 #[derive(Debug)]
 pub struct Text {
     /// The op's name for a heading: "Multiply".
@@ -78,7 +78,7 @@ pub struct Text {
     /// The glyph drawn on the node: "×" (filled by `Op::symbol`, in
     /// `crate::text`).
     pub symbol: &'static str,
-    /// A short label over the operands' labels: "{0g}·{1g}" gives `w·x`.
+    /// A short label over the operands' labels: "{0g}·{1gs}" gives `w·x`.
     pub short: &'static str,
     /// The formula over operand labels or values: "{0gs} × {1gs}".
     pub formula: &'static str,
@@ -146,11 +146,11 @@ const BCE: &[Atom] = &[
 const TABLE: [Rule; 12] = [
     //  op           name     arity forward                             local derivative
     row(Op::Add,     "add",    2, |x, _| x[0] + x[1],                  |_, _, _| [1.0, 1.0, 0.0])
-        .reads("Add", "+", "{0}+{1}", "{0s} + {1s}", &["∂(a + b)/∂operand = 1"]),
+        .reads("Add", "+", "{0} + {1}", "{0s} + {1s}", &["∂(a + b)/∂operand = 1"]),
     row(Op::Mul,     "mul",    2, |x, _| x[0] * x[1],                  |x, _, _| [x[1], x[0], 0.0])
-        .reads("Multiply", "×", "{0g}·{1g}", "{0gs} × {1gs}", &["∂(a·b)/∂a = b", "∂(a·b)/∂b = a"]),
+        .reads("Multiply", "×", "{0g}·{1gs}", "{0gs} × {1gs}", &["∂(a·b)/∂a = b", "∂(a·b)/∂b = a"]),
     row(Op::Neg,     "neg",    1, |x, _| -x[0],                        |_, _, _| [-1.0, 0.0, 0.0])
-        .reads("Negate", "−", "−{0g}", "−{0gs}", &["∂(−a)/∂a = −1"]),
+        .reads("Negate", "−", "−{0gs}", "−{0gs}", &["∂(−a)/∂a = −1"]),
     row(Op::Pow(0.0),"pow",    1, |x, c| x[0].powf(c),                 |x, _, c| [c * x[0].powf(c - 1.0), 0.0, 0.0])
         .reads("Power", "^{c}", "{0g}^{c}", "{0gs}^{c}", &["∂aᶜ/∂a = c·aᶜ⁻¹"]),
     row(Op::Exp,     "exp",    1, |x, _| x[0].exp(),                   |_, out, _| [out, 0.0, 0.0])
@@ -175,7 +175,7 @@ const TABLE: [Rule; 12] = [
     // ops they stand for.
     row(Op::Linear,  "linear", 3, |x, _| x[0] * x[1] + x[2],           |x, _, _| [x[1], x[0], 1.0])
         .module(LINEAR)
-        .reads("Linear", "Linear", "lin({1})", "{0gs} × {1gs} + {2gs}",
+        .reads("Linear", "Linear", "{0g}·{1gs} + {2}", "{0gs} × {1gs} + {2gs}",
                &["∂(w·x + b)/∂w = x", "∂(w·x + b)/∂x = w", "∂(w·x + b)/∂b = 1"]),
     row(Op::Sigmoid, "sigmoid", 1, |x, _| 1.0 / (1.0 + (-x[0]).exp()), |_, s, _| [s * (1.0 - s), 0.0, 0.0])
         .module(SIGMOID)
@@ -183,7 +183,7 @@ const TABLE: [Rule; 12] = [
     row(Op::Bce,     "bce",    2, |x, _| bce(x[0], x[1]),              |x, _, _| [(x[0] - x[1]) / (x[0] * (1.0 - x[0])), ((1.0 - x[0]) / x[0]).ln(), 0.0])
         .module(BCE)
         .refuse(|x| !(x[0] > 0.0 && x[0] < 1.0), "bce needs a probability p strictly between 0 and 1")
-        .reads("Binary cross-entropy", "BCE", "bce({0})", "bce({0}, {1})",
+        .reads("Binary cross-entropy", "BCE", "bce({0}, {1})", "bce({0}, {1})",
                &["∂bce/∂p = (p − y) / (p(1 − p))", "∂bce/∂y = ln((1 − p)/p)"]),
 ];
 

@@ -11,7 +11,7 @@ use crate::render::svg::{Svg, arrow, font, line, p, rect, text};
 use crate::render::theme::{BACKWARD, FORWARD, INK, LINE, MUTED, PANEL, PAPER};
 use crate::scenario::{Run, Scenario};
 use crate::story::{self, formula, local_rule, num, operand};
-use crate::text::op_word;
+use crate::text::{op_word, wrt};
 
 /// Splits a rule in words into the formula and a remark about the cache:
 /// "∂eᵃ/∂a = eᵃ, the cached output" → ("∂eᵃ/∂a = eᵃ", "the cached output").
@@ -122,7 +122,7 @@ impl<'r> Card<'r> {
         } else {
             ""
         };
-        let upstream_row = format!("∂L/∂{name} = {}{seed_word}", num(upstream));
+        let upstream_row = format!("∂L/∂{} = {}{seed_word}", wrt(&name), num(upstream));
         let rows: Vec<(String, String)> = messages
             .iter()
             .map(|m| message_rows(op, m, &labels[m.to]))
@@ -375,7 +375,7 @@ fn upstream(svg: &mut Svg, card: &Card, geo: &Geometry, seed: bool) {
         ux,
         op_c.y - 10.0,
         font(12.0, BACKWARD).bold().mid(),
-        &format!("upstream ∂L/∂{} = {}", card.name, num(card.upstream)),
+        &format!("upstream ∂L/∂{} = {}", wrt(&card.name), num(card.upstream)),
     );
     if seed {
         text(
