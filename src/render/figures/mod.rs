@@ -1,7 +1,7 @@
 //! The still figures of `docs/language.md` besides the step-through trace, one
 //! file per kind: the whole graph at once ([`graph`]), the rulebook card
 //! ([`rule`]), the two-view gradient table ([`compare`]), the batch
-//! (contributions, update, plot: [`batch`]) and the step-size plot
+//! (contributions, update: [`batch`]; its plot: [`model_plot`]) and the step-size plot
 //! ([`step_size`]).
 //!
 //! Every number drawn comes from an engine run: values, gradients and
@@ -16,6 +16,7 @@
 pub mod batch;
 pub mod compare;
 pub mod graph;
+pub mod model_plot;
 pub mod rule;
 pub mod step_size;
 
