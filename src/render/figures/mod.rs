@@ -5,9 +5,9 @@
 //! ([`step_size`]).
 //!
 //! Every number drawn comes from an engine run: values, gradients and
-//! messages of a [`Run`](crate::scenario::Run), the rulebook's forward
-//! functions for the sigmoid curve, and the engine's finite differences for
-//! the step-size plot. The SVG follows the frames' habits: drawn with the
+//! messages of a [`Run`](crate::scenario::Run), the engine's forward pass
+//! of the author's model for the batch plot, and the engine's finite
+//! differences for the step-size plot. The SVG follows the frames' habits: drawn with the
 //! kit of [`super::svg`] and [`super::node`] in the colours of
 //! [`super::theme`], a class on every element, one element per line, no
 //! `style`, `role="img"` with a `<title>` and `<desc>`; colour is never the
