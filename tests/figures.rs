@@ -421,6 +421,7 @@ fn step_size_errors_show_truncation_and_round_off() {
     let svg = step_size(&s, run, "step");
     check_svg(&svg, "step");
     assert_eq!(svg, step_size(&s, run, "step"));
+    assert_legible(&svg);
     for text in [
         "truncation error",
         "round-off error",
