@@ -6,12 +6,14 @@ pub mod blocks;
 pub mod error;
 pub mod expr;
 pub mod lower;
+pub mod model;
 pub mod spec;
 pub mod trace;
 
 pub use blocks::{Block, find_blocks};
 pub use error::{BlockPlace, ScenarioError};
 pub use lower::{Lowered, MAX_NODES, View};
+pub use model::Model;
 
 use crate::diagnostic::Diagnostic;
 use crate::engine::gradcheck::{Mismatch, check_gradients};
@@ -85,6 +87,11 @@ pub struct Scenario {
     pub batched: bool,
     pub stmts: Vec<Stmt>,
     pub output: usize,
+    /// The input that is the target (`label`, default `y` when there is
+    /// one).
+    pub label: Option<String>,
+    /// What the plots draw as the prediction (`model`, or its default).
+    pub model: Option<Model>,
     /// What is worth telling the author but does not stop the build: a
     /// param or input that no statement uses.
     pub warnings: Vec<ScenarioError>,
@@ -287,6 +294,8 @@ pub fn parse(body: &str) -> Result<Scenario, ScenarioError> {
     let wrt = read_wrt(&spec.wrt, &leaves)?;
     check_figure_needs(figure, &spec.id, wrt.is_some(), batched)?;
     let warnings = unused_leaves(&params, &examples[0], &stmts);
+    let label = model::read_label(&spec.label, &params, &examples[0], &stmts)?;
+    let model = model::read_model(&spec.model, label.as_deref(), &params, &examples[0], &stmts)?;
 
     let scenario = Scenario {
         id: spec.id.get_ref().clone(),
@@ -304,6 +313,8 @@ pub fn parse(body: &str) -> Result<Scenario, ScenarioError> {
         batched,
         stmts,
         output,
+        label,
+        model,
         warnings,
     };
     scenario.check_rule_card()?;

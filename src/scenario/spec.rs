@@ -32,6 +32,10 @@ pub struct Spec {
     /// figure with a tab per block (labelled by its `title`): the rule cards,
     /// the datasets of a batch.
     pub group: Option<Spanned<String>>,
+    /// The input that is the target (default `y` when there is one).
+    pub label: Option<Spanned<String>>,
+    /// The statement the plots draw as the prediction.
+    pub model: Option<Spanned<String>>,
 }
 
 /// `update = { lr = 0.2 }`: one SGD step.

@@ -209,6 +209,27 @@ fn cases() -> Vec<Case> {
             &["content/index.md:11:10: error: `output` names `q`, which no statement defines"],
         ),
         blk(
+            "label is not an input",
+            "id = \"a\"\nparams = { w = 1 }\nexamples = [ { x = 1, t = 0 } ]\ngraph = \"l = (w * x - t) ^ 2\"\nlabel = \"tt\"",
+            &[
+                "content/index.md:12:9: error: `label` names `tt`, which is not an input",
+                "expected: one of the inputs: x, t",
+            ],
+        ),
+        blk(
+            "model names nothing",
+            "id = \"a\"\nparams = { w = 1 }\nexamples = [ { x = 1, t = 0 } ]\ngraph = \"\"\"\npred = w * x\nl = (pred - t) ^ 2\n\"\"\"\nlabel = \"t\"\nmodel = \"prd\"",
+            &[
+                "content/index.md:16:9: error: `model` names `prd`, which no statement defines",
+                "hint: did you mean `pred`?",
+            ],
+        ),
+        blk(
+            "model depends on the label",
+            "id = \"a\"\nparams = { w = 1 }\nexamples = [ { x = 1, t = 0 } ]\ngraph = \"\"\"\npred = w * x\nl = (pred - t) ^ 2\n\"\"\"\nlabel = \"t\"\nmodel = \"l\"",
+            &["content/index.md:16:9: error: `model` names `l`, which depends on the label `t`"],
+        ),
+        blk(
             "seed is not a number",
             "id = \"a\"\ninputs = { x = 1 }\ngraph = \"y = x * x\"\nseed = \"one\"",
             &[

@@ -75,7 +75,23 @@ fn produced() -> BTreeMap<String, String> {
         "graph/sketch.svg".into(),
         figure::graph_still(&runs[0], &sketch.id, "sketch"),
     );
+    out.extend(plots());
     out
+}
+
+/// The batch plots of `tests/fixtures/plots.md`: the author's model over
+/// one or two features, with continuous or two-class targets.
+fn plots() -> BTreeMap<String, String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/plots.md");
+    seen::run_file(&path)
+        .expect("the plot fixtures run")
+        .into_iter()
+        .map(|(s, runs)| {
+            let id = format!("plot-{}", s.id);
+            let svg = seen::render::figure::batch(&s, &runs[0], &id).plot;
+            (format!("plots/{}.svg", s.id), svg)
+        })
+        .collect()
 }
 
 /// A readable line diff: the first differing lines with their numbers.
