@@ -165,10 +165,10 @@ pub fn film_css() -> String {
 rect.paper {{ fill: {PAPER}; }}
 text.caption, text.label {{ font-size: 13px; font-weight: bold; }}
 text.label, text.value, text.caption {{ fill: {INK}; }}
-text.label, text.value, text.grad, text.tag {{ text-anchor: middle; }}
+text.label, text.value, text.grad {{ text-anchor: middle; }}
 text.value, text.grad, text.edge-label-text {{ font-size: 12px; }}
-text.value.unknown, text.tag {{ fill: {MUTED}; }}
-text.tag {{ font-size: 10px; }}
+text.value.unknown {{ fill: {MUTED}; }}
+text.grad.sum {{ font-weight: bold; }}
 text.grad, text.edge-label-text, text.caption.bw {{ fill: {BACKWARD}; }}
 text.caption.fw {{ fill: {FORWARD}; }}
 rect.node {{ fill: {PAPER}; stroke: {OUTLINE}; stroke-width: 1.2; }}

@@ -45,8 +45,8 @@ pub fn graph_still(run: &Run, id: &str, title: &str) -> String {
     let mut svg = open(id, "figure graph", (width, height), title, &desc);
     forward_direction(&mut svg, width);
     scene.draw_edges(&mut svg, &EdgeLook::quiet("edge fw"));
-    for (d, &i) in scene.arena.iter().enumerate() {
-        draw_node(&mut svg, &scene.node_draw(g, &story, d, i, Some(done)));
+    for i in 0..g.len() {
+        draw_node(&mut svg, &scene.node_draw(g, &story, i, Some(done)));
     }
     let y = graph_bottom + 10.0;
     backward_direction(&mut svg, width, y, out, &seed);
