@@ -29,7 +29,7 @@ pub struct FrameMeta<'a> {
 /// small.
 fn base(svg: &mut Svg, g: &Graph, story: &Story, scene: &Scene) {
     paper(svg, scene.width, scene.height);
-    scene.draw_edges(svg, &EdgeLook::quiet("edge"));
+    scene.draw_edges(svg, g, &EdgeLook::quiet("edge"));
     for i in 0..g.len() {
         node_static(svg, &scene.node_draw(g, story, i, None));
     }

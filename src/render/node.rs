@@ -179,13 +179,13 @@ pub(crate) fn node_static(svg: &mut Svg, d: &NodeDraw) {
     svg.text(
         "text",
         &[
-            ("class", "label"),
+            ("class", if constant { "label const" } else { "label" }),
             ("x", &cx),
             ("y", &n(y + if constant { 24.0 } else { 17.0 })),
             ("text-anchor", "middle"),
             ("font-size", "13"),
             ("font-weight", "bold"),
-            ("fill", INK),
+            ("fill", if constant { MUTED } else { INK }),
         ],
         d.label,
     );
@@ -263,9 +263,22 @@ impl EdgeLook {
             class,
             arrow: "arrow",
             colour: LINE,
-            width: "1.2",
+            width: "1.4",
             dash: "",
             backward: false,
+        }
+    }
+
+    /// The same quiet edge out of a constant: dotted, so a constant reads
+    /// as part of the graph but not of the story.
+    pub fn out_of_const(&self) -> EdgeLook {
+        EdgeLook {
+            class: match self.class {
+                "edge fw" => "edge fw const",
+                _ => "edge const",
+            },
+            dash: "2 3",
+            ..*self
         }
     }
 }

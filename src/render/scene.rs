@@ -41,7 +41,8 @@ pub(crate) fn running_sum(g: &Graph, story: &Story, k: usize, i: NodeId) -> Opti
 /// Each node's box width: it fits the longest text any step shows on it. A
 /// node's text only changes on the steps where it is active (or at the
 /// update), so only those are measured: O(steps), not O(steps × nodes).
-fn node_widths(g: &Graph, story: &Story) -> Vec<f64> {
+/// `sums`: also fit the running sums the frames show (a still shows none).
+fn node_widths(g: &Graph, story: &Story, sums: bool) -> Vec<f64> {
     let mut widths: Vec<f64> = (0..g.len())
         .map(|i| label_width(&story.labels[i]))
         .collect();
@@ -59,7 +60,7 @@ fn node_widths(g: &Graph, story: &Story) -> Vec<f64> {
             if let Some(d) = st.grads[i] {
                 widths[i] = widths[i].max(grad_width(d));
             }
-            if let Some(sum) = running_sum(g, story, k, i) {
+            if let Some(sum) = running_sum(g, story, k, i).filter(|_| sums) {
                 widths[i] = widths[i].max(sum_width(sum));
             }
         }
@@ -75,7 +76,16 @@ impl Scene {
     /// an expanded `bce`, `x` in `x * x`), so the reader sees its messages
     /// arrive and add up. The layout keeps the crossings this costs low.
     pub fn new(g: &Graph, story: &Story) -> Scene {
-        let widths = node_widths(g, story);
+        Scene::sized(g, node_widths(g, story, true))
+    }
+
+    /// The same graph for a still, which shows no running sum: boxes fit
+    /// the values and final gradients only.
+    pub fn still(g: &Graph, story: &Story) -> Scene {
+        Scene::sized(g, node_widths(g, story, false))
+    }
+
+    fn sized(g: &Graph, widths: Vec<f64>) -> Scene {
         let nodes: Vec<LayoutNode> = g
             .nodes
             .iter()
@@ -87,7 +97,7 @@ impl Scene {
             })
             .collect();
         let opts = LayoutOptions {
-            rank_gap: 64.0,
+            rank_gap: 56.0,
             node_gap: 20.0,
             margin: 14.0,
         };
@@ -145,13 +155,20 @@ impl Scene {
         }
     }
 
-    /// Every edge, quiet, with its arrowhead into the consumer.
-    pub(crate) fn draw_edges(&self, svg: &mut Svg, look: &EdgeLook) {
+    /// Every edge, quiet, with its arrowhead into the consumer; an edge out
+    /// of a constant dotted.
+    pub(crate) fn draw_edges(&self, svg: &mut Svg, g: &Graph, look: &EdgeLook) {
+        let quiet = look.out_of_const();
         for e in &self.layout.edges {
             let pts = self.route(&e.points);
             if pts.len() < 2 {
                 continue;
             }
+            let look = if g.nodes[e.from].kind == Kind::Const {
+                &quiet
+            } else {
+                look
+            };
             draw_edge(svg, &pts, look);
         }
     }
