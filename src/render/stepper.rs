@@ -48,7 +48,7 @@ pub fn stepper(fid: &str, legend: &str, defs: &str, steps: &[StepPanel], wide: b
     h += "<ol class=\"frames\">\n";
     for (k, s) in steps.iter().enumerate() {
         h += &format!(
-            "<li class=\"k{k}\" tabindex=\"0\">\n{}<div class=\"nar\"><span class=\"sn\">Step {} of {n} · {}</span><p>{}</p></div>\n</li>\n",
+            "<li class=\"k{k}\">\n{}<div class=\"nar\"><span class=\"sn\">Step {} of {n} · {}</span><p>{}</p></div>\n</li>\n",
             s.frame,
             k + 1,
             esc(&s.phase),

@@ -65,6 +65,20 @@ fn produced() -> BTreeMap<String, String> {
         frames[frames.len() - 2].clone(),
     );
     out.insert("batch/update.svg".into(), frames[frames.len() - 1].clone());
+    // The first step where a message adds to a gradient the node already
+    // had: the shared param shows its running sum.
+    let story = seen::story::tell(run);
+    let adds = (1..story.steps.len())
+        .find(|&k| {
+            let st = &story.steps[k];
+            st.phase == seen::story::Phase::Backward
+                && st.active_nodes.iter().any(|&i| {
+                    run.graph().nodes[i].kind == seen::engine::Kind::Param
+                        && story.steps[k - 1].grads[i].is_some()
+                })
+        })
+        .expect("a shared param receives a second message");
+    out.insert("batch/accumulate.svg".into(), frames[adds].clone());
     let (step, runs) = &blocks["step-size"];
     out.insert(
         "step-size/w.svg".into(),
