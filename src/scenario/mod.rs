@@ -3,6 +3,7 @@
 //! `docs/language.md` is the contract.
 
 pub mod blocks;
+pub mod closed;
 pub mod error;
 pub mod expr;
 pub mod lower;
@@ -92,6 +93,9 @@ pub struct Scenario {
     pub label: Option<String>,
     /// What the plots draw as the prediction (`model`, or its default).
     pub model: Option<Model>,
+    /// `closed_form`: the hand-derived derivative for `wrt`, as an
+    /// expression (kept as a statement named `closed_form`).
+    pub closed_form: Option<Stmt>,
     /// What is worth telling the author but does not stop the build: a
     /// param or input that no statement uses.
     pub warnings: Vec<ScenarioError>,
@@ -236,7 +240,7 @@ fn check_leaf_names(all: &[&Named]) -> Result<(), ScenarioError> {
 /// Where the text of a TOML string value starts inside the block body, if
 /// the body bytes and the decoded value line up one to one (no escapes).
 /// Otherwise every expression error points at the start of the string.
-fn string_body(body: &str, span: Span, value: &str) -> Option<usize> {
+pub(crate) fn string_body(body: &str, span: Span, value: &str) -> Option<usize> {
     let raw = body.get(span.clone())?;
     for quote in ["\"\"\"", "'''", "\"", "'"] {
         if let Some(inner) = raw.strip_prefix(quote).and_then(|r| r.strip_suffix(quote)) {
@@ -296,6 +300,7 @@ pub fn parse(body: &str) -> Result<Scenario, ScenarioError> {
     let warnings = unused_leaves(&params, &examples[0], &stmts);
     let label = model::read_label(&spec.label, &params, &examples[0], &stmts)?;
     let model = model::read_model(&spec.model, label.as_deref(), &params, &examples[0], &stmts)?;
+    let closed_form = closed::read_closed_form(body, &spec.closed_form, figure)?;
 
     let scenario = Scenario {
         id: spec.id.get_ref().clone(),
@@ -315,6 +320,7 @@ pub fn parse(body: &str) -> Result<Scenario, ScenarioError> {
         output,
         label,
         model,
+        closed_form,
         warnings,
     };
     scenario.check_rule_card()?;
@@ -739,7 +745,7 @@ impl Scenario {
         }
     }
 
-    fn leaves(v: &[Named]) -> Vec<Leaf<'_>> {
+    pub(crate) fn leaves(v: &[Named]) -> Vec<Leaf<'_>> {
         v.iter()
             .map(|n| Leaf {
                 name: &n.name,
@@ -765,7 +771,7 @@ impl Scenario {
     }
 
     /// Turns a domain error into an error at the statement that caused it.
-    fn domain(&self, l: &Lowered, e: crate::engine::DomainError) -> ScenarioError {
+    pub(crate) fn domain(&self, l: &Lowered, e: crate::engine::DomainError) -> ScenarioError {
         let node = &l.graph.nodes[e.node];
         let (span, stmt) = match l.stmt_of.get(e.node).copied().flatten() {
             Some(k) => (
@@ -870,6 +876,9 @@ impl Scenario {
                 m.autodiff, m.numeric
             ))
             .expected("autodiff and finite differences to agree (this is a bug in seen; please report it)"));
+        }
+        if view == View::Atomic {
+            self.check_closed_form(&lowered.graph)?;
         }
         let update = match self.lr {
             None => None,

@@ -36,6 +36,9 @@ pub struct Spec {
     pub label: Option<Spanned<String>>,
     /// The statement the plots draw as the prediction.
     pub model: Option<Spanned<String>>,
+    /// For `figure = "step-size"`: the derivative by hand, an expression of
+    /// the leaves that must equal the autodiff gradient for `wrt`.
+    pub closed_form: Option<Spanned<String>>,
 }
 
 /// `update = { lr = 0.2 }`: one SGD step.

@@ -318,6 +318,24 @@ fn cases() -> Vec<Case> {
             ],
         ),
         blk(
+            "closed form that disagrees with autodiff",
+            "id = \"a\"\nparams = { w = 1.5 }\ninputs = { x = 2 }\ngraph = \"y = w * w * x\"\nfigure = \"step-size\"\nwrt = \"w\"\nclosed_form = \"w * x\"",
+            &[
+                "content/index.md:14:16: error: the closed form gives 3, but autodiff gives ∂y/∂w = 6",
+                "expected: an expression equal to ∂y/∂w at the block's values",
+            ],
+        ),
+        blk(
+            "closed form on a figure other than step-size",
+            "id = \"a\"\nparams = { w = 1.5 }\ngraph = \"y = w * w\"\nclosed_form = \"2 * w\"",
+            &["content/index.md:11:15: error: `closed_form` is only used by a step-size figure"],
+        ),
+        blk(
+            "closed form naming an unknown leaf",
+            "id = \"a\"\nparams = { w = 1.5 }\ngraph = \"y = w * w\"\nfigure = \"step-size\"\nwrt = \"w\"\nclosed_form = \"2 * v\"",
+            &["content/index.md:13:20: error: unknown name `v`"],
+        ),
+        blk(
             "zero learning rate",
             "id = \"a\"\nparams = { w = 1 }\ngraph = \"y = w * w\"\nupdate = { lr = 0 }",
             &[
