@@ -4,7 +4,7 @@
 
 use super::figures;
 use super::frame::{Scene, inline_base, render_frames};
-use super::stepper::{MAX_STEPS, StepPanel, stepper, tabs};
+use super::stepper::{StepPanel, jumps, stepper, tabs};
 use super::svg::esc;
 use crate::scenario::{self, Figure, Run, Scenario, ScenarioError, View};
 use crate::site::{Block, Diagnostic, FigureHook, FigureState, PageCtx, Rendered};
@@ -297,16 +297,6 @@ fn trace(
 ) -> Result<(String, Vec<(String, Vec<u8>)>, usize), ScenarioError> {
     let story = tell(run);
     let n = story.steps.len();
-    if n > MAX_STEPS {
-        return Err(ScenarioError::new(
-            s.id_span.clone(),
-            format!(
-                "the trace of \"{}\" has {n} steps, more than the {MAX_STEPS} a stepper can show",
-                s.id
-            ),
-        )
-        .expected("a smaller graph, or figure = \"graph\" for a still picture"));
-    }
     let scene = Scene::new(run.graph(), &story);
     let fid = format!("{}-{}", s.id, run.view.name());
     let title = s.title.clone().unwrap_or_else(|| s.id.clone());
@@ -336,7 +326,12 @@ fn trace(
     );
     // Frames much wider than tall read better with the narration below.
     let wide = scene.width > 1.8 * scene.height;
-    Ok((stepper(&fid, &legend, &defs, &panels, wide), files, n))
+    let jumps = jumps(&story, run.graph());
+    Ok((
+        stepper(&fid, &legend, &defs, &panels, &jumps, wide),
+        files,
+        n,
+    ))
 }
 
 /// One view as is; several as tabs.
