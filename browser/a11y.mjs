@@ -27,7 +27,7 @@ const moveAll = (page) => page.$$eval("fieldset.st", (sets) => {
       st.querySelector(`:scope > .bar > .jl > .j${radios.length - 1}`)?.click();
     } else {
       // A stepper: its middle jump label (a part of the story, or a step's number).
-      const jumps = st.querySelectorAll(":scope > .view > .frames > label:is(.jump, .num)");
+      const jumps = st.querySelectorAll(":scope > .view > .frames > .jw > label:is(.jump, .num)");
       jumps[Math.floor(jumps.length / 2)]?.click();
     }
   }

@@ -73,7 +73,7 @@ const one = (list, k) => JSON.stringify(list) === JSON.stringify([`k${k}`]);
 /** The highlighted one is filled with the accent colour (and bold). */
 const jumpList = (page, fig) => page.$eval(W(fig), (st) => {
   const plain = getComputedStyle(st.querySelector(":scope > .view > .frames > .step > .pn > label")).backgroundColor;
-  return [...st.querySelectorAll(":scope > .view > .frames > label:is(.jump, .num)")].map((l) => [
+  return [...st.querySelectorAll(":scope > .view > .frames > .jw > label:is(.jump, .num)")].map((l) => [
     l.textContent.trim(), Number(l.htmlFor.replace(/^.*-s/, "")),
     getComputedStyle(l).backgroundColor !== plain && Number(getComputedStyle(l).fontWeight) >= 600, l.classList.contains("num") ? "num" : "jump"]);
 });
@@ -150,7 +150,7 @@ async function checkStepper(page, w, where) {
   }
   for (const [i, [text, target, , kind]] of jumps.entries()) {
     if (numbered && ![Math.floor(n / 2), n - 1].includes(i)) continue;
-    await page.locator(`${W(fig)} > .view > .frames > label.${kind}[for="${fig}-s${target}"]`).click();
+    await page.locator(`${W(fig)} > .view > .frames > .jw > label.${kind}[for="${fig}-s${target}"]`).click();
     await stepIs(target, `jump "${text}"`);
     const lit = (await jumpList(page, fig)).filter((j) => j[2]).map((j) => j[0]);
     ok(JSON.stringify(lit) === JSON.stringify([text]), `${tag}: after jump "${text}" only it is highlighted (${lit})`);
@@ -161,7 +161,7 @@ async function checkStepper(page, w, where) {
       ok(JSON.stringify(lit2) === JSON.stringify([text]), `${tag}: one step into "${text}" it stays highlighted (${lit2})`);
     }
   }
-  await page.locator(`${W(fig)} > .view > .frames > label[for="${fig}-s${jumps.at(-1)[1]}"]`).click();
+  await page.locator(`${W(fig)} > .view > .frames > .jw > label[for="${fig}-s${jumps.at(-1)[1]}"]`).click();
   if (jumps.at(-1)[1] < n - 1) for (let k = jumps.at(-1)[1]; k < n - 1; k++) await clickPN(page, fig, "next");
   await stepIs(n - 1, `to step ${n}`);
   const nextEnd = await offStyle(page, fig, n - 1, "next");
@@ -321,7 +321,7 @@ for (const path of pages()) {
     await page.emulateMedia({ colorScheme: "light", media: "print" });
     const hidden = await hiddenPanels(page);
     ok(hidden.length === 0, `print ${path}: every frame and tab panel is shown (${hidden.length} hidden${hidden.length ? ": " + hidden.slice(0, 5).join(", ") : ""})`);
-    const bars = await page.$$eval("fieldset.st > .bar, fieldset.st > input, .frames > input, .frames > label, .frames > .cap, .step > .pn", (els) => els.filter((e) => getComputedStyle(e).display !== "none").length);
+    const bars = await page.$$eval("fieldset.st > .bar, fieldset.st > input, .frames > input, .frames > .jw, .frames > .cap, .step > .pn", (els) => els.filter((e) => getComputedStyle(e).display !== "none").length);
     ok(bars === 0, `print ${path}: controls, jump lists and radios hidden (${bars} visible)`);
     const nars = await page.$$eval("fieldset.stepper > .view > .frames > .step", (els) => els.filter((li) => li.querySelector(":scope > .nar")?.getBoundingClientRect().height > 0).length);
     const lis = await page.$$eval("fieldset.stepper > .view > .frames > .step", (els) => els.length);

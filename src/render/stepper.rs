@@ -193,7 +193,7 @@ pub fn stepper(
         let b = |yes: bool| if yes { " b" } else { "" };
         if numbered {
             h += &format!(
-                "<label class=\"num{}\" for=\"{fid}-s{k}\" aria-hidden=\"true\">{}</label>\n",
+                "<span class=\"jw\" aria-hidden=\"true\"><label class=\"num{}\" for=\"{fid}-s{k}\">{}</label></span>\n",
                 b(s.backward),
                 k + 1
             );
@@ -201,10 +201,12 @@ pub fn stepper(
             && (k + 1 == n || jumps.get(p + 1).is_some_and(|j| j.step == k + 1))
         {
             // The part's last step: its jump label follows, so that the
-            // checked radio's first later jump label is its own part's.
+            // checked radio's first later jump label is its own part's. The
+            // wrapper is aria-hidden (the radios are the accessible story),
+            // which a label tied to a radio may not be itself.
             let j = &jumps[p];
             h += &format!(
-                "<label class=\"jump{}\" for=\"{fid}-s{}\" aria-hidden=\"true\" title=\"Step {}: {}\">{}</label>\n",
+                "<span class=\"jw\" aria-hidden=\"true\"><label class=\"jump{}\" for=\"{fid}-s{}\" title=\"Step {}: {}\">{}</label></span>\n",
                 b(j.backward),
                 j.step,
                 j.step + 1,
@@ -420,7 +422,9 @@ update = { lr = 0.1 }
             // radio, its panel, its number: the number follows the panel.
             let radio = h.find(&format!("id=\"f-s{k}\"")).unwrap();
             let num = h
-                .find(&format!("<label class=\"num\" for=\"f-s{k}\""))
+                .find(&format!(
+                    "<span class=\"jw\" aria-hidden=\"true\"><label class=\"num\" for=\"f-s{k}\""
+                ))
                 .unwrap();
             let panel = radio
                 + h[radio..]
