@@ -4,7 +4,7 @@
 
 use super::figures;
 use super::frame::{Scene, inline_base, render_frames};
-use super::stepper::{MAX_STEPS, StepPanel, stepper, tabs};
+use super::stepper::{StepPanel, jumps, stepper, tabs};
 use super::svg::esc;
 use crate::scenario::{self, Figure, Run, Scenario, ScenarioError, View};
 use crate::site::{Block, Diagnostic, FigureHook, FigureState, PageCtx, Rendered};
@@ -302,16 +302,6 @@ fn trace(
 ) -> Result<(String, Vec<(String, Vec<u8>)>, usize), ScenarioError> {
     let story = tell(run);
     let n = story.steps.len();
-    if n > MAX_STEPS {
-        return Err(ScenarioError::new(
-            s.id_span.clone(),
-            format!(
-                "the trace of \"{}\" has {n} steps, more than the {MAX_STEPS} a stepper can show",
-                s.id
-            ),
-        )
-        .expected("a smaller graph, or figure = \"graph\" for a still picture"));
-    }
     let scene = Scene::new(run.graph(), &story);
     let fid = format!("{}-{}", s.id, run.view.name());
     let title = s.title.clone().unwrap_or_else(|| s.id.clone());
@@ -349,7 +339,12 @@ fn trace(
     );
     // The frame sits above its narration with the figure's whole width: a
     // graph squeezed into a column beside text loses half its width.
-    Ok((stepper(&fid, &legend, &defs, &panels, true), files, n))
+    let jumps = jumps(&story, run.graph());
+    Ok((
+        stepper(&fid, &legend, &defs, &panels, &jumps, true),
+        files,
+        n,
+    ))
 }
 
 /// One view as is; several as tabs.
