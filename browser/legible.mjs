@@ -12,8 +12,8 @@
 // the release binary (`../target/release/seen`, or `SEEN_BIN`) into a
 // temporary folder.
 //
-//   node legible.mjs                 both sites
-//   node legible.mjs bundled         only the bundled explainer (or: tanh)
+//   node legible.mjs                 all three sites
+//   node legible.mjs bundled         only the bundled explainer (or: tanh, scaffold = `seen init`'s)
 //   node legible.mjs /some/public    a site built elsewhere
 //   VERBOSE=1 node legible.mjs       every failing text, not the first few per frame group
 //
@@ -55,11 +55,29 @@ function buildFixture(name) {
   }
   return out;
 }
+/** `seen init` into a temporary folder, then build it: the scaffold a new author starts from. */
+function buildScaffold() {
+  const root = mkdtempSync(join(tmpdir(), "seen-init-"));
+  temps.push(root);
+  const init = spawnSync(SEEN, ["init", join(root, "site")], { encoding: "utf8" });
+  if (init.status !== 0) {
+    console.error(`seen init failed:\n${init.stdout}${init.stderr}`);
+    process.exit(2);
+  }
+  const out = join(root, "public");
+  const r = spawnSync(SEEN, ["build", "--root", join(root, "site"), "--output-dir", out], { encoding: "utf8" });
+  if (r.status !== 0) {
+    console.error(`seen build of the init scaffold failed:\n${r.stdout}${r.stderr}`);
+    process.exit(2);
+  }
+  return out;
+}
 const args = process.argv.slice(2);
-const want = args.length ? args : ["bundled", "tanh"];
+const want = args.length ? args : ["bundled", "tanh", "scaffold"];
 const sites = want.map((a) => {
   if (a === "bundled") return ["bundled", PUBLIC];
   if (a === "tanh") return ["tanh", buildFixture("tanh")];
+  if (a === "scaffold") return ["scaffold", buildScaffold()];
   return [a, resolve(a)];
 });
 for (const [name, dir] of sites) {
