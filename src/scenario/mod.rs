@@ -922,7 +922,7 @@ impl Scenario {
         if let Some(err) = self.division_error(l, &e, &example) {
             return err;
         }
-        let args: Vec<String> = e.args.iter().map(|a| format!("{a}")).collect();
+        let args: Vec<String> = e.args.iter().map(|&a| value_text(a)).collect();
         ScenarioError::new(
             span,
             format!(
@@ -1102,6 +1102,16 @@ impl Scenario {
             }
         }
         Ok(runs)
+    }
+}
+
+/// A value in an error message: as it is, unless it is huge or tiny
+/// (diverging training), then in scientific notation (`5.36e157`).
+fn value_text(a: f64) -> String {
+    if a != 0.0 && a.is_finite() && !(1e-6..1e16).contains(&a.abs()) {
+        format!("{a:e}")
+    } else {
+        format!("{a}")
     }
 }
 

@@ -21,3 +21,4 @@ mod site;
 mod site_pipeline;
 mod support;
 mod trace_cli;
+mod training;
