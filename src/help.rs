@@ -83,6 +83,7 @@ sections! {
     Blocks => "Blocks",
     Keys => "Keys",
     Examples => "Examples and batches",
+    Labels => "Labels and models",
     Expressions => "Expressions",
     Rulebook => "Rulebook",
     Modules => "Modules",

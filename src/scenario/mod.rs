@@ -3,10 +3,12 @@
 //! `docs/language.md` is the contract.
 
 pub mod blocks;
+pub mod closed;
 pub mod data;
 pub mod error;
 pub mod expr;
 pub mod lower;
+pub mod model;
 pub mod net;
 pub mod spec;
 pub mod trace;
@@ -16,8 +18,9 @@ pub use blocks::{Block, find_blocks};
 pub use data::Files;
 pub use error::{BlockPlace, ScenarioError};
 pub use lower::{Lowered, MAX_NODES, MAX_TRAINING_NODES, View};
+pub use model::Model;
 pub use net::Net;
-pub use train::{MAX_TRAIN_STEPS, Model, Train, Training};
+pub use train::{Evaluator, MAX_TRAIN_STEPS, Train, Training};
 
 use crate::diagnostic::Diagnostic;
 use crate::engine::gradcheck::{Mismatch, check_gradients};
@@ -108,6 +111,14 @@ pub struct Scenario {
     pub train: Option<Train>,
     /// The `data` file the examples came from (its rows are in `examples`).
     pub data: Option<Arc<error::OtherFile>>,
+    /// The input that is the target (`label`, default `y` when there is
+    /// one).
+    pub label: Option<String>,
+    /// What the plots draw as the prediction (`model`, or its default).
+    pub model: Option<Model>,
+    /// `closed_form`: the hand-derived derivative for `wrt`, as an
+    /// expression (kept as a statement named `closed_form`).
+    pub closed_form: Option<Stmt>,
     /// What is worth telling the author but does not stop the build: a
     /// param or input that no statement uses.
     pub warnings: Vec<ScenarioError>,
@@ -255,7 +266,7 @@ fn check_leaf_names(all: &[&Named]) -> Result<(), ScenarioError> {
 /// Where the text of a TOML string value starts inside the block body, if
 /// the body bytes and the decoded value line up one to one (no escapes).
 /// Otherwise every expression error points at the start of the string.
-fn string_body(body: &str, span: Span, value: &str) -> Option<usize> {
+pub(crate) fn string_body(body: &str, span: Span, value: &str) -> Option<usize> {
     let raw = body.get(span.clone())?;
     for quote in ["\"\"\"", "'''", "\"", "'"] {
         if let Some(inner) = raw.strip_prefix(quote).and_then(|r| r.strip_suffix(quote)) {
@@ -358,6 +369,19 @@ pub fn parse_in(body: &str, page: Option<(&Path, Files)>) -> Result<Scenario, Sc
         );
     }
     let warnings = unused_leaves(&params, &examples[0], &stmts);
+    let label = model::read_label(&spec.label, &params, &examples[0], &stmts)?;
+    // A net's params are not in `params`, but a statement that calls the
+    // net depends on them: its name stands for them.
+    let mut fitted = params.clone();
+    if let Some(n) = &net {
+        fitted.push(Named {
+            name: n.name.clone(),
+            span: n.name_span.clone(),
+            value: 0.0,
+        });
+    }
+    let model = model::read_model(&spec.model, label.as_deref(), &fitted, &examples[0], &stmts)?;
+    let closed_form = closed::read_closed_form(body, &spec.closed_form, figure)?;
 
     let scenario = Scenario {
         id: spec.id.get_ref().clone(),
@@ -378,6 +402,9 @@ pub fn parse_in(body: &str, page: Option<(&Path, Files)>) -> Result<Scenario, Sc
         net,
         train,
         data: data.map(|d| d.file),
+        label,
+        model,
+        closed_form,
         warnings,
     };
     scenario.check_rule_card()?;
@@ -865,7 +892,7 @@ impl Scenario {
         }
     }
 
-    fn leaves(v: &[Named]) -> Vec<Leaf<'_>> {
+    pub(crate) fn leaves(v: &[Named]) -> Vec<Leaf<'_>> {
         v.iter()
             .map(|n| Leaf {
                 name: &n.name,
@@ -1023,6 +1050,9 @@ impl Scenario {
                 m.autodiff, m.numeric
             ))
             .expected("autodiff and finite differences to agree (this is a bug in seen; please report it)"));
+        }
+        if view == View::Atomic {
+            self.check_closed_form(&lowered.graph)?;
         }
         let update = match self.lr {
             None => None,

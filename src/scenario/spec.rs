@@ -38,6 +38,13 @@ pub struct Spec {
     pub net: Option<Spanned<NetSpec>>,
     /// Many steps of full-batch gradient descent.
     pub train: Option<Spanned<TrainSpec>>,
+    /// The input that is the target (default `y` when there is one).
+    pub label: Option<Spanned<String>>,
+    /// The statement the plots draw as the prediction.
+    pub model: Option<Spanned<String>>,
+    /// For `figure = "step-size"`: the derivative by hand, an expression of
+    /// the leaves that must equal the autodiff gradient for `wrt`.
+    pub closed_form: Option<Spanned<String>>,
 }
 
 /// `net = { name = "mlp", sizes = [2, 16, 1], act = "tanh", seed = 1 }`.

@@ -1,7 +1,7 @@
 //! `train = { steps, lr, zero_grad }`: many steps of full-batch gradient
 //! descent on the block's graph, built once and re-run. What a training
 //! figure draws comes from here: [`Training`] holds the loss and the params
-//! of every step, and [`Model`] evaluates any statement at the params of
+//! of every step, and [`Evaluator`] evaluates any statement at the params of
 //! any step, for any input values.
 
 use super::error::ScenarioError;
@@ -110,7 +110,7 @@ impl Training {
 /// k of a [`Training`]. Built once (in the modules view, the smallest), run
 /// per point.
 #[derive(Clone, Debug)]
-pub struct Model {
+pub struct Evaluator {
     lowered: Lowered,
     /// The param nodes, in the order of [`Training::names`].
     params: Vec<NodeId>,
@@ -121,8 +121,8 @@ pub struct Model {
     stmts: Vec<(String, NodeId)>,
 }
 
-impl Model {
-    /// The input names, in the order [`Model::eval`] takes their values.
+impl Evaluator {
+    /// The input names, in the order [`Evaluator::eval`] takes their values.
     pub fn inputs(&self) -> impl Iterator<Item = &str> + '_ {
         self.inputs.iter().map(|(n, _)| n.as_str())
     }
@@ -134,7 +134,7 @@ impl Model {
 
     /// The value of statement `stmt` with the params set to `params` (as in
     /// [`Snapshot::params`]) and the inputs to `inputs` (in the order of
-    /// [`Model::inputs`]; an input not given keeps the first example's
+    /// [`Evaluator::inputs`]; an input not given keeps the first example's
     /// value). Only the nodes up to `stmt`'s are evaluated, so a
     /// prediction is found without its loss.
     ///
@@ -163,8 +163,8 @@ impl Model {
 
 impl Scenario {
     /// The block's statements over its first example, ready to evaluate at
-    /// any params (see [`Model::eval`]).
-    pub fn model(&self) -> Result<Model, ScenarioError> {
+    /// any params (see [`Evaluator::eval`]).
+    pub fn evaluator(&self) -> Result<Evaluator, ScenarioError> {
         let one = Scenario {
             examples: vec![self.examples[0].clone()],
             batched: false,
@@ -195,7 +195,7 @@ impl Scenario {
                 stmts.push((st.name.clone(), id));
             }
         }
-        Ok(Model {
+        Ok(Evaluator {
             lowered,
             params,
             inputs,

@@ -209,6 +209,27 @@ fn cases() -> Vec<Case> {
             &["content/index.md:11:10: error: `output` names `q`, which no statement defines"],
         ),
         blk(
+            "label is not an input",
+            "id = \"a\"\nparams = { w = 1 }\nexamples = [ { x = 1, t = 0 } ]\ngraph = \"l = (w * x - t) ^ 2\"\nlabel = \"tt\"",
+            &[
+                "content/index.md:12:9: error: `label` names `tt`, which is not an input",
+                "expected: one of the inputs: x, t",
+            ],
+        ),
+        blk(
+            "model names nothing",
+            "id = \"a\"\nparams = { w = 1 }\nexamples = [ { x = 1, t = 0 } ]\ngraph = \"\"\"\npred = w * x\nl = (pred - t) ^ 2\n\"\"\"\nlabel = \"t\"\nmodel = \"prd\"",
+            &[
+                "content/index.md:16:9: error: `model` names `prd`, which no statement defines",
+                "hint: did you mean `pred`?",
+            ],
+        ),
+        blk(
+            "model depends on the label",
+            "id = \"a\"\nparams = { w = 1 }\nexamples = [ { x = 1, t = 0 } ]\ngraph = \"\"\"\npred = w * x\nl = (pred - t) ^ 2\n\"\"\"\nlabel = \"t\"\nmodel = \"l\"",
+            &["content/index.md:16:9: error: `model` names `l`, which depends on the label `t`"],
+        ),
+        blk(
             "seed is not a number",
             "id = \"a\"\ninputs = { x = 1 }\ngraph = \"y = x * x\"\nseed = \"one\"",
             &[
@@ -295,6 +316,24 @@ fn cases() -> Vec<Case> {
                 "content/index.md:11:17: error: `lr` is -0.1, but a step of gradient descent needs a learning rate above 0",
                 "expected: a finite learning rate greater than 0, such as 0.2",
             ],
+        ),
+        blk(
+            "closed form that disagrees with autodiff",
+            "id = \"a\"\nparams = { w = 1.5 }\ninputs = { x = 2 }\ngraph = \"y = w * w * x\"\nfigure = \"step-size\"\nwrt = \"w\"\nclosed_form = \"w * x\"",
+            &[
+                "content/index.md:14:16: error: the closed form gives 3, but autodiff gives ∂y/∂w = 6",
+                "expected: an expression equal to ∂y/∂w at the block's values",
+            ],
+        ),
+        blk(
+            "closed form on a figure other than step-size",
+            "id = \"a\"\nparams = { w = 1.5 }\ngraph = \"y = w * w\"\nclosed_form = \"2 * w\"",
+            &["content/index.md:11:15: error: `closed_form` is only used by a step-size figure"],
+        ),
+        blk(
+            "closed form naming an unknown leaf",
+            "id = \"a\"\nparams = { w = 1.5 }\ngraph = \"y = w * w\"\nfigure = \"step-size\"\nwrt = \"w\"\nclosed_form = \"2 * v\"",
+            &["content/index.md:13:20: error: unknown name `v`"],
         ),
         blk(
             "zero learning rate",

@@ -11,6 +11,7 @@ mod author_init;
 mod engine;
 mod errors;
 mod errors_table;
+mod explainer;
 mod explainer_layout;
 mod figures;
 mod golden;

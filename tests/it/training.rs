@@ -1,7 +1,7 @@
 //! Training blocks against independent references: SplitMix64 initial
 //! weights, logistic regression against its closed-form gradient step by
 //! step, a net's gradients against central differences at several steps,
-//! `zero_grad = false` against the summed-gradient definition, the model
+//! `zero_grad = false` against the summed-gradient definition, the
 //! evaluator, CSV data through `seen trace`, and a big graph.
 
 use seen::engine::gradcheck::check_gradients;
@@ -209,11 +209,11 @@ fn without_zero_grad_each_step_uses_the_sum_of_the_gradients_so_far() {
 }
 
 #[test]
-fn the_model_evaluates_a_statement_at_the_params_of_any_step() {
+fn the_evaluator_gives_any_statement_at_the_params_of_any_step() {
     let s = scenario::parse(NET).unwrap();
     let runs = s.analyze().unwrap();
     let t = runs[0].training.as_ref().unwrap();
-    let mut m = s.model().unwrap();
+    let mut m = s.evaluator().unwrap();
     assert_eq!(m.inputs().collect::<Vec<_>>(), ["a", "b", "t"]);
     assert_eq!(m.statements().collect::<Vec<_>>(), ["s", "loss"]);
     // At the last step, the mean of the per-example losses is the loss.
@@ -278,4 +278,30 @@ fn a_graph_past_the_drawn_limit_trains_when_not_drawn() {
         "a graph not drawn keeps no story"
     );
     assert_eq!(runs[0].training.as_ref().unwrap().steps.len(), 4);
+}
+
+#[test]
+fn a_statement_calling_the_net_is_the_default_model_and_its_graph_runs() {
+    let s = scenario::parse(
+        "id = \"m\"\nnet = { sizes = [2, 3, 1], act = \"relu\", seed = 3 }\nexamples = [ { x1 = 0.5, x2 = -1, y = 1 }, { x1 = -0.5, x2 = 1, y = -1 } ]\ngraph = \"\"\"\ns = mlp(x1, x2)\nloss = relu(1 - y * s)\n\"\"\"\ntrain = { steps = 3, lr = 0.1 }\nfigure = \"training\"",
+    )
+    .unwrap();
+    assert_eq!(s.label.as_deref(), Some("y"));
+    let m = s.model.as_ref().unwrap();
+    assert_eq!(m.name.as_deref(), Some("s"));
+    assert_eq!(m.features, ["x1", "x2"]);
+    // The model's graph holds the net's params in the training's order:
+    // set them to step k's, and it gives the evaluator's prediction.
+    let runs = s.analyze().unwrap();
+    let t = runs[0].training.as_ref().unwrap();
+    let mut g = s.model_graph(View::Modules).unwrap();
+    let params = g.graph.params();
+    assert_eq!(params.len(), t.names.len());
+    for (&p, &v) in params.iter().zip(&t.steps[3].params) {
+        g.graph.nodes[p].value = v;
+    }
+    g.graph.forward_quiet().unwrap();
+    let mut e = s.evaluator().unwrap();
+    let want = e.eval(&t.steps[3].params, &[0.5, -1.0], "s").unwrap();
+    assert_eq!(g.graph.nodes[g.output].value, want);
 }
