@@ -21,6 +21,7 @@ pub fn diagnostic(page: &PageCtx, block: &Block, e: &ScenarioError) -> Diagnosti
         file: &page.file,
         markdown: &page.source,
         to_file: &to_file,
+        files: None,
     }
     .diagnostic(e)
 }
@@ -56,6 +57,10 @@ impl FigureHook for Figures {
                 file: &page.file,
                 markdown: &page.source,
                 to_file: &to_file,
+                files: Some(scenario::Files {
+                    page: &page.path,
+                    root: &page.site_root,
+                }),
             };
             let result =
                 scenario::parse_on_page(&b.source, &place, &mut state.ids, &mut state.warnings);
@@ -226,6 +231,7 @@ fn draw(page: &PageCtx, s: &Scenario, runs: &[Run]) -> Result<Drawn, ScenarioErr
         Figure::Rule => out.still("rule", figures::rule_card(s, &runs[0], &s.id)),
         Figure::StepSize => out.still("step-size", figures::step_size(s, &runs[0], &s.id)),
         Figure::Compare => compare(s, runs, &title, &mut out),
+        Figure::Training => training_placeholder(&runs[0]),
     };
     out.frames += out.stills.len();
     out.downloads.append(&mut out.stills);
@@ -345,6 +351,24 @@ fn trace(
         files,
         n,
     ))
+}
+
+/// PLACEHOLDER until `src/render/figures/training.rs` draws the training
+/// figure (the loss curve and the model over the steps, from
+/// `run.training` and `Scenario::model`): one sentence with the first and
+/// last loss, so that a page with a training block builds.
+fn training_placeholder(run: &Run) -> String {
+    let Some(t) = &run.training else {
+        return String::new();
+    };
+    let (first, last) = (&t.steps[0], &t.steps[t.steps.len() - 1]);
+    format!(
+        "<p class=\"training-summary\">Trained for {} steps with lr = {}: the loss went from {} to {}.</p>\n",
+        last.step,
+        crate::text::fmt_num(t.lr),
+        crate::text::fmt_num(first.loss),
+        crate::text::fmt_num(last.loss)
+    )
 }
 
 /// One view as is; several as tabs.

@@ -65,6 +65,8 @@ impl Scenario {
             params: &params,
             examples: &examples,
             mean: self.mean,
+            net: self.net.as_ref(),
+            limit: self.node_limit(),
         }
         .build();
         Some(built.and_then(|mut lowered| {

@@ -39,6 +39,9 @@ fn statement_leaves(stmts: &[Stmt]) -> Vec<BTreeSet<String>> {
 fn expr_leaves(e: &Expr, stmts: &[Stmt], known: &[BTreeSet<String>]) -> BTreeSet<String> {
     let mut used = Vec::new();
     names_in(e, &mut used);
+    // A call of the block's net depends on the net's params: its name
+    // counts as one (the caller lists it among the params).
+    used.extend(calls_in(e));
     let mut deps = BTreeSet::new();
     for (n, _) in used {
         match stmts[..known.len()].iter().position(|s| s.name == n) {
@@ -49,6 +52,31 @@ fn expr_leaves(e: &Expr, stmts: &[Stmt], known: &[BTreeSet<String>]) -> BTreeSet
         }
     }
     deps
+}
+
+/// The names of the functions an expression calls, with their spans.
+fn calls_in(e: &Expr) -> Vec<(&str, Span)> {
+    let mut out = Vec::new();
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        match &e.kind {
+            ExprKind::Call {
+                name,
+                name_span,
+                args,
+            } => {
+                out.push((name.as_str(), name_span.clone()));
+                stack.extend(args.iter());
+            }
+            ExprKind::Neg(a) => stack.push(a),
+            ExprKind::Bin(_, a, b) => {
+                stack.push(a);
+                stack.push(b);
+            }
+            ExprKind::Num(_) | ExprKind::Name(_) => {}
+        }
+    }
+    out
 }
 
 /// The label: the input `label` names, else `y` when there is one.
@@ -212,6 +240,8 @@ impl Scenario {
             params: &params,
             examples: &examples,
             mean: self.mean,
+            net: self.net.as_ref(),
+            limit: self.node_limit(),
         }
         .build()
         .ok()

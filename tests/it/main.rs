@@ -22,3 +22,4 @@ mod site;
 mod site_pipeline;
 mod support;
 mod trace_cli;
+mod training;
