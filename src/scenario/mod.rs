@@ -29,6 +29,7 @@ use crate::toml_errors::did_you_mean;
 use expr::{Span, Stmt};
 use lower::{Builder, Leaf};
 use spec::{Spec, Values};
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -561,8 +562,12 @@ fn check_net_name(net: &Net, leaves: &[&Named]) -> Result<(), ScenarioError> {
 
 /// Statements define new names: not twice, not a leaf, not a function.
 fn check_statement_names(stmts: &[Stmt], leaves: &[&Named]) -> Result<(), ScenarioError> {
-    for (i, st) in stmts.iter().enumerate() {
-        if let Some(prev) = stmts[..i].iter().find(|p| p.name == st.name) {
+    // Hash lookups, not scans: a block of 200,000 statements is refused in
+    // linear time (it is over the node limit, but must be told so quickly).
+    let leaf_names: HashSet<&str> = leaves.iter().map(|n| n.name.as_str()).collect();
+    let mut seen: HashMap<&str, &Stmt> = HashMap::with_capacity(stmts.len());
+    for st in stmts {
+        if let Some(prev) = seen.get(st.name.as_str()).copied() {
             return Err(ScenarioError::new(
                 st.name_span.clone(),
                 format!("`{}` is defined twice", st.name),
@@ -573,7 +578,8 @@ fn check_statement_names(stmts: &[Stmt], leaves: &[&Named]) -> Result<(), Scenar
                 prev.name_span.start,
             ));
         }
-        if leaves.iter().any(|n| n.name == st.name) {
+        seen.insert(st.name.as_str(), st);
+        if leaf_names.contains(st.name.as_str()) {
             return Err(ScenarioError::new(
                 st.name_span.clone(),
                 format!("`{}` is already a param or an input", st.name),
@@ -811,15 +817,24 @@ fn check_order(
     leaves: &[&Named],
     data: Option<&data::Data>,
 ) -> Result<(), ScenarioError> {
+    // Each name's first statement, and the leaves, as hash lookups: the
+    // check is linear in the block's size (see check_statement_names).
+    let leaf_names: HashSet<&str> = leaves.iter().map(|l| l.name.as_str()).collect();
+    let mut first: HashMap<&str, usize> = HashMap::with_capacity(stmts.len());
     for (i, st) in stmts.iter().enumerate() {
-        let mut used = Vec::new();
+        first.entry(st.name.as_str()).or_insert(i);
+    }
+    let mut used = Vec::new();
+    for (i, st) in stmts.iter().enumerate() {
+        used.clear();
         names_in(&st.expr, &mut used);
-        for (n, span) in used {
-            if leaves.iter().any(|l| l.name == n) || stmts[..i].iter().any(|s| s.name == n) {
+        for (n, span) in used.drain(..) {
+            if leaf_names.contains(n) || first.get(n).is_some_and(|&k| k < i) {
                 continue;
             }
             let err = ScenarioError::new(span, format!("`{n}` is used before it is defined"));
-            return Err(match stmts[i..].iter().find(|s| s.name == n) {
+            let later = first.get(n).map(|&k| &stmts[k]);
+            return Err(match later {
                 Some(later) if later.name == st.name => err
                     .expected("a param, an input, or an earlier statement")
                     .hint(format!("`{n}` cannot use itself")),
