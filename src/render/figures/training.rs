@@ -6,7 +6,7 @@
 //! Every number drawn comes from the run: the loss and params of each
 //! snapshot from [`Training`], the model's values from [`Model::eval`](crate::scenario::Model::eval) at
 //! that snapshot's params. The boundary is traced by marching squares on a
-//! [`GRID`]² grid and drawn as one path (a few closed loops), not as cells.
+//! [`CELLS`]² grid and drawn as one path (a few closed loops), not as cells.
 //!
 //! Bytes: what every snapshot shares (the loss curve, the axes, the
 //! examples, the legend) is drawn once, in a zero-size SVG of `<defs>`
@@ -17,10 +17,10 @@
 
 use super::and_list;
 use crate::layout::Point;
-use crate::render::plot::{Scale, nice_step, x_tick, y_tick};
+use crate::render::plot::{Scale, TICK, nice_step};
 use crate::render::stepper::{StepPanel, stepper};
 use crate::render::svg::{Svg, font, line, marker, n, open_img, p, paper, ring, text};
-use crate::render::theme::{BACKWARD, FORWARD, INK, MUTED, PAPER};
+use crate::render::theme::{self, BACKWARD, FORWARD, INK, MUTED, PAPER};
 use crate::scenario::expr::{Expr, ExprKind};
 use crate::scenario::{Run, Scenario, ScenarioError, Training};
 use crate::story::num;
@@ -41,7 +41,7 @@ const MODEL_TOP: f64 = 238.0;
 pub const MAX_SNAPSHOTS: usize = 31;
 /// Cells per side of the grid a boundary is traced on, and samples of a
 /// curve.
-const GRID: usize = 40;
+const CELLS: usize = 40;
 const SAMPLES: usize = 80;
 /// Most params listed by name in a caption.
 const LISTED: usize = 6;
@@ -413,20 +413,20 @@ impl<'a> Data<'a> {
                     ls.get(ls.len() / 2).copied().unwrap_or(0.5)
                 }
             };
-            let gx: Vec<f64> = (0..=GRID)
-                .map(|i| sx.at(xlo + (xhi - xlo) * i as f64 / GRID as f64))
+            let gx: Vec<f64> = (0..=CELLS)
+                .map(|i| sx.at(xlo + (xhi - xlo) * i as f64 / CELLS as f64))
                 .collect();
-            let gy: Vec<f64> = (0..=GRID)
-                .map(|j| sy.at(ylo + (yhi - ylo) * j as f64 / GRID as f64))
+            let gy: Vec<f64> = (0..=CELLS)
+                .map(|j| sy.at(ylo + (yhi - ylo) * j as f64 / CELLS as f64))
                 .collect();
             let loops = snaps
                 .iter()
                 .map(|ps| {
-                    let mut v = vec![vec![0.0; GRID + 1]; GRID + 1];
+                    let mut v = vec![vec![0.0; CELLS + 1]; CELLS + 1];
                     for (i, row) in v.iter_mut().enumerate() {
                         for (j, cell) in row.iter_mut().enumerate() {
-                            let x = xlo + (xhi - xlo) * i as f64 / GRID as f64;
-                            let y = ylo + (yhi - ylo) * j as f64 / GRID as f64;
+                            let x = xlo + (xhi - xlo) * i as f64 / CELLS as f64;
+                            let y = ylo + (yhi - ylo) * j as f64 / CELLS as f64;
                             *cell = eval(ps, &[x, y]) - threshold;
                         }
                     }
@@ -715,6 +715,61 @@ fn decade(e: i32) -> String {
     }
 }
 
+/// A vertical grid line at `px` from `top` to `bottom`, its tick and label
+/// (as [`crate::render::plot::x_tick`], with classes the stylesheet
+/// restyles inside a `<use>`).
+fn tick_x(svg: &mut Svg, px: f64, top: f64, bottom: f64, label: &str) {
+    line(
+        svg,
+        "grid tr-grid",
+        p(px, top),
+        p(px, bottom),
+        theme::GRID,
+        "1",
+        "",
+    );
+    line(
+        svg,
+        "tick tr-mut",
+        p(px, bottom),
+        p(px, bottom + 5.0),
+        MUTED,
+        "1",
+        "",
+    );
+    text(
+        svg,
+        "tick-label tr-mut",
+        px,
+        bottom + 18.0,
+        TICK.mid(),
+        label,
+    );
+}
+
+/// A horizontal grid line at `py`, its tick and label (as
+/// [`crate::render::plot::y_tick`]).
+fn tick_y(svg: &mut Svg, (l, r): (f64, f64), py: f64, label: &str) {
+    line(
+        svg,
+        "grid tr-grid",
+        p(l, py),
+        p(r, py),
+        theme::GRID,
+        "1",
+        "",
+    );
+    line(svg, "tick tr-mut", p(l - 5.0, py), p(l, py), MUTED, "1", "");
+    text(
+        svg,
+        "tick-label tr-mut",
+        l - 8.0,
+        py + 4.0,
+        TICK.end(),
+        label,
+    );
+}
+
 /// The drawing under every frame's own: the paper, the loss plot and its
 /// curve, the model view's axes and the tint of the region below the
 /// boundary. `clip`: the id of the clip of the boundary's stroke.
@@ -726,26 +781,26 @@ fn under(svg: &mut Svg, d: &Data, clip: &str) {
     let st = nice_step(last.max(1) as f64, 6.0).max(1.0);
     let mut s = 0.0;
     while s <= last as f64 + 1e-9 {
-        x_tick(svg, d.sx_step.at(s), LOSS_TOP, LOSS_BOTTOM, &num(s));
+        tick_x(svg, d.sx_step.at(s), LOSS_TOP, LOSS_BOTTOM, &num(s));
         s += st;
     }
     let sy = d.loss_sy;
     if d.log {
         for e in sy.lo as i32..=sy.hi as i32 {
-            y_tick(svg, (l, r), sy.at(e as f64), Some(&decade(e)));
+            tick_y(svg, (l, r), sy.at(e as f64), &decade(e));
         }
     } else {
         let st = nice_step(sy.hi - sy.lo, 4.0);
         let mut v = sy.lo;
         while v <= sy.hi + st * 1e-6 {
-            y_tick(svg, (l, r), sy.at(v), Some(&num((v / st).round() * st)));
+            tick_y(svg, (l, r), sy.at(v), &num((v / st).round() * st));
             v += st;
         }
     }
     axes(svg, (LOSS_TOP, LOSS_BOTTOM));
     text(
         svg,
-        "axis-label",
+        "axis-label tr-ink",
         r,
         LOSS_BOTTOM + 34.0,
         font(12.0, INK).end(),
@@ -763,7 +818,7 @@ fn under(svg: &mut Svg, d: &Data, clip: &str) {
     };
     text(
         svg,
-        "axis-label",
+        "axis-label tr-ink",
         l,
         LOSS_TOP - 8.0,
         font(12.0, INK),
@@ -782,7 +837,7 @@ fn under(svg: &mut Svg, d: &Data, clip: &str) {
             .collect();
     path(
         svg,
-        "loss-curve",
+        "loss-curve tr-ink",
         &path_data(&[simplify(&pts, TOLERANCE / 2.0)], false),
         &[("fill", "none"), ("stroke", INK), ("stroke-width", "1.5")],
     );
@@ -791,7 +846,14 @@ fn under(svg: &mut Svg, d: &Data, clip: &str) {
     let f = &d.pick.features;
     let (Some(view), Some(sx)) = (&d.view, d.sx) else {
         if let Some(note) = &d.note {
-            text(svg, "note", 14.0, MODEL_TITLE, font(12.0, MUTED), note);
+            text(
+                svg,
+                "note tr-mut",
+                14.0,
+                MODEL_TITLE,
+                font(12.0, MUTED),
+                note,
+            );
         }
         return;
     };
@@ -807,7 +869,7 @@ fn under(svg: &mut Svg, d: &Data, clip: &str) {
     };
     text(
         svg,
-        "caption",
+        "caption tr-ink",
         14.0,
         MODEL_TITLE,
         font(13.0, INK).bold(),
@@ -816,13 +878,13 @@ fn under(svg: &mut Svg, d: &Data, clip: &str) {
     let st = nice_step(sx.hi - sx.lo, 6.0);
     for t in (sx.lo / st).ceil() as i64..=(sx.hi / st).floor() as i64 {
         let x = t as f64 * st;
-        x_tick(svg, sx.at(x), MODEL_TOP, bottom, &num(x));
+        tick_x(svg, sx.at(x), MODEL_TOP, bottom, &num(x));
     }
     let (ModelView::One { sy, .. } | ModelView::Two { sy, .. }) = view;
     let st = nice_step(sy.hi - sy.lo, 5.0);
     for t in (sy.lo / st).ceil() as i64..=(sy.hi / st).floor() as i64 {
         let y = t as f64 * st;
-        y_tick(svg, (l, r), sy.at(y), Some(&num(y)));
+        tick_y(svg, (l, r), sy.at(y), &num(y));
     }
     if let ModelView::Two { .. } = view {
         // Below the boundary: the whole plot, tinted; the region above it
@@ -832,7 +894,7 @@ fn under(svg: &mut Svg, d: &Data, clip: &str) {
         svg.empty(
             "rect",
             &[
-                ("class", "region below"),
+                ("class", "region below tr-tint"),
                 ("x", &x),
                 ("y", &y),
                 ("width", &w),
@@ -853,7 +915,7 @@ fn under(svg: &mut Svg, d: &Data, clip: &str) {
     axes(svg, (MODEL_TOP, bottom));
     text(
         svg,
-        "axis-label",
+        "axis-label tr-ink",
         r,
         bottom + 34.0,
         font(12.0, INK).end(),
@@ -868,7 +930,7 @@ fn under(svg: &mut Svg, d: &Data, clip: &str) {
     };
     text(
         svg,
-        "axis-label",
+        "axis-label tr-ink",
         l,
         MODEL_TOP - 6.0,
         font(12.0, INK),
@@ -878,8 +940,24 @@ fn under(svg: &mut Svg, d: &Data, clip: &str) {
 
 /// The plot's two axis lines.
 fn axes(svg: &mut Svg, (top, bottom): (f64, f64)) {
-    line(svg, "axis", p(LEFT, bottom), p(RIGHT, bottom), INK, "1", "");
-    line(svg, "axis", p(LEFT, top), p(LEFT, bottom), INK, "1", "");
+    line(
+        svg,
+        "axis tr-ink",
+        p(LEFT, bottom),
+        p(RIGHT, bottom),
+        INK,
+        "1",
+        "",
+    );
+    line(
+        svg,
+        "axis tr-ink",
+        p(LEFT, top),
+        p(LEFT, bottom),
+        INK,
+        "1",
+        "",
+    );
 }
 
 /// A `<path>` with `d` and further attributes.
@@ -902,12 +980,12 @@ fn over(svg: &mut Svg, d: &Data) {
         let c = p(sx.at(f[0]), sy.at(y));
         match (d.classes, lb) {
             (Classes::Two { hi, .. }, Some(v)) if *v == hi => {
-                marker(svg, "point class-hi", c, false, FORWARD, true)
+                marker(svg, "point class-hi tr-fwd", c, false, FORWARD, true)
             }
             (Classes::Two { .. }, Some(_)) => {
-                marker(svg, "point class-lo", c, true, BACKWARD, false)
+                marker(svg, "point class-lo tr-hollow", c, true, BACKWARD, false)
             }
-            _ => marker(svg, "point", c, false, INK, true),
+            _ => marker(svg, "point tr-ink", c, false, INK, true),
         }
     }
     // The legend: the model, then the examples.
@@ -916,14 +994,14 @@ fn over(svg: &mut Svg, d: &Data) {
     let m = d.pick.model.clone().unwrap_or_default();
     let mut x = 14.0;
     let item = |svg: &mut Svg, x: &mut f64, label: &str| {
-        text(svg, "legend", *x + 20.0, ly, lf, label);
+        text(svg, "legend tr-ink", *x + 20.0, ly, lf, label);
         *x += 20.0 + lf.width(label) + 16.0;
     };
     match view {
         ModelView::One { .. } => {
             line(
                 svg,
-                "legend model-curve",
+                "legend model-curve tr-fwd",
                 p(x, ly - 4.0),
                 p(x + 14.0, ly - 4.0),
                 FORWARD,
@@ -934,13 +1012,13 @@ fn over(svg: &mut Svg, d: &Data) {
         }
         ModelView::Two { threshold, .. } => {
             let t = num(*threshold);
-            swatch(svg, x, ly, FORWARD, ".22");
+            swatch(svg, x, ly, FORWARD, ".22", "legend swatch tr-fwd");
             item(svg, &mut x, &format!("{m} ≥ {t}"));
-            swatch(svg, x, ly, BACKWARD, ".1");
+            swatch(svg, x, ly, BACKWARD, ".1", "legend swatch tr-bwd");
             item(svg, &mut x, &format!("{m} < {t}"));
             line(
                 svg,
-                "legend boundary",
+                "legend boundary tr-ink",
                 p(x, ly - 4.0),
                 p(x + 14.0, ly - 4.0),
                 INK,
@@ -956,18 +1034,18 @@ fn over(svg: &mut Svg, d: &Data) {
         Classes::Two { lo, hi } => {
             marker(
                 svg,
-                "legend point class-hi",
+                "legend point class-hi tr-fwd",
                 p(20.0, ly2 - 4.0),
                 false,
                 FORWARD,
                 true,
             );
             let a = format!("{lb} = {}", num(hi));
-            text(svg, "legend", 32.0, ly2, lf, &a);
+            text(svg, "legend tr-ink", 32.0, ly2, lf, &a);
             let x2 = 32.0 + lf.width(&a) + 18.0;
             marker(
                 svg,
-                "legend point class-lo",
+                "legend point class-lo tr-hollow",
                 p(x2 + 6.0, ly2 - 4.0),
                 true,
                 BACKWARD,
@@ -975,7 +1053,7 @@ fn over(svg: &mut Svg, d: &Data) {
             );
             text(
                 svg,
-                "legend",
+                "legend tr-ink",
                 x2 + 18.0,
                 ly2,
                 lf,
@@ -983,10 +1061,17 @@ fn over(svg: &mut Svg, d: &Data) {
             );
         }
         Classes::Numbers if d.pick.label.is_some() => {
-            marker(svg, "legend point", p(20.0, ly2 - 4.0), false, INK, true);
+            marker(
+                svg,
+                "legend point tr-ink",
+                p(20.0, ly2 - 4.0),
+                false,
+                INK,
+                true,
+            );
             text(
                 svg,
-                "legend",
+                "legend tr-ink",
                 32.0,
                 ly2,
                 lf,
@@ -998,12 +1083,12 @@ fn over(svg: &mut Svg, d: &Data) {
 }
 
 /// A small tinted square for the legend, outlined.
-fn swatch(svg: &mut Svg, x: f64, ly: f64, colour: &str, opacity: &str) {
+fn swatch(svg: &mut Svg, x: f64, ly: f64, colour: &str, opacity: &str, class: &str) {
     let (xs, ys) = (n(x), n(ly - 11.0));
     svg.empty(
         "rect",
         &[
-            ("class", "legend swatch"),
+            ("class", class),
             ("x", &xs),
             ("y", &ys),
             ("width", "14"),
@@ -1188,7 +1273,7 @@ pub fn training(
                 t.steps[k].step,
                 num(t.steps[k].loss)
             ),
-            phase: format!("training step {} of {last}", t.steps[k].step),
+            phase: "snapshot".to_string(),
             narration: d.narration(k),
             backward: false,
         });
