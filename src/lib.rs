@@ -104,7 +104,8 @@ pub struct ExportReport {
 
 /// Writes every frame of every trace of a markdown file as a standalone
 /// SVG (and PNG when `png`), plus one animated SVG per trace, into `out`.
-/// Files are named `ID-VIEW-step-NN.svg` and `ID-VIEW-animated.svg`.
+/// Files are named `ID-VIEW-step-NN.svg` and `ID-VIEW-animated.svg`; a
+/// training figure's snapshots `ID-training-NN.svg`.
 pub fn export_frames(path: &Path, out: &Path, png: bool) -> Result<ExportReport, String> {
     let runs = run_file(path)?;
     std::fs::create_dir_all(out).map_err(|e| format!("{}: cannot create: {e}", out.display()))?;
@@ -114,6 +115,22 @@ pub fn export_frames(path: &Path, out: &Path, png: bool) -> Result<ExportReport,
     };
     let mut report = ExportReport::default();
     for (s, rs) in &runs {
+        if s.figure == scenario::Figure::Training {
+            // The training figure's snapshots rather than a trace of a graph
+            // that may be thousands of nodes.
+            let frames = render::figures::training_frames(s, &rs[0])
+                .map_err(|e| format!("{}: {}\n", s.id, e.message))?;
+            for (k, svg) in frames.iter().enumerate() {
+                let name = format!("{}-training-{:02}", s.id, k + 1);
+                write(format!("{name}.svg"), svg.as_bytes())?;
+                report.svgs += 1;
+                if png {
+                    write(format!("{name}.png"), &render::png::png(svg, 2.0)?)?;
+                    report.pngs += 1;
+                }
+            }
+            continue;
+        }
         for run in rs {
             let frames = render::frame::trace_frames(s, run);
             let stem = format!("{}-{}", s.id, run.view.name());

@@ -231,7 +231,7 @@ fn draw(page: &PageCtx, s: &Scenario, runs: &[Run]) -> Result<Drawn, ScenarioErr
         Figure::Rule => out.still("rule", figures::rule_card(s, &runs[0], &s.id)),
         Figure::StepSize => out.still("step-size", figures::step_size(s, &runs[0], &s.id)),
         Figure::Compare => compare(s, runs, &title, &mut out),
-        Figure::Training => training_placeholder(&runs[0]),
+        Figure::Training => training(s, &runs[0], &mut out)?,
     };
     out.frames += out.stills.len();
     out.downloads.append(&mut out.stills);
@@ -353,22 +353,20 @@ fn trace(
     ))
 }
 
-/// PLACEHOLDER until `src/render/figures/training.rs` draws the training
-/// figure (the loss curve and the model over the steps, from
-/// `run.training` and `Scenario::model`): one sentence with the first and
-/// last loss, so that a page with a training block builds.
-fn training_placeholder(run: &Run) -> String {
-    let Some(t) = &run.training else {
-        return String::new();
+/// The training figure's stepper, and all its snapshots in one download.
+fn training(s: &Scenario, run: &Run, out: &mut Collected) -> Result<String, ScenarioError> {
+    let Some(fig) = figures::training(s, run, &format!("{}-training", s.id))? else {
+        return Ok(String::new());
     };
-    let (first, last) = (&t.steps[0], &t.steps[t.steps.len() - 1]);
-    format!(
-        "<p class=\"training-summary\">Trained for {} steps with lr = {}: the loss went from {} to {}.</p>\n",
-        last.step,
-        crate::text::fmt_num(t.lr),
-        crate::text::fmt_num(first.loss),
-        crate::text::fmt_num(last.loss)
-    )
+    let path = format!("{}/snapshots.svg", out.dir);
+    out.downloads.push(format!(
+        "<a href=\"{}\" download>all {} snapshots (SVG)</a>",
+        out.page.href(&path),
+        fig.frames
+    ));
+    out.frames += fig.frames;
+    out.assets.push((path, fig.filmstrip.into_bytes()));
+    Ok(fig.html)
 }
 
 /// One view as is; several as tabs.
@@ -385,7 +383,7 @@ fn one_or_tabs(s: &Scenario, mut views: Vec<(String, String)>) -> String {
 /// sideways when the drawing is wider than the page. A scroller must take
 /// keyboard focus to be scrollable without a pointer, and a focusable
 /// region needs a name.
-fn scroller(class: &str, name: &str, svg: &str) -> String {
+pub(crate) fn scroller(class: &str, name: &str, svg: &str) -> String {
     format!(
         "<div class=\"{class} scroll\" role=\"region\" aria-label=\"{}\" tabindex=\"0\">\n{svg}</div>\n",
         esc(name)

@@ -90,6 +90,19 @@ fn produced() -> BTreeMap<String, String> {
         figure::graph_still(&runs[0], &sketch.id, "sketch"),
     );
     out.extend(plots());
+    // Training: the first, a middle and the last snapshot of each block of
+    // the fixture (one feature, then two).
+    let fixture = manifest_dir().join("tests/fixtures/training.md");
+    for (s, runs) in seen::run_file(&fixture).expect("the training fixture runs") {
+        let frames = figure::training_frames(&s, &runs[0]).expect("training frames");
+        let shown = figure::training::shown(runs[0].training.as_ref().unwrap().steps.len());
+        for i in [0, frames.len() / 4, frames.len() - 1] {
+            out.insert(
+                format!("training/{}-step-{:02}.svg", s.id, shown[i]),
+                frames[i].clone(),
+            );
+        }
+    }
     out
 }
 

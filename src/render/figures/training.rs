@@ -1,0 +1,1420 @@
+//! Figure "training": the loss against the step, and a stepper over
+//! snapshots of the model as it learns: the examples with the model's curve
+//! (one feature) or its decision regions and boundary (two features),
+//! marked by their label. More features: the loss curve alone.
+//!
+//! Every number drawn comes from the run: the loss and params of each
+//! snapshot from [`Training`], the model's values from [`Model::eval`](crate::scenario::Model::eval) at
+//! that snapshot's params. The boundary is traced by marching squares on a
+//! [`CELLS`]² grid and drawn as one path (a few closed loops), not as cells.
+//!
+//! Bytes: what every snapshot shares (the loss curve, the axes, the
+//! examples, the legend) is drawn once, in a zero-size SVG of `<defs>`
+//! before the frames, and each frame refers to it with `<use>`; a frame
+//! adds its curve or region, the marker on the loss curve and its caption.
+//! Colours are presentation attributes from the palette, so dark mode and
+//! standalone files follow without per-figure CSS.
+
+use super::and_list;
+use crate::layout::Point;
+use crate::render::plot::{Scale, TICK, nice_step};
+use crate::render::stepper::{StepPanel, stepper};
+use crate::render::svg::{Svg, font, line, marker, n, open_img, p, paper, ring, text};
+use crate::render::theme::{self, BACKWARD, FORWARD, INK, MUTED, PAPER};
+use crate::scenario::expr::{Expr, ExprKind};
+use crate::scenario::{Run, Scenario, ScenarioError, Training};
+use crate::story::num;
+use std::collections::BTreeSet;
+
+/// The frame's width: a phone held upright scrolls little at natural size.
+const WIDTH: f64 = 520.0;
+/// The plot areas' left and right edges.
+const LEFT: f64 = 56.0;
+const RIGHT: f64 = WIDTH - 24.0;
+/// The loss plot's top and bottom.
+const LOSS_TOP: f64 = 62.0;
+const LOSS_BOTTOM: f64 = 152.0;
+/// The model view's title line and top.
+const MODEL_TITLE: f64 = 212.0;
+const MODEL_TOP: f64 = 238.0;
+/// Most snapshots a stepper shows: every k-th step, the first and the last.
+pub const MAX_SNAPSHOTS: usize = 31;
+/// Cells per side of the grid a boundary is traced on, and samples of a
+/// curve.
+const CELLS: usize = 40;
+const SAMPLES: usize = 80;
+/// Most params listed by name in a caption.
+const LISTED: usize = 6;
+/// Tolerance, in px, of the simplification of curves and loops.
+const TOLERANCE: f64 = 0.4;
+
+/// A training figure for the page.
+pub struct TrainingFigure {
+    /// The stepper: the shared drawing, then a panel per snapshot.
+    pub html: String,
+    /// Every snapshot in one standalone SVG, a `<view id="step-K">` each.
+    pub filmstrip: String,
+    /// Snapshots drawn.
+    pub frames: usize,
+}
+
+/// What the model view draws, chosen from the block: the target input
+/// (`y` when there is one), the model (the last statement that depends on
+/// a param and not on the target) and its features (the inputs it uses
+/// besides the target).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pick {
+    pub label: Option<String>,
+    pub model: Option<String>,
+    pub features: Vec<String>,
+}
+
+/// The names an expression reads, and whether it calls the net.
+fn reads(e: &Expr, net: Option<&str>, names: &mut BTreeSet<String>, calls_net: &mut bool) {
+    match &e.kind {
+        ExprKind::Num(_) => {}
+        ExprKind::Name(nm) => {
+            names.insert(nm.clone());
+        }
+        ExprKind::Neg(a) => reads(a, net, names, calls_net),
+        ExprKind::Bin(_, a, b) => {
+            reads(a, net, names, calls_net);
+            reads(b, net, names, calls_net);
+        }
+        ExprKind::Call { name, args, .. } => {
+            *calls_net |= Some(name.as_str()) == net;
+            for a in args {
+                reads(a, net, names, calls_net);
+            }
+        }
+    }
+}
+
+/// The target, the model and its features (see [`Pick`]).
+pub fn pick(s: &Scenario) -> Pick {
+    // The block's own `label` and `model` (docs: "Labels and models") when
+    // the model is a whole statement; a model that is part of a statement
+    // has no name to evaluate, so the defaults below pick one instead.
+    if let Some(m) = &s.model
+        && let Some(name) = &m.name
+    {
+        return Pick {
+            label: s.label.clone(),
+            model: Some(name.clone()),
+            features: m.features.clone(),
+        };
+    }
+    let inputs: Vec<String> = s
+        .examples
+        .first()
+        .map(|e| e.iter().map(|nm| nm.name.clone()).collect())
+        .unwrap_or_default();
+    let label = inputs.iter().find(|i| *i == "y").cloned();
+    let params: BTreeSet<&str> = s.params.iter().map(|nm| nm.name.as_str()).collect();
+    let net = s.net.as_ref().map(|n| n.name.as_str());
+    // Per statement: does it depend on a param, and which inputs it reads.
+    let mut deps: Vec<(String, bool, BTreeSet<String>)> = Vec::new();
+    for st in &s.stmts {
+        let (mut names, mut calls) = (BTreeSet::new(), false);
+        reads(&st.expr, net, &mut names, &mut calls);
+        let (mut param, mut ins) = (calls, BTreeSet::new());
+        for nm in names {
+            if let Some((_, pp, ii)) = deps.iter().rev().find(|(d, _, _)| *d == nm) {
+                param |= *pp;
+                ins.extend(ii.iter().cloned());
+            } else if params.contains(nm.as_str()) {
+                param = true;
+            } else if inputs.contains(&nm) {
+                ins.insert(nm);
+            }
+        }
+        deps.push((st.name.clone(), param, ins));
+    }
+    let model = deps
+        .iter()
+        .rev()
+        .find(|(_, param, ins)| *param && label.as_ref().is_none_or(|l| !ins.contains(l)));
+    let features = model.map_or_else(Vec::new, |(_, _, ins)| {
+        inputs
+            .iter()
+            .filter(|i| ins.contains(*i) && Some(*i) != label.as_ref())
+            .cloned()
+            .collect()
+    });
+    Pick {
+        label,
+        model: model.map(|(m, _, _)| m.clone()),
+        features,
+    }
+}
+
+/// The snapshots a stepper shows for a run of `steps + 1` snapshots: every
+/// k-th, with the first and the last, at most [`MAX_SNAPSHOTS`].
+pub fn shown(snapshots: usize) -> Vec<usize> {
+    let last = snapshots.saturating_sub(1);
+    let k = last.div_ceil(MAX_SNAPSHOTS - 1).max(1);
+    let mut v: Vec<usize> = (0..=last).step_by(k).collect();
+    if v.last() != Some(&last) {
+        if v.len() == MAX_SNAPSHOTS {
+            v.pop();
+        }
+        v.push(last);
+    }
+    v
+}
+
+/// How the examples are marked: two classes (the higher value filled
+/// circles, the lower hollow squares), or all alike.
+#[derive(Clone, Copy)]
+enum Classes {
+    Two { lo: f64, hi: f64 },
+    Numbers,
+}
+
+/// The model view of one feature or two.
+enum ModelView {
+    /// One feature: the curve at each shown snapshot, in px (a NaN point
+    /// breaks it).
+    One { curves: Vec<Vec<Point>>, sy: Scale },
+    /// Two features: the closed loops around the region where the model is
+    /// at or above `threshold`, in px, at each shown snapshot.
+    Two {
+        loops: Vec<Vec<Vec<Point>>>,
+        sy: Scale,
+        threshold: f64,
+    },
+}
+
+/// Everything the frames draw, computed once.
+struct Data<'a> {
+    s: &'a Scenario,
+    t: &'a Training,
+    pick: Pick,
+    shown: Vec<usize>,
+    loss_sy: Scale,
+    log: bool,
+    sx_step: Scale,
+    /// The feature axis (x), and the model view, when there is one.
+    sx: Option<Scale>,
+    view: Option<ModelView>,
+    /// The examples: feature values and label value.
+    points: Vec<(Vec<f64>, Option<f64>)>,
+    classes: Classes,
+    /// Why there is no model view.
+    note: Option<String>,
+    height: f64,
+}
+
+/// A scale over `(lo, hi)` padded by `pad` of the span (at least `min`).
+fn padded(lo: f64, hi: f64, pad: f64, min: f64) -> (f64, f64) {
+    let span = (hi - lo).max(min);
+    let mid = (lo + hi) / 2.0;
+    let half = span / 2.0 * (1.0 + 2.0 * pad);
+    (mid - half, mid + half)
+}
+
+impl<'a> Data<'a> {
+    fn new(s: &'a Scenario, t: &'a Training) -> Result<Data<'a>, ScenarioError> {
+        let pick = pick(s);
+        let shown = shown(t.steps.len());
+        let losses: Vec<f64> = t.losses().filter(|l| l.is_finite()).collect();
+        let (lmin, lmax) = losses
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &l| {
+                (a.min(l), b.max(l))
+            });
+        let log = lmin > 0.0 && lmax / lmin > 100.0;
+        let (lo, hi) = if log {
+            (lmin.log10().floor(), lmax.log10().ceil())
+        } else {
+            let lo = if lmin >= 0.0 { 0.0 } else { lmin };
+            let hi = if lmax > lo { lmax } else { lo + 1.0 };
+            let st = nice_step(hi - lo, 4.0);
+            ((lo / st).floor() * st, (hi / st).ceil() * st)
+        };
+        let loss_sy = Scale {
+            lo,
+            hi,
+            from: LOSS_BOTTOM,
+            to: LOSS_TOP,
+        };
+        let last = (t.steps.len() - 1).max(1) as f64;
+        let sx_step = Scale {
+            lo: 0.0,
+            hi: last,
+            from: LEFT,
+            to: RIGHT,
+        };
+        let value = |e: &[crate::scenario::Named], nm: &str| {
+            e.iter().find(|v| v.name == nm).map(|v| v.value)
+        };
+        let points: Vec<(Vec<f64>, Option<f64>)> = s
+            .examples
+            .iter()
+            .map(|e| {
+                let f = pick
+                    .features
+                    .iter()
+                    .map(|nm| value(e, nm).unwrap_or(0.0))
+                    .collect();
+                (f, pick.label.as_ref().and_then(|l| value(e, l)))
+            })
+            .collect();
+        let labels: BTreeSet<u64> = points
+            .iter()
+            .filter_map(|(_, l)| l.map(f64::to_bits))
+            .collect();
+        let classes = match labels
+            .iter()
+            .map(|b| f64::from_bits(*b))
+            .collect::<Vec<_>>()[..]
+        {
+            [a, b] => Classes::Two {
+                lo: a.min(b),
+                hi: a.max(b),
+            },
+            _ => Classes::Numbers,
+        };
+        let mut d = Data {
+            s,
+            t,
+            pick,
+            shown,
+            loss_sy,
+            log,
+            sx_step,
+            sx: None,
+            view: None,
+            points,
+            classes,
+            note: None,
+            height: MODEL_TITLE + 26.0,
+        };
+        let nf = d.pick.features.len();
+        match (&d.pick.model, nf) {
+            (None, _) => {
+                d.note = Some(
+                    "No model view: no statement computes a prediction from the params without the target."
+                        .into(),
+                )
+            }
+            (Some(_), 0) => {
+                d.note = Some("No model view: the model reads no input besides the target.".into())
+            }
+            (Some(_), 1 | 2) => d.model_view()?,
+            (Some(m), k) => {
+                d.note = Some(format!(
+                    "No model view: {m} reads {k} inputs ({}); a plot shows one or two.",
+                    and_list(&d.pick.features)
+                ))
+            }
+        }
+        Ok(d)
+    }
+
+    /// The model's values at every shown snapshot: a curve over one
+    /// feature, or the region at or above the middle value over two.
+    fn model_view(&mut self) -> Result<(), ScenarioError> {
+        let mut model = self.s.evaluator()?;
+        let stmt = self.pick.model.clone().expect("a model");
+        let names: Vec<String> = model.inputs().map(str::to_string).collect();
+        let first: Vec<f64> = names
+            .iter()
+            .map(|nm| {
+                self.s.examples[0]
+                    .iter()
+                    .find(|v| &v.name == nm)
+                    .map_or(0.0, |v| v.value)
+            })
+            .collect();
+        let slot = |f: &str| names.iter().position(|nm| nm == f);
+        let slots: Vec<Option<usize>> = self.pick.features.iter().map(|f| slot(f)).collect();
+        let range = |i: usize| {
+            let (lo, hi) = self
+                .points
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (f, _)| {
+                    (a.min(f[i]), b.max(f[i]))
+                });
+            if lo.is_finite() {
+                padded(lo, hi, 0.08, 1.0)
+            } else {
+                (-1.0, 1.0)
+            }
+        };
+        let mut eval = |params: &[f64], at: &[f64]| -> f64 {
+            let mut inputs = first.clone();
+            for (s, v) in slots.iter().zip(at) {
+                if let Some(s) = s {
+                    inputs[*s] = *v;
+                }
+            }
+            model
+                .eval(params, &inputs, &stmt)
+                .ok()
+                .filter(|v| v.is_finite())
+                .unwrap_or(f64::NAN)
+        };
+        let (xlo, xhi) = range(0);
+        let sx = Scale {
+            lo: xlo,
+            hi: xhi,
+            from: LEFT,
+            to: RIGHT,
+        };
+        self.sx = Some(sx);
+        let snaps: Vec<&[f64]> = self
+            .shown
+            .iter()
+            .map(|&k| self.t.steps[k].params.as_slice())
+            .collect();
+        if self.pick.features.len() == 1 {
+            let xs: Vec<f64> = (0..=SAMPLES)
+                .map(|i| xlo + (xhi - xlo) * i as f64 / SAMPLES as f64)
+                .collect();
+            let values: Vec<Vec<f64>> = snaps
+                .iter()
+                .map(|ps| xs.iter().map(|&x| eval(ps, &[x])).collect())
+                .collect();
+            let all = values
+                .iter()
+                .flatten()
+                .copied()
+                .chain(self.points.iter().filter_map(|(_, l)| *l))
+                .filter(|v| v.is_finite());
+            let (lo, hi) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                (a.min(v), b.max(v))
+            });
+            let (lo, hi) = if lo.is_finite() {
+                padded(lo, hi, 0.06, 0.5)
+            } else {
+                (-1.0, 1.0)
+            };
+            let bottom = MODEL_TOP + 170.0;
+            let sy = Scale {
+                lo,
+                hi,
+                from: bottom,
+                to: MODEL_TOP,
+            };
+            let curves = values
+                .iter()
+                .map(|vs| {
+                    xs.iter()
+                        .zip(vs)
+                        .map(|(&x, &v)| p(sx.at(x), if v.is_nan() { v } else { sy.at(v) }))
+                        .collect()
+                })
+                .collect();
+            self.view = Some(ModelView::One { curves, sy });
+            self.height = bottom + 92.0;
+        } else {
+            let (ylo, yhi) = range(1);
+            let bottom = MODEL_TOP + 220.0;
+            let sy = Scale {
+                lo: ylo,
+                hi: yhi,
+                from: bottom,
+                to: MODEL_TOP,
+            };
+            let threshold = match self.classes {
+                Classes::Two { lo, hi } => (lo + hi) / 2.0,
+                Classes::Numbers => {
+                    let mut ls: Vec<f64> = self.points.iter().filter_map(|(_, l)| *l).collect();
+                    ls.sort_by(f64::total_cmp);
+                    ls.get(ls.len() / 2).copied().unwrap_or(0.5)
+                }
+            };
+            let gx: Vec<f64> = (0..=CELLS)
+                .map(|i| sx.at(xlo + (xhi - xlo) * i as f64 / CELLS as f64))
+                .collect();
+            let gy: Vec<f64> = (0..=CELLS)
+                .map(|j| sy.at(ylo + (yhi - ylo) * j as f64 / CELLS as f64))
+                .collect();
+            let loops = snaps
+                .iter()
+                .map(|ps| {
+                    let mut v = vec![vec![0.0; CELLS + 1]; CELLS + 1];
+                    for (i, row) in v.iter_mut().enumerate() {
+                        for (j, cell) in row.iter_mut().enumerate() {
+                            let x = xlo + (xhi - xlo) * i as f64 / CELLS as f64;
+                            let y = ylo + (yhi - ylo) * j as f64 / CELLS as f64;
+                            *cell = eval(ps, &[x, y]) - threshold;
+                        }
+                    }
+                    region_loops(&v, &gx, &gy)
+                        .into_iter()
+                        .map(|l| simplify(&l, TOLERANCE))
+                        .filter(|l| l.len() > 2)
+                        .collect()
+                })
+                .collect();
+            self.view = Some(ModelView::Two {
+                loops,
+                sy,
+                threshold,
+            });
+            self.height = bottom + 92.0;
+        }
+        Ok(())
+    }
+
+    fn model_bottom(&self) -> f64 {
+        match &self.view {
+            Some(ModelView::One { sy, .. } | ModelView::Two { sy, .. }) => sy.from,
+            None => MODEL_TOP,
+        }
+    }
+
+    fn label_name(&self) -> String {
+        self.pick.label.clone().unwrap_or_else(|| "target".into())
+    }
+
+    /// The params of snapshot `k` as "w = 1.2, b = −0.1", or their count.
+    fn params_text(&self, k: usize) -> String {
+        if self.t.names.len() <= LISTED {
+            self.t
+                .params_at(k)
+                .map(|(nm, v)| format!("{nm} = {}", num(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        } else {
+            format!("{} params", self.t.names.len())
+        }
+    }
+
+    /// "Step 12 of 30: loss 0.4123; w = 1.53, b = −0.21".
+    fn narration(&self, k: usize) -> String {
+        let last = self.t.steps.len() - 1;
+        let snap = &self.t.steps[k];
+        let mut s = format!(
+            "Step {} of {last}: loss {}; {}.",
+            snap.step,
+            num(snap.loss),
+            self.params_text(k)
+        );
+        if k == 0 {
+            s += &format!(
+                " The initial params; each step moves every param by −{} × its gradient{}.",
+                num(self.t.lr),
+                if self.t.zero_grad {
+                    ""
+                } else {
+                    " summed over all steps so far (zero_grad = false: gradients are never reset)"
+                }
+            );
+        }
+        s
+    }
+
+    fn title(&self) -> String {
+        self.s.title.clone().unwrap_or_else(|| self.s.id.clone())
+    }
+
+    /// What every frame shows, for the standalone files' description.
+    fn desc(&self) -> String {
+        let last = self.t.steps.len() - 1;
+        let mut d = format!(
+            "The loss against the step over {last} steps of gradient descent with lr = {}{}",
+            num(self.t.lr),
+            if self.log { " (log scale)" } else { "" }
+        );
+        let m = self.pick.model.clone().unwrap_or_default();
+        let f = &self.pick.features;
+        match &self.view {
+            Some(ModelView::One { .. }) => {
+                d += &format!(
+                    ", and the model {m} against {} with the {} examples ({}, {}).",
+                    f[0],
+                    self.points.len(),
+                    f[0],
+                    self.label_name()
+                )
+            }
+            Some(ModelView::Two { threshold, .. }) => {
+                d += &format!(
+                    ", and the plane of {} and {}: the region where {m} ≥ {} and its boundary, with the {} examples marked by {}.",
+                    f[0],
+                    f[1],
+                    num(*threshold),
+                    self.points.len(),
+                    self.label_name()
+                )
+            }
+            None => d += ".",
+        }
+        d
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Marching squares and simplification.
+
+/// The closed loops around the cells' region where `v ≥ 0`, `v[i][j]` at
+/// `(gx[i], gy[j])`. The grid is padded with a ring below 0 placed on its
+/// border, so a region that reaches the border is closed along it; filled
+/// with the even-odd rule, the loops are exactly the region (holes too).
+/// A NaN counts as below.
+fn region_loops(v: &[Vec<f64>], gx: &[f64], gy: &[f64]) -> Vec<Vec<Point>> {
+    let m = v.len() + 2;
+    let at = |a: usize, b: usize| -> (f64, Point) {
+        let (i, j) = (a.clamp(1, m - 2) - 1, b.clamp(1, m - 2) - 1);
+        let pad = a == 0 || b == 0 || a == m - 1 || b == m - 1;
+        let val = if pad || v[i][j].is_nan() {
+            -1.0
+        } else {
+            v[i][j]
+        };
+        (val, p(gx[i], gy[j]))
+    };
+    let inside = |a: usize, b: usize| at(a, b).0 >= 0.0;
+    // An edge: (a, b, 0) from (a, b) to (a + 1, b); (a, b, 1) to (a, b + 1).
+    type Edge = (usize, usize, u8);
+    let cross = |e: Edge| -> Point {
+        let (a, b, d) = e;
+        let (va, pa) = at(a, b);
+        let (vb, pb) = if d == 0 { at(a + 1, b) } else { at(a, b + 1) };
+        let t = if (vb - va).abs() < 1e-300 {
+            0.5
+        } else {
+            (-va / (vb - va)).clamp(0.0, 1.0)
+        };
+        p(pa.x + (pb.x - pa.x) * t, pa.y + (pb.y - pa.y) * t)
+    };
+    let mut next: std::collections::HashMap<Edge, Vec<Edge>> = std::collections::HashMap::new();
+    let mut order: Vec<Edge> = Vec::new();
+    for a in 0..m - 1 {
+        for b in 0..m - 1 {
+            let c = [
+                inside(a, b),
+                inside(a + 1, b),
+                inside(a + 1, b + 1),
+                inside(a, b + 1),
+            ];
+            let case = usize::from(c[0])
+                | usize::from(c[1]) << 1
+                | usize::from(c[2]) << 2
+                | usize::from(c[3]) << 3;
+            let e = [(a, b, 0), (a + 1, b, 1), (a, b + 1, 0), (a, b, 1)];
+            let centre =
+                || (at(a, b).0 + at(a + 1, b).0 + at(a + 1, b + 1).0 + at(a, b + 1).0) / 4.0 >= 0.0;
+            let segs: &[(usize, usize)] = match case {
+                1 | 14 => &[(3, 0)],
+                2 | 13 => &[(0, 1)],
+                3 | 12 => &[(3, 1)],
+                4 | 11 => &[(1, 2)],
+                6 | 9 => &[(0, 2)],
+                7 | 8 => &[(3, 2)],
+                5 if centre() => &[(0, 1), (2, 3)],
+                5 => &[(3, 0), (1, 2)],
+                10 if centre() => &[(3, 0), (1, 2)],
+                10 => &[(0, 1), (2, 3)],
+                _ => &[],
+            };
+            for &(x, y) in segs {
+                for (f, t) in [(e[x], e[y]), (e[y], e[x])] {
+                    let list = next.entry(f).or_default();
+                    if list.is_empty() {
+                        order.push(f);
+                    }
+                    list.push(t);
+                }
+            }
+        }
+    }
+    let mut seen: BTreeSet<Edge> = BTreeSet::new();
+    let mut loops = Vec::new();
+    for &start in &order {
+        if seen.contains(&start) {
+            continue;
+        }
+        let mut pts = Vec::new();
+        let (mut prev, mut cur) = (start, start);
+        loop {
+            seen.insert(cur);
+            pts.push(cross(cur));
+            let Some(&nx) = next[&cur]
+                .iter()
+                .find(|&&e| e != prev && !seen.contains(&e))
+                .or_else(|| next[&cur].iter().find(|&&e| e != prev))
+            else {
+                break;
+            };
+            if nx == start || seen.contains(&nx) {
+                break;
+            }
+            (prev, cur) = (cur, nx);
+        }
+        pts.push(pts[0]);
+        loops.push(pts);
+    }
+    loops
+}
+
+/// Ramer–Douglas–Peucker: the points of `pts` that keep it within `tol`
+/// px. NaN points (breaks) are kept.
+fn simplify(pts: &[Point], tol: f64) -> Vec<Point> {
+    if pts.len() < 3 {
+        return pts.to_vec();
+    }
+    let mut keep = vec![false; pts.len()];
+    keep[0] = true;
+    keep[pts.len() - 1] = true;
+    let mut stack = vec![(0, pts.len() - 1)];
+    while let Some((a, b)) = stack.pop() {
+        let (pa, pb) = (pts[a], pts[b]);
+        let (dx, dy) = (pb.x - pa.x, pb.y - pa.y);
+        let len = (dx * dx + dy * dy).sqrt();
+        let mut worst = (0.0, a);
+        for (i, q) in pts.iter().enumerate().take(b).skip(a + 1) {
+            let d = if len < 1e-9 {
+                ((q.x - pa.x).powi(2) + (q.y - pa.y).powi(2)).sqrt()
+            } else {
+                ((q.x - pa.x) * dy - (q.y - pa.y) * dx).abs() / len
+            };
+            if d > worst.0 || d.is_nan() {
+                worst = (if d.is_nan() { f64::INFINITY } else { d }, i);
+            }
+        }
+        if worst.0 > tol {
+            keep[worst.1] = true;
+            stack.push((a, worst.1));
+            stack.push((worst.1, b));
+        }
+    }
+    pts.iter()
+        .zip(keep)
+        .filter_map(|(q, k)| k.then_some(*q))
+        .collect()
+}
+
+/// Compact path data: `M` at the start and after every break (a NaN
+/// point), implicit line-tos between; `close` ends each run with `Z`.
+fn path_data(runs: &[Vec<Point>], close: bool) -> String {
+    let mut d = String::new();
+    for run in runs {
+        let mut pen = false;
+        for q in run {
+            if q.x.is_nan() || q.y.is_nan() {
+                pen = false;
+                continue;
+            }
+            if !d.is_empty() {
+                d.push(' ');
+            }
+            if !pen {
+                d.push('M');
+            }
+            d += &format!("{} {}", n(q.x), n(q.y));
+            pen = true;
+        }
+        if close && pen {
+            d.push('Z');
+        }
+    }
+    d
+}
+
+// ---------------------------------------------------------------------------
+// Drawing.
+
+/// A log-scale tick label: 0.01, 1, 100, or 1e−7.
+fn decade(e: i32) -> String {
+    if (-4..=5).contains(&e) {
+        num(10f64.powi(e))
+    } else {
+        format!("1e{}", e).replace('-', "−")
+    }
+}
+
+/// A vertical grid line at `px` from `top` to `bottom`, its tick and label
+/// (as [`crate::render::plot::x_tick`], with classes the stylesheet
+/// restyles inside a `<use>`).
+fn tick_x(svg: &mut Svg, px: f64, top: f64, bottom: f64, label: &str) {
+    line(
+        svg,
+        "grid tr-grid",
+        p(px, top),
+        p(px, bottom),
+        theme::GRID,
+        "1",
+        "",
+    );
+    line(
+        svg,
+        "tick tr-mut",
+        p(px, bottom),
+        p(px, bottom + 5.0),
+        MUTED,
+        "1",
+        "",
+    );
+    text(
+        svg,
+        "tick-label tr-mut",
+        px,
+        bottom + 18.0,
+        TICK.mid(),
+        label,
+    );
+}
+
+/// A horizontal grid line at `py`, its tick and label (as
+/// [`crate::render::plot::y_tick`]).
+fn tick_y(svg: &mut Svg, (l, r): (f64, f64), py: f64, label: &str) {
+    line(
+        svg,
+        "grid tr-grid",
+        p(l, py),
+        p(r, py),
+        theme::GRID,
+        "1",
+        "",
+    );
+    line(svg, "tick tr-mut", p(l - 5.0, py), p(l, py), MUTED, "1", "");
+    text(
+        svg,
+        "tick-label tr-mut",
+        l - 8.0,
+        py + 4.0,
+        TICK.end(),
+        label,
+    );
+}
+
+/// The drawing under every frame's own: the paper, the loss plot and its
+/// curve, the model view's axes and the tint of the region below the
+/// boundary. `clip`: the id of the clip of the boundary's stroke.
+fn under(svg: &mut Svg, d: &Data, clip: &str) {
+    paper(svg, WIDTH, d.height);
+    // The loss plot.
+    let (l, r) = (LEFT, RIGHT);
+    let last = d.t.steps.len() - 1;
+    let st = nice_step(last.max(1) as f64, 6.0).max(1.0);
+    let mut s = 0.0;
+    while s <= last as f64 + 1e-9 {
+        tick_x(svg, d.sx_step.at(s), LOSS_TOP, LOSS_BOTTOM, &num(s));
+        s += st;
+    }
+    let sy = d.loss_sy;
+    if d.log {
+        for e in sy.lo as i32..=sy.hi as i32 {
+            tick_y(svg, (l, r), sy.at(e as f64), &decade(e));
+        }
+    } else {
+        let st = nice_step(sy.hi - sy.lo, 4.0);
+        let mut v = sy.lo;
+        while v <= sy.hi + st * 1e-6 {
+            tick_y(svg, (l, r), sy.at(v), &num((v / st).round() * st));
+            v += st;
+        }
+    }
+    axes(svg, (LOSS_TOP, LOSS_BOTTOM));
+    text(
+        svg,
+        "axis-label tr-ink",
+        r,
+        LOSS_BOTTOM + 34.0,
+        font(12.0, INK).end(),
+        "step",
+    );
+    let out = &d.s.stmts[d.s.output].name;
+    let reduce = if d.s.examples.len() > 1 {
+        if d.s.mean {
+            format!(" (mean over {} examples)", d.s.examples.len())
+        } else {
+            format!(" (sum over {} examples)", d.s.examples.len())
+        }
+    } else {
+        String::new()
+    };
+    text(
+        svg,
+        "axis-label tr-ink",
+        l,
+        LOSS_TOP - 8.0,
+        font(12.0, INK),
+        &format!("{out}{reduce}{}", if d.log { ", log scale" } else { "" }),
+    );
+    let pts: Vec<Point> =
+        d.t.steps
+            .iter()
+            .map(|snap| {
+                let v = if d.log { snap.loss.log10() } else { snap.loss };
+                p(
+                    d.sx_step.at(snap.step as f64),
+                    if v.is_finite() { sy.at(v) } else { f64::NAN },
+                )
+            })
+            .collect();
+    path(
+        svg,
+        "loss-curve tr-ink",
+        &path_data(&[simplify(&pts, TOLERANCE / 2.0)], false),
+        &[("fill", "none"), ("stroke", INK), ("stroke-width", "1.5")],
+    );
+    // The model view's title, axes and ticks.
+    let m = d.pick.model.clone().unwrap_or_default();
+    let f = &d.pick.features;
+    let (Some(view), Some(sx)) = (&d.view, d.sx) else {
+        if let Some(note) = &d.note {
+            text(
+                svg,
+                "note tr-mut",
+                14.0,
+                MODEL_TITLE,
+                font(12.0, MUTED),
+                note,
+            );
+        }
+        return;
+    };
+    let bottom = d.model_bottom();
+    let title = match view {
+        ModelView::One { .. } => format!("The model {m} against {} and the examples", f[0]),
+        ModelView::Two { threshold, .. } => format!(
+            "Where {m} ≥ {}, over {} and {}, and the examples",
+            num(*threshold),
+            f[0],
+            f[1]
+        ),
+    };
+    text(
+        svg,
+        "caption tr-ink",
+        14.0,
+        MODEL_TITLE,
+        font(13.0, INK).bold(),
+        &title,
+    );
+    let st = nice_step(sx.hi - sx.lo, 6.0);
+    for t in (sx.lo / st).ceil() as i64..=(sx.hi / st).floor() as i64 {
+        let x = t as f64 * st;
+        tick_x(svg, sx.at(x), MODEL_TOP, bottom, &num(x));
+    }
+    let (ModelView::One { sy, .. } | ModelView::Two { sy, .. }) = view;
+    let st = nice_step(sy.hi - sy.lo, 5.0);
+    for t in (sy.lo / st).ceil() as i64..=(sy.hi / st).floor() as i64 {
+        let y = t as f64 * st;
+        tick_y(svg, (l, r), sy.at(y), &num(y));
+    }
+    if let ModelView::Two { .. } = view {
+        // Below the boundary: the whole plot, tinted; the region above it
+        // is painted over by each frame.
+        let (w, h) = (n(r - l), n(bottom - MODEL_TOP));
+        let (x, y) = (n(l), n(MODEL_TOP));
+        svg.empty(
+            "rect",
+            &[
+                ("class", "region below tr-tint"),
+                ("x", &x),
+                ("y", &y),
+                ("width", &w),
+                ("height", &h),
+                ("fill", BACKWARD),
+                ("fill-opacity", ".1"),
+            ],
+        );
+        svg.open("clipPath", &[("id", clip)]);
+        let (w, h) = (n(r - l - 3.0), n(bottom - MODEL_TOP - 3.0));
+        let (x, y) = (n(l + 1.5), n(MODEL_TOP + 1.5));
+        svg.empty(
+            "rect",
+            &[("x", &x), ("y", &y), ("width", &w), ("height", &h)],
+        );
+        svg.close("clipPath");
+    }
+    axes(svg, (MODEL_TOP, bottom));
+    text(
+        svg,
+        "axis-label tr-ink",
+        r,
+        bottom + 34.0,
+        font(12.0, INK).end(),
+        &f[0],
+    );
+    let ylabel = match view {
+        ModelView::One { .. } => match &d.pick.label {
+            Some(lb) => format!("{m} and {lb}"),
+            None => m.clone(),
+        },
+        ModelView::Two { .. } => f[1].clone(),
+    };
+    text(
+        svg,
+        "axis-label tr-ink",
+        l,
+        MODEL_TOP - 6.0,
+        font(12.0, INK),
+        &ylabel,
+    );
+}
+
+/// The plot's two axis lines.
+fn axes(svg: &mut Svg, (top, bottom): (f64, f64)) {
+    line(
+        svg,
+        "axis tr-ink",
+        p(LEFT, bottom),
+        p(RIGHT, bottom),
+        INK,
+        "1",
+        "",
+    );
+    line(
+        svg,
+        "axis tr-ink",
+        p(LEFT, top),
+        p(LEFT, bottom),
+        INK,
+        "1",
+        "",
+    );
+}
+
+/// A `<path>` with `d` and further attributes.
+fn path(svg: &mut Svg, class: &str, d: &str, attrs: &[(&str, &str)]) {
+    let mut all = vec![("class", class), ("d", d)];
+    all.extend_from_slice(attrs);
+    svg.empty("path", &all);
+}
+
+/// The drawing over every frame's own: the examples and the legend.
+fn over(svg: &mut Svg, d: &Data) {
+    let (Some(view), Some(sx)) = (&d.view, d.sx) else {
+        return;
+    };
+    let (ModelView::One { sy, .. } | ModelView::Two { sy, .. }) = view;
+    let two = matches!(view, ModelView::Two { .. });
+    for (f, lb) in &d.points {
+        let y = if two { Some(f[1]) } else { *lb };
+        let Some(y) = y else { continue };
+        let c = p(sx.at(f[0]), sy.at(y));
+        match (d.classes, lb) {
+            (Classes::Two { hi, .. }, Some(v)) if *v == hi => {
+                marker(svg, "point class-hi tr-fwd", c, false, FORWARD, true)
+            }
+            (Classes::Two { .. }, Some(_)) => {
+                marker(svg, "point class-lo tr-hollow", c, true, BACKWARD, false)
+            }
+            _ => marker(svg, "point tr-ink", c, false, INK, true),
+        }
+    }
+    // The legend: the model, then the examples.
+    let lf = font(11.0, INK);
+    let ly = sy.from + 56.0;
+    let m = d.pick.model.clone().unwrap_or_default();
+    let mut x = 14.0;
+    let item = |svg: &mut Svg, x: &mut f64, label: &str| {
+        text(svg, "legend tr-ink", *x + 20.0, ly, lf, label);
+        *x += 20.0 + lf.width(label) + 16.0;
+    };
+    match view {
+        ModelView::One { .. } => {
+            line(
+                svg,
+                "legend model-curve tr-fwd",
+                p(x, ly - 4.0),
+                p(x + 14.0, ly - 4.0),
+                FORWARD,
+                "2.5",
+                "",
+            );
+            item(svg, &mut x, &format!("{m} at this step"));
+        }
+        ModelView::Two { threshold, .. } => {
+            let t = num(*threshold);
+            swatch(svg, x, ly, FORWARD, ".22", "legend swatch tr-fwd");
+            item(svg, &mut x, &format!("{m} ≥ {t}"));
+            swatch(svg, x, ly, BACKWARD, ".1", "legend swatch tr-bwd");
+            item(svg, &mut x, &format!("{m} < {t}"));
+            line(
+                svg,
+                "legend boundary tr-ink",
+                p(x, ly - 4.0),
+                p(x + 14.0, ly - 4.0),
+                INK,
+                "2",
+                "",
+            );
+            item(svg, &mut x, &format!("{m} = {t}"));
+        }
+    }
+    let ly2 = ly + 18.0;
+    let lb = d.label_name();
+    match d.classes {
+        Classes::Two { lo, hi } => {
+            marker(
+                svg,
+                "legend point class-hi tr-fwd",
+                p(20.0, ly2 - 4.0),
+                false,
+                FORWARD,
+                true,
+            );
+            let a = format!("{lb} = {}", num(hi));
+            text(svg, "legend tr-ink", 32.0, ly2, lf, &a);
+            let x2 = 32.0 + lf.width(&a) + 18.0;
+            marker(
+                svg,
+                "legend point class-lo tr-hollow",
+                p(x2 + 6.0, ly2 - 4.0),
+                true,
+                BACKWARD,
+                false,
+            );
+            text(
+                svg,
+                "legend tr-ink",
+                x2 + 18.0,
+                ly2,
+                lf,
+                &format!("{lb} = {}", num(lo)),
+            );
+        }
+        Classes::Numbers if d.pick.label.is_some() => {
+            marker(
+                svg,
+                "legend point tr-ink",
+                p(20.0, ly2 - 4.0),
+                false,
+                INK,
+                true,
+            );
+            text(
+                svg,
+                "legend tr-ink",
+                32.0,
+                ly2,
+                lf,
+                &format!("an example ({}, {lb})", d.pick.features[0]),
+            );
+        }
+        Classes::Numbers => {}
+    }
+}
+
+/// A small tinted square for the legend, outlined.
+fn swatch(svg: &mut Svg, x: f64, ly: f64, colour: &str, opacity: &str, class: &str) {
+    let (xs, ys) = (n(x), n(ly - 11.0));
+    svg.empty(
+        "rect",
+        &[
+            ("class", class),
+            ("x", &xs),
+            ("y", &ys),
+            ("width", "14"),
+            ("height", "12"),
+            ("fill", colour),
+            ("fill-opacity", opacity),
+            ("stroke", colour),
+            ("stroke-width", "1"),
+        ],
+    );
+}
+
+/// Snapshot `i` (of the shown ones) on top of the shared drawing: the model
+/// at its params, the marker on the loss curve, the caption.
+/// `region`: the id its region path gets; `clip`: the boundary's clip.
+fn overlay(svg: &mut Svg, d: &Data, i: usize, region: &str, clip: &str) {
+    let k = d.shown[i];
+    let snap = &d.t.steps[k];
+    match &d.view {
+        Some(ModelView::One { curves, .. }) => {
+            path(
+                svg,
+                "model-curve",
+                &path_data(&[simplify(&curves[i], TOLERANCE)], false),
+                &[
+                    ("fill", "none"),
+                    ("stroke", FORWARD),
+                    ("stroke-width", "2.5"),
+                ],
+            );
+        }
+        Some(ModelView::Two { loops, .. }) if !loops[i].is_empty() => {
+            // The region at or above the middle: painted paper over the
+            // shared tint, then tinted, then its boundary stroked inside
+            // the plot (the loops also run along the plot's edges).
+            let href = format!("#{region}");
+            svg.open("g", &[("fill", PAPER)]);
+            path(
+                svg,
+                "region above",
+                &path_data(&loops[i], true),
+                &[("id", region), ("fill-rule", "evenodd")],
+            );
+            svg.close("g");
+            svg.empty(
+                "use",
+                &[("href", &href), ("fill", FORWARD), ("fill-opacity", ".22")],
+            );
+            let url = format!("url(#{clip})");
+            svg.empty(
+                "use",
+                &[
+                    ("class", "boundary"),
+                    ("href", &href),
+                    ("fill", "none"),
+                    ("stroke", INK),
+                    ("stroke-width", "2"),
+                    ("clip-path", &url),
+                ],
+            );
+        }
+        _ => {}
+    }
+    // Where the stepper is on the loss curve.
+    let x = d.sx_step.at(snap.step as f64);
+    let v = if d.log { snap.loss.log10() } else { snap.loss };
+    line(
+        svg,
+        "now",
+        p(x, LOSS_TOP),
+        p(x, LOSS_BOTTOM),
+        FORWARD,
+        "1",
+        "4 3",
+    );
+    if v.is_finite() {
+        ring(svg, "now", p(x, d.loss_sy.at(v)), "5", FORWARD, INK);
+    }
+    let last = d.t.steps.len() - 1;
+    text(
+        svg,
+        "caption",
+        14.0,
+        20.0,
+        font(13.0, INK).bold(),
+        &format!("Step {} of {last} · loss {}", snap.step, num(snap.loss)),
+    );
+    text(
+        svg,
+        "params",
+        14.0,
+        38.0,
+        font(12.0, MUTED),
+        &d.params_text(k),
+    );
+}
+
+/// Opens a frame: the root with its accessible name, and in a standalone
+/// file its description.
+fn open_frame(d: &Data, i: usize, id: &str, standalone: bool) -> Svg {
+    let k = d.shown[i];
+    let title = format!(
+        "{}, step {} of {}: loss {}",
+        d.title(),
+        d.t.steps[k].step,
+        d.t.steps.len() - 1,
+        num(d.t.steps[k].loss)
+    );
+    let (tid, did) = (format!("{id}-t"), format!("{id}-d"));
+    let desc = format!("{} {}", d.narration(k), d.desc());
+    open_img(
+        (WIDTH, d.height),
+        "training-frame",
+        (&tid, &title),
+        standalone.then_some((did.as_str(), desc.as_str())),
+        false,
+    )
+}
+
+/// Every shown snapshot as a standalone SVG document (for `seen frames`
+/// and the goldens), ids prefixed `ID-training-fK`. Empty for a run
+/// without training.
+pub fn training_frames(s: &Scenario, run: &Run) -> Result<Vec<String>, ScenarioError> {
+    let Some(t) = &run.training else {
+        return Ok(Vec::new());
+    };
+    let d = Data::new(s, t)?;
+    Ok((0..d.shown.len())
+        .map(|i| {
+            let id = format!("{}-training-f{i}", s.id);
+            let mut svg = open_frame(&d, i, &id, true);
+            let clip = format!("{id}-clip");
+            under(&mut svg, &d, &clip);
+            overlay(&mut svg, &d, i, &format!("{id}-r"), &clip);
+            over(&mut svg, &d);
+            svg.finish()
+        })
+        .collect())
+}
+
+/// The training figure for the page: the shared drawing once, a stepper
+/// panel per shown snapshot, and the filmstrip download. `None` for a run
+/// without training.
+pub fn training(
+    s: &Scenario,
+    run: &Run,
+    fid: &str,
+) -> Result<Option<TrainingFigure>, ScenarioError> {
+    let Some(t) = &run.training else {
+        return Ok(None);
+    };
+    let d = Data::new(s, t)?;
+    let (under_id, over_id, clip) = (
+        format!("{fid}-under"),
+        format!("{fid}-over"),
+        format!("{fid}-clip"),
+    );
+    let mut defs = Svg::new(0.0, 0.0, &[("class", "defs"), ("aria-hidden", "true")]);
+    defs.open("defs", &[]);
+    defs.open("g", &[("id", &under_id)]);
+    under(&mut defs, &d, &clip);
+    defs.close("g");
+    defs.open("g", &[("id", &over_id)]);
+    over(&mut defs, &d);
+    defs.close("g");
+    defs.close("defs");
+    let defs = defs.finish();
+    let last = t.steps.len() - 1;
+    let mut panels = Vec::new();
+    let mut frames = Vec::new();
+    for (i, &k) in d.shown.iter().enumerate() {
+        let id = format!("{fid}-f{i}");
+        let mut svg = open_frame(&d, i, &id, false);
+        svg.empty("use", &[("href", &format!("#{under_id}"))]);
+        overlay(&mut svg, &d, i, &format!("{id}-r"), &clip);
+        svg.empty("use", &[("href", &format!("#{over_id}"))]);
+        let svg = svg.finish();
+        panels.push(StepPanel {
+            frame: crate::render::hook::scroller(
+                "frame-box",
+                &format!("{}: snapshot {} of {}", d.title(), i + 1, d.shown.len()),
+                &svg,
+            ),
+            title: format!(
+                "step {} of {last}, loss {}",
+                t.steps[k].step,
+                num(t.steps[k].loss)
+            ),
+            phase: "snapshot".to_string(),
+            narration: d.narration(k),
+            backward: false,
+        });
+        frames.push(svg);
+    }
+    let every = if d.shown.len() < t.steps.len() {
+        format!(", every {} steps shown", d.shown[1] - d.shown[0])
+    } else {
+        String::new()
+    };
+    let legend = format!(
+        "{}: the loss and the model over {last} steps of gradient descent (lr = {}){every}",
+        d.title(),
+        num(t.lr)
+    );
+    Ok(Some(TrainingFigure {
+        html: stepper(fid, &legend, &defs, &panels, &jumps(panels.len()), true),
+        filmstrip: filmstrip(&defs, &frames, d.height),
+        frames: frames.len(),
+    }))
+}
+
+/// Jumps for a training stepper: its start, halfway and its end.
+fn jumps(n: usize) -> Vec<crate::render::stepper::Jump> {
+    let jump = |step: usize, label: &str| crate::render::stepper::Jump {
+        step,
+        label: label.to_string(),
+        backward: false,
+    };
+    let mut j = vec![jump(0, "Start")];
+    if n > 2 {
+        j.push(jump(n / 2, "Halfway"));
+    }
+    if n > 1 {
+        j.push(jump(n - 1, "Last step"));
+    }
+    j
+}
+
+/// The frames stacked top to bottom in one file, with a `<view
+/// id="step-N">` each (`FILE.svg#step-3` shows the third alone), sharing
+/// the one copy of the shared drawing.
+fn filmstrip(defs: &str, frames: &[String], h: f64) -> String {
+    let mut svg = Svg::new(
+        WIDTH,
+        h * frames.len() as f64,
+        &[("font-family", crate::render::theme::FONT)],
+    );
+    for l in defs.lines() {
+        svg.raw_line(l);
+    }
+    for (k, frame) in frames.iter().enumerate() {
+        let y = h * k as f64;
+        let vb = format!("0 {} {} {}", n(y), n(WIDTH), n(h));
+        svg.empty(
+            "view",
+            &[("id", &format!("step-{}", k + 1)), ("viewBox", &vb)],
+        );
+        for (i, l) in frame.lines().enumerate() {
+            if i == 0 {
+                svg.raw_line(&l.replacen("<svg ", &format!("<svg y=\"{}\" ", n(y)), 1));
+            } else {
+                svg.raw_line(l);
+            }
+        }
+    }
+    svg.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shown_keeps_the_first_and_last_and_at_most_31() {
+        assert_eq!(shown(31), (0..31).collect::<Vec<_>>());
+        assert_eq!(shown(5), vec![0, 1, 2, 3, 4]);
+        for n in [2, 31, 32, 41, 61, 101, 1001, 10_001] {
+            let v = shown(n);
+            assert!(v.len() <= MAX_SNAPSHOTS, "{n}: {}", v.len());
+            assert_eq!(v[0], 0);
+            assert_eq!(*v.last().unwrap(), n - 1);
+            assert!(v.windows(2).all(|w| w[0] < w[1]));
+        }
+        assert_eq!(shown(41), (0..=40).step_by(2).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_disc_gives_one_closed_loop_and_a_half_plane_runs_along_the_border() {
+        let g = 20;
+        let xs: Vec<f64> = (0..=g).map(|i| i as f64 * 10.0).collect();
+        let disc: Vec<Vec<f64>> = (0..=g)
+            .map(|i| {
+                (0..=g)
+                    .map(|j| 36.0 - ((i as f64 - 10.0).powi(2) + (j as f64 - 10.0).powi(2)))
+                    .collect()
+            })
+            .collect();
+        let loops = region_loops(&disc, &xs, &xs);
+        assert_eq!(loops.len(), 1);
+        let l = &loops[0];
+        assert_eq!(l.first().unwrap().x, l.last().unwrap().x);
+        for q in l {
+            let r = ((q.x - 100.0).powi(2) + (q.y - 100.0).powi(2)).sqrt();
+            assert!((r - 60.0).abs() < 3.0, "{r}");
+        }
+        let half: Vec<Vec<f64>> = (0..=g)
+            .map(|i| (0..=g).map(|_| i as f64 - 7.5).collect())
+            .collect();
+        let loops = region_loops(&half, &xs, &xs);
+        assert_eq!(loops.len(), 1);
+        let xs_on: Vec<f64> = loops[0].iter().map(|q| q.x).collect();
+        assert!(xs_on.iter().all(|&x| (75.0..=200.0).contains(&x)));
+        assert!(xs_on.contains(&200.0) && xs_on.contains(&75.0));
+    }
+
+    #[test]
+    fn simplify_drops_collinear_points_and_keeps_corners() {
+        let pts: Vec<Point> = (0..=10)
+            .map(|i| p(i as f64, 0.0))
+            .chain((1..=10).map(|j| p(10.0, j as f64)))
+            .collect();
+        assert_eq!(
+            simplify(&pts, 0.1),
+            vec![p(0.0, 0.0), p(10.0, 0.0), p(10.0, 10.0)]
+        );
+    }
+}
