@@ -47,6 +47,10 @@ fn main() {
             }
         };
         for (s, rs) in &runs {
+            // A training block's graph is run, not drawn.
+            if !s.figure.draws_graph() {
+                continue;
+            }
             for run in rs {
                 let story = seen::story::tell(run);
                 let scene = Scene::new(run.graph(), &story);
