@@ -25,6 +25,7 @@ pub mod content;
 pub mod init;
 pub mod markdown;
 pub mod math;
+pub mod nav;
 pub mod output;
 pub mod serve;
 pub mod templates;
@@ -388,18 +389,13 @@ fn render_site(config: &BuildConfig, hook: &dyn FigureHook) -> Result<RenderedSi
         Err(e) => return Err(e),
     };
     let pages = loaded.pages;
-    let nav: Vec<templates::NavEntry> = pages
-        .iter()
-        .map(|p| templates::NavEntry {
-            title: p.front.title.clone(),
-            path: p.out_path.clone(),
-        })
-        .collect();
+    let course = nav::Course::new(&pages, &loaded.sections);
 
     // Pages render in parallel; `collect` keeps them in page order.
     let results: Vec<PageResult> = pages
         .par_iter()
-        .map(|page| render_page(config, page, hook, templates.as_ref(), &nav))
+        .enumerate()
+        .map(|(i, page)| render_page(config, page, hook, templates.as_ref(), (&course, Some(i))))
         .collect();
 
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
@@ -430,6 +426,17 @@ fn render_site(config: &BuildConfig, hook: &dyn FigureHook) -> Result<RenderedSi
         }
     }
 
+    let has_home =
+        pages_out.contains(CONTENTS_PAGE) || loaded.statics.iter().any(|(p, _)| p == CONTENTS_PAGE);
+    if !has_home && let Some(t) = templates.as_ref() {
+        match render_contents_page(config, t, &course) {
+            Ok(html) => {
+                files.insert(CONTENTS_PAGE.to_string(), html.into_bytes());
+            }
+            Err(d) => diags.extend(d),
+        }
+    }
+
     add_statics_and_root_files(
         config,
         &mut files,
@@ -456,6 +463,45 @@ fn render_site(config: &BuildConfig, hook: &dyn FigureHook) -> Result<RenderedSi
     })
 }
 
+/// Where the generated contents page goes when the site has no `index.md`
+/// (the site title links there).
+pub const CONTENTS_PAGE: &str = "index.html";
+
+/// The contents page of a site without `index.md`: every page under its
+/// section, through the site's own `page.html`.
+fn render_contents_page(
+    config: &BuildConfig,
+    templates: &templates::Templates,
+    course: &nav::Course,
+) -> Result<String, Vec<Diagnostic>> {
+    let title = "Contents";
+    let page = content::Page {
+        path: config.content_path().join("index.md"),
+        display: PathBuf::from("<generated contents page>"),
+        source: String::new(),
+        body_start: 0,
+        front: content::FrontMatter {
+            title: title.to_string(),
+            description: None,
+            order: 0,
+            draft: false,
+        },
+        out_path: CONTENTS_PAGE.to_string(),
+    };
+    let body = markdown::RenderedPage {
+        html: format!("<h1>{title}</h1>\n{}", course.contents_html()),
+        toc: Vec::new(),
+        assets: Vec::new(),
+        figures: 0,
+        frames: 0,
+        warnings: Vec::new(),
+    };
+    let html = templates
+        .render_page(config, &page, &page.ctx(), &body, (course, None))
+        .map_err(|d| vec![d])?;
+    check_templates_output(config, templates, &page, html)
+}
+
 /// One page's output path, rendered markdown and final HTML, or its errors.
 type PageResult = Result<(String, markdown::RenderedPage, String), Vec<Diagnostic>>;
 
@@ -466,7 +512,7 @@ fn render_page(
     page: &content::Page,
     hook: &dyn FigureHook,
     templates: Option<&templates::Templates>,
-    nav: &[templates::NavEntry],
+    nav: (&nav::Course, Option<usize>),
 ) -> PageResult {
     let ctx = page.ctx();
     let body = markdown::render(page, &ctx, hook)?;
@@ -478,8 +524,18 @@ fn render_page(
     let html = templates
         .render_page(config, page, &ctx, &body, nav)
         .map_err(|d| vec![d])?;
-    // Markdown and figures were checked at their source; this catches
-    // what the templates add.
+    let html = check_templates_output(config, templates, page, html)?;
+    Ok((page.out_path.clone(), body, html))
+}
+
+/// Markdown and figures were checked at their source; this catches what
+/// the templates add that the pages' CSP would block.
+fn check_templates_output(
+    config: &BuildConfig,
+    templates: &templates::Templates,
+    page: &content::Page,
+    html: String,
+) -> Result<String, Vec<Diagnostic>> {
     if let Some((at, len, what)) = markdown::find_forbidden(&html) {
         let message = format!("the templates put {what} into {}", page.out_path);
         // Point at the template text that wrote it, when it is there
@@ -501,7 +557,7 @@ fn render_page(
             d.with_hint("the pages' Content-Security-Policy would block it"),
         ]);
     }
-    Ok((page.out_path.clone(), body, html))
+    Ok(html)
 }
 
 /// Adds the content folder's static files (refusing one that would replace
