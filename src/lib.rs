@@ -100,33 +100,55 @@ pub struct ExportReport {
 /// Writes every frame of every trace of a markdown file as a standalone
 /// SVG (and PNG when `png`), plus one animated SVG per trace, into `out`.
 /// Files are named `ID-VIEW-step-NN.svg` and `ID-VIEW-animated.svg`.
+///
+/// Frames are drawn, rasterised and written in parallel (rayon), each file
+/// on its own, so the result does not depend on the order.
 pub fn export_frames(path: &Path, out: &Path, png: bool) -> Result<ExportReport, String> {
+    use rayon::prelude::*;
     let runs = run_file(path)?;
     std::fs::create_dir_all(out).map_err(|e| format!("{}: cannot create: {e}", out.display()))?;
     let write = |name: String, bytes: &[u8]| {
         let p = out.join(name);
         std::fs::write(&p, bytes).map_err(|e| format!("{}: cannot write: {e}", p.display()))
     };
-    let mut report = ExportReport::default();
-    for (s, rs) in &runs {
-        for run in rs {
-            let frames = render::frame::trace_frames(s, run);
-            let stem = format!("{}-{}", s.id, run.view.name());
-            for (k, svg) in frames.iter().enumerate() {
-                write(format!("{stem}-step-{:02}.svg", k + 1), svg.as_bytes())?;
-                report.svgs += 1;
-                if png {
-                    let bytes = render::png::png(svg, 2.0)?;
-                    write(format!("{stem}-step-{:02}.png", k + 1), &bytes)?;
-                    report.pngs += 1;
-                }
-            }
-            write(
-                format!("{stem}-animated.svg"),
-                render::animate::animated(&frames, 1.5).as_bytes(),
-            )?;
-            report.animations += 1;
+    // Every trace's frames: (file stem, frames).
+    let traces: Vec<(String, Vec<String>)> = runs
+        .par_iter()
+        .flat_map_iter(|(s, rs)| {
+            rs.iter().map(move |run| {
+                (
+                    format!("{}-{}", s.id, run.view.name()),
+                    render::frame::trace_frames(s, run),
+                )
+            })
+        })
+        .collect();
+    let jobs: Vec<(&str, usize, &str)> = traces
+        .iter()
+        .flat_map(|(stem, frames)| {
+            frames
+                .iter()
+                .enumerate()
+                .map(move |(k, svg)| (stem.as_str(), k + 1, svg.as_str()))
+        })
+        .collect();
+    jobs.par_iter().try_for_each(|&(stem, k, svg)| {
+        write(format!("{stem}-step-{k:02}.svg"), svg.as_bytes())?;
+        if png {
+            let bytes = render::png::png(svg, 2.0)?;
+            write(format!("{stem}-step-{k:02}.png"), &bytes)?;
         }
-    }
-    Ok(report)
+        Ok::<(), String>(())
+    })?;
+    traces.par_iter().try_for_each(|(stem, frames)| {
+        write(
+            format!("{stem}-animated.svg"),
+            render::animate::animated(frames, 1.5).as_bytes(),
+        )
+    })?;
+    Ok(ExportReport {
+        svgs: jobs.len(),
+        pngs: if png { jobs.len() } else { 0 },
+        animations: traces.len(),
+    })
 }
