@@ -74,7 +74,7 @@ pub struct Course {
 
 /// What a template sees of one navigation entry (a page, a section or a
 /// gap of hidden entries).
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Hash)]
 pub struct NavItem {
     /// `"page"`, `"section"` or `"gap"`.
     pub kind: &'static str,
@@ -93,7 +93,7 @@ pub struct NavItem {
 }
 
 /// The navigation of one page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct PageNav {
     /// The top level, windowed; the current section holds its pages.
     pub nav: Vec<NavItem>,

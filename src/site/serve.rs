@@ -29,6 +29,10 @@
 //! is not missed. Failed rebuilds count too: the page reloads to show the
 //! error banner, and again when the error is fixed.
 //!
+//! **Rebuilding.** Each rebuild renders and writes only the pages whose
+//! inputs changed ([`super::incremental`]): an edit to one page of a
+//! 200-page site costs that page, not the site.
+//!
 //! A failed rebuild is printed in the terminal and shown on every served page
 //! as a banner above the last good version of the page (HTML and CSS). The
 //! output folder itself always holds the last good site, because a failed
@@ -49,6 +53,7 @@ use notify::{EventKind, RecursiveMode, Watcher};
 use walkdir::WalkDir;
 
 use super::config::CONFIG_FILE;
+use super::incremental::{self, Incremental};
 use super::markdown::escape_html;
 use super::{BuildConfig, BuildError, FigureHook};
 
@@ -168,10 +173,11 @@ pub fn serve(
         }
     };
     let mut seen = fingerprint(root, load().ok().as_ref());
+    let mut cache = Incremental::new();
     if let Some(ev) = &mut events {
         ev.sync(root, load().ok().as_ref());
     }
-    let mut config = rebuild(root, load, hook, &shared, None);
+    let mut config = rebuild(root, load, hook, &mut cache, &shared, None);
     if config.is_none() {
         // seen.toml was broken at the first look: watch the default folders.
         seen = fingerprint(root, None);
@@ -232,7 +238,7 @@ pub fn serve(
         };
         say!("Change detected, rebuilding…");
         let before = config.clone();
-        config = rebuild(root, load, hook, &shared, config);
+        config = rebuild(root, load, hook, &mut cache, &shared, config);
         seen = if config == before {
             settled
         } else {
@@ -245,7 +251,7 @@ pub fn serve(
             // A folder appeared (templates/, say) and is watched from now
             // on; what was written into it before that is read by one more
             // build.
-            config = rebuild(root, load, hook, &shared, config);
+            config = rebuild(root, load, hook, &mut cache, &shared, config);
             seen = fingerprint(root, config.as_ref());
         }
     }
@@ -404,12 +410,13 @@ fn rebuild(
     root: &Path,
     load: &dyn Fn() -> Result<BuildConfig, BuildError>,
     hook: &dyn FigureHook,
+    cache: &mut Incremental,
     shared: &Shared,
     previous: Option<BuildConfig>,
 ) -> Option<BuildConfig> {
     let (config, result) = match load() {
         Ok(c) => {
-            let r = super::build(&c, hook);
+            let r = incremental::build(&c, hook, cache);
             (Some(c), r.map_err(|e| e.to_string()))
         }
         Err(e) => (previous, Err(e.to_string())),
@@ -421,8 +428,16 @@ fn rebuild(
         s.out_dir = root.join("public");
     }
     match result {
-        Ok(report) => {
-            say!("{report}");
+        Ok((report, reuse)) => {
+            match reuse.written {
+                Some(files) => say!(
+                    "{report} ({} of {} pages rendered, {files} file{} written)",
+                    reuse.rendered,
+                    reuse.pages,
+                    if files == 1 { "" } else { "s" }
+                ),
+                None => say!("{report}"),
+            }
             s.error = None;
         }
         Err(e) => {

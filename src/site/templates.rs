@@ -127,6 +127,15 @@ impl Templates {
         Ok(templates)
     }
 
+    /// A hash of the templates' sources (the pages' HTML depends on
+    /// nothing else of them), for incremental rebuilds.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        self.sources.hash(&mut h);
+        h.finish()
+    }
+
     /// The files to write at the output root: (path, bytes).
     pub fn root_files(&self) -> [(&str, &[u8]); 2] {
         [(STYLESHEET, &self.stylesheet), (FAVICON, &self.favicon)]

@@ -216,3 +216,62 @@ fn a_pages_navigation_does_not_grow_with_the_site() {
         "sections: {sections:?}"
     );
 }
+
+/// `seen serve`'s rebuilds render and write only what changed, and leave
+/// the output folder exactly as a full build would.
+#[test]
+fn incremental_rebuilds_equal_full_builds() {
+    use seen::site::incremental::{self, Incremental};
+    use std::path::PathBuf;
+    let dir = course();
+    let root = dir.path();
+    let config = BuildConfig::new(root, "Course");
+    let mut full = config.clone();
+    full.output_dir = PathBuf::from("full");
+    let mut cache = Incremental::new();
+    let mut step = |what: &str, rendered: Option<usize>| {
+        let (report, reuse) = incremental::build(&config, &SourceOnly, &mut cache).unwrap();
+        site::build(&full, &SourceOnly).unwrap();
+        assert_eq!(
+            crate::support::snapshot(&root.join("public")),
+            crate::support::snapshot(&root.join("full")),
+            "{what}"
+        );
+        if let Some(n) = rendered {
+            assert_eq!(reuse.rendered, n, "{what}: {reuse:?}");
+        }
+        (report, reuse)
+    };
+    let (_, first) = step("first build", Some(5));
+    assert_eq!(
+        first.written, None,
+        "the first build writes the folder whole"
+    );
+    let (_, same) = step("nothing changed", Some(0));
+    assert_eq!(same.written, Some(0));
+    write(
+        root,
+        "content/part-a/two.md",
+        &page("A two", 2).replace("The page", "Edited page"),
+    );
+    let (_, one) = step("one page's text", Some(1));
+    assert_eq!(one.written, Some(1));
+    // A new title shows in the navigation of every page that lists it.
+    write(root, "content/part-b/start.md", &page("B begins", 0));
+    step("a title", None);
+    write(root, "content/part-b/new.md", &page("B new", 3));
+    step("a new page", None);
+    std::fs::remove_file(root.join("content/part-a/one.md")).unwrap();
+    step("a removed page", None);
+    assert!(!root.join("public/part-a/one.html").exists());
+    write(root, "content/pic.txt", "a static file");
+    step("a static file", Some(0));
+    std::fs::remove_file(root.join("content/pic.txt")).unwrap();
+    step("a removed static file", Some(0));
+    write(
+        root,
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block body %}<main>{{ content | safe }}</main>{% endblock body %}",
+    );
+    step("a template", Some(5));
+}
