@@ -26,8 +26,12 @@
 //! Server-Sent Events stream on the same server and reloads the page when
 //! the build generation differs from the one the page was served with, so a
 //! rebuild that finished between the page's load and the stream's opening
-//! is not missed. Failed rebuilds count too: the page reloads to show the
-//! error banner, and again when the error is fixed.
+//! is not missed. Only builds that change what the server sends count
+//! (files written, or the error shown or gone): the page reloads to show
+//! the error banner, and again when the error is fixed, but not for a save
+//! that changed nothing. Each open page holds one connection, and browsers
+//! allow six per host over HTTP/1.1: past five open tabs of the preview,
+//! new requests wait for one to close.
 //!
 //! **Rebuilding.** Each rebuild renders and writes only the pages whose
 //! inputs changed ([`super::incremental`]): an edit to one page of a
@@ -122,7 +126,7 @@ struct State {
     out_dir: PathBuf,
     /// The last rebuild's errors, while they last.
     error: Option<String>,
-    /// Builds finished so far, failed ones included.
+    /// Builds that changed what the server sends (failed ones included).
     builds: u64,
     /// The port the server listens on.
     port: u16,
@@ -359,8 +363,16 @@ impl Events {
                     // A watched folder itself was created, removed or moved.
                     self.stale.push(path.clone());
                     any = true;
-                } else if *path == config_file || dirs.iter().any(|d| path.starts_with(d)) {
+                } else if *path == config_file {
                     any = true;
+                } else if let Some(rel) = dirs.iter().find_map(|d| path.strip_prefix(d).ok()) {
+                    // The build skips hidden files (an editor's swap and
+                    // backup files among them) in the content folder.
+                    let hidden = dirs.first().is_some_and(|c| path.starts_with(c))
+                        && rel
+                            .components()
+                            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+                    any |= !hidden;
                 }
             }
             any
@@ -427,7 +439,10 @@ fn rebuild(
     } else if s.out_dir.as_os_str().is_empty() {
         s.out_dir = root.join("public");
     }
-    match result {
+    // Whether what the server sends has changed: the open pages reload
+    // only then (a save that changes nothing in the output, or an editor's
+    // backup file, does not reload them).
+    let changed = match result {
         Ok((report, reuse)) => {
             match reuse.written {
                 Some(files) => say!(
@@ -438,15 +453,20 @@ fn rebuild(
                 ),
                 None => say!("{report}"),
             }
-            s.error = None;
+            let had_error = s.error.take().is_some();
+            had_error || reuse.written != Some(0)
         }
         Err(e) => {
             warn!("error: the build failed; still serving the last good site\n{e}");
+            let changed = s.error.as_ref() != Some(&e);
             s.error = Some(e);
+            changed
         }
+    };
+    if changed || s.builds == 0 {
+        s.builds += 1;
+        shared.rebuilt.notify_all();
     }
-    s.builds += 1;
-    shared.rebuilt.notify_all();
     config
 }
 

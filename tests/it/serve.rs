@@ -446,3 +446,58 @@ fn polling_still_rebuilds() {
     fs::write(root.join("content/index.md"), page("Polled version")).unwrap();
     server.wait_for("/", "the rebuilt page", |b| b.contains("Polled version"));
 }
+
+/// Open pages reload only when what the server sends has changed: not for
+/// an editor's hidden swap file, nor for a save that changes no output.
+#[test]
+fn pages_do_not_reload_for_saves_that_change_nothing() {
+    let dir = site();
+    let root = dir.path();
+    let server = start(root);
+    let (_, _, body) = server.get("/");
+    let generation = body
+        .split("data-generation=\"")
+        .nth(1)
+        .and_then(|g| g.split('"').next())
+        .unwrap()
+        .to_string();
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(
+        stream,
+        "GET /__seen/events?since={generation} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    )
+    .unwrap();
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    while line != "retry: 500\n" {
+        line.clear();
+        assert!(
+            reader.read_line(&mut line).unwrap() > 0,
+            "stream ended early"
+        );
+    }
+    fs::write(root.join("content/.index.md.swp"), "swap").unwrap();
+    fs::write(root.join("content/index.md"), page("First version")).unwrap();
+    reader
+        .get_ref()
+        .set_read_timeout(Some(Duration::from_millis(1500)))
+        .unwrap();
+    let mut rest = String::new();
+    let quiet = reader.read_line(&mut rest);
+    assert!(
+        quiet.is_err() || rest.trim().is_empty(),
+        "an event for nothing: {rest:?}; stderr:\n{}",
+        server.stderr()
+    );
+    reader
+        .get_ref()
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    fs::write(root.join("content/index.md"), page("Changed")).unwrap();
+    let mut event = String::new();
+    while !event.contains("event: rebuilt") {
+        line.clear();
+        assert!(reader.read_line(&mut line).unwrap() > 0, "no event");
+        event.push_str(&line);
+    }
+}
