@@ -11,6 +11,10 @@
 //! the settings and the templates. Then only files whose bytes changed are
 //! written, each by a rename, and files the site no longer has are removed.
 //!
+//! The price is memory: the whole last good site stays in memory (275 MB
+//! resident for 200 copies of the bundled explainer, 247 MB on disk), which
+//! a full build held at its peak anyway.
+//!
 //! A failed build writes nothing, as a full build does. The first build,
 //! or one after a write failed, after the output folder went away or moved,
 //! replaces the whole folder the ordinary way.
