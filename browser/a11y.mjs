@@ -22,9 +22,14 @@ const server = await serve();
 /** Move every widget away from its first panel: tabs to the last, steppers to the middle. */
 const moveAll = (page) => page.$$eval("fieldset.st", (sets) => {
   for (const st of sets) {
-    const radios = st.querySelectorAll(":scope > input[type=radio]");
-    const k = st.classList.contains("tabs") ? radios.length - 1 : Math.floor(radios.length / 2);
-    st.querySelector(`:scope > .bar > .jl > .j${k}`)?.click();
+    if (st.classList.contains("tabs")) {
+      const radios = st.querySelectorAll(":scope > input[type=radio]");
+      st.querySelector(`:scope > .bar > .jl > .j${radios.length - 1}`)?.click();
+    } else {
+      // A stepper: its middle jump label (a part of the story, or a step's number).
+      const jumps = st.querySelectorAll(":scope > .view > .frames > .jw > label:is(.jump, .num)");
+      jumps[Math.floor(jumps.length / 2)]?.click();
+    }
   }
 });
 

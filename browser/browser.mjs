@@ -39,33 +39,48 @@ async function open(url, options = {}) {
 
 // ---------------------------------------------------------------- helpers run in the page
 // A widget is addressed by the id of its first radio, `FIG-s0` (FIG = figure id + view).
+// Tabs: the radios are children of the fieldset, the panels `.view > .frames > section`.
+// Steppers: each radio sits right before its panel, `.view > .frames > input + .step`.
 const esc = (s) => s.replace(/[^\w-]/g, (c) => "\\" + c);
-const W = (fig) => `fieldset.st:has(> #${esc(fig)}-s0)`;
-const visiblePanels = (page, fig) => page.$$eval(`${W(fig)} > .view > .frames > *`, (els) =>
-  els.filter((e) => getComputedStyle(e).display !== "none" && e.getBoundingClientRect().height > 0).map((e) => e.classList[0]));
-const visiblePairs = (page, fig) => page.$$eval(`${W(fig)} > .bar > .pn > *`, (els) =>
-  els.filter((e) => getComputedStyle(e).display !== "none" && e.getBoundingClientRect().height > 0).map((e) => e.classList[0]));
-const narration = (page, fig) => page.$eval(`${W(fig)} > .view > .frames`, (ol) =>
-  [...ol.children].filter((e) => getComputedStyle(e).display !== "none").map((e) => (e.querySelector(":scope > .nar") ?? e).textContent.trim().replace(/\s+/g, " ")).join(" | "));
-const checkedRadio = (page, fig) => page.$eval(W(fig), (st) => st.querySelector(":scope > input[type=radio]:checked")?.id);
+const W = (fig) => `fieldset.st:has(> #${esc(fig)}-s0, > .view > .frames > #${esc(fig)}-s0)`;
+const PANELS = ":scope > .view > .frames > :is(section, .step)";
+const RADIOS = ":scope > input[type=radio], :scope > .view > .frames > input[type=radio]";
+const visiblePanels = (page, fig) => page.$eval(W(fig), (st, PANELS) => [...st.querySelectorAll(PANELS)]
+  .map((e, k) => [e, k]).filter(([e]) => getComputedStyle(e).display !== "none" && e.getBoundingClientRect().height > 0).map(([, k]) => `k${k}`), PANELS);
+/** The prev/position/next rows shown: [index of the step that holds it, its position text]. */
+const visiblePairs = (page, fig) => page.$eval(W(fig), (st) => [...st.querySelectorAll(":scope > .view > .frames > .step")]
+  .map((e, k) => [e.querySelector(":scope > .pn"), k]).filter(([pn]) => pn && pn.getBoundingClientRect().height > 0).map(([pn, k]) => `k${k} ${pn.querySelector(".pos").textContent}`));
+const narration = (page, fig) => page.$eval(W(fig), (st, PANELS) =>
+  [...st.querySelectorAll(PANELS)].filter((e) => getComputedStyle(e).display !== "none").map((e) => (e.querySelector(":scope > .nar") ?? e).textContent.trim().replace(/\s+/g, " ")).join(" | "), PANELS);
+const checkedRadio = (page, fig) => page.$eval(W(fig), (st, RADIOS) => [...st.querySelectorAll(RADIOS)].find((r) => r.checked)?.id, RADIOS);
 /** The frame picture of panel k: an inline <svg> or an <img>, with its rendered size. */
-const frameBox = (page, fig, k) => page.$eval(`${W(fig)} > .view > .frames > .k${k}`, (li) => {
+const frameBox = (page, fig, k) => page.$eval(W(fig), (st, [PANELS, k]) => {
+  const li = st.querySelectorAll(PANELS)[k];
   const pic = li.querySelector(":scope > svg, :scope > img, :scope svg");
   const r = pic?.getBoundingClientRect();
   return pic ? { tag: pic.tagName.toLowerCase(), w: Math.round(r.width), h: Math.round(r.height) } : null;
-});
-const clickPN = (page, fig, which) => page.locator(`${W(fig)} > .bar > .pn > * > label.${which}`).filter({ visible: true }).click();
+}, [PANELS, k]);
+const clickPN = (page, fig, which) => page.locator(`${W(fig)} > .view > .frames > .step > .pn > label.${which}`).filter({ visible: true }).click();
 /** The inert prev/next at an end: its tag, and whether it looks unlike the live button beside it. */
-const offStyle = (page, fig, k, which) => page.$eval(`${W(fig)} > .bar > .pn > .k${k}`, (pair, which) => {
+const offStyle = (page, fig, k, which) => page.$eval(W(fig), (st, [k, which]) => {
+  const pair = st.querySelectorAll(":scope > .view > .frames > .step")[k].querySelector(":scope > .pn");
   const off = pair.querySelector(`:scope > .${which}`), live = pair.querySelector(":scope > label");
   const a = getComputedStyle(off), b = getComputedStyle(live);
   return { tag: off.tagName, differs: a.opacity < 0.6 || a.color !== b.color || a.borderTopColor !== b.borderTopColor || a.backgroundColor !== b.backgroundColor };
-}, which);
+}, [k, which]);
 const one = (list, k) => JSON.stringify(list) === JSON.stringify([`k${k}`]);
+/** The jump list of a stepper: [text, target step, highlighted?] per label (parts, or numbers when short). */
+/** The highlighted one is filled with the accent colour (and bold). */
+const jumpList = (page, fig) => page.$eval(W(fig), (st) => {
+  const plain = getComputedStyle(st.querySelector(":scope > .view > .frames > .step > .pn > label")).backgroundColor;
+  return [...st.querySelectorAll(":scope > .view > .frames > .jw > label:is(.jump, .num)")].map((l) => [
+    l.textContent.trim(), Number(l.htmlFor.replace(/^.*-s/, "")),
+    getComputedStyle(l).backgroundColor !== plain && Number(getComputedStyle(l).fontWeight) >= 600, l.classList.contains("num") ? "num" : "jump"]);
+});
 
 /** Describe every widget of the page: id prefix, kind, size, and which tab panels hold it. */
-const widgets = (page) => page.$$eval("fieldset.st", (sets) => sets.map((st) => {
-  const radios = [...st.querySelectorAll(":scope > input[type=radio]")];
+const widgets = (page) => page.$$eval("fieldset.st", (sets, RADIOS) => sets.map((st) => {
+  const radios = [...st.querySelectorAll(RADIOS)];
   const fig = radios[0]?.id.replace(/-s0$/, "");
   // Outer tabs to open first: each ancestor `.st.tabs > .view > .frames > .kK` section.
   const path = [];
@@ -75,14 +90,16 @@ const widgets = (page) => page.$$eval("fieldset.st", (sets) => sets.map((st) => 
       path.unshift({ fig: outer.querySelector(":scope > input[type=radio]").id.replace(/-s0$/, ""), k: [...el.parentElement.children].indexOf(el) });
     }
   }
+  // Steppers: one class per bit of the step count (n4 n8 = 12); tabs: nN.
+  const bits = [...st.classList].filter((c) => /^n\d+$/.test(c)).map((c) => Number(c.slice(1)));
   return {
     fig, n: radios.length, kind: st.classList.contains("stepper") ? "stepper" : "tabs",
-    nClass: [...st.classList].find((c) => /^n\d+$/.test(c)), path,
+    nClass: st.classList.contains("stepper") ? bits.reduce((a, b) => a + b, 0) : bits[0], path,
     figure: st.closest("figure[id], div.group[id]")?.id,
     labels: [...st.querySelectorAll(":scope > .bar > .jl > label")].map((l) => l.textContent.trim()),
     titles: [...st.querySelectorAll(":scope > .view > .frames > * > .tt")].map((t) => t.textContent.trim()),
   };
-}));
+}), RADIOS);
 
 async function openPath(page, path) {
   for (const { fig, k } of path) await page.locator(`${W(fig)} > .bar > .jl > .j${k}`).click();
@@ -93,15 +110,16 @@ async function checkStepper(page, w, where) {
   const { fig, n } = w;
   const tag = `${where} ${fig}`;
   await openPath(page, w.path);
-  ok(w.nClass === `n${n}`, `${tag}: class ${w.nClass} matches ${n} radios`);
+  ok(w.nClass === n, `${tag}: the count classes add up to ${w.nClass}, the number of radios ${n}`);
   const narOf = async () => narration(page, fig);
   const stepIs = async (k, how) => {
     const v = await visiblePanels(page, fig);
     const nar = await narOf();
     const box = await frameBox(page, fig, k);
+    const pairs = await visiblePairs(page, fig);
     ok(one(v, k) && nar.startsWith(`Step ${k + 1} of ${n}`) && box && box.w > 100 && box.h > 50
-      && (await checkedRadio(page, fig)) === `${fig}-s${k}` && one(await visiblePairs(page, fig), k),
-      `${tag}: ${how} → frame k${k} shown (${box?.tag} ${box?.w}×${box?.h}), narration "${nar.slice(0, 40)}…", radio s${k} checked`);
+      && (await checkedRadio(page, fig)) === `${fig}-s${k}` && JSON.stringify(pairs) === JSON.stringify([`k${k} ${k + 1} / ${n}`]),
+      `${tag}: ${how} → frame k${k} shown (${box?.tag} ${box?.w}×${box?.h}), narration "${nar.slice(0, 40)}…", "${pairs}", radio s${k} checked`);
   };
   await stepIs(0, "at load");
   const prev0 = await offStyle(page, fig, 0, "prev");
@@ -112,21 +130,54 @@ async function checkStepper(page, w, where) {
   await stepIs(2, "Next again");
   await clickPN(page, fig, "prev");
   await stepIs(1, "Previous");
-  const mid = Math.floor(n / 2);
-  await page.locator(`${W(fig)} > .bar > .jl > .j${mid}`).click();
-  await stepIs(mid, `jump to ${mid + 1}`);
-  await page.locator(`${W(fig)} > .bar > .jl > .j${n - 1}`).click();
-  await stepIs(n - 1, `jump to ${n}`);
+
+  // The jump list: numbers for a short stepper, the parts of the story for a
+  // long one. Each label leads to its step and is then the one highlighted
+  // (a part's label stays highlighted while stepping inside the part).
+  const jumps = await jumpList(page, fig);
+  const numbered = jumps.length > 0 && jumps.every((j) => j[3] === "num");
+  if (numbered) {
+    ok(jumps.length === n && jumps.every(([t, s], k) => t === String(k + 1) && s === k), `${tag}: a short stepper numbers its ${n} steps`);
+  } else {
+    const texts = jumps.map((j) => j[0]);
+    ok(n > 24 && jumps.length >= 5 && jumps.length < n / 2 && jumps[0][1] === 0 && jumps.every((j, i) => i === 0 || j[1] > jumps[i - 1][1])
+      && ["Start", "Forward", "Seed", "Backward", "Done"].every((t) => texts.includes(t)),
+      `${tag}: a long stepper jumps between ${jumps.length} parts, in order (${texts.join(", ")})`);
+    if (w.figure?.startsWith("batch") || fig.startsWith("batch")) {
+      const ex = texts.filter((t) => /^Example \d+$/.test(t));
+      ok(ex.length >= 2 && texts.includes("Update"), `${tag}: a batch jumps to each example in both passes and to the update (${ex.join(", ")})`);
+    }
+  }
+  for (const [i, [text, target, , kind]] of jumps.entries()) {
+    if (numbered && ![Math.floor(n / 2), n - 1].includes(i)) continue;
+    await page.locator(`${W(fig)} > .view > .frames > .jw > label.${kind}[for="${fig}-s${target}"]`).click();
+    await stepIs(target, `jump "${text}"`);
+    const lit = (await jumpList(page, fig)).filter((j) => j[2]).map((j) => j[0]);
+    ok(JSON.stringify(lit) === JSON.stringify([text]), `${tag}: after jump "${text}" only it is highlighted (${lit})`);
+    const end = numbered ? target : (i + 1 < jumps.length ? jumps[i + 1][1] - 1 : n - 1);
+    if (!numbered && end > target) {
+      await clickPN(page, fig, "next");
+      const lit2 = (await jumpList(page, fig)).filter((j) => j[2]).map((j) => j[0]);
+      ok(JSON.stringify(lit2) === JSON.stringify([text]), `${tag}: one step into "${text}" it stays highlighted (${lit2})`);
+    }
+  }
+  await page.locator(`${W(fig)} > .view > .frames > .jw > label[for="${fig}-s${jumps.at(-1)[1]}"]`).click();
+  if (jumps.at(-1)[1] < n - 1) for (let k = jumps.at(-1)[1]; k < n - 1; k++) await clickPN(page, fig, "next");
+  await stepIs(n - 1, `to step ${n}`);
   const nextEnd = await offStyle(page, fig, n - 1, "next");
   ok(nextEnd.tag === "SPAN" && nextEnd.differs, `${tag}: Next at step ${n} is an inert span drawn unlike a button (${JSON.stringify(nextEnd)})`);
 
   // Keyboard: the checked radio takes focus (as Tab would put it there); arrows move and check.
-  await page.locator(`${W(fig)} > .bar > .jl > .j${mid}`).click();
-  await page.focus(`#${fig}-s${mid}`);
+  const mid = Math.floor(n / 2);
+  await page.$eval(`#${esc(fig)}-s${mid}`, (r) => { r.checked = true; });
+  await page.focus(`#${esc(fig)}-s${mid}`);
   await page.keyboard.press("ArrowRight");
   await stepIs(mid + 1, "ArrowRight");
-  const ring = await page.$eval(`${W(fig)} > .bar`, (b) => [getComputedStyle(b).outlineStyle, parseFloat(getComputedStyle(b).outlineWidth)]);
-  ok(ring[0] !== "none" && ring[1] >= 2, `${tag}: keyboard focus draws a ring round the control bar (${ring})`);
+  const ring = await page.$eval(W(fig), (st) => {
+    const pn = [...st.querySelectorAll(":scope > .view > .frames > .step > .pn")].find((p) => p.getBoundingClientRect().height > 0);
+    return [getComputedStyle(pn).outlineStyle, parseFloat(getComputedStyle(pn).outlineWidth)];
+  });
+  ok(ring[0] !== "none" && ring[1] >= 2, `${tag}: keyboard focus draws a ring round the step's control row (${ring})`);
   await page.keyboard.press("ArrowLeft");
   await page.keyboard.press("ArrowLeft");
   await stepIs(mid - 1, "ArrowLeft twice");
@@ -134,15 +185,19 @@ async function checkStepper(page, w, where) {
   // Play starts the filmstrip animation; Stop removes it and the selected step shows again.
   const anims = () => page.$eval(`${W(fig)} > .view > .frames`, (ol) => ({
     running: ol.getAnimations().map((a) => a.animationName ?? a.id), name: getComputedStyle(ol).animationName,
+    duration: getComputedStyle(ol).animationDuration, timing: getComputedStyle(ol).animationTimingFunction,
   }));
   ok((await anims()).running.length === 0, `${tag}: nothing animates at load`);
-  await page.locator(`${W(fig)} > .bar > .pl`).click();
+  await page.locator(`${W(fig)} > .view > .frames > .step > .pn > .pl`).filter({ visible: true }).click();
   const a1 = await anims();
-  ok(a1.running.length === 1 && a1.name !== "none" && (await page.isChecked(`#${fig}-play`)),
-    `${tag}: Play starts the animation (${JSON.stringify(a1)})`);
-  const stop = await page.$eval(`${W(fig)} > .bar > .pl > .stop`, (e) => getComputedStyle(e).display);
-  ok(stop !== "none", `${tag}: the Play button reads Stop while playing`);
-  await page.locator(`${W(fig)} > .bar > .pl`).click();
+  ok(a1.running.length === 1 && a1.name !== "none" && (await page.isChecked(`#${esc(fig)}-play`))
+    && a1.timing === `steps(${n})` && parseFloat(a1.duration) === 1.5 * n,
+    `${tag}: Play starts the animation, ${n} frames of 1.5 s (${JSON.stringify(a1)})`);
+  // The strip starts at step 1: its Stop button is the one in view.
+  const stop = page.locator(`${W(fig)} > .view > .frames > .step`).first().locator(":scope > .pn > .pl");
+  const stopShown = await stop.locator(".stop").evaluate((e) => getComputedStyle(e).display);
+  ok(stopShown !== "none", `${tag}: the Play button reads Stop while playing`);
+  await stop.click();
   const a2 = await anims();
   ok(a2.running.length === 0 && a2.name === "none", `${tag}: Stop ends the animation (${JSON.stringify(a2)})`);
   await stepIs(mid - 1, "after Stop");
@@ -152,7 +207,7 @@ async function checkTabs(page, w, where) {
   const { fig, n } = w;
   const tag = `${where} ${fig}`;
   await openPath(page, w.path);
-  ok(w.nClass === `n${n}` && w.labels.length === n && w.titles.length === n, `${tag}: ${n} radios, tabs and panels (${w.labels.join(", ")})`);
+  ok(w.nClass === n && w.labels.length === n && w.titles.length === n, `${tag}: ${n} radios, tabs and panels (${w.labels.join(", ")})`);
   ok(one(await visiblePanels(page, fig), 0), `${tag}: first panel shown at load`);
   for (let k = n - 1; k >= 0; k--) {
     await page.locator(`${W(fig)} > .bar > .jl > .j${k}`).click();
@@ -169,9 +224,9 @@ async function checkTabs(page, w, where) {
 }
 
 /** Every panel of every widget is rendered (print, or the filmstrip). */
-const hiddenPanels = (page) => page.$$eval("fieldset.st > .view > .frames > *", (els) =>
+const hiddenPanels = (page) => page.$$eval("fieldset.st > .view > .frames > :is(section, .step)", (els) =>
   els.filter((e) => getComputedStyle(e).display === "none" || e.getBoundingClientRect().height === 0)
-    .map((e) => `${e.closest("fieldset.st").querySelector(":scope > input").id.replace(/-s0$/, "")} ${e.classList[0]}`));
+    .map((e) => `${e.closest("fieldset.st").querySelector("input[type=radio]").id.replace(/-s0$/, "")} ${[...e.parentElement.children].filter((c) => c.matches("section, .step")).indexOf(e)}`));
 
 for (const [origin, base] of ORIGINS) {
   for (const path of pages()) {
@@ -182,8 +237,8 @@ for (const [origin, base] of ORIGINS) {
       `${where}: carries the CSP meta "${CSP}"`);
     ok((await page.locator("script, style, [style], [onclick], [onload], iframe, object, embed").count()) === 0,
       `${where}: no script, style element, style= or event-handler attribute`);
-    const css = await page.evaluate(() => [document.styleSheets.length, getComputedStyle(document.querySelector("fieldset.st > input")).opacity,
-      getComputedStyle(document.querySelector("fieldset.st > .view > .frames > .k1")).display]);
+    const css = await page.evaluate(() => [document.styleSheets.length, getComputedStyle(document.querySelector("fieldset.st input[type=radio]")).opacity,
+      getComputedStyle(document.querySelectorAll("fieldset.st > .view > .frames > :is(section, .step)")[1]).display]);
     ok(css[0] === 1 && css[1] === "0" && css[2] === "none", `${where}: the one stylesheet loaded and applies (${css})`);
     const maths = await page.$$eval('math[display="block"]', (ms) => ms.map((m) => [getComputedStyle(m).display, Math.round(m.getBoundingClientRect().height)]));
     ok(maths.every(([d, h]) => d === "block math" && h < 90), `${where}: ${maths.length} display equations laid out as MathML (${JSON.stringify(maths)})`);
@@ -232,7 +287,7 @@ for (const path of pages()) {
     const { ctx, page, problems } = await open(url, { reducedMotion: "reduce" });
     const list = (await widgets(page)).filter((w) => w.kind === "stepper");
     for (const w of list) {
-      const hidden = !(await page.locator(`${W(w.fig)} > .bar > .pl`).isVisible());
+      const hidden = (await page.locator(`${W(w.fig)} .pl`).filter({ visible: true }).count()) === 0;
       await page.$eval(`#${esc(w.fig)}-play`, (c) => { c.checked = true; });
       const name = await page.$eval(`${W(w.fig)} > .view > .frames`, (ol) => getComputedStyle(ol).animationName);
       ok(hidden && name === "none", `reduced motion ${path} ${w.fig}: no Play button, no animation even when checked (${name})`);
@@ -266,10 +321,10 @@ for (const path of pages()) {
     await page.emulateMedia({ colorScheme: "light", media: "print" });
     const hidden = await hiddenPanels(page);
     ok(hidden.length === 0, `print ${path}: every frame and tab panel is shown (${hidden.length} hidden${hidden.length ? ": " + hidden.slice(0, 5).join(", ") : ""})`);
-    const bars = await page.$$eval("fieldset.st > .bar, fieldset.st > input", (els) => els.filter((e) => getComputedStyle(e).display !== "none").length);
-    ok(bars === 0, `print ${path}: controls and radios hidden (${bars} visible)`);
-    const nars = await page.$$eval("fieldset.stepper > .view > .frames > li", (els) => els.filter((li) => li.querySelector(":scope > .nar")?.getBoundingClientRect().height > 0).length);
-    const lis = await page.$$eval("fieldset.stepper > .view > .frames > li", (els) => els.length);
+    const bars = await page.$$eval("fieldset.st > .bar, fieldset.st > input, .frames > input, .frames > .jw, .frames > .cap, .step > .pn", (els) => els.filter((e) => getComputedStyle(e).display !== "none").length);
+    ok(bars === 0, `print ${path}: controls, jump lists and radios hidden (${bars} visible)`);
+    const nars = await page.$$eval("fieldset.stepper > .view > .frames > .step", (els) => els.filter((li) => li.querySelector(":scope > .nar")?.getBoundingClientRect().height > 0).length);
+    const lis = await page.$$eval("fieldset.stepper > .view > .frames > .step", (els) => els.length);
     ok(nars === lis, `print ${path}: every frame printed with its narration (${nars}/${lis})`);
     await page.setViewportSize({ width: 800, height: 1100 });
     await page.locator("#single").screenshot({ path: shotPath(`${s}-fig-single-print.png`) });
@@ -283,8 +338,10 @@ for (const path of pages()) {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     ok(overflow <= 0, `phone ${path}: no horizontal scroll (${overflow}px)`);
     const wide = await page.$$eval("main *", (els) => els.filter((e) => {
+      // Inside a box that scrolls sideways (a code block, say), it is clipped, not sticking out.
+      const scrolledBy = (el) => { for (let a = el.parentElement; a; a = a.parentElement) { if (/auto|scroll/.test(getComputedStyle(a).overflowX)) return true; } return false; };
       const r = e.getBoundingClientRect();
-      return r.width > 0 && r.right > innerWidth + 1 && !e.closest(".frames") && getComputedStyle(e).overflowX === "visible" && !e.closest("[class*=scroll], .table-wrap, math, table");
+      return r.width > 0 && r.right > innerWidth + 1 && !e.closest(".frames") && getComputedStyle(e).overflowX === "visible" && !e.closest("[class*=scroll], .table-wrap, math, table") && !scrolledBy(e);
     }).map((e) => e.tagName.toLowerCase() + (e.className?.baseVal ?? e.className ? "." + (e.className?.baseVal ?? e.className) : "")).slice(0, 5));
     ok(wide.length === 0, `phone ${path}: nothing sticks out of the viewport (${wide.join(", ")})`);
     await fullShots(page, `${s}-phone-390`, 1400);

@@ -12,8 +12,8 @@
 // the release binary (`../target/release/seen`, or `SEEN_BIN`) into a
 // temporary folder.
 //
-//   node legible.mjs                 both sites
-//   node legible.mjs bundled         only the bundled explainer (or: tanh)
+//   node legible.mjs                 all three sites
+//   node legible.mjs bundled         only the bundled explainer (or: tanh, scaffold = `seen init`'s)
 //   node legible.mjs /some/public    a site built elsewhere
 //   VERBOSE=1 node legible.mjs       every failing text, not the first few per frame group
 //
@@ -23,7 +23,7 @@
 // the tab panels around it) is checked in turn and the panel measured: one
 // page.evaluate per page and width, every frame covered exactly once.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, cpSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { HERE, ROOT, PUBLIC, pages, serve, launch, tally, parseColor, contrast } from "./lib.mjs";
@@ -48,30 +48,36 @@ function buildFixture(name) {
   }
   const out = mkdtempSync(join(tmpdir(), `seen-${name}-`));
   temps.push(out);
-  const build = (root) => spawnSync(SEEN, ["build", "--root", root, "--output-dir", out], { encoding: "utf8" });
-  let r = build(join(HERE, "sites", name));
-  // The fixture's batch has 4 examples (84 steps). Until steppers may hold more
-  // than 80 steps, measure a copy with the fourth example dropped, and say so.
-  if (r.status !== 0 && /more than the 80 a stepper can show/.test(r.stderr)) {
-    const copy = mkdtempSync(join(tmpdir(), `seen-${name}-src-`));
-    temps.push(copy);
-    cpSync(join(HERE, "sites", name), copy, { recursive: true });
-    const md = join(copy, "content", "index.md");
-    writeFileSync(md, readFileSync(md, "utf8").replace(/^.*t = -0\.9 \},\n/m, ""));
-    console.log(`note: sites/${name} does not build yet (${r.stderr.trim().split("\n")[0]});\n      measuring it with the batch's fourth example dropped`);
-    r = build(copy);
-  }
+  const r = spawnSync(SEEN, ["build", "--root", join(HERE, "sites", name), "--output-dir", out], { encoding: "utf8" });
   if (r.status !== 0) {
     console.error(`seen build of sites/${name} failed:\n${r.stdout}${r.stderr}`);
     process.exit(2);
   }
   return out;
 }
+/** `seen init` into a temporary folder, then build it: the scaffold a new author starts from. */
+function buildScaffold() {
+  const root = mkdtempSync(join(tmpdir(), "seen-init-"));
+  temps.push(root);
+  const init = spawnSync(SEEN, ["init", join(root, "site")], { encoding: "utf8" });
+  if (init.status !== 0) {
+    console.error(`seen init failed:\n${init.stdout}${init.stderr}`);
+    process.exit(2);
+  }
+  const out = join(root, "public");
+  const r = spawnSync(SEEN, ["build", "--root", join(root, "site"), "--output-dir", out], { encoding: "utf8" });
+  if (r.status !== 0) {
+    console.error(`seen build of the init scaffold failed:\n${r.stdout}${r.stderr}`);
+    process.exit(2);
+  }
+  return out;
+}
 const args = process.argv.slice(2);
-const want = args.length ? args : ["bundled", "tanh"];
+const want = args.length ? args : ["bundled", "tanh", "scaffold"];
 const sites = want.map((a) => {
   if (a === "bundled") return ["bundled", PUBLIC];
   if (a === "tanh") return ["tanh", buildFixture("tanh")];
+  if (a === "scaffold") return ["scaffold", buildScaffold()];
   return [a, resolve(a)];
 });
 for (const [name, dir] of sites) {
@@ -87,12 +93,15 @@ for (const [name, dir] of sites) {
  * Returns { rows: [{ fig, kind, step, text, px, font, scale, via }], hidden: [panels never shown] }.
  */
 function measureAll() {
-  const PANEL = ".st > .view > .frames > *";
+  // Tab panels are `section`s, checked by the radio of the same index; a
+  // stepper's panel `.step` follows its own radio.
+  const PANEL = ".st > .view > .frames > :is(section, .step)";
+  const RADIOS = ":scope > input[type=radio], :scope > .view > .frames > input[type=radio]";
   const panelOf = (el) => el.closest(PANEL);
   const radioOf = (panel) => {
     const st = panel.parentElement.parentElement.parentElement;
-    const k = [...panel.parentElement.children].indexOf(panel);
-    return { st, k, radio: st.querySelector(`:scope > input[type=radio].s${k}`) ?? st.querySelectorAll(":scope > input[type=radio]")[k] };
+    const k = [...panel.parentElement.children].filter((c) => c.matches("section, .step")).indexOf(panel);
+    return { st, k, radio: panel.matches(".step") ? panel.previousElementSibling : st.querySelectorAll(":scope > input[type=radio]")[k] };
   };
   const figOf = (el) => el.closest("figure.fig[id]") ?? el.closest("div.group[id]") ?? el.closest("[id]");
   const kindOf = (fig) => [...(fig?.classList ?? [])].find((c) => c !== "fig" && c !== "group") ?? fig?.tagName.toLowerCase() ?? "page";
@@ -101,7 +110,7 @@ function measureAll() {
     const parts = [];
     for (let p = panel; p; p = panelOf(p.parentElement)) {
       const { st, k, radio } = radioOf(p);
-      const n = st.querySelectorAll(":scope > input[type=radio]").length;
+      const n = st.querySelectorAll(RADIOS).length;
       const id = (radio?.id ?? "?").replace(/-s\d+$/, "");
       const tab = st.querySelector(`:scope > .bar > .jl > .j${k}`)?.textContent.trim();
       parts.unshift(st.classList.contains("stepper") ? `${id} step ${k + 1}/${n}` : `${id} tab “${tab ?? k}”`);
@@ -201,7 +210,7 @@ function measureAll() {
   measureHere(null, "");
   // Then every panel of every stepper and tab group, each shown in turn with the panels around it.
   const hidden = [];
-  const before = [...document.querySelectorAll(".st > input[type=radio]:checked")];
+  const before = [...document.querySelectorAll(".st input[type=radio]:checked")];
   for (const panel of document.querySelectorAll(PANEL)) {
     for (let p = panel; p; p = panelOf(p.parentElement)) {
       const { radio } = radioOf(p);

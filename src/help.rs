@@ -83,6 +83,7 @@ sections! {
     Blocks => "Blocks",
     Keys => "Keys",
     Examples => "Examples and batches",
+    Labels => "Labels and models",
     Expressions => "Expressions",
     Rulebook => "Rulebook",
     Modules => "Modules",
@@ -267,8 +268,11 @@ mod tests {
     fn every_block_key_the_parser_accepts_is_documented_and_no_other() {
         let mut accepted = accepted_keys::<crate::scenario::spec::Spec>();
         accepted.extend(accepted_keys::<crate::scenario::spec::Update>());
+        accepted.extend(accepted_keys::<crate::scenario::spec::NetSpec>());
+        accepted.extend(accepted_keys::<crate::scenario::spec::TrainSpec>());
         assert!(accepted.contains("graph") && accepted.contains("lr"));
-        let documented = table_keys(sec(language(), "Keys"));
+        let mut documented = table_keys(sec(language(), "Keys"));
+        documented.extend(table_keys(sec(language(), "Training and networks")));
         assert_eq!(
             documented, accepted,
             "the tables of docs/language.md, section \"Keys\", against the keys of spec.rs"
@@ -350,6 +354,17 @@ mod tests {
         let nodes = crate::scenario::MAX_NODES;
         let nodes = format!("{},{:03}", nodes / 1000, nodes % 1000);
         assert!(limits.contains(&format!("**{nodes} nodes**")), "{nodes}");
+        let big = crate::scenario::MAX_TRAINING_NODES;
+        let big = format!(
+            "{},{:03},{:03}",
+            big / 1_000_000,
+            big / 1000 % 1000,
+            big % 1000
+        );
+        assert!(limits.contains(&format!("**{big} nodes**")), "{big}");
+        let steps = crate::scenario::MAX_TRAIN_STEPS;
+        let steps = format!("{},{:03}", steps / 1000, steps % 1000);
+        assert!(limits.contains(&format!("**{steps} steps**")), "{steps}");
         let depth = crate::scenario::expr::MAX_DEPTH;
         assert!(limits.contains(&format!("**{depth} levels**")), "{depth}");
     }

@@ -32,6 +32,7 @@ pub fn check_file(path: &Path) -> Result<(FileRuns, Vec<Diagnostic>), Vec<Diagno
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let mut ids: Vec<(String, usize)> = Vec::new();
+    let root = scenario::Files::root_of(path);
     for block in scenario::find_blocks(&markdown) {
         // The site's mapping from body to file, which knows about the
         // prefixes of blocks nested in lists and quotes.
@@ -45,6 +46,10 @@ pub fn check_file(path: &Path) -> Result<(FileRuns, Vec<Diagnostic>), Vec<Diagno
             file: path,
             markdown: &markdown,
             to_file: &to_file,
+            files: Some(scenario::Files {
+                page: path,
+                root: &root,
+            }),
         };
         match scenario::parse_on_page(&block.body, &place, &mut ids, &mut warnings) {
             Ok(ok) => runs.push(ok),

@@ -465,7 +465,7 @@ impl<'a> Teller<'a> {
             "{from} sends {to} its upstream gradient {} times the local derivative {} ({}): {} × {} = {}.{acc}",
             num(m.upstream),
             num(m.local),
-            local_rule(op, m.slot),
+            crate::text::local_rule_in(op, m.slot, self.run.graph.nodes[m.from].parents.len()),
             num(m.upstream),
             operand(m.local),
             num(m.contribution),

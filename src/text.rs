@@ -121,12 +121,41 @@ pub fn fill<S: AsRef<str>>(template: &str, a: &[S], c: f64) -> String {
 /// infix operators are parenthesised when they have an operator or a sign
 /// of their own; function arguments are not.
 pub fn formula(op: Op, a: &[String]) -> String {
-    fill(op.rule().text.formula, a, op.exponent())
+    fill(
+        &template(op, op.rule().text.formula, a.len()),
+        a,
+        op.exponent(),
+    )
 }
 
 /// A short label of an op over its operands' labels: `w·x`, `−z`, `exp(−z)`.
 pub fn short_label(op: Op, a: &[&str]) -> String {
-    fill(op.rule().text.short, a, op.exponent())
+    fill(
+        &template(op, op.rule().text.short, a.len()),
+        a,
+        op.exponent(),
+    )
+}
+
+/// A row's template for `n` operands. A row that takes pairs then one more
+/// (`linear`) is written for one pair, `{0}·{1} + {2}`: the part before the
+/// last ` + ` is repeated for every pair, and `{2}` becomes the last
+/// operand.
+fn template(op: Op, t: &'static str, n: usize) -> std::borrow::Cow<'static, str> {
+    if op.rule().arity != crate::engine::ops::Arity::Pairs || n <= 3 {
+        return t.into();
+    }
+    let Some((pair, tail)) = t.rsplit_once(" + ") else {
+        return t.into();
+    };
+    let terms: Vec<String> = (0..n / 2)
+        .map(|k| {
+            pair.replace("{0", &format!("{{{}", 2 * k))
+                .replace("{1", &format!("{{{}", 2 * k + 1))
+        })
+        .collect();
+    let tail = tail.replace("{2", &format!("{{{}", n - 1));
+    format!("{} + {tail}", terms.join(" + ")).into()
 }
 
 /// Longest label an expression may have before operands give way to `…`.
@@ -236,7 +265,23 @@ pub fn wrt(label: &str) -> String {
 
 /// The local derivative of `op` with respect to operand `slot`, in words.
 pub fn local_rule(op: Op, slot: usize) -> &'static str {
+    local_rule_in(op, slot, op.rule().arity.min())
+}
+
+/// [`local_rule`] for an op node with `operands` operands: a row that takes
+/// pairs then one more (`linear`) has a rule for the first of a pair, one
+/// for the second, and one for the last operand.
+pub fn local_rule_in(op: Op, slot: usize, operands: usize) -> &'static str {
     let rules = op.rule().text.rules;
+    let slot = if op.rule().arity == crate::engine::ops::Arity::Pairs {
+        if slot + 1 == operands.max(3) {
+            2
+        } else {
+            slot % 2
+        }
+    } else {
+        slot
+    };
     rules[slot.min(rules.len() - 1)]
 }
 
@@ -265,6 +310,12 @@ mod tests {
         assert_eq!(short_label(Op::Mul, &["w", "−z"]), "w·(−z)");
         assert_eq!(short_label(Op::Neg, &["−z"]), "−(−z)");
         assert_eq!(short_label(Op::Pow(-1.0), &["x"]), "x^-1");
+        assert_eq!(
+            short_label(Op::Linear, &["w0", "h0", "w1", "h1", "b"]),
+            "w0·h0 + w1·h1 + b"
+        );
+        assert_eq!(local_rule_in(Op::Linear, 4, 5), "∂(w·x + b)/∂b = 1");
+        assert_eq!(local_rule_in(Op::Linear, 3, 5), "∂(w·x + b)/∂x = w");
         let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
         assert_eq!(formula(Op::Add, &s(&["−1", "2"])), "(−1) + 2");
         assert_eq!(formula(Op::Mul, &s(&["−1", "a b"])), "(−1) × (a b)");

@@ -122,7 +122,7 @@ impl Graph {
     pub fn op(&mut self, op: Op, parents: &[NodeId]) -> NodeId {
         let id = self.nodes.len();
         assert!(parents.iter().all(|&p| p < id), "parents must exist");
-        assert_eq!(parents.len(), op.rule().arity, "arity of {}", op.name());
+        assert!(op.accepts(parents.len()), "arity of {}", op.name());
         self.push(Node {
             kind: if op.is_module() {
                 Kind::Module
@@ -165,17 +165,31 @@ impl Graph {
         self.forward_with(|_, _| {})
     }
 
-    fn forward_with(&mut self, mut record: impl FnMut(NodeId, f64)) -> Result<(), DomainError> {
-        let mut x = [0.0f64; 3];
-        for id in 0..self.nodes.len() {
+    /// Forward over the nodes up to and including `last` only: enough to
+    /// read a statement's value without evaluating what comes after it (a
+    /// model's prediction without its loss).
+    pub fn forward_until(&mut self, last: NodeId) -> Result<(), DomainError> {
+        self.forward_range(last + 1, |_, _| {})
+    }
+
+    fn forward_with(&mut self, record: impl FnMut(NodeId, f64)) -> Result<(), DomainError> {
+        self.forward_range(self.nodes.len(), record)
+    }
+
+    fn forward_range(
+        &mut self,
+        end: NodeId,
+        mut record: impl FnMut(NodeId, f64),
+    ) -> Result<(), DomainError> {
+        // One operand buffer for the whole pass: `linear` has any number.
+        let mut x: Vec<f64> = Vec::with_capacity(8);
+        for id in 0..end.min(self.nodes.len()) {
             let Some(op) = self.nodes[id].op else {
                 continue;
             };
-            let n = self.nodes[id].parents.len();
-            for (slot, &p) in self.nodes[id].parents.iter().enumerate() {
-                x[slot] = self.nodes[p].value;
-            }
-            let args = &x[..n];
+            x.clear();
+            x.extend(self.nodes[id].parents.iter().map(|&p| self.nodes[p].value));
+            let args = &x[..];
             let fail = |message: String| DomainError {
                 node: id,
                 op: op.name(),

@@ -8,10 +8,35 @@
 //!
 //! `x` holds the operand values in operand order and `out` the cached forward
 //! output; `c` is the constant exponent of `pow` (0 for every other op). A
-//! local derivative is ∂out/∂x[i] for each operand `i`.
+//! local derivative is ∂out/∂x[i], asked for one operand `i` at a time, so a
+//! row serves any number of operands (`linear` takes 3, 5, 7, …).
 
-/// Operand-wise local derivatives. At most three operands (`linear`).
-pub type Locals = [f64; 3];
+use std::borrow::Cow;
+
+/// How many operands an op takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arity {
+    Exactly(usize),
+    /// `w1, x1, …, wn, xn, b` for any n ≥ 1: an odd number, at least 3.
+    Pairs,
+}
+
+impl Arity {
+    pub const fn accepts(self, n: usize) -> bool {
+        match self {
+            Arity::Exactly(k) => n == k,
+            Arity::Pairs => n >= 3 && n % 2 == 1,
+        }
+    }
+
+    /// The fewest operands it takes.
+    pub const fn min(self) -> usize {
+        match self {
+            Arity::Exactly(k) => k,
+            Arity::Pairs => 3,
+        }
+    }
+}
 
 /// An operation: the nine atomic ops of the rulebook, then the three modules.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -27,12 +52,14 @@ pub enum Op {
     Pow(f64),
     Relu,
     Tanh,
-    /// Module `linear(w, x, b) = w * x + b`.
+    /// Module `linear(w1, x1, …, wn, xn, b) = w1 * x1 + … + wn * xn + b`.
     Linear,
     /// Module `sigmoid(z) = 1 / (1 + exp(-z))`.
     Sigmoid,
     /// Module `bce(p, y) = -(y log p + (1 - y) log(1 - p))`.
     Bce,
+    /// Module `mse(p, t) = (p - t) ^ 2`.
+    Mse,
 }
 
 /// A domain test: whether the operands lie outside the op's domain.
@@ -46,14 +73,15 @@ pub struct Rule {
     pub op: Op,
     /// The name in the scenario language, in `seen trace` and in errors.
     pub name: &'static str,
-    pub arity: usize,
+    pub arity: Arity,
     /// Whether authors call it by name, `exp(z)`; the others are written
     /// with operators (`+ * - ^`).
     pub callable: bool,
     /// Forward: operand values (and the pow exponent) to the output.
     pub forward: fn(x: &[f64], c: f64) -> f64,
-    /// Local derivatives from the operands, the cached output and the exponent.
-    pub local: fn(x: &[f64], out: f64, c: f64) -> Locals,
+    /// The local derivative ∂out/∂x[i] from the operands, the cached output
+    /// and the exponent.
+    pub local: fn(x: &[f64], out: f64, c: f64, i: usize) -> f64,
     /// Operands outside the domain, and what was expected instead.
     pub refuse: Option<(Outside, &'static str)>,
     /// Values of the first operand where the local derivative does not
@@ -61,7 +89,7 @@ pub struct Rule {
     pub kinks: &'static [f64],
     /// For a module: the rulebook ops it stands for, in the order the atomic
     /// view builds them. `None` for an atomic op.
-    pub expansion: Option<&'static [Atom]>,
+    pub expansion: Option<Expansion>,
     pub text: Text,
 }
 
@@ -87,13 +115,37 @@ pub struct Text {
     pub rules: &'static [&'static str],
 }
 
-/// One node of a module's atomic expansion.
+/// A module's atomic expansion: a fixed list of atoms, or, for a module of
+/// variable arity, the list for a given number of operands.
 #[derive(Clone, Copy, Debug)]
+pub enum Expansion {
+    Atoms(&'static [Atom]),
+    ForArity(fn(operands: usize) -> Vec<Atom>),
+}
+
+impl Expansion {
+    /// The atoms for a call with `operands` operands; the last atom is the
+    /// module's output.
+    pub fn atoms(self, operands: usize) -> Cow<'static, [Atom]> {
+        match self {
+            Expansion::Atoms(a) => Cow::Borrowed(a),
+            Expansion::ForArity(f) => Cow::Owned(f(operands)),
+        }
+    }
+}
+
+/// One node of a module's atomic expansion.
+#[derive(Clone, Debug)]
 pub enum Atom {
     /// A rulebook op over the module's operands and earlier atoms.
-    Op(Op, &'static [Ref]),
+    Op(Op, Cow<'static, [Ref]>),
     /// A constant leaf.
     Const(f64),
+}
+
+/// An op atom over a fixed list of operands, for the tables below.
+const fn op(op: Op, refs: &'static [Ref]) -> Atom {
+    Atom::Op(op, Cow::Borrowed(refs))
 }
 
 /// An operand of an [`Atom`]: the module's own operand `i`, or the node
@@ -107,91 +159,121 @@ pub enum Ref {
 use Atom::Const;
 use Ref::{Arg, Atom as At};
 
-/// `w·x + b`.
-const LINEAR: &[Atom] = &[
-    Atom::Op(Op::Mul, &[Arg(0), Arg(1)]), // 0: w·x
-    Atom::Op(Op::Add, &[At(0), Arg(2)]),  // 1: w·x + b
+/// `w1·x1 + w2·x2 + … + wn·xn + b`, added from the left, for `2n + 1`
+/// operands: `w1·x1 + b` is a multiply then an add.
+fn linear(operands: usize) -> Vec<Atom> {
+    let pairs = operands / 2;
+    let mut atoms = Vec::with_capacity(2 * pairs);
+    let mut sum = None;
+    for k in 0..pairs {
+        atoms.push(Atom::Op(
+            Op::Mul,
+            Cow::Owned(vec![Arg(2 * k), Arg(2 * k + 1)]),
+        ));
+        let product = At(atoms.len() - 1);
+        if let Some(s) = sum {
+            atoms.push(Atom::Op(Op::Add, Cow::Owned(vec![s, product])));
+            sum = Some(At(atoms.len() - 1));
+        } else {
+            sum = Some(product);
+        }
+    }
+    let sum = sum.expect("at least one pair");
+    atoms.push(Atom::Op(Op::Add, Cow::Owned(vec![sum, Arg(operands - 1)])));
+    atoms
+}
+
+/// `(p − t)²`.
+const MSE: &[Atom] = &[
+    op(Op::Neg, &[Arg(1)]),        // 0: −t
+    op(Op::Add, &[Arg(0), At(0)]), // 1: p − t
+    op(Op::Pow(2.0), &[At(1)]),    // 2: (p − t)²
 ];
 
 /// `1 / (1 + exp(−z))`.
 const SIGMOID: &[Atom] = &[
-    Atom::Op(Op::Neg, &[Arg(0)]),       // 0: −z
-    Atom::Op(Op::Exp, &[At(0)]),        // 1: exp(−z)
-    Const(1.0),                         // 2
-    Atom::Op(Op::Add, &[At(2), At(1)]), // 3: 1 + exp(−z)
-    Atom::Op(Op::Recip, &[At(3)]),      // 4
+    op(Op::Neg, &[Arg(0)]),       // 0: −z
+    op(Op::Exp, &[At(0)]),        // 1: exp(−z)
+    Const(1.0),                   // 2
+    op(Op::Add, &[At(2), At(1)]), // 3: 1 + exp(−z)
+    op(Op::Recip, &[At(3)]),      // 4
 ];
 
 /// `−(y·log p + (1 − y)·log(1 − p))`.
 const BCE: &[Atom] = &[
-    Atom::Op(Op::Log, &[Arg(0)]),        // 0: log p
-    Atom::Op(Op::Mul, &[Arg(1), At(0)]), // 1: y·log p
-    Const(1.0),                          // 2
-    Atom::Op(Op::Neg, &[Arg(1)]),        // 3: −y
-    Atom::Op(Op::Add, &[At(2), At(3)]),  // 4: 1 − y
-    Const(1.0),                          // 5
-    Atom::Op(Op::Neg, &[Arg(0)]),        // 6: −p
-    Atom::Op(Op::Add, &[At(5), At(6)]),  // 7: 1 − p
-    Atom::Op(Op::Log, &[At(7)]),         // 8: log(1 − p)
-    Atom::Op(Op::Mul, &[At(4), At(8)]),  // 9: (1 − y)·log(1 − p)
-    Atom::Op(Op::Add, &[At(1), At(9)]),  // 10
-    Atom::Op(Op::Neg, &[At(10)]),        // 11
+    op(Op::Log, &[Arg(0)]),        // 0: log p
+    op(Op::Mul, &[Arg(1), At(0)]), // 1: y·log p
+    Const(1.0),                    // 2
+    op(Op::Neg, &[Arg(1)]),        // 3: −y
+    op(Op::Add, &[At(2), At(3)]),  // 4: 1 − y
+    Const(1.0),                    // 5
+    op(Op::Neg, &[Arg(0)]),        // 6: −p
+    op(Op::Add, &[At(5), At(6)]),  // 7: 1 − p
+    op(Op::Log, &[At(7)]),         // 8: log(1 − p)
+    op(Op::Mul, &[At(4), At(8)]),  // 9: (1 − y)·log(1 − p)
+    op(Op::Add, &[At(1), At(9)]),  // 10
+    op(Op::Neg, &[At(10)]),        // 11
 ];
 
-/// The rulebook. Forward on the left, local derivative on the right; under
-/// each, how the op reads: heading word, node glyph, short label, formula,
-/// local rule per operand. Operators first, then the callable functions in
-/// the order error messages list them, then the modules.
+/// The rulebook. Forward on the left, local derivative ∂out/∂x[i] on the
+/// right; under each, how the op reads: heading word, node glyph, short
+/// label, formula, local rule per operand. Operators first, then the
+/// callable functions in the order error messages list them, then the
+/// modules.
 #[rustfmt::skip]
-const TABLE: [Rule; 12] = [
-    //  op           name     arity forward                             local derivative
-    row(Op::Add,     "add",    2, |x, _| x[0] + x[1],                  |_, _, _| [1.0, 1.0, 0.0])
+const TABLE: [Rule; 13] = [
+    //  op           name     arity              forward                        local derivative ∂out/∂x[i]
+    row(Op::Add,     "add",    Arity::Exactly(2), |x, _| x[0] + x[1],            |_, _, _, _| 1.0)
         .reads("Add", "+", "{0} + {1}", "{0s} + {1s}", &["∂(a + b)/∂operand = 1"]),
-    row(Op::Mul,     "mul",    2, |x, _| x[0] * x[1],                  |x, _, _| [x[1], x[0], 0.0])
+    row(Op::Mul,     "mul",    Arity::Exactly(2), |x, _| x[0] * x[1],            |x, _, _, i| x[1 - i])
         .reads("Multiply", "×", "{0g}·{1gs}", "{0gs} × {1gs}", &["∂(a·b)/∂a = b", "∂(a·b)/∂b = a"]),
-    row(Op::Neg,     "neg",    1, |x, _| -x[0],                        |_, _, _| [-1.0, 0.0, 0.0])
+    row(Op::Neg,     "neg",    Arity::Exactly(1), |x, _| -x[0],                  |_, _, _, _| -1.0)
         .reads("Negate", "−", "−{0gs}", "−{0gs}", &["∂(−a)/∂a = −1"]),
-    row(Op::Pow(0.0),"pow",    1, |x, c| x[0].powf(c),                 |x, _, c| [c * x[0].powf(c - 1.0), 0.0, 0.0])
+    row(Op::Pow(0.0),"pow",    Arity::Exactly(1), |x, c| x[0].powf(c),           |x, _, c, _| c * x[0].powf(c - 1.0))
         .reads("Power", "^{c}", "{0g}^{c}", "{0gs}^{c}", &["∂aᶜ/∂a = c·aᶜ⁻¹"]),
-    row(Op::Exp,     "exp",    1, |x, _| x[0].exp(),                   |_, out, _| [out, 0.0, 0.0])
+    row(Op::Exp,     "exp",    Arity::Exactly(1), |x, _| x[0].exp(),             |_, out, _, _| out)
         .function()
         .reads("Exponential", "exp", "exp({0})", "exp({0})", &["∂eᵃ/∂a = eᵃ, the cached output"]),
-    row(Op::Log,     "log",    1, |x, _| x[0].ln(),                    |x, _, _| [1.0 / x[0], 0.0, 0.0])
+    row(Op::Log,     "log",    Arity::Exactly(1), |x, _| x[0].ln(),              |x, _, _, _| 1.0 / x[0])
         .function()
         .refuse(|x| x[0] <= 0.0, "log needs a positive argument")
         .reads("Logarithm", "log", "log({0})", "log({0})", &["∂ln a/∂a = 1/a"]),
-    row(Op::Recip,   "recip",  1, |x, _| 1.0 / x[0],                   |x, _, _| [-1.0 / (x[0] * x[0]), 0.0, 0.0])
+    row(Op::Recip,   "recip",  Arity::Exactly(1), |x, _| 1.0 / x[0],             |x, _, _, _| -1.0 / (x[0] * x[0]))
         .function()
         .refuse(|x| x[0] == 0.0, "recip needs a non-zero argument")
         .reads("Reciprocal", "1/a", "1/{0g}", "1 / {0gs}", &["∂(1/a)/∂a = −1/a²"]),
-    row(Op::Relu,    "relu",   1, |x, _| x[0].max(0.0),                |x, _, _| [if x[0] > 0.0 { 1.0 } else { 0.0 }, 0.0, 0.0])
+    row(Op::Relu,    "relu",   Arity::Exactly(1), |x, _| x[0].max(0.0),          |x, _, _, _| if x[0] > 0.0 { 1.0 } else { 0.0 })
         .function()
         .kinks(&[0.0])
         .reads("ReLU", "relu", "relu({0})", "max({0}, 0)", &["∂relu(a)/∂a = 1 if a > 0, else 0"]),
-    row(Op::Tanh,    "tanh",   1, |x, _| x[0].tanh(),                  |_, t, _| [1.0 - t * t, 0.0, 0.0])
+    row(Op::Tanh,    "tanh",   Arity::Exactly(1), |x, _| x[0].tanh(),            |_, t, _, _| 1.0 - t * t)
         .function()
         .reads("Tanh", "tanh", "tanh({0})", "tanh({0})", &["∂tanh a/∂a = 1 − t², t the cached output"]),
     // Modules: larger nodes with closed-form backward rules, and the atomic
-    // ops they stand for.
-    row(Op::Linear,  "linear", 3, |x, _| x[0] * x[1] + x[2],           |x, _, _| [x[1], x[0], 1.0])
-        .module(LINEAR)
+    // ops they stand for. `linear` takes any number of (w, x) pairs, then b.
+    row(Op::Linear,  "linear", Arity::Pairs,      |x, _| linear_forward(x),      |x, _, _, i| if i + 1 == x.len() { 1.0 } else { x[i ^ 1] })
+        .module(Expansion::ForArity(linear))
         .reads("Linear", "Linear", "{0g}·{1gs} + {2}", "{0gs} × {1gs} + {2gs}",
                &["∂(w·x + b)/∂w = x", "∂(w·x + b)/∂x = w", "∂(w·x + b)/∂b = 1"]),
-    row(Op::Sigmoid, "sigmoid", 1, |x, _| 1.0 / (1.0 + (-x[0]).exp()), |_, s, _| [s * (1.0 - s), 0.0, 0.0])
-        .module(SIGMOID)
+    row(Op::Sigmoid, "sigmoid", Arity::Exactly(1), |x, _| 1.0 / (1.0 + (-x[0]).exp()), |_, s, _, _| s * (1.0 - s))
+        .module(Expansion::Atoms(SIGMOID))
         .reads("Sigmoid", "Sigmoid", "σ({0})", "σ({0})", &["∂σ/∂z = σ(1 − σ), from the cached output"]),
-    row(Op::Bce,     "bce",    2, |x, _| bce(x[0], x[1]),              |x, _, _| [(x[0] - x[1]) / (x[0] * (1.0 - x[0])), ((1.0 - x[0]) / x[0]).ln(), 0.0])
-        .module(BCE)
+    row(Op::Bce,     "bce",    Arity::Exactly(2), |x, _| bce(x[0], x[1]),        |x, _, _, i| if i == 0 { (x[0] - x[1]) / (x[0] * (1.0 - x[0])) } else { ((1.0 - x[0]) / x[0]).ln() })
+        .module(Expansion::Atoms(BCE))
         .refuse(|x| !(x[0] > 0.0 && x[0] < 1.0), "bce needs a probability p strictly between 0 and 1")
         .reads("Binary cross-entropy", "BCE", "bce({0}, {1})", "bce({0}, {1})",
                &["∂bce/∂p = (p − y) / (p(1 − p))", "∂bce/∂y = ln((1 − p)/p)"]),
+    row(Op::Mse,     "mse",    Arity::Exactly(2), |x, _| (x[0] - x[1]).powi(2),  |x, _, _, i| if i == 0 { 2.0 * (x[0] - x[1]) } else { -2.0 * (x[0] - x[1]) })
+        .module(Expansion::Atoms(MSE))
+        .reads("Squared error", "MSE", "mse({0}, {1})", "mse({0}, {1})",
+               &["∂(p − t)²/∂p = 2(p − t)", "∂(p − t)²/∂t = −2(p − t)"]),
 ];
 
 /// The rows, in one place in memory for [`Op::rule`].
-pub static RULES: [Rule; 12] = TABLE;
+pub static RULES: [Rule; 13] = TABLE;
 
-/// The functions authors may call, with their arity: the callable rows, in
-/// table order.
+/// The functions authors may call, with their fewest operands: the callable
+/// rows, in table order.
 pub const FUNCTIONS: &[(&str, usize)] = &callable::<{ count_callable() }>();
 
 const fn count_callable() -> usize {
@@ -208,7 +290,7 @@ const fn callable<const N: usize>() -> [(&'static str, usize); N] {
     let (mut i, mut n) = (0, 0);
     while i < TABLE.len() {
         if TABLE[i].callable {
-            out[n] = (TABLE[i].name, TABLE[i].arity);
+            out[n] = (TABLE[i].name, TABLE[i].arity.min());
             n += 1;
         }
         i += 1;
@@ -234,6 +316,7 @@ impl Op {
             Op::Linear => 9,
             Op::Sigmoid => 10,
             Op::Bce => 11,
+            Op::Mse => 12,
         };
         &RULES[row]
     }
@@ -256,9 +339,20 @@ impl Op {
         (self.rule().forward)(x, self.exponent())
     }
 
-    /// The local derivatives, from the operands and the cached output.
-    pub fn local(self, x: &[f64], out: f64) -> Locals {
-        (self.rule().local)(x, out, self.exponent())
+    /// The local derivative ∂out/∂x[i], from the operands and the cached
+    /// output.
+    pub fn local(self, x: &[f64], out: f64, i: usize) -> f64 {
+        (self.rule().local)(x, out, self.exponent(), i)
+    }
+
+    /// Whether the op takes `n` operands.
+    pub fn accepts(self, n: usize) -> bool {
+        self.rule().arity.accepts(n)
+    }
+
+    /// A module's atomic expansion for `operands` operands.
+    pub fn expansion(self, operands: usize) -> Option<Cow<'static, [Atom]>> {
+        self.rule().expansion.map(|e| e.atoms(operands))
     }
 
     /// Whether this is a module (drawn as one node in the modules view).
@@ -285,6 +379,11 @@ impl Op {
     }
 }
 
+fn linear_forward(x: &[f64]) -> f64 {
+    let (pairs, b) = x.split_at(x.len() - 1);
+    pairs.chunks_exact(2).fold(0.0, |s, wx| s + wx[0] * wx[1]) + b[0]
+}
+
 fn bce(p: f64, y: f64) -> f64 {
     -(y * p.ln() + (1.0 - y) * (1.0 - p).ln())
 }
@@ -293,9 +392,9 @@ fn bce(p: f64, y: f64) -> f64 {
 const fn row(
     op: Op,
     name: &'static str,
-    arity: usize,
+    arity: Arity,
     forward: fn(&[f64], f64) -> f64,
-    local: fn(&[f64], f64, f64) -> Locals,
+    local: fn(&[f64], f64, f64, usize) -> f64,
 ) -> Rule {
     Rule {
         op,
@@ -325,7 +424,7 @@ impl Rule {
         }
     }
 
-    const fn module(self, expansion: &'static [Atom]) -> Rule {
+    const fn module(self, expansion: Expansion) -> Rule {
         Rule {
             callable: true,
             expansion: Some(expansion),
@@ -384,19 +483,46 @@ mod tests {
     #[test]
     fn expansions_use_the_right_arities() {
         for r in RULES.iter() {
-            for (k, atom) in r.expansion.unwrap_or(&[]).iter().enumerate() {
-                if let Atom::Op(op, refs) = atom {
-                    assert_eq!(op.rule().arity, refs.len(), "{} atom {k}", r.name);
-                    assert!(!op.is_module());
-                    for rf in *refs {
-                        match *rf {
-                            Ref::Arg(i) => assert!(i < r.arity, "{} atom {k}", r.name),
-                            Ref::Atom(j) => assert!(j < k, "{} atom {k}", r.name),
+            for n in (1..=9).filter(|&n| r.arity.accepts(n)) {
+                let atoms = r.op.expansion(n).unwrap_or_default();
+                for (k, atom) in atoms.iter().enumerate() {
+                    if let Atom::Op(op, refs) = atom {
+                        assert!(op.accepts(refs.len()), "{} atom {k}", r.name);
+                        assert!(!op.is_module());
+                        for rf in refs.iter() {
+                            match *rf {
+                                Ref::Arg(i) => assert!(i < n, "{} atom {k}", r.name),
+                                Ref::Atom(j) => assert!(j < k, "{} atom {k}", r.name),
+                            }
                         }
                     }
                 }
+                // Every operand of a module is used.
+                for i in (0..n).filter(|_| r.expansion.is_some()) {
+                    assert!(
+                        atoms.iter().any(|a| matches!(a, Atom::Op(_, refs)
+                            if refs.iter().any(|rf| matches!(rf, Ref::Arg(j) if *j == i)))),
+                        "{} with {n} operands ignores operand {i}",
+                        r.name
+                    );
+                }
             }
         }
+    }
+
+    #[test]
+    fn linear_takes_pairs_then_a_bias() {
+        let x = [2.0, 3.0, -1.0, 4.0, 0.5];
+        assert_eq!(Op::Linear.forward(&x), 2.0 * 3.0 + -4.0 + 0.5);
+        let d: Vec<f64> = (0..5).map(|i| Op::Linear.local(&x, 0.0, i)).collect();
+        assert_eq!(d, [3.0, 2.0, 4.0, -1.0, 1.0]);
+        assert!(Op::Linear.accepts(3) && Op::Linear.accepts(7));
+        assert!(!Op::Linear.accepts(2) && !Op::Linear.accepts(4) && !Op::Linear.accepts(1));
+        assert_eq!(
+            Op::Linear.expansion(5).unwrap().len(),
+            4,
+            "mul, mul, add, add"
+        );
     }
 
     #[test]
@@ -405,7 +531,7 @@ mod tests {
         assert_eq!(
             names,
             [
-                "exp", "log", "recip", "relu", "tanh", "linear", "sigmoid", "bce"
+                "exp", "log", "recip", "relu", "tanh", "linear", "sigmoid", "bce", "mse"
             ]
         );
         assert_eq!(Op::function("linear"), Some(Op::Linear));

@@ -10,9 +10,10 @@ use super::node::{
     BACKWARD_ACTIVE, EdgeLook, FORWARD_ACTIVE, active_outline, draw_edge, node_dynamic, node_static,
 };
 pub use super::scene::Scene;
+use super::scene::running_sum;
 use super::svg::{Svg, font, n, open_img, paper, rounded, text};
 use super::theme::{self, BACKWARD, CH, FORWARD, INK, PAPER, text_w};
-use crate::engine::Graph;
+use crate::engine::{Graph, Kind};
 use crate::story::{Phase, Step, Story};
 
 /// Ids and words for one frame's accessible name.
@@ -28,9 +29,9 @@ pub struct FrameMeta<'a> {
 /// small.
 fn base(svg: &mut Svg, g: &Graph, story: &Story, scene: &Scene) {
     paper(svg, scene.width, scene.height);
-    scene.draw_edges(svg, &EdgeLook::quiet("edge"));
-    for (d, &i) in scene.arena.iter().enumerate() {
-        node_static(svg, &scene.node_draw(g, story, d, i, None));
+    scene.draw_edges(svg, g, &EdgeLook::quiet("edge"));
+    for i in 0..g.len() {
+        node_static(svg, &scene.node_draw(g, story, i, None));
     }
 }
 
@@ -39,14 +40,17 @@ fn base(svg: &mut Svg, g: &Graph, story: &Story, scene: &Scene) {
 fn overlay(svg: &mut Svg, g: &Graph, story: &Story, scene: &Scene, k: usize) {
     let step: &Step = &story.steps[k];
     caption(svg, step, k, story.steps.len());
-    active_edges(svg, scene, step);
+    active_edges(svg, g, scene, step);
+    let to_const = |e: &crate::story::Edge| g.nodes[e.from].kind == Kind::Const;
     if step.phase == Phase::Backward
+        && !step.active_edges.iter().any(to_const)
         && let Some(label) = &step.edge_label
     {
         message_band(svg, scene, label);
     }
-    for (d, &i) in scene.arena.iter().enumerate() {
-        let nd = scene.node_draw(g, story, d, i, Some(step));
+    for i in 0..g.len() {
+        let mut nd = scene.node_draw(g, story, i, Some(step));
+        nd.sum = running_sum(g, story, k, i);
         if step.active_nodes.contains(&i) {
             let (w, h) = nd.size;
             let c = nd.center;
@@ -88,17 +92,24 @@ fn caption(svg: &mut Svg, step: &Step, k: usize, total: usize) {
 }
 
 /// The step's active edges, redrawn on top of the base: forward solid,
-/// backward dashed.
-fn active_edges(svg: &mut Svg, scene: &Scene, step: &Step) {
-    let look = if step.phase == Phase::Backward {
+/// backward dashed. A constant is sent no drawn message.
+fn active_edges(svg: &mut Svg, g: &Graph, scene: &Scene, step: &Step) {
+    let backward = step.phase == Phase::Backward;
+    let look = if backward {
         &BACKWARD_ACTIVE
     } else {
         &FORWARD_ACTIVE
     };
     for se in &step.active_edges {
-        let Some(e) = scene.layout.edges.iter().find(|e| {
-            scene.arena[e.from] == se.from && scene.arena[e.to] == se.to && e.slot == se.slot
-        }) else {
+        if backward && g.nodes[se.from].kind == Kind::Const {
+            continue;
+        }
+        let Some(e) = scene
+            .layout
+            .edges
+            .iter()
+            .find(|e| e.from == se.from && e.to == se.to && e.slot == se.slot)
+        else {
             continue;
         };
         let pts = scene.route(&e.points);

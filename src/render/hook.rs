@@ -4,7 +4,7 @@
 
 use super::figures;
 use super::frame::{Scene, inline_base, render_frames};
-use super::stepper::{MAX_STEPS, StepPanel, stepper, tabs};
+use super::stepper::{StepPanel, jumps, stepper, tabs};
 use super::svg::esc;
 use crate::scenario::{self, Figure, Run, Scenario, ScenarioError, View};
 use crate::site::{Block, Diagnostic, FigureHook, FigureState, PageCtx, Rendered};
@@ -21,6 +21,7 @@ pub fn diagnostic(page: &PageCtx, block: &Block, e: &ScenarioError) -> Diagnosti
         file: &page.file,
         markdown: &page.source,
         to_file: &to_file,
+        files: None,
     }
     .diagnostic(e)
 }
@@ -56,6 +57,10 @@ impl FigureHook for Figures {
                 file: &page.file,
                 markdown: &page.source,
                 to_file: &to_file,
+                files: Some(scenario::Files {
+                    page: &page.path,
+                    root: &page.site_root,
+                }),
             };
             let result =
                 scenario::parse_on_page(&b.source, &place, &mut state.ids, &mut state.warnings);
@@ -158,6 +163,8 @@ fn figure_html(s: &Scenario, body: &str, downloads: &str) -> String {
 /// page, download links, and how many frames (stills count one each).
 struct Collected<'a> {
     page: &'a PageCtx,
+    /// The figure's title, naming its scrolling drawings.
+    title: String,
     dir: String,
     assets: Vec<(String, Vec<u8>)>,
     /// Trace downloads, in the order drawn.
@@ -168,7 +175,9 @@ struct Collected<'a> {
 }
 
 impl Collected<'_> {
-    /// A still picture: inline, and downloadable as its own file.
+    /// A still picture: inline, and downloadable as its own file. It is
+    /// drawn at its natural size and scrolls sideways when wider than the
+    /// page (see [`scroller`]).
     fn still(&mut self, name: &str, svg: String) -> String {
         let path = format!("{}/{name}.svg", self.dir);
         self.stills.push(format!(
@@ -176,7 +185,7 @@ impl Collected<'_> {
             self.page.href(&path)
         ));
         self.assets.push((path, svg.clone().into_bytes()));
-        format!("<div class=\"still\">\n{svg}</div>\n")
+        scroller("still", &format!("{}, drawing: {name}", self.title), &svg)
     }
 }
 
@@ -192,8 +201,10 @@ fn draw(page: &PageCtx, s: &Scenario, runs: &[Run]) -> Result<Drawn, ScenarioErr
         &[(s.clone(), runs.to_vec())],
     );
     let json_path = format!("{dir}/trace.json");
+    let title = s.title.clone().unwrap_or_else(|| s.id.clone());
     let mut out = Collected {
         page,
+        title: title.clone(),
         downloads: vec![format!(
             "<a href=\"{}\" download>trace (JSON)</a>",
             page.href(&json_path)
@@ -206,7 +217,6 @@ fn draw(page: &PageCtx, s: &Scenario, runs: &[Run]) -> Result<Drawn, ScenarioErr
         stills: Vec::new(),
         frames: 0,
     };
-    let title = s.title.clone().unwrap_or_else(|| s.id.clone());
     let body = match s.figure {
         Figure::Trace | Figure::Batch => traces(s, runs, &mut out)?,
         Figure::Graph => {
@@ -221,6 +231,7 @@ fn draw(page: &PageCtx, s: &Scenario, runs: &[Run]) -> Result<Drawn, ScenarioErr
         Figure::Rule => out.still("rule", figures::rule_card(s, &runs[0], &s.id)),
         Figure::StepSize => out.still("step-size", figures::step_size(s, &runs[0], &s.id)),
         Figure::Compare => compare(s, runs, &title, &mut out),
+        Figure::Training => training_placeholder(&runs[0]),
     };
     out.frames += out.stills.len();
     out.downloads.append(&mut out.stills);
@@ -297,16 +308,6 @@ fn trace(
 ) -> Result<(String, Vec<(String, Vec<u8>)>, usize), ScenarioError> {
     let story = tell(run);
     let n = story.steps.len();
-    if n > MAX_STEPS {
-        return Err(ScenarioError::new(
-            s.id_span.clone(),
-            format!(
-                "the trace of \"{}\" has {n} steps, more than the {MAX_STEPS} a stepper can show",
-                s.id
-            ),
-        )
-        .expected("a smaller graph, or figure = \"graph\" for a still picture"));
-    }
     let scene = Scene::new(run.graph(), &story);
     let fid = format!("{}-{}", s.id, run.view.name());
     let title = s.title.clone().unwrap_or_else(|| s.id.clone());
@@ -319,9 +320,17 @@ fn trace(
         format!("{dir}/{}-frames.svg", run.view.name()),
         super::frame::filmstrip(&defs, &inline, &scene).into_bytes(),
     ));
-    for (step, svg) in story.steps.iter().zip(inline) {
+    for (k, (step, svg)) in story.steps.iter().zip(inline).enumerate() {
         panels.push(StepPanel {
-            frame: svg,
+            frame: scroller(
+                "frame-box",
+                &format!(
+                    "{title} ({} view): graph, step {} of {n}",
+                    run.view.name(),
+                    k + 1
+                ),
+                &svg,
+            ),
             title: step.title.clone(),
             phase: step.phase.name().to_string(),
             narration: step.narration.clone(),
@@ -334,9 +343,32 @@ fn trace(
         "{title} ({} view): {fw} forward steps, then {bw} backward messages",
         run.view.name()
     );
-    // Frames much wider than tall read better with the narration below.
-    let wide = scene.width > 1.8 * scene.height;
-    Ok((stepper(&fid, &legend, &defs, &panels, wide), files, n))
+    // The frame sits above its narration with the figure's whole width: a
+    // graph squeezed into a column beside text loses half its width.
+    let jumps = jumps(&story, run.graph());
+    Ok((
+        stepper(&fid, &legend, &defs, &panels, &jumps, true),
+        files,
+        n,
+    ))
+}
+
+/// PLACEHOLDER until `src/render/figures/training.rs` draws the training
+/// figure (the loss curve and the model over the steps, from
+/// `run.training` and `Scenario::model`): one sentence with the first and
+/// last loss, so that a page with a training block builds.
+fn training_placeholder(run: &Run) -> String {
+    let Some(t) = &run.training else {
+        return String::new();
+    };
+    let (first, last) = (&t.steps[0], &t.steps[t.steps.len() - 1]);
+    format!(
+        "<p class=\"training-summary\">Trained for {} steps with lr = {}: the loss went from {} to {}.</p>\n",
+        last.step,
+        crate::text::fmt_num(t.lr),
+        crate::text::fmt_num(first.loss),
+        crate::text::fmt_num(last.loss)
+    )
 }
 
 /// One view as is; several as tabs.
@@ -346,6 +378,18 @@ fn one_or_tabs(s: &Scenario, mut views: Vec<(String, String)>) -> String {
     } else {
         tabs(&format!("{}-views", s.id), "Selected view", &views)
     }
+}
+
+/// A drawing at its natural size (one SVG unit = one CSS px, never scaled
+/// down, so no text is drawn under its font size) in a box that scrolls
+/// sideways when the drawing is wider than the page. A scroller must take
+/// keyboard focus to be scrollable without a pointer, and a focusable
+/// region needs a name.
+fn scroller(class: &str, name: &str, svg: &str) -> String {
+    format!(
+        "<div class=\"{class} scroll\" role=\"region\" aria-label=\"{}\" tabindex=\"0\">\n{svg}</div>\n",
+        esc(name)
+    )
 }
 
 /// A sideways-scrolling, keyboard-focusable region around a wide table.

@@ -13,7 +13,7 @@ use super::theme::{
 };
 use crate::engine::Kind;
 use crate::layout::Point;
-use crate::story::num;
+use crate::story::{num, operand};
 
 /// A node's height.
 pub(crate) const NODE_H: f64 = 52.0;
@@ -28,8 +28,9 @@ pub(crate) struct NodeDraw<'a> {
     pub value: Option<f64>,
     pub grad: Option<f64>,
     pub active: bool,
-    /// Tied copies of a shared leaf (1 = not shared).
-    pub copies: usize,
+    /// A message adding to a gradient the node already had: (before,
+    /// after), shown as the sum `∇ before + contribution = after`.
+    pub sum: Option<(f64, f64)>,
 }
 
 // ---------------------------------------------------------------------------
@@ -48,6 +49,21 @@ pub(crate) fn label_width(label: &str) -> f64 {
 /// Width of a node's value line.
 pub(crate) fn value_width(v: f64) -> f64 {
     text_w(&num(v), CH)
+}
+
+/// A running sum as a node shows it: `∇ −0.0607 + (−0.0612) = −0.1219`.
+fn sum_text((before, after): (f64, f64)) -> String {
+    format!(
+        "∇ {} + {} = {}",
+        num(before),
+        operand(after - before),
+        num(after)
+    )
+}
+
+/// Width of a node's running-sum line.
+pub(crate) fn sum_width(sum: (f64, f64)) -> f64 {
+    text_w(&sum_text(sum), CH)
 }
 
 /// Width of a node's gradient line.
@@ -151,39 +167,25 @@ pub(crate) fn active_outline(svg: &mut Svg, kind: Kind, x: f64, y: f64, w: f64, 
     halo(svg, x, y, w, h, rx);
 }
 
-/// The parts of a node that never change during a trace: its shape, its
-/// "shared" tag and its label.
+/// The parts of a node that never change during a trace: its shape and its
+/// label.
 pub(crate) fn node_static(svg: &mut Svg, d: &NodeDraw) {
     let c = d.center;
     let (w, h) = d.size;
     let (x, y) = (c.x - w / 2.0, c.y - h / 2.0);
     node_shape(svg, d.kind, x, y, w, h, d.active);
     let cx = n(c.x);
-    if d.copies > 1 {
-        svg.text(
-            "text",
-            &[
-                ("class", "tag"),
-                ("x", &cx),
-                ("y", &n(y - 9.0)),
-                ("text-anchor", "middle"),
-                ("font-size", "10"),
-                ("fill", MUTED),
-            ],
-            &format!("shared ×{}", d.copies),
-        );
-    }
     let constant = d.kind == Kind::Const;
     svg.text(
         "text",
         &[
-            ("class", "label"),
+            ("class", if constant { "label const" } else { "label" }),
             ("x", &cx),
             ("y", &n(y + if constant { 24.0 } else { 17.0 })),
             ("text-anchor", "middle"),
             ("font-size", "13"),
             ("font-weight", "bold"),
-            ("fill", INK),
+            ("fill", if constant { MUTED } else { INK }),
         ],
         d.label,
     );
@@ -215,20 +217,27 @@ pub(crate) fn node_dynamic(svg: &mut Svg, d: &NodeDraw) {
             &value,
         );
     }
-    if let Some(g) = d.grad {
-        svg.text(
-            "text",
-            &[
-                ("class", "grad"),
-                ("x", &cx),
-                ("y", &n(y + 46.0)),
-                ("text-anchor", "middle"),
-                ("font-size", "12"),
-                ("fill", BACKWARD),
-            ],
-            &grad_text(g),
-        );
+    // A constant is part of the graph, not of the story: no gradient.
+    let grad = d.grad.filter(|_| d.kind != Kind::Const);
+    let (class, text) = match (d.sum, grad) {
+        (Some(sum), _) => ("grad sum", sum_text(sum)),
+        (None, Some(g)) => ("grad", grad_text(g)),
+        (None, None) => return,
+    };
+    let y = n(y + 46.0);
+    let mut attrs = vec![
+        ("class", class),
+        ("x", cx.as_str()),
+        ("y", y.as_str()),
+        ("text-anchor", "middle"),
+        ("font-size", "12"),
+        ("fill", BACKWARD),
+    ];
+    if d.sum.is_some() {
+        // The accumulation is what the reader watches.
+        attrs.push(("font-weight", "bold"));
     }
+    svg.text("text", &attrs, &text);
 }
 
 // ---------------------------------------------------------------------------
@@ -254,9 +263,22 @@ impl EdgeLook {
             class,
             arrow: "arrow",
             colour: LINE,
-            width: "1.2",
+            width: "1.4",
             dash: "",
             backward: false,
+        }
+    }
+
+    /// The same quiet edge out of a constant: dotted, so a constant reads
+    /// as part of the graph but not of the story.
+    pub fn out_of_const(&self) -> EdgeLook {
+        EdgeLook {
+            class: match self.class {
+                "edge fw" => "edge fw const",
+                _ => "edge const",
+            },
+            dash: "2 3",
+            ..*self
         }
     }
 }

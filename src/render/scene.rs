@@ -2,87 +2,52 @@
 //! a still): display nodes, their boxes, their places.
 
 use super::node::{
-    EdgeLook, NODE_H, NodeDraw, box_width, draw_edge, grad_width, label_width, value_width,
+    EdgeLook, NODE_H, NodeDraw, box_width, draw_edge, grad_width, label_width, sum_width,
+    value_width,
 };
 use super::svg::Svg;
-use crate::engine::{Graph, NodeId};
+use crate::engine::{Graph, Kind, NodeId};
 use crate::layout::{Layout, LayoutNode, LayoutOptions, Point, layout};
 use crate::story::{Phase, Step, Story};
 
 /// Room at the top of a frame for the step caption.
 pub(crate) const TOP: f64 = 34.0;
 
-/// A graph laid out once, drawn for every step.
+/// A graph laid out once, drawn for every step: one drawn node per value.
 pub struct Scene {
-    /// Laid out over display nodes (see [`Scene::new`]).
+    /// Laid out over the graph's nodes, in arena order.
     pub layout: Layout,
-    /// The arena node each display node draws.
-    pub arena: Vec<NodeId>,
-    /// How many display copies the node has (1 unless it is a shared leaf).
-    pub copies: Vec<usize>,
     pub sizes: Vec<(f64, f64)>,
     pub width: f64,
     pub height: f64,
 }
 
-/// The display nodes of a graph: arena nodes, with a shared leaf split
-/// into one tied copy per consumer.
-struct Display {
-    /// The arena node each display node draws.
-    arena: Vec<NodeId>,
-    /// Per arena node: (consumer, display node), the consumer `usize::MAX`
-    /// for a node drawn once.
-    display_of: Vec<Vec<(NodeId, usize)>>,
-}
-
-impl Display {
-    fn new(g: &Graph) -> Display {
-        // Distinct consumers of every node, in arena order.
-        let mut consumers: Vec<Vec<NodeId>> = vec![Vec::new(); g.len()];
-        for (c, node) in g.nodes.iter().enumerate() {
-            for &p in &node.parents {
-                if consumers[p].last() != Some(&c) {
-                    consumers[p].push(c);
-                }
-            }
-        }
-        let copy_of = |i: usize| g.nodes[i].kind.is_leaf() && consumers[i].len() > 1;
-        // Copies take the leaf's place in arena order, so every parent still
-        // comes before its consumers.
-        let mut arena = Vec::new();
-        let mut display_of: Vec<Vec<(NodeId, usize)>> = vec![Vec::new(); g.len()];
-        for i in 0..g.len() {
-            if copy_of(i) {
-                for &c in &consumers[i] {
-                    display_of[i].push((c, arena.len()));
-                    arena.push(i);
-                }
-            } else {
-                display_of[i].push((usize::MAX, arena.len()));
-                arena.push(i);
-            }
-        }
-        Display { arena, display_of }
+/// The running sum node `i` shows at step `k`: (its gradient before, after)
+/// when the step delivers a message to `i` that adds to a gradient it
+/// already had (a value read by several consumers, or twice by one).
+pub(crate) fn running_sum(g: &Graph, story: &Story, k: usize, i: NodeId) -> Option<(f64, f64)> {
+    let st = &story.steps[k];
+    if st.phase != Phase::Backward || g.nodes[i].kind == Kind::Const {
+        return None;
     }
-
-    /// The display node of `p` that `consumer` reads.
-    fn parent(&self, p: NodeId, consumer: NodeId) -> usize {
-        self.display_of[p]
-            .iter()
-            .find(|(c, _)| *c == consumer || *c == usize::MAX)
-            .map_or(0, |(_, d)| *d)
+    // A backward step's active edge runs from the receiver to its consumer.
+    if !st.active_edges.iter().any(|e| e.from == i) {
+        return None;
     }
+    let before = story.steps[k.checked_sub(1)?].grads[i]?;
+    Some((before, st.grads[i]?))
 }
 
 /// Each node's box width: it fits the longest text any step shows on it. A
 /// node's text only changes on the steps where it is active (or at the
 /// update), so only those are measured: O(steps), not O(steps × nodes).
-fn node_widths(g: &Graph, story: &Story) -> Vec<f64> {
+/// `sums`: also fit the running sums the frames show (a still shows none).
+fn node_widths(g: &Graph, story: &Story, sums: bool) -> Vec<f64> {
     let mut widths: Vec<f64> = (0..g.len())
         .map(|i| label_width(&story.labels[i]))
         .collect();
     let all: Vec<NodeId> = (0..g.len()).collect();
-    for st in &story.steps {
+    for (k, st) in story.steps.iter().enumerate() {
         let changed = if st.phase == Phase::Update {
             &all
         } else {
@@ -95,6 +60,9 @@ fn node_widths(g: &Graph, story: &Story) -> Vec<f64> {
             if let Some(d) = st.grads[i] {
                 widths[i] = widths[i].max(grad_width(d));
             }
+            if let Some(sum) = running_sum(g, story, k, i).filter(|_| sums) {
+                widths[i] = widths[i].max(sum_width(sum));
+            }
         }
     }
     widths.into_iter().map(box_width).collect()
@@ -103,59 +71,52 @@ fn node_widths(g: &Graph, story: &Story) -> Vec<f64> {
 impl Scene {
     /// Lays out `g`, sizing each node for the longest text any step shows.
     ///
-    /// A leaf read by several different ops is drawn once beside each of
-    /// them (its "tied copies", all showing the same value and running
-    /// gradient, tagged "shared ×k"). A shared leaf drawn once would force
-    /// edge crossings: a weight feeding three examples' `linear` modules, or
-    /// `y` feeding both halves of an expanded `bce`, cannot be drawn left to
-    /// right without one. `x * x` is one consumer, so `x` stays one node
-    /// with two edges.
+    /// One node per value: a node read by k consumers is drawn once with k
+    /// out-edges (a weight shared by three examples, `y` in both halves of
+    /// an expanded `bce`, `x` in `x * x`), so the reader sees its messages
+    /// arrive and add up. The layout keeps the crossings this costs low.
     pub fn new(g: &Graph, story: &Story) -> Scene {
-        let display = Display::new(g);
-        let widths = node_widths(g, story);
-        let nodes: Vec<LayoutNode> = display
-            .arena
+        Scene::sized(g, node_widths(g, story, true))
+    }
+
+    /// The same graph for a still, which shows no running sum: boxes fit
+    /// the values and final gradients only.
+    pub fn still(g: &Graph, story: &Story) -> Scene {
+        Scene::sized(g, node_widths(g, story, false))
+    }
+
+    fn sized(g: &Graph, widths: Vec<f64>) -> Scene {
+        let nodes: Vec<LayoutNode> = g
+            .nodes
             .iter()
-            .map(|&i| LayoutNode {
-                parents: g.nodes[i]
-                    .parents
-                    .iter()
-                    .map(|&p| display.parent(p, i))
-                    .collect(),
-                width: widths[i],
+            .zip(&widths)
+            .map(|(nd, &width)| LayoutNode {
+                parents: nd.parents.clone(),
+                width,
                 height: NODE_H,
             })
             .collect();
-        // Shared copies carry a tag above their box: leave room for it.
-        let shared = display.arena.len() > g.len();
         let opts = LayoutOptions {
-            rank_gap: 64.0,
-            node_gap: if shared { 30.0 } else { 20.0 },
-            margin: if shared { 20.0 } else { 14.0 },
+            rank_gap: 56.0,
+            node_gap: 20.0,
+            margin: 14.0,
         };
         let layout = layout(&nodes, &opts);
         // Room at the top for the step caption, and at the bottom for the
         // message band.
         let width = layout.width.max(360.0);
         let height = layout.height + TOP + 30.0;
-        let copies = display
-            .arena
-            .iter()
-            .map(|&i| display.display_of[i].len())
-            .collect();
         Scene {
             sizes: nodes.iter().map(|l| (l.width, l.height)).collect(),
             layout,
-            arena: display.arena,
-            copies,
             width,
             height,
         }
     }
 
-    /// Centre of display node `d` (a node, or one tied copy of a leaf).
-    pub(crate) fn center(&self, d: usize) -> Point {
-        let c = self.layout.centers[d];
+    /// Centre of node `i`.
+    pub(crate) fn center(&self, i: NodeId) -> Point {
+        let c = self.layout.centers[i];
         Point {
             x: c.x,
             y: c.y + TOP,
@@ -173,35 +134,41 @@ impl Scene {
             .collect()
     }
 
-    /// Display node `d` (drawing arena node `i`) with the values and
-    /// gradients of `step`, or bare without one.
+    /// Node `i` with the values and gradients of `step`, or bare without
+    /// one.
     pub(crate) fn node_draw<'a>(
         &self,
         g: &Graph,
         story: &'a Story,
-        d: usize,
         i: NodeId,
         step: Option<&Step>,
     ) -> NodeDraw<'a> {
         NodeDraw {
             kind: g.nodes[i].kind,
-            center: self.center(d),
-            size: self.sizes[d],
+            center: self.center(i),
+            size: self.sizes[i],
             label: &story.labels[i],
             value: step.and_then(|s| s.values[i]),
             grad: step.and_then(|s| s.grads[i]),
             active: false,
-            copies: self.copies[d],
+            sum: None,
         }
     }
 
-    /// Every edge, quiet, with its arrowhead into the consumer.
-    pub(crate) fn draw_edges(&self, svg: &mut Svg, look: &EdgeLook) {
+    /// Every edge, quiet, with its arrowhead into the consumer; an edge out
+    /// of a constant dotted.
+    pub(crate) fn draw_edges(&self, svg: &mut Svg, g: &Graph, look: &EdgeLook) {
+        let quiet = look.out_of_const();
         for e in &self.layout.edges {
             let pts = self.route(&e.points);
             if pts.len() < 2 {
                 continue;
             }
+            let look = if g.nodes[e.from].kind == Kind::Const {
+                &quiet
+            } else {
+                look
+            };
             draw_edge(svg, &pts, look);
         }
     }

@@ -4,9 +4,11 @@
 //! figure without per-figure CSS.
 
 use super::svg::esc;
+use crate::engine::Graph;
+use crate::story::{Phase, Step, Story};
 
-/// The stylesheet has rules for at most this many steps or tabs.
-pub const MAX_STEPS: usize = 80;
+/// Up to this many steps, the jump list also has a number per step.
+pub const NUMBERED_UP_TO: usize = 24;
 
 /// One step of a stepper.
 pub struct StepPanel {
@@ -21,42 +23,146 @@ pub struct StepPanel {
     pub backward: bool,
 }
 
-/// A stepper with `steps.len()` steps (at most [`MAX_STEPS`]). `wide` puts
-/// the narration under the frame instead of beside it.
-/// `defs` is put in the view before the frames: the drawing they share.
-pub fn stepper(fid: &str, legend: &str, defs: &str, steps: &[StepPanel], wide: bool) -> String {
+/// A place worth jumping to: the first step of a part of the story.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Jump {
+    /// The step (from 0) the part starts at.
+    pub step: usize,
+    /// "Forward", "Example 3", "Seed", …
+    pub label: String,
+    /// A part of the backward pass (seed, backward, done): drawn dashed.
+    pub backward: bool,
+}
+
+/// The parts of a story a reader jumps between: the start, the forward
+/// pass, each example's first forward step, the batch loss, the seed, the
+/// backward pass, each example's first backward message, done, the update.
+/// A part starts where the previous one ends; two starting at the same step
+/// keep the first name (the forward pass begins with example 1).
+///
+/// A step belongs to an example through the graph's `example` field: a
+/// forward step through the node it computes, a backward step through the
+/// node that sends the message: the active edge's `to` (the message goes
+/// against the edge). The sum over the examples is the batch's own, so its
+/// messages to each example's loss stay in the "Backward" part.
+pub fn jumps(story: &Story, g: &Graph) -> Vec<Jump> {
+    let example = |s: &Step| -> Option<usize> {
+        let node = match s.phase {
+            Phase::Backward => s
+                .active_edges
+                .first()
+                .map(|e| e.to)
+                .or(s.active_nodes.first().copied()),
+            Phase::Forward => s.active_nodes.first().copied(),
+            _ => None,
+        };
+        node.and_then(|n| g.nodes.get(n)).and_then(|n| n.example)
+    };
+    let mut out: Vec<Jump> = Vec::new();
+    let mut push = |step: usize, label: String, backward: bool| {
+        if out.last().is_none_or(|j| j.step < step) {
+            out.push(Jump {
+                step,
+                label,
+                backward,
+            });
+        }
+    };
+    let mut seen: Vec<usize> = Vec::new();
+    let mut prev: Option<(Phase, Option<usize>)> = None;
+    for (k, s) in story.steps.iter().enumerate() {
+        let ex = example(s);
+        let backward = matches!(s.phase, Phase::Seed | Phase::Backward | Phase::Done);
+        if prev.map(|p| p.0) != Some(s.phase) {
+            seen.clear();
+            let name = match s.phase {
+                Phase::Setup => "Start",
+                Phase::Forward => "Forward",
+                Phase::Seed => "Seed",
+                Phase::Backward => "Backward",
+                Phase::Done => "Done",
+                Phase::Update => "Update",
+            };
+            push(k, name.to_string(), backward);
+        }
+        if let Some(e) = ex
+            && !seen.contains(&e)
+        {
+            seen.push(e);
+            push(k, format!("Example {}", e + 1), backward);
+        }
+        // The forward pass of a batch ends with the loss over all examples.
+        if s.phase == Phase::Forward
+            && ex.is_none()
+            && matches!(prev, Some((Phase::Forward, Some(_))))
+        {
+            push(k, "Batch loss".to_string(), false);
+        }
+        prev = Some((s.phase, ex));
+    }
+    out
+}
+
+/// The class list that tells the play animation the number of steps `n`:
+/// one class `nB` per bit B of `n` (`n4 n8` for 12). `style.css` sums them,
+/// so it needs one rule per bit, not one per step count.
+fn count_classes(n: usize) -> String {
+    (0..usize::BITS)
+        .map(|b| 1usize << b)
+        .filter(|bit| n & bit != 0)
+        .map(|bit| format!(" n{bit}"))
+        .collect()
+}
+
+/// A stepper with `steps.len()` steps, any number of them. `wide` puts the
+/// narration under the frame instead of beside it. `defs` is put in the
+/// view before the frames: the drawing they share. `jumps` (from
+/// [`jumps`], sorted by step, the first at step 0) name the parts of the
+/// jump list; a short stepper (up to [`NUMBERED_UP_TO`] steps) also gets a
+/// number per step.
+///
+/// Every step is a radio followed by its panel, and every control a later
+/// sibling, so the stylesheet needs no rule per step (templates/STEPPER.md).
+pub fn stepper(
+    fid: &str,
+    legend: &str,
+    defs: &str,
+    steps: &[StepPanel],
+    jumps: &[Jump],
+    wide: bool,
+) -> String {
     let n = steps.len();
+    let numbered = n <= NUMBERED_UP_TO;
     let mut h = String::new();
     let wide = if wide { " wide" } else { "" };
     h += &format!(
-        "<fieldset class=\"st stepper{wide} n{n}\">\n<legend>{}</legend>\n",
+        "<fieldset class=\"st stepper{wide}{}\">\n<legend>{}</legend>\n",
+        count_classes(n),
         esc(legend)
     );
-    for (k, s) in steps.iter().enumerate() {
-        h += &format!(
-            "<input type=\"radio\" name=\"{fid}-step\" id=\"{fid}-s{k}\" class=\"s{k}\" aria-label=\"Step {} of {n}: {}\"{}>\n",
-            k + 1,
-            esc(&s.title),
-            if k == 0 { " checked" } else { "" }
-        );
-    }
     h += &format!(
         "<input type=\"checkbox\" id=\"{fid}-play\" class=\"play\" aria-label=\"Play all {n} steps as an animation\">\n"
     );
     h += "<div class=\"view\">\n";
     h += defs;
-    h += "<ol class=\"frames\">\n";
+    h += "<div class=\"frames\">\n";
+    let play = format!(
+        "<label class=\"pl\" for=\"{fid}-play\"><span class=\"go\">Play</span><span class=\"stop\">Stop</span></label>"
+    );
     for (k, s) in steps.iter().enumerate() {
+        let part = jumps.iter().position(|j| j.step == k);
+        if numbered && let Some(p) = part {
+            h += &format!(
+                "<span class=\"cap\" aria-hidden=\"true\">{}</span>\n",
+                esc(&jumps[p].label)
+            );
+        }
         h += &format!(
-            "<li class=\"k{k}\" tabindex=\"0\">\n{}<div class=\"nar\"><span class=\"sn\">Step {} of {n} · {}</span><p>{}</p></div>\n</li>\n",
-            s.frame,
+            "<input type=\"radio\" name=\"{fid}-step\" id=\"{fid}-s{k}\" aria-label=\"Step {} of {n}: {}\"{}>\n",
             k + 1,
-            esc(&s.phase),
-            esc(&s.narration)
+            esc(&s.title),
+            if k == 0 { " checked" } else { "" }
         );
-    }
-    h += "</ol>\n</div>\n<div class=\"bar\" aria-hidden=\"true\">\n<div class=\"pn\">\n";
-    for k in 0..n {
         let prev = if k == 0 {
             "<span class=\"prev off\">← Previous</span>".to_string()
         } else {
@@ -73,22 +179,41 @@ pub fn stepper(fid: &str, legend: &str, defs: &str, steps: &[StepPanel], wide: b
                 k + 1
             )
         };
+        // The frame inside carries its own focusable scroll region (see
+        // hook.rs), so the panel itself takes no tab stop.
         h += &format!(
-            "<div class=\"k{k}\">{prev}<span class=\"pos\">{} / {n}</span>{next}</div>\n",
-            k + 1
+            "<div class=\"step\">\n{}<div class=\"nar\"><span class=\"sn\">Step {} of {n} · {}</span><p>{}</p></div>\n\
+             <div class=\"pn\" aria-hidden=\"true\">{prev}<span class=\"pos\">{} / {n}</span>{next}{play}</div>\n</div>\n",
+            s.frame,
+            k + 1,
+            esc(&s.phase),
+            esc(&s.narration),
+            k + 1,
         );
-    }
-    h += "</div>\n";
-    h += &format!(
-        "<label class=\"pl\" for=\"{fid}-play\"><span class=\"go\">Play</span><span class=\"stop\">Stop</span></label>\n"
-    );
-    h += "<div class=\"jl\">\n";
-    for (k, s) in steps.iter().enumerate() {
-        h += &format!(
-            "<label class=\"j{k}{}\" for=\"{fid}-s{k}\">{}</label>\n",
-            if s.backward { " b" } else { "" },
-            k + 1
-        );
+        let b = |yes: bool| if yes { " b" } else { "" };
+        if numbered {
+            h += &format!(
+                "<span class=\"jw\" aria-hidden=\"true\"><label class=\"num{}\" for=\"{fid}-s{k}\">{}</label></span>\n",
+                b(s.backward),
+                k + 1
+            );
+        } else if let Some(p) = jumps.iter().rposition(|j| j.step <= k)
+            && (k + 1 == n || jumps.get(p + 1).is_some_and(|j| j.step == k + 1))
+        {
+            // The part's last step: its jump label follows, so that the
+            // checked radio's first later jump label is its own part's. The
+            // wrapper is aria-hidden (the radios are the accessible story),
+            // which a label tied to a radio may not be itself.
+            let j = &jumps[p];
+            h += &format!(
+                "<span class=\"jw\" aria-hidden=\"true\"><label class=\"jump{}\" for=\"{fid}-s{}\" title=\"Step {}: {}\">{}</label></span>\n",
+                b(j.backward),
+                j.step,
+                j.step + 1,
+                esc(&steps[j.step].title),
+                esc(&j.label)
+            );
+        }
     }
     h += "</div>\n</div>\n</fieldset>\n";
     h
@@ -128,4 +253,197 @@ pub fn tabs(fid: &str, cap: &str, tabs: &[(String, String)]) -> String {
     }
     h += "</div>\n</div>\n</fieldset>\n";
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{View, parse};
+    use crate::story::tell;
+
+    /// Two examples, one weight, one update: 1 setup + 2×3 forward + the
+    /// batch loss, the seed, the messages, done, update.
+    const BATCH: &str = r#"
+id = "pair"
+params = { w = 0.5 }
+examples = [ { x = 1.0, t = 2.0 }, { x = -1.0, t = 0.5 } ]
+graph = """
+y = w * x
+loss = (y - t) ^ 2
+"""
+update = { lr = 0.1 }
+"#;
+
+    fn story() -> (Story, crate::scenario::Run) {
+        let run = parse(BATCH).unwrap().run(View::Atomic).unwrap();
+        (tell(&run), run)
+    }
+
+    #[test]
+    fn a_batch_jumps_to_each_pass_and_each_example_in_both_passes() {
+        let (story, run) = story();
+        let j = jumps(&story, run.graph());
+        let got: Vec<(usize, &str, bool)> = j
+            .iter()
+            .map(|j| (j.step, j.label.as_str(), j.backward))
+            .collect();
+        // The story: 0 the leaves; 1–4 example 1's y, −t, y−t, loss;
+        // 5–8 example 2's; 9–10 the sum and the mean; 11 the seed; 12–14
+        // the mean's message to the sum (the constant 1/N is told none) and
+        // the sum's to each example's loss; 15–20 example 2's messages (the
+        // last example's loss is reached first); 21–26 example 1's; 27
+        // done; 28 the update.
+        let expected = vec![
+            (0, "Start", false),
+            (1, "Forward", false),
+            (5, "Example 2", false),
+            (9, "Batch loss", false),
+            (11, "Seed", true),
+            (12, "Backward", true),
+            (15, "Example 2", true),
+            (21, "Example 1", true),
+            (27, "Done", true),
+            (28, "Update", false),
+        ];
+        assert_eq!(got, expected);
+        // The same places, read off the story itself.
+        let first = |p: Phase| story.steps.iter().position(|s| s.phase == p).unwrap();
+        let at = |label: &str| j.iter().find(|j| j.label == label).unwrap().step;
+        assert_eq!(at("Forward"), first(Phase::Forward));
+        assert_eq!(at("Seed"), first(Phase::Seed));
+        assert_eq!(at("Backward"), first(Phase::Backward));
+        assert_eq!(at("Done"), first(Phase::Done));
+        assert_eq!(at("Update"), first(Phase::Update));
+        assert_eq!(story.steps.len(), 29);
+        let g = run.graph();
+        // Example 2 starts where its forward step computes an example-2 node,
+        // and its backward part where an example-2 node first sends a message.
+        let step = &story.steps[5];
+        assert_eq!(g.nodes[step.active_nodes[0]].example, Some(1));
+        assert!(
+            story.steps[1..5]
+                .iter()
+                .all(|s| g.nodes[s.active_nodes[0]].example == Some(0))
+        );
+        assert_eq!(g.nodes[story.steps[16].active_edges[0].to].example, Some(1));
+        assert_eq!(g.nodes[story.steps[22].active_edges[0].to].example, Some(0));
+    }
+
+    #[test]
+    fn one_example_jumps_to_the_passes_only() {
+        let body =
+            "id = \"one\"\nparams = { w = 2.0 }\ninputs = { x = 3.0 }\ngraph = \"y = w * x\"\n";
+        let run = parse(body).unwrap().run(View::Atomic).unwrap();
+        let story = tell(&run);
+        let labels: Vec<String> = jumps(&story, run.graph())
+            .into_iter()
+            .map(|j| j.label)
+            .collect();
+        assert_eq!(labels, ["Start", "Forward", "Seed", "Backward", "Done"]);
+    }
+
+    fn panels(n: usize) -> Vec<StepPanel> {
+        (0..n)
+            .map(|k| StepPanel {
+                frame: format!("<svg>{k}</svg>\n"),
+                title: format!("t{k}"),
+                phase: "forward".into(),
+                narration: format!("n{k}"),
+                backward: false,
+            })
+            .collect()
+    }
+
+    fn jump_at(step: usize, label: &str) -> Jump {
+        Jump {
+            step,
+            label: label.into(),
+            backward: false,
+        }
+    }
+
+    /// The CSS contract: radio k is followed by its own panel, and the
+    /// first jump label after it points at the start of k's part.
+    #[test]
+    fn a_long_stepper_puts_each_parts_label_after_its_last_step() {
+        let n = 300;
+        let parts = [
+            jump_at(0, "Start"),
+            jump_at(1, "Forward"),
+            jump_at(150, "Seed"),
+            jump_at(151, "Backward"),
+        ];
+        let h = stepper("f", "legend", "", &panels(n), &parts, true);
+        assert_eq!(h.matches("type=\"radio\"").count(), n);
+        assert_eq!(h.matches("class=\"jump").count(), parts.len());
+        assert!(
+            !h.contains("class=\"num"),
+            "no numbers past {NUMBERED_UP_TO} steps"
+        );
+        assert!(h.contains("<fieldset class=\"st stepper wide n4 n8 n32 n256\">"));
+        for k in 0..n {
+            let radio = h.find(&format!("id=\"f-s{k}\"")).unwrap();
+            let after = &h[radio..];
+            let panel = after.find("<div class=\"step\">").unwrap();
+            assert!(
+                !after[..panel].contains('<') && after[..panel].ends_with(">\n"),
+                "step {k}: the radio is not right before its panel"
+            );
+            assert!(after[panel..].starts_with(&format!("<div class=\"step\">\n<svg>{k}</svg>")));
+            let label = &after[after.find("class=\"jump").unwrap()..];
+            let part = parts.iter().rposition(|j| j.step <= k).unwrap();
+            assert!(
+                label.contains(&format!("for=\"f-s{}\"", parts[part].step))
+                    && label[..label.find("</label>").unwrap()].ends_with(&parts[part].label),
+                "step {k}: the next jump label is not its part's"
+            );
+            let pos = format!("<span class=\"pos\">{} / {n}</span>", k + 1);
+            assert!(
+                after[panel..].find(&pos).unwrap() < after[panel..].find("</div>\n</div>").unwrap()
+            );
+        }
+        // Nothing in the markup that the CSP forbids.
+        assert!(!h.contains("style=") && !h.contains("<style") && !h.contains("<script"));
+    }
+
+    #[test]
+    fn a_short_stepper_numbers_every_step_under_its_parts_names() {
+        let parts = [
+            jump_at(0, "Start"),
+            jump_at(1, "Forward"),
+            jump_at(3, "Seed"),
+        ];
+        let h = stepper("f", "legend", "", &panels(4), &parts, false);
+        assert_eq!(h.matches("class=\"num").count(), 4);
+        assert_eq!(h.matches("class=\"cap\"").count(), 3);
+        assert!(!h.contains("class=\"jump"));
+        for k in 0..4 {
+            // radio, its panel, its number: the number follows the panel.
+            let radio = h.find(&format!("id=\"f-s{k}\"")).unwrap();
+            let num = h
+                .find(&format!(
+                    "<span class=\"jw\" aria-hidden=\"true\"><label class=\"num\" for=\"f-s{k}\""
+                ))
+                .unwrap();
+            let panel = radio + h[radio..].find("<div class=\"step\">").unwrap();
+            assert!(radio < panel && panel < num);
+            assert!(
+                h[panel..num].ends_with("</div>\n</div>\n"),
+                "step {k}: something between the panel and its number"
+            );
+        }
+        assert!(h.find(">Forward</span>").unwrap() < h.find("id=\"f-s1\"").unwrap());
+        assert!(h.contains("<fieldset class=\"st stepper n4\">"));
+    }
+
+    #[test]
+    fn the_count_classes_add_up_to_the_number_of_steps() {
+        for n in [1, 12, 22, 84, 100, 300, 65_535, 1_000_000] {
+            let sum: usize = count_classes(n)
+                .split_whitespace()
+                .map(|c| c[1..].parse::<usize>().unwrap())
+                .sum();
+            assert_eq!(sum, n);
+        }
+    }
 }

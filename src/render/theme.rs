@@ -22,8 +22,9 @@ pub const BACKWARD: &str = "#b4420a";
 pub const INK: &str = "#0f172a";
 /// Secondary text: unknown values, tags, ticks, notes.
 pub const MUTED: &str = "#64748b";
-/// Quiet edges and frames.
-pub const LINE: &str = "#94a3b8";
+/// Quiet edges and frames: at least 3:1 against the paper, so the edges
+/// that carry the story stay visible.
+pub const LINE: &str = "#7b8799";
 /// The background.
 pub const PAPER: &str = "#ffffff";
 /// Plot grid lines.
@@ -165,10 +166,10 @@ pub fn film_css() -> String {
 rect.paper {{ fill: {PAPER}; }}
 text.caption, text.label {{ font-size: 13px; font-weight: bold; }}
 text.label, text.value, text.caption {{ fill: {INK}; }}
-text.label, text.value, text.grad, text.tag {{ text-anchor: middle; }}
+text.label, text.value, text.grad {{ text-anchor: middle; }}
 text.value, text.grad, text.edge-label-text {{ font-size: 12px; }}
-text.value.unknown, text.tag {{ fill: {MUTED}; }}
-text.tag {{ font-size: 10px; }}
+text.value.unknown, text.label.const {{ fill: {MUTED}; }}
+text.grad.sum {{ font-weight: bold; }}
 text.grad, text.edge-label-text, text.caption.bw {{ fill: {BACKWARD}; }}
 text.caption.fw {{ fill: {FORWARD}; }}
 rect.node {{ fill: {PAPER}; stroke: {OUTLINE}; stroke-width: 1.2; }}
@@ -181,7 +182,8 @@ rect.node-bar {{ fill: {OUTLINE}; }}
 rect.halo {{ fill: none; stroke: {INK}; stroke-width: 1.2; stroke-dasharray: 3 3; }}
 rect.outline {{ fill: none; stroke: {INK}; stroke-width: 2.5; }}
 rect.edge-label {{ fill: {PAPER}; stroke: {BACKWARD}; stroke-width: 1; }}
-path.edge {{ fill: none; stroke: {LINE}; stroke-width: 1.2; }}
+path.edge {{ fill: none; stroke: {LINE}; stroke-width: 1.4; }}
+path.edge.const {{ stroke-dasharray: 2 3; }}
 polygon.arrow {{ fill: {LINE}; }}
 path.edge.active {{ stroke-width: 2.5; }}
 path.edge.fw.active {{ stroke: {FORWARD}; }}

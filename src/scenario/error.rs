@@ -3,7 +3,17 @@
 //! markdown, as a [`Diagnostic`].
 
 use crate::diagnostic::Diagnostic;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A file other than the markdown page that a block reads (a `data` CSV),
+/// for errors placed in it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OtherFile {
+    /// As shown in diagnostics, like the page: `content/moons.csv`.
+    pub display: PathBuf,
+    pub text: String,
+}
 
 /// An error in one block. `offset` and `len` are bytes within the block
 /// body (the text between the fences).
@@ -16,7 +26,10 @@ pub struct ScenarioError {
     pub hint: Option<String>,
     /// A second place worth showing, as (what it is, byte offset in the
     /// body), e.g. ("`z` is defined at", 120). Rendered as `file:line:col`.
-    pub see: Option<(String, usize)>,
+    pub see: Option<Box<(String, usize)>>,
+    /// When set, `offset` and `len` are bytes of this file instead of the
+    /// block body (and `see` still points into the body).
+    pub file: Option<Arc<OtherFile>>,
 }
 
 impl ScenarioError {
@@ -28,6 +41,7 @@ impl ScenarioError {
             expected: None,
             hint: None,
             see: None,
+            file: None,
         }
     }
 
@@ -42,14 +56,15 @@ impl ScenarioError {
     }
 
     pub fn see(mut self, what: impl Into<String>, offset: usize) -> Self {
-        self.see = Some((what.into(), offset));
+        self.see = Some(Box::new((what.into(), offset)));
         self
     }
 
     /// Moves the error by `base` bytes (from a sub-text to the block body).
     pub fn shifted(mut self, base: usize) -> Self {
         self.offset += base;
-        if let Some((_, o)) = &mut self.see {
+        if let Some(see) = &mut self.see {
+            let (_, o) = see.as_mut();
             *o += base;
         }
         self
@@ -77,6 +92,9 @@ pub struct BlockPlace<'a> {
     pub markdown: &'a str,
     /// Maps a byte offset in the block body to one in the file.
     pub to_file: &'a dyn Fn(usize) -> usize,
+    /// The page on disk and the site root, for `data` files; `None` where
+    /// there is no file to read beside.
+    pub files: Option<super::data::Files<'a>>,
 }
 
 impl BlockPlace<'_> {
@@ -87,19 +105,22 @@ impl BlockPlace<'_> {
 
     /// The error at its place in the file, with the snippet and underline.
     pub fn diagnostic(&self, e: &ScenarioError) -> Diagnostic {
-        let mut d = Diagnostic::at(
-            self.file,
-            self.markdown,
-            (self.to_file)(e.offset),
-            e.len,
-            e.message.clone(),
-        );
+        let mut d = match &e.file {
+            Some(f) => Diagnostic::at(&f.display, &f.text, e.offset, e.len, e.message.clone()),
+            None => Diagnostic::at(
+                self.file,
+                self.markdown,
+                (self.to_file)(e.offset),
+                e.len,
+                e.message.clone(),
+            ),
+        };
         d.expected = e.expected.clone();
         d.hint = e.hint.clone();
         d.note = e
             .see
             .as_ref()
-            .map(|(what, off)| format!("{what} {}", self.place(*off)));
+            .map(|see| format!("{} {}", see.0, self.place(see.1)));
         d
     }
 

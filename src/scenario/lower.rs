@@ -3,6 +3,7 @@
 
 use super::error::ScenarioError;
 use super::expr::{BinOp, Expr, ExprKind, Span, Stmt};
+use super::net::Net;
 use crate::engine::ops::{Atom, Ref};
 use crate::engine::{Graph, Kind, NodeId, Op};
 use std::collections::HashMap;
@@ -12,6 +13,11 @@ use std::collections::HashMap;
 /// far past what a reader can follow; the limit keeps memory and build time
 /// bounded on any input.
 pub const MAX_NODES: usize = 20_000;
+
+/// Most nodes a block drawn as `figure = "training"` may build: its graph is
+/// run, not drawn, so it may be much bigger (a 2-16-16-1 net over 100
+/// examples is about 65,000 nodes).
+pub const MAX_TRAINING_NODES: usize = 2_000_000;
 
 /// How a graph is drawn and built.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,6 +80,18 @@ pub struct Builder<'a> {
     /// One entry per example; a run without `examples` has one.
     pub examples: &'a [Vec<Leaf<'a>>],
     pub mean: bool,
+    /// The block's net, if any: its params come after `params`.
+    pub net: Option<&'a Net>,
+    /// Most nodes the graph may have: [`MAX_NODES`] or
+    /// [`MAX_TRAINING_NODES`].
+    pub limit: usize,
+}
+
+/// A net in the graph: its name, and the param nodes of every neuron,
+/// layer by layer (weights then bias).
+struct NetNodes<'n> {
+    net: &'n Net,
+    neurons: Vec<Vec<Vec<NodeId>>>,
 }
 
 struct Ctx<'g> {
@@ -83,12 +101,14 @@ struct Ctx<'g> {
     view: View,
     example: Option<usize>,
     stmt: Option<usize>,
+    net: Option<&'g NetNodes<'g>>,
+    limit: usize,
 }
 
 impl Ctx<'_> {
     fn add(&mut self, op: Op, parents: &[NodeId], span: &Span) -> Result<NodeId, ScenarioError> {
-        if self.g.len() >= MAX_NODES {
-            return Err(too_big(span));
+        if self.g.len() >= self.limit {
+            return Err(too_big(span, self.limit));
         }
         let id = self.g.op(op, parents);
         self.g.nodes[id].example = self.example;
@@ -97,8 +117,8 @@ impl Ctx<'_> {
     }
 
     fn constant(&mut self, v: f64, span: &Span) -> Result<NodeId, ScenarioError> {
-        if self.g.len() >= MAX_NODES {
-            return Err(too_big(span));
+        if self.g.len() >= self.limit {
+            return Err(too_big(span, self.limit));
         }
         let id = self.g.leaf(Kind::Const, None, v);
         self.g.nodes[id].example = self.example;
@@ -150,6 +170,31 @@ impl Ctx<'_> {
                     BinOp::Pow => unreachable!("handled above"),
                 }
             }
+            ExprKind::Call { name, args, .. } if self.net.is_some_and(|n| n.net.name == *name) => {
+                let nodes = self.net.expect("checked");
+                let want = nodes.net.inputs();
+                if args.len() != want {
+                    return Err(ScenarioError::new(
+                        s.clone(),
+                        format!(
+                            "the net `{name}` takes {want} input{}, but {} {} given",
+                            plural(want),
+                            args.len(),
+                            if args.len() == 1 { "was" } else { "were" }
+                        ),
+                    )
+                    .expected(format!(
+                        "{want} argument{}, the first of the net's `sizes`",
+                        plural(want)
+                    ))
+                    .see("the net's `sizes` are set at", nodes.net.sizes_span.start));
+                }
+                let mut x = Vec::with_capacity(want);
+                for a in args {
+                    x.push(self.expr(a, env)?);
+                }
+                self.net_call(nodes, x, s)?
+            }
             ExprKind::Call {
                 name,
                 name_span,
@@ -165,7 +210,19 @@ impl Ctx<'_> {
                         None => err,
                     });
                 };
-                if args.len() != arity {
+                let op = Op::function(name).expect("a callable row");
+                if op.rule().arity == crate::engine::ops::Arity::Pairs && !op.accepts(args.len()) {
+                    return Err(ScenarioError::new(
+                        s.clone(),
+                        format!(
+                            "`{name}` takes pairs of arguments then one more (w1, x1, …, wn, xn, b), but {} {} given",
+                            args.len(),
+                            if args.len() == 1 { "was" } else { "were" }
+                        ),
+                    )
+                    .expected("an odd number of arguments, at least 3"));
+                }
+                if !op.accepts(args.len()) {
                     return Err(ScenarioError::new(
                         s.clone(),
                         format!(
@@ -194,10 +251,43 @@ impl Ctx<'_> {
     /// lists it.
     fn call(&mut self, name: &str, x: &[NodeId], s: &Span) -> Result<NodeId, ScenarioError> {
         let op = Op::function(name).expect("checked against FUNCTIONS");
-        match op.rule().expansion {
-            Some(atoms) if self.view == View::Atomic => self.expand(atoms, x, s),
+        match op.expansion(x.len()) {
+            Some(atoms) if self.view == View::Atomic => self.expand(&atoms, x, s),
             _ => self.add(op, x, s),
         }
+    }
+
+    /// A call of the net: every neuron a `linear` module over the previous
+    /// layer's outputs (weights and inputs paired, the bias last), then the
+    /// activation in the hidden layers. Returns the one output.
+    fn net_call(
+        &mut self,
+        nodes: &NetNodes,
+        inputs: Vec<NodeId>,
+        s: &Span,
+    ) -> Result<NodeId, ScenarioError> {
+        let last = nodes.neurons.len() - 1;
+        let mut h = inputs;
+        let mut operands = Vec::new();
+        for (l, layer) in nodes.neurons.iter().enumerate() {
+            let mut next = Vec::with_capacity(layer.len());
+            for params in layer {
+                let (w, b) = params.split_at(params.len() - 1);
+                operands.clear();
+                for (wi, hi) in w.iter().zip(&h) {
+                    operands.extend([*wi, *hi]);
+                }
+                operands.push(b[0]);
+                let z = self.call("linear", &operands, s)?;
+                next.push(if l == last {
+                    z
+                } else {
+                    self.add(nodes.net.act, &[z], s)?
+                });
+            }
+            h = next;
+        }
+        Ok(h[0])
     }
 
     /// Builds a module's atomic expansion over its operands `x`; the last
@@ -205,8 +295,8 @@ impl Ctx<'_> {
     fn expand(&mut self, atoms: &[Atom], x: &[NodeId], s: &Span) -> Result<NodeId, ScenarioError> {
         let mut built: Vec<NodeId> = Vec::with_capacity(atoms.len());
         for atom in atoms {
-            let id = match *atom {
-                Atom::Const(v) => self.constant(v, s)?,
+            let id = match atom {
+                Atom::Const(v) => self.constant(*v, s)?,
                 Atom::Op(op, refs) => {
                     let parents: Vec<NodeId> = (refs.iter())
                         .map(|r| match *r {
@@ -214,7 +304,7 @@ impl Ctx<'_> {
                             Ref::Atom(k) => built[k],
                         })
                         .collect();
-                    self.add(op, &parents, s)?
+                    self.add(*op, &parents, s)?
                 }
             };
             built.push(id);
@@ -223,12 +313,23 @@ impl Ctx<'_> {
     }
 }
 
-fn too_big(span: &Span) -> ScenarioError {
-    ScenarioError::new(
+fn too_big(span: &Span, limit: usize) -> ScenarioError {
+    let e = ScenarioError::new(
         span.clone(),
-        format!("the graph is over the size limit of {MAX_NODES} nodes"),
+        format!("the graph is over the size limit of {limit} nodes"),
     )
-    .expected("a smaller scenario (fewer statements or examples)")
+    .expected("a smaller scenario (fewer statements or examples)");
+    if limit == MAX_NODES {
+        e.hint(format!(
+            "a block with `train` and figure = \"training\" is run but not drawn, and may have up to {MAX_TRAINING_NODES} nodes"
+        ))
+    } else {
+        e
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 /// The exponent of `^` must be a number (or a negated number).
@@ -262,14 +363,34 @@ impl Builder<'_> {
             stmt_of.push(None);
             shared.insert(p.name, id);
         }
+        let net_nodes = self.net.map(|net| {
+            let mut values = net.params().into_iter();
+            let neurons = net
+                .layers()
+                .map(|(_, fan_in, neurons)| {
+                    (0..neurons)
+                        .map(|_| {
+                            (0..=fan_in)
+                                .map(|_| {
+                                    let (name, v) = values.next().expect("one per param");
+                                    stmt_of.push(None);
+                                    g.leaf(Kind::Param, Some(&name), v)
+                                })
+                                .collect()
+                        })
+                        .collect()
+                })
+                .collect();
+            NetNodes { net, neurons }
+        });
         let batched = self.examples.len() > 1;
         let mut outputs = Vec::new();
         for (i, leaves) in self.examples.iter().enumerate() {
             let example = batched.then_some(i);
             let mut env = shared.clone();
             for l in leaves {
-                if g.len() >= MAX_NODES {
-                    return Err(too_big(&l.span));
+                if g.len() >= self.limit {
+                    return Err(too_big(&l.span, self.limit));
                 }
                 let id = g.leaf(Kind::Input, Some(l.name), l.value);
                 g.nodes[id].example = example;
@@ -283,6 +404,8 @@ impl Builder<'_> {
                 view: self.view,
                 example,
                 stmt: None,
+                net: net_nodes.as_ref(),
+                limit: self.limit,
             };
             let mut out = None;
             for (k, st) in self.stmts.iter().enumerate() {
@@ -307,6 +430,8 @@ impl Builder<'_> {
             view: self.view,
             example: None,
             stmt: None,
+            net: None,
+            limit: self.limit,
         };
         let span = self.stmts[self.output].name_span.clone();
         let mut output = outputs[0];

@@ -3,15 +3,24 @@
 //! `docs/language.md` is the contract.
 
 pub mod blocks;
+pub mod closed;
+pub mod data;
 pub mod error;
 pub mod expr;
 pub mod lower;
+pub mod model;
+pub mod net;
 pub mod spec;
 pub mod trace;
+pub mod train;
 
 pub use blocks::{Block, find_blocks};
+pub use data::Files;
 pub use error::{BlockPlace, ScenarioError};
-pub use lower::{Lowered, MAX_NODES, View};
+pub use lower::{Lowered, MAX_NODES, MAX_TRAINING_NODES, View};
+pub use model::Model;
+pub use net::Net;
+pub use train::{Evaluator, MAX_TRAIN_STEPS, Train, Training};
 
 use crate::diagnostic::Diagnostic;
 use crate::engine::gradcheck::{Mismatch, check_gradients};
@@ -20,6 +29,8 @@ use crate::toml_errors::did_you_mean;
 use expr::{Span, Stmt};
 use lower::{Builder, Leaf};
 use spec::{Spec, Values};
+use std::path::Path;
+use std::sync::Arc;
 
 /// What a block draws.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,17 +41,26 @@ pub enum Figure {
     Compare,
     Batch,
     StepSize,
+    /// A block with `train`: the loss against the step and the model as it
+    /// learns. Its graph is run, not drawn.
+    Training,
 }
 
 impl Figure {
-    pub const ALL: [(&'static str, Figure); 6] = [
+    pub const ALL: [(&'static str, Figure); 7] = [
         ("trace", Figure::Trace),
         ("graph", Figure::Graph),
         ("rule", Figure::Rule),
         ("compare", Figure::Compare),
         ("batch", Figure::Batch),
         ("step-size", Figure::StepSize),
+        ("training", Figure::Training),
     ];
+
+    /// Whether the figure draws the graph (and so keeps to [`MAX_NODES`]).
+    pub fn draws_graph(self) -> bool {
+        self != Figure::Training
+    }
 
     pub fn name(self) -> &'static str {
         Self::ALL
@@ -85,6 +105,20 @@ pub struct Scenario {
     pub batched: bool,
     pub stmts: Vec<Stmt>,
     pub output: usize,
+    /// The block's net: its params come after `params` in the graph.
+    pub net: Option<Net>,
+    /// `train`: many steps of gradient descent.
+    pub train: Option<Train>,
+    /// The `data` file the examples came from (its rows are in `examples`).
+    pub data: Option<Arc<error::OtherFile>>,
+    /// The input that is the target (`label`, default `y` when there is
+    /// one).
+    pub label: Option<String>,
+    /// What the plots draw as the prediction (`model`, or its default).
+    pub model: Option<Model>,
+    /// `closed_form`: the hand-derived derivative for `wrt`, as an
+    /// expression (kept as a statement named `closed_form`).
+    pub closed_form: Option<Stmt>,
     /// What is worth telling the author but does not stop the build: a
     /// param or input that no statement uses.
     pub warnings: Vec<ScenarioError>,
@@ -99,6 +133,9 @@ pub struct Run {
     pub forward: Vec<ForwardStep>,
     pub messages: Vec<Message>,
     pub update: Option<UpdateResult>,
+    /// For a block with `train`: every step of the run, shared by the
+    /// block's views (trained once, on the first view).
+    pub training: Option<Arc<Training>>,
 }
 
 /// One SGD step and the fresh forward pass after it (the engine's
@@ -157,7 +194,7 @@ fn suggest(err: ScenarioError, word: &str, known: &[&str]) -> ScenarioError {
     }
 }
 
-fn choice<T: Copy>(
+pub(crate) fn choice<T: Copy>(
     v: &Option<toml::Spanned<String>>,
     key: &str,
     options: &[(&str, T)],
@@ -229,7 +266,7 @@ fn check_leaf_names(all: &[&Named]) -> Result<(), ScenarioError> {
 /// Where the text of a TOML string value starts inside the block body, if
 /// the body bytes and the decoded value line up one to one (no escapes).
 /// Otherwise every expression error points at the start of the string.
-fn string_body(body: &str, span: Span, value: &str) -> Option<usize> {
+pub(crate) fn string_body(body: &str, span: Span, value: &str) -> Option<usize> {
     let raw = body.get(span.clone())?;
     for quote in ["\"\"\"", "'''", "\"", "'"] {
         if let Some(inner) = raw.strip_prefix(quote).and_then(|r| r.strip_suffix(quote)) {
@@ -255,14 +292,51 @@ fn string_body(body: &str, span: Span, value: &str) -> Option<usize> {
 /// step: the TOML, the id, the statements, the leaves, the statement names
 /// and their order, the output, the settings, and what the figure needs.
 pub fn parse(body: &str) -> Result<Scenario, ScenarioError> {
+    parse_in(body, None)
+}
+
+/// [`parse`] for a block of a page: `page` is the markdown file as shown
+/// in diagnostics and where it is on disk, for a `data` file beside it.
+pub fn parse_in(body: &str, page: Option<(&Path, Files)>) -> Result<Scenario, ScenarioError> {
     let spec = read_spec(body)?;
     check_id(&spec.id)?;
     let stmts = read_graph(body, &spec.graph)?;
     let params = named(&spec.params);
-    let (examples, batched) = read_examples(&spec, &params)?;
+    let data = match &spec.data {
+        None => None,
+        Some(d) => {
+            if let Some(ex) = &spec.examples {
+                return Err(ScenarioError::new(
+                    d.span(),
+                    "`data` and `examples` cannot be used together",
+                )
+                .expected("examples from `data` (a CSV file) or written as `examples`, not both")
+                .see("`examples` is set at", ex.span().start));
+            }
+            let (display, files) = match &page {
+                Some((display, files)) => (*display, Some(files)),
+                None => (Path::new(""), None),
+            };
+            Some(data::read(d.get_ref(), d.span(), files, display)?)
+        }
+    };
+    let (examples, batched) = read_examples(&spec, &params, data.as_ref())?;
     let leaves: Vec<&Named> = params.iter().chain(examples[0].iter()).collect();
+    let net = spec.net.as_ref().map(Net::read).transpose()?;
+    if let Some(n) = &net {
+        check_net_name(n, &leaves)?;
+    }
     check_statement_names(&stmts, &leaves)?;
-    check_order(&stmts, &leaves)?;
+    if let Some(n) = &net
+        && let Some(st) = stmts.iter().find(|st| st.name == n.name)
+    {
+        return Err(ScenarioError::new(
+            st.name_span.clone(),
+            format!("`{}` is the name of the net", st.name),
+        )
+        .expected("a name for the statement that is not the net's"));
+    }
+    check_order(&stmts, &leaves, data.as_ref())?;
     let output = output_index(&spec.output, &stmts)?;
 
     let figure = choice(&spec.figure, "figure", &Figure::ALL, Figure::Trace)?;
@@ -283,10 +357,31 @@ pub fn parse(body: &str) -> Result<Scenario, ScenarioError> {
         true,
     )?;
     let seed = read_seed(&spec.seed)?;
-    let lr = learning_rate(&spec.update, &params)?;
+    let has_params = !params.is_empty() || net.is_some();
+    let lr = learning_rate(&spec.update, has_params)?;
+    let train = train::read(&spec.train, &spec.update, has_params)?;
     let wrt = read_wrt(&spec.wrt, &leaves)?;
     check_figure_needs(figure, &spec.id, wrt.is_some(), batched)?;
+    if figure == Figure::Training && train.is_none() {
+        return Err(
+            ScenarioError::new(spec.id.span(), "a training figure needs `train`")
+                .expected("train = { steps = 100, lr = 0.05 }"),
+        );
+    }
     let warnings = unused_leaves(&params, &examples[0], &stmts);
+    let label = model::read_label(&spec.label, &params, &examples[0], &stmts)?;
+    // A net's params are not in `params`, but a statement that calls the
+    // net depends on them: its name stands for them.
+    let mut fitted = params.clone();
+    if let Some(n) = &net {
+        fitted.push(Named {
+            name: n.name.clone(),
+            span: n.name_span.clone(),
+            value: 0.0,
+        });
+    }
+    let model = model::read_model(&spec.model, label.as_deref(), &fitted, &examples[0], &stmts)?;
+    let closed_form = closed::read_closed_form(body, &spec.closed_form, figure)?;
 
     let scenario = Scenario {
         id: spec.id.get_ref().clone(),
@@ -304,6 +399,12 @@ pub fn parse(body: &str) -> Result<Scenario, ScenarioError> {
         batched,
         stmts,
         output,
+        net,
+        train,
+        data: data.map(|d| d.file),
+        label,
+        model,
+        closed_form,
         warnings,
     };
     scenario.check_rule_card()?;
@@ -378,12 +479,34 @@ fn read_graph(body: &str, graph: &toml::Spanned<String>) -> Result<Vec<Stmt>, Sc
 /// each checked together with the params, and whether the block is batched.
 /// Every example must give the inputs of the first; they are put in its
 /// order.
-fn read_examples(spec: &Spec, params: &[Named]) -> Result<(Vec<Vec<Named>>, bool), ScenarioError> {
+fn read_examples(
+    spec: &Spec,
+    params: &[Named],
+    data: Option<&data::Data>,
+) -> Result<(Vec<Vec<Named>>, bool), ScenarioError> {
     let inputs = named(&spec.inputs);
     let check = |leaves: &[Named]| {
         let all: Vec<&Named> = params.iter().chain(leaves).collect();
         check_leaf_names(&all)
     };
+    if let (Some(d), Some(key)) = (data, &spec.data) {
+        // Each row is an example, as if written in `examples`; the values
+        // point at the `data` key.
+        let mut all = Vec::with_capacity(d.rows.len());
+        for row in &d.rows {
+            let mut leaves = inputs.clone();
+            leaves.extend(d.columns.iter().zip(row).map(|((name, _), v)| Named {
+                name: name.clone(),
+                span: key.span(),
+                value: *v,
+            }));
+            if all.is_empty() {
+                check(&leaves)?;
+            }
+            all.push(leaves);
+        }
+        return Ok((all, true));
+    }
     let Some(ex) = &spec.examples else {
         check(&inputs)?;
         return Ok((vec![inputs], false));
@@ -418,6 +541,22 @@ fn read_examples(spec: &Spec, params: &[Named]) -> Result<(Vec<Vec<Named>>, bool
         leaves.sort_by_key(|l| first.iter().position(|n| *n == l.name));
     }
     Ok((all, true))
+}
+
+/// The net's name is new: not a param or an input.
+fn check_net_name(net: &Net, leaves: &[&Named]) -> Result<(), ScenarioError> {
+    match leaves.iter().find(|l| l.name == net.name) {
+        Some(l) => Err(ScenarioError::new(
+            net.name_span.clone(),
+            format!(
+                "the net's name `{}` is already a param or an input",
+                net.name
+            ),
+        )
+        .expected("a name for the net that no param or input has, such as \"mlp\"")
+        .see(format!("`{}` is defined at", l.name), l.span.start)),
+        None => Ok(()),
+    }
 }
 
 /// Statements define new names: not twice, not a leaf, not a function.
@@ -492,10 +631,21 @@ fn read_seed(seed: &Option<toml::Spanned<f64>>) -> Result<f64, ScenarioError> {
 /// apply it to.
 fn learning_rate(
     update: &Option<toml::Spanned<spec::Update>>,
-    params: &[Named],
+    has_params: bool,
 ) -> Result<Option<f64>, ScenarioError> {
     let Some(u) = update else { return Ok(None) };
-    let lr = &u.get_ref().lr;
+    let v = check_lr(&u.get_ref().lr)?;
+    if !has_params {
+        return Err(
+            ScenarioError::new(u.span(), "`update` needs params to update")
+                .expected("a `params` table"),
+        );
+    }
+    Ok(Some(v))
+}
+
+/// A learning rate: a finite number above 0.
+pub(crate) fn check_lr(lr: &toml::Spanned<f64>) -> Result<f64, ScenarioError> {
     let v = *lr.get_ref();
     if !v.is_finite() {
         return Err(ScenarioError::new(lr.span(), "`lr` is not a finite number")
@@ -508,13 +658,7 @@ fn learning_rate(
         )
         .expected("a finite learning rate greater than 0, such as 0.2"));
     }
-    if params.is_empty() {
-        return Err(
-            ScenarioError::new(u.span(), "`update` needs params to update")
-                .expected("a `params` table"),
-        );
-    }
-    Ok(Some(v))
+    Ok(v)
 }
 
 /// The leaf `wrt` names, if any.
@@ -622,7 +766,8 @@ pub fn parse_on_page(
             None => ids.push((id.get_ref().clone(), (place.to_file)(id.span().start))),
         }
     }
-    let result = parse(body).and_then(|s| {
+    let page = place.files.map(|f| (place.file, f));
+    let result = parse_in(body, page).and_then(|s| {
         let runs = s.analyze()?;
         Ok((s, runs))
     });
@@ -661,7 +806,11 @@ fn names_in<'e>(e: &'e expr::Expr, out: &mut Vec<(&'e str, Span)>) {
 
 /// A name used before its statement gets "defined on a later line" rather
 /// than a bare "unknown name".
-fn check_order(stmts: &[Stmt], leaves: &[&Named]) -> Result<(), ScenarioError> {
+fn check_order(
+    stmts: &[Stmt],
+    leaves: &[&Named],
+    data: Option<&data::Data>,
+) -> Result<(), ScenarioError> {
     for (i, st) in stmts.iter().enumerate() {
         let mut used = Vec::new();
         names_in(&st.expr, &mut used);
@@ -678,6 +827,21 @@ fn check_order(stmts: &[Stmt], leaves: &[&Named]) -> Result<(), ScenarioError> {
                     .expected("a param, an input, or an earlier statement")
                     .hint("move the line that defines it above this one")
                     .see(format!("`{n}` is defined at"), later.name_span.start),
+                None if data.is_some() => {
+                    // With a data file, a name nothing defines is a column
+                    // the file lacks: said at its header.
+                    let d = data.expect("checked");
+                    let columns: Vec<&str> = d.columns.iter().map(|(c, _)| c.as_str()).collect();
+                    let header = d.file.text.lines().next().unwrap_or("").len();
+                    let err = d
+                        .error(0, header, format!("the data has no column `{n}`, which `graph` uses"))
+                        .expected(format!(
+                            "a column `{n}` beside {}, or a param or an earlier statement of that name",
+                            columns.join(", ")
+                        ))
+                        .see(format!("`{n}` is used at"), err.offset);
+                    suggest(err, n, &columns)
+                }
                 None => {
                     let known: Vec<&str> = leaves
                         .iter()
@@ -728,7 +892,7 @@ impl Scenario {
         }
     }
 
-    fn leaves(v: &[Named]) -> Vec<Leaf<'_>> {
+    pub(crate) fn leaves(v: &[Named]) -> Vec<Leaf<'_>> {
         v.iter()
             .map(|n| Leaf {
                 name: &n.name,
@@ -749,12 +913,24 @@ impl Scenario {
             params: &params,
             examples: &examples,
             mean: self.mean,
+            net: self.net.as_ref(),
+            limit: self.node_limit(),
         }
         .build()
     }
 
+    /// Most nodes the block's graph may have: more for a graph that is run
+    /// but not drawn.
+    pub fn node_limit(&self) -> usize {
+        if self.figure.draws_graph() {
+            MAX_NODES
+        } else {
+            MAX_TRAINING_NODES
+        }
+    }
+
     /// Turns a domain error into an error at the statement that caused it.
-    fn domain(&self, l: &Lowered, e: crate::engine::DomainError) -> ScenarioError {
+    pub(crate) fn domain(&self, l: &Lowered, e: crate::engine::DomainError) -> ScenarioError {
         let node = &l.graph.nodes[e.node];
         let (span, stmt) = match l.stmt_of.get(e.node).copied().flatten() {
             Some(k) => (
@@ -773,7 +949,7 @@ impl Scenario {
         if let Some(err) = self.division_error(l, &e, &example) {
             return err;
         }
-        let args: Vec<String> = e.args.iter().map(|a| format!("{a}")).collect();
+        let args: Vec<String> = e.args.iter().map(|&a| value_text(a)).collect();
         ScenarioError::new(
             span,
             format!(
@@ -824,15 +1000,26 @@ impl Scenario {
     /// checks the gradients against central finite differences.
     pub fn run(&self, view: View) -> Result<Run, ScenarioError> {
         let mut lowered = self.lower(view)?;
-        let forward = lowered
-            .graph
-            .forward()
-            .map_err(|e| self.domain(&lowered, e))?;
-        let messages = lowered.graph.backward(lowered.output, self.seed);
+        // A graph that is drawn keeps every forward step and backward
+        // message for its story; one that is only run does not.
+        let (forward, messages, bad) = if self.figure.draws_graph() {
+            let forward = lowered
+                .graph
+                .forward()
+                .map_err(|e| self.domain(&lowered, e))?;
+            let messages = lowered.graph.backward(lowered.output, self.seed);
+            let bad = messages.iter().find(|m| !m.total.is_finite()).cloned();
+            (forward, messages, bad)
+        } else {
+            (lowered.graph.forward_quiet()).map_err(|e| self.domain(&lowered, e))?;
+            lowered.graph.zero_grad();
+            let bad = lowered.graph.backward_accumulate(lowered.output, self.seed);
+            (Vec::new(), Vec::new(), bad)
+        };
         // A finite forward pass can still send an infinite gradient (`x ^ 0.5`
         // at 0, `recip` of a tiny number): refuse it like a forward domain
         // error, at the op whose local derivative blew up.
-        if let Some(m) = messages.iter().find(|m| !m.total.is_finite()) {
+        if let Some(m) = bad {
             let op = lowered.graph.nodes[m.from]
                 .op
                 .expect("messages come from ops");
@@ -848,7 +1035,11 @@ impl Scenario {
             };
             return Err(self.domain(&lowered, e));
         }
-        let mismatches = self.gradcheck(&lowered);
+        let mismatches = if self.train.is_some() || !self.figure.draws_graph() {
+            train::gradcheck_sample(&lowered, self.seed)
+        } else {
+            self.gradcheck(&lowered)
+        };
         if let Some(m) = mismatches.first() {
             let name = lowered.graph.nodes[m.leaf]
                 .name
@@ -859,6 +1050,9 @@ impl Scenario {
                 m.autodiff, m.numeric
             ))
             .expected("autodiff and finite differences to agree (this is a bug in seen; please report it)"));
+        }
+        if view == View::Atomic {
+            self.check_closed_form(&lowered.graph)?;
         }
         let update = match self.lr {
             None => None,
@@ -876,6 +1070,7 @@ impl Scenario {
             forward,
             messages,
             update,
+            training: None,
         })
     }
 
@@ -903,7 +1098,7 @@ impl Scenario {
         for &v in &views {
             runs.push(self.run(v)?);
         }
-        let has_modules = self.stmts.iter().any(|s| uses_module(&s.expr));
+        let has_modules = self.net.is_some() || self.stmts.iter().any(|s| uses_module(&s.expr));
         if has_modules {
             let other = if views.contains(&View::Atomic) && views.contains(&View::Modules) {
                 None
@@ -930,7 +1125,23 @@ impl Scenario {
                 }
             }
         }
+        if self.train.is_some() {
+            let training = Arc::new(self.train_on(&runs[0])?);
+            for r in &mut runs {
+                r.training = Some(training.clone());
+            }
+        }
         Ok(runs)
+    }
+}
+
+/// A value in an error message: as it is, unless it is huge or tiny
+/// (diverging training), then in scientific notation (`5.36e157`).
+fn value_text(a: f64) -> String {
+    if a != 0.0 && a.is_finite() && !(1e-6..1e16).contains(&a.abs()) {
+        format!("{a:e}")
+    } else {
+        format!("{a}")
     }
 }
 

@@ -32,6 +32,68 @@ pub struct Spec {
     /// figure with a tab per block (labelled by its `title`): the rule cards,
     /// the datasets of a batch.
     pub group: Option<Spanned<String>>,
+    /// A CSV file of examples, relative to the markdown file.
+    pub data: Option<Spanned<String>>,
+    /// A multilayer perceptron whose weights become params.
+    pub net: Option<Spanned<NetSpec>>,
+    /// Many steps of full-batch gradient descent.
+    pub train: Option<Spanned<TrainSpec>>,
+    /// The input that is the target (default `y` when there is one).
+    pub label: Option<Spanned<String>>,
+    /// The statement the plots draw as the prediction.
+    pub model: Option<Spanned<String>>,
+    /// For `figure = "step-size"`: the derivative by hand, an expression of
+    /// the leaves that must equal the autodiff gradient for `wrt`.
+    pub closed_form: Option<Spanned<String>>,
+}
+
+/// `net = { name = "mlp", sizes = [2, 16, 1], act = "tanh", seed = 1 }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetSpec {
+    pub name: Option<Spanned<String>>,
+    pub sizes: Spanned<Vec<Spanned<i64>>>,
+    pub act: Spanned<String>,
+    pub seed: Spanned<Number>,
+}
+
+/// `train = { steps = 100, lr = 0.05, zero_grad = true }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainSpec {
+    pub steps: Spanned<Number>,
+    pub lr: Spanned<f64>,
+    pub zero_grad: Option<Spanned<bool>>,
+}
+
+/// A number as written: whole (`3`) or not (`3.5`), so that a value that
+/// must be whole can say which it got.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Number {
+    Int(i64),
+    Float(f64),
+}
+
+impl<'de> Deserialize<'de> for Number {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl serde::de::Visitor<'_> for Visit {
+            type Value = Number;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a whole number")
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Number, E> {
+                Ok(Number::Int(v))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Number, E> {
+                Ok(i64::try_from(v).map_or(Number::Float(v as f64), Number::Int))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Number, E> {
+                Ok(Number::Float(v))
+            }
+        }
+        d.deserialize_any(Visit)
+    }
 }
 
 /// `update = { lr = 0.2 }`: one SGD step.

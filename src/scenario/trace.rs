@@ -32,6 +32,25 @@ fn nodes(g: &Graph) -> Value {
     )
 }
 
+/// Every step of a training run: the params after k updates and the loss
+/// at them.
+fn training(t: &super::Training) -> Value {
+    let steps: Vec<Value> = t
+        .steps
+        .iter()
+        .map(|s| {
+            let params: Map<String, Value> = t
+                .names
+                .iter()
+                .zip(&s.params)
+                .map(|(n, v)| (n.clone(), num(*v)))
+                .collect();
+            json!({ "step": s.step, "loss": num(s.loss), "params": params })
+        })
+        .collect();
+    json!({ "lr": num(t.lr), "zero_grad": t.zero_grad, "steps": steps })
+}
+
 /// One scenario entry per view that was run.
 pub fn scenario_json(s: &Scenario, run: &Run) -> Value {
     let g = run.graph();
@@ -59,6 +78,9 @@ pub fn scenario_json(s: &Scenario, run: &Run) -> Value {
             "update".into(),
             json!({ "lr": num(u.lr), "params": params, "output": num(u.output_after) }),
         );
+    }
+    if let Some(t) = &run.training {
+        m.insert("training".into(), training(t));
     }
     Value::Object(m)
 }

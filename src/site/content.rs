@@ -108,6 +108,9 @@ impl Page {
                 .to_string(),
             root: self.root(),
             title: self.front.title.clone(),
+            path: self.path.clone(),
+            // The page's own folder until the build says where the site is.
+            site_root: self.path.parent().unwrap_or(Path::new("")).to_path_buf(),
         }
     }
 }

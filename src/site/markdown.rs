@@ -357,7 +357,10 @@ impl<'p> Renderer<'p> {
         }
         let mut html = String::with_capacity(self.page.body().len() * 2);
         pulldown_cmark::html::push_html(&mut html, std::mem::take(&mut self.out).into_iter());
-        self.result.html = html;
+        // A code block scrolls sideways when its lines are longer than the
+        // screen is wide; a scrolling box must take keyboard focus to be
+        // scrollable without a mouse (axe: scrollable-region-focusable).
+        self.result.html = html.replace("<pre><code", "<pre tabindex=\"0\"><code");
         self.result.warnings = std::mem::take(&mut self.figure_state.warnings);
         Ok(self.result)
     }

@@ -27,6 +27,10 @@ pub fn to_mathml(latex: &str, display: bool) -> Result<String, String> {
         let end = rest.find("]<").unwrap_or(rest.len());
         return Err(rest[..end].replace("PARSE ERROR: ", "cannot parse: "));
     }
+    // latex2mathml 0.2 closes the delimiter of `\bigl(` and friends with a
+    // misspelt `</mro>`; the HTML parser then nests everything after it
+    // wrongly. Repair it here rather than ask authors to avoid `\bigl`.
+    let mathml = mathml.replace("</mro>", "</mo>");
     Ok(typeset_minus(&escape_text(&mathml)))
 }
 
@@ -230,6 +234,13 @@ mod tests {
             to_mathml(latex, true).unwrap(),
             to_mathml(latex, true).unwrap()
         );
+    }
+
+    #[test]
+    fn big_delimiters_are_well_formed() {
+        let m = to_mathml(r"a\bigl(1 - b\bigr)", true).unwrap();
+        assert!(!m.contains("</mro>"), "{m}");
+        assert_eq!(m.matches("<mo").count(), m.matches("</mo>").count(), "{m}");
     }
 
     #[test]

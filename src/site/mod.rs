@@ -171,6 +171,10 @@ pub struct PageCtx {
     pub root: String,
     /// The page title from the front matter.
     pub title: String,
+    /// The markdown file on disk, for files a block reads beside it.
+    pub path: PathBuf,
+    /// The site's root folder: files a block reads must be inside it.
+    pub site_root: PathBuf,
 }
 
 impl PageCtx {
@@ -570,7 +574,8 @@ fn render_page(
     templates: Option<&templates::Templates>,
     nav: (&nav::Course, Option<usize>),
 ) -> PageResult {
-    let ctx = page.ctx();
+    let mut ctx = page.ctx();
+    ctx.site_root = config.root.clone();
     let body = markdown::render(page, &ctx, hook)?;
     let html = match templates {
         Some(templates) => {

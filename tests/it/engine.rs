@@ -121,6 +121,36 @@ proptest! {
     fn bce_module_matches_central_differences(p in r(0.01, 0.99), y in r(0.0, 1.0)) {
         check_op(Op::Bce, &[p, y])?;
     }
+
+    #[test]
+    fn mse_module_matches_central_differences(p in r(-10.0, 10.0), t in r(-10.0, 10.0)) {
+        check_op(Op::Mse, &[p, t])?;
+    }
+
+    #[test]
+    fn linear_with_many_pairs_matches_central_differences(
+        x in proptest::collection::vec(r(-10.0, 10.0), 1..6), b in r(-10.0, 10.0),
+    ) {
+        // Pairs (w, x) then the bias: 3, 5, 7, … operands.
+        let mut args: Vec<f64> = x.iter().flat_map(|v| [v * 0.5 - 1.0, *v]).collect();
+        args.push(b);
+        check_op(Op::Linear, &args)?;
+    }
+}
+
+#[test]
+fn n_ary_linear_and_mse_agree_in_both_views() {
+    let body = "id = \"m\"\nparams = { w1 = 0.3, w2 = -1.2, w3 = 0.7, b = 0.1 }\ninputs = { x1 = 1.5, x2 = -0.5, x3 = 2.0, t = 0.4 }\ngraph = \"\"\"\np = linear(w1, x1, w2, x2, w3, x3, b)\nloss = mse(p, t)\n\"\"\"\n";
+    let atomic = leaf_grads_of(body, View::Atomic);
+    let modules = leaf_grads_of(body, View::Modules);
+    for (a, m) in atomic.iter().zip(&modules) {
+        assert_eq!(a.0, m.0);
+        assert!(close(a.1, m.1, 1e-12), "{a:?} against {m:?}");
+    }
+    // ∂loss/∂w2 = 2(p − t)·x2 by hand.
+    let p = 0.3 * 1.5 + -1.2 * -0.5 + 0.7 * 2.0 + 0.1;
+    let w2 = atomic.iter().find(|(n, _)| n == "w2").unwrap().1;
+    assert!(close(w2, 2.0 * (p - 0.4) * -0.5, 1e-12));
 }
 
 /// Leaf (name, gradient) pairs of one view of a block.

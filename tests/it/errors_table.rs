@@ -209,6 +209,27 @@ fn cases() -> Vec<Case> {
             &["content/index.md:11:10: error: `output` names `q`, which no statement defines"],
         ),
         blk(
+            "label is not an input",
+            "id = \"a\"\nparams = { w = 1 }\nexamples = [ { x = 1, t = 0 } ]\ngraph = \"l = (w * x - t) ^ 2\"\nlabel = \"tt\"",
+            &[
+                "content/index.md:12:9: error: `label` names `tt`, which is not an input",
+                "expected: one of the inputs: x, t",
+            ],
+        ),
+        blk(
+            "model names nothing",
+            "id = \"a\"\nparams = { w = 1 }\nexamples = [ { x = 1, t = 0 } ]\ngraph = \"\"\"\npred = w * x\nl = (pred - t) ^ 2\n\"\"\"\nlabel = \"t\"\nmodel = \"prd\"",
+            &[
+                "content/index.md:16:9: error: `model` names `prd`, which no statement defines",
+                "hint: did you mean `pred`?",
+            ],
+        ),
+        blk(
+            "model depends on the label",
+            "id = \"a\"\nparams = { w = 1 }\nexamples = [ { x = 1, t = 0 } ]\ngraph = \"\"\"\npred = w * x\nl = (pred - t) ^ 2\n\"\"\"\nlabel = \"t\"\nmodel = \"l\"",
+            &["content/index.md:16:9: error: `model` names `l`, which depends on the label `t`"],
+        ),
+        blk(
             "seed is not a number",
             "id = \"a\"\ninputs = { x = 1 }\ngraph = \"y = x * x\"\nseed = \"one\"",
             &[
@@ -297,6 +318,24 @@ fn cases() -> Vec<Case> {
             ],
         ),
         blk(
+            "closed form that disagrees with autodiff",
+            "id = \"a\"\nparams = { w = 1.5 }\ninputs = { x = 2 }\ngraph = \"y = w * w * x\"\nfigure = \"step-size\"\nwrt = \"w\"\nclosed_form = \"w * x\"",
+            &[
+                "content/index.md:14:16: error: the closed form gives 3, but autodiff gives ∂y/∂w = 6",
+                "expected: an expression equal to ∂y/∂w at the block's values",
+            ],
+        ),
+        blk(
+            "closed form on a figure other than step-size",
+            "id = \"a\"\nparams = { w = 1.5 }\ngraph = \"y = w * w\"\nclosed_form = \"2 * w\"",
+            &["content/index.md:11:15: error: `closed_form` is only used by a step-size figure"],
+        ),
+        blk(
+            "closed form naming an unknown leaf",
+            "id = \"a\"\nparams = { w = 1.5 }\ngraph = \"y = w * w\"\nfigure = \"step-size\"\nwrt = \"w\"\nclosed_form = \"2 * v\"",
+            &["content/index.md:13:20: error: unknown name `v`"],
+        ),
+        blk(
             "zero learning rate",
             "id = \"a\"\nparams = { w = 1 }\ngraph = \"y = w * w\"\nupdate = { lr = 0 }",
             &[
@@ -314,6 +353,180 @@ fn cases() -> Vec<Case> {
                 "note: the id is first used at content/index.md:6:6",
                 "content/index.md:16:14: error: unknown function `nope`",
                 "2 errors; the output folder was left untouched",
+            ],
+        ),
+        // ---- training: data files, nets, train ----
+        Case {
+            name: "data file with a bad cell",
+            files: vec![
+                ("content/d.csv", s("x,y\n1,2\n3,abc\n")),
+                (
+                    "content/index.md",
+                    block(
+                        "id = \"a\"\nparams = { w = 1 }\ndata = \"d.csv\"\ngraph = \"l = w * x * y\"",
+                    ),
+                ),
+            ],
+            expect: vec![
+                "content/d.csv:3:3: error: `abc` in column `y` is not a number",
+                "expected: a number such as 0.5, -2 or 1e-3",
+            ],
+        },
+        Case {
+            name: "data file with a ragged row",
+            files: vec![
+                ("content/d.csv", s("x,y\n1,2\n3\n")),
+                (
+                    "content/index.md",
+                    block(
+                        "id = \"a\"\nparams = { w = 1 }\ndata = \"d.csv\"\ngraph = \"l = w * x * y\"",
+                    ),
+                ),
+            ],
+            expect: vec![
+                "content/d.csv:3:2: error: this row has 1 cell, but the header names 2 columns",
+                "expected: one number per column: x, y",
+            ],
+        },
+        Case {
+            name: "data file without a column the graph uses",
+            files: vec![
+                ("content/d.csv", s("x,y\n1,2\n")),
+                (
+                    "content/index.md",
+                    block(
+                        "id = \"a\"\nparams = { w = 1 }\ndata = \"d.csv\"\ngraph = \"l = w * x * z\"",
+                    ),
+                ),
+            ],
+            expect: vec![
+                "content/d.csv:1:1: error: the data has no column `z`, which `graph` uses",
+                "note: `z` is used at content/index.md:11:22",
+            ],
+        },
+        Case {
+            name: "empty data file",
+            files: vec![
+                ("content/d.csv", s("")),
+                (
+                    "content/index.md",
+                    block(
+                        "id = \"a\"\nparams = { w = 1 }\ndata = \"d.csv\"\ngraph = \"l = w * x\"",
+                    ),
+                ),
+            ],
+            expect: vec!["content/d.csv:1:1: error: the data file is empty"],
+        },
+        blk(
+            "missing data file",
+            "id = \"a\"\nparams = { w = 1 }\ndata = \"nope.csv\"\ngraph = \"l = w * x\"",
+            &[
+                "content/index.md:10:8: error: cannot read the data file content/nope.csv: no such file",
+            ],
+        ),
+        blk(
+            "data file outside the site",
+            "id = \"a\"\nparams = { w = 1 }\ndata = \"../../x.csv\"\ngraph = \"l = w * x\"",
+            &[
+                "content/index.md:10:8: error: `data` names \"../../x.csv\", which is outside the site folder",
+            ],
+        ),
+        blk(
+            "data together with examples",
+            "id = \"a\"\nparams = { w = 1 }\ndata = \"d.csv\"\nexamples = [ { x = 1 } ]\ngraph = \"l = w * x\"",
+            &[
+                "content/index.md:10:8: error: `data` and `examples` cannot be used together",
+                "note: `examples` is set at content/index.md:11:12",
+            ],
+        ),
+        blk(
+            "net sizes not ending in 1",
+            "id = \"a\"\ninputs = { x = 1 }\nnet = { sizes = [1, 2, 3], act = \"tanh\", seed = 1 }\ngraph = \"l = mlp(x)\"",
+            &[
+                "content/index.md:10:24: error: `sizes` ends in 3, but a net has one output",
+                "expected: a last size of 1: [inputs, hidden…, 1], such as [2, 16, 16, 1]",
+            ],
+        ),
+        blk(
+            "net called with the wrong number of inputs",
+            "id = \"a\"\ninputs = { x = 1 }\nnet = { sizes = [2, 2, 1], act = \"tanh\", seed = 1 }\ngraph = \"l = mlp(x)\"",
+            &[
+                "content/index.md:11:14: error: the net `mlp` takes 2 inputs, but 1 was given",
+                "note: the net's `sizes` are set at content/index.md:10:17",
+            ],
+        ),
+        blk(
+            "unknown activation",
+            "id = \"a\"\ninputs = { x = 1 }\nnet = { sizes = [1, 1], act = \"tahn\", seed = 1 }\ngraph = \"l = mlp(x)\"",
+            &[
+                "content/index.md:10:31: error: unknown act \"tahn\"",
+                "hint: did you mean `tanh`?",
+            ],
+        ),
+        blk(
+            "negative net seed",
+            "id = \"a\"\ninputs = { x = 1 }\nnet = { sizes = [1, 1], act = \"tanh\", seed = -1 }\ngraph = \"l = mlp(x)\"",
+            &[
+                "content/index.md:10:46: error: the net's `seed` is -1, but a seed cannot be negative",
+            ],
+        ),
+        blk(
+            "fractional net seed",
+            "id = \"a\"\ninputs = { x = 1 }\nnet = { sizes = [1, 1], act = \"tanh\", seed = 1.5 }\ngraph = \"l = mlp(x)\"",
+            &["content/index.md:10:46: error: the net's `seed` is 1.5, not a whole number"],
+        ),
+        blk(
+            "net named like an input",
+            "id = \"a\"\ninputs = { x = 1 }\nnet = { name = \"x\", sizes = [1, 1], act = \"tanh\", seed = 1 }\ngraph = \"l = x(x)\"",
+            &[
+                "content/index.md:10:16: error: the net's name `x` is already a param or an input",
+                "note: `x` is defined at content/index.md:9:12",
+            ],
+        ),
+        blk(
+            "zero training steps",
+            "id = \"a\"\nparams = { w = 1 }\ninputs = { x = 1 }\ngraph = \"l = w * x\"\ntrain = { steps = 0, lr = 0.1 }",
+            &["content/index.md:12:19: error: `steps` is 0, but training takes at least one step"],
+        ),
+        blk(
+            "too many training steps",
+            "id = \"a\"\nparams = { w = 1 }\ninputs = { x = 1 }\ngraph = \"l = w * x\"\ntrain = { steps = 100000, lr = 0.1 }",
+            &[
+                "content/index.md:12:19: error: `steps` is 100000, more than the limit of 10000",
+                "expected: a whole number of steps from 1 to 10000, such as 100",
+            ],
+        ),
+        blk(
+            "training learning rate of 0",
+            "id = \"a\"\nparams = { w = 1 }\ninputs = { x = 1 }\ngraph = \"l = w * x\"\ntrain = { steps = 10, lr = 0 }",
+            &[
+                "content/index.md:12:28: error: `lr` is 0, but a step of gradient descent needs a learning rate above 0",
+            ],
+        ),
+        blk(
+            "training learning rate not finite",
+            "id = \"a\"\nparams = { w = 1 }\ninputs = { x = 1 }\ngraph = \"l = w * x\"\ntrain = { steps = 10, lr = inf }",
+            &["content/index.md:12:28: error: `lr` is not a finite number"],
+        ),
+        blk(
+            "train together with update",
+            "id = \"a\"\nparams = { w = 1 }\ninputs = { x = 1 }\ngraph = \"l = w * x\"\ntrain = { steps = 10, lr = 0.1 }\nupdate = { lr = 0.1 }",
+            &[
+                "content/index.md:13:10: error: `update` and `train` cannot be used together",
+                "note: `train` is set at content/index.md:12:9",
+            ],
+        ),
+        blk(
+            "training figure without train",
+            "id = \"a\"\nparams = { w = 1 }\ninputs = { x = 1 }\ngraph = \"l = w * x\"\nfigure = \"training\"",
+            &["content/index.md:8:6: error: a training figure needs `train`"],
+        ),
+        blk(
+            "training that diverges",
+            "id = \"a\"\nparams = { w = 1 }\nexamples = [ { x = 1, y = 2 } ]\ngraph = \"l = (w * x - y) ^ 2\"\ntrain = { steps = 1000, lr = 10 }",
+            &[
+                "content/index.md:11:14: error: training step 121 (after 121 updates with lr = 10): the result is inf, not a finite number in statement `l`: pow(5.360258266960214e154)",
+                "expected: finite values at every step of training (a smaller `lr` may help)",
             ],
         ),
         // ---- front matter and markdown ----

@@ -421,6 +421,7 @@ fn step_size_errors_show_truncation_and_round_off() {
     let svg = step_size(&s, run, "step");
     check_svg(&svg, "step");
     assert_eq!(svg, step_size(&s, run, "step"));
+    assert_legible(&svg);
     for text in [
         "truncation error",
         "round-off error",
@@ -459,4 +460,236 @@ fn step_size_with_a_seed_compares_like_for_like() {
         c < 1e-8,
         "central difference × seed matches the seeded gradient: {c}"
     );
+}
+
+// ---------------------------------------------------------------------------
+// The batch plot draws the model the author wrote.
+
+/// The tanh neuron of the issue: two inputs, a squared error against `t`.
+fn neuron(extra: &str, examples: &str) -> String {
+    format!(
+        r#"
+id = "neuron"
+figure = "batch"
+params = {{ w1 = 0.5, w2 = -0.3, b = 0.1 }}
+examples = [ {examples} ]
+graph = """
+a = linear(w1, x1, linear(w2, x2, b))
+y = tanh(a)
+loss = (y - t) ^ 2
+"""
+view = "modules"
+{extra}
+"#
+    )
+}
+
+const NEURON_EXAMPLES: &str = "{ x1 = 1.5, x2 = -0.5, t = 0.8 }, { x1 = -1.0, x2 = 0.5, t = -0.5 }, { x1 = 0.5, x2 = 1.0, t = 0.2 }, { x1 = -0.5, x2 = -1.5, t = -0.9 }";
+
+fn plot_of(body: &str) -> String {
+    let s = scenario(body);
+    let run = &runs(&s)[0];
+    let id = format!("plot-{}", s.id);
+    let plot = batch(&s, run, &id).plot;
+    check_svg(&plot, &id);
+    plot
+}
+
+/// (cx, cy) of every example marker; squares by their centre.
+fn markers(svg: &str) -> Vec<(f64, f64)> {
+    let attr = |l: &str, a: &str| -> f64 {
+        let i = l.find(&format!(" {a}=\"")).unwrap() + a.len() + 3;
+        l[i..i + l[i..].find('"').unwrap()].parse().unwrap()
+    };
+    svg.lines()
+        .filter(|l| l.contains("class=\"point "))
+        .map(|l| {
+            if l.contains("<circle") {
+                (attr(l, "cx"), attr(l, "cy"))
+            } else {
+                (attr(l, "x") + 4.5, attr(l, "y") + 4.5)
+            }
+        })
+        .collect()
+}
+
+/// The plot area: (left, right, top, bottom) of the two axis lines.
+fn axes_box(svg: &str) -> (f64, f64, f64, f64) {
+    let lines: Vec<&str> = svg
+        .lines()
+        .filter(|l| l.contains("class=\"axis\""))
+        .collect();
+    let attr = |l: &str, a: &str| -> f64 {
+        let i = l.find(&format!(" {a}=\"")).unwrap() + a.len() + 3;
+        l[i..i + l[i..].find('"').unwrap()].parse().unwrap()
+    };
+    let (h, v) = (lines[0], lines[1]);
+    (attr(h, "x1"), attr(h, "x2"), attr(v, "y1"), attr(v, "y2"))
+}
+
+fn assert_inside(svg: &str) {
+    let (l, r, t, b) = axes_box(svg);
+    for (x, y) in markers(svg) {
+        assert!(
+            (l..=r).contains(&x) && (t..=b).contains(&y),
+            "a point at ({x}, {y}) outside the axes {l}..{r} × {t}..{b}"
+        );
+    }
+}
+
+/// Every font size of a plot is at least 11 px at natural size.
+fn assert_legible(svg: &str) {
+    for part in svg.split("font-size=\"").skip(1) {
+        let size: f64 = part[..part.find('"').unwrap()].parse().unwrap();
+        assert!(size >= 11.0, "a text of {size} px");
+    }
+}
+
+#[test]
+fn a_tanh_neuron_with_two_inputs_is_drawn_as_a_plane_with_its_boundary() {
+    let plot = plot_of(&neuron(
+        "label = \"t\"\nupdate = { lr = 0.1 }",
+        NEURON_EXAMPLES,
+    ));
+    assert!(plot.contains("y = tanh(w1·x1 + w2·x2 + b) before and after one step"));
+    assert!(!plot.contains("σ"), "no sigmoid in a tanh plot");
+    assert!(!plot.contains("No curve"));
+    assert!(plot.contains("class=\"boundary before\""));
+    assert!(plot.contains("class=\"boundary after\""));
+    // Continuous targets: one kind of marker, each labelled with its value.
+    assert_eq!(plot.matches("class=\"point value\"").count(), 4);
+    for t in ["0.8", "−0.5", "0.2", "−0.9"] {
+        assert!(plot.contains(&format!(">{t}</text>")), "{t}");
+    }
+    assert!(!plot.contains("t = 1") && !plot.contains("t = 0<"));
+    // x2 is an axis, not the target.
+    assert!(plot.contains(">x2</text>") && plot.contains(">x1</text>"));
+    assert_inside(&plot);
+    assert_legible(&plot);
+    let w: f64 = plot
+        .split("width=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(w <= 560.0, "the plot is {w} wide");
+}
+
+#[test]
+fn without_an_update_the_title_promises_no_step() {
+    let plot = plot_of(&neuron("label = \"t\"", NEURON_EXAMPLES));
+    assert!(!plot.contains("before and after"), "{plot}");
+    assert!(plot.contains("and the examples"));
+    assert!(!plot.contains("boundary before"));
+    assert!(plot.contains("boundary after"));
+}
+
+#[test]
+fn one_feature_curves_cover_their_targets_and_say_what_they_are() {
+    let examples = "{ x = -2.0, t = -0.5 }, { x = 0.0, t = 0.1 }, { x = 2.0, t = 0.8 }";
+    let tanh = format!(
+        "id = \"one\"\nfigure = \"batch\"\nparams = {{ w = 0.7, b = 0.0 }}\nexamples = [ {examples} ]\ngraph = \"\"\"\ny = tanh(w * x + b)\nloss = (y - t) ^ 2\n\"\"\"\nlabel = \"t\"\nupdate = {{ lr = 0.3 }}\n"
+    );
+    let plot = plot_of(&tanh);
+    assert!(plot.contains("y = tanh(w·x + b) before and after one step"));
+    assert!(plot.contains("class=\"curve before\"") && plot.contains("class=\"curve after\""));
+    assert!(plot.contains("example at its target t"));
+    assert_inside(&plot);
+    assert_legible(&plot);
+    // A target outside [0, 1] stays inside the axes.
+    let far = tanh.replace("t = -0.5", "t = -3.5");
+    assert_inside(&plot_of(&far));
+
+    // A line.
+    let line = tanh.replace("y = tanh(w * x + b)", "y = w * x + b");
+    let plot = plot_of(&line);
+    assert!(plot.contains("y = w·x + b before"));
+    let path = plot
+        .lines()
+        .find(|l| l.contains("class=\"curve after\""))
+        .unwrap();
+    let d = &path[path.find(" d=\"").unwrap() + 4..];
+    let pts: Vec<(f64, f64)> = d[..d.find('"').unwrap()]
+        .split(['M', 'L'])
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| {
+            let mut it = p.split_whitespace().map(|v| v.parse::<f64>().unwrap());
+            (it.next().unwrap(), it.next().unwrap())
+        })
+        .collect();
+    // Straight: every point on the line through the first and the last.
+    let (a, b) = (pts[0], pts[pts.len() - 1]);
+    for q in &pts {
+        let cross = (q.0 - a.0) * (b.1 - a.1) - (q.1 - a.1) * (b.0 - a.0);
+        let len = ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt();
+        assert!((cross / len).abs() < 0.2, "{q:?} off the line");
+    }
+}
+
+#[test]
+fn a_two_valued_target_is_two_classes_in_the_authors_words() {
+    let body = neuron(
+        "label = \"t\"\nupdate = { lr = 0.1 }",
+        "{ x1 = 1.5, x2 = -0.5, t = 1 }, { x1 = -1.0, x2 = 0.5, t = -1 }, { x1 = 0.5, x2 = 1.0, t = 1 }",
+    );
+    let plot = plot_of(&body);
+    assert_eq!(plot.matches("class=\"point y1\"").count(), 2);
+    assert_eq!(plot.matches("class=\"point y0\"").count(), 1);
+    assert!(plot.contains(">t = 1</text>") && plot.contains(">t = −1</text>"));
+    // The boundary sits at the classes' midpoint, 0.
+    assert!(plot.contains("y = 0 ("), "{plot}");
+}
+
+#[test]
+fn a_curved_boundary_is_traced_as_one_closed_line() {
+    let body = r#"
+id = "ring"
+figure = "batch"
+params = { w = -1.0, b = 1.0 }
+examples = [ { x1 = 0.0, x2 = 0.0, y = 1 }, { x1 = 2.0, x2 = 0.0, y = 0 }, { x1 = -2.0, x2 = 1.5, y = 0 }, { x1 = 0.0, x2 = -2.0, y = 0 } ]
+graph = """
+p = sigmoid(w * (x1 ^ 2 + x2 ^ 2) + b)
+loss = bce(p, y)
+"""
+"#;
+    let plot = plot_of(body);
+    let paths: Vec<&str> = plot
+        .lines()
+        .filter(|l| l.contains("class=\"boundary after\""))
+        .collect();
+    assert_eq!(paths.len(), 1, "one boundary: {paths:?}");
+    let d = &paths[0][paths[0].find(" d=\"").unwrap() + 4..];
+    let d = &d[..d.find('"').unwrap()];
+    let pts: Vec<&str> = d
+        .split(['M', 'L'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    assert!(pts.len() > 12, "a circle, not a line: {d}");
+    assert_eq!(pts.first(), pts.last(), "closed");
+    assert!(plot.contains("p = σ(w·(x1² + x2²) + b)"), "{plot}");
+}
+
+#[test]
+fn without_a_label_or_with_too_many_features_a_note_says_why() {
+    // No label: x1, x2 and t all feed the loss.
+    let plot = plot_of(&neuron("", NEURON_EXAMPLES));
+    assert!(plot.contains("No plot: the model uses 3 inputs (x1, x2, t)"));
+    assert!(plot.contains("name it with `label`"));
+    assert!(!plot.contains("class=\"point"));
+    let plot = plot_of(
+        &neuron(
+            "label = \"t\"",
+            "{ x1 = 1, x2 = 2, x3 = 0, t = 1 }, { x1 = 0, x2 = 1, x3 = 1, t = 0 }",
+        )
+        .replace(
+            "linear(w1, x1, linear(w2, x2, b))",
+            "linear(w1, x1, linear(w2, x2, b)) + x3",
+        ),
+    );
+    assert!(plot.contains("No plot: the model uses 3 inputs (x1, x2, x3)"));
+    assert_legible(&plot);
 }

@@ -65,6 +65,20 @@ fn produced() -> BTreeMap<String, String> {
         frames[frames.len() - 2].clone(),
     );
     out.insert("batch/update.svg".into(), frames[frames.len() - 1].clone());
+    // The first step where a message adds to a gradient the node already
+    // had: the shared param shows its running sum.
+    let story = seen::story::tell(run);
+    let adds = (1..story.steps.len())
+        .find(|&k| {
+            let st = &story.steps[k];
+            st.phase == seen::story::Phase::Backward
+                && st.active_nodes.iter().any(|&i| {
+                    run.graph().nodes[i].kind == seen::engine::Kind::Param
+                        && story.steps[k - 1].grads[i].is_some()
+                })
+        })
+        .expect("a shared param receives a second message");
+    out.insert("batch/accumulate.svg".into(), frames[adds].clone());
     let (step, runs) = &blocks["step-size"];
     out.insert(
         "step-size/w.svg".into(),
@@ -75,7 +89,23 @@ fn produced() -> BTreeMap<String, String> {
         "graph/sketch.svg".into(),
         figure::graph_still(&runs[0], &sketch.id, "sketch"),
     );
+    out.extend(plots());
     out
+}
+
+/// The batch plots of `tests/fixtures/plots.md`: the author's model over
+/// one or two features, with continuous or two-class targets.
+fn plots() -> BTreeMap<String, String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/plots.md");
+    seen::run_file(&path)
+        .expect("the plot fixtures run")
+        .into_iter()
+        .map(|(s, runs)| {
+            let id = format!("plot-{}", s.id);
+            let svg = seen::render::figure::batch(&s, &runs[0], &id).plot;
+            (format!("plots/{}.svg", s.id), svg)
+        })
+        .collect()
 }
 
 /// A readable line diff: the first differing lines with their numbers.

@@ -1,6 +1,9 @@
 //! `seen trace` as a tool sees it: the built binary, its JSON on stdout, its
 //! errors on stderr and its exit code.
 
+use std::path::Path;
+use std::process::Output;
+
 use serde_json::Value;
 
 use crate::support::{seen, write};
@@ -250,4 +253,134 @@ fn a_missing_file_exits_non_zero() {
     let out = seen(&["trace", &missing]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
+}
+
+/// A batch of four examples (84 steps) and a chain of 100 statements (300
+/// steps), the page that once failed `seen check` and `seen build` ("more
+/// than the 80 a stepper can show") while `seen trace` and `seen frames`
+/// took it. The four commands accept and refuse the same blocks: the only
+/// size limit they share is the graph's node limit.
+const LONG: &str = r#"+++
+title = "Long traces"
++++
+
+# Long traces
+
+```autograd
+id = "batch"
+params = { w1 = 0.5, w2 = -0.3, b = 0.1 }
+examples = [
+  { x1 = 1.5, x2 = -0.5, t = 0.8 },
+  { x1 = -1.0, x2 = 0.5, t = -0.5 },
+  { x1 = 0.5, x2 = 1.0, t = 0.2 },
+  { x1 = -0.5, x2 = -1.5, t = -0.9 },
+]
+reduce = "mean"
+graph = """
+a = linear(w1, x1, linear(w2, x2, b))
+y = tanh(a)
+loss = (y - t) ^ 2
+"""
+view = "modules"
+update = { lr = 0.1 }
+figure = "batch"
+```
+
+```autograd
+id = "chain"
+params = { w = 0.5 }
+inputs = { x = 1.5 }
+graph = """
+GRAPH"""
+```
+"#;
+
+/// `a1 = w * x`, then `a2 = a1 * w` … `aN = aN-1 * w`: 3N + 3 steps.
+fn chain(n: usize) -> String {
+    let mut g = String::from("a1 = w * x\n");
+    for i in 2..=n {
+        g += &format!("a{i} = a{} * w\n", i - 1);
+    }
+    g
+}
+
+/// The outcome of `seen check`, `build`, `trace` and `frames` on one page.
+fn four_commands(dir: &Path, page: &str) -> [(String, Output); 4] {
+    std::fs::create_dir_all(dir.join("content")).unwrap();
+    write(dir, "seen.toml", "title = \"t\"\n");
+    let md = write(&dir.join("content"), "index.md", page);
+    let root = dir.display().to_string();
+    let out = dir.join("out").display().to_string();
+    let frames = dir.join("frames").display().to_string();
+    [
+        ("check", seen(&["check", "--root", &root])),
+        (
+            "build",
+            seen(&["build", "--root", &root, "--output-dir", &out]),
+        ),
+        ("trace", seen(&["trace", &md])),
+        ("frames", seen(&["frames", &md, "--out", &frames])),
+    ]
+    .map(|(c, o)| (c.to_string(), o))
+}
+
+#[test]
+fn every_command_takes_a_four_example_batch_and_a_300_step_trace_and_refuses_the_same_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = dir.path().join("ok");
+    for (cmd, o) in four_commands(&ok, &LONG.replace("GRAPH", &chain(99))) {
+        assert!(
+            o.status.success(),
+            "seen {cmd} refused the long traces:\n{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    // 1 + 28 + 1 + 51 + 1 + 1 steps for the batch (no message to the
+    // constant 1/N); 1 + 99 + 1 + 198 + 1 for the chain.
+    let html = std::fs::read_to_string(ok.join("out/index.html")).unwrap();
+    assert_eq!(html.matches("name=\"batch-modules-step\"").count(), 83);
+    assert_eq!(html.matches("name=\"chain-atomic-step\"").count(), 300);
+    assert!(html.contains("<span class=\"pos\">300 / 300</span>"));
+    let svgs = std::fs::read_dir(ok.join("frames"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains("-step-")
+        })
+        .count();
+    assert_eq!(svgs, 83 + 300);
+    // Over the node limit (2500 examples of 8 nodes): all four say so, at
+    // the same place.
+    let big = dir.path().join("big");
+    let rows = "  { x = 1.0 },\n".repeat(2500);
+    let page = format!(
+        "+++\ntitle = \"t\"\n+++\n\n```autograd\nid = \"many\"\nparams = {{ w = 0.5 }}\n\
+         examples = [\n{rows}]\ngraph = \"y = w * x + w * x + w * x + w * x\"\n```\n"
+    );
+    let outcomes = four_commands(&big, &page);
+    // The error line, from the file's place on (the commands name the file
+    // as they were given it).
+    let first_error = |o: &Output| {
+        let err = String::from_utf8_lossy(&o.stderr);
+        let line = err
+            .lines()
+            .find(|l| l.contains("error"))
+            .unwrap_or_default();
+        line[line.find("index.md").unwrap_or(0)..].to_string()
+    };
+    let expected = first_error(&outcomes[0].1);
+    assert!(
+        expected.contains("over the size limit of 20000 nodes"),
+        "{expected}"
+    );
+    for (cmd, o) in &outcomes {
+        assert!(
+            !o.status.success(),
+            "seen {cmd} took a graph over the limit"
+        );
+        assert_eq!(first_error(o), expected, "seen {cmd}");
+    }
 }

@@ -31,7 +31,7 @@ pub fn graph_still(run: &Run, id: &str, title: &str) -> String {
         .rev()
         .find(|s| s.phase == Phase::Done)
         .expect("every story has a done step");
-    let scene = Scene::new(g, &story);
+    let scene = Scene::still(g, &story);
     let graph_bottom = TOP + scene.layout.height;
     let legend_w = KINDS.len() as f64 * LEGEND_STEP + 28.0;
     let width = scene.width.max(legend_w);
@@ -44,9 +44,9 @@ pub fn graph_still(run: &Run, id: &str, title: &str) -> String {
     );
     let mut svg = open(id, "figure graph", (width, height), title, &desc);
     forward_direction(&mut svg, width);
-    scene.draw_edges(&mut svg, &EdgeLook::quiet("edge fw"));
-    for (d, &i) in scene.arena.iter().enumerate() {
-        draw_node(&mut svg, &scene.node_draw(g, &story, d, i, Some(done)));
+    scene.draw_edges(&mut svg, g, &EdgeLook::quiet("edge fw"));
+    for i in 0..g.len() {
+        draw_node(&mut svg, &scene.node_draw(g, &story, i, Some(done)));
     }
     let y = graph_bottom + 10.0;
     backward_direction(&mut svg, width, y, out, &seed);

@@ -1,13 +1,13 @@
 //! The still figures of `docs/language.md` besides the step-through trace, one
 //! file per kind: the whole graph at once ([`graph`]), the rulebook card
 //! ([`rule`]), the two-view gradient table ([`compare`]), the batch
-//! (contributions, update, plot: [`batch`]) and the step-size plot
+//! (contributions, update: [`batch`]; its plot: [`model_plot`]) and the step-size plot
 //! ([`step_size`]).
 //!
 //! Every number drawn comes from an engine run: values, gradients and
-//! messages of a [`Run`](crate::scenario::Run), the rulebook's forward
-//! functions for the sigmoid curve, and the engine's finite differences for
-//! the step-size plot. The SVG follows the frames' habits: drawn with the
+//! messages of a [`Run`](crate::scenario::Run), the engine's forward pass
+//! of the author's model for the batch plot, and the engine's finite
+//! differences for the step-size plot. The SVG follows the frames' habits: drawn with the
 //! kit of [`super::svg`] and [`super::node`] in the colours of
 //! [`super::theme`], a class on every element, one element per line, no
 //! `style`, `role="img"` with a `<title>` and `<desc>`; colour is never the
@@ -16,6 +16,7 @@
 pub mod batch;
 pub mod compare;
 pub mod graph;
+pub mod model_plot;
 pub mod rule;
 pub mod step_size;
 

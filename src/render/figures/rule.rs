@@ -314,7 +314,7 @@ fn nodes(svg: &mut Svg, g: &Graph, labels: &[String], opn: NodeId, geo: &Geometr
                 value: Some(nd.value),
                 grad: Some(nd.grad),
                 active: false,
-                copies: 1,
+                sum: None,
             },
         );
     }
@@ -329,7 +329,7 @@ fn nodes(svg: &mut Svg, g: &Graph, labels: &[String], opn: NodeId, geo: &Geometr
             value: Some(node.value),
             grad: Some(node.grad),
             active: true,
-            copies: 1,
+            sum: None,
         },
     );
     let op = node.op.expect("an op node");

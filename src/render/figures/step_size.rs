@@ -84,6 +84,8 @@ const CD: &str = FORWARD;
 
 /// The plot's size.
 const SIZE: (f64, f64) = (700.0, 480.0);
+/// Room for the closed-form line under the caption.
+const CLOSED_HEAD: f64 = 22.0;
 
 /// What the plot shows, from the engine: the errors, and the names and
 /// numbers its text cites.
@@ -189,9 +191,11 @@ struct Area {
 }
 
 impl Area {
-    fn new((ey0, ey1): (f64, f64)) -> Area {
+    /// `head`: extra room above the plot (for the closed-form line), which
+    /// shifts the whole plot down.
+    fn new((ey0, ey1): (f64, f64), head: f64) -> Area {
         let (width, height) = SIZE;
-        let (l, r, top, bottom) = (70.0, width - 24.0, 74.0, height - 108.0);
+        let (l, r, top, bottom) = (70.0, width - 24.0, 74.0 + head, height - 108.0 + head);
         Area {
             l,
             r,
@@ -224,12 +228,15 @@ pub fn step_size(s: &Scenario, run: &Run, id: &str) -> String {
     let errors = Errors::new(s, run);
     let (out_name, name) = (&errors.out_name, &errors.name);
     let decades = errors.decades();
-    let area = Area::new(decades);
+    let closed = closed_form_line(s, errors.grad);
+    let head = if closed.is_some() { CLOSED_HEAD } else { 0.0 };
+    let area = Area::new(decades, head);
+    let size = (SIZE.0, SIZE.1 + head);
     let title = s
         .title
         .clone()
         .unwrap_or_else(|| format!("Finite differences against autodiff for ∂{out_name}/∂{name}"));
-    let mut svg = open(id, "figure step-size", SIZE, &title, &errors.desc());
+    let mut svg = open(id, "figure step-size", size, &title, &errors.desc());
     text(
         &mut svg,
         "caption",
@@ -241,6 +248,16 @@ pub fn step_size(s: &Scenario, run: &Run, id: &str) -> String {
             num(errors.grad)
         ),
     );
+    if let Some(line) = closed {
+        text(
+            &mut svg,
+            "caption closed-form",
+            14.0,
+            42.0,
+            font(12.0, INK),
+            &line,
+        );
+    }
     grid(&mut svg, &area, decades);
     if errors.lowest() <= ERROR_FLOOR {
         floor(&mut svg, &area);
@@ -249,8 +266,28 @@ pub fn step_size(s: &Scenario, run: &Run, id: &str) -> String {
     regions(&mut svg, &area);
     curves(&mut svg, &area, &errors);
     minima(&mut svg, &area, &errors);
-    legend(&mut svg, &area, name);
+    legend(&mut svg, &area, name, size.1);
     svg.finish()
+}
+
+/// "closed form (sigmoid(w·x + b) − 1)·x = −0.4178397180, autodiff
+/// −0.4178397180": the author's derivative by hand next to the engine's,
+/// to ten decimals so the agreement is visible. The build has already
+/// refused the block if they differ (`scenario::closed`).
+fn closed_form_line(s: &Scenario, grad: f64) -> Option<String> {
+    let value = s.closed_form_value()?.ok()?;
+    let c = s.closed_form.as_ref()?;
+    let written = c.line[c.line.find('=')? + 1..]
+        .trim()
+        .replace(" * ", "·")
+        .replace('*', "·")
+        .replace('-', "−");
+    let ten = |v: f64| format!("{v:.10}").replace('-', "−");
+    Some(format!(
+        "closed form {written} = {}; autodiff {}",
+        ten(value),
+        ten(grad)
+    ))
 }
 
 /// Grid, ticks and labels at decades (every other one on a tall axis),
@@ -401,7 +438,7 @@ fn minima(svg: &mut Svg, a: &Area, errors: &Errors) {
 }
 
 /// The legend: one row per curve, for the leaf `name`.
-fn legend(svg: &mut Svg, a: &Area, name: &str) {
+fn legend(svg: &mut Svg, a: &Area, name: &str, height: f64) {
     let l = a.l;
     let lf = font(12.0, INK);
     let rows = [
@@ -421,7 +458,7 @@ fn legend(svg: &mut Svg, a: &Area, name: &str) {
         ),
     ];
     for (k, (class, colour, dash, square, label)) in rows.iter().enumerate() {
-        let ly = SIZE.1 - 38.0 + 20.0 * k as f64;
+        let ly = height - 38.0 + 20.0 * k as f64;
         let class = format!("legend {class}");
         line(
             svg,

@@ -1,0 +1,305 @@
+//! Layered left-to-right layout of a computation graph.
+//!
+//! This is a Sugiyama-style layout written here rather than taken from a
+//! crate. The job is small enough to own, and what it must know is specific
+//! to autograd graphs: leaves sit next to the op that consumes them, an op's
+//! operands keep their order (slot 0 above slot 1) through per-slot *ports*,
+//! `x * x` is two edges, and the output must be byte-for-byte the same on
+//! every run. The general-purpose graph layout crates promise none of that.
+//!
+//! The phases, each a function below:
+//!
+//! 1. [`assign_ranks`]: longest-path ranks for ops, then every leaf is
+//!    pulled right to just before its first consumer.
+//! 2. [`Layered::build`]: an edge spanning more than one rank becomes a chain
+//!    through one dummy vertex per skipped rank, so that every edge of the
+//!    layered graph joins adjacent ranks.
+//! 3. [`Order`]: the order inside each rank. A depth-first walk back from the
+//!    outputs (operands in slot order) gives a crossing-free start for any
+//!    tree; median/barycenter sweeps and adjacent transposition then repair
+//!    what sharing costs, keeping the best order seen.
+//! 4. [`assign_y`]: vertical positions. Every rank is packed inside a band
+//!    as tall as the fullest rank, so the drawing is as short as the order
+//!    allows; inside it, vertices are pulled towards their neighbours to
+//!    straighten edges, solved exactly per rank by pool-adjacent-violators.
+//! 5. Columns, one per rank, as wide as the widest node in it, and edge
+//!    polylines through the dummies.
+//!
+//! Nothing here recurses, no hash map is iterated, every sort is stable or
+//! totally ordered, and ties are broken by position or id, so the same input
+//! always gives the same floats. All work is bounded: a fixed number of
+//! sweeps, transposition only while it improves, and budgets that shrink the
+//! number of sweeps for very large graphs.
+
+mod coords;
+mod layered;
+mod order;
+mod rank;
+
+use coords::assign_y;
+use layered::{Layered, Route, assign_ports};
+use order::{Order, Scratch};
+use rank::{SrcEdge, ranked_and_ordered, valid_edges};
+
+/// One node to lay out. `parents` are operand ids in slot order; a parent id
+/// that is out of range or not smaller than the node's own id cannot come
+/// from a topologically numbered graph, so that edge is ignored (the other
+/// operands keep their slot numbers).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LayoutNode {
+    pub parents: Vec<usize>,
+    pub width: f64,
+    pub height: f64,
+}
+
+/// Spacing, in the same units as node sizes. Negative or non-finite values
+/// are treated as 0, as are negative or non-finite node sizes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LayoutOptions {
+    /// Horizontal gap between two rank columns (room for the edges).
+    pub rank_gap: f64,
+    /// Minimum vertical gap between two node boxes in the same rank.
+    pub node_gap: f64,
+    /// Empty border around the drawing.
+    pub margin: f64,
+}
+
+impl Default for LayoutOptions {
+    /// Values that suit node boxes of roughly 40×28 with 12–14 px labels.
+    fn default() -> Self {
+        LayoutOptions {
+            rank_gap: 56.0,
+            node_gap: 22.0,
+            margin: 16.0,
+        }
+    }
+}
+
+/// A point in the drawing; y grows downwards as in SVG.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Point {
+    pub x: f64,
+    pub y: f64,
+}
+
+/// The drawn path of one operand edge: from the middle of the parent's right
+/// side to the child's left side at the port of `slot`, through the dummy
+/// positions of the ranks it crosses.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EdgeRoute {
+    pub from: usize,
+    pub to: usize,
+    /// Operand index in the child's `parents`.
+    pub slot: usize,
+    pub points: Vec<Point>,
+}
+
+/// The result: one center and rank per node, the edges (sorted by child id,
+/// then slot), and the size of the drawing including margins.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Layout {
+    pub centers: Vec<Point>,
+    pub ranks: Vec<usize>,
+    pub edges: Vec<EdgeRoute>,
+    pub width: f64,
+    pub height: f64,
+}
+
+/// Ports of a node closer than this are spread out anyway, so that the edges
+/// of `x * x` stay distinct even on a zero-height box.
+const MIN_PORT_SPACING: f64 = 1.0;
+/// Most sweep rounds in crossing reduction (Graphviz dot uses the same).
+const MAX_ORDER_ITERS: usize = 24;
+/// Stop crossing reduction after this many rounds without improvement.
+const ORDER_PATIENCE: usize = 4;
+/// Most passes of adjacent transposition per round.
+const MAX_TRANSPOSE_PASSES: usize = 8;
+/// Vertex-plus-edge visits allowed for crossing reduction; large graphs get
+/// fewer rounds so that time stays roughly linear in size.
+const ORDER_WORK_BUDGET: usize = 8_000_000;
+/// Above this many dummy vertices (a pathological graph with very many long
+/// edges), long edges are drawn straight instead, so memory stays bounded.
+const MAX_DUMMIES: usize = 2_000_000;
+/// Graphs up to this many vertices (dummies included) get extra searches:
+/// sifting and [`RESTARTS`] restarts from shuffled orders. The explainers'
+/// graphs are a few dozen vertices, where a better order is worth the
+/// milliseconds.
+const RESTART_MAX_VERTICES: usize = 300;
+/// Extra shuffled starts tried on small graphs.
+const RESTARTS: usize = 24;
+/// Rounds of down-then-up coordinate refinement.
+const COORD_PASSES: usize = 8;
+/// Pull of a vertex towards where it already is, when it has no neighbour on
+/// the side being looked at; small, so that it only decides otherwise free
+/// positions.
+const STAY_WEIGHT: f64 = 1e-3;
+
+/// Lays out `nodes` (numbered in topological order) left to right.
+pub fn layout(nodes: &[LayoutNode], opts: &LayoutOptions) -> Layout {
+    let rank_gap = clean(opts.rank_gap);
+    let node_gap = clean(opts.node_gap);
+    let margin = clean(opts.margin);
+    let n = nodes.len();
+    if n == 0 {
+        return Layout {
+            centers: Vec::new(),
+            ranks: Vec::new(),
+            edges: Vec::new(),
+            width: 2.0 * margin,
+            height: 2.0 * margin,
+        };
+    }
+    let widths: Vec<f64> = nodes.iter().map(|v| clean(v.width)).collect();
+    let heights: Vec<f64> = nodes.iter().map(|v| clean(v.height)).collect();
+    let edges = valid_edges(nodes);
+    let (ranks, mut g, routes, order) = ranked_and_ordered(n, &edges, &heights);
+    let port_off = assign_ports(&mut g, &order, &routes, &heights);
+    let (ys, band) = assign_y(&g, &order, node_gap);
+
+    // Shift so the topmost extent sits on the margin.
+    let top = ys
+        .iter()
+        .zip(&g.ext)
+        .map(|(y, e)| y - e)
+        .fold(f64::INFINITY, f64::min);
+    let top = if top.is_finite() { top } else { 0.0 };
+    let y_of = |v: usize| ys[v] - top + margin;
+
+    // Columns: one per rank, as wide as its widest node.
+    let mut col_w = vec![0.0f64; g.n_ranks];
+    for v in 0..n {
+        col_w[ranks[v]] = col_w[ranks[v]].max(widths[v]);
+    }
+    let mut col_left = vec![0.0f64; g.n_ranks];
+    let mut x = margin;
+    for r in 0..g.n_ranks {
+        col_left[r] = x;
+        x += col_w[r] + rank_gap;
+    }
+    let width = col_left[g.n_ranks - 1] + col_w[g.n_ranks - 1] + margin;
+    let height = band + 2.0 * margin;
+
+    let centers: Vec<Point> = (0..n)
+        .map(|v| Point {
+            x: col_left[ranks[v]] + col_w[ranks[v]] / 2.0,
+            y: y_of(v),
+        })
+        .collect();
+
+    let edges = routes
+        .iter()
+        .zip(&port_off)
+        .map(|(route, &off)| {
+            let (p, c) = (route.from, route.to);
+            let mut pts = Vec::with_capacity(4 + 2 * route.dummies.len());
+            let py = centers[p].y;
+            let rp = ranks[p];
+            // The min/max only absorb rounding: a box never leaves its column.
+            pts.push(Point {
+                x: (centers[p].x + widths[p] / 2.0).min(col_left[rp] + col_w[rp]),
+                y: py,
+            });
+            pts.push(Point {
+                x: col_left[rp] + col_w[rp],
+                y: py,
+            });
+            for d in route.dummies.clone() {
+                let r = g.rank[d];
+                let y = y_of(d);
+                pts.push(Point { x: col_left[r], y });
+                pts.push(Point {
+                    x: col_left[r] + col_w[r],
+                    y,
+                });
+            }
+            let cy = centers[c].y + off;
+            pts.push(Point {
+                x: col_left[ranks[c]],
+                y: cy,
+            });
+            pts.push(Point {
+                x: (centers[c].x - widths[c] / 2.0).max(col_left[ranks[c]]),
+                y: cy,
+            });
+            pts.dedup();
+            EdgeRoute {
+                from: p,
+                to: c,
+                slot: route.slot,
+                points: pts,
+            }
+        })
+        .collect();
+
+    Layout {
+        centers,
+        ranks,
+        edges,
+        width,
+        height,
+    }
+}
+
+/// Counts proper crossings between segments of different edges: two
+/// segments that cut through each other's interiors. Touching at a shared
+/// endpoint (edges leaving the same parent) and overlapping collinear
+/// segments do not count, as a reader sees neither as a crossing.
+pub fn count_crossings(layout: &Layout) -> usize {
+    struct Seg {
+        edge: usize,
+        a: Point,
+        b: Point,
+        min_x: f64,
+        max_x: f64,
+    }
+    let mut segs = Vec::new();
+    for (i, e) in layout.edges.iter().enumerate() {
+        for w in e.points.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            if a == b || !(a.x.is_finite() && a.y.is_finite() && b.x.is_finite() && b.y.is_finite())
+            {
+                continue;
+            }
+            segs.push(Seg {
+                edge: i,
+                a,
+                b,
+                min_x: a.x.min(b.x),
+                max_x: a.x.max(b.x),
+            });
+        }
+    }
+    // Sweep in x: only segments whose x ranges overlap can cross, and in a
+    // layered drawing those are the few in the same column or gap.
+    segs.sort_by(|s, t| s.min_x.total_cmp(&t.min_x));
+    let mut count = 0;
+    for i in 0..segs.len() {
+        let s = &segs[i];
+        for t in &segs[i + 1..] {
+            if t.min_x > s.max_x {
+                break;
+            }
+            if t.edge != s.edge && properly_cross(s.a, s.b, t.a, t.b) {
+                count += 1;
+            }
+        }
+    }
+    count
+}
+
+fn orient(a: Point, b: Point, c: Point) -> f64 {
+    (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x)
+}
+
+fn opposite(p: f64, q: f64) -> bool {
+    (p > 0.0 && q < 0.0) || (p < 0.0 && q > 0.0)
+}
+
+fn properly_cross(a: Point, b: Point, c: Point, d: Point) -> bool {
+    opposite(orient(c, d, a), orient(c, d, b)) && opposite(orient(a, b, c), orient(a, b, d))
+}
+
+/// Sizes and gaps must be finite and non-negative for the geometry to hold.
+fn clean(v: f64) -> f64 {
+    if v.is_finite() && v > 0.0 { v } else { 0.0 }
+}

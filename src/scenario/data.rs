@@ -1,0 +1,342 @@
+//! `data = "file.csv"`: examples from a CSV file beside the page. A header
+//! row of input names, then one example per row, numbers only. Errors in
+//! the file are reported at its own `file:line:col`.
+
+use super::error::{OtherFile, ScenarioError};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+/// Where the page being parsed lives on disk, so that `data` can be read
+/// relative to it and kept inside the site.
+#[derive(Clone, Copy, Debug)]
+pub struct Files<'a> {
+    /// The markdown file on disk.
+    pub page: &'a Path,
+    /// The site's root folder: `data` may not point outside it.
+    pub root: &'a Path,
+}
+
+impl Files<'_> {
+    /// For a markdown file outside a site build (`seen trace`): the nearest
+    /// folder above it with a `seen.toml`, else its own folder.
+    pub fn root_of(page: &Path) -> PathBuf {
+        let abs = std::path::absolute(page).unwrap_or_else(|_| page.to_path_buf());
+        let dir = abs.parent().unwrap_or(Path::new("/")).to_path_buf();
+        dir.ancestors()
+            .find(|d| d.join("seen.toml").is_file())
+            .map_or(dir.clone(), Path::to_path_buf)
+    }
+}
+
+/// A data file, read and checked.
+#[derive(Clone, Debug)]
+pub struct Data {
+    /// The file as shown in diagnostics, and its text.
+    pub file: Arc<OtherFile>,
+    /// Column names with the byte offset of each in the file.
+    pub columns: Vec<(String, usize)>,
+    /// One row of values per example, in column order.
+    pub rows: Vec<Vec<f64>>,
+}
+
+impl Data {
+    /// An error at `len` bytes from `offset` of the data file.
+    pub fn error(&self, offset: usize, len: usize, message: impl Into<String>) -> ScenarioError {
+        at(&self.file, offset, len, message)
+    }
+}
+
+fn at(
+    file: &Arc<OtherFile>,
+    offset: usize,
+    len: usize,
+    message: impl Into<String>,
+) -> ScenarioError {
+    let mut e = ScenarioError::new(offset..offset + len, message);
+    e.file = Some(file.clone());
+    e
+}
+
+/// `path` with `.` and `name/..` taken out, without touching the disk.
+/// A `..` that cannot be taken out stays.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out: Vec<Component> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(c),
+            },
+            _ => out.push(c),
+        }
+    }
+    out.iter().collect()
+}
+
+/// Reads the `data` file named by `value` (at `span` of the block body),
+/// relative to the page. `display` is the page as shown in diagnostics.
+pub fn read(
+    value: &str,
+    span: std::ops::Range<usize>,
+    files: Option<&Files>,
+    display: &Path,
+) -> Result<Data, ScenarioError> {
+    let refuse = |message: String, expected: &str| {
+        ScenarioError::new(span.clone(), message).expected(expected.to_string())
+    };
+    let Some(files) = files else {
+        return Err(refuse(
+            "`data` is read relative to the page, but this block has no page".into(),
+            "a block inside a markdown file",
+        ));
+    };
+    let rel = Path::new(value);
+    let inside =
+        "a CSV file inside the site folder, named relative to this page, such as \"moons.csv\"";
+    if value.is_empty() || rel.is_absolute() || rel.has_root() {
+        return Err(refuse(
+            format!("`data` names \"{value}\", not a file relative to this page"),
+            inside,
+        ));
+    }
+    let page_dir = files.page.parent().unwrap_or(Path::new(""));
+    let abs = |p: &Path| normalize(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()));
+    let path = abs(&page_dir.join(rel));
+    let root = abs(files.root);
+    let escapes = !path.starts_with(&root)
+        || match (path.canonicalize(), root.canonicalize()) {
+            (Ok(p), Ok(r)) => !p.starts_with(r),
+            _ => false,
+        };
+    if escapes {
+        return Err(refuse(
+            format!("`data` names \"{value}\", which is outside the site folder"),
+            inside,
+        ));
+    }
+    let shown = normalize(&display.parent().unwrap_or(Path::new("")).join(rel));
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            _ => e.to_string(),
+        };
+        refuse(
+            format!("cannot read the data file {}: {why}", shown.display()),
+            "a CSV file beside the page: a header row of input names, then one row of numbers per example",
+        )
+    })?;
+    parse(Arc::new(OtherFile {
+        display: shown,
+        text,
+    }))
+}
+
+/// Parses the text of a data file: the header, then the rows.
+pub fn parse(file: Arc<OtherFile>) -> Result<Data, ScenarioError> {
+    let text = &file.text;
+    // (byte offset of the line, the line without its ending), blank lines
+    // left out.
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let l = line.trim_end_matches(['\n', '\r']);
+        if !l.trim().is_empty() {
+            lines.push((start, l));
+        }
+        start += line.len();
+    }
+    let Some(&(h_start, header)) = lines.first() else {
+        return Err(at(&file, 0, 0, "the data file is empty").expected(
+            "a header row of input names, then one row of numbers per example, such as\nx1,x2,y\n0.5,1.0,1",
+        ));
+    };
+    let mut columns: Vec<(String, usize)> = Vec::new();
+    for (k, (off, cell)) in cells(header).enumerate() {
+        let name = cell.trim().trim_matches('"');
+        let offset = h_start + off + (cell.len() - cell.trim_start().len());
+        if name.is_empty() {
+            return Err(at(
+                &file,
+                offset,
+                0,
+                format!("column {} of the header has no name", k + 1),
+            )
+            .expected("a name for every column, such as x1,x2,y"));
+        }
+        if !super::expr::is_name(name) {
+            return Err(at(
+                &file,
+                offset,
+                cell.trim().len(),
+                format!("`{name}` is not a valid input name"),
+            )
+            .expected("a header row of names of letters, digits and `_`, starting with a letter"));
+        }
+        if super::lower::FUNCTIONS.iter().any(|(f, _)| *f == name) {
+            return Err(at(
+                &file,
+                offset,
+                name.len(),
+                format!("`{name}` is the name of a function"),
+            )
+            .expected("input names that are not functions"));
+        }
+        if columns.iter().any(|(c, _)| c == name) {
+            return Err(at(
+                &file,
+                offset,
+                name.len(),
+                format!("the column `{name}` appears twice"),
+            )
+            .expected("each column named once"));
+        }
+        columns.push((name.to_string(), offset));
+    }
+    if lines.len() == 1 {
+        return Err(at(
+            &file,
+            text.len(),
+            0,
+            "the data file has a header but no rows",
+        )
+        .expected("one row of numbers per example after the header"));
+    }
+    let names: Vec<&str> = columns.iter().map(|(c, _)| c.as_str()).collect();
+    let mut rows = Vec::with_capacity(lines.len() - 1);
+    for &(l_start, line) in &lines[1..] {
+        let mut row = Vec::with_capacity(columns.len());
+        for (k, (off, cell)) in cells(line).enumerate() {
+            let offset = l_start + off + (cell.len() - cell.trim_start().len());
+            let c = cell.trim();
+            if k >= columns.len() {
+                return Err(at(
+                    &file,
+                    l_start + off,
+                    cell.len(),
+                    format!(
+                        "this row has more cells than the header's {} columns",
+                        columns.len()
+                    ),
+                )
+                .expected(format!("one number per column: {}", names.join(", "))));
+            }
+            let v: f64 = c.parse().map_err(|_| {
+                let shown = if c.is_empty() {
+                    "an empty cell".to_string()
+                } else {
+                    format!("`{c}`")
+                };
+                at(
+                    &file,
+                    offset,
+                    c.len(),
+                    format!("{shown} in column `{}` is not a number", names[k]),
+                )
+                .expected("a number such as 0.5, -2 or 1e-3")
+            })?;
+            if !v.is_finite() {
+                return Err(at(
+                    &file,
+                    offset,
+                    c.len(),
+                    format!("`{c}` in column `{}` is not a finite number", names[k]),
+                )
+                .expected("a finite number such as 0.5, -2 or 1e-3"));
+            }
+            row.push(v);
+        }
+        if row.len() < columns.len() {
+            return Err(at(
+                &file,
+                l_start + line.len(),
+                0,
+                format!(
+                    "this row has {} cell{}, but the header names {} columns",
+                    row.len(),
+                    if row.len() == 1 { "" } else { "s" },
+                    columns.len()
+                ),
+            )
+            .expected(format!("one number per column: {}", names.join(", "))));
+        }
+        rows.push(row);
+    }
+    Ok(Data {
+        file,
+        columns,
+        rows,
+    })
+}
+
+/// The comma-separated cells of a line, each with its byte offset.
+fn cells(line: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = 0;
+    line.split(',').map(move |c| {
+        let at = start;
+        start += c.len() + 1;
+        (at, c)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data(text: &str) -> Result<Data, ScenarioError> {
+        parse(Arc::new(OtherFile {
+            display: "d.csv".into(),
+            text: text.into(),
+        }))
+    }
+
+    #[test]
+    fn reads_a_header_and_rows() {
+        let d = data("x1, x2 ,y\r\n0.5,1,-1\n\n-2,3e-1,1\n").unwrap();
+        let names: Vec<&str> = d.columns.iter().map(|(c, _)| c.as_str()).collect();
+        assert_eq!(names, ["x1", "x2", "y"]);
+        assert_eq!(d.rows, [vec![0.5, 1.0, -1.0], vec![-2.0, 0.3, 1.0]]);
+    }
+
+    #[test]
+    fn refuses_bad_cells_ragged_rows_and_empty_files() {
+        let e = data("x,y\n1,abc\n").unwrap_err();
+        assert_eq!(e.message, "`abc` in column `y` is not a number");
+        assert_eq!(e.offset, 6);
+        assert_eq!(
+            data("x,y\n1\n").unwrap_err().message,
+            "this row has 1 cell, but the header names 2 columns"
+        );
+        assert!(
+            data("x,y\n1,2,3\n")
+                .unwrap_err()
+                .message
+                .contains("more cells")
+        );
+        assert_eq!(data("").unwrap_err().message, "the data file is empty");
+        assert_eq!(
+            data("x\n").unwrap_err().message,
+            "the data file has a header but no rows"
+        );
+        assert!(data("x,x\n1,2\n").unwrap_err().message.contains("twice"));
+        assert!(data("x,nan\n1,2\n").is_ok(), "a name, not a number");
+        assert!(
+            data("x\nnan\n")
+                .unwrap_err()
+                .message
+                .contains("not a finite number")
+        );
+    }
+
+    #[test]
+    fn normalizes_without_the_disk() {
+        assert_eq!(
+            normalize(Path::new("content/./a/../moons.csv")),
+            Path::new("content/moons.csv")
+        );
+        assert_eq!(normalize(Path::new("../x.csv")), Path::new("../x.csv"));
+    }
+}

@@ -1,0 +1,297 @@
+//! `train = { steps, lr, zero_grad }`: many steps of full-batch gradient
+//! descent on the block's graph, built once and re-run. What a training
+//! figure draws comes from here: [`Training`] holds the loss and the params
+//! of every step, and [`Evaluator`] evaluates any statement at the params of
+//! any step, for any input values.
+
+use super::error::ScenarioError;
+use super::lower::{Lowered, MAX_TRAINING_NODES, View};
+use super::spec::{Number, TrainSpec, Update};
+use super::{Run, Scenario};
+use crate::engine::gradcheck::{Mismatch, check_sample};
+use crate::engine::{DomainError, Graph, NodeId, Schedule, Snapshot, TrainError};
+use toml::Spanned;
+
+/// Most steps a block may train for. A step runs the whole graph forward
+/// and backward, and every step's params go into `seen trace`; 10,000
+/// steps of the 65,000-node two-moons net take about a minute.
+pub const MAX_TRAIN_STEPS: usize = 10_000;
+
+/// A checked `train`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Train {
+    pub steps: usize,
+    pub lr: f64,
+    pub zero_grad: bool,
+    /// The `train` table in the block body.
+    pub span: std::ops::Range<usize>,
+}
+
+/// Checks `train`: a whole number of steps from 1 to [`MAX_TRAIN_STEPS`], a
+/// learning rate above 0, params to train, and no `update` beside it.
+pub fn read(
+    train: &Option<Spanned<TrainSpec>>,
+    update: &Option<Spanned<Update>>,
+    has_params: bool,
+) -> Result<Option<Train>, ScenarioError> {
+    let Some(t) = train else { return Ok(None) };
+    if let Some(u) = update {
+        return Err(
+            ScenarioError::new(u.span(), "`update` and `train` cannot be used together")
+                .expected("`train` for many steps of gradient descent, or `update` for one")
+                .see("`train` is set at", t.span().start),
+        );
+    }
+    let spec = t.get_ref();
+    let expected = format!("a whole number of steps from 1 to {MAX_TRAIN_STEPS}, such as 100");
+    let steps = &spec.steps;
+    let bad = |message: String| Err(ScenarioError::new(steps.span(), message).expected(&expected));
+    let steps = match *steps.get_ref() {
+        Number::Float(f) => return bad(format!("`steps` is {f}, not a whole number")),
+        Number::Int(n) if n < 1 => {
+            return bad(format!(
+                "`steps` is {n}, but training takes at least one step"
+            ));
+        }
+        Number::Int(n) if n as u64 > MAX_TRAIN_STEPS as u64 => {
+            return bad(format!(
+                "`steps` is {n}, more than the limit of {MAX_TRAIN_STEPS}"
+            ));
+        }
+        Number::Int(n) => n as usize,
+    };
+    let lr = super::check_lr(&spec.lr)?;
+    if !has_params {
+        return Err(
+            ScenarioError::new(t.span(), "`train` needs params to train")
+                .expected("a `params` table or a `net`"),
+        );
+    }
+    Ok(Some(Train {
+        steps,
+        lr,
+        zero_grad: spec.zero_grad.as_ref().is_none_or(|z| *z.get_ref()),
+        span: t.span(),
+    }))
+}
+
+/// A training run: the loss and every param at each of its `steps + 1`
+/// snapshots. This is the data a training figure draws.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Training {
+    pub lr: f64,
+    pub zero_grad: bool,
+    /// The view the run was trained on (the block's first).
+    pub view: View,
+    /// Every param's name, in the order of [`Snapshot::params`]: the
+    /// block's `params`, then the net's (layer, neuron, weights then bias).
+    pub names: Vec<String>,
+    /// Entry k: the params after k updates and the loss at those params.
+    pub steps: Vec<Snapshot>,
+}
+
+impl Training {
+    /// The loss of every snapshot, from the initial params on.
+    pub fn losses(&self) -> impl Iterator<Item = f64> + '_ {
+        self.steps.iter().map(|s| s.loss)
+    }
+
+    /// (name, value) of every param after `k` updates.
+    pub fn params_at(&self, k: usize) -> impl Iterator<Item = (&str, f64)> + '_ {
+        self.names
+            .iter()
+            .map(String::as_str)
+            .zip(self.steps[k].params.iter().copied())
+    }
+}
+
+/// The block's statements over one example, to evaluate at any params and
+/// input values: the model's prediction over a grid, at the params of step
+/// k of a [`Training`]. Built once (in the modules view, the smallest), run
+/// per point.
+#[derive(Clone, Debug)]
+pub struct Evaluator {
+    lowered: Lowered,
+    /// The param nodes, in the order of [`Training::names`].
+    params: Vec<NodeId>,
+    /// The input names and nodes, in the order of the block's inputs (the
+    /// data file's columns).
+    inputs: Vec<(String, NodeId)>,
+    /// Each statement's name and node.
+    stmts: Vec<(String, NodeId)>,
+}
+
+impl Evaluator {
+    /// The input names, in the order [`Evaluator::eval`] takes their values.
+    pub fn inputs(&self) -> impl Iterator<Item = &str> + '_ {
+        self.inputs.iter().map(|(n, _)| n.as_str())
+    }
+
+    /// The statement names.
+    pub fn statements(&self) -> impl Iterator<Item = &str> + '_ {
+        self.stmts.iter().map(|(n, _)| n.as_str())
+    }
+
+    /// The value of statement `stmt` with the params set to `params` (as in
+    /// [`Snapshot::params`]) and the inputs to `inputs` (in the order of
+    /// [`Evaluator::inputs`]; an input not given keeps the first example's
+    /// value). Only the nodes up to `stmt`'s are evaluated, so a
+    /// prediction is found without its loss.
+    ///
+    /// # Panics
+    /// If `stmt` is not a statement of the block, or `params` is not one
+    /// value per param.
+    pub fn eval(&mut self, params: &[f64], inputs: &[f64], stmt: &str) -> Result<f64, DomainError> {
+        assert_eq!(params.len(), self.params.len(), "one value per param");
+        let node = self
+            .stmts
+            .iter()
+            .find(|(n, _)| n == stmt)
+            .unwrap_or_else(|| panic!("no statement `{stmt}`"))
+            .1;
+        let g = &mut self.lowered.graph;
+        for (&p, &v) in self.params.iter().zip(params) {
+            g.nodes[p].value = v;
+        }
+        for (&(_, i), &v) in self.inputs.iter().zip(inputs) {
+            g.nodes[i].value = v;
+        }
+        g.forward_until(node)?;
+        Ok(g.nodes[node].value)
+    }
+}
+
+impl Scenario {
+    /// The block's statements over its first example, ready to evaluate at
+    /// any params (see [`Evaluator::eval`]).
+    pub fn evaluator(&self) -> Result<Evaluator, ScenarioError> {
+        let one = Scenario {
+            examples: vec![self.examples[0].clone()],
+            batched: false,
+            figure: super::Figure::Training,
+            ..self.clone()
+        };
+        let lowered = one.lower(View::Modules)?;
+        debug_assert!(lowered.graph.len() <= MAX_TRAINING_NODES);
+        let g = &lowered.graph;
+        let params = g.params();
+        let inputs = g
+            .leaves(crate::engine::Kind::Input)
+            .map(|i| (g.nodes[i].name.clone().unwrap_or_default(), i))
+            .collect();
+        // A statement's node carries its name; `y = x` names no new node,
+        // so it is `x`'s.
+        let mut stmts: Vec<(String, NodeId)> = Vec::new();
+        for st in &self.stmts {
+            let node = match &st.expr.kind {
+                super::expr::ExprKind::Name(n) => stmts
+                    .iter()
+                    .find(|(s, _)| s == n)
+                    .map(|(_, id)| *id)
+                    .or_else(|| g.find(n)),
+                _ => g.find(&st.name),
+            };
+            if let Some(id) = node {
+                stmts.push((st.name.clone(), id));
+            }
+        }
+        Ok(Evaluator {
+            lowered,
+            params,
+            inputs,
+            stmts,
+        })
+    }
+
+    /// Trains a copy of `run`'s graph (after its first pass) for the
+    /// block's `train`, checking every step.
+    pub(crate) fn train_on(&self, run: &Run) -> Result<Training, ScenarioError> {
+        let t = self.train.as_ref().expect("a block with `train`");
+        let lowered = &run.lowered;
+        let mut g: Graph = lowered.graph.clone();
+        let params = g.params();
+        let schedule = Schedule {
+            steps: t.steps,
+            lr: t.lr,
+            zero_grad: t.zero_grad,
+            seed: self.seed,
+        };
+        let steps = crate::engine::train(&mut g, lowered.output, &params, schedule)
+            .map_err(|e| self.train_error(lowered, &g, t, e))?;
+        Ok(Training {
+            lr: t.lr,
+            zero_grad: t.zero_grad,
+            view: run.view,
+            names: params
+                .iter()
+                .map(|&p| g.nodes[p].name.clone().unwrap_or_default())
+                .collect(),
+            steps,
+        })
+    }
+
+    /// A step that went wrong, at the statement where it did, naming the
+    /// step and the values.
+    fn train_error(&self, l: &Lowered, g: &Graph, t: &Train, e: TrainError) -> ScenarioError {
+        let when = |step: usize| {
+            format!(
+                "training step {step} (after {step} update{} with lr = {})",
+                if step == 1 { "" } else { "s" },
+                t.lr
+            )
+        };
+        let expected = "finite values at every step of training (a smaller `lr` may help)";
+        match e {
+            TrainError::Forward { step, error } => {
+                let mut err = self.domain(l, error);
+                err.message = format!("{}: {}", when(step), err.message);
+                err.expected(expected)
+            }
+            TrainError::Backward { step, message } => {
+                let op = g.nodes[message.from].op.expect("messages come from ops");
+                let error = DomainError {
+                    node: message.from,
+                    op: op.name(),
+                    args: g.args(message.from),
+                    message: format!(
+                        "the gradient sent to operand {} is {} ({} × {}), not a finite number",
+                        message.slot + 1,
+                        message.contribution,
+                        message.upstream,
+                        message.local
+                    ),
+                };
+                let mut err = self.domain(l, error);
+                err.message = format!("{}: {}", when(step), err.message);
+                err.expected(expected)
+            }
+            TrainError::Param {
+                step,
+                param,
+                grad,
+                value,
+            } => {
+                let name = g.nodes[param].name.clone().unwrap_or_default();
+                ScenarioError::new(
+                    t.span.clone(),
+                    format!(
+                        "{}: the gradient of `{name}` is {grad} and the update moves it to {value}",
+                        when(step)
+                    ),
+                )
+                .expected(expected)
+            }
+        }
+    }
+}
+
+/// The gradient check of a big or training graph: central differences for
+/// a sample of at most eight params (spread over all of them) rather than
+/// every leaf, each on one scratch copy of the graph. A param whose
+/// difference would step across a kink (relu at 0) is left out.
+pub(crate) fn gradcheck_sample(l: &Lowered, seed: f64) -> Vec<Mismatch> {
+    let params = l.graph.params();
+    let n = params.len();
+    let sample: Vec<NodeId> = (0..n.min(8)).map(|k| params[k * n / n.min(8)]).collect();
+    check_sample(&l.graph, l.output, seed, &sample)
+}

@@ -1,0 +1,307 @@
+//! Training blocks against independent references: SplitMix64 initial
+//! weights, logistic regression against its closed-form gradient step by
+//! step, a net's gradients against central differences at several steps,
+//! `zero_grad = false` against the summed-gradient definition, the
+//! evaluator, CSV data through `seen trace`, and a big graph.
+
+use seen::engine::gradcheck::check_gradients;
+use seen::engine::{Schedule, train};
+use seen::scenario::{self, View};
+use serde_json::Value;
+
+use crate::support::{close, seen, write};
+
+fn sigmoid(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// `seen trace` of a page holding `block`, plus other files.
+fn trace(block: &str, files: &[(&str, &str)]) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    for (rel, text) in files {
+        write(dir.path(), rel, text);
+    }
+    let page = write(
+        dir.path(),
+        "content/page.md",
+        &format!("# Page\n\n```autograd\n{block}\n```\n"),
+    );
+    let o = seen(&["trace", &page]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+fn steps(doc: &Value) -> &Vec<Value> {
+    doc["scenarios"][0]["training"]["steps"].as_array().unwrap()
+}
+
+fn param(step: &Value, name: &str) -> f64 {
+    step["params"][name]
+        .as_f64()
+        .unwrap_or_else(|| panic!("no param {name} in {step}"))
+}
+
+#[test]
+fn a_small_nets_initial_weights_are_splitmix64_in_layer_neuron_input_order() {
+    let doc = trace(
+        "id = \"n\"\ninputs = { a = 0.5, b = -1 }\nnet = { name = \"f\", sizes = [2, 2, 1], act = \"tanh\", seed = 1 }\ngraph = \"out = f(a, b)\"\ntrain = { steps = 1, lr = 0.1 }",
+        &[],
+    );
+    let s0 = &steps(&doc)[0];
+    // SplitMix64 at seed 1, each weight 2u − 1 with u = (next >> 11)·2⁻⁵³,
+    // from an independent Python implementation of the recipe.
+    let expected = [
+        ("f.1.0.w0", 0.1331231503445618),
+        ("f.1.0.w1", 0.49156351452540226),
+        ("f.1.0.b", 0.0),
+        ("f.1.1.w0", 0.9420055071735924),
+        ("f.1.1.w1", -0.11128156588845584),
+        ("f.1.1.b", 0.0),
+        ("f.2.0.w0", -0.1114705983472839),
+        ("f.2.0.w1", 0.525788783823522),
+        ("f.2.0.b", 0.0),
+    ];
+    assert_eq!(s0["params"].as_object().unwrap().len(), expected.len());
+    for (name, v) in expected {
+        assert_eq!(param(s0, name), v, "{name}");
+    }
+    // The output: tanh of each hidden neuron, then the linear last layer.
+    let (a, b) = (0.5, -1.0);
+    let h0 = (0.1331231503445618f64 * a + 0.49156351452540226 * b).tanh();
+    let h1 = (0.9420055071735924f64 * a + -0.11128156588845584 * b).tanh();
+    let out = -0.1114705983472839 * h0 + 0.525788783823522 * h1;
+    assert!(close(s0["loss"].as_f64().unwrap(), out, 1e-15));
+    // `nodes` is the first pass, at the initial params.
+    let value = doc["scenarios"][0]["output"]["value"].as_f64().unwrap();
+    assert_eq!(value, s0["loss"].as_f64().unwrap());
+}
+
+#[test]
+fn logistic_regression_follows_the_closed_form_gradient_over_many_steps() {
+    let data: Vec<(f64, f64, f64)> = (0..20)
+        .map(|i| {
+            let t = i as f64 / 19.0;
+            let x1 = 4.0 * t - 2.0;
+            let x2 = (3.0 * t).sin();
+            let y = if x1 + 0.5 * x2 + 0.3 * (7.0 * t).cos() > 0.0 {
+                1.0
+            } else {
+                0.0
+            };
+            (x1, x2, y)
+        })
+        .collect();
+    let csv: String = std::iter::once("x1,x2,y\n".to_string())
+        .chain(data.iter().map(|(a, b, y)| format!("{a},{b},{y}\n")))
+        .collect();
+    let (n_steps, lr) = (300, 0.5);
+    let doc = trace(
+        &format!(
+            "id = \"lr\"\nparams = {{ w1 = 0.1, w2 = -0.2, b = 0.05 }}\ndata = \"d.csv\"\ngraph = \"\"\"\np = sigmoid(w1 * x1 + w2 * x2 + b)\nloss = bce(p, y)\n\"\"\"\ntrain = {{ steps = {n_steps}, lr = {lr} }}\nfigure = \"training\""
+        ),
+        &[("content/d.csv", &csv)],
+    );
+    let got = steps(&doc);
+    assert_eq!(got.len(), n_steps + 1);
+    let (mut w1, mut w2, mut b) = (0.1, -0.2, 0.05);
+    let n = data.len() as f64;
+    for (k, entry) in got.iter().enumerate() {
+        assert_eq!(entry["step"], k);
+        for (name, v) in [("w1", w1), ("w2", w2), ("b", b)] {
+            assert!(
+                close(param(entry, name), v, 1e-12),
+                "step {k}: {name} = {}, closed form {v}",
+                param(entry, name)
+            );
+        }
+        let (mut g1, mut g2, mut gb, mut loss) = (0.0, 0.0, 0.0, 0.0);
+        for &(x1, x2, y) in &data {
+            let p = sigmoid(w1 * x1 + w2 * x2 + b);
+            loss += -(y * p.ln() + (1.0 - y) * (1.0 - p).ln()) / n;
+            // ∂bce/∂z = σ(z) − y.
+            g1 += (p - y) * x1 / n;
+            g2 += (p - y) * x2 / n;
+            gb += (p - y) / n;
+        }
+        assert!(
+            close(entry["loss"].as_f64().unwrap(), loss, 1e-12),
+            "step {k}"
+        );
+        w1 -= lr * g1;
+        w2 -= lr * g2;
+        b -= lr * gb;
+    }
+    let last = got.last().unwrap()["loss"].as_f64().unwrap();
+    assert!(last < got[0]["loss"].as_f64().unwrap() / 2.0, "it learns");
+}
+
+/// A tanh net over a few examples, squared error: smooth everywhere.
+const NET: &str = r#"id = "net"
+net = { sizes = [2, 3, 3, 1], act = "tanh", seed = 7 }
+examples = [
+  { a = 0.5, b = -1.0, t = 0.3 },
+  { a = -1.5, b = 0.25, t = -0.6 },
+  { a = 1.0, b = 1.0, t = 0.9 },
+]
+graph = """
+s = mlp(a, b)
+loss = mse(s, t)
+"""
+train = { steps = 40, lr = 0.1 }
+"#;
+
+#[test]
+fn a_nets_gradients_match_central_differences_at_several_steps() {
+    let s = scenario::parse(NET).unwrap();
+    for view in [View::Atomic, View::Modules] {
+        let l = s.lower(view).unwrap();
+        let mut g = l.graph.clone();
+        let params = g.params();
+        assert_eq!(params.len(), 3 * 3 + 3 * 4 + 4);
+        let mut done = 0;
+        for at in [0, 5, 20, 40] {
+            let schedule = Schedule {
+                steps: at - done,
+                lr: 0.1,
+                zero_grad: true,
+                seed: 1.0,
+            };
+            train(&mut g, l.output, &params, schedule).unwrap();
+            done = at;
+            g.forward_quiet().unwrap();
+            g.backward_quiet(l.output, 1.0);
+            let bad = check_gradients(&g, l.output, 1.0);
+            assert!(bad.is_empty(), "{view:?} after {at} steps: {bad:?}");
+        }
+    }
+}
+
+#[test]
+fn without_zero_grad_each_step_uses_the_sum_of_the_gradients_so_far() {
+    let s = scenario::parse(&NET.replace("lr = 0.1 }", "lr = 0.02, zero_grad = false }")).unwrap();
+    let runs = s.analyze().unwrap();
+    let t = runs[0].training.as_ref().unwrap();
+    assert!(!t.zero_grad);
+    // The definition, by hand: a fresh gradient at every step, summed.
+    let l = s.lower(View::Atomic).unwrap();
+    let mut g = l.graph.clone();
+    let params = g.params();
+    let mut sum = vec![0.0; params.len()];
+    for k in 0..=40 {
+        g.forward_quiet().unwrap();
+        let snap = &t.steps[k];
+        assert_eq!(snap.step, k);
+        assert!(close(snap.loss, g.nodes[l.output].value, 1e-12), "step {k}");
+        for (i, &p) in params.iter().enumerate() {
+            assert!(close(snap.params[i], g.nodes[p].value, 1e-12), "step {k}");
+        }
+        g.backward_quiet(l.output, 1.0);
+        for (i, &p) in params.iter().enumerate() {
+            sum[i] += g.nodes[p].grad;
+            g.nodes[p].value -= 0.02 * sum[i];
+        }
+    }
+    // And it differs from resetting the gradients.
+    let reset = scenario::parse(&NET.replace("lr = 0.1 }", "lr = 0.02 }")).unwrap();
+    let r = reset.analyze().unwrap();
+    let a = &r[0].training.as_ref().unwrap().steps[40];
+    assert!((a.loss - t.steps[40].loss).abs() > 1e-6);
+}
+
+#[test]
+fn the_evaluator_gives_any_statement_at_the_params_of_any_step() {
+    let s = scenario::parse(NET).unwrap();
+    let runs = s.analyze().unwrap();
+    let t = runs[0].training.as_ref().unwrap();
+    let mut m = s.evaluator().unwrap();
+    assert_eq!(m.inputs().collect::<Vec<_>>(), ["a", "b", "t"]);
+    assert_eq!(m.statements().collect::<Vec<_>>(), ["s", "loss"]);
+    // At the last step, the mean of the per-example losses is the loss.
+    let k = t.steps.len() - 1;
+    let mut mean = 0.0;
+    for ex in [[0.5, -1.0, 0.3], [-1.5, 0.25, -0.6], [1.0, 1.0, 0.9]] {
+        let s_val = m.eval(&t.steps[k].params, &ex, "s").unwrap();
+        let loss = m.eval(&t.steps[k].params, &ex, "loss").unwrap();
+        assert!(close(loss, (s_val - ex[2]).powi(2), 1e-14));
+        mean += loss / 3.0;
+    }
+    assert!(close(mean, t.steps[k].loss, 1e-12));
+    let names: Vec<&str> = t.params_at(0).map(|(n, _)| n).take(3).collect();
+    assert_eq!(names, ["mlp.1.0.w0", "mlp.1.0.w1", "mlp.1.0.b"]);
+}
+
+#[test]
+fn the_two_moons_block_trains_over_its_csv() {
+    let csv =
+        std::fs::read_to_string(crate::support::manifest_dir().join("content/moons.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 101, "a header and 100 points");
+    let doc = trace(
+        "id = \"moons\"\ndata = \"moons.csv\"\nnet = { name = \"mlp\", sizes = [2, 16, 16, 1], act = \"relu\", seed = 1 }\ngraph = \"\"\"\ns = mlp(x1, x2)\nloss = relu(1 - y * s)\n\"\"\"\ntrain = { steps = 5, lr = 0.05 }\nfigure = \"training\"",
+        &[("content/moons.csv", &csv)],
+    );
+    let sc = &doc["scenarios"][0];
+    let nodes = sc["nodes"].as_array().unwrap().len();
+    assert!(nodes > 60_000, "{nodes} nodes, over the drawn limit");
+    let st = steps(&doc);
+    assert_eq!(st.len(), 6);
+    assert_eq!(st[0]["params"].as_object().unwrap().len(), 337);
+    // The losses micrograd gives for the same net, data and weights
+    // (scripts/train_vs_micrograd.py).
+    let loss: Vec<f64> = st.iter().map(|s| s["loss"].as_f64().unwrap()).collect();
+    assert!(close(loss[0], 0.7313688934893687, 1e-12), "{loss:?}");
+    assert!(close(loss[1], 0.6488007783866709, 1e-12), "{loss:?}");
+    assert!(loss[5] < loss[0]);
+}
+
+#[test]
+fn a_graph_past_the_drawn_limit_trains_when_not_drawn() {
+    // Over 20,000 nodes: refused as a drawn figure, run as a training one.
+    let examples: Vec<String> = (0..3000)
+        .map(|i| format!("{{ x = {}, y = {} }}", i as f64 / 3000.0, (i % 2) as f64))
+        .collect();
+    let body = |figure: &str| {
+        format!(
+            "id = \"big\"\nparams = {{ w = 0.5, b = 0 }}\nexamples = [ {} ]\ngraph = \"\"\"\nz = tanh(w * x + b)\nd = z - y\nloss = d * d\n\"\"\"\ntrain = {{ steps = 3, lr = 0.1 }}\nfigure = \"{figure}\"",
+            examples.join(", ")
+        )
+    };
+    let drawn = scenario::parse(&body("trace")).unwrap();
+    let Err(e) = drawn.analyze() else {
+        panic!("a drawn figure over the limit was accepted")
+    };
+    assert!(e.message.contains("size limit of 20000"), "{}", e.message);
+    let s = scenario::parse(&body("training")).unwrap();
+    let runs = s.analyze().unwrap();
+    assert!(runs[0].graph().len() > 20_000);
+    assert!(
+        runs[0].messages.is_empty(),
+        "a graph not drawn keeps no story"
+    );
+    assert_eq!(runs[0].training.as_ref().unwrap().steps.len(), 4);
+}
+
+#[test]
+fn a_statement_calling_the_net_is_the_default_model_and_its_graph_runs() {
+    let s = scenario::parse(
+        "id = \"m\"\nnet = { sizes = [2, 3, 1], act = \"relu\", seed = 3 }\nexamples = [ { x1 = 0.5, x2 = -1, y = 1 }, { x1 = -0.5, x2 = 1, y = -1 } ]\ngraph = \"\"\"\ns = mlp(x1, x2)\nloss = relu(1 - y * s)\n\"\"\"\ntrain = { steps = 3, lr = 0.1 }\nfigure = \"training\"",
+    )
+    .unwrap();
+    assert_eq!(s.label.as_deref(), Some("y"));
+    let m = s.model.as_ref().unwrap();
+    assert_eq!(m.name.as_deref(), Some("s"));
+    assert_eq!(m.features, ["x1", "x2"]);
+    // The model's graph holds the net's params in the training's order:
+    // set them to step k's, and it gives the evaluator's prediction.
+    let runs = s.analyze().unwrap();
+    let t = runs[0].training.as_ref().unwrap();
+    let mut g = s.model_graph(View::Modules).unwrap();
+    let params = g.graph.params();
+    assert_eq!(params.len(), t.names.len());
+    for (&p, &v) in params.iter().zip(&t.steps[3].params) {
+        g.graph.nodes[p].value = v;
+    }
+    g.graph.forward_quiet().unwrap();
+    let mut e = s.evaluator().unwrap();
+    let want = e.eval(&t.steps[3].params, &[0.5, -1.0], "s").unwrap();
+    assert_eq!(g.graph.nodes[g.output].value, want);
+}
