@@ -1,7 +1,8 @@
 // `npm test`: every check in this folder, one after the other, each in its own
 // node process; prints a summary and exits non-zero if any of them failed.
 // The site must be built first (`cargo run --release` in the repo root);
-// legible.mjs also builds browser/sites/tanh/ with that release binary.
+// legible.mjs also builds browser/sites/tanh/ with that release binary, and
+// live.mjs runs its `seen serve`.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -12,6 +13,7 @@ const checks = [
   ["weight", "weight.mjs", "page weight; 0 bytes of JavaScript"],
   ["browser", "browser.mjs", "chromium: steppers, tabs, play, reduced motion, dark, print, phone, CSP"],
   ["a11y", "a11y.mjs", "axe-core 0 violations; accessibility-tree golden"],
+  ["live", "live.mjs", "seen serve: an open page reloads by itself after an edit, shows and clears the error banner; CSP widened for one script"],
   ["legible", "legible.mjs", "every SVG text ≥ 11 px on screen at 1280 and 390 px, edges ≥ 3:1 (bundled + sites/tanh)"],
 ];
 const only = process.argv.slice(2);

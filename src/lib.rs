@@ -106,49 +106,74 @@ pub struct ExportReport {
 /// SVG (and PNG when `png`), plus one animated SVG per trace, into `out`.
 /// Files are named `ID-VIEW-step-NN.svg` and `ID-VIEW-animated.svg`; a
 /// training figure's snapshots `ID-training-NN.svg`.
+///
+/// Frames are drawn, rasterised and written in parallel (rayon), each file
+/// on its own, so the result does not depend on the order.
 pub fn export_frames(path: &Path, out: &Path, png: bool) -> Result<ExportReport, String> {
+    use rayon::prelude::*;
     let runs = run_file(path)?;
     std::fs::create_dir_all(out).map_err(|e| format!("{}: cannot create: {e}", out.display()))?;
     let write = |name: String, bytes: &[u8]| {
         let p = out.join(name);
         std::fs::write(&p, bytes).map_err(|e| format!("{}: cannot write: {e}", p.display()))
     };
-    let mut report = ExportReport::default();
-    for (s, rs) in &runs {
-        if s.figure == scenario::Figure::Training {
-            // The training figure's snapshots rather than a trace of a graph
-            // that may be thousands of nodes.
-            let frames = render::figures::training_frames(s, &rs[0])
-                .map_err(|e| format!("{}: {}\n", s.id, e.message))?;
-            for (k, svg) in frames.iter().enumerate() {
-                let name = format!("{}-training-{:02}", s.id, k + 1);
-                write(format!("{name}.svg"), svg.as_bytes())?;
-                report.svgs += 1;
-                if png {
-                    write(format!("{name}.png"), &render::png::png(svg, 2.0)?)?;
-                    report.pngs += 1;
-                }
+    // Every trace's frames, and every training figure's snapshots (rather
+    // than a trace of a graph that may be thousands of nodes): (file stem,
+    // frames, whether the stem gets `-step-`, whether it is animated).
+    let traces: Vec<(String, Vec<String>, bool)> = runs
+        .par_iter()
+        .map(|(s, rs)| {
+            if s.figure == scenario::Figure::Training {
+                let frames = render::figures::training_frames(s, &rs[0])
+                    .map_err(|e| format!("{}: {}\n", s.id, e.message))?;
+                return Ok(vec![(format!("{}-training", s.id), frames, false)]);
             }
-            continue;
+            Ok(rs
+                .iter()
+                .map(|run| {
+                    (
+                        format!("{}-{}", s.id, run.view.name()),
+                        render::frame::trace_frames(s, run),
+                        true,
+                    )
+                })
+                .collect())
+        })
+        .collect::<Result<Vec<Vec<_>>, String>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    let jobs: Vec<(String, &str)> = traces
+        .iter()
+        .flat_map(|(stem, frames, trace)| {
+            frames.iter().enumerate().map(move |(k, svg)| {
+                let name = if *trace {
+                    format!("{stem}-step-{:02}", k + 1)
+                } else {
+                    format!("{stem}-{:02}", k + 1)
+                };
+                (name, svg.as_str())
+            })
+        })
+        .collect();
+    jobs.par_iter().try_for_each(|(name, svg)| {
+        write(format!("{name}.svg"), svg.as_bytes())?;
+        if png {
+            let bytes = render::png::png(svg, 2.0)?;
+            write(format!("{name}.png"), &bytes)?;
         }
-        for run in rs {
-            let frames = render::frame::trace_frames(s, run);
-            let stem = format!("{}-{}", s.id, run.view.name());
-            for (k, svg) in frames.iter().enumerate() {
-                write(format!("{stem}-step-{:02}.svg", k + 1), svg.as_bytes())?;
-                report.svgs += 1;
-                if png {
-                    let bytes = render::png::png(svg, 2.0)?;
-                    write(format!("{stem}-step-{:02}.png", k + 1), &bytes)?;
-                    report.pngs += 1;
-                }
-            }
-            write(
-                format!("{stem}-animated.svg"),
-                render::animate::animated(&frames, 1.5).as_bytes(),
-            )?;
-            report.animations += 1;
-        }
-    }
-    Ok(report)
+        Ok::<(), String>(())
+    })?;
+    let animated: Vec<_> = traces.iter().filter(|t| t.2).collect();
+    animated.par_iter().try_for_each(|(stem, frames, _)| {
+        write(
+            format!("{stem}-animated.svg"),
+            render::animate::animated(frames, 1.5).as_bytes(),
+        )
+    })?;
+    Ok(ExportReport {
+        svgs: jobs.len(),
+        pngs: if png { jobs.len() } else { 0 },
+        animations: animated.len(),
+    })
 }

@@ -74,7 +74,8 @@ enum Command {
     },
     /// Build the site, serve it on 127.0.0.1 and rebuild it whenever the
     /// content, the templates or seen.toml change. A failed rebuild is shown
-    /// in the terminal and on the served pages; the last good site stays up.
+    /// in the terminal and on the served pages; the last good site stays up,
+    /// and open pages reload by themselves after each rebuild.
     #[command(after_help = "Examples:\n  \
         seen serve                       http://127.0.0.1:1111/\n  \
         seen serve --port 8000 --root my-explainer\n  \
@@ -89,6 +90,11 @@ enum Command {
         /// mean to show the preview to other machines.
         #[arg(long, default_value = "127.0.0.1")]
         bind: IpAddr,
+        /// Look for changes by polling file times every 300 ms instead of
+        /// asking the system for file events (for file systems that send
+        /// none, such as some network mounts).
+        #[arg(long)]
+        poll: bool,
     },
     /// Create a new site: seen.toml, content/index.md with one worked block
     /// per figure kind, and templates/ to edit. Refuses a non-empty folder.
@@ -171,8 +177,9 @@ fn run() -> ExitCode {
             site: args,
             port,
             bind,
+            poll,
         } => {
-            let options = site::serve::ServeOptions { bind, port };
+            let options = site::serve::ServeOptions { bind, port, poll };
             match site::serve::serve(&args.root, &|| args.config(), &Figures, &options) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {

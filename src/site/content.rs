@@ -13,6 +13,13 @@
 //!
 //! Other files (images, downloads) are copied to the output as they are;
 //! names starting with `.` are skipped.
+//!
+//! Every folder directly under the content folder is a *section* of the
+//! navigation. Its optional section file, `_index.md` (Zola's name), holds
+//! only front matter: the section's `title`, `order`, `description` and
+//! `draft`. Pages in deeper folders belong to their top-level folder's
+//! section. [`load`] returns the pages in reading order (see
+//! [`super::nav`]).
 
 use std::path::{Path, PathBuf};
 
@@ -35,6 +42,23 @@ pub struct FrontMatter {
     /// Drafts are left out of the build entirely.
     #[serde(default)]
     pub draft: bool,
+}
+
+/// The name of a section file, in a folder directly under the content folder.
+pub const SECTION_FILE: &str = "_index.md";
+
+/// A folder directly under the content folder: one section of the
+/// navigation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// The folder's name: `part-1`.
+    pub dir: String,
+    /// From the section file, or made from the folder name (`part-1` →
+    /// "Part 1").
+    pub title: String,
+    /// From the section file, or the smallest `order` of its pages.
+    pub order: i64,
+    pub description: Option<String>,
 }
 
 /// One markdown page, read and split but not yet rendered.
@@ -94,8 +118,10 @@ impl Page {
 /// Everything found in the content folder.
 #[derive(Debug, Default)]
 pub struct Loaded {
-    /// Published pages, sorted by (order, path).
+    /// Published pages, in reading order (see [`super::nav`]).
     pub pages: Vec<Page>,
+    /// The sections that hold published pages, sorted by folder name.
+    pub sections: Vec<Section>,
     /// Non-markdown files: (output path, bytes), sorted by path.
     pub statics: Vec<(String, Vec<u8>)>,
     /// Front matter mistakes, one per broken file.
@@ -113,6 +139,8 @@ pub fn load(config: &BuildConfig) -> Result<Loaded, BuildError> {
         ]));
     }
     let mut loaded = Loaded::default();
+    // The section files read: (folder, front matter).
+    let mut section_files: Vec<(String, FrontMatter)> = Vec::new();
     let walker = WalkDir::new(&dir)
         .sort_by_file_name()
         .into_iter()
@@ -139,6 +167,13 @@ pub fn load(config: &BuildConfig) -> Result<Loaded, BuildError> {
         if path.extension().is_some_and(|e| e == "md") {
             let source = std::fs::read_to_string(path).map_err(|e| BuildError::io(path, e))?;
             let display = config.display_path(path);
+            if entry.file_name() == SECTION_FILE {
+                match section_file(&display, &rel_str, &source) {
+                    Ok(s) => section_files.push(s),
+                    Err(d) => loaded.diagnostics.push(d),
+                }
+                continue;
+            }
             match parse_front_matter(&display, &source) {
                 Ok((front, body_start)) => {
                     if !front.draft {
@@ -159,10 +194,96 @@ pub fn load(config: &BuildConfig) -> Result<Loaded, BuildError> {
             loaded.statics.push((rel_str, bytes));
         }
     }
+    // A draft section takes its pages with it.
+    let drafts: Vec<&str> = section_files
+        .iter()
+        .filter(|(_, f)| f.draft)
+        .map(|(d, _)| d.as_str())
+        .collect();
     loaded
         .pages
-        .sort_by(|a, b| (a.front.order, &a.out_path).cmp(&(b.front.order, &b.out_path)));
+        .retain(|p| !section_of(&p.out_path).is_some_and(|s| drafts.contains(&s)));
+    loaded.sections = sections(&loaded.pages, &section_files);
+    super::nav::sort_for_reading(&mut loaded.pages, &loaded.sections);
     Ok(loaded)
+}
+
+/// The section (top-level folder) an output path belongs to, if any:
+/// `part-1/a.html` → `part-1`; `index.html` → none.
+pub fn section_of(out_path: &str) -> Option<&str> {
+    out_path.split_once('/').map(|(dir, _)| dir)
+}
+
+/// Reads a section file: front matter only, in a folder directly under the
+/// content folder. Returns (folder, front matter).
+fn section_file(
+    display: &Path,
+    rel: &str,
+    source: &str,
+) -> Result<(String, FrontMatter), Diagnostic> {
+    let dir = match rel.rsplit_once('/') {
+        Some((dir, _)) if !dir.contains('/') => dir.to_string(),
+        _ => {
+            return Err(Diagnostic::whole_file(
+                display,
+                format!("a section file `{SECTION_FILE}` belongs in a folder directly under the content folder"),
+            )
+            .with_hint("sections are the top-level folders; deeper folders are part of theirs"));
+        }
+    };
+    let (front, body_start) = parse_front_matter(display, source)?;
+    let body = &source[body_start..];
+    if let Some(at) = body.find(|c: char| !c.is_whitespace()) {
+        let at = body_start + at;
+        return Err(Diagnostic::at(
+            display,
+            source,
+            at,
+            0,
+            "a section file holds only front matter; this text would not be shown",
+        )
+        .with_hint("put the text in a page of the section, such as `intro.md`"));
+    }
+    Ok((dir, front))
+}
+
+/// The sections that hold pages, with their section files' settings.
+fn sections(pages: &[Page], files: &[(String, FrontMatter)]) -> Vec<Section> {
+    let mut out: Vec<Section> = Vec::new();
+    for page in pages {
+        let Some(dir) = section_of(&page.out_path) else {
+            continue;
+        };
+        match out.iter_mut().find(|s| s.dir == dir) {
+            Some(s) => s.order = s.order.min(page.front.order),
+            None => out.push(Section {
+                dir: dir.to_string(),
+                title: title_from_folder(dir),
+                order: page.front.order,
+                description: None,
+            }),
+        }
+    }
+    for section in &mut out {
+        if let Some((_, f)) = files.iter().find(|(d, _)| *d == section.dir) {
+            section.title = f.title.clone();
+            section.order = f.order;
+            section.description = f.description.clone();
+        }
+    }
+    out.sort_by(|a, b| a.dir.cmp(&b.dir));
+    out
+}
+
+/// `part-1` → "Part 1", `02_basics` → "02 basics": a folder name as a
+/// title, for a section without a section file.
+pub fn title_from_folder(dir: &str) -> String {
+    let spaced = dir.replace(['-', '_'], " ");
+    let mut chars = spaced.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => spaced,
+    }
 }
 
 /// `sub/bar.md` → `sub/bar.html`.
@@ -317,6 +438,40 @@ mod tests {
         assert_eq!((d.line, d.col), (1, 1));
         let d = parse_front_matter(Path::new("a.md"), "+++\ntitle = \"x\"\n").unwrap_err();
         assert!(d.message.contains("never closed"), "{d}");
+    }
+
+    #[test]
+    fn section_titles_from_folders() {
+        assert_eq!(title_from_folder("part-1"), "Part 1");
+        assert_eq!(title_from_folder("02_basics"), "02 basics");
+        assert_eq!(section_of("part-1/deep/a.html"), Some("part-1"));
+        assert_eq!(section_of("index.html"), None);
+    }
+
+    #[test]
+    fn section_files_hold_only_front_matter_at_the_top_level() {
+        let (dir, front) = section_file(
+            Path::new("c/p/_index.md"),
+            "p/_index.md",
+            "+++\ntitle = \"P\"\norder = 3\n+++\n\n",
+        )
+        .unwrap();
+        assert_eq!(
+            (dir.as_str(), front.title.as_str(), front.order),
+            ("p", "P", 3)
+        );
+        let d = section_file(
+            Path::new("a"),
+            "p/_index.md",
+            "+++\ntitle = \"P\"\n+++\nText\n",
+        )
+        .unwrap_err();
+        assert_eq!((d.line, d.col), (4, 1), "{d}");
+        let d = section_file(Path::new("a"), "_index.md", "+++\ntitle = \"P\"\n+++\n").unwrap_err();
+        assert!(d.message.contains("directly under"), "{d}");
+        assert!(
+            section_file(Path::new("a"), "p/q/_index.md", "+++\ntitle = \"P\"\n+++\n").is_err()
+        );
     }
 
     #[test]

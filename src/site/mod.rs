@@ -22,9 +22,11 @@
 
 pub mod config;
 pub mod content;
+pub mod incremental;
 pub mod init;
 pub mod markdown;
 pub mod math;
+pub mod nav;
 pub mod output;
 pub mod serve;
 pub mod templates;
@@ -32,6 +34,7 @@ pub mod templates;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -350,7 +353,7 @@ impl fmt::Display for Report {
 /// succeeded. On failure, returns every diagnostic from every page.
 pub fn build(config: &BuildConfig, hook: &dyn FigureHook) -> Result<Report, BuildError> {
     let start = Instant::now();
-    let site = render_site(config, hook)?;
+    let site = render_site(config, hook, None)?;
     output::write_site(config, &site.files)?;
     Ok(Report {
         elapsed: start.elapsed(),
@@ -362,22 +365,47 @@ pub fn build(config: &BuildConfig, hook: &dyn FigureHook) -> Result<Report, Buil
 /// writing anything.
 pub fn check(config: &BuildConfig, hook: &dyn FigureHook) -> Result<Report, BuildError> {
     let start = Instant::now();
-    let site = render_site(config, hook)?;
+    let site = render_site(config, hook, None)?;
     Ok(Report {
         elapsed: start.elapsed(),
         ..site.report
     })
 }
 
+/// The bytes of one output file, shared between a build and the pages that
+/// `seen serve` keeps from it (see [`incremental`]).
+pub type Bytes = Arc<Vec<u8>>;
+
 /// A fully rendered site, in memory.
 struct RenderedSite {
     /// Output path (relative, `/` separators) → bytes. A BTreeMap so the
     /// write order, like everything else, is deterministic.
-    files: BTreeMap<String, Vec<u8>>,
+    files: BTreeMap<String, Bytes>,
+    /// Each page's output with the key of its inputs, when a cache asked
+    /// for them: (output path, key, output).
+    pages: Vec<(String, u64, Arc<PageOut>)>,
     report: Report,
 }
 
-fn render_site(config: &BuildConfig, hook: &dyn FigureHook) -> Result<RenderedSite, BuildError> {
+/// One page's share of the output.
+#[derive(Debug)]
+pub struct PageOut {
+    /// Its HTML first, then its figures' files: (output path, bytes).
+    files: Vec<(String, Bytes)>,
+    figures: usize,
+    frames: usize,
+    warnings: Vec<Diagnostic>,
+}
+
+/// Renders everything in memory. With `cache` (an incremental rebuild), a
+/// page whose inputs hash to the key of its cached output is not rendered
+/// again: its source, its place in the navigation, the settings and the
+/// templates are all its HTML and figures depend on.
+fn render_site(
+    config: &BuildConfig,
+    hook: &dyn FigureHook,
+    cache: Option<&incremental::Incremental>,
+) -> Result<RenderedSite, BuildError> {
     output::check_layout(config)?;
     let mut diags = Vec::new();
 
@@ -392,21 +420,29 @@ fn render_site(config: &BuildConfig, hook: &dyn FigureHook) -> Result<RenderedSi
         Err(e) => return Err(e),
     };
     let pages = loaded.pages;
-    let nav: Vec<templates::NavEntry> = pages
-        .iter()
-        .map(|p| templates::NavEntry {
-            title: p.front.title.clone(),
-            path: p.out_path.clone(),
+    let course = nav::Course::new(&pages, &loaded.sections);
+    let site_key = match (cache, &templates) {
+        (Some(_), Some(t)) => Some(incremental::site_key(config, t)),
+        _ => None,
+    };
+
+    // Pages render in parallel; `collect` keeps them in page order.
+    let results: Vec<(Option<u64>, PageResult)> = pages
+        .par_iter()
+        .enumerate()
+        .map(|(i, page)| {
+            let key = site_key.map(|k| incremental::page_key(k, page, &course, i));
+            if let (Some(cache), Some(key)) = (cache, key)
+                && let Some(out) = cache.page(&page.out_path, key)
+            {
+                return (Some(key), Ok(out));
+            }
+            let result = render_page(config, page, hook, templates.as_ref(), (&course, Some(i)));
+            (key, result)
         })
         .collect();
 
-    // Pages render in parallel; `collect` keeps them in page order.
-    let results: Vec<PageResult> = pages
-        .par_iter()
-        .map(|page| render_page(config, page, hook, templates.as_ref(), &nav))
-        .collect();
-
-    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut files: BTreeMap<String, Bytes> = BTreeMap::new();
     // Who wrote each file, to report collisions.
     let mut owners: BTreeMap<String, PathBuf> = BTreeMap::new();
     let pages_out: std::collections::BTreeSet<String> =
@@ -414,23 +450,49 @@ fn render_site(config: &BuildConfig, hook: &dyn FigureHook) -> Result<RenderedSi
     let mut figures = 0;
     let mut frames = 0;
     let mut warnings = Vec::new();
-    for (page, result) in pages.iter().zip(results) {
-        let (out_path, body, html) = match result {
+    let mut kept = Vec::new();
+    for (page, (key, result)) in pages.iter().zip(results) {
+        let out = match result {
             Ok(r) => r,
             Err(d) => {
                 diags.extend(d);
                 continue;
             }
         };
-        figures += body.figures;
-        frames += body.frames;
-        warnings.extend(body.warnings);
-        owners.insert(out_path.clone(), page.display.clone());
-        files.insert(out_path, html.into_bytes());
-        for (path, bytes) in body.assets {
-            if let Err(d) = add_asset(&mut files, &mut owners, &pages_out, page, path, bytes) {
+        figures += out.figures;
+        frames += out.frames;
+        warnings.extend(out.warnings.iter().cloned());
+        let mut page_files = out.files.iter();
+        if let Some((html_path, html)) = page_files.next() {
+            owners.insert(html_path.clone(), page.display.clone());
+            files.insert(html_path.clone(), Arc::clone(html));
+        }
+        for (path, bytes) in page_files {
+            let added = add_asset(
+                &mut files,
+                &mut owners,
+                &pages_out,
+                page,
+                path.clone(),
+                Arc::clone(bytes),
+            );
+            if let Err(d) = added {
                 diags.push(d);
             }
+        }
+        if let Some(key) = key {
+            kept.push((page.out_path.clone(), key, out));
+        }
+    }
+
+    let has_home =
+        pages_out.contains(CONTENTS_PAGE) || loaded.statics.iter().any(|(p, _)| p == CONTENTS_PAGE);
+    if !has_home && let Some(t) = templates.as_ref() {
+        match render_contents_page(config, t, &course) {
+            Ok(html) => {
+                files.insert(CONTENTS_PAGE.to_string(), Arc::new(html.into_bytes()));
+            }
+            Err(d) => diags.extend(d),
         }
     }
 
@@ -457,11 +519,51 @@ fn render_site(config: &BuildConfig, hook: &dyn FigureHook) -> Result<RenderedSi
             warnings,
         },
         files,
+        pages: kept,
     })
 }
 
-/// One page's output path, rendered markdown and final HTML, or its errors.
-type PageResult = Result<(String, markdown::RenderedPage, String), Vec<Diagnostic>>;
+/// Where the generated contents page goes when the site has no `index.md`
+/// (the site title links there).
+pub const CONTENTS_PAGE: &str = "index.html";
+
+/// The contents page of a site without `index.md`: every page under its
+/// section, through the site's own `page.html`.
+fn render_contents_page(
+    config: &BuildConfig,
+    templates: &templates::Templates,
+    course: &nav::Course,
+) -> Result<String, Vec<Diagnostic>> {
+    let title = "Contents";
+    let page = content::Page {
+        path: config.content_path().join("index.md"),
+        display: PathBuf::from("<generated contents page>"),
+        source: String::new(),
+        body_start: 0,
+        front: content::FrontMatter {
+            title: title.to_string(),
+            description: None,
+            order: 0,
+            draft: false,
+        },
+        out_path: CONTENTS_PAGE.to_string(),
+    };
+    let body = markdown::RenderedPage {
+        html: format!("<h1>{title}</h1>\n{}", course.contents_html()),
+        toc: Vec::new(),
+        assets: Vec::new(),
+        figures: 0,
+        frames: 0,
+        warnings: Vec::new(),
+    };
+    let html = templates
+        .render_page(config, &page, &page.ctx(), &body, (course, None))
+        .map_err(|d| vec![d])?;
+    check_templates_output(config, templates, &page, html)
+}
+
+/// One page's output, or its errors.
+type PageResult = Result<Arc<PageOut>, Vec<Diagnostic>>;
 
 /// Renders one page: markdown and figures, then the templates around them,
 /// then a last check that the templates added nothing the CSP would block.
@@ -470,21 +572,41 @@ fn render_page(
     page: &content::Page,
     hook: &dyn FigureHook,
     templates: Option<&templates::Templates>,
-    nav: &[templates::NavEntry],
+    nav: (&nav::Course, Option<usize>),
 ) -> PageResult {
     let mut ctx = page.ctx();
     ctx.site_root = config.root.clone();
     let body = markdown::render(page, &ctx, hook)?;
-    let Some(templates) = templates else {
-        // Templates are broken (already reported): still render the
-        // markdown so its mistakes are reported too.
-        return Ok((page.out_path.clone(), body, String::new()));
+    let html = match templates {
+        Some(templates) => {
+            let html = templates
+                .render_page(config, page, &ctx, &body, nav)
+                .map_err(|d| vec![d])?;
+            check_templates_output(config, templates, page, html)?
+        }
+        // Templates are broken (already reported): the markdown was still
+        // rendered, so that its mistakes are reported too.
+        None => String::new(),
     };
-    let html = templates
-        .render_page(config, page, &ctx, &body, nav)
-        .map_err(|d| vec![d])?;
-    // Markdown and figures were checked at their source; this catches
-    // what the templates add.
+    let mut files = Vec::with_capacity(1 + body.assets.len());
+    files.push((page.out_path.clone(), Arc::new(html.into_bytes())));
+    files.extend(body.assets.into_iter().map(|(p, b)| (p, Arc::new(b))));
+    Ok(Arc::new(PageOut {
+        files,
+        figures: body.figures,
+        frames: body.frames,
+        warnings: body.warnings,
+    }))
+}
+
+/// Markdown and figures were checked at their source; this catches what
+/// the templates add that the pages' CSP would block.
+fn check_templates_output(
+    config: &BuildConfig,
+    templates: &templates::Templates,
+    page: &content::Page,
+    html: String,
+) -> Result<String, Vec<Diagnostic>> {
     if let Some((at, len, what)) = markdown::find_forbidden(&html) {
         let message = format!("the templates put {what} into {}", page.out_path);
         // Point at the template text that wrote it, when it is there
@@ -506,7 +628,7 @@ fn render_page(
             d.with_hint("the pages' Content-Security-Policy would block it"),
         ]);
     }
-    Ok((page.out_path.clone(), body, html))
+    Ok(html)
 }
 
 /// Adds the content folder's static files (refusing one that would replace
@@ -514,7 +636,7 @@ fn render_page(
 /// favicon) unless the content already has a file of that name.
 fn add_statics_and_root_files(
     config: &BuildConfig,
-    files: &mut BTreeMap<String, Vec<u8>>,
+    files: &mut BTreeMap<String, Bytes>,
     statics: Vec<(String, Vec<u8>)>,
     templates: Option<&templates::Templates>,
     diags: &mut Vec<Diagnostic>,
@@ -531,14 +653,14 @@ fn add_statics_and_root_files(
                 ));
             }
             std::collections::btree_map::Entry::Vacant(e) => {
-                e.insert(bytes);
+                e.insert(Arc::new(bytes));
             }
         }
     }
     if let Some(templates) = templates {
         for (name, bytes) in templates.root_files() {
             if !files.contains_key(name) {
-                files.insert(name.to_string(), bytes.to_vec());
+                files.insert(name.to_string(), Arc::new(bytes.to_vec()));
             }
         }
     }
@@ -547,12 +669,12 @@ fn add_statics_and_root_files(
 /// Adds a figure asset, refusing paths that would leave the output folder and
 /// collisions with different bytes.
 fn add_asset(
-    files: &mut BTreeMap<String, Vec<u8>>,
+    files: &mut BTreeMap<String, Bytes>,
     owners: &mut BTreeMap<String, PathBuf>,
     pages_out: &std::collections::BTreeSet<String>,
     page: &content::Page,
     path: String,
-    bytes: Vec<u8>,
+    bytes: Bytes,
 ) -> Result<(), Diagnostic> {
     if !output::is_safe_relative(&path) {
         return Err(Diagnostic::whole_file(

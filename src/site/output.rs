@@ -12,7 +12,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::{BuildConfig, BuildError, Diagnostic};
+use super::{BuildConfig, BuildError, Bytes, Diagnostic};
 
 /// Refuses layouts where replacing the output folder would destroy sources:
 /// an output folder that is the site root, or that holds the content or
@@ -79,10 +79,7 @@ pub fn is_safe_relative(path: &str) -> bool {
 
 /// Writes `files` (relative path → bytes) as the new output folder,
 /// replacing the old one only after every file is written.
-pub fn write_site(
-    config: &BuildConfig,
-    files: &BTreeMap<String, Vec<u8>>,
-) -> Result<(), BuildError> {
+pub fn write_site(config: &BuildConfig, files: &BTreeMap<String, Bytes>) -> Result<(), BuildError> {
     let out = config.output_path();
     let name = out
         .file_name()
@@ -131,7 +128,7 @@ pub fn wait_for_cleanup() {
     }
 }
 
-fn write_all(tmp: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<(), BuildError> {
+fn write_all(tmp: &Path, files: &BTreeMap<String, Bytes>) -> Result<(), BuildError> {
     use rayon::prelude::*;
     fs::create_dir(tmp).map_err(|e| BuildError::io(tmp, e))?;
     let mut paths = Vec::with_capacity(files.len());
@@ -155,9 +152,9 @@ fn write_all(tmp: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<(), BuildE
         fs::create_dir_all(&dir).map_err(|e| BuildError::io(&dir, e))?;
     }
     // Files are independent: write them on every core.
-    paths
-        .par_iter()
-        .try_for_each(|(path, bytes)| fs::write(path, bytes).map_err(|e| BuildError::io(path, e)))
+    paths.par_iter().try_for_each(|(path, bytes)| {
+        fs::write(path, bytes.as_slice()).map_err(|e| BuildError::io(path, e))
+    })
 }
 
 /// Renames `tmp` to `out`, moving an existing `out` to `old` first and

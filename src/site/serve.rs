@@ -1,4 +1,5 @@
-//! `seen serve`: build, serve the output folder on loopback, rebuild on change.
+//! `seen serve`: build, serve the output folder on loopback, rebuild on
+//! change, and reload the open pages when a rebuild finishes.
 //!
 //! The server is a small hand-written HTTP/1.1 responder for `GET` and `HEAD`
 //! on `std::net`, one thread per connection, `Connection: close`. A preview
@@ -7,20 +8,39 @@
 //! never leaves the output folder (no `..`, encoded or not, no absolute
 //! paths, no backslashes, and symlinks are followed only to places inside).
 //!
-//! Changes are found by polling the modification times and sizes of the
-//! content folder, the templates folder and `seen.toml` every
-//! [`POLL_INTERVAL`], rebuilding once two polls in a row agree (a debounce:
-//! an editor saving several files, or writing one in pieces, causes one
-//! rebuild). Polling a site of a few dozen files costs nothing, needs no
-//! dependency, and behaves the same on every platform and file system
-//! (network mounts, containers, editors that save by renaming), which is
-//! where notify-style watchers differ.
+//! **Watching.** Changes arrive as file-system events (the `notify` crate:
+//! inotify, FSEvents, ReadDirectoryChangesW) on the content folder, the
+//! templates folder and `seen.toml`. A burst of events (an editor writing a
+//! file in pieces, saving by rename, or a `git checkout`) is one rebuild: it
+//! starts once the events have been quiet for [`SETTLE`]. Where events are
+//! unavailable (no watcher on the platform, too many watches, some network
+//! mounts) or with `--poll`, the server falls back to polling modification
+//! times and sizes every [`POLL_INTERVAL`], rebuilding once two polls in a
+//! row agree.
+//!
+//! **Live reload.** Every HTML page the server sends (and only those, at
+//! request time: the output folder never holds it) gets one external script,
+//! [`LIVE_JS_PATH`], and its Content-Security-Policy gains exactly what that
+//! script needs: `script-src` for that one URL and `connect-src` for the
+//! event stream [`EVENTS_PATH`], nothing else. The script opens a
+//! Server-Sent Events stream on the same server and reloads the page when
+//! the build generation differs from the one the page was served with, so a
+//! rebuild that finished between the page's load and the stream's opening
+//! is not missed. Only builds that change what the server sends count
+//! (files written, or the error shown or gone): the page reloads to show
+//! the error banner, and again when the error is fixed, but not for a save
+//! that changed nothing. Each open page holds one connection, and browsers
+//! allow six per host over HTTP/1.1: past five open tabs of the preview,
+//! new requests wait for one to close.
+//!
+//! **Rebuilding.** Each rebuild renders and writes only the pages whose
+//! inputs changed ([`super::incremental`]): an edit to one page of a
+//! 200-page site costs that page, not the site.
 //!
 //! A failed rebuild is printed in the terminal and shown on every served page
-//! as a banner above the last good version of the page (HTML and CSS only:
-//! the pages keep their Content-Security-Policy and stay free of
-//! JavaScript). The output folder itself always holds the last good site,
-//! because a failed build never touches it.
+//! as a banner above the last good version of the page (HTML and CSS). The
+//! output folder itself always holds the last good site, because a failed
+//! build never touches it.
 
 #![allow(clippy::result_large_err)]
 
@@ -28,18 +48,40 @@ use std::fs;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex, mpsc};
 use std::thread;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
+
+use notify::{EventKind, RecursiveMode, Watcher};
 
 use walkdir::WalkDir;
 
 use super::config::CONFIG_FILE;
+use super::incremental::{self, Incremental};
 use super::markdown::escape_html;
 use super::{BuildConfig, BuildError, FigureHook};
 
-/// How often the sources are looked at.
+/// How often the sources are looked at when polling.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(300);
+
+/// How long file-system events must be quiet before a rebuild starts.
+pub const SETTLE: Duration = Duration::from_millis(40);
+
+/// The longest a rebuild waits for events to settle (a tool that writes
+/// without pause still gets its rebuilds).
+const SETTLE_MAX: Duration = Duration::from_millis(400);
+
+/// The live-reload script, served at this path (outside the output
+/// folder's namespace, like the banner's stylesheet).
+pub const LIVE_JS_PATH: &str = "/__seen/live.js";
+const LIVE_JS: &str = include_str!("live.js");
+
+/// The Server-Sent Events stream that the live-reload script listens to.
+pub const EVENTS_PATH: &str = "/__seen/events";
+
+/// How often an idle event stream sends a comment, so that a closed tab's
+/// connection (and its thread) is noticed.
+const EVENTS_KEEPALIVE: Duration = Duration::from_secs(15);
 
 /// The stylesheet of the error banner, served at this path (outside the
 /// output folder's namespace: no site file can start with `__seen`).
@@ -73,6 +115,8 @@ pub struct ServeOptions {
     pub bind: IpAddr,
     /// 0 picks a free port; the one chosen is printed.
     pub port: u16,
+    /// Poll for changes instead of asking the system for file events.
+    pub poll: bool,
 }
 
 /// What the server threads share with the watcher.
@@ -82,6 +126,30 @@ struct State {
     out_dir: PathBuf,
     /// The last rebuild's errors, while they last.
     error: Option<String>,
+    /// Builds that changed what the server sends (failed ones included).
+    builds: u64,
+    /// The port the server listens on.
+    port: u16,
+}
+
+/// The state and the signal that a build finished.
+#[derive(Debug, Default)]
+struct Shared {
+    state: Mutex<State>,
+    rebuilt: Condvar,
+}
+
+impl Shared {
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// The build generation a page was served with: the process id and the
+/// number of builds, so that a page from an earlier run of the server
+/// reloads too.
+fn generation(builds: u64) -> String {
+    format!("{}-{builds}", std::process::id())
 }
 
 /// Builds the site, serves it, and rebuilds on every change until the
@@ -93,11 +161,27 @@ pub fn serve(
     hook: &dyn FigureHook,
     options: &ServeOptions,
 ) -> io::Result<()> {
-    let state = Arc::new(Mutex::new(State::default()));
-    // The sources are looked at *before* each build, so that an edit made
-    // while a build runs causes another one instead of being missed.
+    let shared = Arc::new(Shared::default());
+    // Events are asked for *before* the first build, and the sources are
+    // looked at before each build, so that an edit made while a build runs
+    // causes another one instead of being missed.
+    let mut events = if options.poll {
+        None
+    } else {
+        match Events::new(root) {
+            Ok(e) => Some(e),
+            Err(e) => {
+                warn!("note: no file-system events ({e}); polling for changes instead");
+                None
+            }
+        }
+    };
     let mut seen = fingerprint(root, load().ok().as_ref());
-    let mut config = rebuild(root, load, hook, &state, None);
+    let mut cache = Incremental::new();
+    if let Some(ev) = &mut events {
+        ev.sync(root, load().ok().as_ref());
+    }
+    let mut config = rebuild(root, load, hook, &mut cache, &shared, None);
     if config.is_none() {
         // seen.toml was broken at the first look: watch the default folders.
         seen = fingerprint(root, None);
@@ -105,13 +189,14 @@ pub fn serve(
 
     let listener = TcpListener::bind(SocketAddr::new(options.bind, options.port))?;
     let addr = listener.local_addr()?;
+    shared.lock().port = addr.port();
     let host = match addr.ip() {
         IpAddr::V6(ip) => format!("[{ip}]"),
         IpAddr::V4(ip) => ip.to_string(),
     };
     say!(
         "Serving {} at http://{host}:{}/",
-        out_display(&state),
+        out_display(&shared),
         addr.port()
     );
     if !addr.ip().is_loopback() {
@@ -120,51 +205,215 @@ pub fn serve(
             addr.ip()
         );
     }
-    say!("Watching for changes; press Ctrl+C to stop.");
+    say!(
+        "Watching for changes ({}); open pages reload after each rebuild. Press Ctrl+C to stop.",
+        if events.is_some() {
+            "file-system events"
+        } else {
+            "polling"
+        }
+    );
 
-    let shared = Arc::clone(&state);
+    let server = Arc::clone(&shared);
     thread::spawn(move || {
         for stream in listener.incoming().flatten() {
-            let state = Arc::clone(&shared);
+            let shared = Arc::clone(&server);
             thread::spawn(move || {
-                let _ = handle(stream, &state);
+                let _ = handle(stream, &shared);
             });
         }
     });
 
     loop {
-        thread::sleep(POLL_INTERVAL);
-        let now = fingerprint(root, config.as_ref());
-        if now == seen {
-            continue;
-        }
-        // Wait until the files stop changing.
-        let mut settled = now;
-        loop {
-            thread::sleep(POLL_INTERVAL);
-            let again = fingerprint(root, config.as_ref());
-            if again == settled {
-                break;
+        let settled = match &mut events {
+            Some(ev) => {
+                let disconnected = ev.wait(root, config.as_ref());
+                let now = fingerprint(root, config.as_ref());
+                if disconnected {
+                    warn!("note: file-system events stopped; polling for changes instead");
+                    events = None;
+                }
+                now
             }
-            settled = again;
-        }
+            None => match poll_until_changed(root, config.as_ref(), &seen) {
+                Some(settled) => settled,
+                None => continue,
+            },
+        };
         say!("Change detected, rebuilding…");
         let before = config.clone();
-        config = rebuild(root, load, hook, &state, config);
+        config = rebuild(root, load, hook, &mut cache, &shared, config);
         seen = if config == before {
             settled
         } else {
             // Other folders to watch now (seen.toml moved them).
             fingerprint(root, config.as_ref())
         };
+        if let Some(ev) = &mut events
+            && ev.sync(root, config.as_ref())
+        {
+            // A folder appeared (templates/, say) and is watched from now
+            // on; what was written into it before that is read by one more
+            // build.
+            config = rebuild(root, load, hook, &mut cache, &shared, config);
+            seen = fingerprint(root, config.as_ref());
+        }
     }
 }
 
-fn out_display(state: &Mutex<State>) -> String {
-    state
-        .lock()
-        .map(|s| s.out_dir.display().to_string())
-        .unwrap_or_default()
+/// Polls until the sources differ from `seen` and then stop changing;
+/// returns their settled fingerprint, or `None` if nothing changed.
+fn poll_until_changed(
+    root: &Path,
+    config: Option<&BuildConfig>,
+    seen: &Fingerprint,
+) -> Option<Fingerprint> {
+    thread::sleep(POLL_INTERVAL);
+    let now = fingerprint(root, config);
+    if now == *seen {
+        return None;
+    }
+    // Wait until the files stop changing.
+    let mut settled = now;
+    loop {
+        thread::sleep(POLL_INTERVAL);
+        let again = fingerprint(root, config);
+        if again == settled {
+            return Some(settled);
+        }
+        settled = again;
+    }
+}
+
+/// File-system events on the site's sources.
+struct Events {
+    watcher: notify::RecommendedWatcher,
+    rx: mpsc::Receiver<notify::Result<notify::Event>>,
+    /// Folders watched recursively (the content and templates folders that
+    /// exist); the site root is watched on its own, for `seen.toml` and for
+    /// those folders appearing.
+    watched: Vec<PathBuf>,
+    /// Watched folders that were removed or re-created since, to watch anew.
+    stale: Vec<PathBuf>,
+}
+
+impl Events {
+    fn new(root: &Path) -> notify::Result<Events> {
+        let (tx, rx) = mpsc::channel();
+        let mut watcher = notify::recommended_watcher(tx)?;
+        watcher.watch(root, RecursiveMode::NonRecursive)?;
+        Ok(Events {
+            watcher,
+            rx,
+            watched: Vec::new(),
+            stale: Vec::new(),
+        })
+    }
+
+    /// Watches the folders the build reads that exist now. Returns true if
+    /// one is watched that was not before.
+    fn sync(&mut self, root: &Path, config: Option<&BuildConfig>) -> bool {
+        let want: Vec<PathBuf> = source_dirs(root, config)
+            .into_iter()
+            .filter(|d| d.is_dir())
+            .collect();
+        for old in std::mem::take(&mut self.watched) {
+            if !want.contains(&old) || self.stale.contains(&old) {
+                let _ = self.watcher.unwatch(&old);
+            } else {
+                self.watched.push(old);
+            }
+        }
+        self.stale.clear();
+        let mut added = false;
+        for dir in want {
+            if self.watched.contains(&dir) {
+                continue;
+            }
+            match self.watcher.watch(&dir, RecursiveMode::Recursive) {
+                Ok(()) => {
+                    self.watched.push(dir);
+                    added = true;
+                }
+                Err(e) => warn!("warning: cannot watch {}: {e}", dir.display()),
+            }
+        }
+        added
+    }
+
+    /// Blocks until a change to the sources, then until events have been
+    /// quiet for [`SETTLE`] (at most [`SETTLE_MAX`]). Returns true if the
+    /// watcher has gone away.
+    fn wait(&mut self, root: &Path, config: Option<&BuildConfig>) -> bool {
+        let dirs = source_dirs(root, config);
+        let config_file = root.join(CONFIG_FILE);
+        let mut relevant = |event: notify::Result<notify::Event>| -> bool {
+            let Ok(event) = event else {
+                return true; // an overflow or a watch lost: look again
+            };
+            if matches!(event.kind, EventKind::Access(_)) {
+                return false; // the build reading its sources
+            }
+            if event.need_rescan() {
+                return true;
+            }
+            let mut any = false;
+            for path in &event.paths {
+                if dirs.contains(path) {
+                    // A watched folder itself was created, removed or moved.
+                    self.stale.push(path.clone());
+                    any = true;
+                } else if *path == config_file {
+                    any = true;
+                } else if let Some(rel) = dirs.iter().find_map(|d| path.strip_prefix(d).ok()) {
+                    // The build skips hidden files (an editor's swap and
+                    // backup files among them) in the content folder.
+                    let hidden = dirs.first().is_some_and(|c| path.starts_with(c))
+                        && rel
+                            .components()
+                            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+                    any |= !hidden;
+                }
+            }
+            any
+        };
+        loop {
+            match self.rx.recv() {
+                Ok(e) => {
+                    if relevant(e) {
+                        break;
+                    }
+                }
+                Err(_) => return true,
+            }
+        }
+        let started = Instant::now();
+        loop {
+            let left = SETTLE_MAX.saturating_sub(started.elapsed());
+            if left.is_zero() {
+                return false;
+            }
+            match self.rx.recv_timeout(SETTLE.min(left)) {
+                Ok(e) => {
+                    relevant(e);
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => return false,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return true,
+            }
+        }
+    }
+}
+
+/// The folders a build reads: content and templates.
+fn source_dirs(root: &Path, config: Option<&BuildConfig>) -> Vec<PathBuf> {
+    match config {
+        Some(c) => vec![c.content_path(), c.templates_path()],
+        None => vec![root.join("content"), root.join("templates")],
+    }
+}
+
+fn out_display(shared: &Shared) -> String {
+    shared.lock().out_dir.display().to_string()
 }
 
 /// Reloads the settings and builds; records the outcome in `state`. Returns
@@ -173,40 +422,58 @@ fn rebuild(
     root: &Path,
     load: &dyn Fn() -> Result<BuildConfig, BuildError>,
     hook: &dyn FigureHook,
-    state: &Mutex<State>,
+    cache: &mut Incremental,
+    shared: &Shared,
     previous: Option<BuildConfig>,
 ) -> Option<BuildConfig> {
     let (config, result) = match load() {
         Ok(c) => {
-            let r = super::build(&c, hook);
+            let r = incremental::build(&c, hook, cache);
             (Some(c), r.map_err(|e| e.to_string()))
         }
         Err(e) => (previous, Err(e.to_string())),
     };
-    let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
+    let mut s = shared.lock();
     if let Some(c) = &config {
         s.out_dir = c.output_path();
     } else if s.out_dir.as_os_str().is_empty() {
         s.out_dir = root.join("public");
     }
-    match result {
-        Ok(report) => {
-            say!("{report}");
-            s.error = None;
+    // Whether what the server sends has changed: the open pages reload
+    // only then (a save that changes nothing in the output, or an editor's
+    // backup file, does not reload them).
+    let changed = match result {
+        Ok((report, reuse)) => {
+            match reuse.written {
+                Some(files) => say!(
+                    "{report} ({} of {} pages rendered, {files} file{} written)",
+                    reuse.rendered,
+                    reuse.pages,
+                    if files == 1 { "" } else { "s" }
+                ),
+                None => say!("{report}"),
+            }
+            let had_error = s.error.take().is_some();
+            had_error || reuse.written != Some(0)
         }
         Err(e) => {
             warn!("error: the build failed; still serving the last good site\n{e}");
+            let changed = s.error.as_ref() != Some(&e);
             s.error = Some(e);
+            changed
         }
+    };
+    if changed || s.builds == 0 {
+        s.builds += 1;
+        shared.rebuilt.notify_all();
     }
     config
 }
 
 /// Modification time and size of every file that a build reads.
-fn fingerprint(
-    root: &Path,
-    config: Option<&BuildConfig>,
-) -> Vec<(PathBuf, Option<SystemTime>, u64)> {
+type Fingerprint = Vec<(PathBuf, Option<SystemTime>, u64)>;
+
+fn fingerprint(root: &Path, config: Option<&BuildConfig>) -> Fingerprint {
     let mut out = Vec::new();
     let mut add = |p: &Path| {
         if let Ok(m) = fs::metadata(p) {
@@ -216,11 +483,7 @@ fn fingerprint(
         }
     };
     add(&root.join(CONFIG_FILE));
-    let dirs = match config {
-        Some(c) => vec![c.content_path(), c.templates_path()],
-        None => vec![root.join("content"), root.join("templates")],
-    };
-    for dir in dirs {
+    for dir in source_dirs(root, config) {
         add(&dir);
         for entry in WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
             if entry.depth() > 0 {
@@ -352,45 +615,120 @@ impl Response {
     }
 }
 
-fn handle(stream: TcpStream, state: &Mutex<State>) -> io::Result<()> {
+fn handle(stream: TcpStream, shared: &Shared) -> io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     stream.set_write_timeout(Some(Duration::from_secs(10)))?;
     let mut reader = BufReader::new(stream.try_clone()?.take(16 * 1024));
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
-    // Read (and ignore) the headers, up to the blank line.
+    // Read the headers, up to the blank line; only `Host` is used.
+    let mut host = None;
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line)? == 0 || line == "\r\n" || line == "\n" {
             break;
         }
+        if let Some((name, value)) = line.split_once(':')
+            && name.eq_ignore_ascii_case("host")
+        {
+            host = Some(value.trim().to_string());
+        }
     }
     let mut parts = request_line.split_whitespace();
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     let head = method == "HEAD";
+    if method == "GET" && path_of(target) == EVENTS_PATH {
+        return events(
+            stream,
+            shared,
+            query_value(target, "since").unwrap_or_default(),
+        );
+    }
     let response = if method != "GET" && !head {
         Response::text("405 Method Not Allowed", "only GET and HEAD")
     } else {
-        respond(target, state)
+        respond(target, host.as_deref(), shared)
     };
     write_response(stream, &response, head)
 }
 
-fn respond(target: &str, state: &Mutex<State>) -> Response {
-    if target.split('?').next() == Some(BANNER_CSS_PATH) {
-        return Response {
-            status: "200 OK",
-            content_type: "text/css; charset=utf-8",
-            body: BANNER_CSS.as_bytes().to_vec(),
-            location: None,
-        };
+/// The path of a request target, without query or fragment.
+fn path_of(target: &str) -> &str {
+    target.split(['?', '#']).next().unwrap_or("")
+}
+
+/// The raw value of `key` in a request target's query.
+fn query_value<'a>(target: &'a str, key: &str) -> Option<&'a str> {
+    let query = target.split_once('?')?.1.split('#').next()?;
+    query
+        .split('&')
+        .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
+}
+
+/// The Server-Sent Events stream of one open page: an `event: rebuilt` as
+/// soon as the build generation differs from `since` (at once if it already
+/// does), a comment every [`EVENTS_KEEPALIVE`] until then.
+fn events(mut stream: TcpStream, shared: &Shared, since: &str) -> io::Result<()> {
+    // `retry`: how soon the browser reconnects after the server restarts.
+    stream.write_all(
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
+          X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\nretry: 500\n\n",
+    )?;
+    stream.flush()?;
+    let mut state = shared.lock();
+    loop {
+        let now = generation(state.builds);
+        if now != since {
+            drop(state);
+            write!(stream, "event: rebuilt\ndata: {now}\n\n")?;
+            return stream.flush();
+        }
+        let (s, timeout) = shared
+            .rebuilt
+            .wait_timeout(state, EVENTS_KEEPALIVE)
+            .unwrap_or_else(|p| p.into_inner());
+        state = s;
+        if timeout.timed_out() {
+            drop(state);
+            // Fails once the page is gone, which ends this thread.
+            stream.write_all(b": waiting\n\n")?;
+            stream.flush()?;
+            state = shared.lock();
+        }
     }
-    let (out_dir, error) = {
-        let s = state.lock().unwrap_or_else(|p| p.into_inner());
-        (s.out_dir.clone(), s.error.clone())
+}
+
+fn respond(target: &str, host: Option<&str>, shared: &Shared) -> Response {
+    match path_of(target) {
+        BANNER_CSS_PATH => {
+            return Response {
+                status: "200 OK",
+                content_type: "text/css; charset=utf-8",
+                body: BANNER_CSS.as_bytes().to_vec(),
+                location: None,
+            };
+        }
+        LIVE_JS_PATH => {
+            return Response {
+                status: "200 OK",
+                content_type: "text/javascript; charset=utf-8",
+                body: LIVE_JS.as_bytes().to_vec(),
+                location: None,
+            };
+        }
+        _ => {}
+    }
+    // The generation is read before the file, so that a page can only be
+    // older than its generation (and then reloads once more), never newer.
+    let (out_dir, error, builds, port) = {
+        let s = shared.lock();
+        (s.out_dir.clone(), s.error.clone(), s.builds, s.port)
     };
+    let origin = host.and_then(|h| origin(h, port));
+    let live =
+        |html: String| with_live_reload(&html, &generation(builds), origin.as_deref()).into_bytes();
     let wants_html = {
-        let p = target.split('?').next().unwrap_or("");
+        let p = path_of(target);
         p.ends_with('/')
             || p.ends_with(".html")
             || !p.rsplit('/').next().unwrap_or("").contains('.')
@@ -399,11 +737,14 @@ fn respond(target: &str, state: &Mutex<State>) -> Response {
         Ok(file) => match fs::read(&file) {
             Ok(bytes) => {
                 let ct = content_type(&file);
-                let body = match (&error, ct.starts_with("text/html")) {
-                    (Some(e), true) => {
-                        with_banner(&String::from_utf8_lossy(&bytes), e).into_bytes()
-                    }
-                    _ => bytes,
+                let body = if ct.starts_with("text/html") {
+                    let html = String::from_utf8_lossy(&bytes);
+                    live(match &error {
+                        Some(e) => with_banner(&html, e),
+                        None => html.into_owned(),
+                    })
+                } else {
+                    bytes
                 };
                 Response {
                     status: "200 OK",
@@ -419,7 +760,7 @@ fn respond(target: &str, state: &Mutex<State>) -> Response {
             Some(e) if wants_html => Response {
                 status: "500 Internal Server Error",
                 content_type: "text/html; charset=utf-8",
-                body: error_page(e).into_bytes(),
+                body: live(error_page(e)),
                 location: None,
             },
             _ => Response::text("404 Not Found", "not found"),
@@ -428,11 +769,75 @@ fn respond(target: &str, state: &Mutex<State>) -> Response {
             status: "301 Moved Permanently",
             content_type: "text/plain; charset=utf-8",
             body: b"moved\n".to_vec(),
-            location: Some(format!("{}/", target.split('?').next().unwrap_or(""))),
+            location: Some(format!("{}/", path_of(target))),
         },
         Err(Refused::Outside) => Response::text("403 Forbidden", "outside the site"),
         Err(Refused::BadRequest(why)) => Response::text("400 Bad Request", why),
     }
+}
+
+/// The origin a browser sees for this server: `http://`, the host name of
+/// the request's `Host` header and the port the server listens on. `None`
+/// for a header that is not a plain host name or address.
+fn origin(host: &str, port: u16) -> Option<String> {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => format!("[{}]", rest.split(']').next()?),
+        None => host.split(':').next()?.to_string(),
+    };
+    let plain = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c));
+    (plain && !name.is_empty() && name != "[]").then(|| format!("http://{name}:{port}"))
+}
+
+/// A served page with the live-reload script: the script element before
+/// `</head>`, carrying the page's build generation, and the page's
+/// Content-Security-Policy widened for that script's URL and its event
+/// stream, and nothing else. `origin` is the server as the browser sees it
+/// ([`origin`]); without one the policy falls back to `'self'` (any script
+/// of this server, which serves no other).
+pub fn with_live_reload(html: &str, generation: &str, origin: Option<&str>) -> String {
+    let (script, connect) = match origin {
+        Some(o) => (format!("{o}{LIVE_JS_PATH}"), format!("{o}{EVENTS_PATH}")),
+        None => ("'self'".to_string(), "'self'".to_string()),
+    };
+    let mut html = widen_csp(html, &format!("script-src {script}; connect-src {connect}"));
+    let tag = format!(
+        "<script src=\"{LIVE_JS_PATH}\" data-generation=\"{}\" defer></script>\n",
+        escape_html(generation)
+    );
+    match html.find("</head>") {
+        Some(i) => html.insert_str(i, &tag),
+        None => html.insert_str(0, &tag),
+    }
+    html
+}
+
+/// Appends `directives` to the policy of the page's
+/// `<meta http-equiv="Content-Security-Policy" content="…">`, if it has one
+/// (a page without a policy allows the script anyway).
+fn widen_csp(html: &str, directives: &str) -> String {
+    let lower = html.to_ascii_lowercase();
+    let Some(meta) = lower.find("http-equiv=\"content-security-policy\"") else {
+        return html.to_string();
+    };
+    let tag_start = lower[..meta].rfind('<').unwrap_or(0);
+    let tag_end = lower[meta..].find('>').map_or(html.len(), |i| meta + i);
+    let Some(content) = lower[tag_start..tag_end]
+        .find("content=\"")
+        .map(|i| tag_start + i + "content=\"".len())
+    else {
+        return html.to_string();
+    };
+    let Some(close) = html[content..tag_end].find('"').map(|i| content + i) else {
+        return html.to_string();
+    };
+    let policy = html[content..close].trim_end().trim_end_matches(';');
+    format!(
+        "{}{policy}; {directives}{}",
+        &html[..content],
+        &html[close..]
+    )
 }
 
 fn write_response(mut stream: TcpStream, r: &Response, head: bool) -> io::Result<()> {
@@ -457,7 +862,8 @@ fn write_response(mut stream: TcpStream, r: &Response, head: bool) -> io::Result
 fn banner(error: &str) -> String {
     format!(
         "<div class=\"seen-serve-error\" role=\"alert\"><strong>The last rebuild failed.</strong> \
-         This is the last good version of the page; fix the error below and reload.\
+         This is the last good version of the page; fix the error below, and the page \
+         reloads when the next build finishes.\
          <pre>{}</pre></div>\n",
         escape_html(error)
     )
@@ -563,6 +969,40 @@ mod tests {
         assert!(out.contains("bad &lt;b&gt;"));
         assert!(out.contains("href=\"/__seen/error.css\">\n</head>"));
         assert!(!out.contains("<script"));
+    }
+
+    #[test]
+    fn live_reload_widens_the_policy_for_one_script_only() {
+        let html = "<head>\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src 'self'\">\n</head><body></body>";
+        let out = with_live_reload(html, "7-3", Some("http://127.0.0.1:1111"));
+        assert!(out.contains("content=\"default-src 'none'; img-src 'self'; script-src http://127.0.0.1:1111/__seen/live.js; connect-src http://127.0.0.1:1111/__seen/events\">"), "{out}");
+        assert!(
+            out.contains(
+                "<script src=\"/__seen/live.js\" data-generation=\"7-3\" defer></script>\n</head>"
+            ),
+            "{out}"
+        );
+        let bare = with_live_reload("<p>x</p>", "1-1", None);
+        assert!(
+            bare.starts_with("<script src=\"/__seen/live.js\""),
+            "{bare}"
+        );
+        assert_eq!(
+            origin("localhost:8000", 1111).as_deref(),
+            Some("http://localhost:1111")
+        );
+        assert_eq!(
+            origin("[::1]:1111", 1111).as_deref(),
+            Some("http://[::1]:1111")
+        );
+        assert_eq!(
+            origin("127.0.0.1", 1111).as_deref(),
+            Some("http://127.0.0.1:1111")
+        );
+        assert_eq!(origin("a;b", 1), None);
+        assert_eq!(origin("evil.com; script-src *", 1), None);
+        assert_eq!(query_value("/e?since=4-2&x=1", "since"), Some("4-2"));
+        assert_eq!(query_value("/e?x=1", "since"), None);
     }
 
     #[test]

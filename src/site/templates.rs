@@ -17,17 +17,20 @@
 //! | `home` | relative link to the home page (`{{ root }}index.html`) |
 //! | `stylesheet` | relative link to `style.css` |
 //! | `path` | the page's output path: `sub/bar.html` |
-//! | `pages` | the navigation: `[{ title, href, path, current }]`, `href` relative to this page |
+//! | `nav` | the course navigation: top-level items `{ kind, title, href, path, current, count, pages }` (see [`super::nav`]) |
+//! | `pages` | the pages beside this one (its section's), items as in `nav` |
+//! | `prev`, `next` | the previous and next page in reading order (`{ title, href, … }`), or `none` |
+//! | `page_count` | how many pages the site has |
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use serde::Serialize;
 use tera::{Context, ErrorKind, Tera};
 use walkdir::WalkDir;
 
 use super::content::Page;
 use super::markdown::RenderedPage;
+use super::nav::Course;
 use super::{BuildConfig, BuildError, Diagnostic, PageCtx};
 
 const DEFAULT_BASE: &str = include_str!("../../templates/base.html");
@@ -44,22 +47,6 @@ pub const STYLESHEET: &str = "style.css";
 /// `/favicon.ico` and get a 404.
 pub const FAVICON: &str = "favicon.svg";
 const DEFAULT_FAVICON: &[u8] = include_bytes!("../../templates/favicon.svg");
-
-/// One page in the navigation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NavEntry {
-    pub title: String,
-    /// Output path relative to the site root.
-    pub path: String,
-}
-
-#[derive(Serialize)]
-struct NavItem<'a> {
-    title: &'a str,
-    href: String,
-    path: &'a str,
-    current: bool,
-}
 
 /// The loaded templates and stylesheet of a site.
 pub struct Templates {
@@ -140,30 +127,32 @@ impl Templates {
         Ok(templates)
     }
 
+    /// A hash of the templates' sources (the pages' HTML depends on
+    /// nothing else of them), for incremental rebuilds.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        self.sources.hash(&mut h);
+        h.finish()
+    }
+
     /// The files to write at the output root: (path, bytes).
     pub fn root_files(&self) -> [(&str, &[u8]); 2] {
         [(STYLESHEET, &self.stylesheet), (FAVICON, &self.favicon)]
     }
 
-    /// Renders `page.html` for one page.
+    /// Renders `page.html` for one page: the page at `index` in the
+    /// course's reading order, or `None` for the generated contents page.
     pub fn render_page(
         &self,
         config: &BuildConfig,
         page: &Page,
         ctx: &PageCtx,
         body: &RenderedPage,
-        nav: &[NavEntry],
+        (course, index): (&Course, Option<usize>),
     ) -> Result<String, Diagnostic> {
         let root = &ctx.root;
-        let pages: Vec<NavItem<'_>> = nav
-            .iter()
-            .map(|n| NavItem {
-                title: &n.title,
-                href: format!("{root}{}", n.path),
-                path: &n.path,
-                current: n.path == page.out_path,
-            })
-            .collect();
+        let nav = course.page_nav(index, root);
         let mut context = Context::new();
         context.insert("site_title", &config.site_title);
         context.insert("title", &page.front.title);
@@ -174,7 +163,11 @@ impl Templates {
         context.insert("home", &format!("{root}index.html"));
         context.insert("stylesheet", &format!("{root}{STYLESHEET}"));
         context.insert("path", &page.out_path);
-        context.insert("pages", &pages);
+        context.insert("nav", &nav.nav);
+        context.insert("pages", &nav.pages);
+        context.insert("prev", &nav.prev);
+        context.insert("next", &nav.next);
+        context.insert("page_count", &course.len());
         self.tera.render(PAGE_TEMPLATE, &context).map_err(|e| {
             let mut d = self.diagnostic(&e, &config.display_path(&config.templates_path()));
             d.message = format!("{} (rendering {})", d.message, page.display.display());

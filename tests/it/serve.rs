@@ -49,9 +49,14 @@ fn site() -> tempfile::TempDir {
 }
 
 fn start(root: &Path) -> Server {
+    start_with(root, &[])
+}
+
+fn start_with(root: &Path, extra: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_seen"))
         .args(["serve", "--port", "0", "--root"])
         .arg(root)
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -177,7 +182,6 @@ fn answers_on_loopback_with_the_right_types() {
     assert_eq!(content_type(&head), "text/html; charset=utf-8");
     assert!(body.contains("First version"));
     assert!(body.contains("<figure class=\"fig trace\""));
-    assert!(!body.contains("<script"));
 
     for (path, ty) in [
         ("/index.html", "text/html; charset=utf-8"),
@@ -224,7 +228,6 @@ fn rebuilds_on_change_and_keeps_the_last_good_site_on_a_bad_edit() {
     assert!(!body.contains("Third version"));
     assert!(body.contains("content/index.md:13:13"), "{body}");
     assert!(body.contains("unknown name `q`"));
-    assert!(!body.contains("<script"));
     // The page may show the banner a moment before the reader thread has
     // collected the same error from the terminal.
     server.wait_for_stderr("content/index.md:13:13: error: unknown name `q`");
@@ -333,4 +336,168 @@ fn never_serves_a_file_outside_the_output_folder() {
     }
     // The server is still up and serving the site.
     assert_eq!(server.get("/").0, 200);
+}
+
+/// The served pages, and only they, carry the live-reload script, with the
+/// CSP widened for exactly that script and its event stream; the built
+/// pages on disk carry neither.
+#[test]
+fn served_pages_reload_themselves_and_built_ones_have_no_script() {
+    let dir = site();
+    let root = dir.path();
+    let server = start(root);
+    let host = format!("127.0.0.1:{}", server.port);
+    // (The test's requests send `Host: 127.0.0.1`; the policy names the port the server listens on.)
+    let (_, _, body) = server.get("/");
+    let script = body
+        .lines()
+        .find(|l| l.starts_with("<script "))
+        .unwrap_or_else(|| panic!("no script in {body}"));
+    let generation = script
+        .split("data-generation=\"")
+        .nth(1)
+        .and_then(|g| g.split('"').next())
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        script,
+        format!("<script src=\"/__seen/live.js\" data-generation=\"{generation}\" defer></script>")
+    );
+    assert_eq!(body.matches("<script").count(), 1);
+    assert!(
+        body.contains(&format!(
+            "content=\"default-src 'none'; style-src 'self'; img-src 'self'; \
+         script-src http://{host}/__seen/live.js; connect-src http://{host}/__seen/events\""
+        )),
+        "{body}"
+    );
+    assert!(body.find("<script").unwrap() < body.find("</head>").unwrap());
+    let (code, head, js) = server.get("/__seen/live.js");
+    assert_eq!(code, 200);
+    assert_eq!(content_type(&head), "text/javascript; charset=utf-8");
+    assert!(js.contains("EventSource(\"/__seen/events?since=\""), "{js}");
+    // Other files are served untouched.
+    let (_, _, css) = server.get("/style.css");
+    assert!(!css.contains("live.js"));
+    let (_, _, svg) = server.get("/figures/index/single/atomic-frames.svg");
+    assert!(!svg.contains("<script"));
+
+    // An out-of-date page hears at once that it should reload.
+    let mut old = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    old.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(
+        old,
+        "GET /__seen/events?since=0-0 HTTP/1.1\r\nHost: {host}\r\n\r\n"
+    )
+    .unwrap();
+    let mut text = String::new();
+    old.read_to_string(&mut text).unwrap();
+    assert!(text.contains("Content-Type: text/event-stream"), "{text}");
+    assert!(
+        text.contains(&format!("event: rebuilt\ndata: {generation}\n\n")),
+        "{text}"
+    );
+
+    // A current page waits, and hears of the next rebuild.
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /__seen/events?since={generation} HTTP/1.1\r\nHost: {host}\r\n\r\n"
+    )
+    .unwrap();
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    while line != "retry: 500\n" {
+        line.clear();
+        assert!(
+            reader.read_line(&mut line).unwrap() > 0,
+            "stream ended early"
+        );
+    }
+    let edited = Instant::now();
+    fs::write(root.join("content/index.md"), page("Edited")).unwrap();
+    let mut rest = String::new();
+    reader.read_to_string(&mut rest).unwrap();
+    let rest = rest.trim_start();
+    assert!(rest.starts_with("event: rebuilt\ndata: "), "{rest}");
+    assert_ne!(rest, format!("event: rebuilt\ndata: {generation}\n\n"));
+    assert!(server.get("/").2.contains("Edited"));
+    eprintln!("edit to rebuilt event: {:?}", edited.elapsed());
+
+    // The built site itself has no script and the plain policy.
+    let on_disk = fs::read_to_string(root.join("public/index.html")).unwrap();
+    assert!(!on_disk.to_lowercase().contains("<script"));
+    assert!(on_disk.contains("content=\"default-src 'none'; style-src 'self'; img-src 'self'\""));
+    for file in crate::support::snapshot(&root.join("public")).keys() {
+        assert!(!file.to_string_lossy().contains("live"), "{file:?}");
+    }
+}
+
+/// `--poll`: no file-system events, the same rebuilds.
+#[test]
+fn polling_still_rebuilds() {
+    let dir = site();
+    let root = dir.path();
+    let server = start_with(root, &["--poll"]);
+    assert!(server.get("/").2.contains("First version"));
+    fs::write(root.join("content/index.md"), page("Polled version")).unwrap();
+    server.wait_for("/", "the rebuilt page", |b| b.contains("Polled version"));
+}
+
+/// Open pages reload only when what the server sends has changed: not for
+/// an editor's hidden swap file, nor for a save that changes no output.
+#[test]
+fn pages_do_not_reload_for_saves_that_change_nothing() {
+    let dir = site();
+    let root = dir.path();
+    let server = start(root);
+    let (_, _, body) = server.get("/");
+    let generation = body
+        .split("data-generation=\"")
+        .nth(1)
+        .and_then(|g| g.split('"').next())
+        .unwrap()
+        .to_string();
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(
+        stream,
+        "GET /__seen/events?since={generation} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    )
+    .unwrap();
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    while line != "retry: 500\n" {
+        line.clear();
+        assert!(
+            reader.read_line(&mut line).unwrap() > 0,
+            "stream ended early"
+        );
+    }
+    fs::write(root.join("content/.index.md.swp"), "swap").unwrap();
+    fs::write(root.join("content/index.md"), page("First version")).unwrap();
+    reader
+        .get_ref()
+        .set_read_timeout(Some(Duration::from_millis(1500)))
+        .unwrap();
+    let mut rest = String::new();
+    let quiet = reader.read_line(&mut rest);
+    assert!(
+        quiet.is_err() || rest.trim().is_empty(),
+        "an event for nothing: {rest:?}; stderr:\n{}",
+        server.stderr()
+    );
+    reader
+        .get_ref()
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    fs::write(root.join("content/index.md"), page("Changed")).unwrap();
+    let mut event = String::new();
+    while !event.contains("event: rebuilt") {
+        line.clear();
+        assert!(reader.read_line(&mut line).unwrap() > 0, "no event");
+        event.push_str(&line);
+    }
 }

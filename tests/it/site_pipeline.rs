@@ -186,14 +186,29 @@ fn builds_a_small_site() {
         "markdown link rewritten: {index}"
     );
     assert!(sub.contains("href=\"../index.html\">home</a>"), "{sub}");
-    // The navigation follows `order`: Home (0), Other (1), Deeper (2).
+    // The navigation follows `order`: Home (0), Other (1), then the folder
+    // `sub` as a section (the smallest order of its pages, 2), shown closed
+    // as a link to its first page.
     let (h, o, d) = (
         index.find(">Home</a>").unwrap(),
         index.find(">Other</a>").unwrap(),
-        index.find(">Deeper</a>").unwrap(),
+        index.find("<a href=\"sub/bar.html\">Sub</a>").unwrap(),
     );
-    assert!(h < o && o < d);
+    assert!(h < o && o < d, "{index}");
     assert!(index.contains("aria-current=\"page\">Home</a>"));
+    assert!(
+        sub.contains("<details open><summary>Sub</summary>"),
+        "{sub}"
+    );
+    assert!(sub.contains("aria-current=\"page\">Deeper</a>"), "{sub}");
+    // Previous and next follow the same order.
+    assert!(
+        index.contains("rel=\"next\" href=\"other.html\""),
+        "{index}"
+    );
+    assert!(!index.contains("rel=\"prev\""), "{index}");
+    assert!(sub.contains("rel=\"prev\" href=\"../other.html\""), "{sub}");
+    assert!(!sub.contains("rel=\"next\""), "{sub}");
 
     // Front matter reaches the template.
     assert!(index.contains("<title>Home · Seen test</title>"), "{index}");

@@ -1,0 +1,201 @@
+//! Rebuilds for `seen serve` that render and write only what changed.
+//!
+//! A full build of a 200-page site renders every figure of every page and
+//! writes a fresh copy of the output folder (a quarter of a gigabyte for
+//! 200 copies of the bundled explainer): seconds, for an edit to one page.
+//! An [`Incremental`] keeps the last good build in memory. The next build
+//! still loads every source and settles the navigation, but renders only
+//! the pages whose inputs changed, each page keyed by a hash of everything
+//! its output depends on ([`page_key`]): its file, its place in the
+//! navigation (titles and paths of the entries it shows, previous, next),
+//! the settings and the templates. Then only files whose bytes changed are
+//! written, each by a rename, and files the site no longer has are removed.
+//!
+//! The price is memory: the whole last good site stays in memory (275 MB
+//! resident for 200 copies of the bundled explainer, 247 MB on disk), which
+//! a full build held at its peak anyway.
+//!
+//! A failed build writes nothing, as a full build does. The first build,
+//! or one after a write failed, after the output folder went away or moved,
+//! replaces the whole folder the ordinary way.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use super::content::Page;
+use super::nav::Course;
+use super::templates::Templates;
+use super::{BuildConfig, BuildError, Bytes, FigureHook, PageOut, Report, output, render_site};
+
+/// The last good build, kept for the next one.
+#[derive(Debug, Default)]
+pub struct Incremental {
+    /// Page output path → (key of its inputs, its output).
+    pages: HashMap<String, (u64, Arc<PageOut>)>,
+    /// Every file of the last good build, as written.
+    files: BTreeMap<String, Bytes>,
+    /// The output folder those files are in; `None` until a build wrote
+    /// it whole, and again after a failed write.
+    written_to: Option<PathBuf>,
+}
+
+/// What an incremental build did, besides the usual report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reuse {
+    /// Pages rendered again, of all pages.
+    pub rendered: usize,
+    pub pages: usize,
+    /// Files written (or removed); `None` when the folder was replaced whole.
+    pub written: Option<usize>,
+}
+
+impl Incremental {
+    pub fn new() -> Incremental {
+        Incremental::default()
+    }
+
+    /// The cached output of the page at `out_path`, if its key is `key`.
+    pub(crate) fn page(&self, out_path: &str, key: u64) -> Option<Arc<PageOut>> {
+        match self.pages.get(out_path) {
+            Some((k, out)) if *k == key => Some(Arc::clone(out)),
+            _ => None,
+        }
+    }
+}
+
+/// Builds the site like [`super::build`], rendering and writing only what
+/// changed since the last good build kept in `cache`.
+pub fn build(
+    config: &BuildConfig,
+    hook: &dyn FigureHook,
+    cache: &mut Incremental,
+) -> Result<(Report, Reuse), BuildError> {
+    let start = Instant::now();
+    let site = render_site(config, hook, Some(cache))?;
+    let rendered = site
+        .pages
+        .iter()
+        .filter(|(path, key, _)| cache.page(path, *key).is_none())
+        .count();
+    let out = config.output_path();
+    let written = if cache.written_to.as_ref() == Some(&out) && out.is_dir() {
+        cache.written_to = None; // until the update has succeeded
+        Some(update(&out, &cache.files, &site.files)?)
+    } else {
+        output::write_site(config, &site.files)?;
+        None
+    };
+    cache.written_to = Some(out);
+    cache.pages = site
+        .pages
+        .into_iter()
+        .map(|(path, key, page)| (path, (key, page)))
+        .collect();
+    cache.files = site.files;
+    let reuse = Reuse {
+        rendered,
+        pages: site.report.pages,
+        written,
+    };
+    Ok((
+        Report {
+            elapsed: start.elapsed(),
+            ..site.report
+        },
+        reuse,
+    ))
+}
+
+/// A hash of what every page depends on: the settings and the templates.
+pub(crate) fn site_key(config: &BuildConfig, templates: &Templates) -> u64 {
+    let mut h = DefaultHasher::new();
+    format!("{config:?}").hash(&mut h);
+    templates.fingerprint().hash(&mut h);
+    h.finish()
+}
+
+/// A hash of everything the output of the page at `index` (in reading
+/// order) depends on, besides [`site_key`]: its file and what its
+/// navigation shows.
+pub(crate) fn page_key(site_key: u64, page: &Page, course: &Course, index: usize) -> u64 {
+    let mut h = DefaultHasher::new();
+    site_key.hash(&mut h);
+    page.path.hash(&mut h);
+    page.out_path.hash(&mut h);
+    page.source.hash(&mut h);
+    course.page_nav(Some(index), &page.root()).hash(&mut h);
+    h.finish()
+}
+
+/// Writes the files of `new` whose bytes differ from `old` into `out`, and
+/// removes those `old` had and `new` has not. Returns how many files it
+/// wrote or removed.
+fn update(
+    out: &Path,
+    old: &BTreeMap<String, Bytes>,
+    new: &BTreeMap<String, Bytes>,
+) -> Result<usize, BuildError> {
+    let changed: Vec<(&String, &Bytes)> = new
+        .iter()
+        .filter(|(path, bytes)| match old.get(*path) {
+            Some(before) => !Arc::ptr_eq(before, bytes) && before != *bytes,
+            None => true,
+        })
+        .collect();
+    changed
+        .par_iter()
+        .try_for_each(|(rel, bytes)| replace_file(out, rel, bytes))?;
+    let gone: Vec<&String> = old.keys().filter(|p| !new.contains_key(*p)).collect();
+    for rel in &gone {
+        let path = local(out, rel);
+        match fs::remove_file(&path) {
+            Ok(()) => {
+                // Folders left empty go too (a removed page's figures).
+                let mut dir = path.parent();
+                while let Some(d) = dir.filter(|d| *d != out) {
+                    if fs::remove_dir(d).is_err() {
+                        break;
+                    }
+                    dir = d.parent();
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(BuildError::io(path, e)),
+        }
+    }
+    Ok(changed.len() + gone.len())
+}
+
+/// `out` joined with a relative `/` path.
+fn local(out: &Path, rel: &str) -> PathBuf {
+    rel.split('/')
+        .fold(out.to_path_buf(), |p, part| p.join(part))
+}
+
+/// Writes one file next to its place and renames it there, so that the
+/// server never sends half a file.
+fn replace_file(out: &Path, rel: &str, bytes: &[u8]) -> Result<(), BuildError> {
+    if !output::is_safe_relative(rel) {
+        return Err(BuildError::io(
+            out.join(rel),
+            io::Error::new(io::ErrorKind::InvalidInput, "unsafe output path"),
+        ));
+    }
+    let path = local(out, rel);
+    let dir = path.parent().unwrap_or(out);
+    fs::create_dir_all(dir).map_err(|e| BuildError::io(dir, e))?;
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = dir.join(format!(".{name}.seen-{}", std::process::id()));
+    fs::write(&tmp, bytes).map_err(|e| BuildError::io(&tmp, e))?;
+    fs::rename(&tmp, &path).map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        BuildError::io(&path, e)
+    })
+}
