@@ -3,6 +3,7 @@
 
 use super::svg::{Font, Svg, font, line, p, text};
 use super::theme::{GRID, INK, MUTED};
+use crate::layout::Point;
 
 /// The font of tick labels.
 pub(crate) const TICK: Font = font(11.0, MUTED);
@@ -84,4 +85,43 @@ impl Scale {
     pub(crate) fn at(self, v: f64) -> f64 {
         self.from - (v - self.lo) / (self.hi - self.lo) * (self.from - self.to)
     }
+}
+
+/// Ramer–Douglas–Peucker: the points of `pts` that keep the polyline within
+/// `tol` px of itself (a straight boundary becomes two points). NaN points
+/// (breaks between runs) are kept. Used by the model plots and the training
+/// figure.
+pub fn simplify(pts: &[Point], tol: f64) -> Vec<Point> {
+    if pts.len() < 3 {
+        return pts.to_vec();
+    }
+    let mut keep = vec![false; pts.len()];
+    keep[0] = true;
+    keep[pts.len() - 1] = true;
+    let mut stack = vec![(0, pts.len() - 1)];
+    while let Some((a, b)) = stack.pop() {
+        let (pa, pb) = (pts[a], pts[b]);
+        let (dx, dy) = (pb.x - pa.x, pb.y - pa.y);
+        let len = (dx * dx + dy * dy).sqrt();
+        let mut worst = (0.0, a);
+        for (i, q) in pts.iter().enumerate().take(b).skip(a + 1) {
+            let d = if len < 1e-9 {
+                ((q.x - pa.x).powi(2) + (q.y - pa.y).powi(2)).sqrt()
+            } else {
+                ((q.x - pa.x) * dy - (q.y - pa.y) * dx).abs() / len
+            };
+            if d > worst.0 || d.is_nan() {
+                worst = (if d.is_nan() { f64::INFINITY } else { d }, i);
+            }
+        }
+        if worst.0 > tol {
+            keep[worst.1] = true;
+            stack.push((a, worst.1));
+            stack.push((worst.1, b));
+        }
+    }
+    pts.iter()
+        .zip(keep)
+        .filter_map(|(q, k)| k.then_some(*q))
+        .collect()
 }

@@ -8,7 +8,7 @@
 //! by a second, independent route.
 
 use super::expr::{self, Stmt};
-use super::lower::{Builder, View};
+use super::lower::View;
 use super::{Figure, Scenario, ScenarioError, string_body};
 use crate::engine::Graph;
 
@@ -56,19 +56,7 @@ impl Scenario {
         let c = self.closed_form.as_ref()?;
         let mut stmts: Vec<Stmt> = self.stmts.clone();
         stmts.push(c.clone());
-        let params = Self::leaves(&self.params);
-        let examples = vec![Self::leaves(&self.examples[0])];
-        let built = Builder {
-            view: View::Atomic,
-            stmts: &stmts,
-            output: stmts.len() - 1,
-            params: &params,
-            examples: &examples,
-            mean: self.mean,
-            net: self.net.as_ref(),
-            limit: self.node_limit(),
-        }
-        .build();
+        let built = self.lower_one(&stmts, View::Atomic);
         Some(built.and_then(|mut lowered| {
             lowered
                 .graph

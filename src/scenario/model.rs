@@ -247,11 +247,18 @@ impl Scenario {
             line: String::new(),
             line_start: 0,
         });
+        self.lower_one(&stmts, view).ok()
+    }
+
+    /// `stmts` lowered over the params and the first example only, the
+    /// last statement as the output: what the plots and the closed-form
+    /// check evaluate, apart from the block's own output.
+    pub(crate) fn lower_one(&self, stmts: &[Stmt], view: View) -> Result<Lowered, ScenarioError> {
         let params = Self::leaves(&self.params);
         let examples = vec![Self::leaves(&self.examples[0])];
         Builder {
             view,
-            stmts: &stmts,
+            stmts,
             output: stmts.len() - 1,
             params: &params,
             examples: &examples,
@@ -260,7 +267,6 @@ impl Scenario {
             limit: self.node_limit(),
         }
         .build()
-        .ok()
     }
 }
 

@@ -12,7 +12,7 @@
 use super::open;
 use crate::engine::{Kind, NodeId};
 use crate::layout::Point;
-use crate::render::plot::{Scale, axes, nice_step, x_tick, y_tick};
+use crate::render::plot::{Scale, axes, nice_step, simplify, x_tick, y_tick};
 use crate::render::svg::{Font, Svg, font, line, marker, p, polyline, text};
 use crate::render::theme::{BACKWARD, FORWARD, INK, MUTED};
 use crate::scenario::expr::{BinOp, Expr, ExprKind, Stmt};
@@ -902,52 +902,6 @@ fn chain(segments: &[(Edge, Edge)], points: &BTreeMap<Edge, (f64, f64)>) -> Vec<
         }
     }
     lines
-}
-
-/// The polyline with the points dropped that lie within `tol` of the line
-/// through their neighbours kept (Douglas–Peucker): a straight boundary
-/// becomes two points.
-fn simplify(pts: &[Point], tol: f64) -> Vec<Point> {
-    if pts.len() < 3 {
-        return pts.to_vec();
-    }
-    let mut keep = vec![false; pts.len()];
-    keep[0] = true;
-    keep[pts.len() - 1] = true;
-    let mut stack = vec![(0, pts.len() - 1)];
-    while let Some((a, b)) = stack.pop() {
-        let (pa, pb) = (pts[a], pts[b]);
-        let (dx, dy) = (pb.x - pa.x, pb.y - pa.y);
-        let len = (dx * dx + dy * dy).sqrt();
-        let dist = |q: Point| {
-            if len < 1e-9 {
-                ((q.x - pa.x).powi(2) + (q.y - pa.y).powi(2)).sqrt()
-            } else {
-                ((q.x - pa.x) * dy - (q.y - pa.y) * dx).abs() / len
-            }
-        };
-        let far = (a + 1..b)
-            .map(|k| (k, dist(pts[k])))
-            .fold(None, |m: Option<(usize, f64)>, c| {
-                if m.is_none_or(|m| c.1 > m.1) {
-                    Some(c)
-                } else {
-                    m
-                }
-            });
-        if let Some((k, d)) = far
-            && d > tol
-        {
-            keep[k] = true;
-            stack.push((a, k));
-            stack.push((k, b));
-        }
-    }
-    pts.iter()
-        .zip(keep)
-        .filter(|(_, k)| *k)
-        .map(|(q, _)| *q)
-        .collect()
 }
 
 /// Where to write which side of the line a region is on (`p > 0.5`): of a

@@ -17,7 +17,7 @@
 
 use super::and_list;
 use crate::layout::Point;
-use crate::render::plot::{Scale, TICK, nice_step};
+use crate::render::plot::{Scale, TICK, nice_step, simplify};
 use crate::render::stepper::{StepPanel, stepper};
 use crate::render::svg::{Svg, font, line, marker, n, open_img, p, paper, ring, text};
 use crate::render::theme::{self, BACKWARD, FORWARD, INK, MUTED, PAPER};
@@ -649,43 +649,6 @@ fn region_loops(v: &[Vec<f64>], gx: &[f64], gy: &[f64]) -> Vec<Vec<Point>> {
         loops.push(pts);
     }
     loops
-}
-
-/// Ramer–Douglas–Peucker: the points of `pts` that keep it within `tol`
-/// px. NaN points (breaks) are kept.
-fn simplify(pts: &[Point], tol: f64) -> Vec<Point> {
-    if pts.len() < 3 {
-        return pts.to_vec();
-    }
-    let mut keep = vec![false; pts.len()];
-    keep[0] = true;
-    keep[pts.len() - 1] = true;
-    let mut stack = vec![(0, pts.len() - 1)];
-    while let Some((a, b)) = stack.pop() {
-        let (pa, pb) = (pts[a], pts[b]);
-        let (dx, dy) = (pb.x - pa.x, pb.y - pa.y);
-        let len = (dx * dx + dy * dy).sqrt();
-        let mut worst = (0.0, a);
-        for (i, q) in pts.iter().enumerate().take(b).skip(a + 1) {
-            let d = if len < 1e-9 {
-                ((q.x - pa.x).powi(2) + (q.y - pa.y).powi(2)).sqrt()
-            } else {
-                ((q.x - pa.x) * dy - (q.y - pa.y) * dx).abs() / len
-            };
-            if d > worst.0 || d.is_nan() {
-                worst = (if d.is_nan() { f64::INFINITY } else { d }, i);
-            }
-        }
-        if worst.0 > tol {
-            keep[worst.1] = true;
-            stack.push((a, worst.1));
-            stack.push((worst.1, b));
-        }
-    }
-    pts.iter()
-        .zip(keep)
-        .filter_map(|(q, k)| k.then_some(*q))
-        .collect()
 }
 
 /// Compact path data: `M` at the start and after every break (a NaN
