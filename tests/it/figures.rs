@@ -693,3 +693,82 @@ fn without_a_label_or_with_too_many_features_a_note_says_why() {
     assert!(plot.contains("No plot: the model uses 3 inputs (x1, x2, x3)"));
     assert_legible(&plot);
 }
+
+/// One node per value: a node read by several consumers (the batch's shared
+/// `w` and `b`, `x` in `x * x`, `y` in an expanded `bce`) is laid out once,
+/// with one edge per use; in the backward pass every message into it has a
+/// frame of its own, and each frame after the first shows the running sum
+/// `∇ before + (message) = after` on the node.
+#[test]
+fn a_shared_node_is_drawn_once_and_every_message_into_it_shows_the_running_sum() {
+    use seen::render::frame::{Scene, trace_frames};
+    use seen::story::{self, Phase};
+    let cases: [(&str, &str, &[&str]); 3] = [
+        (
+            "id = \"b\"\nparams = { w = 1.2, b = -0.1 }\nexamples = [ { x = -2.2, y = 0 }, { x = -0.6, y = 0 }, { x = 2.0, y = 1 } ]\ngraph = \"\"\"\nz = linear(w, x, b)\np = sigmoid(z)\nloss = bce(p, y)\n\"\"\"\nview = \"modules\"",
+            "modules",
+            &["w", "b"],
+        ),
+        (
+            "id = \"sq\"\nparams = { x = 3 }\ngraph = \"y = x * x\"",
+            "atomic",
+            &["x"],
+        ),
+        (
+            "id = \"c\"\nparams = { w = 1.15, b = -0.8 }\ninputs = { x = 1.6, y = 1 }\ngraph = \"\"\"\nz = linear(w, x, b)\np = sigmoid(z)\nloss = bce(p, y)\n\"\"\"",
+            "atomic",
+            &["y", "p"],
+        ),
+    ];
+    for (body, view, shared) in cases {
+        let s = seen::scenario::parse(body).unwrap();
+        let runs = s.analyze().unwrap();
+        let run = runs.iter().find(|r| r.view.name() == view).unwrap();
+        let g = run.graph();
+        let told = story::tell(run);
+        let scene = Scene::new(g, &told);
+        // Laid out once: one box per arena node, no copies.
+        assert_eq!(
+            scene.layout.centers.len(),
+            g.len(),
+            "{view}: one box per node"
+        );
+        let frames = trace_frames(&s, run);
+        for name in shared {
+            let id = g
+                .nodes
+                .iter()
+                .position(|n| n.name.as_deref() == Some(*name))
+                .unwrap_or_else(|| panic!("{name} in the graph"));
+            let uses: usize = g
+                .nodes
+                .iter()
+                .map(|n| n.parents.iter().filter(|&&p| p == id).count())
+                .sum();
+            assert!(uses >= 2, "{name} is shared ({uses} uses)");
+            let edges = scene.layout.edges.iter().filter(|e| e.from == id).count();
+            assert_eq!(edges, uses, "{name}: one drawn edge per use");
+            // Every message into it is a backward step of its own.
+            let steps: Vec<usize> = told
+                .steps
+                .iter()
+                .enumerate()
+                .filter(|(_, st)| {
+                    st.phase == Phase::Backward && st.active_edges.iter().any(|e| e.from == id)
+                })
+                .map(|(k, _)| k)
+                .collect();
+            assert_eq!(steps.len(), uses, "{name}: one backward frame per message");
+            // From the second message on, the frame shows before + message = after.
+            for &k in &steps[1..] {
+                let after = told.steps[k].grads[id].unwrap();
+                let before = told.steps[k - 1].grads[id].unwrap();
+                let shown = format!("= {}", seen::story::num(after));
+                assert!(
+                    frames[k].contains("∇ ") && frames[k].contains(&shown),
+                    "{name} at step {k}: running sum {before} -> {after} not drawn"
+                );
+            }
+        }
+    }
+}
