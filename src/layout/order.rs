@@ -144,51 +144,9 @@ impl Order {
         }
         if best_c > 0 && g.n_vertices() <= RESTART_MAX_VERTICES {
             best.sift(g, &mut s);
-            best_c = best.total_crossings(g, &mut s);
-            for k in 0..RESTARTS {
-                if best_c == 0 {
-                    break;
-                }
-                let mut o = Order::shuffled(g, k as u64);
-                o.reduce_crossings(g, &mut s);
-                o.sift(g, &mut s);
-                let c = o.total_crossings(g, &mut s);
-                if c < best_c {
-                    best = o;
-                    best_c = c;
-                }
-            }
         }
         best.prefer_operand_order(g);
         best
-    }
-
-    /// A start for the restarts of small graphs: every rank in a
-    /// pseudo-random order drawn from `seed` (SplitMix64, so the same seed
-    /// gives the same order on every machine).
-    pub(super) fn shuffled(g: &Layered, seed: u64) -> Order {
-        let mut o = Order::initial(g, Start::Sinks);
-        let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x5EED;
-        let mut next = || {
-            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
-        };
-        for layer in &mut o.layers {
-            // Fisher–Yates.
-            for i in (1..layer.len()).rev() {
-                let j = (next() % (i as u64 + 1)) as usize;
-                layer.swap(i, j);
-            }
-        }
-        for layer in &o.layers {
-            for (i, &v) in layer.iter().enumerate() {
-                o.pos[v] = i;
-            }
-        }
-        o
     }
 
     /// Sifting: takes each vertex out of its rank and puts it back at the
