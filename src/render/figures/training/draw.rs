@@ -1,0 +1,646 @@
+//! Drawing the training figure: the shared base (loss curve, axes,
+//! examples, legend), each snapshot's overlay, the stepper and the
+//! filmstrip download.
+
+use super::*;
+
+/// A log-scale tick label: 0.01, 1, 100, or 1e−7.
+pub(super) fn decade(e: i32) -> String {
+    if (-4..=5).contains(&e) {
+        num(10f64.powi(e))
+    } else {
+        format!("1e{}", e).replace('-', "−")
+    }
+}
+
+/// A vertical grid line at `px` from `top` to `bottom`, its tick and label
+/// (as [`crate::render::plot::x_tick`], with classes the stylesheet
+/// restyles inside a `<use>`).
+pub(super) fn tick_x(svg: &mut Svg, px: f64, top: f64, bottom: f64, label: &str) {
+    line(
+        svg,
+        "grid tr-grid",
+        p(px, top),
+        p(px, bottom),
+        theme::GRID,
+        "1",
+        "",
+    );
+    line(
+        svg,
+        "tick tr-mut",
+        p(px, bottom),
+        p(px, bottom + 5.0),
+        MUTED,
+        "1",
+        "",
+    );
+    text(
+        svg,
+        "tick-label tr-mut",
+        px,
+        bottom + 18.0,
+        TICK.mid(),
+        label,
+    );
+}
+
+/// A horizontal grid line at `py`, its tick and label (as
+/// [`crate::render::plot::y_tick`]).
+pub(super) fn tick_y(svg: &mut Svg, (l, r): (f64, f64), py: f64, label: &str) {
+    line(
+        svg,
+        "grid tr-grid",
+        p(l, py),
+        p(r, py),
+        theme::GRID,
+        "1",
+        "",
+    );
+    line(svg, "tick tr-mut", p(l - 5.0, py), p(l, py), MUTED, "1", "");
+    text(
+        svg,
+        "tick-label tr-mut",
+        l - 8.0,
+        py + 4.0,
+        TICK.end(),
+        label,
+    );
+}
+
+/// The drawing under every frame's own: the paper, the loss plot and its
+/// curve, the model view's axes and the tint of the region below the
+/// boundary. `clip`: the id of the clip of the boundary's stroke.
+pub(super) fn under(svg: &mut Svg, d: &Data, clip: &str) {
+    paper(svg, WIDTH, d.height);
+    // The loss plot.
+    let (l, r) = (LEFT, RIGHT);
+    let last = d.t.steps.len() - 1;
+    let st = nice_step(last.max(1) as f64, 6.0).max(1.0);
+    let mut s = 0.0;
+    while s <= last as f64 + 1e-9 {
+        tick_x(svg, d.sx_step.at(s), LOSS_TOP, LOSS_BOTTOM, &num(s));
+        s += st;
+    }
+    let sy = d.loss_sy;
+    if d.log {
+        for e in sy.lo as i32..=sy.hi as i32 {
+            tick_y(svg, (l, r), sy.at(e as f64), &decade(e));
+        }
+    } else {
+        let st = nice_step(sy.hi - sy.lo, 4.0);
+        let mut v = sy.lo;
+        while v <= sy.hi + st * 1e-6 {
+            tick_y(svg, (l, r), sy.at(v), &num((v / st).round() * st));
+            v += st;
+        }
+    }
+    axes(svg, (LOSS_TOP, LOSS_BOTTOM));
+    text(
+        svg,
+        "axis-label tr-ink",
+        r,
+        LOSS_BOTTOM + 34.0,
+        font(12.0, INK).end(),
+        "step",
+    );
+    let out = &d.s.stmts[d.s.output].name;
+    let reduce = if d.s.examples.len() > 1 {
+        if d.s.mean {
+            format!(" (mean over {} examples)", d.s.examples.len())
+        } else {
+            format!(" (sum over {} examples)", d.s.examples.len())
+        }
+    } else {
+        String::new()
+    };
+    text(
+        svg,
+        "axis-label tr-ink",
+        l,
+        LOSS_TOP - 8.0,
+        font(12.0, INK),
+        &format!("{out}{reduce}{}", if d.log { ", log scale" } else { "" }),
+    );
+    let pts: Vec<Point> =
+        d.t.steps
+            .iter()
+            .map(|snap| {
+                let v = if d.log { snap.loss.log10() } else { snap.loss };
+                p(
+                    d.sx_step.at(snap.step as f64),
+                    if v.is_finite() { sy.at(v) } else { f64::NAN },
+                )
+            })
+            .collect();
+    path(
+        svg,
+        "loss-curve tr-ink",
+        &path_data(&[simplify(&pts, TOLERANCE / 2.0)], false),
+        &[("fill", "none"), ("stroke", INK), ("stroke-width", "1.5")],
+    );
+    // The model view's title, axes and ticks.
+    let m = d.pick.model.clone().unwrap_or_default();
+    let f = &d.pick.features;
+    let (Some(view), Some(sx)) = (&d.view, d.sx) else {
+        if let Some(note) = &d.note {
+            text(
+                svg,
+                "note tr-mut",
+                14.0,
+                MODEL_TITLE,
+                font(12.0, MUTED),
+                note,
+            );
+        }
+        return;
+    };
+    let bottom = d.model_bottom();
+    let title = match view {
+        ModelView::One { .. } => format!("The model {m} against {} and the examples", f[0]),
+        ModelView::Two { threshold, .. } => format!(
+            "Where {m} ≥ {}, over {} and {}, and the examples",
+            num(*threshold),
+            f[0],
+            f[1]
+        ),
+    };
+    text(
+        svg,
+        "caption tr-ink",
+        14.0,
+        MODEL_TITLE,
+        font(13.0, INK).bold(),
+        &title,
+    );
+    let st = nice_step(sx.hi - sx.lo, 6.0);
+    for t in (sx.lo / st).ceil() as i64..=(sx.hi / st).floor() as i64 {
+        let x = t as f64 * st;
+        tick_x(svg, sx.at(x), MODEL_TOP, bottom, &num(x));
+    }
+    let (ModelView::One { sy, .. } | ModelView::Two { sy, .. }) = view;
+    let st = nice_step(sy.hi - sy.lo, 5.0);
+    for t in (sy.lo / st).ceil() as i64..=(sy.hi / st).floor() as i64 {
+        let y = t as f64 * st;
+        tick_y(svg, (l, r), sy.at(y), &num(y));
+    }
+    if let ModelView::Two { .. } = view {
+        // Below the boundary: the whole plot, tinted; the region above it
+        // is painted over by each frame.
+        let (w, h) = (n(r - l), n(bottom - MODEL_TOP));
+        let (x, y) = (n(l), n(MODEL_TOP));
+        svg.empty(
+            "rect",
+            &[
+                ("class", "region below tr-tint"),
+                ("x", &x),
+                ("y", &y),
+                ("width", &w),
+                ("height", &h),
+                ("fill", BACKWARD),
+                ("fill-opacity", ".1"),
+            ],
+        );
+        svg.open("clipPath", &[("id", clip)]);
+        let (w, h) = (n(r - l - 3.0), n(bottom - MODEL_TOP - 3.0));
+        let (x, y) = (n(l + 1.5), n(MODEL_TOP + 1.5));
+        svg.empty(
+            "rect",
+            &[("x", &x), ("y", &y), ("width", &w), ("height", &h)],
+        );
+        svg.close("clipPath");
+    }
+    axes(svg, (MODEL_TOP, bottom));
+    text(
+        svg,
+        "axis-label tr-ink",
+        r,
+        bottom + 34.0,
+        font(12.0, INK).end(),
+        &f[0],
+    );
+    let ylabel = match view {
+        ModelView::One { .. } => match &d.pick.label {
+            Some(lb) => format!("{m} and {lb}"),
+            None => m.clone(),
+        },
+        ModelView::Two { .. } => f[1].clone(),
+    };
+    text(
+        svg,
+        "axis-label tr-ink",
+        l,
+        MODEL_TOP - 6.0,
+        font(12.0, INK),
+        &ylabel,
+    );
+}
+
+/// The plot's two axis lines.
+pub(super) fn axes(svg: &mut Svg, (top, bottom): (f64, f64)) {
+    line(
+        svg,
+        "axis tr-ink",
+        p(LEFT, bottom),
+        p(RIGHT, bottom),
+        INK,
+        "1",
+        "",
+    );
+    line(
+        svg,
+        "axis tr-ink",
+        p(LEFT, top),
+        p(LEFT, bottom),
+        INK,
+        "1",
+        "",
+    );
+}
+
+/// A `<path>` with `d` and further attributes.
+pub(super) fn path(svg: &mut Svg, class: &str, d: &str, attrs: &[(&str, &str)]) {
+    let mut all = vec![("class", class), ("d", d)];
+    all.extend_from_slice(attrs);
+    svg.empty("path", &all);
+}
+
+/// The drawing over every frame's own: the examples and the legend.
+pub(super) fn over(svg: &mut Svg, d: &Data) {
+    let (Some(view), Some(sx)) = (&d.view, d.sx) else {
+        return;
+    };
+    let (ModelView::One { sy, .. } | ModelView::Two { sy, .. }) = view;
+    let two = matches!(view, ModelView::Two { .. });
+    for (f, lb) in &d.points {
+        let y = if two { Some(f[1]) } else { *lb };
+        let Some(y) = y else { continue };
+        let c = p(sx.at(f[0]), sy.at(y));
+        match (d.classes, lb) {
+            (Classes::Two { hi, .. }, Some(v)) if *v == hi => {
+                marker(svg, "point class-hi tr-fwd", c, false, FORWARD, true)
+            }
+            (Classes::Two { .. }, Some(_)) => {
+                marker(svg, "point class-lo tr-hollow", c, true, BACKWARD, false)
+            }
+            _ => marker(svg, "point tr-ink", c, false, INK, true),
+        }
+    }
+    // The legend: the model, then the examples.
+    let lf = font(11.0, INK);
+    let ly = sy.from + 56.0;
+    let m = d.pick.model.clone().unwrap_or_default();
+    let mut x = 14.0;
+    let item = |svg: &mut Svg, x: &mut f64, label: &str| {
+        text(svg, "legend tr-ink", *x + 20.0, ly, lf, label);
+        *x += 20.0 + lf.width(label) + 16.0;
+    };
+    match view {
+        ModelView::One { .. } => {
+            line(
+                svg,
+                "legend model-curve tr-fwd",
+                p(x, ly - 4.0),
+                p(x + 14.0, ly - 4.0),
+                FORWARD,
+                "2.5",
+                "",
+            );
+            item(svg, &mut x, &format!("{m} at this step"));
+        }
+        ModelView::Two { threshold, .. } => {
+            let t = num(*threshold);
+            swatch(svg, x, ly, FORWARD, ".22", "legend swatch tr-fwd");
+            item(svg, &mut x, &format!("{m} ≥ {t}"));
+            swatch(svg, x, ly, BACKWARD, ".1", "legend swatch tr-bwd");
+            item(svg, &mut x, &format!("{m} < {t}"));
+            line(
+                svg,
+                "legend boundary tr-ink",
+                p(x, ly - 4.0),
+                p(x + 14.0, ly - 4.0),
+                INK,
+                "2",
+                "",
+            );
+            item(svg, &mut x, &format!("{m} = {t}"));
+        }
+    }
+    let ly2 = ly + 18.0;
+    let lb = d.label_name();
+    match d.classes {
+        Classes::Two { lo, hi } => {
+            marker(
+                svg,
+                "legend point class-hi tr-fwd",
+                p(20.0, ly2 - 4.0),
+                false,
+                FORWARD,
+                true,
+            );
+            let a = format!("{lb} = {}", num(hi));
+            text(svg, "legend tr-ink", 32.0, ly2, lf, &a);
+            let x2 = 32.0 + lf.width(&a) + 18.0;
+            marker(
+                svg,
+                "legend point class-lo tr-hollow",
+                p(x2 + 6.0, ly2 - 4.0),
+                true,
+                BACKWARD,
+                false,
+            );
+            text(
+                svg,
+                "legend tr-ink",
+                x2 + 18.0,
+                ly2,
+                lf,
+                &format!("{lb} = {}", num(lo)),
+            );
+        }
+        Classes::Numbers if d.pick.label.is_some() => {
+            marker(
+                svg,
+                "legend point tr-ink",
+                p(20.0, ly2 - 4.0),
+                false,
+                INK,
+                true,
+            );
+            text(
+                svg,
+                "legend tr-ink",
+                32.0,
+                ly2,
+                lf,
+                &format!("an example ({}, {lb})", d.pick.features[0]),
+            );
+        }
+        Classes::Numbers => {}
+    }
+}
+
+/// A small tinted square for the legend, outlined.
+pub(super) fn swatch(svg: &mut Svg, x: f64, ly: f64, colour: &str, opacity: &str, class: &str) {
+    let (xs, ys) = (n(x), n(ly - 11.0));
+    svg.empty(
+        "rect",
+        &[
+            ("class", class),
+            ("x", &xs),
+            ("y", &ys),
+            ("width", "14"),
+            ("height", "12"),
+            ("fill", colour),
+            ("fill-opacity", opacity),
+            ("stroke", colour),
+            ("stroke-width", "1"),
+        ],
+    );
+}
+
+/// Snapshot `i` (of the shown ones) on top of the shared drawing: the model
+/// at its params, the marker on the loss curve, the caption.
+/// `region`: the id its region path gets; `clip`: the boundary's clip.
+pub(super) fn overlay(svg: &mut Svg, d: &Data, i: usize, region: &str, clip: &str) {
+    let k = d.shown[i];
+    let snap = &d.t.steps[k];
+    match &d.view {
+        Some(ModelView::One { curves, .. }) => {
+            path(
+                svg,
+                "model-curve",
+                &path_data(&[simplify(&curves[i], TOLERANCE)], false),
+                &[
+                    ("fill", "none"),
+                    ("stroke", FORWARD),
+                    ("stroke-width", "2.5"),
+                ],
+            );
+        }
+        Some(ModelView::Two { loops, .. }) if !loops[i].is_empty() => {
+            // The region at or above the middle: painted paper over the
+            // shared tint, then tinted, then its boundary stroked inside
+            // the plot (the loops also run along the plot's edges).
+            let href = format!("#{region}");
+            svg.open("g", &[("fill", PAPER)]);
+            path(
+                svg,
+                "region above",
+                &path_data(&loops[i], true),
+                &[("id", region), ("fill-rule", "evenodd")],
+            );
+            svg.close("g");
+            svg.empty(
+                "use",
+                &[("href", &href), ("fill", FORWARD), ("fill-opacity", ".22")],
+            );
+            let url = format!("url(#{clip})");
+            svg.empty(
+                "use",
+                &[
+                    ("class", "boundary"),
+                    ("href", &href),
+                    ("fill", "none"),
+                    ("stroke", INK),
+                    ("stroke-width", "2"),
+                    ("clip-path", &url),
+                ],
+            );
+        }
+        _ => {}
+    }
+    // Where the stepper is on the loss curve.
+    let x = d.sx_step.at(snap.step as f64);
+    let v = if d.log { snap.loss.log10() } else { snap.loss };
+    line(
+        svg,
+        "now",
+        p(x, LOSS_TOP),
+        p(x, LOSS_BOTTOM),
+        FORWARD,
+        "1",
+        "4 3",
+    );
+    if v.is_finite() {
+        ring(svg, "now", p(x, d.loss_sy.at(v)), "5", FORWARD, INK);
+    }
+    let last = d.t.steps.len() - 1;
+    text(
+        svg,
+        "caption",
+        14.0,
+        20.0,
+        font(13.0, INK).bold(),
+        &format!("Step {} of {last} · loss {}", snap.step, num(snap.loss)),
+    );
+    text(
+        svg,
+        "params",
+        14.0,
+        38.0,
+        font(12.0, MUTED),
+        &d.params_text(k),
+    );
+}
+
+/// Opens a frame: the root with its accessible name, and in a standalone
+/// file its description.
+pub(super) fn open_frame(d: &Data, i: usize, id: &str, standalone: bool) -> Svg {
+    let k = d.shown[i];
+    let title = format!(
+        "{}, step {} of {}: loss {}",
+        d.title(),
+        d.t.steps[k].step,
+        d.t.steps.len() - 1,
+        num(d.t.steps[k].loss)
+    );
+    let (tid, did) = (format!("{id}-t"), format!("{id}-d"));
+    let desc = format!("{} {}", d.narration(k), d.desc());
+    open_img(
+        (WIDTH, d.height),
+        "training-frame",
+        (&tid, &title),
+        standalone.then_some((did.as_str(), desc.as_str())),
+        false,
+    )
+}
+
+/// Every shown snapshot as a standalone SVG document (for `seen frames`
+/// and the goldens), ids prefixed `ID-training-fK`. Empty for a run
+/// without training.
+pub fn training_frames(s: &Scenario, run: &Run) -> Result<Vec<String>, ScenarioError> {
+    let Some(t) = &run.training else {
+        return Ok(Vec::new());
+    };
+    let d = Data::new(s, t)?;
+    Ok((0..d.shown.len())
+        .map(|i| {
+            let id = format!("{}-training-f{i}", s.id);
+            let mut svg = open_frame(&d, i, &id, true);
+            let clip = format!("{id}-clip");
+            under(&mut svg, &d, &clip);
+            overlay(&mut svg, &d, i, &format!("{id}-r"), &clip);
+            over(&mut svg, &d);
+            svg.finish()
+        })
+        .collect())
+}
+
+/// The training figure for the page: the shared drawing once, a stepper
+/// panel per shown snapshot, and the filmstrip download. `None` for a run
+/// without training.
+pub fn training(
+    s: &Scenario,
+    run: &Run,
+    fid: &str,
+) -> Result<Option<TrainingFigure>, ScenarioError> {
+    let Some(t) = &run.training else {
+        return Ok(None);
+    };
+    let d = Data::new(s, t)?;
+    let (under_id, over_id, clip) = (
+        format!("{fid}-under"),
+        format!("{fid}-over"),
+        format!("{fid}-clip"),
+    );
+    let mut defs = Svg::new(0.0, 0.0, &[("class", "defs"), ("aria-hidden", "true")]);
+    defs.open("defs", &[]);
+    defs.open("g", &[("id", &under_id)]);
+    under(&mut defs, &d, &clip);
+    defs.close("g");
+    defs.open("g", &[("id", &over_id)]);
+    over(&mut defs, &d);
+    defs.close("g");
+    defs.close("defs");
+    let defs = defs.finish();
+    let last = t.steps.len() - 1;
+    let mut panels = Vec::new();
+    let mut frames = Vec::new();
+    for (i, &k) in d.shown.iter().enumerate() {
+        let id = format!("{fid}-f{i}");
+        let mut svg = open_frame(&d, i, &id, false);
+        svg.empty("use", &[("href", &format!("#{under_id}"))]);
+        overlay(&mut svg, &d, i, &format!("{id}-r"), &clip);
+        svg.empty("use", &[("href", &format!("#{over_id}"))]);
+        let svg = svg.finish();
+        panels.push(StepPanel {
+            frame: crate::render::hook::scroller(
+                "frame-box",
+                &format!("{}: snapshot {} of {}", d.title(), i + 1, d.shown.len()),
+                &svg,
+            ),
+            title: format!(
+                "step {} of {last}, loss {}",
+                t.steps[k].step,
+                num(t.steps[k].loss)
+            ),
+            phase: "snapshot".to_string(),
+            narration: d.narration(k),
+            backward: false,
+        });
+        frames.push(svg);
+    }
+    let every = if d.shown.len() < t.steps.len() {
+        format!(", every {} steps shown", d.shown[1] - d.shown[0])
+    } else {
+        String::new()
+    };
+    let legend = format!(
+        "{}: the loss and the model over {last} steps of gradient descent (lr = {}){every}",
+        d.title(),
+        num(t.lr)
+    );
+    Ok(Some(TrainingFigure {
+        html: stepper(fid, &legend, &defs, &panels, &jumps(panels.len()), true),
+        filmstrip: filmstrip(&defs, &frames, d.height),
+        frames: frames.len(),
+    }))
+}
+
+/// Jumps for a training stepper: its start, halfway and its end.
+pub(super) fn jumps(n: usize) -> Vec<crate::render::stepper::Jump> {
+    let jump = |step: usize, label: &str| crate::render::stepper::Jump {
+        step,
+        label: label.to_string(),
+        backward: false,
+    };
+    let mut j = vec![jump(0, "Start")];
+    if n > 2 {
+        j.push(jump(n / 2, "Halfway"));
+    }
+    if n > 1 {
+        j.push(jump(n - 1, "Last step"));
+    }
+    j
+}
+
+/// The frames stacked top to bottom in one file, with a `<view
+/// id="step-N">` each (`FILE.svg#step-3` shows the third alone), sharing
+/// the one copy of the shared drawing.
+pub(super) fn filmstrip(defs: &str, frames: &[String], h: f64) -> String {
+    let mut svg = Svg::new(
+        WIDTH,
+        h * frames.len() as f64,
+        &[("font-family", crate::render::theme::FONT)],
+    );
+    for l in defs.lines() {
+        svg.raw_line(l);
+    }
+    for (k, frame) in frames.iter().enumerate() {
+        let y = h * k as f64;
+        let vb = format!("0 {} {} {}", n(y), n(WIDTH), n(h));
+        svg.empty(
+            "view",
+            &[("id", &format!("step-{}", k + 1)), ("viewBox", &vb)],
+        );
+        for (i, l) in frame.lines().enumerate() {
+            if i == 0 {
+                svg.raw_line(&l.replacen("<svg ", &format!("<svg y=\"{}\" ", n(y)), 1));
+            } else {
+                svg.raw_line(l);
+            }
+        }
+    }
+    svg.finish()
+}
