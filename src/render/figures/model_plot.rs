@@ -754,23 +754,9 @@ fn curve_plot(s: &Scenario, id: &str, caption: &str, data: &Data, eval: &mut Eva
         &ylabel,
     );
     let at = |(x, y): (f64, f64)| p(sx.at(x), sy.at(y));
-    let draw = |svg: &mut Svg, c: &[Vec<(f64, f64)>], after: bool| {
-        for piece in c {
-            let pts: Vec<Point> = piece.iter().map(|&q| at(q)).collect();
-            if after {
-                polyline(svg, "curve after", &pts, FORWARD, "2.5", "");
-            } else {
-                polyline(svg, "curve before", &pts, MUTED, "2", "6 4");
-            }
-        }
-    };
-    match &after {
-        Some(a) => {
-            draw(&mut svg, &before, false);
-            draw(&mut svg, a, true);
-        }
-        None => draw(&mut svg, &before, true),
-    }
+    before_and_after(&mut svg, "curve", &before, after.as_deref(), |piece| {
+        piece.iter().map(|&q| at(q)).collect()
+    });
     for &(x, y, t) in &points {
         let (class, square, colour, filled) = example_marker(data, t);
         marker(&mut svg, class, at((x, y)), square, colour, filled);
@@ -1031,23 +1017,9 @@ fn plane_plot(s: &Scenario, id: &str, caption: &str, data: &Data, eval: &mut Eva
         &data.features[1],
     );
     let at = |(x, y): (f64, f64)| p(sx.at(x), sy.at(y));
-    let draw = |svg: &mut Svg, c: &[Vec<(f64, f64)>], after: bool| {
-        for piece in c {
-            let pts = simplify(&piece.iter().map(|&q| at(q)).collect::<Vec<_>>(), 0.3);
-            if after {
-                polyline(svg, "boundary after", &pts, FORWARD, "2.5", "");
-            } else {
-                polyline(svg, "boundary before", &pts, MUTED, "2", "6 4");
-            }
-        }
-    };
-    match &after {
-        Some(a) => {
-            draw(&mut svg, &before, false);
-            draw(&mut svg, a, true);
-        }
-        None => draw(&mut svg, &before, true),
-    }
+    before_and_after(&mut svg, "boundary", &before, after.as_deref(), |piece| {
+        simplify(&piece.iter().map(|&q| at(q)).collect::<Vec<_>>(), 0.3)
+    });
     for (x, t) in &data.examples {
         let c = at((x[0], x[1]));
         let (class, square, colour, filled) = example_marker(data, *t);
@@ -1082,4 +1054,33 @@ fn plane_plot(s: &Scenario, id: &str, caption: &str, data: &Data, eval: &mut Eva
         text(&mut svg, "note", 14.0, y + 20.0 * (k + 1) as f64, NOTE, n);
     }
     svg.finish()
+}
+
+/// The model's lines before the step (dashed, muted) and after it (solid):
+/// with no step, the one set of lines is drawn solid. `to_px` turns a piece
+/// of data coordinates into drawn points.
+fn before_and_after(
+    svg: &mut Svg,
+    what: &str,
+    before: &[Vec<(f64, f64)>],
+    after: Option<&[Vec<(f64, f64)>]>,
+    to_px: impl Fn(&[(f64, f64)]) -> Vec<Point>,
+) {
+    let mut draw = |c: &[Vec<(f64, f64)>], solid: bool| {
+        for piece in c {
+            let pts = to_px(piece);
+            if solid {
+                polyline(svg, &format!("{what} after"), &pts, FORWARD, "2.5", "");
+            } else {
+                polyline(svg, &format!("{what} before"), &pts, MUTED, "2", "6 4");
+            }
+        }
+    };
+    match after {
+        Some(a) => {
+            draw(before, false);
+            draw(a, true);
+        }
+        None => draw(before, true),
+    }
 }
