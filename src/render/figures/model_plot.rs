@@ -703,15 +703,7 @@ fn curve_plot(s: &Scenario, id: &str, caption: &str, data: &Data, eval: &mut Eva
         " The curve of {} over {}{}.",
         caption,
         data.features[0],
-        if data.update {
-            format!(
-                ", before the update ({}, dashed) and after it ({}, solid)",
-                eval.values(false),
-                eval.values(true)
-            )
-        } else {
-            format!(" ({})", eval.values(false))
-        }
+        when_desc(data, eval)
     );
     let mut svg = start(s, id, height, caption, when, &desc);
     let sx = Scale {
@@ -969,15 +961,7 @@ fn plane_plot(s: &Scenario, id: &str, caption: &str, data: &Data, eval: &mut Eva
         data.features[0],
         data.features[1],
         num(data.level),
-        if data.update {
-            format!(
-                ", before the update ({}, dashed) and after it ({}, solid)",
-                eval.values(false),
-                eval.values(true)
-            )
-        } else {
-            format!(" ({})", eval.values(false))
-        }
+        when_desc(data, eval)
     );
     for n in &notes {
         desc += &format!(" {n}");
@@ -1082,5 +1066,19 @@ fn before_and_after(
             draw(a, true);
         }
         None => draw(before, true),
+    }
+}
+
+/// For a plot's description: the params the lines are drawn at, before and
+/// after the update when there is one.
+fn when_desc(data: &Data, eval: &Eval) -> String {
+    if data.update {
+        format!(
+            ", before the update ({}, dashed) and after it ({}, solid)",
+            eval.values(false),
+            eval.values(true)
+        )
+    } else {
+        format!(" ({})", eval.values(false))
     }
 }
