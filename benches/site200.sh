@@ -33,6 +33,7 @@ while [ "$i" -lt "$n" ]; do
     out="$dir/content/$part/$name.md"
   fi
   # A title of its own for each copy, so the navigation tells them apart.
+  cp "$(dirname "$src")/moons.csv" "$(dirname "$out")/moons.csv"
   sed "1,/^title = /s/^title = \"\(.*\)\"/title = \"\1 ($((i + 1)))\"/" "$src" > "$out"
   i=$((i + 1))
 done
