@@ -182,15 +182,7 @@ impl Scenario {
             self.gradcheck(&lowered)
         };
         if let Some(m) = mismatches.first() {
-            let name = lowered.graph.nodes[m.leaf]
-                .name
-                .clone()
-                .unwrap_or_else(|| format!("node {}", m.leaf));
-            return Err(ScenarioError::new(self.id_span.clone(), format!(
-                "gradient check failed: autodiff gives ∂/∂{name} = {}, central differences give {}",
-                m.autodiff, m.numeric
-            ))
-            .expected("autodiff and finite differences to agree (this is a bug in seen; please report it)"));
+            return Err(self.gradcheck_error(&lowered, m));
         }
         if view == View::Atomic {
             self.check_closed_form(&lowered.graph)?;
@@ -213,6 +205,38 @@ impl Scenario {
             update,
             training: None,
         })
+    }
+
+    /// The error of a failed gradient check. A disagreement between
+    /// autodiff and stable finite differences is a bug of the engine; one
+    /// where the differences with two step sizes disagree with each other
+    /// (see [`crate::engine::gradcheck::classify`]) is the author's values
+    /// making the check itself unreliable, and says what to change.
+    fn gradcheck_error(&self, l: &Lowered, m: &Mismatch) -> ScenarioError {
+        use crate::engine::gradcheck::{FINE_STEP, STEP};
+        let name = l.graph.nodes[m.leaf]
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("node {}", m.leaf));
+        match m.finer {
+            Some(finer) if m.ill_conditioned => ScenarioError::new(
+                self.id_span.clone(),
+                format!(
+                    "gradient check is ill-conditioned at these values: for ∂/∂{name}, central differences give {} with step {STEP:e} and {finer} with step {FINE_STEP:e}, so they cannot check autodiff's {}",
+                    m.numeric, m.autodiff
+                ),
+            )
+            .expected("central differences that agree with each other at two step sizes, to check autodiff against")
+            .hint("the derivative changes too fast around these values (a long chain of products, a huge power, a value near a pole or a kink) for finite differences to be accurate; use smaller values or fewer statements"),
+            _ => ScenarioError::new(
+                self.id_span.clone(),
+                format!(
+                    "gradient check failed: autodiff gives ∂/∂{name} = {}, central differences give {}",
+                    m.autodiff, m.numeric
+                ),
+            )
+            .expected("autodiff and finite differences to agree (this is a bug in seen; please report it)"),
+        }
     }
 
     /// Central-difference check of every param and input gradient. Skipped

@@ -379,3 +379,45 @@ fn a_large_constant_does_not_fail_the_gradient_check() {
     let r = run("id = \"cancel\"\ninputs = { x = 0.5 }\ngraph = \"y = (x + 1e9) - 1e9\"\n");
     assert_eq!(grad(&r, "x"), 1.0);
 }
+
+/// `h1 = w * x`, `h2 = w * h1`, …, `hN = w * h(N-1)`.
+fn chain_body(n: usize, w: f64) -> String {
+    let mut graph = String::from("h1 = w * x\n");
+    for i in 2..=n {
+        graph += &format!("h{i} = w * h{}\n", i - 1);
+    }
+    format!(
+        "id = \"chain\"\nparams = {{ w = {w} }}\ninputs = {{ x = 1.0 }}\ngraph = \"\"\"\n{graph}\"\"\"\n"
+    )
+}
+
+#[test]
+fn an_ill_conditioned_gradient_check_says_so_and_does_not_blame_seen() {
+    // w^10000 at w = 1.0001: central differences are off by 45 with
+    // h = 1e-5 and by 0.45 with 1e-6, on a derivative of 27,179; autodiff
+    // is right, and the error must say the check cannot judge it.
+    let s = scenario::parse(&chain_body(10_000, 1.0001)).unwrap();
+    let Err(e) = s.analyze() else {
+        panic!("the check cannot pass at h = 1e-5");
+    };
+    assert!(
+        e.message.starts_with(
+            "gradient check is ill-conditioned at these values: for ∂/∂w, central differences give 27224.0"
+        ),
+        "{}",
+        e.message
+    );
+    assert!(e.message.contains("and 27179.19"), "{}", e.message);
+    assert!(e.message.contains("with step 1e-6"), "{}", e.message);
+    assert!(e.message.contains("autodiff's 27178.74"), "{}", e.message);
+    let said = format!("{e:?}");
+    assert!(!said.contains("bug in seen"), "{said}");
+    let hint = e.hint.as_deref().unwrap_or_default();
+    assert!(
+        hint.contains("use smaller values or fewer statements"),
+        "{hint}"
+    );
+    // The same chain, shorter, is checked and passes.
+    let r = run(&chain_body(100, 1.0001));
+    assert_close("dh100/dw", grad(&r, "w"), 100.0 * 1.0001f64.powi(99));
+}
