@@ -8,7 +8,7 @@
 //   node browser.mjs            (after `cargo run --release` in the repo root)
 import { pathToFileURL } from "node:url";
 import { join } from "node:path";
-import { PUBLIC, CSP, requirePublic, pages, serve, launch, shotPath, tally, parseColor, contrast } from "./lib.mjs";
+import { PUBLIC, BUNDLED, CSP, requirePublic, pages, serve, launch, shotPath, tally, parseColor, contrast } from "./lib.mjs";
 
 requirePublic();
 const { ok, done } = tally("browser");
@@ -232,6 +232,9 @@ const hiddenPanels = (page) => page.$$eval("fieldset.st > .view > .frames > :is(
   els.filter((e) => getComputedStyle(e).display === "none" || e.getBoundingClientRect().height === 0)
     .map((e) => `${e.closest("fieldset.st").querySelector("input[type=radio]").id.replace(/-s0$/, "")} ${[...e.parentElement.children].filter((c) => c.matches("section, .step")).indexOf(e)}`));
 
+// Pages with at least one trace stepper: the bundled explainer must have one, so
+// that skipping the stepper checks on pages without one cannot hide them all.
+const stepperPages = new Set();
 for (const [origin, base] of ORIGINS) {
   for (const path of pages()) {
     const where = `${origin} ${path}`;
@@ -241,13 +244,21 @@ for (const [origin, base] of ORIGINS) {
       `${where}: carries the CSP meta "${CSP}"`);
     ok((await page.locator("script, style, [style], [onclick], [onload], iframe, object, embed").count()) === 0,
       `${where}: no script, style element, style= or event-handler attribute`);
-    const css = await page.evaluate(() => [document.styleSheets.length, getComputedStyle(document.querySelector("fieldset.st input[type=radio]")).opacity,
-      getComputedStyle(document.querySelectorAll("fieldset.st > .view > .frames > :is(section, .step)")[1]).display]);
-    ok(css[0] === 1 && css[1] === "0" && css[2] === "none", `${where}: the one stylesheet loaded and applies (${css})`);
+    // A page without widgets (a generated contents page, a page of stills) has no radio or
+    // panel to look at: the sheet shows by the body's margin (0, not the browser's 8px) alone.
+    const css = await page.evaluate(() => {
+      const radio = document.querySelector("fieldset.st input[type=radio]");
+      const panel = document.querySelectorAll("fieldset.st > .view > .frames > :is(section, .step)")[1];
+      return [document.styleSheets.length, getComputedStyle(document.body).marginTop,
+        radio ? getComputedStyle(radio).opacity : "(no widget)", panel ? getComputedStyle(panel).display : "(no widget)"];
+    });
+    const widgetless = css[2] === "(no widget)";
+    ok(css[0] === 1 && css[1] === "0px" && (widgetless || (css[2] === "0" && css[3] === "none")), `${where}: the one stylesheet loaded and applies (${css})`);
     const maths = await page.$$eval('math[display="block"]', (ms) => ms.map((m) => [getComputedStyle(m).display, Math.round(m.getBoundingClientRect().height)]));
     ok(maths.every(([d, h]) => d === "block math" && h < 90), `${where}: ${maths.length} display equations laid out as MathML (${JSON.stringify(maths)})`);
     const list = await widgets(page);
     const steppers = list.filter((w) => w.kind === "stepper");
+    if (steppers.length) stepperPages.add(path);
     const tabs = list.filter((w) => w.kind === "tabs");
     console.log(`  ${where}: ${steppers.length} steppers (${steppers.map((w) => `${w.fig}×${w.n}`).join(", ")}), ${tabs.length} tab groups (${tabs.map((w) => w.fig).join(", ")})`);
     for (const w of tabs) await checkTabs(page, w, where);
@@ -314,9 +325,11 @@ for (const path of pages()) {
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     const lum = bg.match(/\d+/g).slice(0, 3).map(Number).reduce((a, b) => a + b, 0) / 3;
     ok(lum < 80, `dark ${path}: dark background (${bg})`);
-    const svgText = await page.$eval("figure.fig svg text", (t) => getComputedStyle(t).fill);
-    const tl = (svgText.match(/\d+/g) ?? [0, 0, 0]).slice(0, 3).map(Number).reduce((a, b) => a + b, 0) / 3;
-    ok(tl > 128, `dark ${path}: inline SVG text is light on dark (${svgText})`);
+    if (await page.locator("figure.fig svg text").count()) {
+      const svgText = await page.$eval("figure.fig svg text", (t) => getComputedStyle(t).fill);
+      const tl = (svgText.match(/\d+/g) ?? [0, 0, 0]).slice(0, 3).map(Number).reduce((a, b) => a + b, 0) / 3;
+      ok(tl > 128, `dark ${path}: inline SVG text is light on dark (${svgText})`);
+    } else console.log(`  dark ${path}: no inline SVG figure on this page, its text colour not checked`);
     ok((await svgTextContrast(page)).length === 0, `dark ${path}: every inline SVG text has ≥ 3:1 contrast on its figure's paper ${JSON.stringify((await svgTextContrast(page)).slice(0, 40))}`);
     await fullShots(page, `${s}-dark-1280`);
     for (const id of ["step-size", "sketch", "rules", "single", "modules", "datasets"]) {
@@ -331,7 +344,7 @@ for (const path of pages()) {
     const lis = await page.$$eval("fieldset.stepper > .view > .frames > .step", (els) => els.length);
     ok(nars === lis, `print ${path}: every frame printed with its narration (${nars}/${lis})`);
     await page.setViewportSize({ width: 800, height: 1100 });
-    await page.locator("#single").screenshot({ path: shotPath(`${s}-fig-single-print.png`) });
+    if (await page.locator("#single").count()) await page.locator("#single").screenshot({ path: shotPath(`${s}-fig-single-print.png`) });
     await page.pdf({ path: shotPath(`${s}-print.pdf`), format: "A4", printBackground: false });
     ok(problems.length === 0, `desktop/dark/print ${path}: no console problems ${problems.join("; ")}`);
     await ctx.close();
@@ -356,6 +369,8 @@ for (const path of pages()) {
     await ctx.close();
   }
 }
+
+ok(stepperPages.size > 0 || !BUNDLED, `${stepperPages.size} of ${pages().length} pages have a trace stepper and had it checked${BUNDLED ? " (the bundled explainer must have one)" : ""}`);
 
 // Control: the listener above really sees CSP violations on this page under its own policy
 // (so "no console problems" means no violation, not a deaf listener).

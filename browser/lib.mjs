@@ -10,6 +10,8 @@ export const HERE = fileURLToPath(new URL(".", import.meta.url));
 export const ROOT = resolve(HERE, "..");
 /** The built site; `SEEN_PUBLIC` points the checks at another build. */
 export const PUBLIC = resolve(process.env.SEEN_PUBLIC ?? join(ROOT, "public"));
+/** Whether the checks run on the bundled explainer (`public/` of this repository), where figures a check needs must exist. */
+export const BUNDLED = PUBLIC === resolve(ROOT, "public");
 export const SHOTS = join(HERE, "screenshots");
 export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
