@@ -7,7 +7,7 @@ use super::frame::{Scene, inline_base, render_frames};
 use super::stepper::{StepPanel, jumps, stepper, tabs};
 use super::svg::esc;
 use crate::scenario::{self, Figure, Run, Scenario, ScenarioError, View};
-use crate::site::{Block, Diagnostic, FigureHook, FigureState, PageCtx, Rendered};
+use crate::site::{Block, Diagnostic, FigureHook, FigureState, FileRead, PageCtx, Rendered};
 use crate::story::{Phase, tell};
 
 /// The renderer of every figure kind.
@@ -73,6 +73,15 @@ impl FigureHook for Figures {
             return Err(diags);
         }
         let mut out = Rendered::default();
+        // The data files read, for the figure cache to check.
+        for (_, s, _) in &parsed {
+            if let Some(f) = &s.data {
+                out.reads.push(FileRead {
+                    path: f.path.clone(),
+                    digest: crate::site::digest::digest(f.text.as_bytes()),
+                });
+            }
+        }
         let mut i = 0;
         while i < parsed.len() {
             // A group: this block and the following ones with the same group.

@@ -30,9 +30,27 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use super::content::Page;
+use super::digest::Digest;
 use super::nav::Course;
 use super::templates::Templates;
-use super::{BuildConfig, BuildError, Bytes, FigureHook, PageOut, Report, output, render_site};
+use super::{
+    BuildConfig, BuildError, Bytes, FigureHook, PageOut, Report, Sink, output, render_site,
+};
+
+/// Keeps every file of a build in memory, for [`update`] to compare with
+/// the next build's.
+#[derive(Default)]
+struct Memory(std::sync::Mutex<BTreeMap<String, Bytes>>);
+
+impl Sink for Memory {
+    fn put(&self, path: &str, bytes: &Bytes, _: Digest) -> Result<(), BuildError> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), Arc::clone(bytes));
+        Ok(())
+    }
+}
 
 /// The last good build, kept for the next one.
 #[derive(Debug, Default)]
@@ -78,7 +96,9 @@ pub fn build(
     cache: &mut Incremental,
 ) -> Result<(Report, Reuse), BuildError> {
     let start = Instant::now();
-    let site = render_site(config, hook, Some(cache))?;
+    let memory = Memory::default();
+    let site = render_site(config, hook, Some(cache), &memory)?;
+    let files = memory.0.into_inner().unwrap_or_else(|e| e.into_inner());
     let rendered = site
         .pages
         .iter()
@@ -87,9 +107,9 @@ pub fn build(
     let out = config.output_path();
     let written = if cache.written_to.as_ref() == Some(&out) && out.is_dir() {
         cache.written_to = None; // until the update has succeeded
-        Some(update(&out, &cache.files, &site.files)?)
+        Some(update(&out, &cache.files, &files)?)
     } else {
-        output::write_site(config, &site.files)?;
+        output::write_site(config, &files)?;
         None
     };
     cache.written_to = Some(out);
@@ -98,7 +118,7 @@ pub fn build(
         .into_iter()
         .map(|(path, key, page)| (path, (key, page)))
         .collect();
-    cache.files = site.files;
+    cache.files = files;
     let reuse = Reuse {
         rendered,
         pages: site.report.pages,
