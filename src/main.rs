@@ -46,8 +46,9 @@ struct SiteArgs {
 /// The figure cache switch of `build` and `check`.
 #[derive(clap::Args, Clone)]
 struct CacheArgs {
-    /// Draw every figure and write every file, without reading or writing
-    /// the figure cache (`.seen-cache/` in the site root).
+    /// Draw every figure afresh, without reading or writing the figure
+    /// cache (`.seen-cache/` in the site root); `seen build` then writes
+    /// every file of the output folder.
     #[arg(long)]
     no_cache: bool,
 }
@@ -138,6 +139,8 @@ enum Command {
         /// none, such as some network mounts).
         #[arg(long)]
         poll: bool,
+        #[command(flatten)]
+        cache: CacheArgs,
     },
     /// Create a new site: seen.toml, content/index.md with one worked block
     /// per figure kind, and templates/ to edit. Refuses a non-empty folder.
@@ -214,8 +217,14 @@ fn run() -> ExitCode {
             port,
             bind,
             poll,
+            cache,
         } => {
-            let options = site::serve::ServeOptions { bind, port, poll };
+            let options = site::serve::ServeOptions {
+                bind,
+                port,
+                poll,
+                cache_version: (!cache.no_cache).then(renderer_version),
+            };
             match site::serve::serve(&args.root, &|| args.config(), &Figures, &options) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
