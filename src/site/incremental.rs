@@ -1,9 +1,9 @@
 //! Rebuilds for `seen serve` that render and write only what changed.
 //!
-//! A full build of a 200-page site renders every figure of every page and
-//! writes a fresh copy of the output folder (a quarter of a gigabyte for
-//! 200 copies of the bundled explainer): seconds, for an edit to one page.
-//! An [`Incremental`] keeps the last good build in memory. The next build
+//! A full build of a 200-page site loads every figure of every page (from
+//! the figure cache, [`super::cache`], at best) and renders every page:
+//! too slow for an edit to one page. An [`Incremental`] keeps the last good
+//! build in memory. The next build
 //! still loads every source and settles the navigation, but renders only
 //! the pages whose inputs changed, each page keyed by a hash of everything
 //! its output depends on ([`page_key`]): its file, its place in the
@@ -11,9 +11,10 @@
 //! the settings and the templates. Then only files whose bytes changed are
 //! written, each by a rename, and files the site no longer has are removed.
 //!
-//! The price is memory: the whole last good site stays in memory (275 MB
-//! resident for 200 copies of the bundled explainer, 247 MB on disk), which
-//! a full build held at its peak anyway.
+//! The price is memory: the whole last good site stays in memory (handed
+//! over by a [`Memory`] sink; about the size of the output folder), where
+//! `seen build` writes each page's files as it goes and keeps only their
+//! digests.
 //!
 //! A failed build writes nothing, as a full build does. The first build,
 //! or one after a write failed, after the output folder went away or moved,
