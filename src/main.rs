@@ -289,18 +289,22 @@ fn build(args: &SiteArgs, cache: &CacheArgs) -> ExitCode {
     }
 }
 
-/// How many runs of figure blocks came from the cache.
+/// How many pages were reused whole, and how many runs of figure blocks
+/// came from the cache.
 fn cache_note(cache: Option<&FigureCache>) -> String {
-    match cache {
-        Some(c) if c.hits() + c.misses() > 0 => {
-            format!(
-                "; figures from the cache: {} of {}",
-                c.hits(),
-                c.hits() + c.misses()
-            )
-        }
-        _ => String::new(),
+    let Some(c) = cache else {
+        return String::new();
+    };
+    let mut note = String::new();
+    let reused = c.pages_reused();
+    if reused > 0 {
+        note += &format!("; {reused} unchanged page{} not rendered", plural(reused));
     }
+    let runs = c.hits() + c.misses();
+    if runs > 0 {
+        note += &format!("; figures from the cache: {} of {runs}", c.hits());
+    }
+    note
 }
 
 fn check(args: &SiteArgs, cache: &CacheArgs) -> ExitCode {

@@ -34,7 +34,7 @@
 //! holds one site's figures. `seen build --no-cache` neither reads nor
 //! writes it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -42,8 +42,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::digest::{Digest, Fields, digest, hex};
 use super::{
-    Block, BuildConfig, Diagnostic, FigureHook, FigureState, FileRead, PageCtx, Rendered, Severity,
-    templates,
+    Block, BuildConfig, Diagnostic, FigureHook, FigureState, FileRead, PageCtx, PageOut, Rendered,
+    Severity, templates,
 };
 
 /// The cache folder, in the site root.
@@ -58,10 +58,13 @@ pub struct FigureCache {
     dir: PathBuf,
     /// The version and the templates, folded into every key.
     salt: Digest,
-    /// Keys looked up or stored by this build.
+    /// Keys looked up or stored by this build (figures and pages).
     used: Mutex<HashSet<Digest>>,
+    /// The figure keys of each page rendered so far: output path → keys.
+    by_page: Mutex<HashMap<String, Vec<Digest>>>,
     hits: AtomicUsize,
     misses: AtomicUsize,
+    pages_reused: AtomicUsize,
     /// For unique temporary file names.
     writes: AtomicUsize,
 }
@@ -83,8 +86,10 @@ impl FigureCache {
             dir: config.root.join(DIR),
             salt,
             used: Mutex::new(HashSet::new()),
+            by_page: Mutex::new(HashMap::new()),
             hits: AtomicUsize::new(0),
             misses: AtomicUsize::new(0),
+            pages_reused: AtomicUsize::new(0),
             writes: AtomicUsize::new(0),
         }
     }
@@ -109,6 +114,12 @@ impl FigureCache {
         self.misses.load(Ordering::Relaxed)
     }
 
+    /// Pages `seen build` did not render at all: their files were in the
+    /// output folder already (see [`FigureCache::reuse_page`]).
+    pub fn pages_reused(&self) -> usize {
+        self.pages_reused.load(Ordering::Relaxed)
+    }
+
     /// `hook`, answering from the cache when it can and filling it.
     pub fn hook<'a>(&'a self, hook: &'a dyn FigureHook) -> Cached<'a> {
         Cached { cache: self, hook }
@@ -119,9 +130,10 @@ impl FigureCache {
     /// that cannot be deleted stays, which costs only space.
     pub fn finish(&self) {
         let used = self.used.lock().unwrap_or_else(|e| e.into_inner());
-        let Ok(entries) = fs::read_dir(self.dir.join("figures")) else {
-            return;
-        };
+        let entries = ["figures", "pages"]
+            .iter()
+            .filter_map(|d| fs::read_dir(self.dir.join(d)).ok())
+            .flatten();
         for entry in entries.flatten() {
             let name = entry.file_name();
             let keep = name
@@ -134,31 +146,108 @@ impl FigureCache {
         }
     }
 
-    fn entry_path(&self, key: Digest) -> PathBuf {
-        self.dir.join("figures").join(hex(key))
-    }
-
     fn load(&self, key: Digest) -> Option<Entry> {
-        let bytes = fs::read(self.entry_path(key)).ok()?;
+        let bytes = fs::read(self.dir.join("figures").join(hex(key))).ok()?;
         Entry::decode(&bytes)
     }
 
-    /// Stores an entry: written whole beside its place, then renamed.
-    /// Failures are ignored: the next build draws the figure again.
-    fn store(&self, key: Digest, entry: &Entry) {
-        let Some(bytes) = entry.encode() else {
+    /// Stores an entry's bytes in `folder`: written whole beside its
+    /// place, then renamed. Failures are ignored: the next build does the
+    /// work again.
+    fn store(&self, folder: &str, key: Digest, bytes: Option<Vec<u8>>) {
+        let Some(bytes) = bytes else {
             return;
         };
-        let dir = self.dir.join("figures");
+        let dir = self.dir.join(folder);
         if fs::create_dir_all(&dir).is_err() {
             return;
         }
         let n = self.writes.fetch_add(1, Ordering::Relaxed);
         let tmp = dir.join(format!(".{}.tmp-{}-{n}", hex(key), std::process::id()));
-        if fs::write(&tmp, bytes).is_err() || fs::rename(&tmp, self.entry_path(key)).is_err() {
+        if fs::write(&tmp, bytes).is_err() || fs::rename(&tmp, dir.join(hex(key))).is_err() {
             let _ = fs::remove_file(&tmp);
         }
     }
+
+    fn mark_used(&self, keys: impl IntoIterator<Item = Digest>) {
+        self.used
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(keys);
+    }
+
+    /// The key of a whole page for `seen build`: everything its HTML and
+    /// its figures depend on (as [`super::incremental::page_key`] lists
+    /// them for `seen serve`: its file, its navigation, the settings, the
+    /// templates), with the version; the files its blocks read are checked
+    /// on use.
+    pub(crate) fn page_key(
+        &self,
+        config: &BuildConfig,
+        templates: Digest,
+        page: &super::content::Page,
+        nav: &super::nav::PageNav,
+    ) -> Digest {
+        Fields::new()
+            .bytes(&self.salt.to_le_bytes())
+            .bytes(&templates.to_le_bytes())
+            .str(&format!("{config:?}"))
+            .bytes(page.path.as_os_str().as_encoded_bytes())
+            .str(&page.out_path)
+            .str(&page.source)
+            .str(&format!("{nav:?}"))
+            .finish()
+    }
+
+    /// A page `seen build` need not render: the one stored under `key`,
+    /// if every file it read still has the bytes it read and every file it
+    /// writes is in the output folder with the same bytes already
+    /// (`on_disk`). Only its paths and digests come back: nothing is
+    /// written for it.
+    pub(crate) fn reuse_page(
+        &self,
+        key: Digest,
+        site_root: &Path,
+        on_disk: impl Fn(&str, Digest) -> bool,
+    ) -> Option<PageOut> {
+        let bytes = fs::read(self.dir.join("pages").join(hex(key))).ok()?;
+        let (out, figure_keys) = decode_page(&bytes)?;
+        if !reads_unchanged(&out.reads, site_root)
+            || !out.paths.iter().all(|(path, d)| on_disk(path, *d))
+        {
+            return None;
+        }
+        self.mark_used(figure_keys.into_iter().chain([key]));
+        self.pages_reused.fetch_add(1, Ordering::Relaxed);
+        Some(out)
+    }
+
+    /// Stores a page just rendered, for [`FigureCache::reuse_page`].
+    pub(crate) fn store_page(&self, key: Digest, out: &PageOut) {
+        let figure_keys = self
+            .by_page
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&out.paths[0].0)
+            .unwrap_or_default();
+        self.mark_used([key]);
+        self.store("pages", key, encode_page(out, &figure_keys));
+    }
+}
+
+/// True if every file of `reads` still has the bytes read, and is still
+/// inside the site folder (symlinks followed, as the renderer requires).
+fn reads_unchanged(reads: &[FileRead], site_root: &Path) -> bool {
+    if reads.is_empty() {
+        return true;
+    }
+    let Ok(root) = fs::canonicalize(site_root) else {
+        return false;
+    };
+    reads.iter().all(|read| {
+        fs::read(&read.path).is_ok_and(|b| digest(&b) == read.digest)
+            && fs::canonicalize(&read.path).is_ok_and(|p| p.starts_with(&root))
+    })
 }
 
 /// A [`FigureHook`] in front of another, with a [`FigureCache`].
@@ -179,11 +268,14 @@ impl FigureHook for Cached<'_> {
         state: &mut FigureState,
     ) -> Result<Rendered, Vec<Diagnostic>> {
         let key = key(self.cache.salt, blocks, page);
+        self.cache.mark_used([key]);
         self.cache
-            .used
+            .by_page
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(key);
+            .entry(page.out_path.clone())
+            .or_default()
+            .push(key);
         if let Some(entry) = self.cache.load(key)
             && let Some(rendered) = entry.replay(page, state)
         {
@@ -198,7 +290,7 @@ impl FigureHook for Cached<'_> {
             ids: state.ids[ids..].to_vec(),
             warnings: state.warnings[warnings..].to_vec(),
         };
-        self.cache.store(key, &entry);
+        self.cache.store("figures", key, entry.encode());
         Ok(entry.rendered)
     }
 }
@@ -271,16 +363,8 @@ impl Entry {
     /// requires) and none of its ids is taken on the page; its ids and
     /// warnings are then added to `state`.
     fn replay(self, page: &PageCtx, state: &mut FigureState) -> Option<Rendered> {
-        if !self.rendered.reads.is_empty() {
-            let root = fs::canonicalize(&page.site_root).ok()?;
-            for read in &self.rendered.reads {
-                let bytes = fs::read(&read.path).ok()?;
-                if digest(&bytes) != read.digest
-                    || !fs::canonicalize(&read.path).ok()?.starts_with(&root)
-                {
-                    return None;
-                }
-            }
+        if !reads_unchanged(&self.rendered.reads, &page.site_root) {
+            return None;
         }
         if self
             .ids
@@ -317,36 +401,13 @@ impl Entry {
             w.bytes(id.as_bytes());
             w.num(*at);
         }
-        w.num(self.warnings.len());
-        for d in &self.warnings {
-            w.num(match d.severity {
-                Severity::Error => 0,
-                Severity::Warning => 1,
-            });
-            w.bytes(d.file.to_str()?.as_bytes());
-            w.num(d.line);
-            w.num(d.col);
-            w.bytes(d.message.as_bytes());
-            w.bytes(d.snippet.as_bytes());
-            w.num(d.underline.0);
-            w.num(d.underline.1);
-            for opt in [&d.expected, &d.hint, &d.note] {
-                w.opt(opt.as_deref());
-            }
-        }
-        let sum = digest(&w.0);
-        w.0.extend_from_slice(&sum.to_le_bytes());
-        Some(w.0)
+        w.diagnostics(&self.warnings)?;
+        Some(w.sealed())
     }
 
     /// Reads [`Entry::encode`]'s bytes back; `None` for anything else.
     fn decode(bytes: &[u8]) -> Option<Entry> {
-        let body_len = bytes.len().checked_sub(16)?;
-        let (body, sum) = bytes.split_at(body_len);
-        if !body.starts_with(MAGIC) || digest(body).to_le_bytes() != sum {
-            return None;
-        }
-        let mut r = Reader(&body[MAGIC.len()..]);
+        let mut r = Reader::unseal(bytes)?;
         let html = r.string()?;
         let mut assets = Vec::new();
         for _ in 0..r.count()? {
@@ -357,33 +418,16 @@ impl Entry {
         let mut reads = Vec::new();
         for _ in 0..r.count()? {
             let path = PathBuf::from(r.string()?);
-            let digest = u128::from_le_bytes(r.bytes()?.try_into().ok()?);
-            reads.push(FileRead { path, digest });
+            reads.push(FileRead {
+                path,
+                digest: r.digest()?,
+            });
         }
         let mut ids = Vec::new();
         for _ in 0..r.count()? {
             ids.push((r.string()?, r.num()?));
         }
-        let mut warnings = Vec::new();
-        for _ in 0..r.count()? {
-            let severity = match r.num()? {
-                0 => Severity::Error,
-                1 => Severity::Warning,
-                _ => return None,
-            };
-            warnings.push(Diagnostic {
-                severity,
-                file: PathBuf::from(r.string()?),
-                line: r.num()?,
-                col: r.num()?,
-                message: r.string()?,
-                snippet: r.string()?,
-                underline: (r.num()?, r.num()?),
-                expected: r.opt()?,
-                hint: r.opt()?,
-                note: r.opt()?,
-            });
-        }
+        let warnings = r.diagnostics()?;
         if !r.0.is_empty() {
             return None;
         }
@@ -401,10 +445,106 @@ impl Entry {
     }
 }
 
+/// A page entry: its files' paths and digests, its counts, warnings and
+/// the files it read, and the keys of its figures' entries (kept while the
+/// page is).
+fn encode_page(out: &PageOut, figure_keys: &[Digest]) -> Option<Vec<u8>> {
+    let mut w = Writer(MAGIC.to_vec());
+    w.bytes(b"page");
+    w.num(out.paths.len());
+    for (path, d) in &out.paths {
+        w.bytes(path.as_bytes());
+        w.bytes(&d.to_le_bytes());
+    }
+    w.num(out.figures);
+    w.num(out.frames);
+    w.diagnostics(&out.warnings)?;
+    w.num(out.reads.len());
+    for read in &out.reads {
+        w.bytes(read.path.to_str()?.as_bytes());
+        w.bytes(&read.digest.to_le_bytes());
+    }
+    w.num(figure_keys.len());
+    for k in figure_keys {
+        w.bytes(&k.to_le_bytes());
+    }
+    Some(w.sealed())
+}
+
+fn decode_page(bytes: &[u8]) -> Option<(PageOut, Vec<Digest>)> {
+    let mut r = Reader::unseal(bytes)?;
+    if r.bytes()? != b"page" {
+        return None;
+    }
+    let mut paths = Vec::new();
+    for _ in 0..r.count()? {
+        paths.push((r.string()?, r.digest()?));
+    }
+    if paths.is_empty() {
+        return None;
+    }
+    let figures = r.num()?;
+    let frames = r.num()?;
+    let warnings = r.diagnostics()?;
+    let mut reads = Vec::new();
+    for _ in 0..r.count()? {
+        let path = PathBuf::from(r.string()?);
+        reads.push(FileRead {
+            path,
+            digest: r.digest()?,
+        });
+    }
+    let mut keys = Vec::new();
+    for _ in 0..r.count()? {
+        keys.push(r.digest()?);
+    }
+    if !r.0.is_empty() {
+        return None;
+    }
+    let out = PageOut {
+        paths,
+        bytes: Vec::new(),
+        figures,
+        frames,
+        warnings,
+        reads,
+    };
+    Some((out, keys))
+}
+
 /// Length-prefixed fields, little-endian.
 struct Writer(Vec<u8>);
 
 impl Writer {
+    /// The bytes, with the digest of all of them at the end.
+    fn sealed(mut self) -> Vec<u8> {
+        let sum = digest(&self.0);
+        self.0.extend_from_slice(&sum.to_le_bytes());
+        self.0
+    }
+
+    /// Diagnostics; `None` for a file name that is not UTF-8.
+    fn diagnostics(&mut self, diags: &[Diagnostic]) -> Option<()> {
+        self.num(diags.len());
+        for d in diags {
+            self.num(match d.severity {
+                Severity::Error => 0,
+                Severity::Warning => 1,
+            });
+            self.bytes(d.file.to_str()?.as_bytes());
+            self.num(d.line);
+            self.num(d.col);
+            self.bytes(d.message.as_bytes());
+            self.bytes(d.snippet.as_bytes());
+            self.num(d.underline.0);
+            self.num(d.underline.1);
+            for opt in [&d.expected, &d.hint, &d.note] {
+                self.opt(opt.as_deref());
+            }
+        }
+        Some(())
+    }
+
     fn num(&mut self, n: usize) {
         self.0.extend_from_slice(&(n as u64).to_le_bytes());
     }
@@ -429,6 +569,45 @@ impl Writer {
 struct Reader<'a>(&'a [u8]);
 
 impl<'a> Reader<'a> {
+    /// The fields of [`Writer::sealed`]'s bytes, if the digest at the end
+    /// and the magic at the start are right.
+    fn unseal(bytes: &'a [u8]) -> Option<Reader<'a>> {
+        let body_len = bytes.len().checked_sub(16)?;
+        let (body, sum) = bytes.split_at(body_len);
+        if !body.starts_with(MAGIC) || digest(body).to_le_bytes() != sum {
+            return None;
+        }
+        Some(Reader(&body[MAGIC.len()..]))
+    }
+
+    fn digest(&mut self) -> Option<Digest> {
+        Some(u128::from_le_bytes(self.bytes()?.try_into().ok()?))
+    }
+
+    fn diagnostics(&mut self) -> Option<Vec<Diagnostic>> {
+        let mut out = Vec::new();
+        for _ in 0..self.count()? {
+            let severity = match self.num()? {
+                0 => Severity::Error,
+                1 => Severity::Warning,
+                _ => return None,
+            };
+            out.push(Diagnostic {
+                severity,
+                file: PathBuf::from(self.string()?),
+                line: self.num()?,
+                col: self.num()?,
+                message: self.string()?,
+                snippet: self.string()?,
+                underline: (self.num()?, self.num()?),
+                expected: self.opt()?,
+                hint: self.opt()?,
+                note: self.opt()?,
+            });
+        }
+        Some(out)
+    }
+
     fn num(&mut self) -> Option<usize> {
         let (n, rest) = self.0.split_first_chunk::<8>()?;
         self.0 = rest;

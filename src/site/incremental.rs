@@ -98,7 +98,7 @@ pub fn build(
 ) -> Result<(Report, Reuse), BuildError> {
     let start = Instant::now();
     let memory = Memory::default();
-    let site = render_site(config, hook, Some(cache), &memory)?;
+    let site = render_site(config, hook, (Some(cache), None), &memory)?;
     let files = memory.0.into_inner().unwrap_or_else(|e| e.into_inner());
     let rendered = site
         .pages

@@ -45,6 +45,8 @@ pub struct RenderedPage {
     pub frames: usize,
     /// Warnings about the page's figure blocks.
     pub warnings: Vec<Diagnostic>,
+    /// The files the figure blocks read besides the page.
+    pub reads: Vec<super::FileRead>,
 }
 
 /// The pulldown-cmark extensions the site uses.
@@ -443,6 +445,7 @@ impl<'p> Renderer<'p> {
                 self.result.figures += rendered.figures;
                 self.result.frames += rendered.frames;
                 self.result.assets.extend(rendered.assets);
+                self.result.reads.extend(rendered.reads);
                 self.out.push(Event::Html(rendered.html.into()));
             }
             Ok(Err(d)) => self.diags.extend(d),

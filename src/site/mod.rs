@@ -399,7 +399,7 @@ pub fn build_with(
         None => hook,
     };
     // On an error the stage is dropped, which removes the staging folder.
-    let site = render_site(config, hook, None, &stage)?;
+    let site = render_site(config, hook, (None, cache), &stage)?;
     let written = stage.commit(&site.listing)?;
     if let Some(c) = cache {
         c.finish();
@@ -434,7 +434,7 @@ pub fn check_with(
         }
         None => hook,
     };
-    let site = render_site(config, hook, None, &Discard)?;
+    let site = render_site(config, hook, (None, None), &Discard)?;
     if let Some(c) = cache {
         c.finish();
     }
@@ -455,6 +455,13 @@ pub type Bytes = Arc<Vec<u8>>;
 /// ([`output::is_safe_relative`]).
 pub(crate) trait Sink: Sync {
     fn put(&self, path: &str, bytes: &Bytes, digest: digest::Digest) -> Result<(), BuildError>;
+
+    /// True if the output folder holds `path` with these bytes already, so
+    /// that a page whose files all are there need not be rendered.
+    fn has(&self, path: &str, digest: digest::Digest) -> bool {
+        let _ = (path, digest);
+        false
+    }
 }
 
 /// `seen check`'s sink: writes nothing.
@@ -489,6 +496,8 @@ pub struct PageOut {
     figures: usize,
     frames: usize,
     warnings: Vec<Diagnostic>,
+    /// The files its figure blocks read besides it.
+    reads: Vec<FileRead>,
 }
 
 /// Renders every page (in parallel) and hands each page's files to `sink`
@@ -496,11 +505,16 @@ pub struct PageOut {
 /// page whose inputs hash to the key of its cached output is not rendered
 /// again: its source, its place in the navigation, the settings and the
 /// templates are all its HTML and figures depend on; and every page's
-/// output is kept for the next rebuild.
+/// output is kept for the next rebuild. With `on_disk` (`seen build` with
+/// a figure cache), the same goes for a page whose files are all in the
+/// output folder already ([`cache::FigureCache::reuse_page`]).
 fn render_site(
     config: &BuildConfig,
     hook: &dyn FigureHook,
-    cache: Option<&incremental::Incremental>,
+    (cache, on_disk): (
+        Option<&incremental::Incremental>,
+        Option<&cache::FigureCache>,
+    ),
     sink: &dyn Sink,
 ) -> Result<RenderedSite, BuildError> {
     output::check_layout(config)?;
@@ -522,6 +536,7 @@ fn render_site(
         (Some(_), Some(t)) => Some(incremental::site_key(config, t)),
         _ => None,
     };
+    let templates_digest = templates.as_ref().map(templates::Templates::digest);
 
     // Pages render in parallel; each page's files go to the sink from the
     // thread that rendered it. `collect` keeps the pages in order.
@@ -530,11 +545,28 @@ fn render_site(
         .enumerate()
         .map(|(i, page)| {
             let key = site_key.map(|k| incremental::page_key(k, page, &course, i));
+            let page_key = match (on_disk, templates_digest) {
+                (Some(c), Some(t)) => {
+                    let nav = course.page_nav(Some(i), &page.root());
+                    Some((c, c.page_key(config, t, page, &nav)))
+                }
+                _ => None,
+            };
+            if let Some((c, k)) = page_key
+                && let Some(out) = c.reuse_page(k, &config.root, |p, d| sink.has(p, d))
+            {
+                return Ok((key, Ok(Arc::new(out))));
+            }
             let out = match (cache, key) {
                 (Some(cache), Some(key)) if let Some(out) = cache.page(&page.out_path, key) => out,
                 _ => {
                     match render_page(config, page, hook, templates.as_ref(), (&course, Some(i))) {
-                        Ok(out) => Arc::new(out),
+                        Ok(out) => {
+                            if let Some((c, k)) = page_key {
+                                c.store_page(k, &out);
+                            }
+                            Arc::new(out)
+                        }
                         Err(d) => return Ok((key, Err(d))),
                     }
                 }
@@ -555,6 +587,7 @@ fn render_site(
                     figures: shared.figures,
                     frames: shared.frames,
                     warnings: shared.warnings.clone(),
+                    reads: shared.reads.clone(),
                 },
                 |out| PageOut {
                     bytes: Vec::new(),
@@ -686,6 +719,7 @@ fn render_contents_page(
         figures: 0,
         frames: 0,
         warnings: Vec::new(),
+        reads: Vec::new(),
     };
     let html = templates
         .render_page(config, &page, &page.ctx(), &body, (course, None))
@@ -698,12 +732,7 @@ type PageResult = Result<Arc<PageOut>, Vec<Diagnostic>>;
 
 impl PageOut {
     /// A page's files: its HTML first, then its figures' files.
-    fn new(
-        files: Vec<(String, Bytes)>,
-        figures: usize,
-        frames: usize,
-        warnings: Vec<Diagnostic>,
-    ) -> PageOut {
+    fn new(files: Vec<(String, Bytes)>, body: markdown::RenderedPage) -> PageOut {
         let (paths, bytes) = files
             .into_iter()
             .map(|(path, bytes)| {
@@ -714,9 +743,10 @@ impl PageOut {
         PageOut {
             paths,
             bytes,
-            figures,
-            frames,
-            warnings,
+            figures: body.figures,
+            frames: body.frames,
+            warnings: body.warnings,
+            reads: body.reads,
         }
     }
 }
@@ -744,15 +774,15 @@ fn render_page(
         // rendered, so that its mistakes are reported too.
         None => String::new(),
     };
+    let mut body = body;
     let mut files = Vec::with_capacity(1 + body.assets.len());
     files.push((page.out_path.clone(), Arc::new(html.into_bytes())));
-    files.extend(body.assets.into_iter().map(|(p, b)| (p, Arc::new(b))));
-    Ok(PageOut::new(
-        files,
-        body.figures,
-        body.frames,
-        body.warnings,
-    ))
+    files.extend(
+        std::mem::take(&mut body.assets)
+            .into_iter()
+            .map(|(p, b)| (p, Arc::new(b))),
+    );
+    Ok(PageOut::new(files, body))
 }
 
 /// Markdown and figures were checked at their source; this catches what

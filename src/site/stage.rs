@@ -242,8 +242,12 @@ impl Stage {
 }
 
 impl Sink for Stage {
+    fn has(&self, rel: &str, digest: Digest) -> bool {
+        self.known.get(rel).is_some_and(|r| r.digest == digest)
+    }
+
     fn put(&self, rel: &str, bytes: &Bytes, digest: Digest) -> Result<(), BuildError> {
-        if self.known.get(rel).is_some_and(|r| r.digest == digest) {
+        if self.has(rel, digest) {
             return Ok(()); // the output folder has these very bytes
         }
         if !self

@@ -56,6 +56,8 @@ struct Cached {
     files: BTreeMap<PathBuf, Vec<u8>>,
     hits: usize,
     misses: usize,
+    /// Pages not rendered at all: their files were in place already.
+    reused: usize,
     written: usize,
 }
 
@@ -66,6 +68,7 @@ fn cached_build(config: &BuildConfig, version: &str) -> Cached {
         files: snapshot(&config.output_path()),
         hits: cache.hits(),
         misses: cache.misses(),
+        reused: cache.pages_reused(),
         written: report.files_written,
     }
 }
@@ -116,9 +119,12 @@ fn cached_builds_equal_clean_builds_after_every_change() {
     assert_same(&first, &clean_build(&config), "first build");
     let runs = first.misses;
 
-    // Nothing changed: every figure from the cache, no file written.
+    assert_eq!(first.reused, 0);
+
+    // Nothing changed: no page rendered, no file written.
     let again = cached_build(&config, "v1");
-    assert_eq!((again.hits, again.misses), (runs, 0));
+    assert_eq!(again.reused, 2, "both pages reused");
+    assert_eq!((again.hits, again.misses), (0, 0), "no figure even looked up");
     assert_eq!(again.written, 0, "nothing changed, nothing written");
     assert_eq!(again.files, first.files);
 
@@ -145,10 +151,13 @@ fn cached_builds_equal_clean_builds_after_every_change() {
     let after_block = cached_build(&config, "v1");
     assert_same(&after_block, &clean_build(&config), "after a block edit");
     assert_eq!(after_block.misses, 1, "only the edited block is drawn");
+    assert_eq!(after_block.hits, runs - 2, "the others of its page are read");
+    assert_eq!(after_block.reused, 1, "the other page is not rendered");
 
     // Another version of seen: nothing is reused.
     let new_version = cached_build(&config, "v2");
     assert_eq!((new_version.hits, new_version.misses), (0, runs));
+    assert_eq!(new_version.reused, 0);
     assert_same(&new_version, &clean_build(&config), "after a new version");
 
     // The CSV a block reads: that figure is drawn again, with the new data.
@@ -156,6 +165,7 @@ fn cached_builds_equal_clean_builds_after_every_change() {
     write(root, "content/points.csv", "x,y\n-2.2,0\n-0.6,1\n2.0,1\n");
     let after_csv = cached_build(&config, "v2");
     assert_eq!(after_csv.misses, 1, "the block that reads the CSV");
+    assert_eq!(after_csv.reused, 1, "the page that reads no CSV");
     assert_same(&after_csv, &clean_build(&config), "after a CSV edit");
     assert_ne!(
         after_csv.files[Path::new("figures/data/fit/trace.json")],
@@ -167,33 +177,38 @@ fn cached_builds_equal_clean_builds_after_every_change() {
 fn damaged_cache_entries_are_misses() {
     let (dir, config) = site();
     let first = cached_build(&config, "v1");
-    let entries = dir.path().join(cache::DIR).join("figures");
-    let mut n = 0;
-    for (i, entry) in fs::read_dir(&entries).unwrap().enumerate() {
-        let path = entry.unwrap().path();
-        let bytes = fs::read(&path).unwrap();
-        // Truncated, a byte changed, or emptied, in turn.
-        let damaged = match i % 3 {
-            0 => bytes[..bytes.len() / 2].to_vec(),
-            1 => {
-                let mut b = bytes.clone();
-                let at = b.len() / 3;
-                b[at] ^= 1;
-                b
-            }
-            _ => Vec::new(),
-        };
-        fs::write(&path, damaged).unwrap();
-        n += 1;
+    let mut damaged = [0, 0];
+    for (k, folder) in ["figures", "pages"].iter().enumerate() {
+        let entries = dir.path().join(cache::DIR).join(folder);
+        for (i, entry) in fs::read_dir(&entries).unwrap().enumerate() {
+            let path = entry.unwrap().path();
+            let bytes = fs::read(&path).unwrap();
+            // Truncated, a byte changed, or emptied, in turn.
+            let bad = match i % 3 {
+                0 => bytes[..bytes.len() / 2].to_vec(),
+                1 => {
+                    let mut b = bytes.clone();
+                    let at = b.len() / 3;
+                    b[at] ^= 1;
+                    b
+                }
+                _ => Vec::new(),
+            };
+            fs::write(&path, bad).unwrap();
+            damaged[k] += 1;
+        }
     }
-    assert_eq!(n, first.misses);
-    // Changed output in the folder, so that a wrongly reused figure shows.
-    fs::remove_dir_all(config.output_path()).unwrap();
+    assert_eq!(damaged, [first.misses, 2], "every entry damaged");
     let again = cached_build(&config, "v1");
-    assert_eq!((again.hits, again.misses), (0, n));
+    assert_eq!((again.reused, again.hits, again.misses), (0, 0, first.misses));
     assert_eq!(again.files, first.files);
+    assert_eq!(again.written, 0, "the output was right all along");
     // The entries are whole again.
-    assert_eq!(cached_build(&config, "v1").hits, n);
+    assert_eq!(cached_build(&config, "v1").reused, 2);
+    fs::remove_dir_all(config.output_path()).unwrap();
+    let rebuilt = cached_build(&config, "v1");
+    assert_eq!((rebuilt.hits, rebuilt.misses), (first.misses, 0));
+    assert_eq!(rebuilt.files, first.files);
 }
 
 #[test]
