@@ -26,7 +26,15 @@
 //! treated as a miss, so the duplicate-id error comes from the renderer.
 //! Only successful runs are stored: errors are always found afresh.
 //!
-//! Entries are files `figures/<key>` with a checksum at the end; a missing,
+//! `seen build` keeps whole pages too (`pages/<key>`, see
+//! [`FigureCache::reuse_page`]): the paths and digests of a page's files,
+//! its warnings and the files its blocks read, keyed by what the page
+//! depends on. When the output folder still holds every one of those files
+//! with those bytes (the manifest of [`super::stage`] says so), the page is
+//! not rendered and its figures are not even read.
+//!
+//! Entries are files `figures/<key>` and `pages/<key>` with a checksum at
+//! the end; a missing,
 //! truncated, damaged or unreadable entry is a miss (never an error, never
 //! wrong output), and every write is a rename of a complete file. The
 //! folder can be deleted at any time. After a successful build, entries the

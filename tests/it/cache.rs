@@ -124,7 +124,11 @@ fn cached_builds_equal_clean_builds_after_every_change() {
     // Nothing changed: no page rendered, no file written.
     let again = cached_build(&config, "v1");
     assert_eq!(again.reused, 2, "both pages reused");
-    assert_eq!((again.hits, again.misses), (0, 0), "no figure even looked up");
+    assert_eq!(
+        (again.hits, again.misses),
+        (0, 0),
+        "no figure even looked up"
+    );
     assert_eq!(again.written, 0, "nothing changed, nothing written");
     assert_eq!(again.files, first.files);
 
@@ -151,7 +155,11 @@ fn cached_builds_equal_clean_builds_after_every_change() {
     let after_block = cached_build(&config, "v1");
     assert_same(&after_block, &clean_build(&config), "after a block edit");
     assert_eq!(after_block.misses, 1, "only the edited block is drawn");
-    assert_eq!(after_block.hits, runs - 2, "the others of its page are read");
+    assert_eq!(
+        after_block.hits,
+        runs - 2,
+        "the others of its page are read"
+    );
     assert_eq!(after_block.reused, 1, "the other page is not rendered");
 
     // Another version of seen: nothing is reused.
@@ -200,7 +208,10 @@ fn damaged_cache_entries_are_misses() {
     }
     assert_eq!(damaged, [first.misses, 2], "every entry damaged");
     let again = cached_build(&config, "v1");
-    assert_eq!((again.reused, again.hits, again.misses), (0, 0, first.misses));
+    assert_eq!(
+        (again.reused, again.hits, again.misses),
+        (0, 0, first.misses)
+    );
     assert_eq!(again.files, first.files);
     assert_eq!(again.written, 0, "the output was right all along");
     // The entries are whole again.
