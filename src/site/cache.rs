@@ -194,7 +194,7 @@ impl FigureCache {
         config: &BuildConfig,
         templates: Digest,
         page: &super::content::Page,
-        nav: &super::nav::PageNav,
+        (nav, page_count): (&super::nav::PageNav, usize),
     ) -> Digest {
         Fields::new()
             .bytes(&self.salt.to_le_bytes())
@@ -204,6 +204,8 @@ impl FigureCache {
             .str(&page.out_path)
             .str(&page.source)
             .str(&format!("{nav:?}"))
+            // Templates see how many pages the site has (`page_count`).
+            .u64(page_count as u64)
             .finish()
     }
 

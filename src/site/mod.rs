@@ -548,7 +548,7 @@ fn render_site(
             let page_key = match (on_disk, templates_digest) {
                 (Some(c), Some(t)) => {
                     let nav = course.page_nav(Some(i), &page.root());
-                    Some((c, c.page_key(config, t, page, &nav)))
+                    Some((c, c.page_key(config, t, page, (&nav, course.len()))))
                 }
                 _ => None,
             };
