@@ -380,8 +380,10 @@ pub fn build(config: &BuildConfig, hook: &dyn FigureHook) -> Result<Report, Buil
 }
 
 /// [`build`], with a figure cache: figures whose inputs did not change are
-/// read from the cache instead of drawn, and only the output files whose
-/// bytes changed since the last build are written (see [`stage`]).
+/// read from the cache instead of drawn, a page whose inputs did not change
+/// and whose files are all still in the output folder is not rendered at
+/// all, and only the output files whose bytes changed since the last build
+/// are written (see [`cache`] and [`stage`]).
 pub fn build_with(
     config: &BuildConfig,
     hook: &dyn FigureHook,
