@@ -84,8 +84,7 @@ pub fn trace(path: &Path, only: Option<&str>) -> Result<(String, String), String
             ));
         }
     }
-    let json = scenario::trace::file_json(&file, &runs);
-    let json = serde_json::to_string_pretty(&json).expect("JSON of numbers and strings");
+    let json = scenario::trace::file_json_pretty(&file, &runs);
     Ok((json, diagnostic::render_all(&warnings)))
 }
 

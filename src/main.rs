@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use seen::diagnostic::render_all;
 use seen::render::hook::Figures;
+use seen::site::cache::FigureCache;
 use seen::site::{self, BuildConfig, BuildError};
 
 #[derive(Parser)]
@@ -42,6 +43,41 @@ struct SiteArgs {
     output_dir: Option<PathBuf>,
 }
 
+/// The figure cache switch of `build` and `check`.
+#[derive(clap::Args, Clone)]
+struct CacheArgs {
+    /// Draw every figure afresh, without reading or writing the figure
+    /// cache (`.seen-cache/` in the site root); `seen build` then writes
+    /// every file of the output folder.
+    #[arg(long)]
+    no_cache: bool,
+}
+
+impl CacheArgs {
+    /// The site's figure cache, unless `--no-cache`.
+    fn open(&self, config: &BuildConfig) -> Option<FigureCache> {
+        (!self.no_cache).then(|| FigureCache::open(config, &renderer_version()))
+    }
+}
+
+/// What identifies this seen for the figure cache: its version, and the
+/// size and modification time of its executable, so that a rebuilt seen
+/// (a new commit, a new compiler) never reuses another one's figures.
+fn renderer_version() -> String {
+    let exe = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| {
+            let mtime = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!("{} {mtime}", m.len())
+        })
+        .unwrap_or_default();
+    format!("{} {exe}", env!("CARGO_PKG_VERSION"))
+}
+
 impl SiteArgs {
     /// seen.toml, then the command-line overrides.
     fn config(&self) -> Result<BuildConfig, BuildError> {
@@ -60,8 +96,14 @@ enum Command {
     #[command(after_help = "Examples:\n  \
         seen build                         the site in this folder\n  \
         seen build --root my-explainer     the site in my-explainer/\n  \
-        seen build --output-dir site       write site/ instead of public/")]
-    Build(SiteArgs),
+        seen build --output-dir site       write site/ instead of public/\n  \
+        seen build --no-cache              draw every figure, write every file")]
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        #[command(flatten)]
+        cache: CacheArgs,
+    },
     /// Run the whole build (every page, every figure, the gradient checks
     /// against finite differences) without writing anything, and report
     /// every error at once. Exits non-zero if there is any.
@@ -71,6 +113,8 @@ enum Command {
     Check {
         #[command(flatten)]
         site: SiteArgs,
+        #[command(flatten)]
+        cache: CacheArgs,
     },
     /// Build the site, serve it on 127.0.0.1 and rebuild it whenever the
     /// content, the templates or seen.toml change. A failed rebuild is shown
@@ -95,6 +139,8 @@ enum Command {
         /// none, such as some network mounts).
         #[arg(long)]
         poll: bool,
+        #[command(flatten)]
+        cache: CacheArgs,
     },
     /// Create a new site: seen.toml, content/index.md with one worked block
     /// per figure kind, and templates/ to edit. Refuses a non-empty folder.
@@ -156,30 +202,29 @@ fn main() -> ExitCode {
 
 fn run() -> ExitCode {
     let cli = Cli::parse();
-    let command = cli.command.unwrap_or(Command::Build(SiteArgs {
-        root: ".".into(),
-        output_dir: None,
-    }));
-    match command {
-        Command::Build(args) => match args.config().and_then(|c| site::build(&c, &Figures)) {
-            Ok(report) => {
-                eprint!("{}", render_all(&report.warnings));
-                println!("{report}");
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("{e}");
-                ExitCode::FAILURE
-            }
+    let command = cli.command.unwrap_or(Command::Build {
+        site: SiteArgs {
+            root: ".".into(),
+            output_dir: None,
         },
-        Command::Check { site: args } => check(&args),
+        cache: CacheArgs { no_cache: false },
+    });
+    match command {
+        Command::Build { site: args, cache } => build(&args, &cache),
+        Command::Check { site: args, cache } => check(&args, &cache),
         Command::Serve {
             site: args,
             port,
             bind,
             poll,
+            cache,
         } => {
-            let options = site::serve::ServeOptions { bind, port, poll };
+            let options = site::serve::ServeOptions {
+                bind,
+                port,
+                poll,
+                cache_version: (!cache.no_cache).then(renderer_version),
+            };
             match site::serve::serve(&args.root, &|| args.config(), &Figures, &options) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
@@ -220,23 +265,70 @@ fn run() -> ExitCode {
     }
 }
 
-fn check(args: &SiteArgs) -> ExitCode {
-    match args.config().and_then(|c| site::check(&c, &Figures)) {
-        Ok(r) => {
+fn build(args: &SiteArgs, cache: &CacheArgs) -> ExitCode {
+    let built = args.config().and_then(|c| {
+        let cache = cache.open(&c);
+        site::build_with(&c, &Figures, cache.as_ref()).map(|r| (r, cache))
+    });
+    match built {
+        Ok((report, cache)) => {
+            eprint!("{}", render_all(&report.warnings));
+            println!(
+                "{report}; wrote {} file{} ({:.1} MB){}",
+                report.files_written,
+                plural(report.files_written),
+                report.bytes_written as f64 / 1e6,
+                cache_note(cache.as_ref())
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// How many pages were reused whole, and how many runs of figure blocks
+/// came from the cache.
+fn cache_note(cache: Option<&FigureCache>) -> String {
+    let Some(c) = cache else {
+        return String::new();
+    };
+    let mut note = String::new();
+    let reused = c.pages_reused();
+    if reused > 0 {
+        note += &format!("; {reused} unchanged page{} not rendered", plural(reused));
+    }
+    let runs = c.hits() + c.misses();
+    if runs > 0 {
+        note += &format!("; figures from the cache: {} of {runs}", c.hits());
+    }
+    note
+}
+
+fn check(args: &SiteArgs, cache: &CacheArgs) -> ExitCode {
+    let checked = args.config().and_then(|c| {
+        let cache = cache.open(&c);
+        site::check_with(&c, &Figures, cache.as_ref()).map(|r| (r, cache))
+    });
+    match checked {
+        Ok((r, cache)) => {
             eprint!("{}", render_all(&r.warnings));
             let warnings = match r.warnings.len() {
                 0 => String::new(),
                 n => format!(", {n} warning{}", plural(n)),
             };
             println!(
-                "Checked {} page{}, {} figure{}, {} frame{} in {} ms: no errors{warnings}",
+                "Checked {} page{}, {} figure{}, {} frame{} in {} ms: no errors{warnings}{}",
                 r.pages,
                 plural(r.pages),
                 r.figures,
                 plural(r.figures),
                 r.frames,
                 plural(r.frames),
-                r.elapsed.as_millis()
+                r.elapsed.as_millis(),
+                cache_note(cache.as_ref())
             );
             ExitCode::SUCCESS
         }

@@ -132,6 +132,7 @@ pub fn read(
     parse(Arc::new(OtherFile {
         display: shown,
         text,
+        path,
     }))
 }
 
@@ -290,6 +291,7 @@ mod tests {
         parse(Arc::new(OtherFile {
             display: "d.csv".into(),
             text: text.into(),
+            path: PathBuf::new(),
         }))
     }
 

@@ -13,6 +13,8 @@ pub struct OtherFile {
     /// As shown in diagnostics, like the page: `content/moons.csv`.
     pub display: PathBuf,
     pub text: String,
+    /// Where it was read on disk (empty when it was not read from a file).
+    pub path: PathBuf,
 }
 
 /// An error in one block. `offset` and `len` are bytes within the block

@@ -1,95 +1,226 @@
 //! The `seen trace` JSON: the machine-readable run of every block of a file.
 //! Field names are a contract (`docs/trace-json.md`); add, never rename.
+//!
+//! The document is serialized straight from borrowed views of the run
+//! (structs deriving `Serialize`), not built as a `serde_json::Value` first:
+//! a training block's trace holds every param at every step, and building a
+//! map per step was a quarter of a site build's CPU time. The keys of every
+//! object are printed in alphabetical order, as a `Value` (a sorted map)
+//! printed them: the fields of each struct below are declared in that order.
+//! Numbers are `f64`s printed by serde_json at full precision (the shortest
+//! string that round-trips); non-finite values cannot occur (the engine
+//! refuses them) and would print as `null`.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+use serde_json::Value;
 
 use super::{Run, Scenario};
 use crate::engine::Graph;
-use serde_json::{Map, Value, json};
 
-/// f64 to JSON at full precision (serde_json prints the shortest string that
-/// round-trips). Non-finite values cannot occur: the engine refuses them.
-fn num(v: f64) -> Value {
-    serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
+/// The whole document for one file.
+#[derive(Serialize)]
+struct Doc<'a> {
+    file: &'a str,
+    scenarios: Vec<ScenarioJson<'a>>,
 }
 
-fn nodes(g: &Graph) -> Value {
-    Value::Array(
-        g.nodes
-            .iter()
-            .enumerate()
-            .map(|(id, n)| {
-                json!({
-                    "id": id,
-                    "name": n.name,
-                    "kind": n.kind.name(),
-                    "op": n.op.map(|o| o.name()),
-                    "parents": n.parents,
-                    "value": num(n.value),
-                    "grad": num(n.grad),
-                    "example": n.example,
-                })
-            })
-            .collect(),
-    )
+/// One scenario entry per view that was run.
+#[derive(Serialize)]
+struct ScenarioJson<'a> {
+    figure: &'static str,
+    id: &'a str,
+    nodes: Nodes<'a>,
+    output: Output<'a>,
+    seed: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    training: Option<TrainingJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    update: Option<UpdateJson<'a>>,
+    view: &'static str,
+}
+
+#[derive(Serialize)]
+struct Output<'a> {
+    name: &'a Option<String>,
+    value: f64,
+}
+
+/// Every node of a graph, in arena order.
+struct Nodes<'a>(&'a Graph);
+
+impl Serialize for Nodes<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.nodes.iter().enumerate().map(|(id, n)| NodeJson {
+            example: n.example,
+            grad: n.grad,
+            id,
+            kind: n.kind.name(),
+            name: &n.name,
+            op: n.op.map(|o| o.name()),
+            parents: &n.parents,
+            value: n.value,
+        }))
+    }
+}
+
+#[derive(Serialize)]
+struct NodeJson<'a> {
+    example: Option<usize>,
+    grad: f64,
+    id: usize,
+    kind: &'static str,
+    name: &'a Option<String>,
+    op: Option<&'static str>,
+    parents: &'a [usize],
+    value: f64,
+}
+
+#[derive(Serialize)]
+struct UpdateJson<'a> {
+    lr: f64,
+    output: f64,
+    params: BTreeMap<&'a str, f64>,
 }
 
 /// Every step of a training run: the params after k updates and the loss
 /// at them.
-fn training(t: &super::Training) -> Value {
-    let steps: Vec<Value> = t
-        .steps
-        .iter()
-        .map(|s| {
-            let params: Map<String, Value> = t
-                .names
-                .iter()
-                .zip(&s.params)
-                .map(|(n, v)| (n.clone(), num(*v)))
-                .collect();
-            json!({ "step": s.step, "loss": num(s.loss), "params": params })
-        })
-        .collect();
-    json!({ "lr": num(t.lr), "zero_grad": t.zero_grad, "steps": steps })
+#[derive(Serialize)]
+struct TrainingJson<'a> {
+    lr: f64,
+    steps: Steps<'a>,
+    zero_grad: bool,
 }
 
-/// One scenario entry per view that was run.
-pub fn scenario_json(s: &Scenario, run: &Run) -> Value {
+struct Steps<'a> {
+    t: &'a super::Training,
+    /// The params in the order an object prints them: (name, index in
+    /// `Snapshot::params`), sorted by name, the last of equal names kept
+    /// (as a map built from the list would keep it). Worked out once for
+    /// every step.
+    order: Vec<(&'a str, usize)>,
+}
+
+impl Serialize for Steps<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.t.steps.iter().map(|step| StepJson {
+            loss: step.loss,
+            params: Params {
+                order: &self.order,
+                values: &step.params,
+            },
+            step: step.step,
+        }))
+    }
+}
+
+#[derive(Serialize)]
+struct StepJson<'a> {
+    loss: f64,
+    params: Params<'a>,
+    step: usize,
+}
+
+struct Params<'a> {
+    order: &'a [(&'a str, usize)],
+    values: &'a [f64],
+}
+
+impl Serialize for Params<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.order.len()))?;
+        for (name, i) in self.order {
+            if let Some(v) = self.values.get(*i) {
+                m.serialize_entry(name, v)?;
+            }
+        }
+        m.end()
+    }
+}
+
+fn training(t: &super::Training) -> TrainingJson<'_> {
+    let mut by_name: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, n) in t.names.iter().enumerate() {
+        by_name.insert(n, i);
+    }
+    TrainingJson {
+        lr: t.lr,
+        steps: Steps {
+            t,
+            order: by_name.into_iter().collect(),
+        },
+        zero_grad: t.zero_grad,
+    }
+}
+
+fn scenario<'a>(s: &'a Scenario, run: &'a Run) -> ScenarioJson<'a> {
     let g = run.graph();
     let out = &g.nodes[run.output()];
-    let mut m = Map::new();
-    m.insert("id".into(), json!(s.id));
-    if let Some(t) = &s.title {
-        m.insert("title".into(), json!(t));
+    ScenarioJson {
+        figure: s.figure.name(),
+        id: &s.id,
+        nodes: Nodes(g),
+        output: Output {
+            name: &out.name,
+            value: out.value,
+        },
+        seed: s.seed,
+        title: s.title.as_deref(),
+        training: run.training.as_deref().map(training),
+        update: run.update.as_ref().map(|u| UpdateJson {
+            lr: u.lr,
+            output: u.output_after,
+            params: u
+                .params
+                .iter()
+                .map(|(name, _, _, after)| (name.as_str(), *after))
+                .collect(),
+        }),
+        view: run.view.name(),
     }
-    m.insert("figure".into(), json!(s.figure.name()));
-    m.insert("view".into(), json!(run.view.name()));
-    m.insert("seed".into(), num(s.seed));
-    m.insert(
-        "output".into(),
-        json!({ "name": out.name, "value": num(out.value) }),
-    );
-    m.insert("nodes".into(), nodes(g));
-    if let Some(u) = &run.update {
-        let params: Map<String, Value> = u
-            .params
-            .iter()
-            .map(|(name, _, _, after)| (name.clone(), num(*after)))
-            .collect();
-        m.insert(
-            "update".into(),
-            json!({ "lr": num(u.lr), "params": params, "output": num(u.output_after) }),
-        );
-    }
-    if let Some(t) = &run.training {
-        m.insert("training".into(), training(t));
-    }
-    Value::Object(m)
 }
 
-/// The whole document for one file.
+fn doc<'a>(file: &'a str, runs: &'a [(Scenario, Vec<Run>)]) -> Doc<'a> {
+    Doc {
+        file,
+        scenarios: runs
+            .iter()
+            .flat_map(|(s, rs)| rs.iter().map(move |r| scenario(s, r)))
+            .collect(),
+    }
+}
+
+/// One scenario entry (one view of one block), as a JSON value.
+pub fn scenario_json(s: &Scenario, run: &Run) -> Value {
+    serde_json::to_value(scenario(s, run)).expect("JSON of numbers and strings")
+}
+
+/// The whole document for one file, as a JSON value.
 pub fn file_json(file: &str, runs: &[(Scenario, Vec<Run>)]) -> Value {
-    let scenarios: Vec<Value> = runs
-        .iter()
-        .flat_map(|(s, rs)| rs.iter().map(move |r| scenario_json(s, r)))
-        .collect();
-    json!({ "file": file, "scenarios": scenarios })
+    serde_json::to_value(doc(file, runs)).expect("JSON of numbers and strings")
+}
+
+/// The whole document for one file, pretty-printed as `seen trace` prints
+/// it (two-space indents, no newline at the end).
+pub fn file_json_pretty(file: &str, runs: &[(Scenario, Vec<Run>)]) -> String {
+    serde_json::to_string_pretty(&doc(file, runs)).expect("JSON of numbers and strings")
+}
+
+/// The document of one block's runs, compact (no spaces, no newlines but
+/// the one at the end): the `trace.json` download beside a figure, the same
+/// as [`file_json`] of that one block. Whitespace is not part of the
+/// contract; the values, keys and their order are the same as
+/// [`file_json_pretty`]'s.
+pub fn block_json_compact(file: &str, s: &Scenario, runs: &[Run]) -> Vec<u8> {
+    let doc = Doc {
+        file,
+        scenarios: runs.iter().map(|r| scenario(s, r)).collect(),
+    };
+    let mut out = serde_json::to_vec(&doc).expect("JSON of numbers and strings");
+    out.push(b'\n');
+    out
 }

@@ -1,9 +1,9 @@
 //! Rebuilds for `seen serve` that render and write only what changed.
 //!
-//! A full build of a 200-page site renders every figure of every page and
-//! writes a fresh copy of the output folder (a quarter of a gigabyte for
-//! 200 copies of the bundled explainer): seconds, for an edit to one page.
-//! An [`Incremental`] keeps the last good build in memory. The next build
+//! A full build of a 200-page site loads every figure of every page (from
+//! the figure cache, [`super::cache`], at best) and renders every page:
+//! too slow for an edit to one page. An [`Incremental`] keeps the last good
+//! build in memory. The next build
 //! still loads every source and settles the navigation, but renders only
 //! the pages whose inputs changed, each page keyed by a hash of everything
 //! its output depends on ([`page_key`]): its file, its place in the
@@ -11,9 +11,10 @@
 //! the settings and the templates. Then only files whose bytes changed are
 //! written, each by a rename, and files the site no longer has are removed.
 //!
-//! The price is memory: the whole last good site stays in memory (275 MB
-//! resident for 200 copies of the bundled explainer, 247 MB on disk), which
-//! a full build held at its peak anyway.
+//! The price is memory: the whole last good site stays in memory (handed
+//! over by a [`Memory`] sink; about the size of the output folder), where
+//! `seen build` writes each page's files as it goes and keeps only their
+//! digests.
 //!
 //! A failed build writes nothing, as a full build does. The first build,
 //! or one after a write failed, after the output folder went away or moved,
@@ -30,9 +31,27 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use super::content::Page;
+use super::digest::Digest;
 use super::nav::Course;
 use super::templates::Templates;
-use super::{BuildConfig, BuildError, Bytes, FigureHook, PageOut, Report, output, render_site};
+use super::{
+    BuildConfig, BuildError, Bytes, FigureHook, PageOut, Report, Sink, output, render_site,
+};
+
+/// Keeps every file of a build in memory, for [`update`] to compare with
+/// the next build's.
+#[derive(Default)]
+struct Memory(std::sync::Mutex<BTreeMap<String, Bytes>>);
+
+impl Sink for Memory {
+    fn put(&self, path: &str, bytes: &Bytes, _: Digest) -> Result<(), BuildError> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), Arc::clone(bytes));
+        Ok(())
+    }
+}
 
 /// The last good build, kept for the next one.
 #[derive(Debug, Default)]
@@ -78,7 +97,9 @@ pub fn build(
     cache: &mut Incremental,
 ) -> Result<(Report, Reuse), BuildError> {
     let start = Instant::now();
-    let site = render_site(config, hook, Some(cache))?;
+    let memory = Memory::default();
+    let site = render_site(config, hook, (Some(cache), None), &memory)?;
+    let files = memory.0.into_inner().unwrap_or_else(|e| e.into_inner());
     let rendered = site
         .pages
         .iter()
@@ -87,9 +108,9 @@ pub fn build(
     let out = config.output_path();
     let written = if cache.written_to.as_ref() == Some(&out) && out.is_dir() {
         cache.written_to = None; // until the update has succeeded
-        Some(update(&out, &cache.files, &site.files)?)
+        Some(update(&out, &cache.files, &files)?)
     } else {
-        output::write_site(config, &site.files)?;
+        output::write_site(config, &files)?;
         None
     };
     cache.written_to = Some(out);
@@ -98,7 +119,7 @@ pub fn build(
         .into_iter()
         .map(|(path, key, page)| (path, (key, page)))
         .collect();
-    cache.files = site.files;
+    cache.files = files;
     let reuse = Reuse {
         rendered,
         pages: site.report.pages,

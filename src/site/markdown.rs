@@ -45,6 +45,8 @@ pub struct RenderedPage {
     pub frames: usize,
     /// Warnings about the page's figure blocks.
     pub warnings: Vec<Diagnostic>,
+    /// The files the figure blocks read besides the page.
+    pub reads: Vec<super::FileRead>,
 }
 
 /// The pulldown-cmark extensions the site uses.
@@ -443,6 +445,7 @@ impl<'p> Renderer<'p> {
                 self.result.figures += rendered.figures;
                 self.result.frames += rendered.frames;
                 self.result.assets.extend(rendered.assets);
+                self.result.reads.extend(rendered.reads);
                 self.out.push(Event::Html(rendered.html.into()));
             }
             Ok(Err(d)) => self.diags.extend(d),
@@ -556,19 +559,25 @@ pub fn find_forbidden(html: &str) -> Option<(usize, usize, String)> {
             {
                 j += 1;
             }
-            let attr = html[attr_start..j].to_ascii_lowercase();
-            if attr == "style" {
+            // Compared in place: a figure's HTML has hundreds of thousands
+            // of attributes, and a lowercased copy of each was a sixth of a
+            // cached build's time.
+            let attr = &b[attr_start..j];
+            if attr.eq_ignore_ascii_case(b"style") {
                 return Some((
                     attr_start,
                     j - attr_start,
                     "a `style` attribute".to_string(),
                 ));
             }
-            if attr.len() > 2 && attr.starts_with("on") {
+            if attr.len() > 2 && attr[..2].eq_ignore_ascii_case(b"on") {
                 return Some((
                     attr_start,
                     j - attr_start,
-                    format!("an event handler attribute `{attr}`"),
+                    format!(
+                        "an event handler attribute `{}`",
+                        html[attr_start..j].to_ascii_lowercase()
+                    ),
                 ));
             }
             while j < b.len() && b[j].is_ascii_whitespace() {
@@ -582,9 +591,7 @@ pub fn find_forbidden(html: &str) -> Option<(usize, usize, String)> {
                 match b.get(j) {
                     Some(&q @ (b'"' | b'\'')) => {
                         j += 1;
-                        while j < b.len() && b[j] != q {
-                            j += 1;
-                        }
+                        j = memchr_from(b, j, q);
                         j += 1;
                     }
                     _ => {
@@ -601,6 +608,15 @@ pub fn find_forbidden(html: &str) -> Option<(usize, usize, String)> {
         }
     }
     None
+}
+
+/// The index of the first `byte` at or after `from` in `b`, or `b.len()`.
+fn memchr_from(b: &[u8], from: usize, byte: u8) -> usize {
+    let from = from.min(b.len());
+    b[from..]
+        .iter()
+        .position(|&c| c == byte)
+        .map_or(b.len(), |k| from + k)
 }
 
 #[cfg(test)]

@@ -6,8 +6,11 @@
 //! 2. [`markdown`] renders each page with pulldown-cmark, turns `$…$` math into
 //!    MathML and hands every ```` ```autograd ```` block to a [`FigureHook`];
 //! 3. [`templates`] wraps the rendered body in `templates/page.html` (tera 2);
-//! 4. [`output`] writes the whole site next to the output folder and swaps it
-//!    in only when every page succeeded.
+//! 4. [`stage`] writes each page's files as soon as the page is rendered,
+//!    beside the output folder, and puts them in place only when every page
+//!    succeeded (only the files whose bytes changed, with a cache folder).
+//!
+//! [`cache`] keeps each rendered figure on disk between builds.
 //!
 //! The figure renderer is not part of this module: it plugs in through
 //! [`FigureHook`], so the pipeline can be built and tested on its own.
@@ -20,8 +23,10 @@
 // shared contract with the scenario code, so they are returned unboxed.
 #![allow(clippy::result_large_err)]
 
+pub mod cache;
 pub mod config;
 pub mod content;
+pub mod digest;
 pub mod incremental;
 pub mod init;
 pub mod markdown;
@@ -29,6 +34,7 @@ pub mod math;
 pub mod nav;
 pub mod output;
 pub mod serve;
+pub mod stage;
 pub mod templates;
 
 use std::collections::BTreeMap;
@@ -210,6 +216,19 @@ pub struct Rendered {
     pub figures: usize,
     /// How many frames those figures hold (for the build report).
     pub frames: usize,
+    /// The files the blocks read besides the page (a `data` CSV), each
+    /// with the digest of the bytes read: a cached figure is reused only
+    /// while every one of them still has those bytes (see [`cache`]).
+    pub reads: Vec<FileRead>,
+}
+
+/// A file a block read besides its page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRead {
+    /// Where it was read, as the hook opened it.
+    pub path: PathBuf,
+    /// The digest ([`digest::digest`]) of the bytes read.
+    pub digest: digest::Digest,
 }
 
 /// Turns an `autograd` block into HTML. Called from several threads at once
@@ -237,6 +256,7 @@ pub trait FigureHook: Sync {
                     all.assets.extend(r.assets);
                     all.figures += r.figures;
                     all.frames += r.frames;
+                    all.reads.extend(r.reads);
                 }
                 Err(d) => diags.push(d),
             }
@@ -331,6 +351,10 @@ pub struct Report {
     /// Warnings found on the way (they do not fail the build), sorted by
     /// file and position.
     pub warnings: Vec<Diagnostic>,
+    /// Files the build wrote into the output folder (new or changed ones),
+    /// and their bytes; 0 for `seen check`.
+    pub files_written: usize,
+    pub bytes_written: u64,
 }
 
 impl fmt::Display for Report {
@@ -352,11 +376,40 @@ impl fmt::Display for Report {
 /// Builds the site into `config.output_dir`, replacing it only if every page
 /// succeeded. On failure, returns every diagnostic from every page.
 pub fn build(config: &BuildConfig, hook: &dyn FigureHook) -> Result<Report, BuildError> {
+    build_with(config, hook, None)
+}
+
+/// [`build`], with a figure cache: figures whose inputs did not change are
+/// read from the cache instead of drawn, a page whose inputs did not change
+/// and whose files are all still in the output folder is not rendered at
+/// all, and only the output files whose bytes changed since the last build
+/// are written (see [`cache`] and [`stage`]).
+pub fn build_with(
+    config: &BuildConfig,
+    hook: &dyn FigureHook,
+    cache: Option<&cache::FigureCache>,
+) -> Result<Report, BuildError> {
     let start = Instant::now();
-    let site = render_site(config, hook, None)?;
-    output::write_site(config, &site.files)?;
+    output::check_layout(config)?;
+    let stage = stage::Stage::begin(config, cache.map(cache::FigureCache::manifest_path))?;
+    let cached;
+    let hook = match cache {
+        Some(c) => {
+            cached = c.hook(hook);
+            &cached as &dyn FigureHook
+        }
+        None => hook,
+    };
+    // On an error the stage is dropped, which removes the staging folder.
+    let site = render_site(config, hook, (None, cache), &stage)?;
+    let written = stage.commit(&site.listing)?;
+    if let Some(c) = cache {
+        c.finish();
+    }
     Ok(Report {
         elapsed: start.elapsed(),
+        files_written: written.files,
+        bytes_written: written.bytes,
         ..site.report
     })
 }
@@ -364,8 +417,29 @@ pub fn build(config: &BuildConfig, hook: &dyn FigureHook) -> Result<Report, Buil
 /// Runs the whole build (content, markdown, figures, templates) without
 /// writing anything.
 pub fn check(config: &BuildConfig, hook: &dyn FigureHook) -> Result<Report, BuildError> {
+    check_with(config, hook, None)
+}
+
+/// [`check`], with a figure cache (read, and filled with what was drawn;
+/// the output folder is not touched).
+pub fn check_with(
+    config: &BuildConfig,
+    hook: &dyn FigureHook,
+    cache: Option<&cache::FigureCache>,
+) -> Result<Report, BuildError> {
     let start = Instant::now();
-    let site = render_site(config, hook, None)?;
+    let cached;
+    let hook = match cache {
+        Some(c) => {
+            cached = c.hook(hook);
+            &cached as &dyn FigureHook
+        }
+        None => hook,
+    };
+    let site = render_site(config, hook, (None, None), &Discard)?;
+    if let Some(c) = cache {
+        c.finish();
+    }
     Ok(Report {
         elapsed: start.elapsed(),
         ..site.report
@@ -376,11 +450,37 @@ pub fn check(config: &BuildConfig, hook: &dyn FigureHook) -> Result<Report, Buil
 /// `seen serve` keeps from it (see [`incremental`]).
 pub type Bytes = Arc<Vec<u8>>;
 
-/// A fully rendered site, in memory.
+/// Where the files of a build go as they are rendered: written at once
+/// ([`stage::Stage`]), kept in memory ([`incremental`]), or dropped
+/// (`seen check`). Called from many threads at once, each file once per
+/// page that produces it, with its digest; only with plain relative paths
+/// ([`output::is_safe_relative`]).
+pub(crate) trait Sink: Sync {
+    fn put(&self, path: &str, bytes: &Bytes, digest: digest::Digest) -> Result<(), BuildError>;
+
+    /// True if the output folder holds `path` with these bytes already, so
+    /// that a page whose files all are there need not be rendered.
+    fn has(&self, path: &str, digest: digest::Digest) -> bool {
+        let _ = (path, digest);
+        false
+    }
+}
+
+/// `seen check`'s sink: writes nothing.
+struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _: &str, _: &Bytes, _: digest::Digest) -> Result<(), BuildError> {
+        Ok(())
+    }
+}
+
+/// What is left of a rendered site once its files went to the sink.
 struct RenderedSite {
-    /// Output path (relative, `/` separators) → bytes. A BTreeMap so the
-    /// write order, like everything else, is deterministic.
-    files: BTreeMap<String, Bytes>,
+    /// Output path (relative, `/` separators) → digest of its bytes, for
+    /// every file of the site. A BTreeMap, so that everything done with it
+    /// is in a deterministic order.
+    listing: BTreeMap<String, digest::Digest>,
     /// Each page's output with the key of its inputs, when a cache asked
     /// for them: (output path, key, output).
     pages: Vec<(String, u64, Arc<PageOut>)>,
@@ -390,21 +490,34 @@ struct RenderedSite {
 /// One page's share of the output.
 #[derive(Debug)]
 pub struct PageOut {
-    /// Its HTML first, then its figures' files: (output path, bytes).
-    files: Vec<(String, Bytes)>,
+    /// Its HTML first, then its figures' files: (output path, digest).
+    paths: Vec<(String, digest::Digest)>,
+    /// The bytes of those files, in the same order; kept only by
+    /// `seen serve` (a build drops them once written).
+    bytes: Vec<Bytes>,
     figures: usize,
     frames: usize,
     warnings: Vec<Diagnostic>,
+    /// The files its figure blocks read besides it.
+    reads: Vec<FileRead>,
 }
 
-/// Renders everything in memory. With `cache` (an incremental rebuild), a
+/// Renders every page (in parallel) and hands each page's files to `sink`
+/// as soon as the page is done. With `cache` (an incremental rebuild), a
 /// page whose inputs hash to the key of its cached output is not rendered
 /// again: its source, its place in the navigation, the settings and the
-/// templates are all its HTML and figures depend on.
+/// templates are all its HTML and figures depend on; and every page's
+/// output is kept for the next rebuild. With `on_disk` (`seen build` with
+/// a figure cache), the same goes for a page whose files are all in the
+/// output folder already ([`cache::FigureCache::reuse_page`]).
 fn render_site(
     config: &BuildConfig,
     hook: &dyn FigureHook,
-    cache: Option<&incremental::Incremental>,
+    (cache, on_disk): (
+        Option<&incremental::Incremental>,
+        Option<&cache::FigureCache>,
+    ),
+    sink: &dyn Sink,
 ) -> Result<RenderedSite, BuildError> {
     output::check_layout(config)?;
     let mut diags = Vec::new();
@@ -425,24 +538,70 @@ fn render_site(
         (Some(_), Some(t)) => Some(incremental::site_key(config, t)),
         _ => None,
     };
+    let templates_digest = templates.as_ref().map(templates::Templates::digest);
 
-    // Pages render in parallel; `collect` keeps them in page order.
-    let results: Vec<(Option<u64>, PageResult)> = pages
+    // Pages render in parallel; each page's files go to the sink from the
+    // thread that rendered it. `collect` keeps the pages in order.
+    let results: Result<Vec<(Option<u64>, PageResult)>, BuildError> = pages
         .par_iter()
         .enumerate()
         .map(|(i, page)| {
             let key = site_key.map(|k| incremental::page_key(k, page, &course, i));
-            if let (Some(cache), Some(key)) = (cache, key)
-                && let Some(out) = cache.page(&page.out_path, key)
+            let page_key = match (on_disk, templates_digest) {
+                (Some(c), Some(t)) => {
+                    let nav = course.page_nav(Some(i), &page.root());
+                    Some((c, c.page_key(config, t, page, (&nav, course.len()))))
+                }
+                _ => None,
+            };
+            if let Some((c, k)) = page_key
+                && let Some(out) = c.reuse_page(k, &config.root, |p, d| sink.has(p, d))
             {
-                return (Some(key), Ok(out));
+                return Ok((key, Ok(Arc::new(out))));
             }
-            let result = render_page(config, page, hook, templates.as_ref(), (&course, Some(i)));
-            (key, result)
+            let out = match (cache, key) {
+                (Some(cache), Some(key)) if let Some(out) = cache.page(&page.out_path, key) => out,
+                _ => {
+                    match render_page(config, page, hook, templates.as_ref(), (&course, Some(i))) {
+                        Ok(out) => {
+                            if let Some((c, k)) = page_key {
+                                c.store_page(k, &out);
+                            }
+                            Arc::new(out)
+                        }
+                        Err(d) => return Ok((key, Err(d))),
+                    }
+                }
+            };
+            for ((path, digest), bytes) in out.paths.iter().zip(&out.bytes) {
+                if output::is_safe_relative(path) {
+                    sink.put(path, bytes, *digest)?;
+                }
+            }
+            if cache.is_some() {
+                return Ok((key, Ok(out)));
+            }
+            // Written: only the paths and digests stay.
+            let out = Arc::try_unwrap(out).map_or_else(
+                |shared| PageOut {
+                    paths: shared.paths.clone(),
+                    bytes: Vec::new(),
+                    figures: shared.figures,
+                    frames: shared.frames,
+                    warnings: shared.warnings.clone(),
+                    reads: shared.reads.clone(),
+                },
+                |out| PageOut {
+                    bytes: Vec::new(),
+                    ..out
+                },
+            );
+            Ok((key, Ok(Arc::new(out))))
         })
         .collect();
+    let results = results?;
 
-    let mut files: BTreeMap<String, Bytes> = BTreeMap::new();
+    let mut listing: BTreeMap<String, digest::Digest> = BTreeMap::new();
     // Who wrote each file, to report collisions.
     let mut owners: BTreeMap<String, PathBuf> = BTreeMap::new();
     let pages_out: std::collections::BTreeSet<String> =
@@ -462,19 +621,19 @@ fn render_site(
         figures += out.figures;
         frames += out.frames;
         warnings.extend(out.warnings.iter().cloned());
-        let mut page_files = out.files.iter();
-        if let Some((html_path, html)) = page_files.next() {
+        let mut page_files = out.paths.iter();
+        if let Some((html_path, digest)) = page_files.next() {
             owners.insert(html_path.clone(), page.display.clone());
-            files.insert(html_path.clone(), Arc::clone(html));
+            listing.insert(html_path.clone(), *digest);
         }
-        for (path, bytes) in page_files {
+        for (path, digest) in page_files {
             let added = add_asset(
-                &mut files,
+                &mut listing,
                 &mut owners,
                 &pages_out,
                 page,
                 path.clone(),
-                Arc::clone(bytes),
+                *digest,
             );
             if let Err(d) = added {
                 diags.push(d);
@@ -487,27 +646,32 @@ fn render_site(
 
     let has_home =
         pages_out.contains(CONTENTS_PAGE) || loaded.statics.iter().any(|(p, _)| p == CONTENTS_PAGE);
+    let mut extra: Vec<(String, Bytes)> = Vec::new();
     if !has_home && let Some(t) = templates.as_ref() {
         match render_contents_page(config, t, &course) {
-            Ok(html) => {
-                files.insert(CONTENTS_PAGE.to_string(), Arc::new(html.into_bytes()));
-            }
+            Ok(html) => extra.push((CONTENTS_PAGE.to_string(), Arc::new(html.into_bytes()))),
             Err(d) => diags.extend(d),
         }
     }
-
     add_statics_and_root_files(
         config,
-        &mut files,
+        &listing,
+        &mut extra,
         loaded.statics,
         templates.as_ref(),
         &mut diags,
     );
-
     if !diags.is_empty() {
         diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         diags.dedup();
         return Err(BuildError::Diagnostics(diags));
+    }
+    for (path, bytes) in extra {
+        let d = digest::digest(&bytes);
+        if output::is_safe_relative(&path) {
+            sink.put(&path, &bytes, d)?;
+        }
+        listing.insert(path, d);
     }
     warnings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Ok(RenderedSite {
@@ -517,8 +681,10 @@ fn render_site(
             frames,
             elapsed: Duration::ZERO,
             warnings,
+            files_written: 0,
+            bytes_written: 0,
         },
-        files,
+        listing,
         pages: kept,
     })
 }
@@ -555,6 +721,7 @@ fn render_contents_page(
         figures: 0,
         frames: 0,
         warnings: Vec::new(),
+        reads: Vec::new(),
     };
     let html = templates
         .render_page(config, &page, &page.ctx(), &body, (course, None))
@@ -565,6 +732,27 @@ fn render_contents_page(
 /// One page's output, or its errors.
 type PageResult = Result<Arc<PageOut>, Vec<Diagnostic>>;
 
+impl PageOut {
+    /// A page's files: its HTML first, then its figures' files.
+    fn new(files: Vec<(String, Bytes)>, body: markdown::RenderedPage) -> PageOut {
+        let (paths, bytes) = files
+            .into_iter()
+            .map(|(path, bytes)| {
+                let d = digest::digest(&bytes);
+                ((path, d), bytes)
+            })
+            .unzip();
+        PageOut {
+            paths,
+            bytes,
+            figures: body.figures,
+            frames: body.frames,
+            warnings: body.warnings,
+            reads: body.reads,
+        }
+    }
+}
+
 /// Renders one page: markdown and figures, then the templates around them,
 /// then a last check that the templates added nothing the CSP would block.
 fn render_page(
@@ -573,7 +761,7 @@ fn render_page(
     hook: &dyn FigureHook,
     templates: Option<&templates::Templates>,
     nav: (&nav::Course, Option<usize>),
-) -> PageResult {
+) -> Result<PageOut, Vec<Diagnostic>> {
     let mut ctx = page.ctx();
     ctx.site_root = config.root.clone();
     let body = markdown::render(page, &ctx, hook)?;
@@ -588,15 +776,15 @@ fn render_page(
         // rendered, so that its mistakes are reported too.
         None => String::new(),
     };
+    let mut body = body;
     let mut files = Vec::with_capacity(1 + body.assets.len());
     files.push((page.out_path.clone(), Arc::new(html.into_bytes())));
-    files.extend(body.assets.into_iter().map(|(p, b)| (p, Arc::new(b))));
-    Ok(Arc::new(PageOut {
-        files,
-        figures: body.figures,
-        frames: body.frames,
-        warnings: body.warnings,
-    }))
+    files.extend(
+        std::mem::take(&mut body.assets)
+            .into_iter()
+            .map(|(p, b)| (p, Arc::new(b))),
+    );
+    Ok(PageOut::new(files, body))
 }
 
 /// Markdown and figures were checked at their source; this catches what
@@ -631,50 +819,49 @@ fn check_templates_output(
     Ok(html)
 }
 
-/// Adds the content folder's static files (refusing one that would replace
-/// a generated file) and the templates' root files (`style.css`, the
-/// favicon) unless the content already has a file of that name.
+/// Adds the content folder's static files to `extra` (refusing one that
+/// would replace a generated file) and the templates' root files
+/// (`style.css`, the favicon) unless the content already has a file of that
+/// name.
 fn add_statics_and_root_files(
     config: &BuildConfig,
-    files: &mut BTreeMap<String, Bytes>,
+    listing: &BTreeMap<String, digest::Digest>,
+    extra: &mut Vec<(String, Bytes)>,
     statics: Vec<(String, Vec<u8>)>,
     templates: Option<&templates::Templates>,
     diags: &mut Vec<Diagnostic>,
 ) {
+    let taken = |extra: &Vec<(String, Bytes)>, path: &str| {
+        listing.contains_key(path) || extra.iter().any(|(p, _)| p == path)
+    };
     for (path, bytes) in statics {
-        match files.entry(path) {
-            std::collections::btree_map::Entry::Occupied(e) => {
-                diags.push(Diagnostic::whole_file(
-                    config.display_path(&config.content_path().join(e.key())),
-                    format!(
-                        "static file `{}` has the same output path as a generated file",
-                        e.key()
-                    ),
-                ));
-            }
-            std::collections::btree_map::Entry::Vacant(e) => {
-                e.insert(Arc::new(bytes));
-            }
+        if taken(extra, &path) {
+            diags.push(Diagnostic::whole_file(
+                config.display_path(&config.content_path().join(&path)),
+                format!("static file `{path}` has the same output path as a generated file"),
+            ));
+        } else {
+            extra.push((path, Arc::new(bytes)));
         }
     }
     if let Some(templates) = templates {
         for (name, bytes) in templates.root_files() {
-            if !files.contains_key(name) {
-                files.insert(name.to_string(), Arc::new(bytes.to_vec()));
+            if !taken(extra, name) {
+                extra.push((name.to_string(), Arc::new(bytes.to_vec())));
             }
         }
     }
 }
 
-/// Adds a figure asset, refusing paths that would leave the output folder and
-/// collisions with different bytes.
+/// Adds a figure asset to the listing, refusing paths that would leave the
+/// output folder and collisions with different bytes.
 fn add_asset(
-    files: &mut BTreeMap<String, Bytes>,
+    listing: &mut BTreeMap<String, digest::Digest>,
     owners: &mut BTreeMap<String, PathBuf>,
     pages_out: &std::collections::BTreeSet<String>,
     page: &content::Page,
     path: String,
-    bytes: Bytes,
+    digest: digest::Digest,
 ) -> Result<(), Diagnostic> {
     if !output::is_safe_relative(&path) {
         return Err(Diagnostic::whole_file(
@@ -689,8 +876,8 @@ fn add_asset(
             format!("a figure writes `{path}`, which is a page of the site"),
         ));
     }
-    if let Some(existing) = files.get(&path) {
-        if *existing == bytes {
+    if let Some(existing) = listing.get(&path) {
+        if *existing == digest {
             return Ok(()); // the same figure file from two pages
         }
         let other = owners
@@ -703,6 +890,6 @@ fn add_asset(
         .with_hint("give the block a different `id`"));
     }
     owners.insert(path.clone(), page.display.clone());
-    files.insert(path, bytes);
+    listing.insert(path, digest);
     Ok(())
 }

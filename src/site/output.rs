@@ -107,11 +107,29 @@ pub fn write_site(config: &BuildConfig, files: &BTreeMap<String, Bytes>) -> Resu
         let _ = fs::remove_dir_all(&tmp);
         return Err(e);
     }
+    replace_folder(&tmp, &out)
+}
+
+/// Puts the folder `tmp` in the place of the output folder `out`, which
+/// may not exist. The old folder is moved aside and deleted in the
+/// background; if the swap fails, the old folder is put back and `tmp`
+/// removed.
+pub(crate) fn replace_folder(tmp: &Path, out: &Path) -> Result<(), BuildError> {
+    let name = out
+        .file_name()
+        .expect("check_layout ensures a named output folder")
+        .to_string_lossy()
+        .into_owned();
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
     // Each build of a process moves the old site to a name of its own, so a
     // background deletion never races the next build.
     static BUILDS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let nth = BUILDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    swap_in(&tmp, &out, &parent.join(format!("{name}.old-{pid}-{nth}")))
+    let pid = std::process::id();
+    swap_in(tmp, out, &parent.join(format!("{name}.old-{pid}-{nth}")))
 }
 
 /// Deletions of replaced sites still running in the background.

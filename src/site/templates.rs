@@ -136,6 +136,20 @@ impl Templates {
         h.finish()
     }
 
+    /// A digest of every template file (sources, stylesheet, favicon) that
+    /// stays the same from one process to the next, for the figure cache
+    /// on disk ([`super::cache`]).
+    pub fn digest(&self) -> super::digest::Digest {
+        let mut f = super::digest::Fields::new();
+        for (name, (path, text)) in &self.sources {
+            f.str(name)
+                .bytes(path.as_os_str().as_encoded_bytes())
+                .str(text);
+        }
+        f.bytes(&self.stylesheet).bytes(&self.favicon);
+        f.finish()
+    }
+
     /// The files to write at the output root: (path, bytes).
     pub fn root_files(&self) -> [(&str, &[u8]); 2] {
         [(STYLESHEET, &self.stylesheet), (FAVICON, &self.favicon)]

@@ -8,6 +8,7 @@
 
 mod author_fuzz;
 mod author_init;
+mod cache;
 mod course;
 mod engine;
 mod errors;

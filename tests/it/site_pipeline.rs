@@ -47,6 +47,7 @@ impl FigureHook for Dummy {
             )],
             figures: 1,
             frames: 3,
+            reads: Vec::new(),
         })
     }
 }

@@ -121,6 +121,9 @@ pub struct ServeOptions {
     pub port: u16,
     /// Poll for changes instead of asking the system for file events.
     pub poll: bool,
+    /// Read and fill the site's figure cache (see [`super::cache`]) with
+    /// this renderer version; `None` for `--no-cache`.
+    pub cache_version: Option<String>,
 }
 
 /// What the server threads share with the watcher.
@@ -185,7 +188,7 @@ pub fn serve(
     if let Some(ev) = &mut events {
         ev.sync(root, load().ok().as_ref());
     }
-    let mut config = rebuild(root, load, hook, &mut cache, &shared, None);
+    let mut config = rebuild(root, load, (hook, options), &mut cache, &shared, None);
     if config.is_none() {
         // seen.toml was broken at the first look: watch the default folders.
         seen = fingerprint(root, None);
@@ -246,7 +249,7 @@ pub fn serve(
         };
         say!("Change detected, rebuilding…");
         let before = config.clone();
-        config = rebuild(root, load, hook, &mut cache, &shared, config);
+        config = rebuild(root, load, (hook, options), &mut cache, &shared, config);
         seen = if config == before {
             settled
         } else {
@@ -259,7 +262,7 @@ pub fn serve(
             // A folder appeared (templates/, say) and is watched from now
             // on; what was written into it before that is read by one more
             // build.
-            config = rebuild(root, load, hook, &mut cache, &shared, config);
+            config = rebuild(root, load, (hook, options), &mut cache, &shared, config);
             seen = fingerprint(root, config.as_ref());
         }
     }
@@ -425,13 +428,24 @@ fn out_display(shared: &Shared) -> String {
 fn rebuild(
     root: &Path,
     load: &dyn Fn() -> Result<BuildConfig, BuildError>,
-    hook: &dyn FigureHook,
+    (hook, options): (&dyn FigureHook, &ServeOptions),
     cache: &mut Incremental,
     shared: &Shared,
     previous: Option<BuildConfig>,
 ) -> Option<BuildConfig> {
     let (config, result) = match load() {
         Ok(c) => {
+            // The figure cache makes the first build as quick as a warm
+            // `seen build`; later ones mostly reuse whole pages anyway.
+            let figures = options
+                .cache_version
+                .as_deref()
+                .map(|v| super::cache::FigureCache::open(&c, v));
+            let cached = figures.as_ref().map(|f| f.hook(hook));
+            let hook = match &cached {
+                Some(h) => h as &dyn FigureHook,
+                None => hook,
+            };
             let r = incremental::build(&c, hook, cache);
             (Some(c), r.map_err(|e| e.to_string()))
         }
