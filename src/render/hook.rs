@@ -3,8 +3,8 @@
 //! its `figure` key asks for; blocks with the same `group` become tabs.
 
 use super::figures;
-use super::frame::{Scene, inline_base, render_frames};
-use super::stepper::{StepPanel, jumps, stepper, tabs};
+use super::frame::{Scene, frame_title, inline_base, render_frames};
+use super::stepper::{StepPanel, jumps, lazy_frame, stepper, tabs};
 use super::svg::esc;
 use crate::scenario::{self, Figure, Run, Scenario, ScenarioError, View};
 use crate::site::{Block, Diagnostic, FigureHook, FigureState, PageCtx, Rendered};
@@ -83,8 +83,11 @@ impl FigureHook for Figures {
                 }
             }
             let mut drawn = Vec::new();
-            for (b, s, runs) in &parsed[i..j] {
-                match draw(page, s, runs) {
+            for (t, (b, s, runs)) in parsed[i..j].iter().enumerate() {
+                // A tab after the first is hidden at load: none of its
+                // frames need to be in the page.
+                let hidden = j - i > 1 && t > 0;
+                match draw(page, s, runs, hidden) {
                     Ok(d) => drawn.push(d),
                     Err(e) => diags.push(diagnostic(page, b, &e)),
                 }
@@ -193,8 +196,9 @@ fn view_label(run: &Run) -> String {
     format!("{} view", capitalise(run.view.name()))
 }
 
-/// Draws one scenario as its figure.
-fn draw(page: &PageCtx, s: &Scenario, runs: &[Run]) -> Result<Drawn, ScenarioError> {
+/// Draws one scenario as its figure. `hidden`: the figure is a tab that
+/// is not shown at load.
+fn draw(page: &PageCtx, s: &Scenario, runs: &[Run], hidden: bool) -> Result<Drawn, ScenarioError> {
     let dir = asset_dir(page, s);
     let json = crate::scenario::trace::file_json(
         &page.file.display().to_string(),
@@ -218,7 +222,7 @@ fn draw(page: &PageCtx, s: &Scenario, runs: &[Run]) -> Result<Drawn, ScenarioErr
         frames: 0,
     };
     let body = match s.figure {
-        Figure::Trace | Figure::Batch => traces(s, runs, &mut out)?,
+        Figure::Trace | Figure::Batch => traces(s, runs, hidden, &mut out)?,
         Figure::Graph => {
             let mut views = Vec::new();
             for run in runs {
@@ -231,7 +235,7 @@ fn draw(page: &PageCtx, s: &Scenario, runs: &[Run]) -> Result<Drawn, ScenarioErr
         Figure::Rule => out.still("rule", figures::rule_card(s, &runs[0], &s.id)),
         Figure::StepSize => out.still("step-size", figures::step_size(s, &runs[0], &s.id)),
         Figure::Compare => compare(s, runs, &title, &mut out),
-        Figure::Training => training(s, &runs[0], &mut out)?,
+        Figure::Training => training(s, &runs[0], hidden, &mut out)?,
     };
     out.frames += out.stills.len();
     out.downloads.append(&mut out.stills);
@@ -247,10 +251,16 @@ fn draw(page: &PageCtx, s: &Scenario, runs: &[Run]) -> Result<Drawn, ScenarioErr
 }
 
 /// A trace per view (a batch figure adds its tables and plot under each).
-fn traces(s: &Scenario, runs: &[Run], out: &mut Collected) -> Result<String, ScenarioError> {
+/// Only the first view's first frame is inline unless `hidden`.
+fn traces(
+    s: &Scenario,
+    runs: &[Run],
+    hidden: bool,
+    out: &mut Collected,
+) -> Result<String, ScenarioError> {
     let mut views = Vec::new();
-    for run in runs {
-        let (mut html, files, steps) = trace(s, run, &out.dir)?;
+    for (v, run) in runs.iter().enumerate() {
+        let (mut html, files, steps) = trace(s, run, out.page, &out.dir, hidden || v > 0)?;
         let strip = out.page.href(&files[0].0);
         out.downloads.push(format!(
             "<a href=\"{strip}\" download>all {steps} frames of the {} view (SVG)</a>",
@@ -298,13 +308,17 @@ fn capitalise(s: &str) -> String {
     })
 }
 
-/// The step-through of one run: inline frames in a stepper, plus each frame
-/// as a standalone SVG file.
+/// The step-through of one run: a stepper whose first frame is inline
+/// (unless `hidden`: the stepper is not shown at load) and whose other
+/// frames are lazily loaded views of the run's frames file, written beside
+/// the page (also a download).
 #[allow(clippy::type_complexity)]
 fn trace(
     s: &Scenario,
     run: &Run,
+    page: &PageCtx,
     dir: &str,
+    hidden: bool,
 ) -> Result<(String, Vec<(String, Vec<u8>)>, usize), ScenarioError> {
     let story = tell(run);
     let n = story.steps.len();
@@ -315,12 +329,25 @@ fn trace(
     let mut files = Vec::new();
     let inline = render_frames(s, run, &story, &scene, true);
     let defs = inline_base(run.graph(), &story, &scene, &fid);
-    // Download: every frame in one file, a view per step.
+    // Every frame in one file, a view per step: the page's images, and a
+    // download.
+    let path = format!("{dir}/{}-frames.svg", run.view.name());
+    let src = page.href(&path);
     files.push((
-        format!("{dir}/{}-frames.svg", run.view.name()),
+        path,
         super::frame::filmstrip(&defs, &inline, &scene).into_bytes(),
     ));
     for (k, (step, svg)) in story.steps.iter().zip(inline).enumerate() {
+        let frame = if k == 0 && !hidden {
+            svg
+        } else {
+            lazy_frame(
+                &src,
+                k,
+                &frame_title(&story, k, &title),
+                (scene.width, scene.height),
+            )
+        };
         panels.push(StepPanel {
             frame: scroller(
                 "frame-box",
@@ -329,7 +356,7 @@ fn trace(
                     run.view.name(),
                     k + 1
                 ),
-                &svg,
+                &frame,
             ),
             title: step.title.clone(),
             phase: step.phase.name().to_string(),
@@ -344,21 +371,30 @@ fn trace(
         run.view.name()
     );
     // The frame sits above its narration with the figure's whole width: a
-    // graph squeezed into a column beside text loses half its width.
+    // graph squeezed into a column beside text loses half its width. The
+    // shared drawing is needed only by an inline frame.
     let jumps = jumps(&story, run.graph());
+    let defs = if hidden { "" } else { defs.as_str() };
     Ok((
-        stepper(&fid, &legend, &defs, &panels, &jumps, true),
+        stepper(&fid, &legend, defs, &panels, &jumps, true),
         files,
         n,
     ))
 }
 
-/// The training figure's stepper, and all its snapshots in one download.
-fn training(s: &Scenario, run: &Run, out: &mut Collected) -> Result<String, ScenarioError> {
-    let Some(fig) = figures::training(s, run, &format!("{}-training", s.id))? else {
+/// The training figure's stepper, and all its snapshots in one file (the
+/// page's images of every snapshot but the first, and a download).
+fn training(
+    s: &Scenario,
+    run: &Run,
+    hidden: bool,
+    out: &mut Collected,
+) -> Result<String, ScenarioError> {
+    let path = format!("{}/snapshots.svg", out.dir);
+    let src = out.page.href(&path);
+    let Some(fig) = figures::training(s, run, &format!("{}-training", s.id), &src, hidden)? else {
         return Ok(String::new());
     };
-    let path = format!("{}/snapshots.svg", out.dir);
     out.downloads.push(format!(
         "<a href=\"{}\" download>all {} snapshots (SVG)</a>",
         out.page.href(&path),
