@@ -160,12 +160,18 @@ pub fn inline_frame(
 
 /// Every frame of a trace in one standalone SVG file, stacked top to
 /// bottom, with a `<view id="step-N">` per frame: `FILE.svg#step-3` shows
-/// step 3 alone. It reuses the page's lean frames and their shared base
+/// step 3 alone (the file itself is one frame in size, so as is it shows
+/// step 1). It reuses the page's lean frames and their shared base
 /// (`defs`, from [`inline_base`]) with a stylesheet of its own, so nothing
 /// is drawn twice and the file stays small.
 pub fn filmstrip(defs: &str, frames: &[String], scene: &Scene) -> String {
     let (w, h) = (scene.width, scene.height);
-    let mut svg = Svg::new(w, h * frames.len() as f64, &[]);
+    // The root has one frame's size: a browser takes an image's intrinsic
+    // size from the root even when a view is shown, and the page's
+    // `<img src="…#step-N" width height>` must scale like the frame (print
+    // fits frames to the paper). Opened as is, the file shows step 1; the
+    // other frames lie below it, each shown by its view.
+    let mut svg = Svg::new(w, h, &[]);
     svg.open("style", &[]);
     for line in theme::image_css().lines() {
         svg.raw_line(line);

@@ -638,11 +638,10 @@ pub(super) fn jumps(n: usize) -> Vec<crate::render::stepper::Jump> {
 /// the one copy of the shared drawing, styled like the page's snapshots in
 /// light and dark mode ([`crate::render::theme::image_css`]).
 pub(super) fn filmstrip(defs: &str, frames: &[String], h: f64) -> String {
-    let mut svg = Svg::new(
-        WIDTH,
-        h * frames.len() as f64,
-        &[("font-family", crate::render::theme::FONT)],
-    );
+    // One frame in size, like a trace's frames file (see
+    // `render::frame::filmstrip`): the page's images take their intrinsic
+    // size from the root.
+    let mut svg = Svg::new(WIDTH, h, &[("font-family", crate::render::theme::FONT)]);
     svg.open("style", &[]);
     for line in crate::render::theme::image_css().lines() {
         svg.raw_line(line);
