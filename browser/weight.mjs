@@ -7,8 +7,8 @@
 //   node weight.mjs [--json]
 import { gzipSync, brotliCompressSync } from "node:zlib";
 import { PUBLIC, requirePublic, pages, serve, launch, walk, tally } from "./lib.mjs";
-import { statSync } from "node:fs";
-import { join } from "node:path";
+import { statSync, readFileSync } from "node:fs";
+import { join, posix } from "node:path";
 
 requirePublic();
 const GOAL = 50 * 1024;
@@ -60,6 +60,15 @@ for (const row of rows) {
   console.log(`${("page " + row.page).padEnd(34)} ${pad(row.raw.toLocaleString("en"), 12)} ${pad(row.gz.toLocaleString("en"), 10)} ${pad(row.br.toLocaleString("en"), 10)}   ${row.requests} requests`);
 }
 console.log(`whole explainer: ${pages().length} page(s), ${total.length} distinct requests, ${kb(T("raw"))} raw, ${kb(T("gz"))} gzip, ${kb(T("br"))} brotli; JavaScript: ${jsBytes} bytes`);
+// What a reader downloads who opens every frame of every figure: the page load
+// plus every frames file the page's lazy image frames point at (once each).
+const lazy = new Set();
+for (const path of pages()) {
+  const html = readFileSync(join(PUBLIC, path), "utf8");
+  for (const m of html.matchAll(/<img [^>]*src="([^"#]+)#step-\d+"/g)) lazy.add(posix.normalize(posix.join(posix.dirname(path), m[1])));
+}
+const lazyGz = [...lazy].reduce((a, f) => a + gzipSync(readFileSync(join(PUBLIC, f)), { level: 6 }).length, 0);
+console.log(`every frame opened: ${kb(T("gz") + lazyGz)} gzip (the load above + ${lazy.size} frames files, ${kb(lazyGz)} gzip, each fetched once)`);
 const downloads = walk().filter((f) => !all.has(f)).reduce((a, f) => a + statSync(join(PUBLIC, f)).size, 0);
 console.log(`not loaded by any page (downloads: trace JSON, frame SVGs): ${walk().length - all.size} files, ${kb(downloads)} raw`);
 if (process.argv.includes("--json")) console.log(JSON.stringify({ rows: rows.map(({ res, ...r }) => r), total: { raw: T("raw"), gz: T("gz"), br: T("br"), requests: total.length }, jsBytes }));
