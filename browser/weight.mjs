@@ -65,10 +65,10 @@ console.log(`whole explainer: ${pages().length} page(s), ${total.length} distinc
 const lazy = new Set();
 for (const path of pages()) {
   const html = readFileSync(join(PUBLIC, path), "utf8");
-  for (const m of html.matchAll(/<img [^>]*src="([^"#]+)#step-\d+"/g)) lazy.add(posix.normalize(posix.join(posix.dirname(path), m[1])));
+  for (const m of html.matchAll(/<img [^>]*src="([^"#]+)(?:#[^"]*)?"[^>]*loading="lazy"/g)) lazy.add(posix.normalize(posix.join(posix.dirname(path), m[1])));
 }
 const lazyGz = [...lazy].reduce((a, f) => a + gzipSync(readFileSync(join(PUBLIC, f)), { level: 6 }).length, 0);
-console.log(`every frame opened: ${kb(T("gz") + lazyGz)} gzip (the load above + ${lazy.size} frames files, ${kb(lazyGz)} gzip, each fetched once)`);
+console.log(`every frame opened: ${kb(T("gz") + lazyGz)} gzip (the load above + ${lazy.size} lazily loaded files: frames and hidden tabs' stills, ${kb(lazyGz)} gzip, each fetched once)`);
 const downloads = walk().filter((f) => !all.has(f)).reduce((a, f) => a + statSync(join(PUBLIC, f)).size, 0);
 console.log(`not loaded by any page (downloads: trace JSON, frame SVGs): ${walk().length - all.size} files, ${kb(downloads)} raw`);
 if (process.argv.includes("--json")) console.log(JSON.stringify({ rows: rows.map(({ res, ...r }) => r), total: { raw: T("raw"), gz: T("gz"), br: T("br"), requests: total.length }, jsBytes }));

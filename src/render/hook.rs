@@ -6,6 +6,7 @@ use super::figures;
 use super::frame::{Scene, frame_title, inline_base, render_frames};
 use super::stepper::{StepPanel, jumps, lazy_frame, stepper, tabs};
 use super::svg::esc;
+use super::theme;
 use crate::scenario::{self, Figure, Run, Scenario, ScenarioError, View};
 use crate::site::{Block, Diagnostic, FigureHook, FigureState, PageCtx, Rendered};
 use crate::story::{Phase, tell};
@@ -181,14 +182,19 @@ impl Collected<'_> {
     /// A still picture: inline, and downloadable as its own file. It is
     /// drawn at its natural size and scrolls sideways when wider than the
     /// page (see [`scroller`]).
-    fn still(&mut self, name: &str, svg: String) -> String {
+    ///
+    /// A still not shown at load (`hidden`: a tab after the first) is an
+    /// image of its file instead, loaded lazily like a stepper's frames. The
+    /// file carries the page's palette and dark mode ([`theme::image_css`]),
+    /// so it looks the same either way, and so does the download.
+    fn still(&mut self, name: &str, svg: String, hidden: bool) -> String {
         let path = format!("{}/{name}.svg", self.dir);
-        self.stills.push(format!(
-            "<a href=\"{}\" download>{name} (SVG)</a>",
-            self.page.href(&path)
-        ));
-        self.assets.push((path, svg.clone().into_bytes()));
-        scroller("still", &format!("{}, drawing: {name}", self.title), &svg)
+        let src = self.page.href(&path);
+        self.stills
+            .push(format!("<a href=\"{src}\" download>{name} (SVG)</a>"));
+        self.assets.push((path, with_style(&svg).into_bytes()));
+        let pic = if hidden { still_img(&src, &svg) } else { svg };
+        scroller("still", &format!("{}, drawing: {name}", self.title), &pic)
     }
 }
 
@@ -228,13 +234,14 @@ fn draw(page: &PageCtx, s: &Scenario, runs: &[Run], hidden: bool) -> Result<Draw
             for run in runs {
                 let fid = format!("{}-{}", s.id, run.view.name());
                 let svg = figures::graph_still(run, &fid, &title);
-                views.push((view_label(run), out.still(run.view.name(), svg)));
+                let hide = hidden || !views.is_empty();
+                views.push((view_label(run), out.still(run.view.name(), svg, hide)));
             }
             one_or_tabs(s, views)
         }
-        Figure::Rule => out.still("rule", figures::rule_card(s, &runs[0], &s.id)),
-        Figure::StepSize => out.still("step-size", figures::step_size(s, &runs[0], &s.id)),
-        Figure::Compare => compare(s, runs, &title, &mut out),
+        Figure::Rule => out.still("rule", figures::rule_card(s, &runs[0], &s.id), hidden),
+        Figure::StepSize => out.still("step-size", figures::step_size(s, &runs[0], &s.id), hidden),
+        Figure::Compare => compare(s, runs, &title, hidden, &mut out),
         Figure::Training => training(s, &runs[0], hidden, &mut out)?,
     };
     out.frames += out.stills.len();
@@ -270,7 +277,11 @@ fn traces(
         out.assets.extend(files);
         if s.figure == Figure::Batch {
             let parts = figures::batch(s, run, &format!("{}-{}", s.id, run.view.name()));
-            let plot = out.still(&format!("{}-plot", run.view.name()), parts.plot);
+            let plot = out.still(
+                &format!("{}-plot", run.view.name()),
+                parts.plot,
+                hidden || v > 0,
+            );
             // The tables are wider than a phone (10 columns): each scrolls
             // sideways in its own region instead of widening the page. A
             // scroller must take keyboard focus to be scrollable without a
@@ -287,14 +298,14 @@ fn traces(
 }
 
 /// Both views' graphs with their notes, then the gradient table.
-fn compare(s: &Scenario, runs: &[Run], title: &str, out: &mut Collected) -> String {
+fn compare(s: &Scenario, runs: &[Run], title: &str, hidden: bool, out: &mut Collected) -> String {
     let pick = |v: View| runs.iter().find(|r| r.view == v).unwrap_or(&runs[0]);
     let (atomic, modules) = (pick(View::Atomic), pick(View::Modules));
     let mut views = Vec::new();
     for run in [atomic, modules] {
         let fid = format!("{}-{}", s.id, run.view.name());
         let svg = figures::graph_still(run, &fid, title);
-        let pic = out.still(run.view.name(), svg);
+        let pic = out.still(run.view.name(), svg, hidden || !views.is_empty());
         views.push((view_label(run), format!("{}{pic}", figures::view_note(run))));
     }
     let table = figures::gradient_table(atomic, modules, &s.id);
@@ -430,5 +441,57 @@ pub(crate) fn scroller(class: &str, name: &str, svg: &str) -> String {
 fn scroll_wrap(html: &str, name: &str) -> String {
     format!(
         "<div class=\"table-wrap\" role=\"region\" aria-label=\"{name}\" tabindex=\"0\">\n{html}</div>\n"
+    )
+}
+
+/// A standalone still with the stylesheet of an image ([`theme::image_css`])
+/// right after its root element.
+fn with_style(svg: &str) -> String {
+    let Some(end) = svg.find(">\n") else {
+        return svg.to_string();
+    };
+    let mut out = String::with_capacity(svg.len() + 4096);
+    out.push_str(&svg[..end + 2]);
+    out.push_str("  <style>\n");
+    for line in theme::image_css().lines() {
+        out.push_str("    ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str("  </style>\n");
+    out.push_str(&svg[end + 2..]);
+    out
+}
+
+/// The text of the first `<tag …>…</tag>` of `svg`, as written (escaped).
+fn element_text<'a>(svg: &'a str, tag: &str) -> Option<&'a str> {
+    let open = svg.find(&format!("<{tag}"))?;
+    let start = open + svg[open..].find('>')? + 1;
+    let end = start + svg[start..].find(&format!("</{tag}>"))?;
+    Some(&svg[start..end])
+}
+
+/// The value of the root element's attribute `name`.
+fn root_attr<'a>(svg: &'a str, name: &str) -> Option<&'a str> {
+    let root = &svg[..svg.find('>')?];
+    let at = root.find(&format!(" {name}=\""))? + name.len() + 3;
+    Some(&root[at..at + root[at..].find('"')?])
+}
+
+/// A still as a lazily loaded image of its file: its accessible name is
+/// what the inline drawing's `aria-labelledby` (title, then description)
+/// reads; its size the drawing's natural size.
+fn still_img(src: &str, svg: &str) -> String {
+    let alt = [element_text(svg, "title"), element_text(svg, "desc")]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    format!(
+        "<img class=\"still-img\" src=\"{}\" alt=\"{}\" width=\"{}\" height=\"{}\" loading=\"lazy\" decoding=\"async\">\n",
+        esc(src),
+        alt.replace('"', "&quot;"),
+        root_attr(svg, "width").unwrap_or("0"),
+        root_attr(svg, "height").unwrap_or("0")
     )
 }

@@ -227,6 +227,61 @@ rect.tr-hollow { fill: var(--bg); stroke: var(--bwd); }
 "
 }
 
+/// Rules for the stills (plots, rule cards, graph pictures) beyond the
+/// frame rules: `(selectors under the drawing's root, declarations)`.
+/// `STILL_RULES_BEFORE` come before the dark-mode rules for presentation
+/// colours, `STILL_RULES_AFTER` after them (they win over them).
+const STILL_RULES_BEFORE: [(&[&str], &str); 6] = [
+    (&[""], "color: var(--fg);"),
+    (&[".fwd"], "fill: var(--fwd);"),
+    (&[".bwd"], "fill: var(--bwd);"),
+    (&[".ln"], "stroke: var(--muted); fill: none;"),
+    (&[".box"], "fill: var(--panel); stroke: var(--line);"),
+    (&[".mut"], "fill: var(--muted);"),
+];
+const STILL_RULES_AFTER: [(&[&str], &str); 5] = [
+    (&[".rule-rows"], "fill: var(--bg); stroke: var(--line);"),
+    (&[".rule-forward", ".rule-local"], "fill: var(--fg);"),
+    (
+        &[".rule-upstream", ".rule-contribution"],
+        "fill: var(--bwd);",
+    ),
+    (&[".op-symbol"], "fill: var(--fg);"),
+    (&[".upstream"], "fill: var(--bwd);"),
+];
+
+/// The still rules, one per line, each selector under `root` (`.fig svg`
+/// in the page, `svg` in a standalone file).
+fn still_rules(rules: &[(&[&str], &str)], root: &str) -> String {
+    let mut css = String::new();
+    for (selectors, decl) in rules {
+        let sel: Vec<String> = selectors
+            .iter()
+            .map(|s| {
+                if s.is_empty() {
+                    root.to_string()
+                } else {
+                    format!("{root} {s}")
+                }
+            })
+            .collect();
+        let _ = writeln!(css, "{} {{ {decl} }}", sel.join(", "));
+    }
+    css
+}
+
+/// The page's still rules before the dark-mode block ([`dark_mode_css`]):
+/// `templates/style.css` carries this block verbatim.
+pub fn still_css_before() -> String {
+    still_rules(&STILL_RULES_BEFORE, ".fig svg")
+}
+
+/// The page's still rules after the dark-mode block: `templates/style.css`
+/// carries this block verbatim.
+pub fn still_css_after() -> String {
+    still_rules(&STILL_RULES_AFTER, ".fig svg")
+}
+
 /// The custom properties of [`PAGE_VARS`] in one mode, as declarations.
 fn vars(dark: bool) -> String {
     PAGE_VARS
@@ -246,10 +301,12 @@ fn vars(dark: bool) -> String {
 /// image follows the reader's colour scheme by itself, as the page does.
 pub fn image_css() -> String {
     format!(
-        ":root {{ {} }}\n@media (prefers-color-scheme: dark) {{\n  :root {{ {} }}\n{}}}\ntext {{ font-family: {FONT}; }}\n{}",
+        ":root {{ {} }}\n{}@media (prefers-color-scheme: dark) {{\n  :root {{ {} }}\n{}}}\n{}text {{ font-family: {FONT}; }}\n{}",
         vars(false),
+        still_rules(&STILL_RULES_BEFORE, "svg"),
         vars(true),
         attr_rules(""),
+        still_rules(&STILL_RULES_AFTER, "svg"),
         frame_rules()
     )
 }
@@ -360,6 +417,24 @@ mod tests {
                 "templates/style.css's dark :root gives {var} another value than theme::PAGE_VARS ({d})"
             );
         }
+    }
+
+    #[test]
+    fn style_css_carries_the_still_rules_around_the_dark_block() {
+        let (before, after) = (still_css_before(), still_css_after());
+        let dark = STYLE.find(&dark_mode_css()).expect("the dark block");
+        assert!(
+            STYLE[..dark].contains(&before),
+            "templates/style.css must carry, before its dark block:\n{before}"
+        );
+        assert!(
+            STYLE[dark..].contains(&after),
+            "templates/style.css must carry, after its dark block:\n{after}"
+        );
+        let css = image_css();
+        let d = css.find("@media (prefers-color-scheme: dark)").unwrap();
+        assert!(css[..d].contains("svg .fwd { fill: var(--fwd); }"));
+        assert!(css[d..].contains("svg .rule-rows { fill: var(--bg); stroke: var(--line); }"));
     }
 
     #[test]
