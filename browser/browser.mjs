@@ -48,13 +48,14 @@ const esc = (s) => s.replace(/[^\w-]/g, (c) => "\\" + c);
 const W = (fig) => `fieldset.st:has(> #${esc(fig)}-s0, > .view > .frames > #${esc(fig)}-s0)`;
 const PANELS = ":scope > .view > .frames > :is(section, .step)";
 const RADIOS = ":scope > input[type=radio], :scope > .view > .frames > input[type=radio]";
+// Shown: laid out and visible (a stepper's next frame may be laid out hidden, to preload its file).
 const visiblePanels = (page, fig) => page.$eval(W(fig), (st, PANELS) => [...st.querySelectorAll(PANELS)]
-  .map((e, k) => [e, k]).filter(([e]) => getComputedStyle(e).display !== "none" && e.getBoundingClientRect().height > 0).map(([, k]) => `k${k}`), PANELS);
+  .map((e, k) => [e, k]).filter(([e]) => e.checkVisibility({ visibilityProperty: true }) && e.getBoundingClientRect().height > 0).map(([, k]) => `k${k}`), PANELS);
 /** The prev/position/next rows shown: [index of the step that holds it, its position text]. */
 const visiblePairs = (page, fig) => page.$eval(W(fig), (st) => [...st.querySelectorAll(":scope > .view > .frames > .step")]
-  .map((e, k) => [e.querySelector(":scope > .pn"), k]).filter(([pn]) => pn && pn.getBoundingClientRect().height > 0).map(([pn, k]) => `k${k} ${pn.querySelector(".pos").textContent}`));
+  .map((e, k) => [e.querySelector(":scope > .pn"), k]).filter(([pn]) => pn && pn.checkVisibility({ visibilityProperty: true }) && pn.getBoundingClientRect().height > 0).map(([pn, k]) => `k${k} ${pn.querySelector(".pos").textContent}`));
 const narration = (page, fig) => page.$eval(W(fig), (st, PANELS) =>
-  [...st.querySelectorAll(PANELS)].filter((e) => getComputedStyle(e).display !== "none").map((e) => (e.querySelector(":scope > .nar") ?? e).textContent.trim().replace(/\s+/g, " ")).join(" | "), PANELS);
+  [...st.querySelectorAll(PANELS)].filter((e) => e.checkVisibility({ visibilityProperty: true })).map((e) => (e.querySelector(":scope > .nar") ?? e).textContent.trim().replace(/\s+/g, " ")).join(" | "), PANELS);
 const checkedRadio = (page, fig) => page.$eval(W(fig), (st, RADIOS) => [...st.querySelectorAll(RADIOS)].find((r) => r.checked)?.id, RADIOS);
 /** The frame picture of panel k: an inline <svg> or an <img> (a view of the
  *  frames file, loaded lazily), with its rendered size; for an image also its
@@ -197,7 +198,7 @@ async function checkStepper(page, w, where) {
   await page.keyboard.press("ArrowRight");
   await stepIs(mid + 1, "ArrowRight");
   const ring = await page.$eval(W(fig), (st) => {
-    const pn = [...st.querySelectorAll(":scope > .view > .frames > .step > .pn")].find((p) => p.getBoundingClientRect().height > 0);
+    const pn = [...st.querySelectorAll(":scope > .view > .frames > .step > .pn")].find((p) => p.checkVisibility({ visibilityProperty: true }) && p.getBoundingClientRect().height > 0);
     return [getComputedStyle(pn).outlineStyle, parseFloat(getComputedStyle(pn).outlineWidth)];
   });
   ok(ring[0] !== "none" && ring[1] >= 2, `${tag}: keyboard focus draws a ring round the step's control row (${ring})`);
@@ -264,6 +265,17 @@ for (const [origin, base] of ORIGINS) {
       e.querySelector(":scope > .frame-box > svg") !== null, e.querySelector(":scope > .frame-box > img[loading=lazy][decoding=async]") !== null]));
     const wrong = firsts.filter(([first, hidden, svg, img]) => (first && !hidden) ? !svg || img : svg || !img);
     ok(firsts.length > 100 && wrong.length === 0, `${where}: of ${firsts.length} steps, each shown stepper's first frame is inline SVG and every other frame a lazy <img> (${wrong.length} not)`);
+    // Preload: a pointer over a stepper lays out its second frame hidden, so
+    // the lazy loader fetches the frames file before the first Next.
+    {
+      const fig = await page.$eval("fieldset.stepper input[type=radio]", (r) => r.id.replace(/-s0$/, ""));
+      const file = await page.$eval(`#${esc(fig)}-s1 + .step img`, (i) => i.src.replace(/#.*$/, ""));
+      await page.locator(`${W(fig)} > .view > .frames > .step`).first().hover();
+      for (let i = 0; i < 60 && !frameFiles.includes(file); i++) await page.waitForTimeout(50);
+      const shown = await visiblePanels(page, fig);
+      ok(frameFiles.includes(file) && one(shown, 0), `${where}: a pointer over ${fig} preloads its frames file, step 1 still the only one shown (${frameFiles.join(", ") || "nothing fetched"}; ${shown})`);
+      await page.mouse.move(0, 0);
+    }
     ok((await page.$eval('meta[http-equiv="Content-Security-Policy"]', (m) => m.content).catch(() => null)) === CSP,
       `${where}: carries the CSP meta "${CSP}"`);
     ok((await page.locator("script, style, [style], [onclick], [onload], iframe, object, embed").count()) === 0,
