@@ -2,8 +2,12 @@
 // chromium, every request it makes is recorded, and the bytes are summed raw
 // and gzip-compressed (zlib level 6, what a typical static host serves). It
 // fails if any JavaScript arrives (script responses, inline <script>, on*=
-// handlers, javascript: URLs): the site must carry none. The 50 KB gzip goal
-// for the whole explainer is reported, not enforced (see README).
+// handlers, javascript: URLs): the site must carry none. What loads at page
+// load (1280 px, top of the page, no interaction) must stay within BUDGET
+// gzip: a ratchet at the measured weight, to be lowered to the 50 KB goal
+// (GOAL, reported) as the page gets there (see README). It also reports what
+// a reader downloads who opens every frame: the load plus every lazily
+// loaded file, once each.
 //   node weight.mjs [--json]
 import { gzipSync, brotliCompressSync } from "node:zlib";
 import { PUBLIC, requirePublic, pages, serve, launch, walk, tally } from "./lib.mjs";
@@ -12,6 +16,7 @@ import { join, posix } from "node:path";
 
 requirePublic();
 const GOAL = 50 * 1024;
+const BUDGET = 61 * 1024;
 const { ok, done } = tally("weight");
 const browser = await launch();
 const server = await serve();
@@ -73,5 +78,6 @@ const downloads = walk().filter((f) => !all.has(f)).reduce((a, f) => a + statSyn
 console.log(`not loaded by any page (downloads: trace JSON, frame SVGs): ${walk().length - all.size} files, ${kb(downloads)} raw`);
 if (process.argv.includes("--json")) console.log(JSON.stringify({ rows: rows.map(({ res, ...r }) => r), total: { raw: T("raw"), gz: T("gz"), br: T("br"), requests: total.length }, jsBytes }));
 ok(jsBytes === 0, `JavaScript bytes: ${jsBytes} (must be 0)`);
-console.log(T("gz") <= GOAL ? `goal met: ${kb(T("gz"))} gzip ≤ 50 KB` : `GOAL MISSED (reported, not enforced): ${kb(T("gz"))} gzip > 50 KB`);
+ok(T("gz") <= BUDGET, `at load: ${kb(T("gz"))} gzip within the budget of ${kb(BUDGET)}`);
+console.log(T("gz") <= GOAL ? `goal met: ${kb(T("gz"))} gzip ≤ 50 KB` : `GOAL MISSED: ${kb(T("gz"))} gzip > 50 KB (the budget enforced is ${kb(BUDGET)})`);
 done();
