@@ -288,4 +288,26 @@ fn steppers_inline_their_first_frame_and_lazy_load_the_rest_from_views() {
         second[..second.find("</div>").unwrap()].contains("atomic-frames.svg#step-2\""),
         "step 2 of the single trace is not an image of view step-2"
     );
+    // A tab hidden at load: its stepper has no inline frame (nor shared
+    // drawing), and its stills are lazy images of files that carry the
+    // page's palette.
+    let hidden = &html[html.find("id=\"batch-boundary\"").unwrap()..];
+    let hidden = &hidden[..hidden.find("</figure>").unwrap()];
+    assert!(
+        !hidden.contains("<svg "),
+        "an inline drawing in a hidden tab"
+    );
+    assert!(hidden.contains("batch-boundary/modules-frames.svg#step-1\""));
+    assert!(hidden.contains(
+        "<img class=\"still-img\" src=\"figures/index/batch-boundary/modules-plot.svg\""
+    ));
+    let card = &html[html.find("id=\"rule-add\"").unwrap()..];
+    assert!(
+        card[..card.find("</figure>").unwrap()].contains("src=\"figures/index/rule-add/rule.svg\"")
+    );
+    let still =
+        String::from_utf8(files[Path::new("figures/index/rule-add/rule.svg")].clone()).unwrap();
+    assert!(
+        still.contains("@media (prefers-color-scheme: dark)") && still.contains("svg .rule-rows")
+    );
 }
