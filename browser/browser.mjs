@@ -8,7 +8,7 @@
 //   node browser.mjs            (after `cargo run --release` in the repo root)
 import { pathToFileURL } from "node:url";
 import { join } from "node:path";
-import { PUBLIC, BUNDLED, CSP, requirePublic, pages, serve, launch, shotPath, tally, parseColor, contrast } from "./lib.mjs";
+import { PUBLIC, BUNDLED, CSP, requirePublic, pages, serve, launch, shotPath, tally, parseColor, contrast, meanLuminance } from "./lib.mjs";
 
 requirePublic();
 const { ok, done } = tally("browser");
@@ -22,6 +22,9 @@ async function open(url, options = {}) {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
   const page = await ctx.newPage();
   const problems = [];
+  // Every request for a standalone frames file (the lazily loaded <img> frames).
+  const frameFiles = [];
+  page.on("request", (r) => { if (/(-frames|snapshots)\.svg(#|$)/.test(r.url())) frameFiles.push(r.url().replace(/#.*$/, "")); });
   // Chromium reports CSP violations (and blocked loads) as console errors.
   page.on("console", (m) => {
     if (m.type() !== "error" && m.type() !== "warning") return;
@@ -34,7 +37,7 @@ async function open(url, options = {}) {
   page.on("requestfailed", (r) => problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText ?? ""}`));
   page.on("response", (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
   await page.goto(url, { waitUntil: "load" });
-  return { ctx, page, problems };
+  return { ctx, page, problems, frameFiles };
 }
 
 // ---------------------------------------------------------------- helpers run in the page
@@ -45,21 +48,36 @@ const esc = (s) => s.replace(/[^\w-]/g, (c) => "\\" + c);
 const W = (fig) => `fieldset.st:has(> #${esc(fig)}-s0, > .view > .frames > #${esc(fig)}-s0)`;
 const PANELS = ":scope > .view > .frames > :is(section, .step)";
 const RADIOS = ":scope > input[type=radio], :scope > .view > .frames > input[type=radio]";
+// Shown: laid out and visible (a stepper's next frame may be laid out hidden, to preload its file).
 const visiblePanels = (page, fig) => page.$eval(W(fig), (st, PANELS) => [...st.querySelectorAll(PANELS)]
-  .map((e, k) => [e, k]).filter(([e]) => getComputedStyle(e).display !== "none" && e.getBoundingClientRect().height > 0).map(([, k]) => `k${k}`), PANELS);
+  .map((e, k) => [e, k]).filter(([e]) => e.checkVisibility({ visibilityProperty: true }) && e.getBoundingClientRect().height > 0).map(([, k]) => `k${k}`), PANELS);
 /** The prev/position/next rows shown: [index of the step that holds it, its position text]. */
 const visiblePairs = (page, fig) => page.$eval(W(fig), (st) => [...st.querySelectorAll(":scope > .view > .frames > .step")]
-  .map((e, k) => [e.querySelector(":scope > .pn"), k]).filter(([pn]) => pn && pn.getBoundingClientRect().height > 0).map(([pn, k]) => `k${k} ${pn.querySelector(".pos").textContent}`));
+  .map((e, k) => [e.querySelector(":scope > .pn"), k]).filter(([pn]) => pn && pn.checkVisibility({ visibilityProperty: true }) && pn.getBoundingClientRect().height > 0).map(([pn, k]) => `k${k} ${pn.querySelector(".pos").textContent}`));
 const narration = (page, fig) => page.$eval(W(fig), (st, PANELS) =>
-  [...st.querySelectorAll(PANELS)].filter((e) => getComputedStyle(e).display !== "none").map((e) => (e.querySelector(":scope > .nar") ?? e).textContent.trim().replace(/\s+/g, " ")).join(" | "), PANELS);
+  [...st.querySelectorAll(PANELS)].filter((e) => e.checkVisibility({ visibilityProperty: true })).map((e) => (e.querySelector(":scope > .nar") ?? e).textContent.trim().replace(/\s+/g, " ")).join(" | "), PANELS);
 const checkedRadio = (page, fig) => page.$eval(W(fig), (st, RADIOS) => [...st.querySelectorAll(RADIOS)].find((r) => r.checked)?.id, RADIOS);
-/** The frame picture of panel k: an inline <svg> or an <img>, with its rendered size. */
+/** The frame picture of panel k: an inline <svg> or an <img> (a view of the
+ *  frames file, loaded lazily), with its rendered size; for an image also its
+ *  URL's fragment, whether it has loaded, and its width attribute (the view's
+ *  natural width). */
 const frameBox = (page, fig, k) => page.$eval(W(fig), (st, [PANELS, k]) => {
   const li = st.querySelectorAll(PANELS)[k];
-  const pic = li.querySelector(":scope > svg, :scope > img, :scope svg");
+  const pic = li.querySelector(":scope > .frame-box > :is(svg, img)") ?? li.querySelector(":scope svg");
   const r = pic?.getBoundingClientRect();
-  return pic ? { tag: pic.tagName.toLowerCase(), w: Math.round(r.width), h: Math.round(r.height) } : null;
+  if (!pic) return null;
+  const img = pic.tagName === "IMG";
+  return { tag: pic.tagName.toLowerCase(), w: Math.round(r.width), h: Math.round(r.height),
+    frag: img ? pic.getAttribute("src").replace(/^[^#]*/, "") : null, loaded: img ? pic.complete && pic.naturalWidth > 0 : true,
+    natural: img ? Number(pic.getAttribute("width")) : Math.round(r.width), naturalH: img ? Number(pic.getAttribute("height")) : Math.round(r.height),
+    alt: img ? pic.alt : null };
 }, [PANELS, k]);
+/** Waits (up to 5 s) until the frame picture of panel k has loaded: a lazy image is fetched once shown. */
+async function loadedBox(page, fig, k) {
+  let box = await frameBox(page, fig, k);
+  for (let i = 0; i < 100 && box && !box.loaded; i++) { await page.waitForTimeout(50); box = await frameBox(page, fig, k); }
+  return box;
+}
 const clickPN = (page, fig, which) => page.locator(`${W(fig)} > .view > .frames > .step > .pn > label.${which}`).filter({ visible: true }).click();
 /** The inert prev/next at an end: its tag, and whether it looks unlike the live button beside it. */
 const offStyle = (page, fig, k, which) => page.$eval(W(fig), (st, [k, which]) => {
@@ -115,11 +133,13 @@ async function checkStepper(page, w, where) {
   const stepIs = async (k, how) => {
     const v = await visiblePanels(page, fig);
     const nar = await narOf();
-    const box = await frameBox(page, fig, k);
+    const box = await loadedBox(page, fig, k);
     const pairs = await visiblePairs(page, fig);
-    ok(one(v, k) && nar.startsWith(`Step ${k + 1} of ${n}`) && box && box.w > 100 && box.h > 50
+    // An image frame must show view k of its file, loaded, at its natural size.
+    const img = !box || box.tag !== "img" || (box.frag === `#step-${k + 1}` && box.loaded && box.w === box.natural && box.h === box.naturalH && box.alt.length > 10);
+    ok(one(v, k) && nar.startsWith(`Step ${k + 1} of ${n}`) && box && box.w > 100 && box.h > 50 && img
       && (await checkedRadio(page, fig)) === `${fig}-s${k}` && JSON.stringify(pairs) === JSON.stringify([`k${k} ${k + 1} / ${n}`]),
-      `${tag}: ${how} → frame k${k} shown (${box?.tag} ${box?.w}×${box?.h}), narration "${nar.slice(0, 40)}…", "${pairs}", radio s${k} checked`);
+      `${tag}: ${how} → frame k${k} shown (${box?.tag}${box?.frag ?? ""} ${box?.w}×${box?.h}${box?.loaded ? "" : ", not loaded"}, natural size ${box?.natural}×${box?.naturalH}), narration "${nar.slice(0, 40)}…", "${pairs}", radio s${k} checked`);
   };
   await stepIs(0, "at load");
   const prev0 = await offStyle(page, fig, 0, "prev");
@@ -178,7 +198,7 @@ async function checkStepper(page, w, where) {
   await page.keyboard.press("ArrowRight");
   await stepIs(mid + 1, "ArrowRight");
   const ring = await page.$eval(W(fig), (st) => {
-    const pn = [...st.querySelectorAll(":scope > .view > .frames > .step > .pn")].find((p) => p.getBoundingClientRect().height > 0);
+    const pn = [...st.querySelectorAll(":scope > .view > .frames > .step > .pn")].find((p) => p.checkVisibility({ visibilityProperty: true }) && p.getBoundingClientRect().height > 0);
     return [getComputedStyle(pn).outlineStyle, parseFloat(getComputedStyle(pn).outlineWidth)];
   });
   ok(ring[0] !== "none" && ring[1] >= 2, `${tag}: keyboard focus draws a ring round the step's control row (${ring})`);
@@ -239,7 +259,26 @@ for (const [origin, base] of ORIGINS) {
   for (const path of pages()) {
     const where = `${origin} ${path}`;
     const url = new URL(path, base).href;
-    const { ctx, page, problems } = await open(url);
+    const { ctx, page, problems, frameFiles } = await open(url);
+    await page.waitForTimeout(300);
+    ok(frameFiles.length === 0, `${where}: no frames file is fetched at load (${frameFiles.join(", ")})`);
+    // The first frame of every stepper and the shown panel of every tab are inline; the other frames are lazy images.
+    const firsts = await page.$$eval("fieldset.stepper > .view > .frames > .step", (els) => els.map((e) => [
+      e.parentElement.querySelector(".step") === e, e.closest("fieldset.tabs > .view > .frames > :not(.k0)") !== null,
+      e.querySelector(":scope > .frame-box > svg") !== null, e.querySelector(":scope > .frame-box > img[loading=lazy][decoding=async]") !== null]));
+    const wrong = firsts.filter(([first, hidden, svg, img]) => (first && !hidden) ? !svg || img : svg || !img);
+    ok(firsts.length > 100 && wrong.length === 0, `${where}: of ${firsts.length} steps, each shown stepper's first frame is inline SVG and every other frame a lazy <img> (${wrong.length} not)`);
+    // Preload: a pointer over a stepper lays out its second frame hidden, so
+    // the lazy loader fetches the frames file before the first Next.
+    {
+      const fig = await page.$eval("fieldset.stepper input[type=radio]", (r) => r.id.replace(/-s0$/, ""));
+      const file = await page.$eval(`#${esc(fig)}-s1 + .step img`, (i) => i.src.replace(/#.*$/, ""));
+      await page.locator(`${W(fig)} > .view > .frames > .step`).first().hover();
+      for (let i = 0; i < 60 && !frameFiles.includes(file); i++) await page.waitForTimeout(50);
+      const shown = await visiblePanels(page, fig);
+      ok(frameFiles.includes(file) && one(shown, 0), `${where}: a pointer over ${fig} preloads its frames file, step 1 still the only one shown (${frameFiles.join(", ") || "nothing fetched"}; ${shown})`);
+      await page.mouse.move(0, 0);
+    }
     ok((await page.$eval('meta[http-equiv="Content-Security-Policy"]', (m) => m.content).catch(() => null)) === CSP,
       `${where}: carries the CSP meta "${CSP}"`);
     ok((await page.locator("script, style, [style], [onclick], [onload], iframe, object, embed").count()) === 0,
@@ -263,6 +302,15 @@ for (const [origin, base] of ORIGINS) {
     console.log(`  ${where}: ${steppers.length} steppers (${steppers.map((w) => `${w.fig}×${w.n}`).join(", ")}), ${tabs.length} tab groups (${tabs.map((w) => w.fig).join(", ")})`);
     for (const w of tabs) await checkTabs(page, w, where);
     for (const w of steppers) await checkStepper(page, w, where);
+    // One request per frames file, however many of its views were shown: the
+    // fragment picks the view, the image cache serves the file.
+    const counts = {};
+    for (const f of frameFiles) counts[f] = (counts[f] ?? 0) + 1;
+    const twice = Object.entries(counts).filter(([, c]) => c > 1);
+    // (From file:// there is no HTTP cache: Chromium reads the local file again for a view, which costs no network.)
+    if (origin === "file") notes.add(`note: from file://, the frames files were read ${frameFiles.length} times for ${Object.keys(counts).length} files (local reads, no HTTP cache)`);
+    else ok(Object.keys(counts).length >= 5 && twice.length === 0,
+      `${where}: stepping through every stepper fetched ${Object.keys(counts).length} frames files once each (${twice.map(([f, c]) => `${f.replace(/^.*figures\//, "")} ×${c}`).join(", ")})`);
     ok(problems.length === 0, `${where}: no console error, failed request or CSP violation${problems.length ? ":\n    " + problems.join("\n    ") : ""}`);
     await ctx.close();
   }
@@ -331,6 +379,25 @@ for (const path of pages()) {
       ok(tl > 128, `dark ${path}: inline SVG text is light on dark (${svgText})`);
     } else console.log(`  dark ${path}: no inline SVG figure on this page, its text colour not checked`);
     ok((await svgTextContrast(page)).length === 0, `dark ${path}: every inline SVG text has ≥ 3:1 contrast on its figure's paper ${JSON.stringify((await svgTextContrast(page)).slice(0, 40))}`);
+    // Image frames carry their own dark-mode rules: step 2 of a stepper (a lazy
+    // <img>) must be as dark as its inline step 1, in dark mode, and light in light mode.
+    {
+      const fig = await page.$eval("fieldset.stepper input[type=radio]", (r) => r.id.replace(/-s0$/, ""));
+      const shoot = async (k) => {
+        await page.$eval(`#${esc(fig)}-s${k}`, (r) => { r.checked = true; });
+        const box = await loadedBox(page, fig, k);
+        const el = page.locator(`${W(fig)} > .view > .frames > .step`).nth(k).locator(":scope > .frame-box > :is(svg, img)");
+        const png = await el.screenshot({ path: shotPath(`${s}-frame-${fig}-${k + 1}-${await page.evaluate(() => matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light")}.png`) });
+        return [box.tag, await meanLuminance(png)];
+      };
+      const [[t0, d0], [t1, d1]] = [await shoot(0), await shoot(1)];
+      await page.emulateMedia({ colorScheme: "light" });
+      const [, l1] = await shoot(1);
+      await page.emulateMedia({ colorScheme: "dark" });
+      await shoot(0);
+      ok(t0 === "svg" && t1 === "img" && d1 < 0.1 && Math.abs(d1 - d0) < 0.05 && l1 > 0.6,
+        `dark ${path} ${fig}: the image frame (step 2) follows dark mode like the inline one (mean luminance: inline dark ${d0.toFixed(3)}, image dark ${d1.toFixed(3)}, image light ${l1.toFixed(3)})`);
+    }
     await fullShots(page, `${s}-dark-1280`);
     for (const id of ["step-size", "sketch", "rules", "single", "modules", "datasets"]) {
       if (await page.locator(`#${id}`).count()) await page.locator(`#${id}`).screenshot({ path: shotPath(`${s}-fig-${id}-dark.png`) });
@@ -343,10 +410,51 @@ for (const path of pages()) {
     const nars = await page.$$eval("fieldset.stepper > .view > .frames > .step", (els) => els.filter((li) => li.querySelector(":scope > .nar")?.getBoundingClientRect().height > 0).length);
     const lis = await page.$$eval("fieldset.stepper > .view > .frames > .step", (els) => els.length);
     ok(nars === lis, `print ${path}: every frame printed with its narration (${nars}/${lis})`);
+    // On paper both kinds of frame are light, even for a reader in dark mode:
+    // print sets `color-scheme: light`, and Chromium answers an SVG image's
+    // prefers-color-scheme from its <img> element's used colour scheme.
+    {
+      await page.emulateMedia({ colorScheme: "dark", media: "print" });
+      const fig = await page.$eval("fieldset.stepper input[type=radio]", (r) => r.id.replace(/-s0$/, ""));
+      const lum = [];
+      for (const k of [0, 1]) {
+        await loadedBox(page, fig, k);
+        const el = page.locator(`${W(fig)} > .view > .frames > .step`).nth(k).locator(":scope > .frame-box > :is(svg, img)");
+        lum.push(await meanLuminance(await el.screenshot({ path: shotPath(`${s}-frame-${fig}-${k + 1}-print-dark.png`) })));
+      }
+      ok(lum.every((l) => l > 0.8), `print ${path} ${fig}: in dark mode the inline and the image frame print light (mean luminance ${lum.map((l) => l.toFixed(3)).join(", ")})`);
+      await page.emulateMedia({ colorScheme: "light", media: "print" });
+    }
     await page.setViewportSize({ width: 800, height: 1100 });
     if (await page.locator("#single").count()) await page.locator("#single").screenshot({ path: shotPath(`${s}-fig-single-print.png`) });
     await page.pdf({ path: shotPath(`${s}-print.pdf`), format: "A4", printBackground: false });
     ok(problems.length === 0, `desktop/dark/print ${path}: no console problems ${problems.join("; ")}`);
+    await ctx.close();
+  }
+
+  // Printing a page nobody has stepped through. Chromium's print command
+  // (Ctrl+P, the print preview) calls Document::WillPrintSoon(), which loads
+  // every lazy image and waits for them before it prints
+  // (PrintRenderFrameHelper::PrintRequestedPages); the CDP printToPDF path
+  // used here (PrintWithParams) skips that step, and headless window.print()
+  // prints nothing. So the harness does what WillPrintSoon does
+  // (LazyLoadImageObserver::LoadAllImagesAndBlockLoadEvent: every lazy image
+  // loads now) and checks that every frame then reaches the PDF.
+  {
+    const { ctx, page, problems, frameFiles } = await open(url);
+    const before = frameFiles.length;
+    await page.emulateMedia({ media: "print" });
+    await page.$$eval("img[loading=lazy]", (is) => is.forEach((i) => { i.loading = "eager"; }));
+    for (let i = 0; i < 100; i++) {
+      if (await page.$$eval("img.frame", (is) => is.every((i) => i.complete))) break;
+      await page.waitForTimeout(50);
+    }
+    await page.pdf({ path: shotPath(`${s}-print-fresh.pdf`), format: "A4" });
+    const imgs = await page.$$eval("img.frame", (is) => is.map((i) => i.complete && i.naturalWidth > 0 && i.getBoundingClientRect().width > 50));
+    const files = await page.$$eval("img.frame", (is) => new Set(is.map((i) => i.src.replace(/#.*$/, ""))).size);
+    ok(before === 0 && imgs.length > 100 && imgs.every(Boolean) && new Set(frameFiles).size === files,
+      `print ${path}: once the lazy images load as for the print command, every image frame is laid out for print (${imgs.filter(Boolean).length}/${imgs.length}; ${new Set(frameFiles).size}/${files} files fetched; ${before} before printing)`);
+    ok(problems.length === 0, `print (fresh) ${path}: no console problems ${problems.join("; ")}`);
     await ctx.close();
   }
 

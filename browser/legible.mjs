@@ -210,6 +210,7 @@ function measureAll() {
   measureHere(null, "");
   // Then every panel of every stepper and tab group, each shown in turn with the panels around it.
   const hidden = [];
+  const images = [];
   const before = [...document.querySelectorAll(".st input[type=radio]:checked")];
   for (const panel of document.querySelectorAll(PANEL)) {
     for (let p = panel; p; p = panelOf(p.parentElement)) {
@@ -219,9 +220,16 @@ function measureAll() {
     const step = stepOf(panel);
     if (!panel.checkVisibility() || panel.getBoundingClientRect().height === 0) { hidden.push(step); continue; }
     measureHere(panel, step);
+    // A frame shown as an image (a view of the frames file) or a hidden tab's
+    // still shown as an image: its drawn size against its natural size; its
+    // texts are measured in the file itself.
+    for (const img of [...panel.querySelectorAll("img")].filter((i) => shown(i, panel) && i.getBoundingClientRect().width > 0)) {
+      const r = img.getBoundingClientRect();
+      images.push({ fig: figOf(img)?.id ?? "(page)", step, src: img.src, w: r.width, h: r.height, nw: Number(img.getAttribute("width")), nh: Number(img.getAttribute("height")) });
+    }
   }
   for (const r of before) r.checked = true;
-  return { rows, hidden };
+  return { rows, hidden, images };
 }
 
 /** Every edge and arrowhead with its colour and its figure's paper, for the contrast check. */
@@ -244,7 +252,7 @@ function edgeColours() {
       if (c && c !== "transparent" && !/rgba\(.*,\s*0\)$/.test(c)) bg = c;
     }
     const fig = (group ? document.querySelector(`use[href="#${group.id}"]`) ?? el : el).closest("figure.fig[id], div.group[id]");
-    out.push({ fig: fig?.id ?? "(page)", what: `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`, paint, bg: bg ?? getComputedStyle(document.body).backgroundColor, opacity });
+    out.push({ fig: fig?.id ?? "(page)", what: `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`, paint, bg: bg ?? getComputedStyle(document.body ?? document.documentElement).backgroundColor, opacity });
   }
   return out;
 }
@@ -252,6 +260,7 @@ function edgeColours() {
 // ---------------------------------------------------------------- the checks
 const browser = await launch();
 const summary = [];   // [site, width, kind, worst px, where]
+const imageFiles = new Map();   // frames file URL → one image that shows it (its drawn and natural size)
 for (const [site, dir] of sites) {
   const server = await serve(dir);
   for (const path of pages(dir)) {
@@ -261,7 +270,11 @@ for (const [site, dir] of sites) {
       const page = await ctx.newPage();
       await page.goto(url, { waitUntil: "load" });
       const t0 = Date.now();
-      const { rows, hidden } = await page.evaluate(measureAll);
+      const { rows, hidden, images } = await page.evaluate(measureAll);
+      // Image frames: drawn at their natural size (one SVG unit = one CSS px), like inline ones.
+      const scaled = images.filter((i) => Math.abs(i.w - i.nw) > 0.5 || Math.abs(i.h - i.nh) > 0.5);
+      ok(scaled.length === 0, `${site} ${path} @${width}: ${images.length} image frames and stills drawn at their natural size${scaled.length ? `; not: ${scaled.slice(0, 5).map((i) => `#${i.fig} ${i.step} ${i.w}×${i.h} for ${i.nw}×${i.nh}`).join(", ")}` : ""}`);
+      for (const i of images) imageFiles.set(i.src.replace(/#.*$/, ""), i);
       ok(hidden.length === 0, `${site} ${path} @${width}: every stepper frame and tab panel could be shown and measured${hidden.length ? ` (not: ${hidden.slice(0, 5).join(", ")})` : ""}`);
       const byFig = new Map();
       for (const r of rows) {
@@ -309,6 +322,34 @@ for (const [site, dir] of sites) {
     }
     await ctx.close();
   }
+  // The frames files the image frames show, each opened as its own document:
+  // every text ≥ 11 px at the scale the page draws it (natural size, so 1),
+  // every edge and arrowhead ≥ 3:1 against the paper in light and dark mode
+  // (the file carries its own colours and dark-mode rules).
+  for (const [file, shown] of imageFiles) {
+    const name = file.replace(/^.*\/figures\//, "");
+    const ctx = await browser.newContext(WIDTHS[0][1]);
+    const page = await ctx.newPage();
+    await page.goto(file, { waitUntil: "load" });
+    const texts = await page.evaluate((scaleIn) => [...document.querySelectorAll("text")].filter((t) => t.textContent.trim()).map((t) => {
+      const m = t.getScreenCTM();
+      const scale = m ? Math.min(Math.hypot(m.a, m.b), Math.hypot(m.c, m.d)) : 1;
+      return { text: t.textContent.trim().slice(0, 40), px: parseFloat(getComputedStyle(t).fontSize) * scale * scaleIn };
+    }), shown.w / shown.nw);
+    const small = texts.filter((t) => t.px < MIN_PX - 1e-6);
+    const least = texts.reduce((a, b) => (b.px < a.px ? b : a), { px: Infinity });
+    ok(texts.length > 5 && small.length === 0, `${site} ${name}: ${texts.length} texts in the file, smallest ${least.px.toFixed(1)} px${small.length ? `; under ${MIN_PX} px: ${small.slice(0, SHOW).map((t) => `"${t.text}" ${t.px.toFixed(1)}`).join(", ")}` : ""}`);
+    for (const scheme of ["light", "dark"]) {
+      await page.emulateMedia({ colorScheme: scheme });
+      const edges = await page.evaluate(edgeColours);
+      const bad = edges.map((e) => ({ ...e, ratio: contrast(parseColor(e.paint) ?? [0, 0, 0], parseColor(e.bg) ?? [0, 0, 0], e.opacity) }))
+        .filter((e) => !(e.ratio >= MIN_EDGE_CONTRAST) || !parseColor(e.paint) || !parseColor(e.bg));
+      // A trace's frames are graphs (edges); a training figure's snapshots and some stills are plots (none).
+      ok((edges.length > 0 || !name.endsWith("-frames.svg")) && bad.length === 0, `${site} ${name} ${scheme}: ${edges.length} edges and arrowheads ≥ ${MIN_EDGE_CONTRAST}:1 against the paper${bad.length ? `; under it: ${bad.slice(0, 5).map((e) => `${e.what} ${e.paint} on ${e.bg} ${e.ratio.toFixed(2)}`).join(", ")}` : ""}`);
+    }
+    await ctx.close();
+  }
+  imageFiles.clear();
   await server.close();
 }
 await browser.close();

@@ -119,3 +119,32 @@ export function contrast(fg, bg, opacity = 1) {
   const [hi, lo] = [luminance(seen), luminance(bg)].sort((x, y) => y - x);
   return (hi + 0.05) / (lo + 0.05);
 }
+
+// ---------------------------------------------------------------- screenshots as pixels
+/** Mean relative luminance (0–1) of a PNG screenshot (8-bit RGB or RGBA, not interlaced, as chromium writes them). */
+export async function meanLuminance(png) {
+  const { inflateSync } = await import("node:zlib");
+  let pos = 8, w = 0, h = 0, type = 0;
+  const idat = [];
+  while (pos < png.length) {
+    const len = png.readUInt32BE(pos), kind = png.toString("latin1", pos + 4, pos + 8), data = png.subarray(pos + 8, pos + 8 + len);
+    if (kind === "IHDR") { w = data.readUInt32BE(0); h = data.readUInt32BE(4); type = data[9]; if (data[8] !== 8 || data[12] !== 0) throw new Error("PNG: 8-bit, not interlaced only"); }
+    if (kind === "IDAT") idat.push(data);
+    pos += 12 + len;
+  }
+  const bpp = type === 6 ? 4 : type === 2 ? 3 : 0;
+  if (!bpp) throw new Error(`PNG colour type ${type}`);
+  const raw = inflateSync(Buffer.concat(idat)), stride = w * bpp, px = Buffer.alloc(h * stride);
+  for (let y = 0; y < h; y++) {
+    const f = raw[y * (stride + 1)], src = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1)), row = y * stride;
+    for (let x = 0; x < stride; x++) {
+      const a = x >= bpp ? px[row + x - bpp] : 0, b = y ? px[row - stride + x] : 0, c = x >= bpp && y ? px[row - stride + x - bpp] : 0;
+      const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+      const pred = [0, a, b, (a + b) >> 1, pa <= pb && pa <= pc ? a : pb <= pc ? b : c][f];
+      px[row + x] = (src[x] + pred) & 255;
+    }
+  }
+  let sum = 0;
+  for (let i = 0; i < px.length; i += bpp) sum += luminance([px[i], px[i + 1], px[i + 2]]);
+  return sum / (w * h);
+}

@@ -50,6 +50,8 @@ for (const file of files.filter((f) => /\.(html|css|svg)$/.test(f))) {
     if (frag !== undefined && frag !== "") {
       fragments++;
       if (/\.(html|svg)$/.test(target) && !ids(target).includes(decodeURIComponent(frag))) broken.push(`${file}: "${ref}" → no id "${frag}" in ${target}`);
+      // An image's fragment into an SVG file must name a <view> (an <img> shows that view alone).
+      else if (file.endsWith(".html") && target.endsWith(".svg") && !new RegExp(`<view\\s[^>]*id="${frag}"`).test(readFileSync(join(PUBLIC, target), "utf8"))) broken.push(`${file}: "${ref}" → "${frag}" is not a <view> of ${target}`);
     }
   }
   if (file.endsWith(".html") || file.endsWith(".svg")) {

@@ -2,16 +2,21 @@
 // chromium, every request it makes is recorded, and the bytes are summed raw
 // and gzip-compressed (zlib level 6, what a typical static host serves). It
 // fails if any JavaScript arrives (script responses, inline <script>, on*=
-// handlers, javascript: URLs): the site must carry none. The 50 KB gzip goal
-// for the whole explainer is reported, not enforced (see README).
+// handlers, javascript: URLs): the site must carry none. What loads at page
+// load (1280 px, top of the page, no interaction) must stay within BUDGET
+// gzip: a ratchet at the measured weight, to be lowered to the 50 KB goal
+// (GOAL, reported) as the page gets there (see README). It also reports what
+// a reader downloads who opens every frame: the load plus every lazily
+// loaded file, once each.
 //   node weight.mjs [--json]
 import { gzipSync, brotliCompressSync } from "node:zlib";
 import { PUBLIC, requirePublic, pages, serve, launch, walk, tally } from "./lib.mjs";
-import { statSync } from "node:fs";
-import { join } from "node:path";
+import { statSync, readFileSync } from "node:fs";
+import { join, posix } from "node:path";
 
 requirePublic();
 const GOAL = 50 * 1024;
+const BUDGET = 61 * 1024;
 const { ok, done } = tally("weight");
 const browser = await launch();
 const server = await serve();
@@ -60,9 +65,19 @@ for (const row of rows) {
   console.log(`${("page " + row.page).padEnd(34)} ${pad(row.raw.toLocaleString("en"), 12)} ${pad(row.gz.toLocaleString("en"), 10)} ${pad(row.br.toLocaleString("en"), 10)}   ${row.requests} requests`);
 }
 console.log(`whole explainer: ${pages().length} page(s), ${total.length} distinct requests, ${kb(T("raw"))} raw, ${kb(T("gz"))} gzip, ${kb(T("br"))} brotli; JavaScript: ${jsBytes} bytes`);
+// What a reader downloads who opens every frame of every figure: the page load
+// plus every frames file the page's lazy image frames point at (once each).
+const lazy = new Set();
+for (const path of pages()) {
+  const html = readFileSync(join(PUBLIC, path), "utf8");
+  for (const m of html.matchAll(/<img [^>]*src="([^"#]+)(?:#[^"]*)?"[^>]*loading="lazy"/g)) lazy.add(posix.normalize(posix.join(posix.dirname(path), m[1])));
+}
+const lazyGz = [...lazy].reduce((a, f) => a + gzipSync(readFileSync(join(PUBLIC, f)), { level: 6 }).length, 0);
+console.log(`every frame opened: ${kb(T("gz") + lazyGz)} gzip (the load above + ${lazy.size} lazily loaded files: frames and hidden tabs' stills, ${kb(lazyGz)} gzip, each fetched once)`);
 const downloads = walk().filter((f) => !all.has(f)).reduce((a, f) => a + statSync(join(PUBLIC, f)).size, 0);
 console.log(`not loaded by any page (downloads: trace JSON, frame SVGs): ${walk().length - all.size} files, ${kb(downloads)} raw`);
 if (process.argv.includes("--json")) console.log(JSON.stringify({ rows: rows.map(({ res, ...r }) => r), total: { raw: T("raw"), gz: T("gz"), br: T("br"), requests: total.length }, jsBytes }));
 ok(jsBytes === 0, `JavaScript bytes: ${jsBytes} (must be 0)`);
-console.log(T("gz") <= GOAL ? `goal met: ${kb(T("gz"))} gzip ≤ 50 KB` : `GOAL MISSED (reported, not enforced): ${kb(T("gz"))} gzip > 50 KB`);
+ok(T("gz") <= BUDGET, `at load: ${kb(T("gz"))} gzip within the budget of ${kb(BUDGET)}`);
+console.log(T("gz") <= GOAL ? `goal met: ${kb(T("gz"))} gzip ≤ 50 KB` : `GOAL MISSED: ${kb(T("gz"))} gzip > 50 KB (the budget enforced is ${kb(BUDGET)})`);
 done();

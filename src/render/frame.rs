@@ -4,7 +4,8 @@
 //! A standalone frame carries its colours as presentation attributes; the
 //! page's inline frames are lean (classes only) and share one base drawing
 //! through `<use>`; the filmstrip stacks those with a stylesheet of its own
-//! ([`theme::film_css`]). Nodes and edges are drawn by [`super::node`].
+//! ([`theme::image_css`]: the page's palette and dark mode), and the page
+//! shows every step but the first as a view of it (`<img>`, loaded lazily). Nodes and edges are drawn by [`super::node`].
 
 use super::node::{
     BACKWARD_ACTIVE, EdgeLook, FORWARD_ACTIVE, active_outline, draw_edge, node_dynamic, node_static,
@@ -159,14 +160,20 @@ pub fn inline_frame(
 
 /// Every frame of a trace in one standalone SVG file, stacked top to
 /// bottom, with a `<view id="step-N">` per frame: `FILE.svg#step-3` shows
-/// step 3 alone. It reuses the page's lean frames and their shared base
+/// step 3 alone (the file itself is one frame in size, so as is it shows
+/// step 1). It reuses the page's lean frames and their shared base
 /// (`defs`, from [`inline_base`]) with a stylesheet of its own, so nothing
 /// is drawn twice and the file stays small.
 pub fn filmstrip(defs: &str, frames: &[String], scene: &Scene) -> String {
     let (w, h) = (scene.width, scene.height);
-    let mut svg = Svg::new(w, h * frames.len() as f64, &[]);
+    // The root has one frame's size: a browser takes an image's intrinsic
+    // size from the root even when a view is shown, and the page's
+    // `<img src="…#step-N" width height>` must scale like the frame (print
+    // fits frames to the paper). Opened as is, the file shows step 1; the
+    // other frames lie below it, each shown by its view.
+    let mut svg = Svg::new(w, h, &[]);
     svg.open("style", &[]);
-    for line in theme::film_css().lines() {
+    for line in theme::image_css().lines() {
         svg.raw_line(line);
     }
     svg.close("style");
@@ -193,17 +200,21 @@ pub fn filmstrip(defs: &str, frames: &[String], scene: &Scene) -> String {
     svg.finish()
 }
 
+/// A frame's accessible name: its `<title>` inline, its `alt` as an image.
+pub fn frame_title(story: &Story, k: usize, figure_title: &str) -> String {
+    format!(
+        "{figure_title}, step {} of {}: {}",
+        k + 1,
+        story.steps.len(),
+        story.steps[k].title
+    )
+}
+
 fn open_frame(story: &Story, scene: &Scene, k: usize, meta: &FrameMeta, lean: bool) -> Svg {
     let step: &Step = &story.steps[k];
-    let total = story.steps.len();
     let title_id = format!("{}-t", meta.id);
     let desc_id = format!("{}-d", meta.id);
-    let title = format!(
-        "{}, step {} of {total}: {}",
-        meta.figure_title,
-        k + 1,
-        step.title
-    );
+    let title = frame_title(story, k, meta.figure_title);
     // A standalone frame describes itself; an inline frame is named by its
     // title alone: the narration beside it in the page is read next anyway.
     let desc = (!lean).then_some((desc_id.as_str(), step.narration.as_str()));

@@ -3,9 +3,10 @@
 //! its `figure` key asks for; blocks with the same `group` become tabs.
 
 use super::figures;
-use super::frame::{Scene, inline_base, render_frames};
-use super::stepper::{StepPanel, jumps, stepper, tabs};
+use super::frame::{Scene, frame_title, inline_base, render_frames};
+use super::stepper::{StepPanel, jumps, lazy_frame, stepper, tabs};
 use super::svg::esc;
+use super::theme;
 use crate::scenario::{self, Figure, Run, Scenario, ScenarioError, View};
 use crate::site::{Block, Diagnostic, FigureHook, FigureState, FileRead, PageCtx, Rendered};
 use crate::story::{Phase, tell};
@@ -92,8 +93,11 @@ impl FigureHook for Figures {
                 }
             }
             let mut drawn = Vec::new();
-            for (b, s, runs) in &parsed[i..j] {
-                match draw(page, s, runs) {
+            for (t, (b, s, runs)) in parsed[i..j].iter().enumerate() {
+                // A tab after the first is hidden at load: none of its
+                // frames need to be in the page.
+                let hidden = j - i > 1 && t > 0;
+                match draw(page, s, runs, hidden) {
                     Ok(d) => drawn.push(d),
                     Err(e) => diags.push(diagnostic(page, b, &e)),
                 }
@@ -187,14 +191,19 @@ impl Collected<'_> {
     /// A still picture: inline, and downloadable as its own file. It is
     /// drawn at its natural size and scrolls sideways when wider than the
     /// page (see [`scroller`]).
-    fn still(&mut self, name: &str, svg: String) -> String {
+    ///
+    /// A still not shown at load (`hidden`: a tab after the first) is an
+    /// image of its file instead, loaded lazily like a stepper's frames. The
+    /// file carries the page's palette and dark mode ([`theme::image_css`]),
+    /// so it looks the same either way, and so does the download.
+    fn still(&mut self, name: &str, svg: String, hidden: bool) -> String {
         let path = format!("{}/{name}.svg", self.dir);
-        self.stills.push(format!(
-            "<a href=\"{}\" download>{name} (SVG)</a>",
-            self.page.href(&path)
-        ));
-        self.assets.push((path, svg.clone().into_bytes()));
-        scroller("still", &format!("{}, drawing: {name}", self.title), &svg)
+        let src = self.page.href(&path);
+        self.stills
+            .push(format!("<a href=\"{src}\" download>{name} (SVG)</a>"));
+        self.assets.push((path, with_style(&svg).into_bytes()));
+        let pic = if hidden { still_img(&src, &svg) } else { svg };
+        scroller("still", &format!("{}, drawing: {name}", self.title), &pic)
     }
 }
 
@@ -202,8 +211,9 @@ fn view_label(run: &Run) -> String {
     format!("{} view", capitalise(run.view.name()))
 }
 
-/// Draws one scenario as its figure.
-fn draw(page: &PageCtx, s: &Scenario, runs: &[Run]) -> Result<Drawn, ScenarioError> {
+/// Draws one scenario as its figure. `hidden`: the figure is a tab that
+/// is not shown at load.
+fn draw(page: &PageCtx, s: &Scenario, runs: &[Run], hidden: bool) -> Result<Drawn, ScenarioError> {
     let dir = asset_dir(page, s);
     // The download is compact: whitespace is not part of the JSON's
     // contract, and pretty-printing made a training figure's trace 2.4×
@@ -225,20 +235,21 @@ fn draw(page: &PageCtx, s: &Scenario, runs: &[Run]) -> Result<Drawn, ScenarioErr
         frames: 0,
     };
     let body = match s.figure {
-        Figure::Trace | Figure::Batch => traces(s, runs, &mut out)?,
+        Figure::Trace | Figure::Batch => traces(s, runs, hidden, &mut out)?,
         Figure::Graph => {
             let mut views = Vec::new();
             for run in runs {
                 let fid = format!("{}-{}", s.id, run.view.name());
                 let svg = figures::graph_still(run, &fid, &title);
-                views.push((view_label(run), out.still(run.view.name(), svg)));
+                let hide = hidden || !views.is_empty();
+                views.push((view_label(run), out.still(run.view.name(), svg, hide)));
             }
             one_or_tabs(s, views)
         }
-        Figure::Rule => out.still("rule", figures::rule_card(s, &runs[0], &s.id)),
-        Figure::StepSize => out.still("step-size", figures::step_size(s, &runs[0], &s.id)),
-        Figure::Compare => compare(s, runs, &title, &mut out),
-        Figure::Training => training(s, &runs[0], &mut out)?,
+        Figure::Rule => out.still("rule", figures::rule_card(s, &runs[0], &s.id), hidden),
+        Figure::StepSize => out.still("step-size", figures::step_size(s, &runs[0], &s.id), hidden),
+        Figure::Compare => compare(s, runs, &title, hidden, &mut out),
+        Figure::Training => training(s, &runs[0], hidden, &mut out)?,
     };
     out.frames += out.stills.len();
     out.downloads.append(&mut out.stills);
@@ -254,10 +265,16 @@ fn draw(page: &PageCtx, s: &Scenario, runs: &[Run]) -> Result<Drawn, ScenarioErr
 }
 
 /// A trace per view (a batch figure adds its tables and plot under each).
-fn traces(s: &Scenario, runs: &[Run], out: &mut Collected) -> Result<String, ScenarioError> {
+/// Only the first view's first frame is inline unless `hidden`.
+fn traces(
+    s: &Scenario,
+    runs: &[Run],
+    hidden: bool,
+    out: &mut Collected,
+) -> Result<String, ScenarioError> {
     let mut views = Vec::new();
-    for run in runs {
-        let (mut html, files, steps) = trace(s, run, &out.dir)?;
+    for (v, run) in runs.iter().enumerate() {
+        let (mut html, files, steps) = trace(s, run, out.page, &out.dir, hidden || v > 0)?;
         let strip = out.page.href(&files[0].0);
         out.downloads.push(format!(
             "<a href=\"{strip}\" download>all {steps} frames of the {} view (SVG)</a>",
@@ -267,7 +284,11 @@ fn traces(s: &Scenario, runs: &[Run], out: &mut Collected) -> Result<String, Sce
         out.assets.extend(files);
         if s.figure == Figure::Batch {
             let parts = figures::batch(s, run, &format!("{}-{}", s.id, run.view.name()));
-            let plot = out.still(&format!("{}-plot", run.view.name()), parts.plot);
+            let plot = out.still(
+                &format!("{}-plot", run.view.name()),
+                parts.plot,
+                hidden || v > 0,
+            );
             // The tables are wider than a phone (10 columns): each scrolls
             // sideways in its own region instead of widening the page. A
             // scroller must take keyboard focus to be scrollable without a
@@ -284,14 +305,14 @@ fn traces(s: &Scenario, runs: &[Run], out: &mut Collected) -> Result<String, Sce
 }
 
 /// Both views' graphs with their notes, then the gradient table.
-fn compare(s: &Scenario, runs: &[Run], title: &str, out: &mut Collected) -> String {
+fn compare(s: &Scenario, runs: &[Run], title: &str, hidden: bool, out: &mut Collected) -> String {
     let pick = |v: View| runs.iter().find(|r| r.view == v).unwrap_or(&runs[0]);
     let (atomic, modules) = (pick(View::Atomic), pick(View::Modules));
     let mut views = Vec::new();
     for run in [atomic, modules] {
         let fid = format!("{}-{}", s.id, run.view.name());
         let svg = figures::graph_still(run, &fid, title);
-        let pic = out.still(run.view.name(), svg);
+        let pic = out.still(run.view.name(), svg, hidden || !views.is_empty());
         views.push((view_label(run), format!("{}{pic}", figures::view_note(run))));
     }
     let table = figures::gradient_table(atomic, modules, &s.id);
@@ -305,13 +326,17 @@ fn capitalise(s: &str) -> String {
     })
 }
 
-/// The step-through of one run: inline frames in a stepper, plus each frame
-/// as a standalone SVG file.
+/// The step-through of one run: a stepper whose first frame is inline
+/// (unless `hidden`: the stepper is not shown at load) and whose other
+/// frames are lazily loaded views of the run's frames file, written beside
+/// the page (also a download).
 #[allow(clippy::type_complexity)]
 fn trace(
     s: &Scenario,
     run: &Run,
+    page: &PageCtx,
     dir: &str,
+    hidden: bool,
 ) -> Result<(String, Vec<(String, Vec<u8>)>, usize), ScenarioError> {
     let story = tell(run);
     let n = story.steps.len();
@@ -322,12 +347,25 @@ fn trace(
     let mut files = Vec::new();
     let inline = render_frames(s, run, &story, &scene, true);
     let defs = inline_base(run.graph(), &story, &scene, &fid);
-    // Download: every frame in one file, a view per step.
+    // Every frame in one file, a view per step: the page's images, and a
+    // download.
+    let path = format!("{dir}/{}-frames.svg", run.view.name());
+    let src = page.href(&path);
     files.push((
-        format!("{dir}/{}-frames.svg", run.view.name()),
+        path,
         super::frame::filmstrip(&defs, &inline, &scene).into_bytes(),
     ));
     for (k, (step, svg)) in story.steps.iter().zip(inline).enumerate() {
+        let frame = if k == 0 && !hidden {
+            svg
+        } else {
+            lazy_frame(
+                &src,
+                k,
+                &frame_title(&story, k, &title),
+                (scene.width, scene.height),
+            )
+        };
         panels.push(StepPanel {
             frame: scroller(
                 "frame-box",
@@ -336,7 +374,7 @@ fn trace(
                     run.view.name(),
                     k + 1
                 ),
-                &svg,
+                &frame,
             ),
             title: step.title.clone(),
             phase: step.phase.name().to_string(),
@@ -351,21 +389,30 @@ fn trace(
         run.view.name()
     );
     // The frame sits above its narration with the figure's whole width: a
-    // graph squeezed into a column beside text loses half its width.
+    // graph squeezed into a column beside text loses half its width. The
+    // shared drawing is needed only by an inline frame.
     let jumps = jumps(&story, run.graph());
+    let defs = if hidden { "" } else { defs.as_str() };
     Ok((
-        stepper(&fid, &legend, &defs, &panels, &jumps, true),
+        stepper(&fid, &legend, defs, &panels, &jumps, true),
         files,
         n,
     ))
 }
 
-/// The training figure's stepper, and all its snapshots in one download.
-fn training(s: &Scenario, run: &Run, out: &mut Collected) -> Result<String, ScenarioError> {
-    let Some(fig) = figures::training(s, run, &format!("{}-training", s.id))? else {
+/// The training figure's stepper, and all its snapshots in one file (the
+/// page's images of every snapshot but the first, and a download).
+fn training(
+    s: &Scenario,
+    run: &Run,
+    hidden: bool,
+    out: &mut Collected,
+) -> Result<String, ScenarioError> {
+    let path = format!("{}/snapshots.svg", out.dir);
+    let src = out.page.href(&path);
+    let Some(fig) = figures::training(s, run, &format!("{}-training", s.id), &src, hidden)? else {
         return Ok(String::new());
     };
-    let path = format!("{}/snapshots.svg", out.dir);
     out.downloads.push(format!(
         "<a href=\"{}\" download>all {} snapshots (SVG)</a>",
         out.page.href(&path),
@@ -401,5 +448,57 @@ pub(crate) fn scroller(class: &str, name: &str, svg: &str) -> String {
 fn scroll_wrap(html: &str, name: &str) -> String {
     format!(
         "<div class=\"table-wrap\" role=\"region\" aria-label=\"{name}\" tabindex=\"0\">\n{html}</div>\n"
+    )
+}
+
+/// A standalone still with the stylesheet of an image ([`theme::image_css`])
+/// right after its root element.
+fn with_style(svg: &str) -> String {
+    let Some(end) = svg.find(">\n") else {
+        return svg.to_string();
+    };
+    let mut out = String::with_capacity(svg.len() + 4096);
+    out.push_str(&svg[..end + 2]);
+    out.push_str("  <style>\n");
+    for line in theme::image_css().lines() {
+        out.push_str("    ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str("  </style>\n");
+    out.push_str(&svg[end + 2..]);
+    out
+}
+
+/// The text of the first `<tag …>…</tag>` of `svg`, as written (escaped).
+fn element_text<'a>(svg: &'a str, tag: &str) -> Option<&'a str> {
+    let open = svg.find(&format!("<{tag}"))?;
+    let start = open + svg[open..].find('>')? + 1;
+    let end = start + svg[start..].find(&format!("</{tag}>"))?;
+    Some(&svg[start..end])
+}
+
+/// The value of the root element's attribute `name`.
+fn root_attr<'a>(svg: &'a str, name: &str) -> Option<&'a str> {
+    let root = &svg[..svg.find('>')?];
+    let at = root.find(&format!(" {name}=\""))? + name.len() + 3;
+    Some(&root[at..at + root[at..].find('"')?])
+}
+
+/// A still as a lazily loaded image of its file: its accessible name is
+/// what the inline drawing's `aria-labelledby` (title, then description)
+/// reads; its size the drawing's natural size.
+fn still_img(src: &str, svg: &str) -> String {
+    let alt = [element_text(svg, "title"), element_text(svg, "desc")]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    format!(
+        "<img class=\"still-img\" src=\"{}\" alt=\"{}\" width=\"{}\" height=\"{}\" loading=\"lazy\" decoding=\"async\">\n",
+        esc(src),
+        alt.replace('"', "&quot;"),
+        root_attr(svg, "width").unwrap_or("0"),
+        root_attr(svg, "height").unwrap_or("0")
     )
 }

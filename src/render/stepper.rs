@@ -10,9 +10,28 @@ use crate::story::{Phase, Step, Story};
 /// Up to this many steps, the jump list also has a number per step.
 pub const NUMBERED_UP_TO: usize = 24;
 
+/// A frame shown as an image: a view (`#step-K`) of the one standalone
+/// file that holds every frame of its stepper. `loading="lazy"` keeps it
+/// out of the page load: the browser fetches the file the first time one
+/// of its views is displayed, and every later step comes from its image
+/// cache (one file, one request; the fragment only picks the view). `alt`
+/// is what the inline frame's `<title>` would say; `width` × `height` is
+/// the view's natural size, so the image is drawn at one CSS px per unit
+/// like an inline frame.
+pub fn lazy_frame(src: &str, k: usize, alt: &str, (width, height): (f64, f64)) -> String {
+    format!(
+        "<img class=\"frame\" src=\"{}#step-{}\" alt=\"{}\" width=\"{}\" height=\"{}\" loading=\"lazy\" decoding=\"async\">\n",
+        esc(src),
+        k + 1,
+        esc(alt),
+        super::svg::n(width),
+        super::svg::n(height)
+    )
+}
+
 /// One step of a stepper.
 pub struct StepPanel {
-    /// The frame: inline SVG.
+    /// The frame: inline SVG, or an image ([`lazy_frame`]).
     pub frame: String,
     /// "Forward 3 of 8: −z", for the radio's name and the jump label's title.
     pub title: String,

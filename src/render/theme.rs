@@ -5,7 +5,9 @@
 //! carry the colours as presentation attributes (`fill="#1d4ed8"`); two
 //! stylesheets restyle them, and both follow from here:
 //!
-//! - the filmstrip's own `<style>` ([`film_css`]), generated below;
+//! - the `<style>` of the standalone files the page shows as `<img>`
+//!   ([`image_css`]): the page's palette ([`PAGE_VARS`]) in light and dark
+//!   mode and the page's frame rules ([`frame_rules`]), generated below;
 //! - the site's `templates/style.css`, whose dark-mode rules match the
 //!   presentation colours by value (`.fig svg [fill="#1d4ed8"]`). That file
 //!   is a template a site may override, so it is not generated at build
@@ -133,10 +135,27 @@ pub fn text_w(s: &str, advance: f64) -> f64 {
     s.chars().count() as f64 * advance
 }
 
-/// The dark-mode rules of `templates/style.css` for colours matched by
-/// value ([`Dark::Attr`]): the file must contain this block verbatim.
-pub fn dark_mode_css() -> String {
-    let mut css = String::from("@media (prefers-color-scheme: dark) {\n");
+/// The page's colours a figure is drawn in, light and dark: the custom
+/// properties of `templates/style.css`'s `:root` blocks that the frame
+/// rules ([`frame_rules`]) read. A unit test checks that style.css gives
+/// each the same value; standalone SVG files shown through `<img>` carry
+/// them ([`image_css`]), so a frame looks the same inline and as an image.
+pub const PAGE_VARS: [(&str, &str, &str); 8] = [
+    ("--bg", "#fdfcf9", "#15171a"),
+    ("--fg", "#1c1d20", "#e7e5e0"),
+    ("--muted", "#585a63", "#a4a6ae"),
+    ("--line", "#d6d2c8", "#3b3f46"),
+    ("--panel", "#f3f1eb", "#1f2227"),
+    ("--fwd", "#1a56c4", "#86b3ff"),
+    ("--bwd", "#b93d0a", "#ff9b5e"),
+    ("--edge", "#7a7871", "#7d818a"),
+];
+
+/// The dark-mode rules for colours matched by value ([`Dark::Attr`]),
+/// each selector prefixed by `scope` (`".fig svg "` in the page, nothing
+/// in a standalone file), one line per colour, indented by two spaces.
+fn attr_rules(scope: &str) -> String {
+    let mut css = String::new();
     for s in &PALETTE {
         let Dark::Attr { var, fill, stroke } = s.dark else {
             continue;
@@ -145,51 +164,150 @@ pub fn dark_mode_css() -> String {
         for (on, prop) in [(fill, "fill"), (stroke, "stroke")] {
             if on {
                 rules.push(format!(
-                    ".fig svg [{prop}=\"{}\"] {{ {prop}: var({var}); }}",
+                    "{scope}[{prop}=\"{}\"] {{ {prop}: var({var}); }}",
                     s.hex
                 ));
             }
         }
         let _ = writeln!(css, "  {}", rules.join(" "));
     }
-    css.push_str("}\n");
     css
 }
 
-/// The stylesheet a filmstrip carries: the light palette of the lean
-/// classes (the site's stylesheet does the same for inline frames, in the
-/// page's palette). A `<style>` element is fine there: the file is a
-/// download, never inlined.
-pub fn film_css() -> String {
+/// The dark-mode rules of `templates/style.css` for colours matched by
+/// value ([`Dark::Attr`]): the file must contain this block verbatim.
+pub fn dark_mode_css() -> String {
     format!(
-        "text {{ font-family: {FONT}; }}
-rect.paper {{ fill: {PAPER}; }}
-text.caption, text.label {{ font-size: 13px; font-weight: bold; }}
-text.label, text.value, text.caption {{ fill: {INK}; }}
-text.label, text.value, text.grad {{ text-anchor: middle; }}
-text.value, text.grad, text.edge-label-text {{ font-size: 12px; }}
-text.value.unknown, text.label.const {{ fill: {MUTED}; }}
-text.grad.sum {{ font-weight: bold; }}
-text.grad, text.edge-label-text, text.caption.bw {{ fill: {BACKWARD}; }}
-text.caption.fw {{ fill: {FORWARD}; }}
-rect.node {{ fill: {PAPER}; stroke: {OUTLINE}; stroke-width: 1.2; }}
-rect.node.param {{ fill: {PARAM_FILL}; }}
-rect.node.input {{ fill: {PANEL}; }}
-rect.node.module {{ fill: {MODULE_FILL}; }}
-rect.node.const {{ stroke-dasharray: 4 3; }}
-rect.node-inner {{ fill: none; stroke: {OUTLINE}; stroke-width: 0.8; }}
-rect.node-bar {{ fill: {OUTLINE}; }}
-rect.halo {{ fill: none; stroke: {INK}; stroke-width: 1.2; stroke-dasharray: 3 3; }}
-rect.outline {{ fill: none; stroke: {INK}; stroke-width: 2.5; }}
-rect.edge-label {{ fill: {PAPER}; stroke: {BACKWARD}; stroke-width: 1; }}
-path.edge {{ fill: none; stroke: {LINE}; stroke-width: 1.4; }}
-path.edge.const {{ stroke-dasharray: 2 3; }}
-polygon.arrow {{ fill: {LINE}; }}
-path.edge.active {{ stroke-width: 2.5; }}
-path.edge.fw.active {{ stroke: {FORWARD}; }}
-polygon.arrow.fw.active {{ fill: {FORWARD}; }}
-path.edge.bw {{ stroke: {BACKWARD}; stroke-dasharray: 6 4; }}
-polygon.arrow.bw.active {{ fill: {BACKWARD}; }}"
+        "@media (prefers-color-scheme: dark) {{\n{}}}\n",
+        attr_rules(".fig svg ")
+    )
+}
+
+/// The rules that draw a trace's lean frames and a training figure's
+/// snapshots in the page's palette (custom properties, [`PAGE_VARS`]).
+/// Selectors are `element.class` with no ancestor part: rules with
+/// ancestors do not reach the clones inside a `<use>`, and these never
+/// match HTML. `templates/style.css` must contain this block verbatim (a
+/// unit test says so); standalone files carry it in [`image_css`].
+pub fn frame_rules() -> &'static str {
+    "rect.paper { fill: var(--panel); }
+text.caption, text.label { font-size: 13px; font-weight: bold; }
+text.label, text.value, text.caption { fill: var(--fg); }
+text.label, text.value, text.grad { text-anchor: middle; }
+text.value, text.grad, text.edge-label-text { font-size: 12px; }
+text.value.unknown { fill: var(--muted); }
+text.grad.sum { font-weight: bold; }
+text.grad, text.edge-label-text, text.caption.bw { fill: var(--bwd); }
+text.caption.fw { fill: var(--fwd); }
+rect.node { fill: var(--bg); stroke: var(--muted); stroke-width: 1.2; }
+rect.node.param { fill: color-mix(in srgb, var(--fwd) 10%, var(--bg)); }
+rect.node.module { fill: color-mix(in srgb, var(--fg) 6%, var(--bg)); }
+rect.node.const { stroke-dasharray: 4 3; }
+rect.node-inner { fill: none; stroke: var(--muted); stroke-width: .8; }
+rect.node-bar { fill: var(--muted); }
+rect.halo { fill: none; stroke: var(--fg); stroke-width: 1.2; stroke-dasharray: 3 3; }
+rect.outline { fill: none; stroke: var(--fg); stroke-width: 2.5; }
+rect.node.active { stroke: var(--fg); }
+rect.edge-label { fill: var(--bg); stroke: var(--bwd); stroke-width: 1; }
+path.edge { fill: none; stroke: var(--edge); stroke-width: 1.4; }
+polygon.arrow { fill: var(--edge); }
+path.edge.const { stroke-dasharray: 2 3; }
+text.label.const { fill: var(--muted); }
+path.edge.active { stroke-width: 2.5; }
+path.edge.fw.active { stroke: var(--fwd); }
+polygon.arrow.fw.active { fill: var(--fwd); }
+path.edge.bw { stroke: var(--bwd); stroke-dasharray: 6 4; }
+polygon.arrow.bw.active { fill: var(--bwd); }
+line.tr-grid { stroke: var(--line); }
+line.tr-mut { stroke: var(--muted); } text.tr-mut { fill: var(--muted); }
+line.tr-ink, path.tr-ink { stroke: var(--fg); } text.tr-ink, circle.tr-ink { fill: var(--fg); }
+circle.tr-fwd, rect.tr-fwd, line.tr-fwd { fill: var(--fwd); stroke: var(--fwd); }
+rect.tr-bwd { fill: var(--bwd); stroke: var(--bwd); } rect.tr-tint { fill: var(--bwd); }
+rect.tr-hollow { fill: var(--bg); stroke: var(--bwd); }
+"
+}
+
+/// Rules for the stills (plots, rule cards, graph pictures) beyond the
+/// frame rules: `(selectors under the drawing's root, declarations)`.
+/// `STILL_RULES_BEFORE` come before the dark-mode rules for presentation
+/// colours, `STILL_RULES_AFTER` after them (they win over them).
+const STILL_RULES_BEFORE: [(&[&str], &str); 6] = [
+    (&[""], "color: var(--fg);"),
+    (&[".fwd"], "fill: var(--fwd);"),
+    (&[".bwd"], "fill: var(--bwd);"),
+    (&[".ln"], "stroke: var(--muted); fill: none;"),
+    (&[".box"], "fill: var(--panel); stroke: var(--line);"),
+    (&[".mut"], "fill: var(--muted);"),
+];
+const STILL_RULES_AFTER: [(&[&str], &str); 5] = [
+    (&[".rule-rows"], "fill: var(--bg); stroke: var(--line);"),
+    (&[".rule-forward", ".rule-local"], "fill: var(--fg);"),
+    (
+        &[".rule-upstream", ".rule-contribution"],
+        "fill: var(--bwd);",
+    ),
+    (&[".op-symbol"], "fill: var(--fg);"),
+    (&[".upstream"], "fill: var(--bwd);"),
+];
+
+/// The still rules, one per line, each selector under `root` (`.fig svg`
+/// in the page, `svg` in a standalone file).
+fn still_rules(rules: &[(&[&str], &str)], root: &str) -> String {
+    let mut css = String::new();
+    for (selectors, decl) in rules {
+        let sel: Vec<String> = selectors
+            .iter()
+            .map(|s| {
+                if s.is_empty() {
+                    root.to_string()
+                } else {
+                    format!("{root} {s}")
+                }
+            })
+            .collect();
+        let _ = writeln!(css, "{} {{ {decl} }}", sel.join(", "));
+    }
+    css
+}
+
+/// The page's still rules before the dark-mode block ([`dark_mode_css`]):
+/// `templates/style.css` carries this block verbatim.
+pub fn still_css_before() -> String {
+    still_rules(&STILL_RULES_BEFORE, ".fig svg")
+}
+
+/// The page's still rules after the dark-mode block: `templates/style.css`
+/// carries this block verbatim.
+pub fn still_css_after() -> String {
+    still_rules(&STILL_RULES_AFTER, ".fig svg")
+}
+
+/// The custom properties of [`PAGE_VARS`] in one mode, as declarations.
+fn vars(dark: bool) -> String {
+    PAGE_VARS
+        .iter()
+        .map(|(var, light, d)| format!("{var}: {};", if dark { d } else { light }))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The stylesheet of a standalone SVG file that the page shows through
+/// `<img>` (a trace's frames, a training figure's snapshots) and offers as
+/// a download: the page's palette in light and dark mode ([`PAGE_VARS`]),
+/// the page's frame rules ([`frame_rules`]) and its dark-mode rules for
+/// presentation colours. An image cannot read the page's stylesheet, so it
+/// carries its own; a `<style>` element is fine there, as the file is
+/// never inlined (the page's CSP governs the page, not the image). The
+/// image follows the reader's colour scheme by itself, as the page does.
+pub fn image_css() -> String {
+    format!(
+        ":root {{ {} }}\n{}@media (prefers-color-scheme: dark) {{\n  :root {{ {} }}\n{}}}\n{}text {{ font-family: {FONT}; }}\n{}",
+        vars(false),
+        still_rules(&STILL_RULES_BEFORE, "svg"),
+        vars(true),
+        attr_rules(""),
+        still_rules(&STILL_RULES_AFTER, "svg"),
+        frame_rules()
     )
 }
 
@@ -257,13 +375,76 @@ mod tests {
     }
 
     #[test]
-    fn film_css_uses_only_palette_colours() {
-        let css = film_css();
+    fn image_css_uses_only_palette_and_page_colours() {
+        let css = image_css();
         let used = hexes(&css);
         assert!(used.len() > 10);
         for hex in used {
-            assert!(in_palette(hex), "{hex} is not in the palette");
+            assert!(
+                in_palette(hex) || PAGE_VARS.iter().any(|v| v.1 == hex || v.2 == hex),
+                "{hex} is neither in the palette nor a page colour"
+            );
         }
+        // Both modes, from the table: the light values first, the dark
+        // ones inside the media query, with the attribute rules.
+        let dark = css.find("@media (prefers-color-scheme: dark)").unwrap();
+        for (var, light, d) in PAGE_VARS {
+            assert!(css[..dark].contains(&format!("{var}: {light};")), "{var}");
+            assert!(css[dark..].contains(&format!("{var}: {d};")), "{var}");
+        }
+        assert!(css[dark..].contains("[fill=\"#0f172a\"] { fill: var(--fg); }"));
+        assert!(css.contains(frame_rules()));
+    }
+
+    /// The declarations of the first `:root { … }` block after `from` in
+    /// style.css.
+    fn root_block(from: usize) -> &'static str {
+        let at = from + STYLE[from..].find(":root {").unwrap();
+        &STYLE[at..at + STYLE[at..].find('}').unwrap()]
+    }
+
+    #[test]
+    fn style_css_gives_the_page_colours_of_the_table() {
+        let light = root_block(0);
+        let dark = root_block(STYLE.find("@media (prefers-color-scheme: dark)").unwrap());
+        for (var, l, d) in PAGE_VARS {
+            assert!(
+                light.contains(&format!("{var}: {l};")),
+                "templates/style.css's :root gives {var} another value than theme::PAGE_VARS ({l})"
+            );
+            assert!(
+                dark.contains(&format!("{var}: {d};")),
+                "templates/style.css's dark :root gives {var} another value than theme::PAGE_VARS ({d})"
+            );
+        }
+    }
+
+    #[test]
+    fn style_css_carries_the_still_rules_around_the_dark_block() {
+        let (before, after) = (still_css_before(), still_css_after());
+        let dark = STYLE.find(&dark_mode_css()).expect("the dark block");
+        assert!(
+            STYLE[..dark].contains(&before),
+            "templates/style.css must carry, before its dark block:\n{before}"
+        );
+        assert!(
+            STYLE[dark..].contains(&after),
+            "templates/style.css must carry, after its dark block:\n{after}"
+        );
+        let css = image_css();
+        let d = css.find("@media (prefers-color-scheme: dark)").unwrap();
+        assert!(css[..d].contains("svg .fwd { fill: var(--fwd); }"));
+        assert!(css[d..].contains("svg .rule-rows { fill: var(--bg); stroke: var(--line); }"));
+    }
+
+    #[test]
+    fn style_css_carries_the_frame_rules() {
+        assert!(
+            STYLE.contains(frame_rules()),
+            "templates/style.css must carry theme::frame_rules() verbatim (the rules standalone \
+             frames carry too):\n{}",
+            frame_rules()
+        );
     }
 
     /// A colour written anywhere else in the renderer would escape both

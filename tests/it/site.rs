@@ -223,3 +223,91 @@ fn downloads_are_linked_relatively_and_exist() {
     let v: serde_json::Value = serde_json::from_slice(json).unwrap();
     assert_eq!(v["scenarios"][0]["id"], "single");
 }
+
+/// Every stepper shows its first frame inline and every other frame as a
+/// lazily loaded image of one view of the frames file written beside the
+/// page; that file carries the page's palette with its own dark-mode rules.
+#[test]
+fn steppers_inline_their_first_frame_and_lazy_load_the_rest_from_views() {
+    let (_site, files) = built();
+    let html = index(&files);
+    let mut imgs = 0;
+    let mut strips = std::collections::BTreeSet::new();
+    for tag in html.split("<img ").skip(1) {
+        let tag = &tag[..tag.find('>').unwrap()];
+        let attr = |name: &str| {
+            let at = tag.find(&format!(" {name}=\"")).map(|i| i + name.len() + 3);
+            at.map(|i| &tag[i..i + tag[i..].find('"').unwrap()])
+        };
+        let src = attr("src").unwrap();
+        let Some((file, view)) = src.split_once('#') else {
+            continue;
+        };
+        imgs += 1;
+        assert_eq!(attr("loading"), Some("lazy"), "{tag}");
+        assert_eq!(attr("decoding"), Some("async"), "{tag}");
+        assert!(attr("alt").is_some_and(|a| a.contains(", step ")), "{tag}");
+        assert!(attr("width").is_some() && attr("height").is_some(), "{tag}");
+        let svg = String::from_utf8(files[Path::new(file)].clone()).unwrap();
+        assert!(
+            svg.contains(&format!("<view id=\"{view}\" ")),
+            "{src}: no <view id=\"{view}\"> in the file"
+        );
+        strips.insert(file.to_string());
+    }
+    assert!(imgs > 100, "only {imgs} image frames");
+    for file in &strips {
+        let svg = String::from_utf8(files[Path::new(file.as_str())].clone()).unwrap();
+        assert!(
+            svg.contains(
+                &seen::render::theme::image_css()
+                    .lines()
+                    .next()
+                    .unwrap()
+                    .to_string()
+            ),
+            "{file}: not the page's palette"
+        );
+        let dark = svg.find("@media (prefers-color-scheme: dark)").expect(file);
+        for (var, _, d) in seen::render::theme::PAGE_VARS {
+            assert!(
+                svg[dark..].contains(&format!("{var}: {d};")),
+                "{file}: {var}"
+            );
+        }
+    }
+    // Each stepper's first frame is inline: one inline frame per stepper
+    // shown at load, and the first image of a stepper is its step 2.
+    let single = &html[html.find("id=\"single-atomic-s0\"").unwrap()..];
+    let first = &single[..single.find("id=\"single-atomic-s1\"").unwrap()];
+    assert!(
+        first.contains("<svg ") && first.contains("class=\"frame\"") && !first.contains("<img ")
+    );
+    let second = &single[single.find("id=\"single-atomic-s1\"").unwrap()..];
+    assert!(
+        second[..second.find("</div>").unwrap()].contains("atomic-frames.svg#step-2\""),
+        "step 2 of the single trace is not an image of view step-2"
+    );
+    // A tab hidden at load: its stepper has no inline frame (nor shared
+    // drawing), and its stills are lazy images of files that carry the
+    // page's palette.
+    let hidden = &html[html.find("id=\"batch-boundary\"").unwrap()..];
+    let hidden = &hidden[..hidden.find("</figure>").unwrap()];
+    assert!(
+        !hidden.contains("<svg "),
+        "an inline drawing in a hidden tab"
+    );
+    assert!(hidden.contains("batch-boundary/modules-frames.svg#step-1\""));
+    assert!(hidden.contains(
+        "<img class=\"still-img\" src=\"figures/index/batch-boundary/modules-plot.svg\""
+    ));
+    let card = &html[html.find("id=\"rule-add\"").unwrap()..];
+    assert!(
+        card[..card.find("</figure>").unwrap()].contains("src=\"figures/index/rule-add/rule.svg\"")
+    );
+    let still =
+        String::from_utf8(files[Path::new("figures/index/rule-add/rule.svg")].clone()).unwrap();
+    assert!(
+        still.contains("@media (prefers-color-scheme: dark)") && still.contains("svg .rule-rows")
+    );
+}

@@ -484,17 +484,24 @@ pub(super) fn overlay(svg: &mut Svg, d: &Data, i: usize, region: &str, clip: &st
     );
 }
 
-/// Opens a frame: the root with its accessible name, and in a standalone
-/// file its description.
-pub(super) fn open_frame(d: &Data, i: usize, id: &str, standalone: bool) -> Svg {
+/// A snapshot's accessible name: its `<title>` inline, its `alt` as an
+/// image.
+fn frame_title(d: &Data, i: usize) -> String {
     let k = d.shown[i];
-    let title = format!(
+    format!(
         "{}, step {} of {}: loss {}",
         d.title(),
         d.t.steps[k].step,
         d.t.steps.len() - 1,
         num(d.t.steps[k].loss)
-    );
+    )
+}
+
+/// Opens a frame: the root with its accessible name, and in a standalone
+/// file its description.
+pub(super) fn open_frame(d: &Data, i: usize, id: &str, standalone: bool) -> Svg {
+    let k = d.shown[i];
+    let title = frame_title(d, i);
     let (tid, did) = (format!("{id}-t"), format!("{id}-d"));
     let desc = format!("{} {}", d.narration(k), d.desc());
     open_img(
@@ -528,12 +535,17 @@ pub fn training_frames(s: &Scenario, run: &Run) -> Result<Vec<String>, ScenarioE
 }
 
 /// The training figure for the page: the shared drawing once, a stepper
-/// panel per shown snapshot, and the filmstrip download. `None` for a run
-/// without training.
+/// panel per shown snapshot, and the filmstrip (a download, and the file
+/// whose views the page shows). The first snapshot is inline unless
+/// `hidden` (the figure is a tab not shown at load); the others are lazily
+/// loaded views of the filmstrip, which the page links as `src`. `None` for
+/// a run without training.
 pub fn training(
     s: &Scenario,
     run: &Run,
     fid: &str,
+    src: &str,
+    hidden: bool,
 ) -> Result<Option<TrainingFigure>, ScenarioError> {
     let Some(t) = &run.training else {
         return Ok(None);
@@ -564,11 +576,16 @@ pub fn training(
         overlay(&mut svg, &d, i, &format!("{id}-r"), &clip);
         svg.empty("use", &[("href", &format!("#{over_id}"))]);
         let svg = svg.finish();
+        let frame = if i == 0 && !hidden {
+            svg.clone()
+        } else {
+            lazy_frame(src, i, &frame_title(&d, i), (WIDTH, d.height))
+        };
         panels.push(StepPanel {
             frame: crate::render::hook::scroller(
                 "frame-box",
                 &format!("{}: snapshot {} of {}", d.title(), i + 1, d.shown.len()),
-                &svg,
+                &frame,
             ),
             title: format!(
                 "step {} of {last}, loss {}",
@@ -591,8 +608,9 @@ pub fn training(
         d.title(),
         num(t.lr)
     );
+    let page_defs = if hidden { "" } else { defs.as_str() };
     Ok(Some(TrainingFigure {
-        html: stepper(fid, &legend, &defs, &panels, &jumps(panels.len()), true),
+        html: stepper(fid, &legend, page_defs, &panels, &jumps(panels.len()), true),
         filmstrip: filmstrip(&defs, &frames, d.height),
         frames: frames.len(),
     }))
@@ -617,13 +635,18 @@ pub(super) fn jumps(n: usize) -> Vec<crate::render::stepper::Jump> {
 
 /// The frames stacked top to bottom in one file, with a `<view
 /// id="step-N">` each (`FILE.svg#step-3` shows the third alone), sharing
-/// the one copy of the shared drawing.
+/// the one copy of the shared drawing, styled like the page's snapshots in
+/// light and dark mode ([`crate::render::theme::image_css`]).
 pub(super) fn filmstrip(defs: &str, frames: &[String], h: f64) -> String {
-    let mut svg = Svg::new(
-        WIDTH,
-        h * frames.len() as f64,
-        &[("font-family", crate::render::theme::FONT)],
-    );
+    // One frame in size, like a trace's frames file (see
+    // `render::frame::filmstrip`): the page's images take their intrinsic
+    // size from the root.
+    let mut svg = Svg::new(WIDTH, h, &[("font-family", crate::render::theme::FONT)]);
+    svg.open("style", &[]);
+    for line in crate::render::theme::image_css().lines() {
+        svg.raw_line(line);
+    }
+    svg.close("style");
     for l in defs.lines() {
         svg.raw_line(l);
     }

@@ -18,7 +18,7 @@
 use super::and_list;
 use crate::layout::Point;
 use crate::render::plot::{Scale, TICK, nice_step, simplify};
-use crate::render::stepper::{StepPanel, stepper};
+use crate::render::stepper::{StepPanel, lazy_frame, stepper};
 use crate::render::svg::{Svg, font, line, marker, n, open_img, p, paper, ring, text};
 use crate::render::theme::{self, BACKWARD, FORWARD, INK, MUTED, PAPER};
 use crate::scenario::expr::{Expr, ExprKind};
