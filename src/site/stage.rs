@@ -262,13 +262,13 @@ impl Sink for Stage {
         }
         let path = local(&self.tmp, rel);
         if let Some(dir) = path.parent() {
-            let new = self
-                .dirs
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(dir.to_path_buf());
-            if new {
+            // The lock is held while the folder is made: a folder is marked
+            // made only once it exists, or a second page writing into it
+            // could find it missing.
+            let mut dirs = self.dirs.lock().unwrap_or_else(|e| e.into_inner());
+            if !dirs.contains(dir) {
                 fs::create_dir_all(dir).map_err(|e| BuildError::io(dir, e))?;
+                dirs.insert(dir.to_path_buf());
             }
         }
         fs::write(&path, bytes.as_slice()).map_err(|e| BuildError::io(&path, e))?;
