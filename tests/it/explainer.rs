@@ -39,3 +39,29 @@ fn the_prose_quotes_the_single_traces_own_counts() {
         .count();
     assert_eq!(backward, edges - from_constants);
 }
+
+/// The network section says how many parameters its net has and that the
+/// loss falls; both must hold for the run the page draws.
+#[test]
+fn the_prose_quotes_the_moons_nets_own_parameter_count() {
+    let md = std::fs::read_to_string(explainer_md()).unwrap();
+    let out = crate::support::seen(&[
+        "trace",
+        explainer_md().to_str().unwrap(),
+        "--scenario",
+        "moons",
+    ]);
+    assert!(out.status.success(), "{}", crate::support::describe(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let steps = json["scenarios"][0]["training"]["steps"]
+        .as_array()
+        .expect("the moons block trains");
+    let params = steps[0]["params"].as_object().unwrap().len();
+    let flat = md.split_whitespace().collect::<Vec<_>>().join(" ");
+    let said = format!("{params} parameters)");
+    assert!(flat.contains(&said), "the prose should say \"{said}\"");
+    // "the loss falls again": the last loss is well under the first.
+    let loss = |s: &serde_json::Value| s["loss"].as_f64().unwrap();
+    let (first, last) = (loss(&steps[0]), loss(steps.last().unwrap()));
+    assert!(last < first / 10.0, "loss {first} -> {last}");
+}

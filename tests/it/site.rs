@@ -25,7 +25,9 @@ fn copy_site() -> tempfile::TempDir {
     dir
 }
 
-fn built() -> (tempfile::TempDir, BTreeMap<PathBuf, Vec<u8>>) {
+/// A fresh build of the bundled explainer: (its site folder, every output
+/// file).
+fn build_fresh() -> (tempfile::TempDir, BTreeMap<PathBuf, Vec<u8>>) {
     let site = copy_site();
     let config = BuildConfig::new(site.path(), "Autograd, Seen");
     let report = build(&config, &Figures).unwrap_or_else(|e| panic!("{e}"));
@@ -34,14 +36,22 @@ fn built() -> (tempfile::TempDir, BTreeMap<PathBuf, Vec<u8>>) {
     (site, files)
 }
 
+/// The output files of one build of the bundled explainer, shared by the
+/// tests that only read it (a debug build trains the page's networks, so
+/// one build instead of one per test saves seconds of every `cargo test`).
+fn built() -> &'static BTreeMap<PathBuf, Vec<u8>> {
+    static BUILT: std::sync::OnceLock<BTreeMap<PathBuf, Vec<u8>>> = std::sync::OnceLock::new();
+    BUILT.get_or_init(|| build_fresh().1)
+}
+
 fn index(files: &BTreeMap<PathBuf, Vec<u8>>) -> String {
     String::from_utf8(files[Path::new("index.html")].clone()).unwrap()
 }
 
 #[test]
 fn every_section_of_the_outline_is_there() {
-    let (_site, files) = built();
-    let html = index(&files);
+    let files = built();
+    let html = index(files);
     let headings: Vec<&str> = html
         .split("<h2")
         .skip(1)
@@ -71,8 +81,8 @@ fn every_section_of_the_outline_is_there() {
 
 #[test]
 fn steppers_have_one_step_per_engine_step_and_show_the_engines_numbers() {
-    let (_site, files) = built();
-    let html = index(&files);
+    let files = built();
+    let html = index(files);
     let runs = seen::run_file(&manifest_dir().join("content/index.md")).unwrap();
     let mut traced = 0;
     for (s, rs) in &runs {
@@ -128,7 +138,7 @@ fn steppers_have_one_step_per_engine_step_and_show_the_engines_numbers() {
 
 #[test]
 fn output_has_no_script_no_handlers_no_inline_style_and_a_csp_everywhere() {
-    let (_site, files) = built();
+    let files = built();
     let handler = |s: &str| {
         s.match_indices(" on").any(|(i, _)| {
             let rest = &s[i + 3..];
@@ -140,7 +150,7 @@ fn output_has_no_script_no_handlers_no_inline_style_and_a_csp_everywhere() {
         })
     };
     let mut pages = 0;
-    for (path, bytes) in &files {
+    for (path, bytes) in files {
         let Ok(text) = std::str::from_utf8(bytes) else {
             continue;
         };
@@ -171,10 +181,10 @@ fn output_has_no_script_no_handlers_no_inline_style_and_a_csp_everywhere() {
 
 #[test]
 fn two_builds_give_identical_bytes() {
-    let (_a, x) = built();
-    let (_b, y) = built();
+    let x = built();
+    let (_b, y) = build_fresh();
     assert_eq!(x.keys().collect::<Vec<_>>(), y.keys().collect::<Vec<_>>());
-    for (k, v) in &x {
+    for (k, v) in x {
         assert!(y[k] == *v, "{k:?} differs between builds");
     }
 }
@@ -205,8 +215,8 @@ fn a_failed_build_leaves_the_output_untouched() {
 
 #[test]
 fn downloads_are_linked_relatively_and_exist() {
-    let (_site, files) = built();
-    let html = index(&files);
+    let files = built();
+    let html = index(files);
     let mut links = 0;
     for part in html.split("href=\"").skip(1) {
         let href = &part[..part.find('"').unwrap()];
@@ -229,8 +239,8 @@ fn downloads_are_linked_relatively_and_exist() {
 /// page; that file carries the page's palette with its own dark-mode rules.
 #[test]
 fn steppers_inline_their_first_frame_and_lazy_load_the_rest_from_views() {
-    let (_site, files) = built();
-    let html = index(&files);
+    let files = built();
+    let html = index(files);
     let mut imgs = 0;
     let mut strips = std::collections::BTreeSet::new();
     for tag in html.split("<img ").skip(1) {
