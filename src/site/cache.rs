@@ -425,14 +425,7 @@ impl Entry {
         }
         let figures = r.num()?;
         let frames = r.num()?;
-        let mut reads = Vec::new();
-        for _ in 0..r.count()? {
-            let path = PathBuf::from(r.string()?);
-            reads.push(FileRead {
-                path,
-                digest: r.digest()?,
-            });
-        }
+        let reads = r.reads()?;
         let mut ids = Vec::new();
         for _ in 0..r.count()? {
             ids.push((r.string()?, r.num()?));
@@ -496,14 +489,7 @@ fn decode_page(bytes: &[u8]) -> Option<(PageOut, Vec<Digest>)> {
     let figures = r.num()?;
     let frames = r.num()?;
     let warnings = r.diagnostics()?;
-    let mut reads = Vec::new();
-    for _ in 0..r.count()? {
-        let path = PathBuf::from(r.string()?);
-        reads.push(FileRead {
-            path,
-            digest: r.digest()?,
-        });
-    }
+    let reads = r.reads()?;
     let mut keys = Vec::new();
     for _ in 0..r.count()? {
         keys.push(r.digest()?);
@@ -588,6 +574,20 @@ impl<'a> Reader<'a> {
             return None;
         }
         Some(Reader(&body[MAGIC.len()..]))
+    }
+
+    /// The files a run read, as [`Writer`] wrote them: a count, then a
+    /// path and a digest each.
+    fn reads(&mut self) -> Option<Vec<FileRead>> {
+        let mut reads = Vec::new();
+        for _ in 0..self.count()? {
+            let path = PathBuf::from(self.string()?);
+            reads.push(FileRead {
+                path,
+                digest: self.digest()?,
+            });
+        }
+        Some(reads)
     }
 
     fn digest(&mut self) -> Option<Digest> {

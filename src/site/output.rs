@@ -77,10 +77,9 @@ pub fn is_safe_relative(path: &str) -> bool {
             .all(|part| !part.is_empty() && part != "." && part != "..")
 }
 
-/// Writes `files` (relative path → bytes) as the new output folder,
-/// replacing the old one only after every file is written.
-pub fn write_site(config: &BuildConfig, files: &BTreeMap<String, Bytes>) -> Result<(), BuildError> {
-    let out = config.output_path();
+/// The output folder's name and the folder it is in (`.` for a bare
+/// name): its staging and old copies are made beside it, in that folder.
+pub(crate) fn name_and_parent(out: &Path) -> (String, PathBuf) {
     let name = out
         .file_name()
         .expect("check_layout ensures a named output folder")
@@ -90,6 +89,14 @@ pub fn write_site(config: &BuildConfig, files: &BTreeMap<String, Bytes>) -> Resu
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    (name, parent)
+}
+
+/// Writes `files` (relative path → bytes) as the new output folder,
+/// replacing the old one only after every file is written.
+pub fn write_site(config: &BuildConfig, files: &BTreeMap<String, Bytes>) -> Result<(), BuildError> {
+    let out = config.output_path();
+    let (name, parent) = name_and_parent(&out);
     if out.exists() && !out.is_dir() {
         return Err(BuildError::io(
             &out,
@@ -115,15 +122,7 @@ pub fn write_site(config: &BuildConfig, files: &BTreeMap<String, Bytes>) -> Resu
 /// background; if the swap fails, the old folder is put back and `tmp`
 /// removed.
 pub(crate) fn replace_folder(tmp: &Path, out: &Path) -> Result<(), BuildError> {
-    let name = out
-        .file_name()
-        .expect("check_layout ensures a named output folder")
-        .to_string_lossy()
-        .into_owned();
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let (name, parent) = name_and_parent(out);
     // Each build of a process moves the old site to a name of its own, so a
     // background deletion never races the next build.
     static BUILDS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);

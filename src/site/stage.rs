@@ -134,15 +134,7 @@ impl Stage {
                 io::Error::new(io::ErrorKind::AlreadyExists, "exists and is not a folder"),
             ));
         }
-        let name = out
-            .file_name()
-            .expect("check_layout ensures a named output folder")
-            .to_string_lossy()
-            .into_owned();
-        let parent = match out.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let (name, parent) = output::name_and_parent(&out);
         fs::create_dir_all(&parent).map_err(|e| BuildError::io(&parent, e))?;
         let tmp = parent.join(format!("{name}.tmp-{}", std::process::id()));
         if tmp.exists() {
