@@ -394,3 +394,34 @@ fn a_batch_group_shares_one_stepper_with_a_variant_per_dataset() {
     let css = String::from_utf8(files[Path::new("style.css")].clone()).unwrap();
     assert!(css.contains(".ds>.s2:checked~.view .vr:not(.v2)"));
 }
+
+/// Batches that do not run the same steps (here two examples against
+/// three) cannot share a stepper: each tab keeps its own, as any tab group.
+#[test]
+fn a_batch_group_with_different_steps_keeps_a_stepper_per_tab() {
+    let site = copy_site();
+    let block = |id: &str, examples: &str| {
+        format!(
+            "```autograd\nid = \"{id}\"\ntitle = \"{id}\"\ngroup = \"sets\"\nparams = {{ w = 0.5 }}\nexamples = [ {examples} ]\ngraph = \"\"\"\ny = w * x\nloss = (y - t) ^ 2\n\"\"\"\nupdate = {{ lr = 0.1 }}\nfigure = \"batch\"\n```\n\n"
+        )
+    };
+    let md = format!(
+        "+++\ntitle = \"Sets\"\n+++\n\n# Sets\n\n{}{}",
+        block("two", "{ x = 1.0, t = 2.0 }, { x = -1.0, t = 0.5 }"),
+        block(
+            "three",
+            "{ x = 1.0, t = 2.0 }, { x = -1.0, t = 0.5 }, { x = 2.0, t = 1.0 }"
+        )
+    );
+    for e in std::fs::read_dir(site.path().join("content")).unwrap() {
+        std::fs::remove_file(e.unwrap().path()).unwrap();
+    }
+    std::fs::write(site.path().join("content/index.md"), md).unwrap();
+    let config = BuildConfig::new(site.path(), "Sets");
+    build(&config, &Figures).unwrap_or_else(|e| panic!("{e}"));
+    let html = index(&snapshot(&site.path().join("public")));
+    assert!(html.contains("<fieldset class=\"st tabs n2\">"), "{html}");
+    assert!(!html.contains(" ds ") && !html.contains("class=\"frame vr"));
+    assert_eq!(html.matches("<fieldset class=\"st stepper").count(), 2);
+    assert!(html.contains("id=\"two-atomic-s0\"") && html.contains("id=\"three-atomic-s0\""));
+}
