@@ -54,8 +54,13 @@ const visiblePanels = (page, fig) => page.$eval(W(fig), (st, PANELS) => [...st.q
 /** The prev/position/next rows shown: [index of the step that holds it, its position text]. */
 const visiblePairs = (page, fig) => page.$eval(W(fig), (st) => [...st.querySelectorAll(":scope > .view > .frames > .step")]
   .map((e, k) => [e.querySelector(":scope > .pn"), k]).filter(([pn]) => pn && pn.checkVisibility({ visibilityProperty: true }) && pn.getBoundingClientRect().height > 0).map(([pn, k]) => `k${k} ${pn.querySelector(".pos").textContent}`));
+// A shared stepper's narration has one paragraph per dataset: only the shown one counts.
 const narration = (page, fig) => page.$eval(W(fig), (st, PANELS) =>
-  [...st.querySelectorAll(PANELS)].filter((e) => e.checkVisibility({ visibilityProperty: true })).map((e) => (e.querySelector(":scope > .nar") ?? e).textContent.trim().replace(/\s+/g, " ")).join(" | "), PANELS);
+  [...st.querySelectorAll(PANELS)].filter((e) => e.checkVisibility({ visibilityProperty: true })).map((e) => {
+    const nar = e.querySelector(":scope > .nar");
+    const text = nar ? [...nar.children].filter((c) => c.checkVisibility()).map((c) => c.textContent).join(" ") : e.textContent;
+    return text.trim().replace(/\s+/g, " ");
+  }).join(" | "), PANELS);
 const checkedRadio = (page, fig) => page.$eval(W(fig), (st, RADIOS) => [...st.querySelectorAll(RADIOS)].find((r) => r.checked)?.id, RADIOS);
 /** The frame picture of panel k: an inline <svg> or an <img> (a view of the
  *  frames file, loaded lazily), with its rendered size; for an image also its
@@ -63,14 +68,19 @@ const checkedRadio = (page, fig) => page.$eval(W(fig), (st, RADIOS) => [...st.qu
  *  natural width). */
 const frameBox = (page, fig, k) => page.$eval(W(fig), (st, [PANELS, k]) => {
   const li = st.querySelectorAll(PANELS)[k];
-  const pic = li.querySelector(":scope > .frame-box > :is(svg, img)") ?? li.querySelector(":scope svg");
+  // A shared stepper's step holds a frame per dataset: the shown one.
+  const pics = [...li.querySelectorAll(":scope > .frame-box > :is(svg, img)")];
+  const pic = pics.find((p) => p.checkVisibility()) ?? pics[0] ?? li.querySelector(":scope svg");
   const r = pic?.getBoundingClientRect();
   if (!pic) return null;
   const img = pic.tagName === "IMG";
   return { tag: pic.tagName.toLowerCase(), w: Math.round(r.width), h: Math.round(r.height),
     frag: img ? pic.getAttribute("src").replace(/^[^#]*/, "") : null, loaded: img ? pic.complete && pic.naturalWidth > 0 : true,
     natural: img ? Number(pic.getAttribute("width")) : Math.round(r.width), naturalH: img ? Number(pic.getAttribute("height")) : Math.round(r.height),
-    alt: img ? pic.alt : null };
+    alt: img ? pic.alt : null, file: img ? pic.getAttribute("src").replace(/#.*$/, "") : null,
+    variant: [...pic.classList].find((c) => /^v\d+$/.test(c)) ?? null,
+    shown: pics.filter((p) => p.checkVisibility()).length,
+    paras: [...li.querySelectorAll(":scope > .nar > p")].filter((p) => p.checkVisibility()).map((p) => p.textContent.trim()) };
 }, [PANELS, k]);
 /** Waits (up to 5 s) until the frame picture of panel k has loaded: a lazy image is fetched once shown. */
 async function loadedBox(page, fig, k) {
@@ -110,7 +120,11 @@ const widgets = (page) => page.$$eval("fieldset.st", (sets, RADIOS) => sets.map(
   }
   // Steppers: one class per bit of the step count (n4 n8 = 12); tabs: nN.
   const bits = [...st.classList].filter((c) => /^n\d+$/.test(c)).map((c) => Number(c.slice(1)));
+  // A stepper shared by a tab group's datasets: the group's radios pick the variant shown.
+  const ds = st.classList.contains("stepper") ? st.parentElement.closest("fieldset.ds") : null;
   return {
+    ds: ds && { fig: ds.querySelector(":scope > input[type=radio]").id.replace(/-s0$/, ""),
+      names: [...ds.querySelectorAll(":scope > .bar > .jl > label")].map((l) => l.textContent.trim()) },
     fig, n: radios.length, kind: st.classList.contains("stepper") ? "stepper" : "tabs",
     nClass: st.classList.contains("stepper") ? bits.reduce((a, b) => a + b, 0) : bits[0], path,
     figure: st.closest("figure[id], div.group[id]")?.id,
@@ -130,6 +144,8 @@ async function checkStepper(page, w, where) {
   await openPath(page, w.path);
   ok(w.nClass === n, `${tag}: the count classes add up to ${w.nClass}, the number of radios ${n}`);
   const narOf = async () => narration(page, fig);
+  // The dataset shown by a shared stepper (its index in the group), else null.
+  let dataset = w.ds ? 0 : null;
   const stepIs = async (k, how) => {
     const v = await visiblePanels(page, fig);
     const nar = await narOf();
@@ -137,10 +153,22 @@ async function checkStepper(page, w, where) {
     const pairs = await visiblePairs(page, fig);
     // An image frame must show view k of its file, loaded, at its natural size.
     const img = !box || box.tag !== "img" || (box.frag === `#step-${k + 1}` && box.loaded && box.w === box.natural && box.h === box.naturalH && box.alt.length > 10);
-    ok(one(v, k) && nar.startsWith(`Step ${k + 1} of ${n}`) && box && box.w > 100 && box.h > 50 && img
+    // A shared stepper: exactly one frame and one narration shown, both the checked dataset's,
+    // the frame a view of that dataset's own frames file.
+    const variantOk = dataset === null || (box && box.shown === 1 && box.paras.length === 1 && box.variant === `v${dataset}`
+      && box.paras[0].startsWith(`${w.ds.names[dataset]}: `) && (box.tag !== "img" || box.alt.startsWith(`${w.ds.names[dataset]}, step ${k + 1} of ${n}`))
+      && (box.tag !== "img" || box.file === w.files[dataset]));
+    if (w.ds) how += ` [${w.ds.names[dataset]}]`;
+    ok(one(v, k) && nar.startsWith(`Step ${k + 1} of ${n}`) && box && box.w > 100 && box.h > 50 && img && variantOk
       && (await checkedRadio(page, fig)) === `${fig}-s${k}` && JSON.stringify(pairs) === JSON.stringify([`k${k} ${k + 1} / ${n}`]),
       `${tag}: ${how} → frame k${k} shown (${box?.tag}${box?.frag ?? ""} ${box?.w}×${box?.h}${box?.loaded ? "" : ", not loaded"}, natural size ${box?.natural}×${box?.naturalH}), narration "${nar.slice(0, 40)}…", "${pairs}", radio s${k} checked`);
   };
+  if (w.ds) {
+    // Each dataset's frames file, read off the step 2 images (step 1 of the first is inline).
+    w.files = await page.$eval(`#${esc(fig)}-s1 + .step`, (st) => [...st.querySelectorAll(".frame-box > img")].map((i) => i.getAttribute("src").replace(/#.*$/, "")));
+    ok(w.files.length === w.ds.names.length && new Set(w.files).size === w.files.length,
+      `${tag}: one frame per dataset in each step, each of its own frames file (${w.files.join(", ")})`);
+  }
   await stepIs(0, "at load");
   const prev0 = await offStyle(page, fig, 0, "prev");
   ok(prev0.tag === "SPAN" && prev0.differs, `${tag}: Previous at step 1 is an inert span drawn unlike a button (${JSON.stringify(prev0)})`);
@@ -167,7 +195,7 @@ async function checkStepper(page, w, where) {
     } else ok(n > 24 && jumps.length >= 5 && jumps.length < n / 2 && jumps[0][1] === 0 && jumps.every((j, i) => i === 0 || j[1] > jumps[i - 1][1])
       && ["Start", "Forward", "Seed", "Backward", "Done"].every((t) => texts.includes(t)),
       `${tag}: a long stepper jumps between ${jumps.length} parts, in order (${texts.join(", ")})`);
-    if (w.figure?.startsWith("batch") || fig.startsWith("batch")) {
+    if (w.figure?.startsWith("batch") || fig.startsWith("batch") || w.ds) {
       const ex = texts.filter((t) => /^Example \d+$/.test(t));
       ok(ex.length >= 2 && texts.includes("Update"), `${tag}: a batch jumps to each example in both passes and to the update (${ex.join(", ")})`);
     }
@@ -225,6 +253,41 @@ async function checkStepper(page, w, where) {
   const a2 = await anims();
   ok(a2.running.length === 0 && a2.name === "none", `${tag}: Stop ends the animation (${JSON.stringify(a2)})`);
   await stepIs(mid - 1, "after Stop");
+
+  // A shared stepper: every dataset at a backward step and at its neighbours. Switching the
+  // dataset keeps the step (compare the same step across datasets); Next/Previous step within it.
+  if (w.ds) {
+    const back = jumps.find((j) => j[0] === "Backward")[1] + 2;
+    await page.locator(`${W(fig)} > .view > .frames > .jw > label[for="${fig}-s${jumps.find((j) => j[0] === "Backward")[1]}"]`).click();
+    await clickPN(page, fig, "next");
+    await clickPN(page, fig, "next");
+    for (let d = w.ds.names.length - 1; d >= 0; d--) {
+      await page.locator(`${W(w.ds.fig)} > .bar > .jl > .j${d}`).click();
+      dataset = d;
+      await stepIs(back, `dataset "${w.ds.names[d]}" at a backward step`);
+      await clickPN(page, fig, "next");
+      await stepIs(back + 1, "Next");
+      await clickPN(page, fig, "prev");
+      await stepIs(back, "Previous");
+    }
+    // Every step of every dataset: its frame and narration, no other.
+    const all = await page.$eval(W(fig), (st) => [...st.querySelectorAll(":scope > .view > .frames > .step")].map((e) =>
+      [e.querySelectorAll(":scope > .frame-box > .vr").length, e.querySelectorAll(":scope > .nar > p.vr").length]));
+    ok(all.every(([f, p]) => f === w.ds.names.length && p === w.ds.names.length), `${tag}: each of ${all.length} steps holds a frame and a narration per dataset`);
+    for (let d = 0; d < w.ds.names.length; d++) {
+      await page.locator(`${W(w.ds.fig)} > .bar > .jl > .j${d}`).click();
+      dataset = d;
+      for (let k = 0; k < n; k++) {
+        await page.$eval(`#${esc(fig)}-s${k}`, (r) => { r.checked = true; });
+        const box = await frameBox(page, fig, k);
+        const good = box.shown === 1 && box.paras.length === 1 && box.variant === `v${d}` && box.paras[0].startsWith(`${w.ds.names[d]}: `)
+          && (box.tag === "svg" ? d === 0 && k === 0 : box.frag === `#step-${k + 1}` && box.file === w.files[d]);
+        if (!good) { ok(false, `${tag}: dataset "${w.ds.names[d]}" step ${k + 1} shows ${JSON.stringify(box)}`); break; }
+        if (k === n - 1) ok(true, `${tag}: dataset "${w.ds.names[d]}": each of ${n} steps shows its own frame (view k of ${w.files[d]}) and narration only`);
+      }
+    }
+    await page.locator(`${W(w.ds.fig)} > .bar > .jl > .j0`).click();
+  }
 }
 
 async function checkTabs(page, w, where) {
@@ -263,10 +326,13 @@ for (const [origin, base] of ORIGINS) {
     await page.waitForTimeout(300);
     ok(frameFiles.length === 0, `${where}: no frames file is fetched at load (${frameFiles.join(", ")})`);
     // The first frame of every stepper and the shown panel of every tab are inline; the other frames are lazy images.
-    const firsts = await page.$$eval("fieldset.stepper > .view > .frames > .step", (els) => els.map((e) => [
-      e.parentElement.querySelector(".step") === e, e.closest("fieldset.tabs > .view > .frames > :not(.k0)") !== null,
-      e.querySelector(":scope > .frame-box > svg") !== null, e.querySelector(":scope > .frame-box > img[loading=lazy][decoding=async]") !== null]));
-    const wrong = firsts.filter(([first, hidden, svg, img]) => (first && !hidden) ? !svg || img : svg || !img);
+    // A shared stepper's step holds a frame per dataset: at its first step the first dataset's is inline, the others lazy images.
+    const firsts = await page.$$eval("fieldset.stepper > .view > .frames > .step", (els) => els.map((e) => {
+      const pics = [...e.querySelectorAll(":scope > .frame-box > :is(svg, img)")];
+      return [e.parentElement.querySelector(".step") === e, e.closest("fieldset.tabs > .view > .frames > :not(.k0)") !== null,
+        pics.filter((p) => p.tagName === "svg").length, pics.filter((p) => p.matches("img[loading=lazy][decoding=async]")).length, pics.length, pics[0]?.tagName === "svg"];
+    }));
+    const wrong = firsts.filter(([first, hidden, svg, img, all, svgFirst]) => (first && !hidden) ? !(svg === 1 && svgFirst && img === all - 1) : !(svg === 0 && img === all && all > 0));
     ok(firsts.length > 100 && wrong.length === 0, `${where}: of ${firsts.length} steps, each shown stepper's first frame is inline SVG and every other frame a lazy <img> (${wrong.length} not)`);
     // Preload: a pointer over a stepper lays out its second frame hidden, so
     // the lazy loader fetches the frames file before the first Next.
@@ -410,6 +476,12 @@ for (const path of pages()) {
     const nars = await page.$$eval("fieldset.stepper > .view > .frames > .step", (els) => els.filter((li) => li.querySelector(":scope > .nar")?.getBoundingClientRect().height > 0).length);
     const lis = await page.$$eval("fieldset.stepper > .view > .frames > .step", (els) => els.length);
     ok(nars === lis, `print ${path}: every frame printed with its narration (${nars}/${lis})`);
+    // A shared stepper prints every dataset's frame and narration at every step, the narration named by its dataset.
+    const variants = await page.$$eval(".ds .step", (els) => els.map((e) => [
+      [...e.querySelectorAll(":scope > .frame-box > .vr")].filter((f) => f.getBoundingClientRect().height > 50).length,
+      [...e.querySelectorAll(":scope > .nar > p.vr")].filter((p) => p.getBoundingClientRect().height > 0 && p.querySelector(".tt")?.getBoundingClientRect().width > 0).length,
+      e.querySelectorAll(":scope > .frame-box > .vr").length]));
+    ok(variants.every(([f, p, all]) => f === all && p === all && all > 1), `print ${path}: every dataset's frame and named narration printed in each of ${variants.length} shared steps`);
     // On paper both kinds of frame are light, even for a reader in dark mode:
     // print sets `color-scheme: light`, and Chromium answers an SVG image's
     // prefers-color-scheme from its <img> element's used colour scheme.

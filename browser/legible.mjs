@@ -217,15 +217,22 @@ function measureAll() {
       const { radio } = radioOf(p);
       if (radio) radio.checked = true;
     }
-    const step = stepOf(panel);
-    if (!panel.checkVisibility() || panel.getBoundingClientRect().height === 0) { hidden.push(step); continue; }
-    measureHere(panel, step);
-    // A frame shown as an image (a view of the frames file) or a hidden tab's
-    // still shown as an image: its drawn size against its natural size; its
-    // texts are measured in the file itself.
-    for (const img of [...panel.querySelectorAll("img")].filter((i) => shown(i, panel) && i.getBoundingClientRect().width > 0)) {
-      const r = img.getBoundingClientRect();
-      images.push({ fig: figOf(img)?.id ?? "(page)", step, src: img.src, w: r.width, h: r.height, nw: Number(img.getAttribute("width")), nh: Number(img.getAttribute("height")) });
+    // A step of a stepper shared by a group's datasets holds a frame per
+    // dataset: each is shown (its dataset's tab checked) and measured in turn.
+    const ds = panel.matches(".step") ? panel.closest("fieldset.ds") : null;
+    const variants = ds ? [...ds.querySelectorAll(":scope > input[type=radio]")] : [null];
+    for (const [d, dr] of variants.entries()) {
+      if (dr) dr.checked = true;
+      const step = stepOf(panel) + (dr ? ` dataset ${d + 1}` : "");
+      if (!panel.checkVisibility() || panel.getBoundingClientRect().height === 0) { hidden.push(step); continue; }
+      measureHere(panel, step);
+      // A frame shown as an image (a view of the frames file) or a hidden tab's
+      // still shown as an image: its drawn size against its natural size; its
+      // texts are measured in the file itself.
+      for (const img of [...panel.querySelectorAll("img")].filter((i) => shown(i, panel) && i.getBoundingClientRect().width > 0)) {
+        const r = img.getBoundingClientRect();
+        images.push({ fig: figOf(img)?.id ?? "(page)", step, src: img.src, w: r.width, h: r.height, nw: Number(img.getAttribute("width")), nh: Number(img.getAttribute("height")) });
+      }
     }
   }
   for (const r of before) r.checked = true;
@@ -275,6 +282,10 @@ for (const [site, dir] of sites) {
       const scaled = images.filter((i) => Math.abs(i.w - i.nw) > 0.5 || Math.abs(i.h - i.nh) > 0.5);
       ok(scaled.length === 0, `${site} ${path} @${width}: ${images.length} image frames and stills drawn at their natural size${scaled.length ? `; not: ${scaled.slice(0, 5).map((i) => `#${i.fig} ${i.step} ${i.w}×${i.h} for ${i.nw}×${i.nh}`).join(", ")}` : ""}`);
       for (const i of images) imageFiles.set(i.src.replace(/#.*$/, ""), i);
+      // Every frames file an image frame points at (each dataset's of a shared stepper too) was shown.
+      const files = await page.$$eval("img.frame", (is) => [...new Set(is.map((i) => i.src.replace(/#.*$/, "")))]);
+      const unseen = files.filter((f) => !images.some((i) => i.src.replace(/#.*$/, "") === f));
+      ok(files.length > 0 && unseen.length === 0, `${site} ${path} @${width}: every frames file of the page shown and measured (${files.length}${unseen.length ? `; not: ${unseen.join(", ")}` : ""})`);
       ok(hidden.length === 0, `${site} ${path} @${width}: every stepper frame and tab panel could be shown and measured${hidden.length ? ` (not: ${hidden.slice(0, 5).join(", ")})` : ""}`);
       const byFig = new Map();
       for (const r of rows) {

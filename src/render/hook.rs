@@ -4,12 +4,17 @@
 
 use super::figures;
 use super::frame::{Scene, frame_title, inline_base, render_frames};
-use super::stepper::{StepPanel, jumps, lazy_frame, stepper, tabs};
+use super::stepper::{StepPanel, jumps, lazy_frame, stepper, tabs, tabs_sharing};
 use super::svg::esc;
 use super::theme;
 use crate::scenario::{self, Figure, Run, Scenario, ScenarioError, View};
 use crate::site::{Block, Diagnostic, FigureHook, FigureState, FileRead, PageCtx, Rendered};
 use crate::story::{Phase, tell};
+
+/// The most tabs a batch group shares its steppers among: style.css hides
+/// the other tabs' variants with one rule per tab index up to here
+/// (templates/stepper.css.txt); a bigger group gets a stepper per tab.
+pub const MAX_SHARED: usize = 16;
 
 /// The renderer of every figure kind.
 #[derive(Debug, Default, Clone, Copy)]
@@ -32,6 +37,8 @@ struct Drawn {
     html: String,
     assets: Vec<(String, Vec<u8>)>,
     frames: usize,
+    /// A batch drawn for a shared stepper: its traces, one per view.
+    traces: Vec<Trace>,
 }
 
 impl FigureHook for Figures {
@@ -92,15 +99,27 @@ impl FigureHook for Figures {
                     j += 1;
                 }
             }
+            // A group of batches shares its steppers when the datasets run
+            // the same steps (templates/STEPPER.md, "Shared steppers").
+            let mut shared = (2..=MAX_SHARED).contains(&(j - i))
+                && parsed[i..j].iter().all(|p| p.1.figure == Figure::Batch);
             let mut drawn = Vec::new();
-            for (t, (b, s, runs)) in parsed[i..j].iter().enumerate() {
-                // A tab after the first is hidden at load: none of its
-                // frames need to be in the page.
-                let hidden = j - i > 1 && t > 0;
-                match draw(page, s, runs, hidden) {
-                    Ok(d) => drawn.push(d),
-                    Err(e) => diags.push(diagnostic(page, b, &e)),
+            loop {
+                for (t, (b, s, runs)) in parsed[i..j].iter().enumerate() {
+                    // A tab after the first is hidden at load: none of its
+                    // frames need to be in the page.
+                    let hidden = j - i > 1 && t > 0;
+                    match draw(page, s, runs, hidden, shared) {
+                        Ok(d) => drawn.push(d),
+                        Err(e) => diags.push(diagnostic(page, b, &e)),
+                    }
                 }
+                let traces: Vec<&[Trace]> = drawn.iter().map(|d| d.traces.as_slice()).collect();
+                if !shared || !diags.is_empty() || can_share(&traces) {
+                    break;
+                }
+                shared = false;
+                drawn.clear();
             }
             if diags.is_empty() {
                 let first = &parsed[i].1;
@@ -119,10 +138,18 @@ impl FigureHook for Figures {
                             )
                         })
                         .collect();
+                    let both = if shared {
+                        let names: Vec<String> = panels.iter().map(|p| p.0.clone()).collect();
+                        let traces: Vec<&[Trace]> =
+                            drawn.iter().map(|d| d.traces.as_slice()).collect();
+                        shared_steppers(&slug(&group), &names, &traces)
+                    } else {
+                        String::new()
+                    };
                     out.html += &format!(
                         "<div class=\"group\" id=\"{}\">\n{}</div>\n",
                         esc(&slug(&group)),
-                        tabs(&fid, &group_caption(&group, first.figure), &panels)
+                        tabs_sharing(&fid, &group_caption(&group, first.figure), &panels, &both)
                     );
                 }
                 for d in drawn {
@@ -185,6 +212,8 @@ struct Collected<'a> {
     /// Still downloads, listed after the traces'.
     stills: Vec<String>,
     frames: usize,
+    /// Shared steppers: the traces, drawn but not made steppers.
+    traces: Vec<Trace>,
 }
 
 impl Collected<'_> {
@@ -213,7 +242,14 @@ fn view_label(run: &Run) -> String {
 
 /// Draws one scenario as its figure. `hidden`: the figure is a tab that
 /// is not shown at load.
-fn draw(page: &PageCtx, s: &Scenario, runs: &[Run], hidden: bool) -> Result<Drawn, ScenarioError> {
+/// `shared`: a batch's traces go to [`Drawn::traces`] instead of steppers.
+fn draw(
+    page: &PageCtx,
+    s: &Scenario,
+    runs: &[Run],
+    hidden: bool,
+    shared: bool,
+) -> Result<Drawn, ScenarioError> {
     let dir = asset_dir(page, s);
     // The download is compact: whitespace is not part of the JSON's
     // contract, and pretty-printing made a training figure's trace 2.4×
@@ -233,9 +269,10 @@ fn draw(page: &PageCtx, s: &Scenario, runs: &[Run], hidden: bool) -> Result<Draw
         dir,
         stills: Vec::new(),
         frames: 0,
+        traces: Vec::new(),
     };
     let body = match s.figure {
-        Figure::Trace | Figure::Batch => traces(s, runs, hidden, &mut out)?,
+        Figure::Trace | Figure::Batch => traces(s, runs, hidden, shared, &mut out)?,
         Figure::Graph => {
             let mut views = Vec::new();
             for run in runs {
@@ -261,20 +298,30 @@ fn draw(page: &PageCtx, s: &Scenario, runs: &[Run], hidden: bool) -> Result<Draw
         html: figure_html(s, &body, &caption),
         assets: out.assets,
         frames: out.frames,
+        traces: out.traces,
     })
 }
 
 /// A trace per view (a batch figure adds its tables and plot under each).
 /// Only the first view's first frame is inline unless `hidden`.
+/// `shared`: the steppers are left out, their traces kept in `out.traces`.
 fn traces(
     s: &Scenario,
     runs: &[Run],
     hidden: bool,
+    shared: bool,
     out: &mut Collected,
 ) -> Result<String, ScenarioError> {
     let mut views = Vec::new();
     for (v, run) in runs.iter().enumerate() {
-        let (mut html, files, steps) = trace(s, run, out.page, &out.dir, hidden || v > 0)?;
+        let (mut html, files, steps) = if shared {
+            let (t, files) = trace_parts(s, run, out.page, &out.dir, hidden || v > 0);
+            let n = t.frames.len();
+            out.traces.push(t);
+            (String::new(), files, n)
+        } else {
+            trace(s, run, out.page, &out.dir, hidden || v > 0)?
+        };
         let strip = out.page.href(&files[0].0);
         out.downloads.push(format!(
             "<a href=\"{strip}\" download>all {steps} frames of the {} view (SVG)</a>",
@@ -326,6 +373,27 @@ fn capitalise(s: &str) -> String {
     })
 }
 
+/// One run's step-through before it becomes a stepper: its frames (the
+/// first inline unless hidden, the others lazy images of its frames file),
+/// its steps and parts. A batch group turns one per dataset into a shared
+/// stepper ([`shared_steppers`]).
+struct Trace {
+    /// The run's view ("modules").
+    view: String,
+    fid: String,
+    /// "12 forward steps, then 26 backward messages".
+    counts: String,
+    /// The shared drawing of the inline frame ("" when hidden).
+    defs: String,
+    /// The figure's title, naming its frames.
+    title: String,
+    /// Per step: the frame (inline SVG or a lazy image).
+    frames: Vec<String>,
+    /// Per step: its panel but the frame (title, phase, narration text).
+    steps: Vec<StepPanel>,
+    jumps: Vec<super::stepper::Jump>,
+}
+
 /// The step-through of one run: a stepper whose first frame is inline
 /// (unless `hidden`: the stepper is not shown at load) and whose other
 /// frames are lazily loaded views of the run's frames file, written beside
@@ -338,25 +406,64 @@ fn trace(
     dir: &str,
     hidden: bool,
 ) -> Result<(String, Vec<(String, Vec<u8>)>, usize), ScenarioError> {
+    let (t, files) = trace_parts(s, run, page, dir, hidden);
+    let n = t.frames.len();
+    let panels: Vec<StepPanel> = t
+        .steps
+        .into_iter()
+        .zip(&t.frames)
+        .enumerate()
+        .map(|(k, (p, frame))| StepPanel {
+            frame: scroller(
+                "frame-box",
+                &format!(
+                    "{} ({} view): graph, step {} of {n}",
+                    t.title,
+                    t.view,
+                    k + 1
+                ),
+                frame,
+            ),
+            narration: super::stepper::para(&p.narration),
+            ..p
+        })
+        .collect();
+    let legend = format!("{} ({} view): {}", t.title, t.view, t.counts);
+    // The frame sits above its narration with the figure's whole width: a
+    // graph squeezed into a column beside text loses half its width.
+    Ok((
+        stepper(&t.fid, &legend, &t.defs, &panels, &t.jumps, true),
+        files,
+        n,
+    ))
+}
+
+#[allow(clippy::type_complexity)]
+fn trace_parts(
+    s: &Scenario,
+    run: &Run,
+    page: &PageCtx,
+    dir: &str,
+    hidden: bool,
+) -> (Trace, Vec<(String, Vec<u8>)>) {
     let story = tell(run);
-    let n = story.steps.len();
     let scene = Scene::new(run.graph(), &story);
     let fid = format!("{}-{}", s.id, run.view.name());
     let title = s.title.clone().unwrap_or_else(|| s.id.clone());
-    let mut panels = Vec::new();
-    let mut files = Vec::new();
     let inline = render_frames(s, run, &story, &scene, true);
     let defs = inline_base(run.graph(), &story, &scene, &fid);
     // Every frame in one file, a view per step: the page's images, and a
     // download.
     let path = format!("{dir}/{}-frames.svg", run.view.name());
     let src = page.href(&path);
-    files.push((
+    let files = vec![(
         path,
         super::frame::filmstrip(&defs, &inline, &scene).into_bytes(),
-    ));
+    )];
+    let mut frames = Vec::new();
+    let mut steps = Vec::new();
     for (k, (step, svg)) in story.steps.iter().zip(inline).enumerate() {
-        let frame = if k == 0 && !hidden {
+        frames.push(if k == 0 && !hidden {
             svg
         } else {
             lazy_frame(
@@ -365,39 +472,132 @@ fn trace(
                 &frame_title(&story, k, &title),
                 (scene.width, scene.height),
             )
-        };
-        panels.push(StepPanel {
-            frame: scroller(
-                "frame-box",
-                &format!(
-                    "{title} ({} view): graph, step {} of {n}",
-                    run.view.name(),
-                    k + 1
-                ),
-                &frame,
-            ),
+        });
+        steps.push(StepPanel {
+            frame: String::new(),
             title: step.title.clone(),
             phase: step.phase.name().to_string(),
             narration: step.narration.clone(),
             backward: matches!(step.phase, Phase::Seed | Phase::Backward | Phase::Done),
         });
     }
-    let fw = run.forward.len();
-    let bw = run.messages.len();
-    let legend = format!(
-        "{title} ({} view): {fw} forward steps, then {bw} backward messages",
-        run.view.name()
+    let counts = format!(
+        "{} forward steps, then {} backward messages",
+        run.forward.len(),
+        run.messages.len()
     );
-    // The frame sits above its narration with the figure's whole width: a
-    // graph squeezed into a column beside text loses half its width. The
-    // shared drawing is needed only by an inline frame.
+    // The shared drawing is needed only by an inline frame.
     let jumps = jumps(&story, run.graph());
-    let defs = if hidden { "" } else { defs.as_str() };
-    Ok((
-        stepper(&fid, &legend, defs, &panels, &jumps, true),
+    let defs = if hidden { String::new() } else { defs };
+    (
+        Trace {
+            view: run.view.name().to_string(),
+            fid,
+            counts,
+            defs,
+            title,
+            frames,
+            steps,
+            jumps,
+        },
         files,
-        n,
-    ))
+    )
+}
+
+/// Whether the datasets' traces (per dataset, one per view) can share
+/// steppers: the same views, and per view the same steps (titles, phases,
+/// parts); only the values in the frames and narrations differ.
+fn can_share(traces: &[&[Trace]]) -> bool {
+    let first = traces[0];
+    !first.is_empty()
+        && traces.iter().all(|ts| {
+            ts.len() == first.len()
+                && ts.iter().zip(first).all(|(a, b)| {
+                    a.view == b.view
+                        && a.counts == b.counts
+                        && a.jumps == b.jumps
+                        && a.steps.len() == b.steps.len()
+                        && a.steps
+                            .iter()
+                            .zip(&b.steps)
+                            .all(|(x, y)| x.title == y.title && x.phase == y.phase)
+                })
+        })
+}
+
+/// A frame or narration as the variant of tab `t` of a shared step.
+fn variant(html: &str, t: usize) -> String {
+    if let Some(rest) = html.strip_prefix("<img class=\"frame\"") {
+        format!("<img class=\"frame vr v{t}\"{rest}")
+    } else {
+        html.replacen(" class=\"frame\"", &format!(" class=\"frame vr v{t}\""), 1)
+    }
+}
+
+/// One stepper per view for a group of datasets (`names`: the tabs'
+/// labels): each step holds one frame and one narration per dataset, and
+/// the group's checked tab shows its own (see [`tabs_sharing`]). The step
+/// radios, controls and jump list are the group's, once; the step stays
+/// when the reader switches datasets.
+fn shared_steppers(group: &str, names: &[String], traces: &[&[Trace]]) -> String {
+    let mut views = Vec::new();
+    for (v, first) in traces[0].iter().enumerate() {
+        let fid = format!("{group}-{}", first.view);
+        let n = first.steps.len();
+        let panels: Vec<StepPanel> = (0..n)
+            .map(|k| {
+                let frames: String = traces
+                    .iter()
+                    .enumerate()
+                    .map(|(t, ts)| variant(&ts[v].frames[k], t))
+                    .collect();
+                let narration: String = traces
+                    .iter()
+                    .enumerate()
+                    .map(|(t, ts)| {
+                        format!(
+                            "<p class=\"vr v{t}\"><span class=\"tt\">{}: </span>{}</p>",
+                            esc(&names[t]),
+                            esc(&ts[v].steps[k].narration)
+                        )
+                    })
+                    .collect();
+                let s = &first.steps[k];
+                StepPanel {
+                    frame: scroller(
+                        "frame-box",
+                        &format!(
+                            "The selected dataset's graph ({} view), step {} of {n}",
+                            first.view,
+                            k + 1
+                        ),
+                        &frames,
+                    ),
+                    title: s.title.clone(),
+                    phase: s.phase.clone(),
+                    narration,
+                    backward: s.backward,
+                }
+            })
+            .collect();
+        let legend = format!(
+            "The selected dataset, step by step ({} view): {}",
+            first.view, first.counts
+        );
+        views.push((
+            format!("{} view", capitalise(&first.view)),
+            stepper(&fid, &legend, &first.defs, &panels, &first.jumps, true),
+        ));
+    }
+    let html = if views.len() == 1 {
+        views.remove(0).1
+    } else {
+        tabs(&format!("{group}-views"), "Selected view", &views)
+    };
+    // A figure of its own, so that the figure styles reach its frames.
+    format!(
+        "<figure class=\"fig trace both\">\n{html}<figcaption>The selected dataset, step by step: the step stays when you switch datasets.</figcaption>\n</figure>\n"
+    )
 }
 
 /// The training figure's stepper, and all its snapshots in one file (the

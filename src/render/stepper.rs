@@ -29,6 +29,11 @@ pub fn lazy_frame(src: &str, k: usize, alt: &str, (width, height): (f64, f64)) -
     )
 }
 
+/// A narration as the one paragraph of a step.
+pub fn para(text: &str) -> String {
+    format!("<p>{}</p>", esc(text))
+}
+
 /// One step of a stepper.
 pub struct StepPanel {
     /// The frame: inline SVG, or an image ([`lazy_frame`]).
@@ -37,6 +42,8 @@ pub struct StepPanel {
     pub title: String,
     /// "forward", "backward", …
     pub phase: String,
+    /// The narration's HTML after the step number: one `<p>` ([`para`]),
+    /// or one per dataset of a shared stepper.
     pub narration: String,
     /// Backward steps get a dashed jump label (not colour alone).
     pub backward: bool,
@@ -201,12 +208,12 @@ pub fn stepper(
         // The frame inside carries its own focusable scroll region (see
         // hook.rs), so the panel itself takes no tab stop.
         h += &format!(
-            "<div class=\"step\">\n{}<div class=\"nar\"><span class=\"sn\">Step {} of {n} · {}</span><p>{}</p></div>\n\
+            "<div class=\"step\">\n{}<div class=\"nar\"><span class=\"sn\">Step {} of {n} · {}</span>{}</div>\n\
              <div class=\"pn\" aria-hidden=\"true\">{prev}<span class=\"pos\">{} / {n}</span>{next}{play}</div>\n</div>\n",
             s.frame,
             k + 1,
             esc(&s.phase),
-            esc(&s.narration),
+            s.narration,
             k + 1,
         );
         let b = |yes: bool| if yes { " b" } else { "" };
@@ -241,9 +248,19 @@ pub fn stepper(
 /// Tabs: `tabs` is (label, panel HTML). `cap` is the word before the
 /// label, e.g. "Selected rule" → "Selected rule: Multiply".
 pub fn tabs(fid: &str, cap: &str, tabs: &[(String, String)]) -> String {
+    tabs_sharing(fid, cap, tabs, "")
+}
+
+/// Tabs whose panels share `shared` (HTML put in the view before the
+/// panels, shown whichever tab is checked): the steppers of a batch group,
+/// whose steps hold a variant per tab (class `vr vK`). The fieldset gets
+/// class `ds`, and the checked radio `sK` hides every variant but `vK`
+/// under it (`.ds>.sK:checked~.view .vr:not(.vK)`, templates/STEPPER.md).
+pub fn tabs_sharing(fid: &str, cap: &str, tabs: &[(String, String)], shared: &str) -> String {
     let n = tabs.len();
+    let ds = if shared.is_empty() { "" } else { " ds" };
     let mut h = format!(
-        "<fieldset class=\"st tabs n{n}\">\n<legend>{}</legend>\n",
+        "<fieldset class=\"st tabs{ds} n{n}\">\n<legend>{}</legend>\n",
         esc(cap)
     );
     for k in 0..n {
@@ -262,7 +279,9 @@ pub fn tabs(fid: &str, cap: &str, tabs: &[(String, String)]) -> String {
             esc(label)
         );
     }
-    h += "</div>\n</div>\n<div class=\"view\">\n<div class=\"frames\">\n";
+    h += "</div>\n</div>\n<div class=\"view\">\n";
+    h += shared;
+    h += "<div class=\"frames\">\n";
     for (k, (label, panel)) in tabs.iter().enumerate() {
         h += &format!(
             "<section class=\"k{k}\">\n<h3 class=\"tt\">{}: {}</h3>\n{panel}</section>\n",
@@ -367,7 +386,7 @@ update = { lr = 0.1 }
                 frame: format!("<svg>{k}</svg>\n"),
                 title: format!("t{k}"),
                 phase: "forward".into(),
-                narration: format!("n{k}"),
+                narration: format!("<p>n{k}</p>"),
                 backward: false,
             })
             .collect()

@@ -307,7 +307,7 @@ fn steppers_inline_their_first_frame_and_lazy_load_the_rest_from_views() {
         !hidden.contains("<svg "),
         "an inline drawing in a hidden tab"
     );
-    assert!(hidden.contains("batch-boundary/modules-frames.svg#step-1\""));
+    assert!(html.contains("batch-boundary/modules-frames.svg#step-1\""));
     assert!(hidden.contains(
         "<img class=\"still-img\" src=\"figures/index/batch-boundary/modules-plot.svg\""
     ));
@@ -320,4 +320,118 @@ fn steppers_inline_their_first_frame_and_lazy_load_the_rest_from_views() {
     assert!(
         still.contains("@media (prefers-color-scheme: dark)") && still.contains("svg .rule-rows")
     );
+}
+
+/// The three datasets of section VI run the same graph, so they share one
+/// stepper: one set of step radios, controls and jump list for the group,
+/// and in each step one frame and one narration per dataset (class
+/// `vr vK`, K the dataset's tab), each frame a view of its own dataset's
+/// frames file (the first dataset's step 1 inline). The dataset tabs keep
+/// the tables and plots.
+#[test]
+fn a_batch_group_shares_one_stepper_with_a_variant_per_dataset() {
+    let (_site, files) = built();
+    let html = index(&files);
+    let group = &html[html.find("<div class=\"group\" id=\"datasets\">").unwrap()..];
+    let group = &group[..group.find("\n</fieldset>\n</div>\n").unwrap()];
+    assert!(
+        group.starts_with(
+            "<div class=\"group\" id=\"datasets\">\n<fieldset class=\"st tabs ds n3\">"
+        )
+    );
+    let datasets = ["batch-clean", "batch-boundary", "batch-disagree"];
+    // One stepper in the group, before the dataset panels.
+    assert_eq!(group.matches("<fieldset class=\"st stepper").count(), 1);
+    let both = group.find("<figure class=\"fig trace both\">").unwrap();
+    assert!(both < group.find("<section class=\"k0\">").unwrap());
+    let n = 39;
+    assert_eq!(group.matches("name=\"datasets-modules-step\"").count(), n);
+    assert_eq!(group.matches("type=\"radio\"").count(), n + datasets.len());
+    assert_eq!(group.matches("<div class=\"pn\"").count(), n);
+    assert_eq!(group.matches("class=\"jump").count(), 12);
+    for k in 0..n {
+        let step = &group[group
+            .find(&format!("id=\"datasets-modules-s{k}\""))
+            .unwrap()..];
+        let step = &step[step.find("<div class=\"step\">").unwrap()..];
+        let step = &step[..step.find("<div class=\"pn\"").unwrap()];
+        for (t, d) in datasets.iter().enumerate() {
+            // One frame and one narration per dataset.
+            assert_eq!(
+                step.matches(&format!("class=\"frame vr v{t}\"")).count(),
+                1,
+                "step {k}"
+            );
+            assert_eq!(
+                step.matches(&format!("<p class=\"vr v{t}\">")).count(),
+                1,
+                "step {k}"
+            );
+            if k == 0 && t == 0 {
+                assert!(step.contains("<svg ") && step.contains("class=\"frame vr v0\""));
+                continue;
+            }
+            let src = format!("figures/index/{d}/modules-frames.svg");
+            let img = &step[step
+                .find(&format!("<img class=\"frame vr v{t}\" src=\""))
+                .unwrap()..];
+            assert!(
+                img.contains(&format!("src=\"{src}#step-{}\"", k + 1)),
+                "step {k}, {d}"
+            );
+            let svg = String::from_utf8(files[Path::new(&src)].clone()).unwrap();
+            assert!(
+                svg.contains(&format!("<view id=\"step-{}\" ", k + 1)),
+                "{src}"
+            );
+        }
+    }
+    // Each dataset's panel keeps its figure (tables, plot, downloads) and
+    // has no stepper of its own.
+    for d in datasets {
+        let fig = &group[group
+            .find(&format!("<figure class=\"fig batch\" id=\"{d}\">"))
+            .unwrap()..];
+        let fig = &fig[..fig.find("</figure>").unwrap()];
+        assert!(
+            !fig.contains("stepper")
+                && fig.contains("batch-contributions")
+                && fig.contains("-plot")
+        );
+    }
+    // The one stylesheet hides the other datasets' variants without a rule
+    // per figure or step.
+    let css = String::from_utf8(files[Path::new("style.css")].clone()).unwrap();
+    assert!(css.contains(".ds>.s2:checked~.view .vr:not(.v2)"));
+}
+
+/// Batches that do not run the same steps (here two examples against
+/// three) cannot share a stepper: each tab keeps its own, as any tab group.
+#[test]
+fn a_batch_group_with_different_steps_keeps_a_stepper_per_tab() {
+    let site = copy_site();
+    let block = |id: &str, examples: &str| {
+        format!(
+            "```autograd\nid = \"{id}\"\ntitle = \"{id}\"\ngroup = \"sets\"\nparams = {{ w = 0.5 }}\nexamples = [ {examples} ]\ngraph = \"\"\"\ny = w * x\nloss = (y - t) ^ 2\n\"\"\"\nupdate = {{ lr = 0.1 }}\nfigure = \"batch\"\n```\n\n"
+        )
+    };
+    let md = format!(
+        "+++\ntitle = \"Sets\"\n+++\n\n# Sets\n\n{}{}",
+        block("two", "{ x = 1.0, t = 2.0 }, { x = -1.0, t = 0.5 }"),
+        block(
+            "three",
+            "{ x = 1.0, t = 2.0 }, { x = -1.0, t = 0.5 }, { x = 2.0, t = 1.0 }"
+        )
+    );
+    for e in std::fs::read_dir(site.path().join("content")).unwrap() {
+        std::fs::remove_file(e.unwrap().path()).unwrap();
+    }
+    std::fs::write(site.path().join("content/index.md"), md).unwrap();
+    let config = BuildConfig::new(site.path(), "Sets");
+    build(&config, &Figures).unwrap_or_else(|e| panic!("{e}"));
+    let html = index(&snapshot(&site.path().join("public")));
+    assert!(html.contains("<fieldset class=\"st tabs n2\">"), "{html}");
+    assert!(!html.contains(" ds ") && !html.contains("class=\"frame vr"));
+    assert_eq!(html.matches("<fieldset class=\"st stepper").count(), 2);
+    assert!(html.contains("id=\"two-atomic-s0\"") && html.contains("id=\"three-atomic-s0\""));
 }

@@ -593,7 +593,7 @@ pub fn training(
                 num(t.steps[k].loss)
             ),
             phase: "snapshot".to_string(),
-            narration: d.narration(k),
+            narration: crate::render::stepper::para(&d.narration(k)),
             backward: false,
         });
         frames.push(svg);
