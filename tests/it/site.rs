@@ -330,8 +330,8 @@ fn steppers_inline_their_first_frame_and_lazy_load_the_rest_from_views() {
 /// the tables and plots.
 #[test]
 fn a_batch_group_shares_one_stepper_with_a_variant_per_dataset() {
-    let (_site, files) = built();
-    let html = index(&files);
+    let files = built();
+    let html = index(files);
     let group = &html[html.find("<div class=\"group\" id=\"datasets\">").unwrap()..];
     let group = &group[..group.find("\n</fieldset>\n</div>\n").unwrap()];
     assert!(
