@@ -13,9 +13,9 @@
 //!   figures) and the templates' [`digest`](super::templates::Templates::digest);
 //! - the page's context: the file as shown, its path on disk, the site
 //!   root, the output path, the stem and the relative root;
-//! - each block: its text, its info string and its byte offset in the file,
-//!   and the lines of the file around the blocks with the line number they
-//!   start at, since warnings point at `file:line:col` and show the line;
+//! - each block: its text and its info string, and the lines of the file
+//!   around the blocks (the text only, not where it stands: an edit above
+//!   a figure, which moves it, does not draw it again);
 //!
 //! and the entry itself lists the files the blocks read ([`Rendered::reads`])
 //! with the digest of what was read. An entry is used only when every one
@@ -24,6 +24,10 @@
 //! the run added to the page's [`FigureState`] (the ids it took and the
 //! warnings), replayed on a hit; a hit whose ids the page already used is
 //! treated as a miss, so the duplicate-id error comes from the renderer.
+//! An entry also records where its run stood (the byte offset of its first
+//! block and the line of the fence before it): on a hit at another place
+//! the ids' offsets are moved by the same distance, and an entry with
+//! warnings (which name a `line:col`) is used only at its own place.
 //! Only successful runs are stored: errors are always found afresh.
 //!
 //! `seen build` keeps whole pages too (`pages/<key>`, see
@@ -58,7 +62,7 @@ use super::{
 pub const DIR: &str = ".seen-cache";
 
 /// The first bytes of every entry; a new layout gets a new number.
-const MAGIC: &[u8] = b"seen figure cache 1\n";
+const MAGIC: &[u8] = b"seen figure cache 2\n";
 
 /// A site's figure cache.
 #[derive(Debug)]
@@ -286,8 +290,9 @@ impl FigureHook for Cached<'_> {
             .entry(page.out_path.clone())
             .or_default()
             .push(key);
+        let at = origin(blocks, page);
         if let Some(entry) = self.cache.load(key)
-            && let Some(rendered) = entry.replay(page, state)
+            && let Some(rendered) = entry.replay(page, state, at)
         {
             self.cache.hits.fetch_add(1, Ordering::Relaxed);
             return Ok(rendered);
@@ -299,6 +304,7 @@ impl FigureHook for Cached<'_> {
             rendered,
             ids: state.ids[ids..].to_vec(),
             warnings: state.warnings[warnings..].to_vec(),
+            at,
         };
         self.cache.store("figures", key, entry.encode());
         Ok(entry.rendered)
@@ -317,12 +323,20 @@ fn key(salt: Digest, blocks: &[Block], page: &PageCtx) -> Digest {
         .str(&page.root)
         .u64(blocks.len() as u64);
     for b in blocks {
-        f.str(&b.source).str(&b.info).u64(b.body_offset as u64);
+        f.str(&b.source).str(&b.info);
     }
     // The lines around the blocks (from the fence line before the first
-    // to the line after the last), and the line they start at: all a
-    // warning's `line:col` and shown line can depend on.
+    // to the line after the last): with where they stand ([`origin`]), all
+    // a warning's `line:col` and shown line can depend on.
     let text = page.source.as_str();
+    let (start, end) = around(blocks, text);
+    f.bytes(&text.as_bytes()[start..end]);
+    f.finish()
+}
+
+/// The byte range of the lines around a run of blocks: from the fence
+/// line before the first to the line after the last.
+fn around(blocks: &[Block], text: &str) -> (usize, usize) {
     let first = blocks.first().map_or(0, |b| b.body_offset).min(text.len());
     let last = blocks
         .last()
@@ -330,16 +344,19 @@ fn key(salt: Digest, blocks: &[Block], page: &PageCtx) -> Digest {
         .min(text.len());
     let start = line_start(text, line_start(text, first).saturating_sub(1));
     let end = line_end(text, (line_end(text, last) + 1).min(text.len()));
-    let (start, end) = (start.min(end), end);
-    f.u64(
-        text.as_bytes()[..start]
-            .iter()
-            .filter(|&&c| c == b'\n')
-            .count() as u64,
-    )
-    .u64(start as u64)
-    .bytes(&text.as_bytes()[start..end]);
-    f.finish()
+    (start.min(end), end)
+}
+
+/// Where a run of blocks stands in its file: the byte offset of its first
+/// block's body and the line number (from 0) of the fence line before it.
+fn origin(blocks: &[Block], page: &PageCtx) -> (usize, usize) {
+    let text = page.source.as_str();
+    let (start, _) = around(blocks, text);
+    let line = text.as_bytes()[..start]
+        .iter()
+        .filter(|&&c| c == b'\n')
+        .count();
+    (blocks.first().map_or(0, |b| b.body_offset), line)
 }
 
 /// The start of the line holding byte `at` of `text`.
@@ -365,6 +382,8 @@ struct Entry {
     rendered: Rendered,
     ids: Vec<(String, usize)>,
     warnings: Vec<Diagnostic>,
+    /// Where the run stood when it was drawn ([`origin`]).
+    at: (usize, usize),
 }
 
 impl Entry {
@@ -372,8 +391,18 @@ impl Entry {
     /// is still inside the site folder, symlinks followed, as the renderer
     /// requires) and none of its ids is taken on the page; its ids and
     /// warnings are then added to `state`.
-    fn replay(self, page: &PageCtx, state: &mut FigureState) -> Option<Rendered> {
+    /// `at` is where the run stands now ([`origin`]): the ids' file
+    /// offsets move with it, and warnings are kept only in place.
+    fn replay(
+        self,
+        page: &PageCtx,
+        state: &mut FigureState,
+        at: (usize, usize),
+    ) -> Option<Rendered> {
         if !reads_unchanged(&self.rendered.reads, &page.site_root) {
+            return None;
+        }
+        if !self.warnings.is_empty() && at != self.at {
             return None;
         }
         if self
@@ -383,7 +412,13 @@ impl Entry {
         {
             return None;
         }
-        state.ids.extend(self.ids);
+        let moved = |o: usize| (o + at.0).checked_sub(self.at.0);
+        let ids: Option<Vec<(String, usize)>> = self
+            .ids
+            .into_iter()
+            .map(|(id, o)| Some((id, moved(o)?)))
+            .collect();
+        state.ids.extend(ids?);
         state.warnings.extend(self.warnings);
         Some(self.rendered)
     }
@@ -412,6 +447,8 @@ impl Entry {
             w.num(*at);
         }
         w.diagnostics(&self.warnings)?;
+        w.num(self.at.0);
+        w.num(self.at.1);
         Some(w.sealed())
     }
 
@@ -431,6 +468,7 @@ impl Entry {
             ids.push((r.string()?, r.num()?));
         }
         let warnings = r.diagnostics()?;
+        let at = (r.num()?, r.num()?);
         if !r.0.is_empty() {
             return None;
         }
@@ -444,6 +482,7 @@ impl Entry {
             },
             ids,
             warnings,
+            at,
         })
     }
 }
@@ -675,6 +714,7 @@ mod tests {
                     .with_hint("remove it")
                     .warning(),
             ],
+            at: (100, 7),
         }
     }
 
@@ -685,6 +725,45 @@ mod tests {
         assert_eq!(back.rendered, e.rendered);
         assert_eq!(back.ids, e.ids);
         assert_eq!(back.warnings, e.warnings);
+        assert_eq!(back.at, e.at);
+    }
+
+    /// A run moved by an edit above it is reused with its ids moved along;
+    /// one with warnings (which name a line) only where it was drawn.
+    #[test]
+    fn a_moved_run_is_reused_with_its_ids_moved_and_warnings_only_in_place() {
+        let page = PageCtx {
+            file: PathBuf::from("content/index.md"),
+            source: String::new(),
+            out_path: "index.html".into(),
+            stem: "index".into(),
+            root: String::new(),
+            title: "t".into(),
+            path: PathBuf::from("/site/content/index.md"),
+            site_root: PathBuf::from("/site"),
+        };
+        let quiet = || Entry {
+            rendered: Rendered {
+                reads: Vec::new(),
+                ..entry().rendered
+            },
+            warnings: Vec::new(),
+            ..entry()
+        };
+        let mut state = FigureState::default();
+        assert!(quiet().replay(&page, &mut state, (150, 9)).is_some());
+        assert_eq!(state.ids, vec![("moons".to_string(), 170)]);
+
+        let mut state = FigureState::default();
+        let loud = || Entry {
+            rendered: quiet().rendered,
+            ..entry()
+        };
+        assert!(loud().replay(&page, &mut state, (150, 9)).is_none());
+        assert!(state.ids.is_empty() && state.warnings.is_empty());
+        assert!(loud().replay(&page, &mut state, (100, 7)).is_some());
+        assert_eq!(state.ids, vec![("moons".to_string(), 120)]);
+        assert_eq!(state.warnings.len(), 1);
     }
 
     #[test]

@@ -179,6 +179,18 @@ fn cached_builds_equal_clean_builds_after_every_change() {
         after_csv.files[Path::new("figures/data/fit/trace.json")],
         before
     );
+
+    // Prose added above every block of a page moves them all (bytes and
+    // lines): none is drawn again, and the page equals a clean build.
+    edit(
+        &root.join("content/data.md"),
+        "# From a file\n",
+        "# From a file\n\nA new paragraph,\nover two lines.\n",
+    );
+    let after_prose = cached_build(&config, "v2");
+    assert_eq!(after_prose.misses, 0, "a moved figure is not drawn again");
+    assert_eq!(after_prose.hits, 1);
+    assert_same(&after_prose, &clean_build(&config), "after a prose edit");
 }
 
 #[test]
@@ -389,4 +401,32 @@ fn without_whitespace(json: &str) -> String {
         }
     }
     out
+}
+
+/// A duplicate id found after an edit moved the first block: the error
+/// points at the first use where it now stands, as without the cache.
+#[test]
+fn a_duplicate_id_after_a_move_is_reported_where_the_first_use_now_stands() {
+    let (dir, config) = site();
+    let root = dir.path();
+    cached_build(&config, "v1");
+    edit(
+        &root.join("content/data.md"),
+        "# From a file\n",
+        "# From a file\n\nMoved down\nby two lines.\n",
+    );
+    let mut text = fs::read_to_string(root.join("content/data.md")).unwrap();
+    text.push_str("\n```autograd\nid = \"fit\"\ngraph = \"y = 2 * 3\"\n```\n");
+    fs::write(root.join("content/data.md"), text).unwrap();
+    let cache = FigureCache::open(&config, "v1");
+    let with_cache = site::build_with(&config, &Figures, Some(&cache))
+        .unwrap_err()
+        .to_string();
+    let without = site::check(&config, &Figures).unwrap_err().to_string();
+    assert!(with_cache.contains("duplicate id"), "{with_cache}");
+    assert!(
+        with_cache.contains("first used at content/data.md:"),
+        "{with_cache}"
+    );
+    assert_eq!(with_cache, without);
 }
