@@ -416,12 +416,15 @@ fn a_duplicate_id_after_a_move_is_reported_where_the_first_use_now_stands() {
         "# From a file\n\nMoved down\nby two lines.\n",
     );
     let mut text = fs::read_to_string(root.join("content/data.md")).unwrap();
-    text.push_str("\n```autograd\nid = \"fit\"\ngraph = \"y = 2 * 3\"\n```\n");
+    // Prose between the blocks, so they are two runs and the first is
+    // read from the cache.
+    text.push_str("\nMore prose.\n\n```autograd\nid = \"fit\"\ngraph = \"y = 2 * 3\"\n```\n");
     fs::write(root.join("content/data.md"), text).unwrap();
     let cache = FigureCache::open(&config, "v1");
     let with_cache = site::build_with(&config, &Figures, Some(&cache))
         .unwrap_err()
         .to_string();
+    assert!(cache.hits() >= 1, "the moved block came from the cache");
     let without = site::check(&config, &Figures).unwrap_err().to_string();
     assert!(with_cache.contains("duplicate id"), "{with_cache}");
     assert!(
