@@ -16,7 +16,9 @@ import { join, posix } from "node:path";
 
 requirePublic();
 const GOAL = 50 * 1024;
-const BUDGET = 55 * 1024;
+// 56 KB: 54.6 KB with the shared dataset stepper, plus 1.2 KB when the
+// moons figure became a 2-8-8-1 net whose boundary bends (28 Nov 2026).
+const BUDGET = 56 * 1024;
 const { ok, done } = tally("weight");
 const browser = await launch();
 const server = await serve();
