@@ -22,8 +22,9 @@ use crate::render::stepper::{StepPanel, lazy_frame, stepper};
 use crate::render::svg::{Svg, font, line, marker, n, open_img, p, paper, ring, text};
 use crate::render::theme::{self, BACKWARD, FORWARD, INK, MUTED, PAPER};
 use crate::scenario::expr::{Expr, ExprKind};
-use crate::scenario::{Run, Scenario, ScenarioError, Training};
+use crate::scenario::{Evaluator, Run, Scenario, ScenarioError, Training};
 use crate::story::num;
+use rayon::prelude::*;
 use std::collections::BTreeSet;
 
 /// The frame's width: a phone held upright scrolls little at natural size.
@@ -318,7 +319,7 @@ impl<'a> Data<'a> {
     /// The model's values at every shown snapshot: a curve over one
     /// feature, or the region at or above the middle value over two.
     fn model_view(&mut self) -> Result<(), ScenarioError> {
-        let mut model = self.s.evaluator()?;
+        let model = self.s.evaluator()?;
         let stmt = self.pick.model.clone().expect("a model");
         let names: Vec<String> = model.inputs().map(str::to_string).collect();
         let first: Vec<f64> = names
@@ -345,7 +346,9 @@ impl<'a> Data<'a> {
                 (-1.0, 1.0)
             }
         };
-        let mut eval = |params: &[f64], at: &[f64]| -> f64 {
+        // The snapshots are independent: each is evaluated on its own copy
+        // of the model, in parallel (the same numbers in any order).
+        let eval = |model: &mut Evaluator, params: &[f64], at: &[f64]| -> f64 {
             let mut inputs = first.clone();
             for (s, v) in slots.iter().zip(at) {
                 if let Some(s) = s {
@@ -376,8 +379,11 @@ impl<'a> Data<'a> {
                 .map(|i| xlo + (xhi - xlo) * i as f64 / SAMPLES as f64)
                 .collect();
             let values: Vec<Vec<f64>> = snaps
-                .iter()
-                .map(|ps| xs.iter().map(|&x| eval(ps, &[x])).collect())
+                .par_iter()
+                .map(|ps| {
+                    let mut model = model.clone();
+                    xs.iter().map(|&x| eval(&mut model, ps, &[x])).collect()
+                })
                 .collect();
             let all = values
                 .iter()
@@ -435,14 +441,15 @@ impl<'a> Data<'a> {
                 .map(|j| sy.at(ylo + (yhi - ylo) * j as f64 / CELLS as f64))
                 .collect();
             let loops = snaps
-                .iter()
+                .par_iter()
                 .map(|ps| {
+                    let mut model = model.clone();
                     let mut v = vec![vec![0.0; CELLS + 1]; CELLS + 1];
                     for (i, row) in v.iter_mut().enumerate() {
                         for (j, cell) in row.iter_mut().enumerate() {
                             let x = xlo + (xhi - xlo) * i as f64 / CELLS as f64;
                             let y = ylo + (yhi - ylo) * j as f64 / CELLS as f64;
-                            *cell = eval(ps, &[x, y]) - threshold;
+                            *cell = eval(&mut model, ps, &[x, y]) - threshold;
                         }
                     }
                     region_loops(&v, &gx, &gy)
