@@ -142,6 +142,7 @@ impl Stage {
             fs::remove_dir_all(&tmp).map_err(|e| BuildError::io(&tmp, e))?;
         }
         fs::create_dir(&tmp).map_err(|e| BuildError::io(&tmp, e))?;
+        remove_orphans(&parent, &name);
         let known = match &manifest {
             Some(m) if out.is_dir() => known_files(m, &out),
             _ => HashMap::new(),
@@ -268,6 +269,36 @@ impl Sink for Stage {
         self.bytes_written
             .fetch_add(bytes.len() as u64, Ordering::Relaxed);
         Ok(())
+    }
+}
+
+/// Removes the staging and old folders (`NAME.tmp-PID`, `NAME.old-PID-N`)
+/// that builds killed before they could clean up left beside the output
+/// folder. Only on Linux, where `/proc` says whether that process still
+/// runs (a live build's folders are never touched); best effort.
+fn remove_orphans(parent: &Path, name: &str) {
+    if !cfg!(target_os = "linux") || !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(rest) = file.to_str().and_then(|f| f.strip_prefix(name)) else {
+            continue;
+        };
+        let pid = match (rest.strip_prefix(".tmp-"), rest.strip_prefix(".old-")) {
+            (Some(pid), _) => pid,
+            (_, Some(tail)) => tail.split('-').next().unwrap_or(""),
+            _ => continue,
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = fs::remove_dir_all(entry.path());
+        }
     }
 }
 

@@ -433,3 +433,28 @@ fn a_duplicate_id_after_a_move_is_reported_where_the_first_use_now_stands() {
     );
     assert_eq!(with_cache, without);
 }
+
+/// Staging and old folders of a build that was killed (its process is
+/// gone) are removed by the next build; those of a running process stay.
+#[cfg(target_os = "linux")]
+#[test]
+fn folders_left_by_a_killed_build_are_removed() {
+    let (dir, config) = site();
+    let root = dir.path();
+    // A process that has ended: its id names no running process.
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let dead = child.id();
+    child.wait().unwrap();
+    let left = [format!("public.tmp-{dead}"), format!("public.old-{dead}-0")];
+    for name in &left {
+        write(root, &format!("{name}/index.html"), "half a site");
+    }
+    // Process 1 always runs: its folder is not ours to remove.
+    write(root, "public.tmp-1/index.html", "someone else's");
+    cached_build(&config, "v1");
+    for name in &left {
+        assert!(!root.join(name).exists(), "{name} removed");
+    }
+    assert!(root.join("public.tmp-1").exists());
+    assert!(root.join("public/index.html").exists());
+}
