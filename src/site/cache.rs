@@ -58,11 +58,16 @@ use super::{
     Severity, templates,
 };
 
+/// The largest entry read back, decompressed: bigger than any figure
+/// (a drawn block has at most 20,000 nodes), small enough that a damaged
+/// size field cannot ask for gigabytes.
+const MAX_ENTRY: usize = 1 << 30;
+
 /// The cache folder, in the site root.
 pub const DIR: &str = ".seen-cache";
 
 /// The first bytes of every entry; a new layout gets a new number.
-const MAGIC: &[u8] = b"seen figure cache 2\n";
+const MAGIC: &[u8] = b"seen figure cache 3\n";
 
 /// A site's figure cache.
 #[derive(Debug)]
@@ -454,7 +459,8 @@ impl Entry {
 
     /// Reads [`Entry::encode`]'s bytes back; `None` for anything else.
     fn decode(bytes: &[u8]) -> Option<Entry> {
-        let mut r = Reader::unseal(bytes)?;
+        let plain = Reader::unseal(bytes)?;
+        let mut r = Reader(&plain);
         let html = r.string()?;
         let mut assets = Vec::new();
         for _ in 0..r.count()? {
@@ -514,7 +520,8 @@ fn encode_page(out: &PageOut, figure_keys: &[Digest]) -> Option<Vec<u8>> {
 }
 
 fn decode_page(bytes: &[u8]) -> Option<(PageOut, Vec<Digest>)> {
-    let mut r = Reader::unseal(bytes)?;
+    let plain = Reader::unseal(bytes)?;
+    let mut r = Reader(&plain);
     if r.bytes()? != b"page" {
         return None;
     }
@@ -552,10 +559,13 @@ struct Writer(Vec<u8>);
 
 impl Writer {
     /// The bytes, with the digest of all of them at the end.
-    fn sealed(mut self) -> Vec<u8> {
-        let sum = digest(&self.0);
-        self.0.extend_from_slice(&sum.to_le_bytes());
-        self.0
+    /// [`MAGIC`], the fields compressed (LZ4), then the digest of both.
+    fn sealed(self) -> Vec<u8> {
+        let mut out = MAGIC.to_vec();
+        out.extend(lz4_flex::compress_prepend_size(&self.0[MAGIC.len()..]));
+        let sum = digest(&out);
+        out.extend_from_slice(&sum.to_le_bytes());
+        out
     }
 
     /// Diagnostics; `None` for a file name that is not UTF-8.
@@ -606,13 +616,21 @@ struct Reader<'a>(&'a [u8]);
 impl<'a> Reader<'a> {
     /// The fields of [`Writer::sealed`]'s bytes, if the digest at the end
     /// and the magic at the start are right.
-    fn unseal(bytes: &'a [u8]) -> Option<Reader<'a>> {
+    /// The fields of a sealed entry ([`Writer::sealed`]), decompressed;
+    /// `None` unless the magic and the digest match and the fields
+    /// decompress (to at most [`MAX_ENTRY`] bytes).
+    fn unseal(bytes: &[u8]) -> Option<Vec<u8>> {
         let body_len = bytes.len().checked_sub(16)?;
         let (body, sum) = bytes.split_at(body_len);
         if !body.starts_with(MAGIC) || digest(body).to_le_bytes() != sum {
             return None;
         }
-        Some(Reader(&body[MAGIC.len()..]))
+        let packed = &body[MAGIC.len()..];
+        let size = u32::from_le_bytes(packed.get(..4)?.try_into().ok()?) as usize;
+        if size > MAX_ENTRY {
+            return None;
+        }
+        lz4_flex::decompress_size_prepended(packed).ok()
     }
 
     /// The files a run read, as [`Writer`] wrote them: a count, then a
