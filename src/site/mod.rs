@@ -392,14 +392,8 @@ pub fn build_with(
     let start = Instant::now();
     output::check_layout(config)?;
     let stage = stage::Stage::begin(config, cache.map(cache::FigureCache::manifest_path))?;
-    let cached;
-    let hook = match cache {
-        Some(c) => {
-            cached = c.hook(hook);
-            &cached as &dyn FigureHook
-        }
-        None => hook,
-    };
+    let mut slot = None;
+    let hook = cached_hook(hook, cache, &mut slot);
     // On an error the stage is dropped, which removes the staging folder.
     let site = render_site(config, hook, (None, cache), &stage)?;
     let written = stage.commit(&site.listing)?;
@@ -412,6 +406,18 @@ pub fn build_with(
         bytes_written: written.bytes,
         ..site.report
     })
+}
+
+/// `hook` behind `cache` when there is one (the wrapper lives in `slot`).
+fn cached_hook<'a>(
+    hook: &'a dyn FigureHook,
+    cache: Option<&'a cache::FigureCache>,
+    slot: &'a mut Option<cache::Cached<'a>>,
+) -> &'a dyn FigureHook {
+    match cache {
+        Some(c) => slot.insert(c.hook(hook)),
+        None => hook,
+    }
 }
 
 /// Runs the whole build (content, markdown, figures, templates) without
@@ -428,14 +434,8 @@ pub fn check_with(
     cache: Option<&cache::FigureCache>,
 ) -> Result<Report, BuildError> {
     let start = Instant::now();
-    let cached;
-    let hook = match cache {
-        Some(c) => {
-            cached = c.hook(hook);
-            &cached as &dyn FigureHook
-        }
-        None => hook,
-    };
+    let mut slot = None;
+    let hook = cached_hook(hook, cache, &mut slot);
     let site = render_site(config, hook, (None, None), &Discard)?;
     if let Some(c) = cache {
         c.finish();
