@@ -3,7 +3,7 @@
 //! its `figure` key asks for; blocks with the same `group` become tabs.
 
 use super::figures;
-use super::frame::{Scene, frame_title, inline_base, render_frames};
+use super::frame::{Scene, inline_base, render_frames};
 use super::stepper::{StepPanel, jumps, lazy_frame, stepper, tabs, tabs_sharing};
 use super::svg::esc;
 use super::theme;
@@ -412,18 +412,8 @@ fn trace(
         .steps
         .into_iter()
         .zip(&t.frames)
-        .enumerate()
-        .map(|(k, (p, frame))| StepPanel {
-            frame: scroller(
-                "frame-box",
-                &format!(
-                    "{} ({} view): graph, step {} of {n}",
-                    t.title,
-                    t.view,
-                    k + 1
-                ),
-                frame,
-            ),
+        .map(|(p, frame)| StepPanel {
+            frame: step_scroller(&t.fid, frame),
             narration: super::stepper::para(&p.narration),
             ..p
         })
@@ -466,10 +456,12 @@ fn trace_parts(
         frames.push(if k == 0 && !hidden {
             svg
         } else {
+            // The alt names the step; the figure is named once, by the
+            // stepper's legend.
             lazy_frame(
                 &src,
                 k,
-                &frame_title(&story, k, &title),
+                &format!("Step {} of {}: {}", k + 1, story.steps.len(), step.title),
                 (scene.width, scene.height),
             )
         });
@@ -525,9 +517,11 @@ fn can_share(traces: &[&[Trace]]) -> bool {
         })
 }
 
-/// A frame or narration as the variant of tab `t` of a shared step.
-fn variant(html: &str, t: usize) -> String {
+/// A frame as the variant of tab `t` (dataset `name`) of a shared step:
+/// an image's alt says which dataset it shows.
+fn variant(html: &str, t: usize, name: &str) -> String {
     if let Some(rest) = html.strip_prefix("<img class=\"frame\"") {
+        let rest = rest.replacen(" alt=\"Step ", &format!(" alt=\"{}, step ", esc(name)), 1);
         format!("<img class=\"frame vr v{t}\"{rest}")
     } else {
         html.replacen(" class=\"frame\"", &format!(" class=\"frame vr v{t}\""), 1)
@@ -549,7 +543,7 @@ fn shared_steppers(group: &str, names: &[String], traces: &[&[Trace]]) -> String
                 let frames: String = traces
                     .iter()
                     .enumerate()
-                    .map(|(t, ts)| variant(&ts[v].frames[k], t))
+                    .map(|(t, ts)| variant(&ts[v].frames[k], t, &names[t]))
                     .collect();
                 let narration: String = traces
                     .iter()
@@ -564,15 +558,7 @@ fn shared_steppers(group: &str, names: &[String], traces: &[&[Trace]]) -> String
                     .collect();
                 let s = &first.steps[k];
                 StepPanel {
-                    frame: scroller(
-                        "frame-box",
-                        &format!(
-                            "The selected dataset's graph ({} view), step {} of {n}",
-                            first.view,
-                            k + 1
-                        ),
-                        &frames,
-                    ),
+                    frame: step_scroller(&fid, &frames),
                     title: s.title.clone(),
                     phase: s.phase.clone(),
                     narration,
@@ -644,6 +630,15 @@ pub(crate) fn scroller(class: &str, name: &str, svg: &str) -> String {
     )
 }
 
+/// A stepper's frame in a [`scroller`] named by the stepper's legend
+/// (`{fid}-lg`): the figure and what it shows, said once per stepper, not
+/// once per step (the step radio already says which step).
+pub(crate) fn step_scroller(fid: &str, frame: &str) -> String {
+    format!(
+        "<div class=\"frame-box scroll\" role=\"region\" aria-labelledby=\"{fid}-lg\" tabindex=\"0\">\n{frame}</div>\n"
+    )
+}
+
 /// A sideways-scrolling, keyboard-focusable region around a wide table.
 fn scroll_wrap(html: &str, name: &str) -> String {
     format!(
@@ -695,7 +690,7 @@ fn still_img(src: &str, svg: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ");
     format!(
-        "<img class=\"still-img\" src=\"{}\" alt=\"{}\" width=\"{}\" height=\"{}\" loading=\"lazy\" decoding=\"async\">\n",
+        "<img class=\"still-img\" src=\"{}\" alt=\"{}\" width=\"{}\" height=\"{}\" loading=\"lazy\">\n",
         esc(src),
         alt.replace('"', "&quot;"),
         root_attr(svg, "width").unwrap_or("0"),

@@ -20,7 +20,7 @@ pub const NUMBERED_UP_TO: usize = 24;
 /// like an inline frame.
 pub fn lazy_frame(src: &str, k: usize, alt: &str, (width, height): (f64, f64)) -> String {
     format!(
-        "<img class=\"frame\" src=\"{}#step-{}\" alt=\"{}\" width=\"{}\" height=\"{}\" loading=\"lazy\" decoding=\"async\">\n",
+        "<img class=\"frame\" src=\"{}#step-{}\" alt=\"{}\" width=\"{}\" height=\"{}\" loading=\"lazy\">\n",
         esc(src),
         k + 1,
         esc(alt),
@@ -162,7 +162,7 @@ pub fn stepper(
     let mut h = String::new();
     let wide = if wide { " wide" } else { "" };
     h += &format!(
-        "<fieldset class=\"st stepper{wide}{}\">\n<legend>{}</legend>\n",
+        "<fieldset class=\"st stepper{wide}{}\">\n<legend id=\"{fid}-lg\">{}</legend>\n",
         count_classes(n),
         esc(legend)
     );
@@ -172,9 +172,6 @@ pub fn stepper(
     h += "<div class=\"view\">\n";
     h += defs;
     h += "<div class=\"frames\">\n";
-    let play = format!(
-        "<label class=\"pl\" for=\"{fid}-play\"><span class=\"go\">Play</span><span class=\"stop\">Stop</span></label>"
-    );
     for (k, s) in steps.iter().enumerate() {
         let part = jumps.iter().position(|j| j.step == k);
         if numbered && let Some(p) = part {
@@ -208,20 +205,17 @@ pub fn stepper(
         // The frame inside carries its own focusable scroll region (see
         // hook.rs), so the panel itself takes no tab stop.
         h += &format!(
-            "<div class=\"step\">\n{}<div class=\"nar\"><span class=\"sn\">Step {} of {n} · {}</span>{}</div>\n\
-             <div class=\"pn\" aria-hidden=\"true\">{prev}<span class=\"pos\">{} / {n}</span>{next}{play}</div>\n</div>\n",
+            "<div class=\"step\">\n{}<div class=\"nar\"><span class=\"sn\">{}</span>{}</div>\n\
+             <div class=\"pn\" aria-hidden=\"true\">{prev}<span class=\"pos\">/ {n}</span>{next}</div>\n</div>\n",
             s.frame,
-            k + 1,
             esc(&s.phase),
             s.narration,
-            k + 1,
         );
         let b = |yes: bool| if yes { " b" } else { "" };
         if numbered {
             h += &format!(
-                "<span class=\"jw\" aria-hidden=\"true\"><label class=\"num{}\" for=\"{fid}-s{k}\">{}</label></span>\n",
+                "<span class=\"jw\" aria-hidden=\"true\"><label class=\"num{}\" for=\"{fid}-s{k}\"></label></span>\n",
                 b(s.backward),
-                k + 1
             );
         } else if let Some(p) = jumps.iter().rposition(|j| j.step <= k)
             && (k + 1 == n || jumps.get(p + 1).is_some_and(|j| j.step == k + 1))
@@ -241,7 +235,11 @@ pub fn stepper(
             );
         }
     }
-    h += "</div>\n</div>\n</fieldset>\n";
+    // One Play / Stop button per stepper, under the frames: it stays put
+    // while the frames slide (the view clips them, not it).
+    h += &format!(
+        "</div>\n<div class=\"pw\" aria-hidden=\"true\"><label class=\"pl\" for=\"{fid}-play\"><span class=\"go\">Play</span><span class=\"stop\">Stop</span></label></div>\n</div>\n</fieldset>\n"
+    );
     h
 }
 
@@ -435,7 +433,7 @@ update = { lr = 0.1 }
                     && label[..label.find("</label>").unwrap()].ends_with(&parts[part].label),
                 "step {k}: the next jump label is not its part's"
             );
-            let pos = format!("<span class=\"pos\">{} / {n}</span>", k + 1);
+            let pos = format!("<span class=\"pos\">/ {n}</span>");
             assert!(
                 after[panel..].find(&pos).unwrap() < after[panel..].find("</div>\n</div>").unwrap()
             );

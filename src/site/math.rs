@@ -31,7 +31,21 @@ pub fn to_mathml(latex: &str, display: bool) -> Result<String, String> {
     // misspelt `</mro>`; the HTML parser then nests everything after it
     // wrongly. Repair it here rather than ask authors to avoid `\bigl`.
     let mathml = mathml.replace("</mro>", "</mo>");
-    Ok(typeset_minus(&escape_text(&mathml)))
+    Ok(typeset_minus(&escape_text(&html_math(&mathml))))
+}
+
+/// The `<math>` start tag as HTML needs it: the HTML parser puts `<math>`
+/// in the MathML namespace by itself, and `display="inline"` is the
+/// default, so both attributes are bytes a reader downloads for nothing
+/// (181 formulas in the bundled explainer: 0.5 KB gzip).
+fn html_math(mathml: &str) -> String {
+    let Some(end) = mathml.find('>') else {
+        return mathml.to_string();
+    };
+    let tag = mathml[..end]
+        .replacen(" xmlns=\"http://www.w3.org/1998/Math/MathML\"", "", 1)
+        .replacen(" display=\"inline\"", "", 1);
+    format!("{tag}{}", &mathml[end..])
 }
 
 /// latex2mathml writes a minus as the ASCII hyphen, `<mo>-</mo>`, whatever
@@ -157,10 +171,10 @@ mod tests {
     #[test]
     fn inline_and_display() {
         let inline = to_mathml(r"\frac{\partial L}{\partial w}", false).unwrap();
-        assert!(inline.starts_with("<math"), "{inline}");
+        assert!(inline.starts_with("<math><mfrac>"), "{inline}");
         assert!(inline.contains("<mfrac>"), "{inline}");
         let block = to_mathml("x^2", true).unwrap();
-        assert!(block.contains("display=\"block\""), "{block}");
+        assert!(block.starts_with("<math display=\"block\">"), "{block}");
     }
 
     #[test]

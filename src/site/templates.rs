@@ -97,6 +97,58 @@ fn without_comments(css: &[u8]) -> Vec<u8> {
     lines
 }
 
+/// A stylesheet as the site ships it: without comments
+/// ([`without_comments`]) and with its layout whitespace collapsed
+/// ([`collapse_space`]).
+fn shipped_css(css: &[u8]) -> Vec<u8> {
+    collapse_space(&without_comments(css))
+}
+
+/// Whitespace outside strings collapsed: a run becomes one space, and none
+/// at all next to the punctuation around which CSS never needs one (after
+/// `{ } ; , :`, before `{ } ; ,`). A space that separates tokens (`a b`,
+/// `calc(1px + 2px)`, a descendant selector `.a :is(.b)`) stays. About 0.3
+/// KB of the built-in stylesheet's gzip size.
+fn collapse_space(css: &[u8]) -> Vec<u8> {
+    let mut out: Vec<u8> = Vec::with_capacity(css.len());
+    let mut quote = None;
+    let mut space = false;
+    let mut i = 0;
+    while i < css.len() {
+        let c = css[i];
+        i += 1;
+        if let Some(q) = quote {
+            out.push(c);
+            if c == b'\\' && i < css.len() {
+                out.push(css[i]);
+                i += 1;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        if c.is_ascii_whitespace() {
+            space = true;
+            continue;
+        }
+        if space {
+            let after_punct = out.last().is_none_or(|p| b"{};,:".contains(p));
+            if !after_punct && !b"{};,".contains(&c) {
+                out.push(b' ');
+            }
+            space = false;
+        }
+        if c == b'"' || c == b'\'' {
+            quote = Some(c);
+        }
+        out.push(c);
+    }
+    if !out.is_empty() {
+        out.push(b'\n');
+    }
+    out
+}
+
 /// The loaded templates and stylesheet of a site.
 pub struct Templates {
     tera: Tera,
@@ -159,7 +211,7 @@ impl Templates {
         let templates = Templates {
             tera,
             sources,
-            stylesheet: without_comments(&stylesheet),
+            stylesheet: shipped_css(&stylesheet),
             favicon,
         };
         if let Err(e) = result {
@@ -374,5 +426,26 @@ mod tests {
                 assert!(built.contains(line.trim_end()), "lost: {line}");
             }
         }
+    }
+
+    #[test]
+    fn collapsing_space_keeps_every_token_and_string() {
+        let css = b".a :is(.b) > .c,\n.d {\n  width: calc(1px + 2px);\n  content: \"a  ;  b\";\n}\n@media (max-width: 30rem) { .e { margin: 0 auto; } }\n";
+        let out = String::from_utf8(collapse_space(css)).unwrap();
+        assert_eq!(
+            out,
+            ".a :is(.b) > .c,.d{width:calc(1px + 2px);content:\"a  ;  b\";}@media (max-width:30rem){.e{margin:0 auto;}}\n"
+        );
+        // On the built-in stylesheet: only whitespace goes, and some does.
+        let plain = without_comments(DEFAULT_STYLE);
+        let built = shipped_css(DEFAULT_STYLE);
+        let tokens = |b: &[u8]| -> Vec<u8> {
+            b.iter()
+                .copied()
+                .filter(|c| !c.is_ascii_whitespace())
+                .collect()
+        };
+        assert_eq!(tokens(&built), tokens(&plain));
+        assert!(built.len() < plain.len() * 95 / 100);
     }
 }

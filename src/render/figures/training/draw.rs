@@ -497,6 +497,18 @@ fn frame_title(d: &Data, i: usize) -> String {
     )
 }
 
+/// An image snapshot's alt: the step and its loss (the figure is named
+/// once, by the stepper's legend).
+fn step_alt(d: &Data, i: usize) -> String {
+    let k = d.shown[i];
+    format!(
+        "Step {} of {}: loss {}",
+        d.t.steps[k].step,
+        d.t.steps.len() - 1,
+        num(d.t.steps[k].loss)
+    )
+}
+
 /// Opens a frame: the root with its accessible name, and in a standalone
 /// file its description.
 pub(super) fn open_frame(d: &Data, i: usize, id: &str, standalone: bool) -> Svg {
@@ -579,14 +591,10 @@ pub fn training(
         let frame = if i == 0 && !hidden {
             svg.clone()
         } else {
-            lazy_frame(src, i, &frame_title(&d, i), (WIDTH, d.height))
+            lazy_frame(src, i, &step_alt(&d, i), (WIDTH, d.height))
         };
         panels.push(StepPanel {
-            frame: crate::render::hook::scroller(
-                "frame-box",
-                &format!("{}: snapshot {} of {}", d.title(), i + 1, d.shown.len()),
-                &frame,
-            ),
+            frame: crate::render::hook::step_scroller(fid, &frame),
             title: format!(
                 "step {} of {last}, loss {}",
                 t.steps[k].step,
