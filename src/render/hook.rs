@@ -102,7 +102,9 @@ impl FigureHook for Figures {
             // A group of batches shares its steppers when the datasets run
             // the same steps (templates/STEPPER.md, "Shared steppers").
             let mut shared = (2..=MAX_SHARED).contains(&(j - i))
-                && parsed[i..j].iter().all(|p| p.1.figure == Figure::Batch);
+                && [Figure::Batch, Figure::Training]
+                    .iter()
+                    .any(|&f| parsed[i..j].iter().all(|p| p.1.figure == f));
             let mut drawn = Vec::new();
             loop {
                 for (t, (b, s, runs)) in parsed[i..j].iter().enumerate() {
@@ -142,7 +144,7 @@ impl FigureHook for Figures {
                         let names: Vec<String> = panels.iter().map(|p| p.0.clone()).collect();
                         let traces: Vec<&[Trace]> =
                             drawn.iter().map(|d| d.traces.as_slice()).collect();
-                        shared_steppers(&slug(&group), &names, &traces)
+                        shared_steppers(&slug(&group), first.figure, &names, &traces)
                     } else {
                         String::new()
                     };
@@ -286,7 +288,7 @@ fn draw(
         Figure::Rule => out.still("rule", figures::rule_card(s, &runs[0], &s.id), hidden),
         Figure::StepSize => out.still("step-size", figures::step_size(s, &runs[0], &s.id), hidden),
         Figure::Compare => compare(s, runs, &title, hidden, &mut out),
-        Figure::Training => training(s, &runs[0], hidden, &mut out)?,
+        Figure::Training => training(s, &runs[0], hidden, shared, &mut out)?,
     };
     out.frames += out.stills.len();
     out.downloads.append(&mut out.stills);
@@ -524,7 +526,13 @@ fn variant(html: &str, t: usize, name: &str) -> String {
         let rest = rest.replacen(" alt=\"Step ", &format!(" alt=\"{}, step ", esc(name)), 1);
         format!("<img class=\"frame vr v{t}\"{rest}")
     } else {
-        html.replacen(" class=\"frame\"", &format!(" class=\"frame vr v{t}\""), 1)
+        // An inline frame: its root's class attribute (the first in it)
+        // gains the variant's classes.
+        let Some(at) = html.find(" class=\"") else {
+            return html.to_string();
+        };
+        let end = at + 8 + html[at + 8..].find('"').unwrap_or(0);
+        format!("{} vr v{t}{}", &html[..end], &html[end..])
     }
 }
 
@@ -533,7 +541,9 @@ fn variant(html: &str, t: usize, name: &str) -> String {
 /// the group's checked tab shows its own (see [`tabs_sharing`]). The step
 /// radios, controls and jump list are the group's, once; the step stays
 /// when the reader switches datasets.
-fn shared_steppers(group: &str, names: &[String], traces: &[&[Trace]]) -> String {
+fn shared_steppers(group: &str, kind: Figure, names: &[String], traces: &[&[Trace]]) -> String {
+    // What the tabs hold: datasets of one batch, or runs of one training.
+    let training = kind == Figure::Training;
     let mut views = Vec::new();
     for (v, first) in traces[0].iter().enumerate() {
         let fid = format!("{group}-{}", first.view);
@@ -566,10 +576,14 @@ fn shared_steppers(group: &str, names: &[String], traces: &[&[Trace]]) -> String
                 }
             })
             .collect();
-        let legend = format!(
-            "The selected dataset, step by step ({} view): {}",
-            first.view, first.counts
-        );
+        let legend = if training {
+            format!("The selected run: {}", first.counts)
+        } else {
+            format!(
+                "The selected dataset, step by step ({} view): {}",
+                first.view, first.counts
+            )
+        };
         views.push((
             format!("{} view", capitalise(&first.view)),
             stepper(&fid, &legend, &first.defs, &panels, &first.jumps, true),
@@ -581,8 +595,19 @@ fn shared_steppers(group: &str, names: &[String], traces: &[&[Trace]]) -> String
         tabs(&format!("{group}-views"), "Selected view", &views)
     };
     // A figure of its own, so that the figure styles reach its frames.
+    let (class, caption) = if training {
+        (
+            "training",
+            "The selected run, snapshot by snapshot: the snapshot stays when you switch runs.",
+        )
+    } else {
+        (
+            "trace",
+            "The selected dataset, step by step: the step stays when you switch datasets.",
+        )
+    };
     format!(
-        "<figure class=\"fig trace both\">\n{html}<figcaption>The selected dataset, step by step: the step stays when you switch datasets.</figcaption>\n</figure>\n"
+        "<figure class=\"fig {class} both\">\n{html}<figcaption>{caption}</figcaption>\n</figure>\n"
     )
 }
 
@@ -592,6 +617,7 @@ fn training(
     s: &Scenario,
     run: &Run,
     hidden: bool,
+    shared: bool,
     out: &mut Collected,
 ) -> Result<String, ScenarioError> {
     let path = format!("{}/snapshots.svg", out.dir);
@@ -606,6 +632,21 @@ fn training(
     ));
     out.frames += fig.frames;
     out.assets.push((path, fig.filmstrip.into_bytes()));
+    if shared {
+        // A group of runs shares one stepper: this run's part of it.
+        let p = fig.parts;
+        out.traces.push(Trace {
+            view: "training".to_string(),
+            fid: p.fid,
+            counts: p.counts,
+            defs: p.defs,
+            title: out.title.clone(),
+            frames: p.frames,
+            steps: p.steps,
+            jumps: p.jumps,
+        });
+        return Ok(String::new());
+    }
     Ok(fig.html)
 }
 

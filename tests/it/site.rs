@@ -439,3 +439,57 @@ fn a_batch_group_with_different_steps_keeps_a_stepper_per_tab() {
     assert_eq!(html.matches("<fieldset class=\"st stepper").count(), 2);
     assert!(html.contains("id=\"two-atomic-s0\"") && html.contains("id=\"three-atomic-s0\""));
 }
+
+/// The two training runs of section VII (zero_grad and not) take the same
+/// 30 steps, so they share one stepper: the reader switches runs and stays
+/// at the same snapshot. A step's radio names the step without the loss
+/// (which differs per run); each step holds each run's snapshot and
+/// narration, the loss in both.
+#[test]
+fn a_training_group_shares_one_stepper_with_a_variant_per_run() {
+    let files = built();
+    let html = index(files);
+    let group = &html[html.find("<div class=\"group\" id=\"training\">").unwrap()..];
+    let group = &group[..group.find("\n</fieldset>\n</div>\n").unwrap()];
+    assert!(group.contains("<fieldset class=\"st tabs ds n2\">"));
+    assert_eq!(group.matches("<fieldset class=\"st stepper").count(), 1);
+    let both = group.find("<figure class=\"fig training both\">").unwrap();
+    assert!(both < group.find("<section class=\"k0\">").unwrap());
+    let n = 31;
+    assert_eq!(group.matches("name=\"training-training-step\"").count(), n);
+    for k in 0..n {
+        let radio = &group[group
+            .find(&format!("id=\"training-training-s{k}\""))
+            .unwrap()..];
+        let label = &radio[radio.find("aria-label=\"").unwrap() + 12..];
+        let label = &label[..label.find('"').unwrap()];
+        assert_eq!(label, format!("Step {} of {n}: step {k} of 30", k + 1));
+        let step = &radio[radio.find("<div class=\"step\">").unwrap()..];
+        let step = &step[..step.find("<div class=\"pn\"").unwrap()];
+        for (t, run) in ["Correct", "Forgotten"].iter().enumerate() {
+            let p = &step[step.find(&format!("<p class=\"vr v{t}\">")).unwrap()..];
+            assert!(
+                p.contains(&format!("{run}: ")) && p.contains(&format!("Step {k} of 30: loss ")),
+                "step {k}: {p}"
+            );
+            if k == 0 && t == 0 {
+                assert!(step.contains("class=\"training-frame vr v0\""), "{step}");
+            } else {
+                let img = &step[step.find(&format!("class=\"frame vr v{t}\"")).unwrap()..];
+                assert!(
+                    img.contains(&format!("snapshots.svg#step-{}\"", k + 1))
+                        && img.contains(&format!("alt=\"{run}")),
+                    "step {k}: {img}"
+                );
+            }
+        }
+    }
+    // Each run's panel keeps its downloads and has no stepper of its own.
+    for id in ["train-disagree", "train-forgot"] {
+        let fig = &group[group
+            .find(&format!("<figure class=\"fig training\" id=\"{id}\">"))
+            .unwrap()..];
+        let fig = &fig[..fig.find("</figure>").unwrap()];
+        assert!(!fig.contains("stepper") && fig.contains("snapshots.svg\" download"));
+    }
+}

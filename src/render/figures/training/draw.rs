@@ -581,6 +581,8 @@ pub fn training(
     let last = t.steps.len() - 1;
     let mut panels = Vec::new();
     let mut frames = Vec::new();
+    let mut shown = Vec::new();
+    let mut bare = Vec::new();
     for (i, &k) in d.shown.iter().enumerate() {
         let id = format!("{fid}-f{i}");
         let mut svg = open_frame(&d, i, &id, false);
@@ -604,6 +606,14 @@ pub fn training(
             narration: crate::render::stepper::para(&d.narration(k)),
             backward: false,
         });
+        bare.push(StepPanel {
+            frame: String::new(),
+            title: format!("step {} of {last}", t.steps[k].step),
+            phase: "snapshot".to_string(),
+            narration: d.narration(k),
+            backward: false,
+        });
+        shown.push(frame);
         frames.push(svg);
     }
     let every = if d.shown.len() < t.steps.len() {
@@ -611,16 +621,24 @@ pub fn training(
     } else {
         String::new()
     };
-    let legend = format!(
-        "{}: the loss and the model over {last} steps of gradient descent (lr = {}){every}",
-        d.title(),
+    let counts = format!(
+        "the loss and the model over {last} steps of gradient descent (lr = {}){every}",
         num(t.lr)
     );
+    let legend = format!("{}: {counts}", d.title());
     let page_defs = if hidden { "" } else { defs.as_str() };
     Ok(Some(TrainingFigure {
         html: stepper(fid, &legend, page_defs, &panels, &jumps(panels.len()), true),
         filmstrip: filmstrip(&defs, &frames, d.height),
         frames: frames.len(),
+        parts: super::StepperParts {
+            fid: fid.to_string(),
+            counts,
+            defs: page_defs.to_string(),
+            frames: shown,
+            steps: bare,
+            jumps: jumps(panels.len()),
+        },
     }))
 }
 

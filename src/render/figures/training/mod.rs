@@ -60,6 +60,26 @@ pub struct TrainingFigure {
     pub filmstrip: String,
     /// Snapshots drawn.
     pub frames: usize,
+    /// The stepper's pieces before they are put together, for a group of
+    /// runs that share one stepper (`render::hook`, "Shared steppers").
+    pub parts: StepperParts,
+}
+
+/// A stepper before it is put together: what a group of figures that
+/// run the same steps needs to share one.
+pub struct StepperParts {
+    pub fid: String,
+    /// What the stepper shows, after the figure's name in its legend.
+    pub counts: String,
+    /// The shared drawing of the inline frame ("" when hidden).
+    pub defs: String,
+    /// Per step: the frame (inline SVG or a lazy image).
+    pub frames: Vec<String>,
+    /// Per step: its panel but the frame. The titles leave out what
+    /// differs between runs (the loss), so that runs of the same length
+    /// share them; the narration is plain text.
+    pub steps: Vec<StepPanel>,
+    pub jumps: Vec<crate::render::stepper::Jump>,
 }
 
 /// What the model view draws, chosen from the block: the target input
