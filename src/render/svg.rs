@@ -9,7 +9,7 @@
 
 use std::fmt::Write;
 
-use super::theme::{EM, EM_BOLD, FONT, PAPER, text_w};
+use super::theme::{EM, EM_BOLD, FONT, PAPER, lean_class, text_w};
 use crate::layout::Point;
 
 /// Escapes text for XML content and attribute values.
@@ -150,6 +150,80 @@ impl Svg {
         }
         self.out
     }
+}
+
+/// The lean copy of a drawing this writer wrote, for a page whose
+/// stylesheet carries the lean classes ([`super::theme::lean_css`]): every
+/// presentation attribute below the root becomes the class that stands for
+/// it, added to the element's own classes; the root keeps its font. The
+/// drawing is drawn once: the standalone file keeps its attributes (it
+/// cannot read the page's stylesheet), the page inlines this copy. An
+/// attribute without a lean class (a colour outside the palette) stays.
+pub fn lean(svg: &str) -> String {
+    let mut out = String::with_capacity(svg.len());
+    let mut root = true;
+    for line in svg.lines() {
+        let body = line.trim_start();
+        let starts_tag =
+            body.starts_with('<') && body[1..].starts_with(|c: char| c.is_ascii_alphabetic());
+        if !starts_tag || std::mem::take(&mut root) {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        out.push_str(&line[..line.len() - body.len()]);
+        out.push_str(&lean_tag(body));
+        out.push('\n');
+    }
+    out
+}
+
+/// One line that opens an element, with its presentation attributes as
+/// lean classes. The writer escapes `"` and `>` in values, so the tag ends
+/// at the first `>` and each value at its closing quote.
+fn lean_tag(line: &str) -> String {
+    let end = line.find('>').unwrap_or(line.len());
+    let (tag, rest) = line.split_at(end);
+    let tag = tag.strip_suffix('/').unwrap_or(tag);
+    let closing = if line[..end].ends_with('/') { "/" } else { "" };
+    let name_end = tag.find(' ').unwrap_or(tag.len());
+    let mut attrs: Vec<(&str, &str)> = Vec::new();
+    let mut at = &tag[name_end..];
+    while let Some(eq) = at.find("=\"") {
+        let k = at[..eq].trim();
+        let v_end = eq + 2 + at[eq + 2..].find('"').unwrap_or(0);
+        attrs.push((k, &at[eq + 2..v_end]));
+        at = &at[v_end + 1..];
+    }
+    let mut classes = Vec::new();
+    let mut kept = Vec::new();
+    for (k, v) in attrs {
+        match PRESENTATION
+            .contains(&k)
+            .then(|| lean_class(k, v))
+            .flatten()
+        {
+            Some(class) => classes.push(class),
+            None => kept.push((k, v.to_string())),
+        }
+    }
+    if !classes.is_empty() {
+        match kept.iter_mut().find(|(k, _)| *k == "class") {
+            Some((_, v)) => {
+                v.push(' ');
+                v.push_str(&classes.join(" "));
+            }
+            None => kept.push(("class", classes.join(" "))),
+        }
+    }
+    let mut out = String::with_capacity(line.len());
+    out.push_str(&tag[..name_end]);
+    for (k, v) in kept {
+        let _ = write!(out, " {k}=\"{v}\"");
+    }
+    out.push_str(closing);
+    out.push_str(rest);
+    out
 }
 
 /// Opens an accessible image: the root with `role="img"`, named by its
