@@ -243,6 +243,50 @@ pub fn lean_class(attr: &str, value: &str) -> Option<String> {
     }
 }
 
+/// Whether a lean still may leave out `attr` on a `tag` element of
+/// `classes` altogether: a frame rule ([`frame_rules`], unconditional and
+/// without ancestors) sets that property on it, so the attribute never
+/// shows, in any mode, inline or in a `<use>` clone. A palette colour the
+/// dark block matches by value ([`Dark::Attr`]) is kept as its class
+/// instead, since there the match itself takes part in the cascade.
+pub fn lean_drops(tag: &str, classes: &[&str], attr: &str, value: &str) -> bool {
+    let by_value = PALETTE.iter().any(|s| {
+        s.hex == value
+            && matches!(s.dark, Dark::Attr { fill, stroke, .. }
+                if (attr == "fill" && fill) || (attr == "stroke" && stroke))
+    });
+    !by_value
+        && frame_selectors().iter().any(|(t, cs, props)| {
+            *t == tag && cs.iter().all(|c| classes.contains(c)) && props.contains(&attr)
+        })
+}
+
+/// A selector `element.class.class` and the properties its rule sets.
+type Selector = (&'static str, Vec<&'static str>, Vec<&'static str>);
+
+/// The selectors of [`frame_rules`].
+fn frame_selectors() -> &'static [Selector] {
+    static SELECTORS: std::sync::OnceLock<Vec<Selector>> = std::sync::OnceLock::new();
+    SELECTORS.get_or_init(|| {
+        let mut all = Vec::new();
+        let mut rest = frame_rules();
+        while let Some(open) = rest.find('{') {
+            let close = open + rest[open..].find('}').expect("a closed rule");
+            let props: Vec<&str> = rest[open + 1..close]
+                .split(';')
+                .filter_map(|d| d.split_once(':').map(|(p, _)| p.trim()))
+                .collect();
+            for sel in rest[..open].split(',') {
+                let mut parts = sel.trim().split('.');
+                let tag = parts.next().unwrap_or_default();
+                all.push((tag, parts.collect(), props.clone()));
+            }
+            rest = &rest[close + 1..];
+        }
+        all
+    })
+}
+
 /// Every lean class and the declaration it stands for.
 fn lean_classes() -> Vec<(String, String)> {
     let mut all = Vec::new();
@@ -545,6 +589,40 @@ mod tests {
         let d = css.find("@media (prefers-color-scheme: dark)").unwrap();
         assert!(css[..d].contains("svg .fwd { fill: var(--fwd); }"));
         assert!(css[d..].contains("svg .rule-rows { fill: var(--bg); stroke: var(--line); }"));
+    }
+
+    #[test]
+    fn style_css_carries_the_lean_classes() {
+        assert!(
+            STYLE.contains(&lean_css()),
+            "templates/style.css must carry theme::lean_css() verbatim (the rules of the classes \
+             that stand for presentation attributes in the page's inline stills):\n{}",
+            lean_css()
+        );
+        // Classes are distinct, and none is also a class of the page's
+        // markup or of a drawing's own vocabulary.
+        let classes: Vec<String> = lean_classes().into_iter().map(|c| c.0).collect();
+        let rest = STYLE.replace(&lean_css(), "").replace(&dark_mode_css(), "");
+        for (i, c) in classes.iter().enumerate() {
+            assert!(!classes[..i].contains(c), "{c} twice");
+            let dotted = format!(".{c}");
+            assert!(
+                rest.match_indices(&dotted)
+                    .all(|(at, _)| rest[at + dotted.len()..]
+                        .starts_with(|ch: char| ch.is_ascii_alphanumeric()
+                            || ch == '-'
+                            || ch == '_')),
+                "the lean class {c} is also a class style.css styles"
+            );
+        }
+        assert_eq!(lean_class("fill", INK).as_deref(), Some("fi"));
+        assert_eq!(lean_class("stroke-width", "1.5").as_deref(), Some("w1_5"));
+        assert_eq!(lean_class("fill", "#123456"), None);
+        // A frame rule sets text-anchor on text.label: the attribute goes;
+        // the palette colour the dark block matches by value stays a class.
+        assert!(lean_drops("text", &["label"], "text-anchor", "middle"));
+        assert!(!lean_drops("text", &["label"], "fill", INK));
+        assert!(!lean_drops("text", &["legend"], "font-size", "12"));
     }
 
     #[test]
