@@ -5,7 +5,7 @@
 use super::figures;
 use super::frame::{Scene, inline_base, render_frames};
 use super::stepper::{StepPanel, jumps, lazy_frame, stepper, tabs, tabs_sharing};
-use super::svg::esc;
+use super::svg::{self, esc};
 use super::theme;
 use crate::scenario::{self, Figure, Run, Scenario, ScenarioError, View};
 use crate::site::{Block, Diagnostic, FigureHook, FigureState, FileRead, PageCtx, Rendered};
@@ -227,13 +227,21 @@ impl Collected<'_> {
     /// image of its file instead, loaded lazily like a stepper's frames. The
     /// file carries the page's palette and dark mode ([`theme::image_css`]),
     /// so it looks the same either way, and so does the download.
+    ///
+    /// The inline copy is lean ([`svg::lean`]): its presentation attributes
+    /// become classes of the page's stylesheet, which the page loads anyway,
+    /// while the file keeps them.
     fn still(&mut self, name: &str, svg: String, hidden: bool) -> String {
         let path = format!("{}/{name}.svg", self.dir);
         let src = self.page.href(&path);
         self.stills
             .push(format!("<a href=\"{src}\" download>{name} (SVG)</a>"));
+        let pic = if hidden {
+            still_img(&src, &svg)
+        } else {
+            svg::lean(&svg)
+        };
         self.assets.push((path, with_style(&svg).into_bytes()));
-        let pic = if hidden { still_img(&src, &svg) } else { svg };
         scroller("still", &format!("{}, drawing: {name}", self.title), &pic)
     }
 }

@@ -9,7 +9,7 @@
 
 use std::fmt::Write;
 
-use super::theme::{EM, EM_BOLD, FONT, PAPER, text_w};
+use super::theme::{EM, EM_BOLD, FONT, PAPER, lean_class, lean_drops, text_w};
 use crate::layout::Point;
 
 /// Escapes text for XML content and attribute values.
@@ -150,6 +150,90 @@ impl Svg {
         }
         self.out
     }
+}
+
+/// The lean copy of a drawing this writer wrote, for a page whose
+/// stylesheet carries the lean classes ([`super::theme::lean_css`]): every
+/// presentation attribute below the root becomes the class that stands for
+/// it, added to the element's own classes, or goes when a frame rule of
+/// the page always overrides it ([`super::theme::lean_drops`]); the root
+/// keeps its font. The
+/// drawing is drawn once: the standalone file keeps its attributes (it
+/// cannot read the page's stylesheet), the page inlines this copy. An
+/// attribute without a lean class (a colour outside the palette) stays.
+pub fn lean(svg: &str) -> String {
+    let mut out = String::with_capacity(svg.len());
+    let mut root = true;
+    for line in svg.lines() {
+        let body = line.trim_start();
+        let starts_tag =
+            body.starts_with('<') && body[1..].starts_with(|c: char| c.is_ascii_alphabetic());
+        if !starts_tag || std::mem::take(&mut root) {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        out.push_str(&line[..line.len() - body.len()]);
+        out.push_str(&lean_tag(body));
+        out.push('\n');
+    }
+    out
+}
+
+/// One line that opens an element, with its presentation attributes as
+/// lean classes. The writer escapes `"` and `>` in values, so the tag ends
+/// at the first `>` and each value at its closing quote.
+fn lean_tag(line: &str) -> String {
+    let end = line.find('>').unwrap_or(line.len());
+    let (tag, rest) = line.split_at(end);
+    let tag = tag.strip_suffix('/').unwrap_or(tag);
+    let closing = if line[..end].ends_with('/') { "/" } else { "" };
+    let name_end = tag.find(' ').unwrap_or(tag.len());
+    let mut attrs: Vec<(&str, &str)> = Vec::new();
+    let mut at = &tag[name_end..];
+    while let Some(eq) = at.find("=\"") {
+        let k = at[..eq].trim();
+        let v_end = eq + 2 + at[eq + 2..].find('"').unwrap_or(0);
+        attrs.push((k, &at[eq + 2..v_end]));
+        at = &at[v_end + 1..];
+    }
+    let name = &tag[1..name_end];
+    let own: Vec<&str> = attrs
+        .iter()
+        .find(|(k, _)| *k == "class")
+        .map_or(Vec::new(), |(_, v)| v.split(' ').collect());
+    let mut classes = Vec::new();
+    let mut kept = Vec::new();
+    for (k, v) in attrs {
+        if PRESENTATION.contains(&k) && lean_drops(name, &own, k, v) {
+            continue;
+        }
+        match PRESENTATION
+            .contains(&k)
+            .then(|| lean_class(k, v))
+            .flatten()
+        {
+            Some(class) => classes.push(class),
+            None => kept.push((k, v.to_string())),
+        }
+    }
+    if !classes.is_empty() {
+        match kept.iter_mut().find(|(k, _)| *k == "class") {
+            Some((_, v)) => {
+                v.push(' ');
+                v.push_str(&classes.join(" "));
+            }
+            None => kept.push(("class", classes.join(" "))),
+        }
+    }
+    let mut out = String::with_capacity(line.len());
+    out.push_str(&tag[..name_end]);
+    for (k, v) in kept {
+        let _ = write!(out, " {k}=\"{v}\"");
+    }
+    out.push_str(closing);
+    out.push_str(rest);
+    out
 }
 
 /// Opens an accessible image: the root with `role="img"`, named by its
@@ -413,4 +497,50 @@ pub fn arrow(svg: &mut Svg, from: Point, tip: Point, colour: &str, class: &str) 
         "polygon",
         &[("class", class), ("points", &pts), ("fill", colour)],
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::theme::{INK, MUTED};
+
+    #[test]
+    fn a_lean_copy_writes_presentation_attributes_as_classes() {
+        let mut svg = open_img((100.0, 50.0), "figure", ("t", "A title"), None, false);
+        text(
+            &mut svg,
+            "tick-label",
+            1.0,
+            2.0,
+            font(11.0, MUTED).end(),
+            "0 < 1",
+        );
+        text(
+            &mut svg,
+            "label",
+            1.0,
+            2.0,
+            font(13.0, INK).mid().bold(),
+            "x",
+        );
+        svg.empty("g", &[("fill", "red")]);
+        let full = svg.finish();
+        let lean = lean(&full);
+        let lines: Vec<&str> = lean.lines().collect();
+        // The root keeps its font, the title is untouched.
+        assert_eq!(lines[0], full.lines().next().unwrap());
+        assert_eq!(lines[1], "  <title id=\"t\">A title</title>");
+        assert_eq!(
+            lines[2],
+            "  <text class=\"tick-label z11 fm ae\" x=\"1\" y=\"2\">0 &lt; 1</text>"
+        );
+        // text.label's size, weight and anchor come from a frame rule.
+        assert_eq!(
+            lines[3],
+            "  <text class=\"label fi\" x=\"1\" y=\"2\">x</text>"
+        );
+        // A colour outside the palette has no class: it stays.
+        assert_eq!(lines[4], "  <g fill=\"red\"/>");
+        assert_eq!(lines.len(), full.lines().count());
+    }
 }

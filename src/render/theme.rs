@@ -61,12 +61,16 @@ pub struct Swatch {
     pub name: &'static str,
     pub hex: &'static str,
     pub dark: Dark,
+    /// The letter of its lean classes: `f` + code for a fill, `s` + code
+    /// for a stroke ([`lean_class`]).
+    pub code: char,
 }
 
-const fn attr(name: &'static str, hex: &'static str, var: &'static str) -> Swatch {
+const fn attr(name: &'static str, hex: &'static str, var: &'static str, code: char) -> Swatch {
     Swatch {
         name,
         hex,
+        code,
         dark: Dark::Attr {
             var,
             fill: true,
@@ -75,10 +79,11 @@ const fn attr(name: &'static str, hex: &'static str, var: &'static str) -> Swatc
     }
 }
 
-const fn by_class(name: &'static str, hex: &'static str) -> Swatch {
+const fn by_class(name: &'static str, hex: &'static str, code: char) -> Swatch {
     Swatch {
         name,
         hex,
+        code,
         dark: Dark::ByClass,
     }
 }
@@ -86,13 +91,14 @@ const fn by_class(name: &'static str, hex: &'static str) -> Swatch {
 /// Every colour the renderer draws with, in the order of the dark-mode
 /// block of `style.css`.
 pub const PALETTE: [Swatch; 11] = [
-    attr("INK", INK, "--fg"),
-    attr("FORWARD", FORWARD, "--fwd"),
-    attr("BACKWARD", BACKWARD, "--bwd"),
-    attr("MUTED", MUTED, "--muted"),
+    attr("INK", INK, "--fg", 'i'),
+    attr("FORWARD", FORWARD, "--fwd", 'f'),
+    attr("BACKWARD", BACKWARD, "--bwd", 'b'),
+    attr("MUTED", MUTED, "--muted", 'm'),
     Swatch {
         name: "PAPER",
         hex: PAPER,
+        code: 'p',
         dark: Dark::Attr {
             var: "--bg",
             fill: true,
@@ -102,17 +108,18 @@ pub const PALETTE: [Swatch; 11] = [
     Swatch {
         name: "GRID",
         hex: GRID,
+        code: 'g',
         dark: Dark::Attr {
             var: "--line",
             fill: false,
             stroke: true,
         },
     },
-    by_class("LINE", LINE),
-    by_class("OUTLINE", OUTLINE),
-    by_class("PARAM_FILL", PARAM_FILL),
-    by_class("PANEL", PANEL),
-    by_class("MODULE_FILL", MODULE_FILL),
+    by_class("LINE", LINE, 'l'),
+    by_class("OUTLINE", OUTLINE, 'o'),
+    by_class("PARAM_FILL", PARAM_FILL, 'q'),
+    by_class("PANEL", PANEL, 'c'),
+    by_class("MODULE_FILL", MODULE_FILL, 'u'),
 ];
 
 /// Font stack for SVG text. DejaVu Sans comes first because PNG export
@@ -154,17 +161,25 @@ pub const PAGE_VARS: [(&str, &str, &str); 8] = [
 /// The dark-mode rules for colours matched by value ([`Dark::Attr`]),
 /// each selector prefixed by `scope` (`".fig svg "` in the page, nothing
 /// in a standalone file), one line per colour, indented by two spaces.
-fn attr_rules(scope: &str) -> String {
+/// With `lean`, each rule also matches the lean class that stands for the
+/// attribute ([`lean_class`]), with the same weight: a lean still turns dark
+/// exactly as its standalone twin does.
+fn attr_rules(scope: &str, lean: bool) -> String {
     let mut css = String::new();
     for s in &PALETTE {
         let Dark::Attr { var, fill, stroke } = s.dark else {
             continue;
         };
         let mut rules = Vec::new();
-        for (on, prop) in [(fill, "fill"), (stroke, "stroke")] {
+        for (on, prop, letter) in [(fill, "fill", 'f'), (stroke, "stroke", 's')] {
             if on {
+                let class = if lean {
+                    format!(", {scope}.{letter}{}", s.code)
+                } else {
+                    String::new()
+                };
                 rules.push(format!(
-                    "{scope}[{prop}=\"{}\"] {{ {prop}: var({var}); }}",
+                    "{scope}[{prop}=\"{}\"]{class} {{ {prop}: var({var}); }}",
                     s.hex
                 ));
             }
@@ -175,12 +190,151 @@ fn attr_rules(scope: &str) -> String {
 }
 
 /// The dark-mode rules of `templates/style.css` for colours matched by
-/// value ([`Dark::Attr`]): the file must contain this block verbatim.
+/// value ([`Dark::Attr`]) or by the lean class standing for them: the file
+/// must contain this block verbatim.
 pub fn dark_mode_css() -> String {
     format!(
         "@media (prefers-color-scheme: dark) {{\n{}}}\n",
-        attr_rules(".fig svg ")
+        attr_rules(".fig svg ", true)
     )
+}
+
+/// Stroke widths, dash patterns and font sizes a lean still writes as
+/// classes ([`lean_class`]); any other value stays an attribute.
+const LEAN_WIDTHS: [&str; 9] = ["0.8", "1", "1.2", "1.4", "1.5", "1.8", "2", "2.5", "3"];
+const LEAN_DASHES: [&str; 6] = ["1 3", "2 3", "3 3", "4 3", "5 3", "6 4"];
+const LEAN_SIZES: [&str; 4] = ["11", "12", "13", "14"];
+
+/// The class a lean still (inline in the page, see
+/// [`crate::render::svg::lean`]) writes instead of the presentation
+/// attribute `attr="value"`, or `None` when it keeps the attribute (a
+/// colour outside the palette, an unusual width). The page's stylesheet
+/// gives each class the attribute's value with no weight at all
+/// ([`lean_css`]: `:where(.fi) { fill: #0f172a; }`), so that, like the
+/// attribute, it loses to every other rule; in dark mode the palette's
+/// colours are matched by class beside the attribute ([`dark_mode_css`]).
+pub fn lean_class(attr: &str, value: &str) -> Option<String> {
+    let code = |v: &str| -> String { v.replace('.', "_").replace(' ', "-") };
+    match attr {
+        "fill" | "stroke" => {
+            let letter = &attr[..1];
+            if value == "none" {
+                return Some(format!("{letter}x"));
+            }
+            PALETTE
+                .iter()
+                .find(|s| s.hex == value)
+                .map(|s| format!("{letter}{}", s.code))
+        }
+        "stroke-width" => LEAN_WIDTHS
+            .contains(&value)
+            .then(|| format!("w{}", code(value))),
+        "stroke-dasharray" => LEAN_DASHES
+            .contains(&value)
+            .then(|| format!("d{}", code(value))),
+        "font-size" => LEAN_SIZES.contains(&value).then(|| format!("z{value}")),
+        "text-anchor" => match value {
+            "middle" => Some("am".into()),
+            "end" => Some("ae".into()),
+            _ => None,
+        },
+        "font-weight" => (value == "bold").then(|| "bo".into()),
+        _ => None,
+    }
+}
+
+/// Whether a lean still may leave out `attr` on a `tag` element of
+/// `classes` altogether: a frame rule ([`frame_rules`], unconditional and
+/// without ancestors) sets that property on it, so the attribute never
+/// shows, in any mode, inline or in a `<use>` clone. A palette colour the
+/// dark block matches by value ([`Dark::Attr`]) is kept as its class
+/// instead, since there the match itself takes part in the cascade.
+pub fn lean_drops(tag: &str, classes: &[&str], attr: &str, value: &str) -> bool {
+    let by_value = PALETTE.iter().any(|s| {
+        s.hex == value
+            && matches!(s.dark, Dark::Attr { fill, stroke, .. }
+                if (attr == "fill" && fill) || (attr == "stroke" && stroke))
+    });
+    !by_value
+        && frame_selectors().iter().any(|(t, cs, props)| {
+            *t == tag && cs.iter().all(|c| classes.contains(c)) && props.contains(&attr)
+        })
+}
+
+/// A selector `element.class.class` and the properties its rule sets.
+type Selector = (&'static str, Vec<&'static str>, Vec<&'static str>);
+
+/// The selectors of [`frame_rules`].
+fn frame_selectors() -> &'static [Selector] {
+    static SELECTORS: std::sync::OnceLock<Vec<Selector>> = std::sync::OnceLock::new();
+    SELECTORS.get_or_init(|| {
+        let mut all = Vec::new();
+        let mut rest = frame_rules();
+        while let Some(open) = rest.find('{') {
+            let close = open + rest[open..].find('}').expect("a closed rule");
+            let props: Vec<&str> = rest[open + 1..close]
+                .split(';')
+                .filter_map(|d| d.split_once(':').map(|(p, _)| p.trim()))
+                .collect();
+            for sel in rest[..open].split(',') {
+                let mut parts = sel.trim().split('.');
+                let tag = parts.next().unwrap_or_default();
+                all.push((tag, parts.collect(), props.clone()));
+            }
+            rest = &rest[close + 1..];
+        }
+        all
+    })
+}
+
+/// Every lean class and the declaration it stands for.
+fn lean_classes() -> Vec<(String, String)> {
+    let mut all = Vec::new();
+    for prop in ["fill", "stroke"] {
+        for s in &PALETTE {
+            all.push((prop, s.hex.to_string(), format!("{prop}: {};", s.hex)));
+        }
+        all.push((prop, "none".into(), format!("{prop}: none;")));
+    }
+    for w in LEAN_WIDTHS {
+        all.push(("stroke-width", w.into(), format!("stroke-width: {w};")));
+    }
+    for d in LEAN_DASHES {
+        all.push((
+            "stroke-dasharray",
+            d.into(),
+            format!("stroke-dasharray: {d};"),
+        ));
+    }
+    for z in LEAN_SIZES {
+        all.push(("font-size", z.into(), format!("font-size: {z}px;")));
+    }
+    all.push((
+        "text-anchor",
+        "middle".into(),
+        "text-anchor: middle;".into(),
+    ));
+    all.push(("text-anchor", "end".into(), "text-anchor: end;".into()));
+    all.push(("font-weight", "bold".into(), "font-weight: bold;".into()));
+    all.into_iter()
+        .map(|(attr, value, decl)| {
+            let class = lean_class(attr, &value).expect("every listed value has a class");
+            (class, decl)
+        })
+        .collect()
+}
+
+/// The rules of the lean classes ([`lean_class`]), one per line:
+/// `templates/style.css` carries this block verbatim. `:where()` gives
+/// them no weight, as a presentation attribute has none, and they have no
+/// ancestor part, so they reach the clones inside a `<use>` as the
+/// attributes did.
+pub fn lean_css() -> String {
+    let mut css = String::new();
+    for (class, decl) in lean_classes() {
+        let _ = writeln!(css, ":where(.{class}) {{ {decl} }}");
+    }
+    css
 }
 
 /// The rules that draw a trace's lean frames and a training figure's
@@ -305,7 +459,7 @@ pub fn image_css() -> String {
         vars(false),
         still_rules(&STILL_RULES_BEFORE, "svg"),
         vars(true),
-        attr_rules(""),
+        attr_rules("", false),
         still_rules(&STILL_RULES_AFTER, "svg"),
         frame_rules()
     )
@@ -435,6 +589,40 @@ mod tests {
         let d = css.find("@media (prefers-color-scheme: dark)").unwrap();
         assert!(css[..d].contains("svg .fwd { fill: var(--fwd); }"));
         assert!(css[d..].contains("svg .rule-rows { fill: var(--bg); stroke: var(--line); }"));
+    }
+
+    #[test]
+    fn style_css_carries_the_lean_classes() {
+        assert!(
+            STYLE.contains(&lean_css()),
+            "templates/style.css must carry theme::lean_css() verbatim (the rules of the classes \
+             that stand for presentation attributes in the page's inline stills):\n{}",
+            lean_css()
+        );
+        // Classes are distinct, and none is also a class of the page's
+        // markup or of a drawing's own vocabulary.
+        let classes: Vec<String> = lean_classes().into_iter().map(|c| c.0).collect();
+        let rest = STYLE.replace(&lean_css(), "").replace(&dark_mode_css(), "");
+        for (i, c) in classes.iter().enumerate() {
+            assert!(!classes[..i].contains(c), "{c} twice");
+            let dotted = format!(".{c}");
+            assert!(
+                rest.match_indices(&dotted)
+                    .all(|(at, _)| rest[at + dotted.len()..]
+                        .starts_with(|ch: char| ch.is_ascii_alphanumeric()
+                            || ch == '-'
+                            || ch == '_')),
+                "the lean class {c} is also a class style.css styles"
+            );
+        }
+        assert_eq!(lean_class("fill", INK).as_deref(), Some("fi"));
+        assert_eq!(lean_class("stroke-width", "1.5").as_deref(), Some("w1_5"));
+        assert_eq!(lean_class("fill", "#123456"), None);
+        // A frame rule sets text-anchor on text.label: the attribute goes;
+        // the palette colour the dark block matches by value stays a class.
+        assert!(lean_drops("text", &["label"], "text-anchor", "middle"));
+        assert!(!lean_drops("text", &["label"], "fill", INK));
+        assert!(!lean_drops("text", &["legend"], "font-size", "12"));
     }
 
     #[test]

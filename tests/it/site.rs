@@ -493,3 +493,184 @@ fn a_training_group_shares_one_stepper_with_a_variant_per_run() {
         assert!(!fig.contains("stepper") && fig.contains("snapshots.svg\" download"));
     }
 }
+
+/// `(name, [(attribute, value)])` of the element a line of SVG opens, or
+/// `None` for a line that opens none (text, a closing tag).
+fn element(line: &str) -> Option<(&str, Vec<(&str, &str)>)> {
+    let body = line.trim_start().strip_prefix('<')?;
+    if !body.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let tag = &body[..body.find('>')?];
+    let name_end = tag.find([' ', '/']).unwrap_or(tag.len());
+    let mut attrs = Vec::new();
+    let mut at = &tag[name_end..];
+    while let Some(eq) = at.find("=\"") {
+        let end = eq + 2 + at[eq + 2..].find('"')?;
+        attrs.push((at[..eq].trim(), &at[eq + 2..end]));
+        at = &at[end + 1..];
+    }
+    Some((&tag[..name_end], attrs))
+}
+
+const PRESENTATION: [&str; 8] = [
+    "fill",
+    "stroke",
+    "stroke-width",
+    "stroke-dasharray",
+    "font-size",
+    "font-weight",
+    "text-anchor",
+    "font-family",
+];
+
+/// The rules of a stylesheet, `(selector, declarations)`, media queries
+/// flattened: the innermost `selectors { … }` blocks, each selector apart.
+fn css_rules(css: &str) -> Vec<(String, String)> {
+    let mut rules = Vec::new();
+    let mut rest = css;
+    while let Some(close) = rest.find('}') {
+        let block = &rest[..close];
+        if let Some(open) = block.rfind('{') {
+            let start = block[..open].rfind(['}', '{', '/']).map_or(0, |i| i + 1);
+            for sel in block[start..open].split(',') {
+                rules.push((sel.trim().to_string(), block[open + 1..].to_string()));
+            }
+        }
+        rest = &rest[close + 1..];
+    }
+    rules
+}
+
+/// Whether a rule of `rules` without ancestors (`:where(.c)` or
+/// `tag.c.c`) sets `attr` on an element `name` of `classes`, to `value`
+/// when it is a `:where` class standing for the attribute.
+fn styled(
+    rules: &[(String, String)],
+    name: &str,
+    classes: &[&str],
+    attr: &str,
+    value: &str,
+) -> bool {
+    let px = format!("{value}px");
+    rules.iter().any(|(sel, decls)| {
+        let set = |v: &str| {
+            decls
+                .split(';')
+                .filter_map(|d| d.split_once(':'))
+                .any(|(p, x)| p.trim() == attr && (v.is_empty() || x.trim() == v))
+        };
+        if let Some(c) = sel
+            .strip_prefix(":where(.")
+            .and_then(|s| s.strip_suffix(')'))
+        {
+            return classes.contains(&c)
+                && (set(value) || set(&px) || (value == "bold" && set("bold")));
+        }
+        let mut parts = sel.split('.');
+        let tag = parts.next().unwrap_or_default();
+        let needs: Vec<&str> = parts.collect();
+        tag == name && !needs.is_empty() && needs.iter().all(|c| classes.contains(c)) && set("")
+    })
+}
+
+/// The page's inline stills (graph, rule card, compare, step size, batch
+/// plot) and a training figure's shared drawing and first snapshot are
+/// lean: no presentation attribute below the root. Each attribute their
+/// standalone twin (the download, the lazily loaded file) carries is
+/// instead given by a rule of style.css: the class standing for it, or a
+/// class rule that always sets that property on the element.
+#[test]
+fn inline_stills_are_lean_and_style_css_styles_every_attribute_they_left_out() {
+    let files = built();
+    let html = index(files);
+    let css = String::from_utf8(files[Path::new("style.css")].clone()).unwrap();
+    let rules = css_rules(&css);
+    // Each inline drawing, from the line after its root: (the line its
+    // standalone twin shares, the lines to compare).
+    let mut drawings: Vec<(String, Vec<&str>)> = Vec::new();
+    let mut kinds = std::collections::BTreeSet::new();
+    for chunk in html.split("<svg ").skip(1) {
+        let svg = &chunk[..chunk.find("</svg>").unwrap()];
+        let root = &svg[..svg.find('>').unwrap()];
+        let lines: Vec<&str> = svg.lines().skip(1).collect();
+        let class = root
+            .split("class=\"")
+            .nth(1)
+            .map(|c| &c[..c.find('"').unwrap()]);
+        match class {
+            Some(c) if c.starts_with("figure ") || c == "training-frame" => {
+                kinds.insert(c.to_string());
+                drawings.push((lines[0].trim().to_string(), lines));
+            }
+            Some("defs") if svg.contains("tr-") => {
+                kinds.insert("training defs".to_string());
+                drawings.push((lines[1].trim().to_string(), lines[1..].to_vec()));
+            }
+            _ => {}
+        }
+    }
+    for kind in [
+        "figure graph",
+        "figure rule",
+        "figure step-size",
+        "figure batch-plot",
+        "training-frame",
+        "training defs",
+    ] {
+        assert!(
+            kinds.contains(kind),
+            "no inline {kind} in the page: {kinds:?}"
+        );
+    }
+    let standalone: Vec<String> = files
+        .iter()
+        .filter(|(p, _)| p.extension().is_some_and(|e| e == "svg"))
+        .map(|(_, b)| String::from_utf8(b.clone()).unwrap())
+        .collect();
+    let mut checked = 0;
+    for (first, lines) in &drawings {
+        let twin = standalone
+            .iter()
+            .find_map(|f| {
+                let at = f.find(&format!("{first}\n"))?;
+                let start = f[..at].rfind('\n').map_or(0, |i| i + 1);
+                Some(f[start..].lines().collect::<Vec<_>>())
+            })
+            .unwrap_or_else(|| panic!("no standalone file draws {first}"));
+        for (inline, file) in lines.iter().zip(&twin) {
+            let (Some((name, attrs)), Some((fname, fattrs))) = (element(inline), element(file))
+            else {
+                assert_eq!(inline.trim(), file.trim(), "{first}");
+                continue;
+            };
+            assert_eq!(name, fname, "{first}: {inline} / {file}");
+            for (k, v) in &attrs {
+                assert!(
+                    !PRESENTATION.contains(k),
+                    "{first}: the inline copy carries {k}=\"{v}\": {inline}"
+                );
+            }
+            let classes: Vec<&str> = attrs
+                .iter()
+                .find(|(k, _)| *k == "class")
+                .map_or(Vec::new(), |(_, v)| v.split(' ').collect());
+            for (k, v) in fattrs {
+                if PRESENTATION.contains(&k) {
+                    checked += 1;
+                    assert!(
+                        styled(&rules, name, &classes, k, v),
+                        "{first}: nothing in style.css gives {name}.{} its {k}=\"{v}\"",
+                        classes.join(".")
+                    );
+                } else if k != "class" {
+                    assert!(
+                        attrs.contains(&(k, v)),
+                        "{first}: {k}=\"{v}\" lost: {inline}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(checked > 1000, "only {checked} attributes compared");
+}

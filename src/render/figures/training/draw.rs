@@ -3,6 +3,7 @@
 //! filmstrip download.
 
 use super::*;
+use crate::render::svg::lean;
 
 /// A log-scale tick label: 0.01, 1, 100, or 1e−7.
 pub(super) fn decade(e: i32) -> String {
@@ -590,8 +591,10 @@ pub fn training(
         overlay(&mut svg, &d, i, &format!("{id}-r"), &clip);
         svg.empty("use", &[("href", &format!("#{over_id}"))]);
         let svg = svg.finish();
+        // The page's copies are lean (see `svg::lean`); the filmstrip, an
+        // image, keeps its attributes.
         let frame = if i == 0 && !hidden {
-            svg.clone()
+            lean(&svg)
         } else {
             lazy_frame(src, i, &step_alt(&d, i), (WIDTH, d.height))
         };
@@ -626,15 +629,22 @@ pub fn training(
         num(t.lr)
     );
     let legend = format!("{}: {counts}", d.title());
-    let page_defs = if hidden { "" } else { defs.as_str() };
+    let page_defs = if hidden { String::new() } else { lean(&defs) };
     Ok(Some(TrainingFigure {
-        html: stepper(fid, &legend, page_defs, &panels, &jumps(panels.len()), true),
+        html: stepper(
+            fid,
+            &legend,
+            &page_defs,
+            &panels,
+            &jumps(panels.len()),
+            true,
+        ),
         filmstrip: filmstrip(&defs, &frames, d.height),
         frames: frames.len(),
         parts: super::StepperParts {
             fid: fid.to_string(),
             counts,
-            defs: page_defs.to_string(),
+            defs: page_defs,
             frames: shown,
             steps: bare,
             jumps: jumps(panels.len()),
