@@ -173,10 +173,17 @@ pub fn pick(s: &Scenario) -> Pick {
 }
 
 /// The snapshots a stepper shows for a run of `steps + 1` snapshots: every
-/// k-th, with the first and the last, at most [`MAX_SNAPSHOTS`].
+/// k-th, with the first and the last, at most [`MAX_SNAPSHOTS`]. k is a
+/// round number (1, 2, 5, 10, 20, 50, …), the smallest that keeps the
+/// count within the cap: a reader follows steps 0, 10, 20 … more easily
+/// than 0, 7, 14 …, and a long run shows 16 to 31 snapshots, not always 31.
 pub fn shown(snapshots: usize) -> Vec<usize> {
     let last = snapshots.saturating_sub(1);
-    let k = last.div_ceil(MAX_SNAPSHOTS - 1).max(1);
+    let need = last.div_ceil(MAX_SNAPSHOTS - 1).max(1);
+    let k = (0..)
+        .flat_map(|e: u32| [1, 2, 5].map(|m| m * 10usize.saturating_pow(e)))
+        .find(|&k| k >= need)
+        .unwrap_or(need);
     let mut v: Vec<usize> = (0..=last).step_by(k).collect();
     if v.last() != Some(&last) {
         if v.len() == MAX_SNAPSHOTS {
@@ -727,6 +734,10 @@ mod tests {
             assert!(v.windows(2).all(|w| w[0] < w[1]));
         }
         assert_eq!(shown(41), (0..=40).step_by(2).collect::<Vec<_>>());
+        // Round steps: 200 steps every 10 (not every 7), 1000 every 50.
+        assert_eq!(shown(201), (0..=200).step_by(10).collect::<Vec<_>>());
+        assert_eq!(shown(1001), (0..=1000).step_by(50).collect::<Vec<_>>());
+        assert_eq!(shown(62), [(0..=60).step_by(5).collect::<Vec<_>>(), vec![61]].concat());
     }
 
     #[test]
