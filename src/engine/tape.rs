@@ -108,8 +108,10 @@ pub struct Tape {
     pub grads: Vec<f64>,
     /// Operand values of the step being run (`linear` has any number).
     x: Vec<f64>,
-    /// Which nodes backward has reached.
-    reached: Vec<bool>,
+    /// The steps backward runs from [`Tape::live_from`], in its order
+    /// (see [`Tape::reach`]).
+    live: Vec<u32>,
+    live_from: Option<NodeId>,
 }
 
 impl Tape {
@@ -140,7 +142,8 @@ impl Tape {
             values: graph.nodes.iter().map(|n| n.value).collect(),
             grads: graph.nodes.iter().map(|n| n.grad).collect(),
             x: Vec::with_capacity(8),
-            reached: Vec::new(),
+            live: Vec::new(),
+            live_from: None,
         }
     }
 
@@ -176,13 +179,24 @@ impl Tape {
             if id > last {
                 break;
             }
-            x.clear();
-            x.extend(
-                parents[s.start as usize..s.end as usize]
-                    .iter()
-                    .map(|&p| values[p as usize]),
-            );
-            let args = &x[..];
+            // One or two operands (all but `linear`) are read onto the
+            // stack; more go through the shared buffer.
+            let pair;
+            let args: &[f64] = match parents[s.start as usize..s.end as usize] {
+                [a] => {
+                    pair = [values[a as usize], 0.0];
+                    &pair[..1]
+                }
+                [a, b] => {
+                    pair = [values[a as usize], values[b as usize]];
+                    &pair
+                }
+                ref many => {
+                    x.clear();
+                    x.extend(many.iter().map(|&p| values[p as usize]));
+                    x
+                }
+            };
             let value = with_op!(s.op, |op| {
                 if let Some(expected) = op.domain_error(args) {
                     return Err(domain_error(s, id, args, expected.to_string()));
@@ -211,25 +225,21 @@ impl Tape {
         for &i in &self.inner {
             self.grads[i as usize] = 0.0;
         }
+        self.reach(output);
         let Tape {
             steps,
             parents,
             values,
             grads,
             x,
-            reached,
+            live,
             ..
         } = self;
-        reached.clear();
-        reached.resize(output + 1, false);
-        reached[output] = true;
         grads[output] += seed;
         let mut bad = None;
-        for s in steps.iter().rev() {
+        for &k in live.iter() {
+            let s = &steps[k as usize];
             let id = s.node as usize;
-            if id > output || !reached[id] {
-                continue;
-            }
             let operands = &parents[s.start as usize..s.end as usize];
             x.clear();
             x.extend(operands.iter().map(|&p| values[p as usize]));
@@ -240,7 +250,6 @@ impl Tape {
                     let local = op.local(x, out, slot);
                     let contribution = upstream * local;
                     grads[to] += contribution;
-                    reached[to] = true;
                     if bad.is_none() && !contribution.is_finite() {
                         bad = Some(Message {
                             from: id,
@@ -256,6 +265,30 @@ impl Tape {
             });
         }
         bad
+    }
+
+    /// Finds the steps backward from `output` runs, in the order it runs
+    /// them: those `output` depends on, last first. Which nodes a pass
+    /// reaches depends on the graph alone, not on its values, so this is
+    /// done once per output rather than once per pass.
+    fn reach(&mut self, output: NodeId) {
+        if self.live_from == Some(output) {
+            return;
+        }
+        let mut reached = vec![false; output + 1];
+        reached[output] = true;
+        self.live.clear();
+        for (k, s) in self.steps.iter().enumerate().rev() {
+            let id = s.node as usize;
+            if id > output || !reached[id] {
+                continue;
+            }
+            self.live.push(k as u32);
+            for &p in &self.parents[s.start as usize..s.end as usize] {
+                reached[p as usize] = true;
+            }
+        }
+        self.live_from = Some(output);
     }
 
     /// [`Graph::sgd_step`], without the record of each param.

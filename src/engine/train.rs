@@ -105,7 +105,10 @@ pub fn train(
     run
 }
 
-fn train_tape(
+/// [`train`] on a graph already compiled into `tape`, which is left with
+/// the values and gradients of the last pass ([`Tape::store`] puts them
+/// into the graph): for a caller that keeps its graph as it was.
+pub fn train_tape(
     tape: &mut Tape,
     output: NodeId,
     params: &[NodeId],

@@ -209,7 +209,10 @@ impl Scenario {
     pub(crate) fn train_on(&self, run: &Run) -> Result<Training, ScenarioError> {
         let t = self.train.as_ref().expect("a block with `train`");
         let lowered = &run.lowered;
-        let mut g: Graph = lowered.graph.clone();
+        // Trained on a tape of the run's graph, which stays as it was: no
+        // copy of the graph unless a step fails and its error needs one.
+        let g = &lowered.graph;
+        let mut tape = Tape::new(g);
         let params = g.params();
         let schedule = Schedule {
             steps: t.steps,
@@ -217,8 +220,12 @@ impl Scenario {
             zero_grad: t.zero_grad,
             seed: self.seed,
         };
-        let steps = crate::engine::train(&mut g, lowered.output, &params, schedule)
-            .map_err(|e| self.train_error(lowered, &g, t, e))?;
+        let steps = crate::engine::train_tape(&mut tape, lowered.output, &params, schedule)
+            .map_err(|e| {
+                let mut failed = g.clone();
+                tape.store(&mut failed);
+                self.train_error(lowered, &failed, t, e)
+            })?;
         Ok(Training {
             lr: t.lr,
             zero_grad: t.zero_grad,
