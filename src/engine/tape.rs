@@ -119,9 +119,19 @@ impl Tape {
     pub fn new(graph: &Graph) -> Tape {
         let n = graph.nodes.len();
         assert!(n <= u32::MAX as usize, "a tape indexes nodes with u32");
-        let mut steps = Vec::new();
-        let mut parents = Vec::new();
+        // One pass over the arena, every array sized up front: a tape is
+        // compiled for each training run, which may be a single step.
+        let mut steps = Vec::with_capacity(n);
+        let mut parents = Vec::with_capacity(2 * n);
+        let mut inner = Vec::with_capacity(n);
+        let mut values = Vec::with_capacity(n);
+        let mut grads = Vec::with_capacity(n);
         for (id, node) in graph.nodes.iter().enumerate() {
+            values.push(node.value);
+            grads.push(node.grad);
+            if !node.kind.is_leaf() {
+                inner.push(id as u32);
+            }
             let Some(op) = node.op else { continue };
             let start = parents.len() as u32;
             parents.extend(node.parents.iter().map(|&p| p as u32));
@@ -135,12 +145,9 @@ impl Tape {
         Tape {
             steps,
             parents,
-            inner: (0..n)
-                .filter(|&i| !graph.nodes[i].kind.is_leaf())
-                .map(|i| i as u32)
-                .collect(),
-            values: graph.nodes.iter().map(|n| n.value).collect(),
-            grads: graph.nodes.iter().map(|n| n.grad).collect(),
+            inner,
+            values,
+            grads,
             x: Vec::with_capacity(8),
             live: Vec::new(),
             live_from: None,
