@@ -1,6 +1,7 @@
 //! Central finite differences, to check the engine against.
 
 use super::graph::{DomainError, Graph, NodeId};
+use super::tape::Tape;
 
 /// Central difference (f(v+h) − f(v−h)) / 2h of `output` with respect to the
 /// leaf `leaf`, re-running forward on a copy of the graph.
@@ -201,15 +202,19 @@ pub fn check_sample(graph: &Graph, output: NodeId, seed: f64, leaves: &[NodeId])
         })
         .collect();
     let base = kink_sides(graph, &kinked);
-    let mut g = graph.clone();
+    // The scratch copy as a tape: each difference is two forward passes.
+    let mut g = Tape::new(graph);
     let mut bad = Vec::new();
     for &leaf in leaves {
-        let Some(numeric) = smooth_difference(&mut g, &kinked, &base, output, leaf, STEP) else {
+        let Some(numeric) = smooth_difference(graph, &mut g, &kinked, &base, output, leaf, STEP)
+        else {
             continue;
         };
         let autodiff = graph.nodes[leaf].grad;
-        let fine =
-            || smooth_difference(&mut g, &kinked, &base, output, leaf, FINE_STEP).map(|d| d * seed);
+        let fine = || {
+            smooth_difference(graph, &mut g, &kinked, &base, output, leaf, FINE_STEP)
+                .map(|d| d * seed)
+        };
         if let Some(m) = judge(leaf, autodiff, numeric * seed, fine, round_off) {
             bad.push(m);
         }
@@ -221,36 +226,48 @@ pub fn check_sample(graph: &Graph, output: NodeId, seed: f64, leaves: &[NodeId])
 fn kink_sides(g: &Graph, kinked: &[NodeId]) -> Vec<usize> {
     kinked
         .iter()
-        .map(|&i| {
-            let op = g.nodes[i].op.expect("an op");
-            let a = g.nodes[g.nodes[i].parents[0]].value;
-            op.rule().kinks.iter().filter(|&&k| a > k).count()
-                + 2 * op.rule().kinks.iter().filter(|&&k| a == k).count()
-        })
+        .map(|&i| side(g, i, g.nodes[g.nodes[i].parents[0]].value))
         .collect()
 }
 
-/// The central difference with step `h` on the scratch graph `g` (whose
-/// leaf is left as it was), or `None` when a shift leaves an op's domain or
+/// Which side of the kinks of node `i`'s op its first operand `a` is on.
+fn side(g: &Graph, i: NodeId, a: f64) -> usize {
+    let op = g.nodes[i].op.expect("an op");
+    op.rule().kinks.iter().filter(|&&k| a > k).count()
+        + 2 * op.rule().kinks.iter().filter(|&&k| a == k).count()
+}
+
+/// [`kink_sides`] with the values of the scratch tape `t` of `g`, compared
+/// with `base` without collecting them.
+fn same_sides(g: &Graph, t: &Tape, kinked: &[NodeId], base: &[usize]) -> bool {
+    kinked
+        .iter()
+        .zip(base)
+        .all(|(&i, &b)| side(g, i, t.values[g.nodes[i].parents[0]]) == b)
+}
+
+/// The central difference with step `h` on the scratch tape `g` of `graph`
+/// (whose leaf is left as it was), or `None` when a shift leaves an op's domain or
 /// moves an operand across a kink (`base`: the sides at the point itself).
 fn smooth_difference(
-    g: &mut Graph,
+    graph: &Graph,
+    g: &mut Tape,
     kinked: &[NodeId],
     base: &[usize],
     output: NodeId,
     leaf: NodeId,
     h: f64,
 ) -> Option<f64> {
-    let v = g.nodes[leaf].value;
+    let v = g.values[leaf];
     let mut out = [0.0; 2];
     for (slot, shift) in [h, -h].into_iter().enumerate() {
-        g.nodes[leaf].value = v + shift;
-        let ok = g.forward_quiet().is_ok();
-        g.nodes[leaf].value = v;
-        if !ok || kink_sides(g, kinked) != base {
+        g.values[leaf] = v + shift;
+        let ok = g.forward().is_ok();
+        g.values[leaf] = v;
+        if !ok || !same_sides(graph, g, kinked, base) {
             return None;
         }
-        out[slot] = g.nodes[output].value;
+        out[slot] = g.values[output];
     }
     Some((out[0] - out[1]) / (2.0 * h))
 }

@@ -8,13 +8,15 @@ pub mod gradcheck;
 pub mod graph;
 pub mod ops;
 pub mod sgd;
+pub mod tape;
 pub mod train;
 
 pub use backward::Message;
 pub use graph::{DomainError, ForwardStep, Graph, Kind, Node, NodeId};
 pub use ops::Op;
 pub use sgd::{ParamStep, Update, update};
-pub use train::{Schedule, Snapshot, SplitMix64, TrainError, train};
+pub use tape::Tape;
+pub use train::{Schedule, Snapshot, SplitMix64, TrainError, train, train_tape};
 
 /// The old path of [`crate::text::fmt_num`], for callers not yet moved: the
 /// engine computes, `text` formats.

@@ -10,6 +10,7 @@
 
 use super::backward::Message;
 use super::graph::{DomainError, Graph, NodeId};
+use super::tape::Tape;
 
 /// SplitMix64 (Steele, Lea and Flood; Vigna's `splitmix64.c`): a 64-bit
 /// state advanced by a Weyl sequence and mixed. Small, fast and fully
@@ -88,43 +89,59 @@ pub enum TrainError {
 
 /// Trains `graph` for `schedule.steps` steps and returns the `steps + 1`
 /// snapshots: entry k holds the params after k updates and the loss at
-/// those params. `progress` sees the graph after each snapshot's forward
-/// pass (to check or record anything else).
+/// those params. The steps run on the graph compiled into a [`Tape`] (the
+/// same numbers as the arena's passes, bit for bit); the graph is left with
+/// the values and gradients of the last pass, whether the run completed or
+/// stopped.
 pub fn train(
     graph: &mut Graph,
     output: NodeId,
     params: &[NodeId],
     schedule: Schedule,
 ) -> Result<Vec<Snapshot>, TrainError> {
+    let mut tape = Tape::new(graph);
+    let run = train_tape(&mut tape, output, params, schedule);
+    tape.store(graph);
+    run
+}
+
+/// [`train`] on a graph already compiled into `tape`, which is left with
+/// the values and gradients of the last pass ([`Tape::store`] puts them
+/// into the graph): for a caller that keeps its graph as it was.
+pub fn train_tape(
+    tape: &mut Tape,
+    output: NodeId,
+    params: &[NodeId],
+    schedule: Schedule,
+) -> Result<Vec<Snapshot>, TrainError> {
     let mut out = Vec::with_capacity(schedule.steps + 1);
-    graph.zero_grad();
+    tape.zero_grad();
     for step in 0..=schedule.steps {
-        graph
-            .forward_quiet()
+        tape.forward()
             .map_err(|error| TrainError::Forward { step, error })?;
         out.push(Snapshot {
             step,
-            loss: graph.nodes[output].value,
-            params: params.iter().map(|&p| graph.nodes[p].value).collect(),
+            loss: tape.values[output],
+            params: params.iter().map(|&p| tape.values[p]).collect(),
         });
         if step == schedule.steps {
             break;
         }
         if schedule.zero_grad {
-            graph.zero_grad();
+            tape.zero_grad();
         }
-        if let Some(message) = graph.backward_accumulate(output, schedule.seed) {
+        if let Some(message) = tape.backward_accumulate(output, schedule.seed) {
             return Err(TrainError::Backward { step, message });
         }
-        graph.sgd_step(schedule.lr, params);
-        for &p in params {
-            let n = &graph.nodes[p];
-            if !n.grad.is_finite() || !n.value.is_finite() {
+        tape.sgd_step(schedule.lr, params);
+        for &param in params {
+            let (grad, value) = (tape.grads[param], tape.values[param]);
+            if !grad.is_finite() || !value.is_finite() {
                 return Err(TrainError::Param {
                     step,
-                    param: p,
-                    grad: n.grad,
-                    value: n.value,
+                    param,
+                    grad,
+                    value,
                 });
             }
         }

@@ -9,7 +9,7 @@ use super::lower::{Lowered, MAX_TRAINING_NODES, View};
 use super::spec::{Number, TrainSpec, Update};
 use super::{Run, Scenario};
 use crate::engine::gradcheck::{Mismatch, check_sample};
-use crate::engine::{DomainError, Graph, NodeId, Schedule, Snapshot, TrainError};
+use crate::engine::{DomainError, Graph, NodeId, Schedule, Snapshot, Tape, TrainError};
 use toml::Spanned;
 
 /// Most steps a block may train for. A step runs the whole graph forward
@@ -111,7 +111,8 @@ impl Training {
 /// per point.
 #[derive(Clone, Debug)]
 pub struct Evaluator {
-    lowered: Lowered,
+    /// The lowered graph, compiled: a point is one pass over flat arrays.
+    tape: Tape,
     /// The param nodes, in the order of [`Training::names`].
     params: Vec<NodeId>,
     /// The input names and nodes, in the order of the block's inputs (the
@@ -149,15 +150,15 @@ impl Evaluator {
             .find(|(n, _)| n == stmt)
             .unwrap_or_else(|| panic!("no statement `{stmt}`"))
             .1;
-        let g = &mut self.lowered.graph;
+        let t = &mut self.tape;
         for (&p, &v) in self.params.iter().zip(params) {
-            g.nodes[p].value = v;
+            t.values[p] = v;
         }
         for (&(_, i), &v) in self.inputs.iter().zip(inputs) {
-            g.nodes[i].value = v;
+            t.values[i] = v;
         }
-        g.forward_until(node)?;
-        Ok(g.nodes[node].value)
+        t.forward_until(node)?;
+        Ok(t.values[node])
     }
 }
 
@@ -196,7 +197,7 @@ impl Scenario {
             }
         }
         Ok(Evaluator {
-            lowered,
+            tape: Tape::new(&lowered.graph),
             params,
             inputs,
             stmts,
@@ -208,7 +209,10 @@ impl Scenario {
     pub(crate) fn train_on(&self, run: &Run) -> Result<Training, ScenarioError> {
         let t = self.train.as_ref().expect("a block with `train`");
         let lowered = &run.lowered;
-        let mut g: Graph = lowered.graph.clone();
+        // Trained on a tape of the run's graph, which stays as it was: no
+        // copy of the graph unless a step fails and its error needs one.
+        let g = &lowered.graph;
+        let mut tape = Tape::new(g);
         let params = g.params();
         let schedule = Schedule {
             steps: t.steps,
@@ -216,8 +220,12 @@ impl Scenario {
             zero_grad: t.zero_grad,
             seed: self.seed,
         };
-        let steps = crate::engine::train(&mut g, lowered.output, &params, schedule)
-            .map_err(|e| self.train_error(lowered, &g, t, e))?;
+        let steps = crate::engine::train_tape(&mut tape, lowered.output, &params, schedule)
+            .map_err(|e| {
+                let mut failed = g.clone();
+                tape.store(&mut failed);
+                self.train_error(lowered, &failed, t, e)
+            })?;
         Ok(Training {
             lr: t.lr,
             zero_grad: t.zero_grad,

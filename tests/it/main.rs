@@ -23,5 +23,6 @@ mod serve;
 mod site;
 mod site_pipeline;
 mod support;
+mod tape;
 mod trace_cli;
 mod training;

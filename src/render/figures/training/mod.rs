@@ -375,15 +375,16 @@ impl<'a> Data<'a> {
         };
         // The snapshots are independent: each is evaluated on its own copy
         // of the model, in parallel (the same numbers in any order).
-        let eval = |model: &mut Evaluator, params: &[f64], at: &[f64]| -> f64 {
-            let mut inputs = first.clone();
+        // `inputs` is the caller's scratch copy of `first`, reused point
+        // after point: only the plotted features' slots change.
+        let eval = |model: &mut Evaluator, inputs: &mut [f64], params: &[f64], at: &[f64]| -> f64 {
             for (s, v) in slots.iter().zip(at) {
                 if let Some(s) = s {
                     inputs[*s] = *v;
                 }
             }
             model
-                .eval(params, &inputs, &stmt)
+                .eval(params, inputs, &stmt)
                 .ok()
                 .filter(|v| v.is_finite())
                 .unwrap_or(f64::NAN)
@@ -408,8 +409,10 @@ impl<'a> Data<'a> {
             let values: Vec<Vec<f64>> = snaps
                 .par_iter()
                 .map(|ps| {
-                    let mut model = model.clone();
-                    xs.iter().map(|&x| eval(&mut model, ps, &[x])).collect()
+                    let (mut model, mut inputs) = (model.clone(), first.clone());
+                    xs.iter()
+                        .map(|&x| eval(&mut model, &mut inputs, ps, &[x]))
+                        .collect()
                 })
                 .collect();
             let all = values
@@ -470,13 +473,13 @@ impl<'a> Data<'a> {
             let loops = snaps
                 .par_iter()
                 .map(|ps| {
-                    let mut model = model.clone();
+                    let (mut model, mut inputs) = (model.clone(), first.clone());
                     let mut v = vec![vec![0.0; CELLS + 1]; CELLS + 1];
                     for (i, row) in v.iter_mut().enumerate() {
                         for (j, cell) in row.iter_mut().enumerate() {
                             let x = xlo + (xhi - xlo) * i as f64 / CELLS as f64;
                             let y = ylo + (yhi - ylo) * j as f64 / CELLS as f64;
-                            *cell = eval(&mut model, ps, &[x, y]) - threshold;
+                            *cell = eval(&mut model, &mut inputs, ps, &[x, y]) - threshold;
                         }
                     }
                     region_loops(&v, &gx, &gy)

@@ -1,0 +1,249 @@
+//! The compiled tape against the arena it is compiled from: the same
+//! values, gradients, snapshots and errors, bit for bit. The reference
+//! here is the arena's own passes (`forward_quiet`, `backward_accumulate`,
+//! `sgd_step`), in the loop `engine::train` ran before it used the tape.
+
+use seen::engine::{Graph, Kind, NodeId, Op, Schedule, Snapshot, Tape, TrainError, train};
+use seen::scenario::{self, View};
+
+/// `engine::train` as it was, pass by pass on the arena.
+fn train_arena(
+    graph: &mut Graph,
+    output: NodeId,
+    params: &[NodeId],
+    schedule: Schedule,
+) -> Result<Vec<Snapshot>, TrainError> {
+    let mut out = Vec::new();
+    graph.zero_grad();
+    for step in 0..=schedule.steps {
+        graph
+            .forward_quiet()
+            .map_err(|error| TrainError::Forward { step, error })?;
+        out.push(Snapshot {
+            step,
+            loss: graph.nodes[output].value,
+            params: params.iter().map(|&p| graph.nodes[p].value).collect(),
+        });
+        if step == schedule.steps {
+            break;
+        }
+        if schedule.zero_grad {
+            graph.zero_grad();
+        }
+        if let Some(message) = graph.backward_accumulate(output, schedule.seed) {
+            return Err(TrainError::Backward { step, message });
+        }
+        graph.sgd_step(schedule.lr, params);
+        for &p in params {
+            let n = &graph.nodes[p];
+            if !n.grad.is_finite() || !n.value.is_finite() {
+                return Err(TrainError::Param {
+                    step,
+                    param: p,
+                    grad: n.grad,
+                    value: n.value,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn bits(v: impl IntoIterator<Item = f64>) -> Vec<u64> {
+    v.into_iter().map(f64::to_bits).collect()
+}
+
+/// Every value and gradient of the two graphs, as bits.
+fn assert_same_graph(a: &Graph, b: &Graph, what: &str) {
+    assert_eq!(a.len(), b.len());
+    for (i, (x, y)) in a.nodes.iter().zip(&b.nodes).enumerate() {
+        assert_eq!(
+            x.value.to_bits(),
+            y.value.to_bits(),
+            "{what}: value of node {i}"
+        );
+        assert_eq!(
+            x.grad.to_bits(),
+            y.grad.to_bits(),
+            "{what}: grad of node {i}"
+        );
+    }
+}
+
+fn assert_same_run(
+    a: &Result<Vec<Snapshot>, TrainError>,
+    b: &Result<Vec<Snapshot>, TrainError>,
+    what: &str,
+) {
+    match (a, b) {
+        (Ok(a), Ok(b)) => {
+            assert_eq!(a.len(), b.len(), "{what}");
+            for (x, y) in a.iter().zip(b) {
+                assert_eq!(x.step, y.step);
+                assert_eq!(
+                    x.loss.to_bits(),
+                    y.loss.to_bits(),
+                    "{what}: loss at {}",
+                    x.step
+                );
+                assert_eq!(
+                    bits(x.params.clone()),
+                    bits(y.params.clone()),
+                    "{what}: {}",
+                    x.step
+                );
+            }
+        }
+        // A TrainError compares its step, node, values and message; the
+        // floats in it by value, so compare their bits through Debug too.
+        (Err(x), Err(y)) => {
+            assert_eq!(x, y, "{what}");
+            assert_eq!(format!("{x:?}"), format!("{y:?}"), "{what}");
+        }
+        _ => panic!("{what}: one run failed and the other did not: {a:?} against {b:?}"),
+    }
+}
+
+/// Trains a copy of the block's lowered graph both ways and compares.
+fn compare_block(block: &str, view: View, schedule: Schedule) -> Result<Vec<Snapshot>, TrainError> {
+    let s = scenario::parse(block).unwrap();
+    let l = s.lower(view).unwrap();
+    let (mut tape_g, mut arena_g) = (l.graph.clone(), l.graph.clone());
+    let params = tape_g.params();
+    let got = train(&mut tape_g, l.output, &params, schedule);
+    let want = train_arena(&mut arena_g, l.output, &params, schedule);
+    let what = format!("{view:?}, {schedule:?}");
+    assert_same_run(&got, &want, &what);
+    assert_same_graph(&tape_g, &arena_g, &what);
+    got
+}
+
+/// A 2-8-8-1 tanh net with the hinge loss over 40 points, as the moons
+/// block of the explainer; the points from SplitMix64, so the test needs
+/// no file.
+fn moons_like() -> String {
+    let mut r = seen::engine::SplitMix64::new(5);
+    let examples: Vec<String> = (0..40)
+        .map(|i| {
+            let (x1, x2) = (2.0 * r.next_weight(), r.next_weight());
+            let y = if i % 2 == 0 { 1 } else { -1 };
+            format!("{{ x1 = {x1}, x2 = {x2}, y = {y} }}")
+        })
+        .collect();
+    format!(
+        "id = \"m\"\nnet = {{ sizes = [2, 8, 8, 1], act = \"tanh\", seed = 1 }}\nexamples = [ {} ]\ngraph = \"\"\"\ns = mlp(x1, x2)\nloss = relu(1 - y * s)\n\"\"\"\nreduce = \"mean\"\ntrain = {{ steps = 30, lr = 0.3 }}\nfigure = \"training\"",
+        examples.join(", ")
+    )
+}
+
+fn schedule(steps: usize, lr: f64, zero_grad: bool) -> Schedule {
+    Schedule {
+        steps,
+        lr,
+        zero_grad,
+        seed: 1.0,
+    }
+}
+
+#[test]
+fn a_net_trains_to_the_same_bits_on_the_tape_as_on_the_arena() {
+    let block = moons_like();
+    for view in [View::Modules, View::Atomic] {
+        for zero_grad in [true, false] {
+            let run = compare_block(&block, view, schedule(30, 0.3, zero_grad));
+            assert_eq!(run.unwrap().len(), 31);
+        }
+    }
+}
+
+#[test]
+fn every_op_of_the_rulebook_runs_to_the_same_bits() {
+    // sigmoid, bce, mse, pow, exp, log, recip, neg in one block, in both
+    // views (modules and their atomic expansions).
+    let block = "id = \"all\"\nparams = { w = 0.7, b = -0.2, c = 0.4 }\nexamples = [ { x = 0.5, y = 1, t = 0.3 }, { x = -1.25, y = 0, t = -0.1 } ]\ngraph = \"\"\"\nz = linear(w, x, b)\np = sigmoid(z)\nq = exp(c * x) + recip(2 + w * w) + log(1 + c * c) + relu(z) + tanh(z)\nr = (q - t) ^ 2\nloss = bce(p, y) + mse(q, t) + r\n\"\"\"\nreduce = \"mean\"\ntrain = { steps = 25, lr = 0.05 }\nfigure = \"training\"";
+    for view in [View::Modules, View::Atomic] {
+        for zero_grad in [true, false] {
+            assert!(compare_block(block, view, schedule(25, 0.05, zero_grad)).is_ok());
+        }
+    }
+}
+
+#[test]
+fn a_log_of_a_negative_reached_in_training_stops_both_at_the_same_step_and_node() {
+    // loss = log(w): dloss/dw = 1/w, so with lr = 3 the first step takes
+    // w from 1 to −2 and step 1's forward pass refuses the log.
+    let block = "id = \"neg\"\nparams = { w = 1.0 }\nexamples = [ { x = 1.0 } ]\ngraph = \"\"\"\nloss = log(w * x)\n\"\"\"\ntrain = { steps = 5, lr = 3 }\nfigure = \"training\"";
+    let Err(TrainError::Forward { step, error }) =
+        compare_block(block, View::Atomic, schedule(5, 3.0, true))
+    else {
+        panic!("the log was not refused")
+    };
+    assert_eq!((step, error.op), (1, "log"));
+    assert_eq!(bits(error.args), bits([-2.0]));
+    // The same block through the scenario: the error names the step.
+    let e = scenario::parse(block).unwrap().analyze().unwrap_err();
+    assert!(e.message.contains("training step 1"), "{}", e.message);
+}
+
+#[test]
+fn a_diverging_run_stops_both_with_the_same_error() {
+    // A learning rate that blows the weights up: a non-finite value,
+    // gradient or parameter, the same one on both.
+    let block = "id = \"big\"\nparams = { w = 3.0 }\nexamples = [ { x = 2.0, y = 1.0 } ]\ngraph = \"\"\"\nd = w * w * x - y\nloss = d * d\n\"\"\"\ntrain = { steps = 40, lr = 10 }\nfigure = \"training\"";
+    for zero_grad in [true, false] {
+        let run = compare_block(block, View::Atomic, schedule(40, 10.0, zero_grad));
+        assert!(run.is_err(), "it diverges: {run:?}");
+    }
+}
+
+#[test]
+fn a_tape_reports_the_arenas_domain_errors_and_partial_values() {
+    // recip(w − 1) at w = 1, behind a node that is computed first.
+    let mut g = Graph::new();
+    let w = g.leaf(Kind::Param, Some("w"), 1.0);
+    let one = g.leaf(Kind::Const, None, 1.0);
+    let n1 = g.op(Op::Neg, &[one]);
+    let d = g.op(Op::Add, &[w, n1]);
+    let t = g.op(Op::Tanh, &[w]);
+    let r = g.op(Op::Recip, &[d]);
+    let _after = g.op(Op::Exp, &[r]);
+    let mut tape = Tape::new(&g);
+    let mut arena = g.clone();
+    assert_eq!(tape.forward(), arena.forward_quiet());
+    assert!(tape.forward().is_err());
+    let mut stored = g.clone();
+    tape.store(&mut stored);
+    assert_same_graph(&stored, &arena, "after the refused recip");
+    assert_eq!(stored.nodes[t].value, 1f64.tanh());
+    // forward_until stops before the refused node, on both.
+    let (mut tape, mut arena) = (Tape::new(&g), g.clone());
+    assert_eq!(tape.forward_until(t), arena.forward_until(t));
+    assert_eq!(tape.values[t].to_bits(), arena.nodes[t].value.to_bits());
+}
+
+#[test]
+fn the_evaluator_gives_the_arenas_bits_over_a_grid_at_every_step() {
+    let s = scenario::parse(&moons_like()).unwrap();
+    let runs = s.analyze().unwrap();
+    let t = runs[0].training.as_ref().unwrap();
+    let mut e = s.evaluator().unwrap();
+    let mut m = s.model_graph(View::Modules).unwrap();
+    let params = m.graph.params();
+    let (x1, x2) = (m.graph.find("x1").unwrap(), m.graph.find("x2").unwrap());
+    for k in [0, 7, 30] {
+        for (&p, &v) in params.iter().zip(&t.steps[k].params) {
+            m.graph.nodes[p].value = v;
+        }
+        for i in 0..=12 {
+            for j in 0..=12 {
+                let (a, b) = (-2.5 + i as f64 * 0.41, -1.5 + j as f64 * 0.27);
+                let got = e.eval(&t.steps[k].params, &[a, b], "s").unwrap();
+                m.graph.nodes[x1].value = a;
+                m.graph.nodes[x2].value = b;
+                m.graph.forward_quiet().unwrap();
+                let want = m.graph.nodes[m.output].value;
+                assert_eq!(got.to_bits(), want.to_bits(), "step {k} at ({a}, {b})");
+            }
+        }
+    }
+}
