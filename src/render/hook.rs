@@ -16,6 +16,12 @@ use crate::story::{Phase, tell};
 /// (templates/stepper.css.txt); a bigger group gets a stepper per tab.
 pub const MAX_SHARED: usize = 16;
 
+/// The most tabs a group has: style.css shows the checked tab with one
+/// rule per tab index up to here (templates/stepper.css.txt), and every
+/// page downloads those rules. A longer group is refused at its first
+/// block past the cap.
+pub const MAX_TABS: usize = 24;
+
 /// The renderer of every figure kind.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Figures;
@@ -98,6 +104,20 @@ impl FigureHook for Figures {
                 while j < parsed.len() && parsed[j].1.group.as_ref() == Some(g) {
                     j += 1;
                 }
+                if j - i > MAX_TABS {
+                    let (b, _, _) = &parsed[i + MAX_TABS];
+                    let at = group_key_span(&b.source);
+                    let e = ScenarioError::new(
+                        at,
+                        format!(
+                            "group `{g}` has {} blocks in a row; a group has at most {MAX_TABS} (one tab each)",
+                            j - i
+                        ),
+                    )
+                    .expected(format!("at most {MAX_TABS} adjacent blocks with the same `group`"))
+                    .hint("give the later blocks another group, or none");
+                    return Err(vec![diagnostic(page, b, &e)]);
+                }
             }
             // A group of batches shares its steppers when the datasets run
             // the same steps (templates/STEPPER.md, "Shared steppers").
@@ -169,6 +189,20 @@ impl FigureHook for Figures {
             Err(diags)
         }
     }
+}
+
+/// Where a block's `group = …` line is in its body (the whole body if it
+/// cannot be found, which a parsed group always can).
+fn group_key_span(body: &str) -> std::ops::Range<usize> {
+    let mut at = 0;
+    for line in body.split_inclusive('\n') {
+        if line.trim_start().starts_with("group") {
+            let start = at + (line.len() - line.trim_start().len());
+            return start..at + line.trim_end().len();
+        }
+        at += line.len();
+    }
+    0..0
 }
 
 /// The figures' HTML without the indentation of its SVG: a standalone
@@ -759,4 +793,36 @@ fn still_img(src: &str, svg: &str) -> String {
         root_attr(svg, "width").unwrap_or("0"),
         root_attr(svg, "height").unwrap_or("0")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STYLE: &str = include_str!("../../templates/style.css");
+
+    /// style.css shows a group's checked tab with one rule per tab index:
+    /// as many as a group may have, no more (every page downloads them).
+    #[test]
+    fn style_css_has_a_tab_rule_per_tab_a_group_may_have() {
+        for k in 0..MAX_TABS {
+            for c in ['k', 'j'] {
+                assert!(
+                    STYLE.contains(&format!(".s{k}:checked~*>*>.{c}{k}")),
+                    "{c}{k}"
+                );
+            }
+        }
+        assert!(!STYLE.contains(&format!(".s{MAX_TABS}:checked")));
+        for k in 0..MAX_SHARED {
+            assert!(STYLE.contains(&format!(".ds>.s{k}:checked~.view .vr:not(.v{k})")));
+        }
+    }
+
+    #[test]
+    fn the_group_key_is_found_on_its_line() {
+        let body = "id = \"a\"\n  group = \"g\"  \ngraph = \"y = 1\"";
+        assert_eq!(&body[group_key_span(body)], "group = \"g\"");
+        assert_eq!(group_key_span("id = \"a\""), 0..0);
+    }
 }

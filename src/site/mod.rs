@@ -653,12 +653,15 @@ fn render_site(
             Err(d) => diags.extend(d),
         }
     }
+    // Course navigation shows with more than one page, or on a generated
+    // contents page; without it, style.css leaves its rules out.
+    let navigates = course.len() > 1 || !has_home;
     add_statics_and_root_files(
         config,
         &listing,
         &mut extra,
         loaded.statics,
-        templates.as_ref(),
+        templates.as_ref().map(|t| (t, navigates)),
         &mut diags,
     );
     if !diags.is_empty() {
@@ -828,7 +831,7 @@ fn add_statics_and_root_files(
     listing: &BTreeMap<String, digest::Digest>,
     extra: &mut Vec<(String, Bytes)>,
     statics: Vec<(String, Vec<u8>)>,
-    templates: Option<&templates::Templates>,
+    templates: Option<(&templates::Templates, bool)>,
     diags: &mut Vec<Diagnostic>,
 ) {
     let taken = |extra: &Vec<(String, Bytes)>, path: &str| {
@@ -844,8 +847,8 @@ fn add_statics_and_root_files(
             extra.push((path, Arc::new(bytes)));
         }
     }
-    if let Some(templates) = templates {
-        for (name, bytes) in templates.root_files() {
+    if let Some((templates, navigates)) = templates {
+        for (name, bytes) in templates.root_files(navigates) {
             if !taken(extra, name) {
                 extra.push((name.to_string(), Arc::new(bytes.to_vec())));
             }

@@ -155,7 +155,30 @@ pub struct Templates {
     /// Template name → (file as shown in diagnostics, source text).
     sources: BTreeMap<String, (PathBuf, String)>,
     stylesheet: Vec<u8>,
+    /// The stylesheet without its course-navigation rules, for a site of
+    /// one page (see [`without_course`]).
+    single_page_stylesheet: Vec<u8>,
     favicon: Vec<u8>,
+}
+
+/// The markers around the course-navigation rules of the built-in
+/// stylesheet (menu, previous / next, contents page).
+const COURSE_BEGIN: &[u8] = b"/* BEGIN COURSE NAVIGATION";
+const COURSE_END: &[u8] = b"/* END COURSE NAVIGATION */";
+
+/// A stylesheet without what lies between its course-navigation markers:
+/// a site of one page shows no navigation, and its readers need not
+/// download the rules for it (0.3 KB gzip of the built-in stylesheet). A
+/// stylesheet without the markers (a site's own) is returned whole.
+fn without_course(css: &[u8]) -> Vec<u8> {
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+    match find(css, COURSE_BEGIN) {
+        Some(begin) => match find(&css[begin..], COURSE_END) {
+            Some(len) => [&css[..begin], &css[begin + len + COURSE_END.len()..]].concat(),
+            None => css.to_vec(),
+        },
+        None => css.to_vec(),
+    }
 }
 
 impl Templates {
@@ -211,6 +234,7 @@ impl Templates {
         let templates = Templates {
             tera,
             sources,
+            single_page_stylesheet: shipped_css(&without_course(&stylesheet)),
             stylesheet: shipped_css(&stylesheet),
             favicon,
         };
@@ -252,8 +276,16 @@ impl Templates {
     }
 
     /// The files to write at the output root: (path, bytes).
-    pub fn root_files(&self) -> [(&str, &[u8]); 2] {
-        [(STYLESHEET, &self.stylesheet), (FAVICON, &self.favicon)]
+    /// `course`: the site shows course navigation (more than one page,
+    /// or a generated contents page); without it the stylesheet leaves
+    /// its rules out.
+    pub fn root_files(&self, course: bool) -> [(&str, &[u8]); 2] {
+        let css = if course {
+            &self.stylesheet
+        } else {
+            &self.single_page_stylesheet
+        };
+        [(STYLESHEET, css), (FAVICON, &self.favicon)]
     }
 
     /// Renders `page.html` for one page: the page at `index` in the
@@ -426,6 +458,19 @@ mod tests {
                 assert!(built.contains(line.trim_end()), "lost: {line}");
             }
         }
+    }
+
+    #[test]
+    fn a_single_page_stylesheet_leaves_out_the_course_navigation() {
+        let all = String::from_utf8(shipped_css(DEFAULT_STYLE)).unwrap();
+        let one = String::from_utf8(shipped_css(&without_course(DEFAULT_STYLE))).unwrap();
+        for class in [".course-nav", ".pager", ".contents"] {
+            assert!(all.contains(class) && !one.contains(class), "{class}");
+        }
+        // Only that section goes: everything before and after it stays.
+        assert!(one.contains(".training-frame") && one.len() + 1000 < all.len());
+        // A stylesheet without the markers ships whole.
+        assert_eq!(without_course(b"a{b:c}"), b"a{b:c}");
     }
 
     #[test]

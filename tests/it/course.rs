@@ -87,6 +87,8 @@ fn folders_are_sections_in_order_and_pages_link_to_their_neighbours() {
         "{deep}"
     );
     assert!(deep.contains("href=\"../../style.css\""), "{deep}");
+    // A course ships the navigation's rules (a site of one page does not).
+    assert!(read(root, "style.css").contains(".course-nav"));
     let two = read(root, "part-a/two.html");
     assert!(
         two.contains("rel=\"next\" href=\"../appendix.html\""),

@@ -529,6 +529,22 @@ fn cases() -> Vec<Case> {
                 "expected: finite values at every step of training (a smaller `lr` may help)",
             ],
         ),
+        // ---- groups ----
+        case(
+            "a group over the tab cap",
+            "content/index.md",
+            format!(
+                "+++\ntitle = \"T\"\n+++\n\n{}",
+                (0..25)
+                    .map(|k| format!("```autograd\nid = \"b{k}\"\ngroup = \"g\"\nparams = {{ w = 1 }}\ngraph = \"y = w * 2\"\n```\n\n"))
+                    .collect::<String>()
+            ),
+            &[
+                "content/index.md:175:1: error: group `g` has 25 blocks in a row; a group has at most 24 (one tab each)",
+                "expected: at most 24 adjacent blocks with the same `group`",
+                "hint: give the later blocks another group, or none",
+            ],
+        ),
         // ---- front matter and markdown ----
         case(
             "no front matter",

@@ -407,6 +407,8 @@ fn a_batch_group_shares_one_stepper_with_a_variant_per_dataset() {
     // per figure or step.
     let css = String::from_utf8(files[Path::new("style.css")].clone()).unwrap();
     assert!(css.contains(".ds>.s2:checked~.view .vr:not(.v2)"));
+    // A site of one page has no course navigation, nor its rules.
+    assert!(!css.contains(".course-nav") && !html.contains("course-nav"));
 }
 
 /// Batches that do not run the same steps (here two examples against

@@ -740,7 +740,10 @@ mod tests {
         // Round steps: 200 steps every 10 (not every 7), 1000 every 50.
         assert_eq!(shown(201), (0..=200).step_by(10).collect::<Vec<_>>());
         assert_eq!(shown(1001), (0..=1000).step_by(50).collect::<Vec<_>>());
-        assert_eq!(shown(62), [(0..=60).step_by(5).collect::<Vec<_>>(), vec![61]].concat());
+        assert_eq!(
+            shown(62),
+            [(0..=60).step_by(5).collect::<Vec<_>>(), vec![61]].concat()
+        );
     }
 
     #[test]
