@@ -186,7 +186,9 @@ async function checkStepper(page, w, where) {
     // A shared stepper: exactly one frame and one narration shown, both the checked dataset's,
     // the frame a view of that dataset's own frames file.
     const variantOk = dataset === null || (box && box.shown === 1 && box.paras.length === 1 && box.variant === `v${dataset}`
-      && box.paras[0].startsWith(`${w.ds.names[dataset]}: `) && (box.tag !== "img" || box.alt.startsWith(`${w.ds.names[dataset]}, step ${k + 1} of ${n}`))
+      && box.paras[0].startsWith(`${w.ds.names[dataset]}: `)
+      // A trace's alt counts the stepper's steps; a training run's, its training steps.
+      && (box.tag !== "img" || box.alt.startsWith(fig.endsWith("-training") ? `${w.ds.names[dataset]}, step ` : `${w.ds.names[dataset]}, step ${k + 1} of ${n}`))
       && (box.tag !== "img" || box.file === w.files[dataset]));
     if (w.ds) how += ` [${w.ds.names[dataset]}]`;
     ok(one(v, k) && nar.length > 10 && box && box.w > 100 && box.h > 50 && img && variantOk
@@ -225,7 +227,7 @@ async function checkStepper(page, w, where) {
     } else ok(n > 24 && jumps.length >= 5 && jumps.length < n / 2 && jumps[0][1] === 0 && jumps.every((j, i) => i === 0 || j[1] > jumps[i - 1][1])
       && ["Start", "Forward", "Seed", "Backward", "Done"].every((t) => texts.includes(t)),
       `${tag}: a long stepper jumps between ${jumps.length} parts, in order (${texts.join(", ")})`);
-    if (w.figure?.startsWith("batch") || fig.startsWith("batch") || w.ds) {
+    if (w.figure?.startsWith("batch") || fig.startsWith("batch") || (w.ds && !fig.endsWith("-training"))) {
       const ex = texts.filter((t) => /^Example \d+$/.test(t));
       ok(ex.length >= 2 && texts.includes("Update"), `${tag}: a batch jumps to each example in both passes and to the update (${ex.join(", ")})`);
     }
@@ -295,14 +297,16 @@ async function checkStepper(page, w, where) {
   // A shared stepper: every dataset at a backward step and at its neighbours. Switching the
   // dataset keeps the step (compare the same step across datasets); Next/Previous step within it.
   if (w.ds) {
-    const back = jumps.find((j) => j[0] === "Backward")[1] + 2;
-    await page.locator(`${W(fig)} > .view > .frames > .jw > label[for="${fig}-s${jumps.find((j) => j[0] === "Backward")[1]}"]`).click();
+    // A trace: two steps into its backward pass; a training run: halfway.
+    const part = jumps.find((j) => j[0] === (fig.endsWith("-training") ? "Halfway" : "Backward"))[1];
+    const back = part + 2;
+    await page.locator(`${W(fig)} > .view > .frames > .jw > label[for="${fig}-s${part}"]`).click();
     await clickPN(page, fig, "next");
     await clickPN(page, fig, "next");
     for (let d = w.ds.names.length - 1; d >= 0; d--) {
       await page.locator(`${W(w.ds.fig)} > .bar > .jl > .j${d}`).click();
       dataset = d;
-      await stepIs(back, `dataset "${w.ds.names[d]}" at a backward step`);
+      await stepIs(back, `dataset "${w.ds.names[d]}" at step ${back + 1}`);
       await clickPN(page, fig, "next");
       await stepIs(back + 1, "Next");
       await clickPN(page, fig, "prev");

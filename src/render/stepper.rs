@@ -38,7 +38,7 @@ pub fn para(text: &str) -> String {
 pub struct StepPanel {
     /// The frame: inline SVG, or an image ([`lazy_frame`]).
     pub frame: String,
-    /// "Forward 3 of 8: −z", for the radio's name and the jump label's title.
+    /// "Forward 3 of 8: −z", the radio's name.
     pub title: String,
     /// "forward", "backward", …
     pub phase: String,
@@ -180,9 +180,10 @@ pub fn stepper(
                 esc(&jumps[p].label)
             );
         }
+        // The radio's name is the step's title: a screen reader says its
+        // place itself ("3 of 21"), as for any radio in a group.
         h += &format!(
-            "<input type=\"radio\" name=\"{fid}-step\" id=\"{fid}-s{k}\" aria-label=\"Step {} of {n}: {}\"{}>\n",
-            k + 1,
+            "<input type=\"radio\" name=\"{fid}-step\" id=\"{fid}-s{k}\" aria-label=\"{}\"{}>\n",
             esc(&s.title),
             if k == 0 { " checked" } else { "" }
         );
@@ -226,11 +227,9 @@ pub fn stepper(
             // which a label tied to a radio may not be itself.
             let j = &jumps[p];
             h += &format!(
-                "<span class=\"jw\" aria-hidden=\"true\"><label class=\"jump{}\" for=\"{fid}-s{}\" title=\"Step {}: {}\">{}</label></span>\n",
+                "<span class=\"jw\" aria-hidden=\"true\"><label class=\"jump{}\" for=\"{fid}-s{}\">{}</label></span>\n",
                 b(j.backward),
                 j.step,
-                j.step + 1,
-                esc(&steps[j.step].title),
                 esc(&j.label)
             );
         }
