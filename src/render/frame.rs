@@ -171,7 +171,9 @@ pub fn filmstrip(defs: &str, frames: &[String], scene: &Scene) -> String {
     // `<img src="…#step-N" width height>` must scale like the frame (print
     // fits frames to the paper). Opened as is, the file shows step 1; the
     // other frames lie below it, each shown by its view.
-    let mut svg = Svg::new(w, h, &[]);
+    // Its font on the root: the page's frames leave it to the page's
+    // stylesheet, and a viewer that ignores `<style>` still inherits it.
+    let mut svg = Svg::new(w, h, &[("font-family", theme::FONT)]);
     svg.open("style", &[]);
     for line in theme::image_css().lines() {
         svg.raw_line(line);

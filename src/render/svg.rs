@@ -168,7 +168,14 @@ pub fn lean(svg: &str) -> String {
         let body = line.trim_start();
         let starts_tag =
             body.starts_with('<') && body[1..].starts_with(|c: char| c.is_ascii_alphabetic());
-        if !starts_tag || std::mem::take(&mut root) {
+        if starts_tag && std::mem::take(&mut root) {
+            // The root keeps its attributes but the font, which the page's
+            // `.fig svg` rule sets.
+            out.push_str(&line.replacen(&format!(" font-family=\"{FONT}\""), "", 1));
+            out.push('\n');
+            continue;
+        }
+        if !starts_tag {
             out.push_str(line);
             out.push('\n');
             continue;
@@ -238,8 +245,8 @@ fn lean_tag(line: &str) -> String {
 
 /// Opens an accessible image: the root with `role="img"`, named by its
 /// `<title>` and, when given, described by its `<desc>` (each `(id, text)`).
-/// `lean` leaves presentation attributes to the stylesheet from the title
-/// on; the root keeps its `font-family` either way.
+/// `lean` leaves presentation attributes to the stylesheet, the root's
+/// `font-family` included (the page's `.fig svg` rule sets it).
 pub fn open_img(
     (width, height): (f64, f64),
     class: &str,
@@ -251,16 +258,15 @@ pub fn open_img(
         Some((desc_id, _)) => format!("{title_id} {desc_id}"),
         None => title_id.to_string(),
     };
-    let mut svg = Svg::new(
-        width,
-        height,
-        &[
-            ("role", "img"),
-            ("aria-labelledby", &labelled),
-            ("class", class),
-            ("font-family", FONT),
-        ],
-    );
+    let mut attrs = vec![
+        ("role", "img"),
+        ("aria-labelledby", labelled.as_str()),
+        ("class", class),
+    ];
+    if !lean {
+        attrs.push(("font-family", FONT));
+    }
+    let mut svg = Svg::new(width, height, &attrs);
     svg.set_lean(lean);
     svg.text("title", &[("id", title_id)], title);
     if let Some((desc_id, desc)) = desc {
@@ -527,8 +533,14 @@ mod tests {
         let full = svg.finish();
         let lean = lean(&full);
         let lines: Vec<&str> = lean.lines().collect();
-        // The root keeps its font, the title is untouched.
-        assert_eq!(lines[0], full.lines().next().unwrap());
+        // The root loses its font (the page's `.fig svg` rule sets it)
+        // and keeps the rest; the title is untouched.
+        let root = full.lines().next().unwrap();
+        assert!(root.contains(" font-family=\""));
+        assert_eq!(
+            lines[0],
+            root.replace(&format!(" font-family=\"{FONT}\""), "")
+        );
         assert_eq!(lines[1], "  <title id=\"t\">A title</title>");
         assert_eq!(
             lines[2],
