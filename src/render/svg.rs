@@ -54,7 +54,7 @@ pub struct Svg {
 }
 
 /// Presentation attributes that a lean SVG leaves to the stylesheet.
-const PRESENTATION: [&str; 8] = [
+pub const PRESENTATION: [&str; 8] = [
     "fill",
     "stroke",
     "stroke-width",

@@ -1,6 +1,7 @@
 //! The bundled explainer, built for real into a temporary folder.
 
 use seen::render::hook::Figures;
+use seen::render::svg::PRESENTATION;
 use seen::site::{BuildConfig, build};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -514,17 +515,6 @@ fn element(line: &str) -> Option<(&str, Vec<(&str, &str)>)> {
     }
     Some((&tag[..name_end], attrs))
 }
-
-const PRESENTATION: [&str; 8] = [
-    "fill",
-    "stroke",
-    "stroke-width",
-    "stroke-dasharray",
-    "font-size",
-    "font-weight",
-    "text-anchor",
-    "font-family",
-];
 
 /// The rules of a stylesheet, `(selector, declarations)`, media queries
 /// flattened: the innermost `selectors { … }` blocks, each selector apart.
