@@ -15,6 +15,12 @@
 //! same order, and the same [`DomainError`] or [`Message`] where a value
 //! leaves its domain or is not finite. The narrated passes
 //! ([`Graph::forward`], [`Graph::backward`]) stay on the arena.
+//!
+//! A model over a grid of points runs through [`Tape::forward_points`]:
+//! node by node over a block of points (a column of values per node), so
+//! that a node is dispatched once per block rather than once per point and
+//! `linear`'s products run in loops over columns. Each point still gets
+//! [`Tape::forward_until`]'s operations in its order: the same bits.
 
 use super::backward::Message;
 use super::graph::{DomainError, Graph, NodeId};
@@ -544,7 +550,9 @@ impl Tape {
             }
             (op, _) => unreachable!("{} takes one or two operands", op.name()),
         }
-        // No early exit: a fold without a branch per point.
+        // No early exit: a fold without a branch per point. (Every refused
+        // operand of the rulebook also gives a value that is not finite,
+        // but the domain checks above do not rely on it.)
         dst.iter().fold(true, |ok, v| ok & v.is_finite())
     }
 }
