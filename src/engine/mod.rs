@@ -15,7 +15,7 @@ pub use backward::Message;
 pub use graph::{DomainError, ForwardStep, Graph, Kind, Node, NodeId};
 pub use ops::Op;
 pub use sgd::{ParamStep, Update, update};
-pub use tape::Tape;
+pub use tape::{Points, Tape};
 pub use train::{Schedule, Snapshot, SplitMix64, TrainError, train, train_tape};
 
 /// The old path of [`crate::text::fmt_num`], for callers not yet moved: the

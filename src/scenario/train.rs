@@ -9,7 +9,7 @@ use super::lower::{Lowered, MAX_TRAINING_NODES, View};
 use super::spec::{Number, TrainSpec, Update};
 use super::{Run, Scenario};
 use crate::engine::gradcheck::{Mismatch, check_sample};
-use crate::engine::{DomainError, Graph, NodeId, Schedule, Snapshot, Tape, TrainError};
+use crate::engine::{DomainError, Graph, NodeId, Points, Schedule, Snapshot, Tape, TrainError};
 use toml::Spanned;
 
 /// Most steps a block may train for. A step runs the whole graph forward
@@ -120,6 +120,8 @@ pub struct Evaluator {
     inputs: Vec<(String, NodeId)>,
     /// Each statement's name and node.
     stmts: Vec<(String, NodeId)>,
+    /// The plan and columns of [`Evaluator::eval_points`].
+    points: Points,
 }
 
 impl Evaluator {
@@ -143,6 +145,64 @@ impl Evaluator {
     /// If `stmt` is not a statement of the block, or `params` is not one
     /// value per param.
     pub fn eval(&mut self, params: &[f64], inputs: &[f64], stmt: &str) -> Result<f64, DomainError> {
+        let node = self.set(params, inputs, stmt);
+        let t = &mut self.tape;
+        t.forward_until(node)?;
+        Ok(t.values[node])
+    }
+
+    /// [`Evaluator::eval`] at many points with the same params: at point
+    /// `p`, the inputs are `inputs` with input slot `vary[i].0` set to
+    /// `vary[i].1[p]`. Entry `p` of the answer is what `eval` returns for
+    /// that point, value or error, bit for bit.
+    ///
+    /// The points run together, node by node ([`Tape::forward_points`]):
+    /// the params are set once, and a step that reads no varying input
+    /// runs once. If a value at any point leaves its domain or is not
+    /// finite, every point is run again through `eval`, which finds the
+    /// error of each.
+    ///
+    /// # Panics
+    /// As [`Evaluator::eval`]; also if a slot is not one of `inputs`, or
+    /// the columns of `vary` are not all as long.
+    pub fn eval_points(
+        &mut self,
+        params: &[f64],
+        inputs: &[f64],
+        vary: &[(usize, &[f64])],
+        stmt: &str,
+    ) -> Vec<Result<f64, DomainError>> {
+        let n = vary.first().map_or(1, |(_, c)| c.len());
+        assert!(
+            vary.iter().all(|&(slot, _)| slot < inputs.len()),
+            "a slot of `inputs`"
+        );
+        let node = self.set(params, inputs, stmt);
+        let columns: Vec<(NodeId, &[f64])> = vary
+            .iter()
+            .map(|&(slot, c)| (self.inputs[slot].1, c))
+            .collect();
+        let mut out = vec![0.0; n];
+        if self
+            .tape
+            .forward_points(node, &columns, &mut out, &mut self.points)
+        {
+            return out.into_iter().map(Ok).collect();
+        }
+        let mut at = inputs.to_vec();
+        (0..n)
+            .map(|p| {
+                for &(slot, c) in vary {
+                    at[slot] = c[p];
+                }
+                self.eval(params, &at, stmt)
+            })
+            .collect()
+    }
+
+    /// Sets the params and inputs (see [`Evaluator::eval`]) and returns the
+    /// node of `stmt`.
+    fn set(&mut self, params: &[f64], inputs: &[f64], stmt: &str) -> NodeId {
         assert_eq!(params.len(), self.params.len(), "one value per param");
         let node = self
             .stmts
@@ -157,8 +217,7 @@ impl Evaluator {
         for (&(_, i), &v) in self.inputs.iter().zip(inputs) {
             t.values[i] = v;
         }
-        t.forward_until(node)?;
-        Ok(t.values[node])
+        node
     }
 }
 
@@ -201,6 +260,7 @@ impl Scenario {
             params,
             inputs,
             stmts,
+            points: Points::default(),
         })
     }
 
@@ -302,4 +362,112 @@ pub(crate) fn gradcheck_sample(l: &Lowered, seed: f64) -> Vec<Mismatch> {
     let n = params.len();
     let sample: Vec<NodeId> = (0..n.min(8)).map(|k| params[k * n / n.min(8)]).collect();
     check_sample(&l.graph, l.output, seed, &sample)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::DomainError;
+    use crate::scenario;
+
+    /// A 2-8-8-1 tanh net on 30 points, trained 20 steps, with `extra`
+    /// statements after its prediction `s`.
+    fn block(extra: &str) -> String {
+        let mut r = crate::engine::SplitMix64::new(9);
+        let examples: Vec<String> = (0..30)
+            .map(|i| {
+                let (x1, x2) = (2.0 * r.next_weight(), r.next_weight());
+                format!("{{ x1 = {x1}, x2 = {x2}, y = {} }}", 2 * (i % 2) - 1)
+            })
+            .collect();
+        format!(
+            "id = \"m\"\nnet = {{ sizes = [2, 8, 8, 1], act = \"tanh\", seed = 1 }}\nexamples = [ {} ]\ngraph = \"\"\"\ns = mlp(x1, x2)\n{extra}loss = relu(1 - y * s)\n\"\"\"\nreduce = \"mean\"\ntrain = {{ steps = 20, lr = 0.3 }}\nfigure = \"training\"",
+            examples.join(", ")
+        )
+    }
+
+    /// A grid of 41 × 41 points (not a whole number of blocks) over
+    /// x1 in [-2.5, 2.5] and x2 in [-1.5, 1.5], x1 outer.
+    fn grid() -> [Vec<f64>; 2] {
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for i in 0..=40 {
+            for j in 0..=40 {
+                a.push(-2.5 + 5.0 * i as f64 / 40.0);
+                b.push(-1.5 + 3.0 * j as f64 / 40.0);
+            }
+        }
+        [a, b]
+    }
+
+    /// Value bits, or the error with its args as bits (NaN ≠ NaN).
+    fn key(r: &Result<f64, DomainError>) -> String {
+        match r {
+            Ok(v) => format!("ok {:x}", v.to_bits()),
+            Err(e) => {
+                let args: Vec<u64> = e.args.iter().map(|a| a.to_bits()).collect();
+                format!("err {} {} {args:x?} {}", e.node, e.op, e.message)
+            }
+        }
+    }
+
+    /// `eval_points` against `eval` point by point, for `stmt` of `body`
+    /// at steps 0, 7 and 20; returns how many points were errors.
+    fn compare(body: &str, stmt: &str) -> usize {
+        let s = scenario::parse(body).unwrap();
+        let runs = s.analyze().unwrap();
+        let t = runs[0].training.as_ref().unwrap();
+        let (mut batched, mut scalar) = (s.evaluator().unwrap(), s.evaluator().unwrap());
+        assert_eq!(batched.inputs().collect::<Vec<_>>(), ["x1", "x2", "y"]);
+        let [a, b] = grid();
+        let base = [0.25, -0.5, 1.0];
+        let mut errors = 0;
+        for k in [0, 7, 20] {
+            let ps = &t.steps[k].params;
+            let got = batched.eval_points(ps, &base, &[(0, &a), (1, &b)], stmt);
+            assert_eq!(got.len(), a.len());
+            for (p, g) in got.iter().enumerate() {
+                let want = scalar.eval(ps, &[a[p], b[p], 1.0], stmt);
+                assert_eq!(
+                    key(g),
+                    key(&want),
+                    "step {k}, point {p} ({}, {})",
+                    a[p],
+                    b[p]
+                );
+                errors += want.is_err() as usize;
+            }
+        }
+        errors
+    }
+
+    #[test]
+    fn points_in_a_batch_have_the_bits_of_points_one_by_one() {
+        let body = block("");
+        assert_eq!(compare(&body, "s"), 0);
+        // `loss` reads `y`, which keeps its value from `inputs`.
+        assert_eq!(compare(&body, "loss"), 0);
+        // One input varying, the other kept.
+        let s = scenario::parse(&body).unwrap();
+        let t = s.analyze().unwrap()[0].training.clone().unwrap();
+        let (mut batched, mut scalar) = (s.evaluator().unwrap(), s.evaluator().unwrap());
+        let xs: Vec<f64> = (0..=80).map(|i| -2.0 + i as f64 / 20.0).collect();
+        let ps = &t.steps[20].params;
+        let got = batched.eval_points(ps, &[0.0, 0.3, -1.0], &[(0, &xs)], "s");
+        for (g, &x) in got.iter().zip(&xs) {
+            let want = scalar.eval(ps, &[x, 0.3, -1.0], "s");
+            assert_eq!(key(g), key(&want), "at {x}");
+        }
+    }
+
+    #[test]
+    fn a_batch_with_a_point_outside_a_domain_gives_each_points_error() {
+        // log of a negative number where x1 < -2.2 (the grid's edge, not
+        // an example), inside the model.
+        let n = compare(&block("q = log(x1 + 2.2) + s\n"), "q");
+        assert!(n > 0 && n < 3 * 41 * 41, "{n} errors");
+        // A value that is not finite (exp overflows at x1 = 2.5, the
+        // grid's last column) before the statement evaluated, which does
+        // not read it.
+        let n = compare(&block("e = exp(2000 * (x1 - 2.1))\nr = s + 1\n"), "r");
+        assert!(n > 0 && n < 3 * 41 * 41, "{n} errors");
+    }
 }

@@ -22,7 +22,7 @@ use crate::render::stepper::{StepPanel, lazy_frame, stepper};
 use crate::render::svg::{Svg, font, line, marker, n, open_img, p, paper, ring, text};
 use crate::render::theme::{self, BACKWARD, FORWARD, INK, MUTED, PAPER};
 use crate::scenario::expr::{Expr, ExprKind};
-use crate::scenario::{Evaluator, Run, Scenario, ScenarioError, Training};
+use crate::scenario::{Run, Scenario, ScenarioError, Training};
 use crate::story::num;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -374,20 +374,28 @@ impl<'a> Data<'a> {
             }
         };
         // The snapshots are independent: each is evaluated on its own copy
-        // of the model, in parallel (the same numbers in any order).
-        // `inputs` is the caller's scratch copy of `first`, reused point
-        // after point: only the plotted features' slots change.
-        let eval = |model: &mut Evaluator, inputs: &mut [f64], params: &[f64], at: &[f64]| -> f64 {
-            for (s, v) in slots.iter().zip(at) {
-                if let Some(s) = s {
-                    inputs[*s] = *v;
-                }
-            }
-            model
-                .eval(params, inputs, &stmt)
-                .ok()
-                .filter(|v| v.is_finite())
-                .unwrap_or(f64::NAN)
+        // of the model, in parallel (the same numbers in any order), all
+        // its points in one batch (`Evaluator::eval_points`): the inputs
+        // are `first` but the plotted features, which take each point's
+        // values. A point the model cannot evaluate is NaN.
+        let eval = |params: &[f64], at: &[Vec<f64>]| -> Vec<f64> {
+            let vary: Vec<(usize, &[f64])> = slots
+                .iter()
+                .zip(at)
+                .filter_map(|(s, c)| Some(((*s)?, c.as_slice())))
+                .collect();
+            let n = at[0].len();
+            let values = if vary.is_empty() {
+                // No plotted feature is an input of the graph: one value.
+                let one = model.clone().eval_points(params, &first, &[], &stmt);
+                vec![one[0].clone(); n]
+            } else {
+                model.clone().eval_points(params, &first, &vary, &stmt)
+            };
+            values
+                .into_iter()
+                .map(|v| v.ok().filter(|v| v.is_finite()).unwrap_or(f64::NAN))
+                .collect()
         };
         let (xlo, xhi) = range(0);
         let sx = Scale {
@@ -406,15 +414,8 @@ impl<'a> Data<'a> {
             let xs: Vec<f64> = (0..=SAMPLES)
                 .map(|i| xlo + (xhi - xlo) * i as f64 / SAMPLES as f64)
                 .collect();
-            let values: Vec<Vec<f64>> = snaps
-                .par_iter()
-                .map(|ps| {
-                    let (mut model, mut inputs) = (model.clone(), first.clone());
-                    xs.iter()
-                        .map(|&x| eval(&mut model, &mut inputs, ps, &[x]))
-                        .collect()
-                })
-                .collect();
+            let at = [xs.clone()];
+            let values: Vec<Vec<f64>> = snaps.par_iter().map(|ps| eval(ps, &at)).collect();
             let all = values
                 .iter()
                 .flatten()
@@ -470,18 +471,22 @@ impl<'a> Data<'a> {
             let gy: Vec<f64> = (0..=CELLS)
                 .map(|j| sy.at(ylo + (yhi - ylo) * j as f64 / CELLS as f64))
                 .collect();
+            // The grid's points, x by x and y by y within each x.
+            let (mut px, mut py) = (Vec::new(), Vec::new());
+            for i in 0..=CELLS {
+                for j in 0..=CELLS {
+                    px.push(xlo + (xhi - xlo) * i as f64 / CELLS as f64);
+                    py.push(ylo + (yhi - ylo) * j as f64 / CELLS as f64);
+                }
+            }
+            let at = [px, py];
             let loops = snaps
                 .par_iter()
                 .map(|ps| {
-                    let (mut model, mut inputs) = (model.clone(), first.clone());
-                    let mut v = vec![vec![0.0; CELLS + 1]; CELLS + 1];
-                    for (i, row) in v.iter_mut().enumerate() {
-                        for (j, cell) in row.iter_mut().enumerate() {
-                            let x = xlo + (xhi - xlo) * i as f64 / CELLS as f64;
-                            let y = ylo + (yhi - ylo) * j as f64 / CELLS as f64;
-                            *cell = eval(&mut model, &mut inputs, ps, &[x, y]) - threshold;
-                        }
-                    }
+                    let v: Vec<Vec<f64>> = eval(ps, &at)
+                        .chunks_exact(CELLS + 1)
+                        .map(|row| row.iter().map(|z| z - threshold).collect())
+                        .collect();
                     region_loops(&v, &gx, &gy)
                         .into_iter()
                         .map(|l| simplify(&l, TOLERANCE))
