@@ -13,7 +13,7 @@ pub mod train;
 
 pub use backward::Message;
 pub use graph::{DomainError, ForwardStep, Graph, Kind, Node, NodeId};
-pub use ops::Op;
+pub use ops::{Op, Operands};
 pub use sgd::{ParamStep, Update, update};
 pub use tape::{Points, Tape};
 pub use train::{Schedule, Snapshot, SplitMix64, TrainError, train, train_tape};

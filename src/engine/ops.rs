@@ -9,9 +9,49 @@
 //! `x` holds the operand values in operand order and `out` the cached forward
 //! output; `c` is the constant exponent of `pow` (0 for every other op). A
 //! local derivative is ∂out/∂x[i], asked for one operand `i` at a time, so a
-//! row serves any number of operands (`linear` takes 3, 5, 7, …).
+//! row serves any number of operands (`linear` takes 3, 5, 7, …). A local
+//! derivative reads its operands through [`Operands`], by slot, so that a
+//! compiled tape can hand it the values where they are and it reads only
+//! those it needs (`linear`'s for a weight is its input, `tanh`'s none).
 
 use std::borrow::Cow;
+use std::ops::Index;
+
+/// The operand values a local derivative reads, by slot: `x[i]` and
+/// `x.len()`, whether they sit in a slice of their own or are read in
+/// place from a tape's values through the node's parent indices.
+#[derive(Clone, Copy, Debug)]
+pub enum Operands<'a> {
+    /// The operand values in slot order.
+    Values(&'a [f64]),
+    /// Operand `i` is `values[at[i]]`.
+    At { values: &'a [f64], at: &'a [u32] },
+}
+
+impl Operands<'_> {
+    /// How many operands the node has.
+    pub fn len(self) -> usize {
+        match self {
+            Operands::Values(x) => x.len(),
+            Operands::At { at, .. } => at.len(),
+        }
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Index<usize> for Operands<'_> {
+    type Output = f64;
+
+    fn index(&self, i: usize) -> &f64 {
+        match *self {
+            Operands::Values(x) => &x[i],
+            Operands::At { values, at } => &values[at[i] as usize],
+        }
+    }
+}
 
 /// How many operands an op takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,7 +121,7 @@ pub struct Rule {
     pub forward: fn(x: &[f64], c: f64) -> f64,
     /// The local derivative ∂out/∂x[i] from the operands, the cached output
     /// and the exponent.
-    pub local: fn(x: &[f64], out: f64, c: f64, i: usize) -> f64,
+    pub local: fn(x: Operands<'_>, out: f64, c: f64, i: usize) -> f64,
     /// Operands outside the domain, and what was expected instead.
     pub refuse: Option<(Outside, &'static str)>,
     /// Values of the first operand where the local derivative does not
@@ -342,6 +382,12 @@ impl Op {
     /// The local derivative ∂out/∂x[i], from the operands and the cached
     /// output.
     pub fn local(self, x: &[f64], out: f64, i: usize) -> f64 {
+        self.local_at(Operands::Values(x), out, i)
+    }
+
+    /// [`Op::local`] with the operands read where they are: the same row's
+    /// function, so the same bits.
+    pub fn local_at(self, x: Operands<'_>, out: f64, i: usize) -> f64 {
         (self.rule().local)(x, out, self.exponent(), i)
     }
 
@@ -394,7 +440,7 @@ const fn row(
     name: &'static str,
     arity: Arity,
     forward: fn(&[f64], f64) -> f64,
-    local: fn(&[f64], f64, f64, usize) -> f64,
+    local: fn(Operands<'_>, f64, f64, usize) -> f64,
 ) -> Rule {
     Rule {
         op,
@@ -523,6 +569,32 @@ mod tests {
             4,
             "mul, mul, add, add"
         );
+    }
+
+    #[test]
+    fn a_local_reads_the_same_operands_in_place_as_from_a_slice() {
+        // The tape's values with the operands scattered (and one repeated),
+        // against the same operands gathered into a slice.
+        let values = [0.3, -1.7, 0.25, 2.5, 0.8, -0.4, 1e-3];
+        let at = [4u32, 1, 6, 1, 2];
+        let x: Vec<f64> = at.iter().map(|&i| values[i as usize]).collect();
+        for r in RULES.iter() {
+            let ops = [r.op, Op::Pow(2.5)];
+            for op in ops.iter().filter(|o| o.rule().name == r.name) {
+                for n in (1..=at.len()).filter(|&n| op.accepts(n)) {
+                    let out = op.forward(&x[..n]);
+                    let place = Operands::At {
+                        values: &values,
+                        at: &at[..n],
+                    };
+                    assert_eq!(place.len(), n);
+                    for i in 0..n {
+                        let (a, b) = (op.local_at(place, out, i), op.local(&x[..n], out, i));
+                        assert_eq!(a.to_bits(), b.to_bits(), "{} slot {i} of {n}", r.name);
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -24,7 +24,7 @@
 
 use super::backward::Message;
 use super::graph::{DomainError, Graph, NodeId};
-use super::ops::Op;
+use super::ops::{Op, Operands};
 
 /// Runs `$body` with `$o` bound to `$op` in one arm per op, so that in
 /// each arm the op is a constant: [`Op::forward`], [`Op::local`] and
@@ -108,6 +108,10 @@ pub struct Tape {
     parents: Vec<u32>,
     /// The nodes that are not leaves: backward resets their gradients.
     inner: Vec<u32>,
+    /// The leaves, whose gradients backward keeps, and those gradients as
+    /// a pass found them (for [`Tape::backward_accumulate`]'s second run).
+    leaves: Vec<u32>,
+    kept: Vec<f64>,
     /// Every node's value, by node id.
     pub values: Vec<f64>,
     /// Every node's gradient, by node id.
@@ -130,12 +134,15 @@ impl Tape {
         let mut steps = Vec::with_capacity(n);
         let mut parents = Vec::with_capacity(2 * n);
         let mut inner = Vec::with_capacity(n);
+        let mut leaves = Vec::new();
         let mut values = Vec::with_capacity(n);
         let mut grads = Vec::with_capacity(n);
         for (id, node) in graph.nodes.iter().enumerate() {
             values.push(node.value);
             grads.push(node.grad);
-            if !node.kind.is_leaf() {
+            if node.kind.is_leaf() {
+                leaves.push(id as u32);
+            } else {
                 inner.push(id as u32);
             }
             let Some(op) = node.op else { continue };
@@ -152,6 +159,8 @@ impl Tape {
             steps,
             parents,
             inner,
+            kept: Vec::with_capacity(leaves.len()),
+            leaves,
             values,
             grads,
             x: Vec::with_capacity(8),
@@ -234,36 +243,69 @@ impl Tape {
     /// leaves' kept, then backward from `output` with `seed`. Returns the
     /// first message whose contribution is not finite (the pass completes
     /// regardless).
+    ///
+    /// The pass runs without a check per message, noting only whether
+    /// any contribution was not finite; if one was, it runs again from the
+    /// same start (the leaves' gradients are kept for that) with the check,
+    /// to find the first. Both send the same messages in the same order.
     pub fn backward_accumulate(&mut self, output: NodeId, seed: f64) -> Option<Message> {
+        self.reach(output);
+        self.kept.clear();
+        self.kept
+            .extend(self.leaves.iter().map(|&i| self.grads[i as usize]));
+        self.reset(output, seed);
+        if self.send::<false>().0 {
+            return None;
+        }
+        for (&i, &g) in self.leaves.iter().zip(&self.kept) {
+            self.grads[i as usize] = g;
+        }
+        self.reset(output, seed);
+        self.send::<true>().1
+    }
+
+    /// The start of a backward pass: the op nodes' gradients zero, the
+    /// seed on the output.
+    fn reset(&mut self, output: NodeId, seed: f64) {
         for &i in &self.inner {
             self.grads[i as usize] = 0.0;
         }
-        self.reach(output);
+        self.grads[output] += seed;
+    }
+
+    /// Sends every message of the pass from [`Tape::live`], each
+    /// contribution added to its operand's gradient in the order the arena
+    /// sends them. Without `CHECK`, returns whether every contribution was
+    /// finite; with it, the first message whose contribution is not.
+    fn send<const CHECK: bool>(&mut self) -> (bool, Option<Message>) {
         let Tape {
             steps,
             parents,
             values,
             grads,
-            x,
             live,
             ..
         } = self;
-        grads[output] += seed;
         let mut bad = None;
+        let mut finite = true;
         for &k in live.iter() {
             let s = &steps[k as usize];
             let id = s.node as usize;
             let operands = &parents[s.start as usize..s.end as usize];
-            x.clear();
-            x.extend(operands.iter().map(|&p| values[p as usize]));
+            let x = Operands::At {
+                values,
+                at: operands,
+            };
             let (out, upstream) = (values[id], grads[id]);
             with_op!(s.op, |op| {
                 for (slot, &to) in operands.iter().enumerate() {
                     let to = to as usize;
-                    let local = op.local(x, out, slot);
+                    let local = op.local_at(x, out, slot);
                     let contribution = upstream * local;
                     grads[to] += contribution;
-                    if bad.is_none() && !contribution.is_finite() {
+                    if !CHECK {
+                        finite &= contribution.is_finite();
+                    } else if bad.is_none() && !contribution.is_finite() {
                         bad = Some(Message {
                             from: id,
                             to,
@@ -277,7 +319,7 @@ impl Tape {
                 }
             });
         }
-        bad
+        (finite, bad)
     }
 
     /// Finds the steps backward from `output` runs, in the order it runs

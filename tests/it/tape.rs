@@ -247,3 +247,52 @@ fn the_evaluator_gives_the_arenas_bits_over_a_grid_at_every_step() {
         }
     }
 }
+
+#[test]
+fn a_gradient_that_overflows_stops_both_at_the_same_first_message() {
+    // Forward stays finite (w·x = 1, u·v = 1), but with a seed of 1e10 the
+    // messages to w and u overflow: the tape's unchecked pass notices and
+    // runs again with the check, to name the first one as the arena does.
+    let block = "id = \"ovf\"\nparams = { w = 1e300, u = 1e-300 }\nexamples = [ { x = 1e-300, v = 1e300 } ]\ngraph = \"\"\"\nloss = tanh(w * x) + u * v + w * x\n\"\"\"\ntrain = { steps = 3, lr = 0.1 }\nfigure = \"training\"";
+    for view in [View::Modules, View::Atomic] {
+        for zero_grad in [true, false] {
+            let schedule = Schedule {
+                seed: 1e10,
+                ..schedule(3, 0.1, zero_grad)
+            };
+            let run = compare_block(block, view, schedule);
+            let Err(TrainError::Backward { step, message }) = run else {
+                panic!("no message overflowed: {run:?}")
+            };
+            assert_eq!(step, 0);
+            assert!(message.contribution.is_infinite(), "{message:?}");
+        }
+    }
+}
+
+#[test]
+fn a_backward_pass_on_the_tape_gives_the_arenas_first_bad_message_and_gradients() {
+    // Two bad messages, the first not the first sent, and a later finite
+    // one into the same node: the tape names the first and ends with the
+    // arena's gradients.
+    let mut g = Graph::new();
+    let a = g.leaf(Kind::Param, Some("a"), 1e300);
+    let b = g.leaf(Kind::Param, Some("b"), 1e-300);
+    let c = g.leaf(Kind::Param, Some("c"), 2.0);
+    let ab = g.op(Op::Mul, &[a, b]);
+    let ac = g.op(Op::Linear, &[c, b, a, b, c]);
+    let out = g.op(Op::Add, &[ac, ab]);
+    for seed in [1.0, 1e10, f64::INFINITY] {
+        let mut tape = Tape::new(&g);
+        let mut arena = g.clone();
+        tape.grads[a] = 0.5;
+        arena.nodes[a].grad = 0.5;
+        let got = tape.backward_accumulate(out, seed);
+        let want = arena.backward_accumulate(out, seed);
+        assert_eq!(format!("{got:?}"), format!("{want:?}"), "seed {seed}");
+        assert_eq!(got.is_some(), seed != 1.0);
+        let mut stored = g.clone();
+        tape.store(&mut stored);
+        assert_same_graph(&stored, &arena, &format!("seed {seed}"));
+    }
+}
