@@ -106,10 +106,8 @@ struct Step {
 pub struct Tape {
     steps: Vec<Step>,
     parents: Vec<u32>,
-    /// The nodes that are not leaves: backward resets their gradients.
-    inner: Vec<u32>,
-    /// The leaves, whose gradients backward keeps, and those gradients as
-    /// a pass found them (for [`Tape::backward_accumulate`]'s second run).
+    /// The leaves, whose gradients backward keeps (it resets the op
+    /// nodes'), and those gradients as a pass found them.
     leaves: Vec<u32>,
     kept: Vec<f64>,
     /// Every node's value, by node id.
@@ -133,7 +131,6 @@ impl Tape {
         // compiled for each training run, which may be a single step.
         let mut steps = Vec::with_capacity(n);
         let mut parents = Vec::with_capacity(2 * n);
-        let mut inner = Vec::with_capacity(n);
         let mut leaves = Vec::new();
         let mut values = Vec::with_capacity(n);
         let mut grads = Vec::with_capacity(n);
@@ -142,8 +139,6 @@ impl Tape {
             grads.push(node.grad);
             if node.kind.is_leaf() {
                 leaves.push(id as u32);
-            } else {
-                inner.push(id as u32);
             }
             let Some(op) = node.op else { continue };
             let start = parents.len() as u32;
@@ -158,7 +153,6 @@ impl Tape {
         Tape {
             steps,
             parents,
-            inner,
             kept: Vec::with_capacity(leaves.len()),
             leaves,
             values,
@@ -257,18 +251,17 @@ impl Tape {
         if self.send::<false>().0 {
             return None;
         }
-        for (&i, &g) in self.leaves.iter().zip(&self.kept) {
-            self.grads[i as usize] = g;
-        }
         self.reset(output, seed);
         self.send::<true>().1
     }
 
     /// The start of a backward pass: the op nodes' gradients zero, the
-    /// seed on the output.
+    /// leaves' as [`Tape::kept`] holds them, the seed on the output. (One
+    /// fill and the leaves put back costs less than a store per op node.)
     fn reset(&mut self, output: NodeId, seed: f64) {
-        for &i in &self.inner {
-            self.grads[i as usize] = 0.0;
+        self.grads.fill(0.0);
+        for (&i, &g) in self.leaves.iter().zip(&self.kept) {
+            self.grads[i as usize] = g;
         }
         self.grads[output] += seed;
     }
