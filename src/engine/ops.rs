@@ -338,12 +338,40 @@ const fn callable<const N: usize>() -> [(&'static str, usize); N] {
     out
 }
 
+/// The field `$field` of `$op`'s row, read at compile time in each arm:
+/// where the op is a constant (a tape runs each op in an arm of its own)
+/// the call through it is a direct call the compiler can inline, where a
+/// pointer read from [`RULES`] at run time would not be.
+macro_rules! row_fn {
+    ($op:expr, $field:ident) => {
+        match $op {
+            Op::Add => const { TABLE[Op::Add.row()].$field },
+            Op::Mul => const { TABLE[Op::Mul.row()].$field },
+            Op::Neg => const { TABLE[Op::Neg.row()].$field },
+            Op::Pow(_) => const { TABLE[Op::Pow(0.0).row()].$field },
+            Op::Exp => const { TABLE[Op::Exp.row()].$field },
+            Op::Log => const { TABLE[Op::Log.row()].$field },
+            Op::Recip => const { TABLE[Op::Recip.row()].$field },
+            Op::Relu => const { TABLE[Op::Relu.row()].$field },
+            Op::Tanh => const { TABLE[Op::Tanh.row()].$field },
+            Op::Linear => const { TABLE[Op::Linear.row()].$field },
+            Op::Sigmoid => const { TABLE[Op::Sigmoid.row()].$field },
+            Op::Bce => const { TABLE[Op::Bce.row()].$field },
+            Op::Mse => const { TABLE[Op::Mse.row()].$field },
+        }
+    };
+}
+
 impl Op {
     /// The op's row of the rulebook.
     pub fn rule(self) -> &'static Rule {
-        // The one place that maps an op to its row; a unit test checks every
-        // row maps back to itself.
-        let row = match self {
+        &RULES[self.row()]
+    }
+
+    /// The index of the op's row: the one place that maps an op to its
+    /// row; a unit test checks every row maps back to itself.
+    const fn row(self) -> usize {
+        match self {
             Op::Add => 0,
             Op::Mul => 1,
             Op::Neg => 2,
@@ -357,8 +385,7 @@ impl Op {
             Op::Sigmoid => 10,
             Op::Bce => 11,
             Op::Mse => 12,
-        };
-        &RULES[row]
+        }
     }
 
     /// The op authors call by `name`, if it is a function.
@@ -375,20 +402,23 @@ impl Op {
     }
 
     /// Evaluates the op on its operand values.
+    #[inline]
     pub fn forward(self, x: &[f64]) -> f64 {
-        (self.rule().forward)(x, self.exponent())
+        (row_fn!(self, forward))(x, self.exponent())
     }
 
     /// The local derivative ∂out/∂x[i], from the operands and the cached
     /// output.
+    #[inline]
     pub fn local(self, x: &[f64], out: f64, i: usize) -> f64 {
         self.local_at(Operands::Values(x), out, i)
     }
 
     /// [`Op::local`] with the operands read where they are: the same row's
     /// function, so the same bits.
+    #[inline]
     pub fn local_at(self, x: Operands<'_>, out: f64, i: usize) -> f64 {
-        (self.rule().local)(x, out, self.exponent(), i)
+        (row_fn!(self, local))(x, out, self.exponent(), i)
     }
 
     /// Whether the op takes `n` operands.
@@ -413,8 +443,9 @@ impl Op {
 
     /// Checks the operands are inside the op's domain, before evaluating.
     /// Returns what was expected when they are not.
+    #[inline]
     pub fn domain_error(self, x: &[f64]) -> Option<&'static str> {
-        let (outside, expected) = self.rule().refuse?;
+        let (outside, expected) = row_fn!(self, refuse)?;
         outside(x).then_some(expected)
     }
 
