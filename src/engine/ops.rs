@@ -291,7 +291,7 @@ const TABLE: [Rule; 13] = [
         .reads("Tanh", "tanh", "tanh({0})", "tanh({0})", &["∂tanh a/∂a = 1 − t², t the cached output"]),
     // Modules: larger nodes with closed-form backward rules, and the atomic
     // ops they stand for. `linear` takes any number of (w, x) pairs, then b.
-    row(Op::Linear,  "linear", Arity::Pairs,      |x, _| linear_forward(x),      |x, _, _, i| if i + 1 == x.len() { 1.0 } else { x[i ^ 1] })
+    row(Op::Linear,  "linear", Arity::Pairs,      |x, _| linear_forward(Operands::Values(x)), |x, _, _, i| if i + 1 == x.len() { 1.0 } else { x[i ^ 1] })
         .module(Expansion::ForArity(linear))
         .reads("Linear", "Linear", "{0g}·{1gs} + {2}", "{0gs} × {1gs} + {2gs}",
                &["∂(w·x + b)/∂w = x", "∂(w·x + b)/∂x = w", "∂(w·x + b)/∂b = 1"]),
@@ -407,6 +407,19 @@ impl Op {
         (row_fn!(self, forward))(x, self.exponent())
     }
 
+    /// [`Op::forward`] with the operands read where they are, for the ops
+    /// whose forward is written over [`Operands`] (`linear`, whose many
+    /// operands a tape would otherwise copy); `None` for the others. Only
+    /// ops without a domain to check: the caller checks only that the
+    /// value is finite.
+    #[inline]
+    pub fn forward_in_place(self, x: Operands<'_>) -> Option<f64> {
+        match self {
+            Op::Linear => Some(linear_forward(x)),
+            _ => None,
+        }
+    }
+
     /// The local derivative ∂out/∂x[i], from the operands and the cached
     /// output.
     #[inline]
@@ -456,9 +469,11 @@ impl Op {
     }
 }
 
-fn linear_forward(x: &[f64]) -> f64 {
-    let (pairs, b) = x.split_at(x.len() - 1);
-    pairs.chunks_exact(2).fold(0.0, |s, wx| s + wx[0] * wx[1]) + b[0]
+/// `0.0 + w1·x1 + … + wn·xn + b`, added from the left.
+#[inline]
+fn linear_forward(x: Operands<'_>) -> f64 {
+    let n = x.len();
+    (0..n / 2).fold(0.0, |s, k| s + x[2 * k] * x[2 * k + 1]) + x[n - 1]
 }
 
 fn bce(p: f64, y: f64) -> f64 {
@@ -626,6 +641,29 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_forward_in_place_is_the_rows_forward() {
+        let values = [0.3, -1.7, 0.25, 2.5, 0.8, -0.4, 1e-3, 7.0, -2.0];
+        let at = [4u32, 1, 6, 1, 2, 8, 0, 3, 7];
+        let x: Vec<f64> = at.iter().map(|&i| values[i as usize]).collect();
+        let mut seen = 0;
+        for r in RULES.iter() {
+            for n in (1..=at.len()).filter(|&n| r.op.accepts(n)) {
+                let place = Operands::At {
+                    values: &values,
+                    at: &at[..n],
+                };
+                if let Some(v) = r.op.forward_in_place(place) {
+                    assert!(r.refuse.is_none(), "{} has a domain", r.name);
+                    let want = r.op.forward(&x[..n]);
+                    assert_eq!(v.to_bits(), want.to_bits(), "{} of {n}", r.name);
+                    seen += 1;
+                }
+            }
+        }
+        assert_eq!(seen, 4, "linear of 3, 5, 7 and 9");
     }
 
     #[test]

@@ -208,6 +208,16 @@ impl Tape {
                     &pair
                 }
                 ref many => {
+                    // `linear`: the sum read in place, the operands copied
+                    // only to name them in an error (the checked path
+                    // below gives the same value).
+                    let value = with_op!(s.op, |op| {
+                        op.forward_in_place(Operands::At { values, at: many })
+                    });
+                    if let Some(value) = value.filter(|v| v.is_finite()) {
+                        values[id] = value;
+                        continue;
+                    }
                     x.clear();
                     x.extend(many.iter().map(|&p| values[p as usize]));
                     x

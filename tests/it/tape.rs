@@ -296,3 +296,21 @@ fn a_backward_pass_on_the_tape_gives_the_arenas_first_bad_message_and_gradients(
         assert_same_graph(&stored, &arena, &format!("seed {seed}"));
     }
 }
+
+#[test]
+fn a_linear_that_overflows_is_reported_as_the_arena_reports_it() {
+    // The tape sums a linear's operands in place and copies them only when
+    // the sum is not finite, to name them in the error: the same error.
+    let block = "id = \"lin\"\nparams = { w = 1e200, v = 2.0, b = 0.5 }\nexamples = [ { x = 3.0 }, { x = 1e200 } ]\ngraph = \"\"\"\nloss = tanh(linear(w, x, v, x, b))\n\"\"\"\nreduce = \"mean\"\ntrain = { steps = 2, lr = 0.1 }\nfigure = \"training\"";
+    for view in [View::Modules, View::Atomic] {
+        let run = compare_block(block, view, schedule(2, 0.1, true));
+        let Err(TrainError::Forward { step, error }) = run else {
+            panic!("the sum did not overflow: {run:?}")
+        };
+        assert_eq!(step, 0);
+        if view == View::Modules {
+            assert_eq!(error.op, "linear");
+            assert_eq!(error.args.len(), 5);
+        }
+    }
+}
