@@ -105,10 +105,9 @@ impl FigureHook for Figures {
                     j += 1;
                 }
                 if j - i > MAX_TABS {
-                    let (b, _, _) = &parsed[i + MAX_TABS];
-                    let at = group_key_span(&b.source);
+                    let (b, s, _) = &parsed[i + MAX_TABS];
                     let e = ScenarioError::new(
-                        at,
+                        s.group_span.clone(),
                         format!(
                             "group `{g}` has {} blocks in a row; a group has at most {MAX_TABS} (one tab each)",
                             j - i
@@ -189,20 +188,6 @@ impl FigureHook for Figures {
             Err(diags)
         }
     }
-}
-
-/// Where a block's `group = …` line is in its body (the whole body if it
-/// cannot be found, which a parsed group always can).
-fn group_key_span(body: &str) -> std::ops::Range<usize> {
-    let mut at = 0;
-    for line in body.split_inclusive('\n') {
-        if line.trim_start().starts_with("group") {
-            let start = at + (line.len() - line.trim_start().len());
-            return start..at + line.trim_end().len();
-        }
-        at += line.len();
-    }
-    0..0
 }
 
 /// The figures' HTML without the indentation of its SVG: a standalone
@@ -817,12 +802,5 @@ mod tests {
         for k in 0..MAX_SHARED {
             assert!(STYLE.contains(&format!(".ds>.s{k}:checked~.view .vr:not(.v{k})")));
         }
-    }
-
-    #[test]
-    fn the_group_key_is_found_on_its_line() {
-        let body = "id = \"a\"\n  group = \"g\"  \ngraph = \"y = 1\"";
-        assert_eq!(&body[group_key_span(body)], "group = \"g\"");
-        assert_eq!(group_key_span("id = \"a\""), 0..0);
     }
 }

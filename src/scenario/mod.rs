@@ -101,6 +101,9 @@ pub struct Scenario {
     pub lr: Option<f64>,
     pub wrt: Option<(String, Span)>,
     pub group: Option<String>,
+    /// Where the `group` value stands in the body (empty without one), for
+    /// an error about the group.
+    pub group_span: Span,
     pub params: Vec<Named>,
     /// One list of inputs per example; a block without `examples` has one.
     pub examples: Vec<Vec<Named>>,
@@ -395,6 +398,7 @@ pub fn parse_in(body: &str, page: Option<(&Path, Files)>) -> Result<Scenario, Sc
         seed,
         lr,
         wrt,
+        group_span: spec.group.as_ref().map_or(0..0, |g| g.span()),
         group: spec.group.map(|g| g.into_inner()),
         params,
         examples,

@@ -540,7 +540,7 @@ fn cases() -> Vec<Case> {
                     .collect::<String>()
             ),
             &[
-                "content/index.md:175:1: error: group `g` has 25 blocks in a row; a group has at most 24 (one tab each)",
+                "content/index.md:175:9: error: group `g` has 25 blocks in a row; a group has at most 24 (one tab each)",
                 "expected: at most 24 adjacent blocks with the same `group`",
                 "hint: give the later blocks another group, or none",
             ],
