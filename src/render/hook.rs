@@ -4,7 +4,7 @@
 
 use super::figures;
 use super::frame::{Scene, inline_base, render_frames};
-use super::stepper::{StepPanel, jumps, lazy_frame, stepper, tabs, tabs_sharing};
+use super::stepper::{StepPanel, StepperParts, jumps, lazy_frame, stepper, tabs, tabs_sharing};
 use super::svg::{self, esc};
 use super::theme;
 use crate::scenario::{self, Figure, Run, Scenario, ScenarioError, View};
@@ -44,7 +44,7 @@ struct Drawn {
     assets: Vec<(String, Vec<u8>)>,
     frames: usize,
     /// A batch drawn for a shared stepper: its traces, one per view.
-    traces: Vec<Trace>,
+    traces: Vec<StepperParts>,
 }
 
 impl FigureHook for Figures {
@@ -135,7 +135,8 @@ impl FigureHook for Figures {
                         Err(e) => diags.push(diagnostic(page, b, &e)),
                     }
                 }
-                let traces: Vec<&[Trace]> = drawn.iter().map(|d| d.traces.as_slice()).collect();
+                let traces: Vec<&[StepperParts]> =
+                    drawn.iter().map(|d| d.traces.as_slice()).collect();
                 if !shared || !diags.is_empty() || can_share(&traces) {
                     break;
                 }
@@ -161,7 +162,7 @@ impl FigureHook for Figures {
                         .collect();
                     let both = if shared {
                         let names: Vec<String> = panels.iter().map(|p| p.0.clone()).collect();
-                        let traces: Vec<&[Trace]> =
+                        let traces: Vec<&[StepperParts]> =
                             drawn.iter().map(|d| d.traces.as_slice()).collect();
                         shared_steppers(&slug(&group), first.figure, &names, &traces)
                     } else {
@@ -248,7 +249,7 @@ struct Collected<'a> {
     stills: Vec<String>,
     frames: usize,
     /// Shared steppers: the traces, drawn but not made steppers.
-    traces: Vec<Trace>,
+    traces: Vec<StepperParts>,
 }
 
 impl Collected<'_> {
@@ -416,27 +417,6 @@ fn capitalise(s: &str) -> String {
     })
 }
 
-/// One run's step-through before it becomes a stepper: its frames (the
-/// first inline unless hidden, the others lazy images of its frames file),
-/// its steps and parts. A batch group turns one per dataset into a shared
-/// stepper ([`shared_steppers`]).
-struct Trace {
-    /// The run's view ("modules").
-    view: String,
-    fid: String,
-    /// "12 forward steps, then 26 backward messages".
-    counts: String,
-    /// The shared drawing of the inline frame ("" when hidden).
-    defs: String,
-    /// The figure's title, naming its frames.
-    title: String,
-    /// Per step: the frame (inline SVG or a lazy image).
-    frames: Vec<String>,
-    /// Per step: its panel but the frame (title, phase, narration text).
-    steps: Vec<StepPanel>,
-    jumps: Vec<super::stepper::Jump>,
-}
-
 /// The step-through of one run: a stepper whose first frame is inline
 /// (unless `hidden`: the stepper is not shown at load) and whose other
 /// frames are lazily loaded views of the run's frames file, written beside
@@ -478,7 +458,7 @@ fn trace_parts(
     page: &PageCtx,
     dir: &str,
     hidden: bool,
-) -> (Trace, Vec<(String, Vec<u8>)>) {
+) -> (StepperParts, Vec<(String, Vec<u8>)>) {
     let story = tell(run);
     let scene = Scene::new(run.graph(), &story);
     let fid = format!("{}-{}", s.id, run.view.name());
@@ -525,7 +505,7 @@ fn trace_parts(
     let jumps = jumps(&story, run.graph());
     let defs = if hidden { String::new() } else { defs };
     (
-        Trace {
+        StepperParts {
             view: run.view.name().to_string(),
             fid,
             counts,
@@ -542,7 +522,7 @@ fn trace_parts(
 /// Whether the datasets' traces (per dataset, one per view) can share
 /// steppers: the same views, and per view the same steps (titles, phases,
 /// parts); only the values in the frames and narrations differ.
-fn can_share(traces: &[&[Trace]]) -> bool {
+fn can_share(traces: &[&[StepperParts]]) -> bool {
     let first = traces[0];
     !first.is_empty()
         && traces.iter().all(|ts| {
@@ -582,7 +562,12 @@ fn variant(html: &str, t: usize, name: &str) -> String {
 /// the group's checked tab shows its own (see [`tabs_sharing`]). The step
 /// radios, controls and jump list are the group's, once; the step stays
 /// when the reader switches datasets.
-fn shared_steppers(group: &str, kind: Figure, names: &[String], traces: &[&[Trace]]) -> String {
+fn shared_steppers(
+    group: &str,
+    kind: Figure,
+    names: &[String],
+    traces: &[&[StepperParts]],
+) -> String {
     // What the tabs hold: datasets of one batch, or runs of one training.
     let training = kind == Figure::Training;
     let mut views = Vec::new();
@@ -675,17 +660,7 @@ fn training(
     out.assets.push((path, fig.filmstrip.into_bytes()));
     if shared {
         // A group of runs shares one stepper: this run's part of it.
-        let p = fig.parts;
-        out.traces.push(Trace {
-            view: "training".to_string(),
-            fid: p.fid,
-            counts: p.counts,
-            defs: p.defs,
-            title: out.title.clone(),
-            frames: p.frames,
-            steps: p.steps,
-            jumps: p.jumps,
-        });
+        out.traces.push(fig.parts);
         return Ok(String::new());
     }
     Ok(fig.html)

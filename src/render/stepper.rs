@@ -49,6 +49,31 @@ pub struct StepPanel {
     pub backward: bool,
 }
 
+/// One run's stepper before it is put together: its frames (the first
+/// inline unless hidden, the others lazy images of its frames file), its
+/// steps and parts. A figure makes it a stepper ([`stepper`]); a group of
+/// figures that run the same steps (a batch's datasets, a training's runs)
+/// shares one stepper between them (`render::hook`, "Shared steppers").
+pub struct StepperParts {
+    /// The run's view ("modules"; "training" for a training run).
+    pub view: String,
+    pub fid: String,
+    /// What the stepper shows, after the figure's name in its legend:
+    /// "12 forward steps, then 26 backward messages".
+    pub counts: String,
+    /// The shared drawing of the inline frame ("" when hidden).
+    pub defs: String,
+    /// The figure's title.
+    pub title: String,
+    /// Per step: the frame (inline SVG or a lazy image).
+    pub frames: Vec<String>,
+    /// Per step: its panel but the frame (title, phase, narration text).
+    /// The titles leave out what differs between runs that share a
+    /// stepper (a training step's loss).
+    pub steps: Vec<StepPanel>,
+    pub jumps: Vec<Jump>,
+}
+
 /// A place worth jumping to: the first step of a part of the story.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Jump {

@@ -26,7 +26,7 @@ pub use compare::{gradient_table, view_note};
 pub use graph::graph_still;
 pub use rule::rule_card;
 pub use step_size::{ERROR_FLOOR, step_size, step_size_data};
-pub use training::{StepperParts, TrainingFigure, training, training_frames};
+pub use training::{TrainingFigure, training, training_frames};
 
 use super::svg::{Svg, open_img, paper};
 

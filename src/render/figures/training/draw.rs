@@ -641,8 +641,10 @@ pub fn training(
         ),
         filmstrip: filmstrip(&defs, &frames, d.height),
         frames: frames.len(),
-        parts: super::StepperParts {
+        parts: StepperParts {
+            view: "training".to_string(),
             fid: fid.to_string(),
+            title: d.title().to_string(),
             counts,
             defs: page_defs,
             frames: shown,

@@ -18,7 +18,7 @@
 use super::and_list;
 use crate::layout::Point;
 use crate::render::plot::{Scale, TICK, nice_step, simplify};
-use crate::render::stepper::{StepPanel, lazy_frame, stepper};
+use crate::render::stepper::{StepPanel, StepperParts, lazy_frame, stepper};
 use crate::render::svg::{Svg, font, line, marker, n, open_img, p, paper, ring, text};
 use crate::render::theme::{self, BACKWARD, FORWARD, INK, MUTED, PAPER};
 use crate::scenario::expr::{Expr, ExprKind};
@@ -63,23 +63,6 @@ pub struct TrainingFigure {
     /// The stepper's pieces before they are put together, for a group of
     /// runs that share one stepper (`render::hook`, "Shared steppers").
     pub parts: StepperParts,
-}
-
-/// A stepper before it is put together: what a group of figures that
-/// run the same steps needs to share one.
-pub struct StepperParts {
-    pub fid: String,
-    /// What the stepper shows, after the figure's name in its legend.
-    pub counts: String,
-    /// The shared drawing of the inline frame ("" when hidden).
-    pub defs: String,
-    /// Per step: the frame (inline SVG or a lazy image).
-    pub frames: Vec<String>,
-    /// Per step: its panel but the frame. The titles leave out what
-    /// differs between runs (the loss), so that runs of the same length
-    /// share them; the narration is plain text.
-    pub steps: Vec<StepPanel>,
-    pub jumps: Vec<crate::render::stepper::Jump>,
 }
 
 /// What the model view draws, chosen from the block: the target input
