@@ -675,15 +675,21 @@ fn one_or_tabs(s: &Scenario, mut views: Vec<(String, String)>) -> String {
     }
 }
 
+/// A sideways-scrolling box around `inner`, focusable so that a keyboard
+/// can scroll it, and so a region with a name: `naming` is its
+/// `aria-label="…"` or `aria-labelledby="…"` attribute.
+fn region(class: &str, naming: &str, inner: &str) -> String {
+    format!("<div class=\"{class}\" role=\"region\" {naming} tabindex=\"0\">\n{inner}</div>\n")
+}
+
 /// A drawing at its natural size (one SVG unit = one CSS px, never scaled
 /// down, so no text is drawn under its font size) in a box that scrolls
-/// sideways when the drawing is wider than the page. A scroller must take
-/// keyboard focus to be scrollable without a pointer, and a focusable
-/// region needs a name.
+/// sideways when the drawing is wider than the page.
 pub(crate) fn scroller(class: &str, name: &str, svg: &str) -> String {
-    format!(
-        "<div class=\"{class} scroll\" role=\"region\" aria-label=\"{}\" tabindex=\"0\">\n{svg}</div>\n",
-        esc(name)
+    region(
+        &format!("{class} scroll"),
+        &format!("aria-label=\"{}\"", esc(name)),
+        svg,
     )
 }
 
@@ -691,16 +697,16 @@ pub(crate) fn scroller(class: &str, name: &str, svg: &str) -> String {
 /// (`{fid}-lg`): the figure and what it shows, said once per stepper, not
 /// once per step (the step radio already says which step).
 pub(crate) fn step_scroller(fid: &str, frame: &str) -> String {
-    format!(
-        "<div class=\"frame-box scroll\" role=\"region\" aria-labelledby=\"{fid}-lg\" tabindex=\"0\">\n{frame}</div>\n"
+    region(
+        "frame-box scroll",
+        &format!("aria-labelledby=\"{fid}-lg\""),
+        frame,
     )
 }
 
-/// A sideways-scrolling, keyboard-focusable region around a wide table.
+/// A wide table in a region that scrolls sideways.
 fn scroll_wrap(html: &str, name: &str) -> String {
-    format!(
-        "<div class=\"table-wrap\" role=\"region\" aria-label=\"{name}\" tabindex=\"0\">\n{html}</div>\n"
-    )
+    region("table-wrap", &format!("aria-label=\"{}\"", esc(name)), html)
 }
 
 /// A standalone still with the stylesheet of an image ([`theme::image_css`])
