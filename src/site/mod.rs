@@ -26,6 +26,7 @@
 pub mod cache;
 pub mod config;
 pub mod content;
+pub mod csp;
 pub mod digest;
 pub mod incremental;
 pub mod init;
@@ -33,6 +34,7 @@ pub mod markdown;
 pub mod math;
 pub mod nav;
 pub mod output;
+pub mod sanitize;
 pub mod serve;
 pub mod stage;
 pub mod templates;
@@ -307,6 +309,9 @@ pub struct BuildConfig {
     pub templates_dir: PathBuf,
     pub output_dir: PathBuf,
     pub site_title: String,
+    /// Raw HTML that the sanitizer drops, and copied files that could run
+    /// code, fail the build instead of warning (`strict = true`).
+    pub strict: bool,
 }
 
 impl BuildConfig {
@@ -318,6 +323,7 @@ impl BuildConfig {
             templates_dir: PathBuf::from("templates"),
             output_dir: PathBuf::from("public"),
             site_title: site_title.into(),
+            strict: false,
         }
     }
 
@@ -767,7 +773,7 @@ fn render_page(
 ) -> Result<PageOut, Vec<Diagnostic>> {
     let mut ctx = page.ctx();
     ctx.site_root = config.root.clone();
-    let body = markdown::render(page, &ctx, hook)?;
+    let body = markdown::render(page, &ctx, hook, config.strict)?;
     let html = match templates {
         Some(templates) => {
             let html = templates
@@ -798,7 +804,7 @@ fn check_templates_output(
     page: &content::Page,
     html: String,
 ) -> Result<String, Vec<Diagnostic>> {
-    if let Some((at, len, what)) = markdown::find_forbidden(&html) {
+    if let Some((at, len, what)) = csp::find_forbidden(&html) {
         let message = format!("the templates put {what} into {}", page.out_path);
         // Point at the template text that wrote it, when it is there
         // verbatim (an attribute is looked for with its `=`).
