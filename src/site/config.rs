@@ -5,6 +5,8 @@
 //! output_dir = "public"             # where `seen build` writes (default "public")
 //! content_dir = "content"           # the markdown pages (default "content")
 //! templates_dir = "templates"       # page.html, base.html, style.css (default "templates")
+//! strict = true                     # dropped raw HTML, and copied files with scripts,
+//!                                   # fail the build instead of warning (default false)
 //! ```
 //!
 //! Every key is optional. Unknown keys are refused at their line and column,
@@ -27,7 +29,7 @@ pub const CONFIG_FILE: &str = "seen.toml";
 pub const DEFAULT_TITLE: &str = "Untitled explainer";
 
 /// The keys of `seen.toml`, for the "expected" line of an error.
-const KEYS: &str = "`title`, `output_dir`, `content_dir`, `templates_dir`";
+const KEYS: &str = "`title`, `output_dir`, `content_dir`, `templates_dir`, `strict`";
 
 /// `seen.toml`, as written.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -37,6 +39,7 @@ pub struct SiteConfig {
     pub output_dir: Option<PathBuf>,
     pub content_dir: Option<PathBuf>,
     pub templates_dir: Option<PathBuf>,
+    pub strict: Option<bool>,
 }
 
 impl SiteConfig {
@@ -52,6 +55,7 @@ impl SiteConfig {
         if let Some(d) = self.templates_dir {
             config.templates_dir = d;
         }
+        config.strict = self.strict.unwrap_or(false);
         config
     }
 }
@@ -71,7 +75,15 @@ pub fn parse(file: &Path, text: &str) -> Result<SiteConfig, Diagnostic> {
         if let Some(hint) = x.hint {
             d = d.with_hint(hint);
         } else if raw.contains("invalid type") {
-            d = d.with_hint("folders and the title are strings: `output_dir = \"public\"`");
+            let line_start = text
+                .get(..span.start)
+                .and_then(|t| t.rfind('\n'))
+                .map_or(0, |i| i + 1);
+            d = d.with_hint(if text[line_start..].trim_start().starts_with("strict") {
+                "`strict` is `true` or `false`"
+            } else {
+                "folders and the title are strings: `output_dir = \"public\"`"
+            });
         }
         d
     })?;
@@ -150,6 +162,16 @@ mod tests {
         assert_eq!(b.output_path(), PathBuf::from("site/out"));
         assert_eq!(b.content_path(), PathBuf::from("site/pages"));
         assert_eq!(b.templates_path(), PathBuf::from("site/templates"));
+        assert!(!b.strict);
+        let c = parse(Path::new("seen.toml"), "strict = true\n").unwrap();
+        assert!(c.into_build_config(Path::new("site")).strict);
+    }
+
+    #[test]
+    fn strict_is_a_boolean() {
+        let d = parse(Path::new("seen.toml"), "title = \"T\"\nstrict = \"yes\"\n").unwrap_err();
+        assert_eq!((d.line, d.col), (2, 10), "{d}");
+        assert!(d.hint.as_deref().unwrap().contains("`true` or `false`"), "{d}");
     }
 
     #[test]

@@ -26,6 +26,7 @@
 pub mod cache;
 pub mod config;
 pub mod content;
+pub mod copied;
 pub mod csp;
 pub mod digest;
 pub mod incremental;
@@ -530,6 +531,7 @@ fn render_site(
 
     let loaded = content::load(config)?;
     diags.extend(loaded.diagnostics);
+    let copied_warnings = check_copied(config, &loaded.statics, &mut diags);
     let templates = match templates::Templates::load(config) {
         Ok(t) => Some(t),
         Err(BuildError::Diagnostics(d)) => {
@@ -682,6 +684,7 @@ fn render_site(
         }
         listing.insert(path, d);
     }
+    warnings.extend(copied_warnings);
     warnings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Ok(RenderedSite {
         report: Report {
@@ -735,7 +738,7 @@ fn render_contents_page(
     let html = templates
         .render_page(config, &page, &page.ctx(), &body, (course, None))
         .map_err(|d| vec![d])?;
-    check_templates_output(config, templates, &page, html)
+    check_templates_output(config, templates, &page, html, &body.html)
 }
 
 /// One page's output, or its errors.
@@ -779,7 +782,7 @@ fn render_page(
             let html = templates
                 .render_page(config, page, &ctx, &body, nav)
                 .map_err(|d| vec![d])?;
-            check_templates_output(config, templates, page, html)?
+            check_templates_output(config, templates, page, html, &body.html)?
         }
         // Templates are broken (already reported): the markdown was still
         // rendered, so that its mistakes are reported too.
@@ -796,15 +799,27 @@ fn render_page(
     Ok(PageOut::new(files, body))
 }
 
-/// Markdown and figures were checked at their source; this catches what
-/// the templates add that the pages' CSP would block.
+/// Markdown and figures were checked at their source (raw HTML by the
+/// sanitizer, figures as they were drawn); this catches what the templates
+/// add around `body` that the pages' CSP would block. The body itself is
+/// left out: an author's comment that mentions `<script>` is not the
+/// templates' doing.
 fn check_templates_output(
     config: &BuildConfig,
     templates: &templates::Templates,
     page: &content::Page,
     html: String,
+    body: &str,
 ) -> Result<String, Vec<Diagnostic>> {
-    if let Some((at, len, what)) = csp::find_forbidden(&html) {
+    let (body_start, body_end) = match html.find(body).filter(|_| !body.is_empty()) {
+        Some(at) => (at, at + body.len()),
+        // A template that changed the body (a filter): check it all.
+        None => (html.len(), html.len()),
+    };
+    let found = csp::find_forbidden(&html[..body_start]).or_else(|| {
+        csp::find_forbidden(&html[body_end..]).map(|(at, len, what)| (body_end + at, len, what))
+    });
+    if let Some((at, len, what)) = found {
         let message = format!("the templates put {what} into {}", page.out_path);
         // Point at the template text that wrote it, when it is there
         // verbatim (an attribute is looked for with its `=`).
@@ -826,6 +841,46 @@ fn check_templates_output(
         ]);
     }
     Ok(html)
+}
+
+/// Checks the content folder's HTML and SVG files, which are copied as they
+/// are, for what could run in them ([`copied`]): warnings, returned, or
+/// errors in `diags` with `strict`.
+fn check_copied(
+    config: &BuildConfig,
+    statics: &[(String, Vec<u8>)],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    for (path, bytes) in statics {
+        let text = String::from_utf8_lossy(bytes);
+        let found = copied::scan(path, &text);
+        if found.is_empty() {
+            continue;
+        }
+        let file = config.display_path(&config.content_path().join(path));
+        for f in found {
+            let d = Diagnostic::at(
+                &file,
+                &text,
+                f.range.start,
+                f.range.len(),
+                format!("this file is copied as it is, and holds {}", f.what),
+            )
+            .with_hint(
+                "opened on its own, it would run on the site: take that out of it \
+                 (shown with <img>, an SVG never runs its scripts)",
+            );
+            if config.strict {
+                diags.push(d.with_note(
+                    "`strict = true` in seen.toml refuses copied files that could run code",
+                ));
+            } else {
+                warnings.push(d.warning());
+            }
+        }
+    }
+    warnings
 }
 
 /// Adds the content folder's static files to `extra` (refusing one that

@@ -507,7 +507,7 @@ fn element_reason(name: &QualName) -> (String, Option<&'static str>) {
             ),
             None => (
                 format!("`<{n}>` is not among the HTML elements a page may use"),
-                Some("the handbook lists them: docs/site.md, \"Raw HTML\""),
+                Some("`seen help site raw` lists the allowed ones"),
             ),
         },
     }

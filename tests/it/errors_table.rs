@@ -30,6 +30,23 @@ fn case(name: &'static str, file: &'static str, text: String, expect: &[&'static
     }
 }
 
+/// A case built with `strict = true` in `seen.toml`.
+fn strict(
+    name: &'static str,
+    file: &'static str,
+    text: String,
+    expect: &[&'static str],
+) -> Case {
+    Case {
+        name,
+        files: vec![
+            ("seen.toml", "title = \"Good\"\nstrict = true\n".to_string()),
+            (file, text),
+        ],
+        expect: expect.to_vec(),
+    }
+}
+
 fn blk(name: &'static str, body: &str, expect: &[&'static str]) -> Case {
     case(name, "content/index.md", block(body), expect)
 }
@@ -585,17 +602,38 @@ fn cases() -> Vec<Case> {
             s("+++\ntitle = T\n+++\n"),
             &["content/index.md:2:9: error: front matter:"],
         ),
-        case(
+        // ---- raw HTML and copied files, with `strict = true` ----
+        strict(
             "script in markdown",
             "content/index.md",
             s("+++\ntitle = \"T\"\n+++\n\nHello <script>alert(1)</script>\n"),
-            &["content/index.md:5:7: error: raw HTML uses a `<script>` element"],
+            &[
+                "content/index.md:5:7: error: dropped `<script>alert(1)</script>`: scripts never run on these pages",
+            ],
         ),
-        case(
+        strict(
             "style attribute in markdown",
             "content/index.md",
             s("+++\ntitle = \"T\"\n+++\n\n<p style=\"color:red\">x</p>\n"),
-            &["content/index.md:5:4: error: raw HTML uses a `style` attribute"],
+            &[
+                "content/index.md:5:4: error: dropped `style=\"color:red\"`: the pages' Content-Security-Policy blocks inline styles",
+            ],
+        ),
+        strict(
+            "javascript link in markdown",
+            "content/index.md",
+            s("+++\ntitle = \"T\"\n+++\n\nSee [this](javascript:alert(1)).\n"),
+            &[
+                "content/index.md:5:12: error: dropped `href=\"javascript:alert(1)\"`: `javascript:` URLs are not allowed",
+            ],
+        ),
+        strict(
+            "copied SVG with a script",
+            "content/img/a.svg",
+            s("<svg xmlns=\"http://www.w3.org/2000/svg\">\n  <script>alert(1)</script>\n</svg>\n"),
+            &[
+                "content/img/a.svg:2:3: error: this file is copied as it is, and holds a `<script>` element",
+            ],
         ),
         // ---- templates ----
         case(
@@ -651,6 +689,15 @@ fn cases() -> Vec<Case> {
             &[
                 "seen.toml:2:1: error: unknown key `ouput_dir`",
                 "hint: did you mean `output_dir`?",
+            ],
+        ),
+        case(
+            "seen.toml strict not a boolean",
+            "seen.toml",
+            s("strict = \"yes\"\n"),
+            &[
+                "seen.toml:1:10: error: wrong type",
+                "hint: `strict` is `true` or `false`",
             ],
         ),
         case(

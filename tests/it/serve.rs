@@ -367,7 +367,7 @@ fn served_pages_reload_themselves_and_built_ones_have_no_script() {
     assert!(
         body.contains(&format!(
             "content=\"default-src 'none'; style-src 'self'; img-src 'self'; \
-         script-src http://{host}/__seen/live.js; connect-src http://{host}/__seen/events\""
+         base-uri 'none'; form-action 'none'; script-src http://{host}/__seen/live.js; connect-src http://{host}/__seen/events\""
         )),
         "{body}"
     );
@@ -430,7 +430,9 @@ fn served_pages_reload_themselves_and_built_ones_have_no_script() {
     // The built site itself has no script and the plain policy.
     let on_disk = fs::read_to_string(root.join("public/index.html")).unwrap();
     assert!(!on_disk.to_lowercase().contains("<script"));
-    assert!(on_disk.contains("content=\"default-src 'none'; style-src 'self'; img-src 'self'\""));
+    assert!(on_disk.contains(
+        "content=\"default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'\""
+    ));
     for file in crate::support::snapshot(&root.join("public")).keys() {
         assert!(!file.to_string_lossy().contains("live"), "{file:?}");
     }

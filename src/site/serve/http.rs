@@ -398,7 +398,7 @@ pub(super) fn with_banner(html: &str, error: &str) -> String {
 pub(super) fn error_page(error: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'self'\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'none'\">\n\
          <title>Build failed · seen</title>\n\
          <link rel=\"stylesheet\" href=\"{BANNER_CSS_PATH}\">\n</head>\n<body>\n{}</body>\n</html>\n",
         banner(error)
