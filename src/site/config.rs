@@ -171,7 +171,10 @@ mod tests {
     fn strict_is_a_boolean() {
         let d = parse(Path::new("seen.toml"), "title = \"T\"\nstrict = \"yes\"\n").unwrap_err();
         assert_eq!((d.line, d.col), (2, 10), "{d}");
-        assert!(d.hint.as_deref().unwrap().contains("`true` or `false`"), "{d}");
+        assert!(
+            d.hint.as_deref().unwrap().contains("`true` or `false`"),
+            "{d}"
+        );
     }
 
     #[test]

@@ -100,8 +100,8 @@ fn html(text: &str) -> Vec<Finding> {
                 }
             }
             for (needle, what) in what {
-                let range = locate(text, &whole, from, &[needle, Needle::Tag(tag.clone())])
-                    .unwrap_or(0..0);
+                let range =
+                    locate(text, &whole, from, &[needle, Needle::Tag(tag.clone())]).unwrap_or(0..0);
                 from = range.start + 1;
                 found.push(Finding { range, what });
             }
@@ -159,7 +159,9 @@ fn text_search(text: &str, error: &str) -> Vec<Finding> {
     let mut add = |at: usize, len: usize, what: &str| {
         found.push(Finding {
             range: at..at + len,
-            what: format!("{what} (found by a text search: the file is not well-formed XML: {error})"),
+            what: format!(
+                "{what} (found by a text search: the file is not well-formed XML: {error})"
+            ),
         });
     };
     for (pattern, what) in [
@@ -184,7 +186,10 @@ fn text_search(text: &str, error: &str) -> Vec<Finding> {
         }
     });
     if let Some(at) = handler {
-        let len = b[at..].iter().position(|c| !c.is_ascii_alphabetic()).unwrap_or(0);
+        let len = b[at..]
+            .iter()
+            .position(|c| !c.is_ascii_alphabetic())
+            .unwrap_or(0);
         add(at, len, "an event handler attribute");
     }
     found.sort_by_key(|f| f.range.start);

@@ -47,7 +47,8 @@ pub struct RenderedPage {
     pub assets: Vec<(String, Vec<u8>)>,
     pub figures: usize,
     pub frames: usize,
-    /// Warnings about the page's figure blocks.
+    /// Warnings about the page's figure blocks, and the raw HTML the
+    /// sanitizer dropped.
     pub warnings: Vec<Diagnostic>,
     /// The files the figure blocks read besides the page.
     pub reads: Vec<super::FileRead>,
@@ -419,9 +420,7 @@ impl<'p> Renderer<'p> {
         // screen is wide; a scrolling box must take keyboard focus to be
         // scrollable without a mouse (axe: scrollable-region-focusable).
         self.result.html = html.replace("<pre><code", "<pre tabindex=\"0\"><code");
-        self.result
-            .warnings
-            .append(&mut self.figure_state.warnings);
+        self.result.warnings.append(&mut self.figure_state.warnings);
         Ok(self.result)
     }
 

@@ -36,18 +36,22 @@ use markup5ever_rcdom::{Handle, NodeData, RcDom, SerializableHandle};
 /// dropped: scripts and styles, forms and their controls, embedded pages
 /// and plugins, media, `meta`, `base`, `link`, and inline SVG (show a
 /// drawing with `<img src="drawing.svg">`).
+#[rustfmt::skip]
 const HTML_TAGS: &[&str] = &[
-    "a", "abbr", "article", "aside", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite",
-    "code", "col", "colgroup", "data", "dd", "del", "details", "dfn", "div", "dl", "dt", "em",
-    "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr",
-    "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "rp", "rt", "ruby", "s", "samp",
-    "section", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
-    "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr",
+    "a", "abbr", "article", "aside", "b", "bdi", "bdo", "blockquote", "br",
+    "caption", "cite", "code", "col", "colgroup", "data", "dd", "del", "details",
+    "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "footer", "h1",
+    "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "i",
+    "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q",
+    "rp", "rt", "ruby", "s", "samp", "section", "small", "span", "strong",
+    "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead",
+    "time", "tr", "u", "ul", "var", "wbr",
 ];
 
 /// MathML Core's presentation elements, for formulas typed as MathML.
 /// `mglyph`, `malignmark` and `annotation-xml` are left out: they switch
 /// the parser between HTML and MathML in ways that mutation-XSS attacks use.
+#[rustfmt::skip]
 const MATHML_TAGS: &[&str] = &[
     "math", "annotation", "menclose", "merror", "mfrac", "mi", "mmultiscripts", "mn", "mo",
     "mover", "mpadded", "mphantom", "mprescripts", "mroot", "mrow", "ms", "mspace", "msqrt",
@@ -56,13 +60,15 @@ const MATHML_TAGS: &[&str] = &[
 ];
 
 /// The attributes of every MathML element above.
+#[rustfmt::skip]
 const MATHML_ATTRS: &[&str] = &[
     "accent", "accentunder", "alttext", "columnalign", "columnlines", "columnspacing",
-    "columnspan", "depth", "display", "displaystyle", "encoding", "fence", "form", "frame",
-    "framespacing", "height", "largeop", "linethickness", "lspace", "mathbackground",
-    "mathcolor", "mathsize", "mathvariant", "maxsize", "minsize", "movablelimits", "notation",
-    "rowalign", "rowlines", "rowspacing", "rowspan", "rspace", "scriptlevel", "separator",
-    "stretchy", "symmetric", "voffset", "width", "xmlns",
+    "columnspan", "depth", "display", "displaystyle", "encoding", "fence",
+    "form", "frame", "framespacing", "height", "largeop", "linethickness",
+    "lspace", "mathbackground", "mathcolor", "mathsize", "mathvariant", "maxsize",
+    "minsize", "movablelimits", "notation", "rowalign", "rowlines", "rowspacing",
+    "rowspan", "rspace", "scriptlevel", "separator", "stretchy", "symmetric",
+    "voffset", "width", "xmlns",
 ];
 
 /// Attributes any allowed element may carry. `aria-*` too (a prefix).
@@ -92,6 +98,7 @@ const TAG_ATTRS: &[(&str, &[&str])] = &[
 
 /// Elements dropped with everything inside them, rather than unwrapped:
 /// their content is code, or raw text that would show as stray markup.
+#[rustfmt::skip]
 const REMOVED_WITH_CONTENT: &[&str] = &[
     "applet", "embed", "frame", "frameset", "iframe", "noembed", "noframes", "noscript", "object",
     "plaintext", "script", "style", "template", "textarea", "title", "xmp",
@@ -189,7 +196,8 @@ impl Placeholders {
 
     /// `html` with every token replaced by its piece of `pieces`.
     pub fn fill(&self, html: &str, pieces: &[String]) -> String {
-        let mut out = String::with_capacity(html.len() + pieces.iter().map(String::len).sum::<usize>());
+        let mut out =
+            String::with_capacity(html.len() + pieces.iter().map(String::len).sum::<usize>());
         let mut last = 0;
         for (range, i) in self.find(html) {
             out.push_str(&html[last..range.start]);
@@ -497,14 +505,8 @@ fn element_reason(name: &QualName) -> (String, Option<&'static str>) {
             Some("save the drawing as a file and show it with <img src=\"drawing.svg\" alt=\"…\">"),
         ),
         _ => match foreign {
-            Some(parent) => (
-                format!("`<{n}>` is not allowed inside `{parent}`"),
-                None,
-            ),
-            None if MATHML_TAGS.contains(&n) => (
-                format!("`<{n}>` belongs inside `<math>`"),
-                None,
-            ),
+            Some(parent) => (format!("`<{n}>` is not allowed inside `{parent}`"), None),
+            None if MATHML_TAGS.contains(&n) => (format!("`<{n}>` belongs inside `<math>`"), None),
             None => (
                 format!("`<{n}>` is not among the HTML elements a page may use"),
                 Some("`seen help site raw` lists the allowed ones"),
@@ -518,7 +520,10 @@ fn attribute_dropped(element: &str, a: &Attribute) -> Dropped {
     let value = a.value.to_string();
     let lower = name.to_ascii_lowercase();
     let (reason, hint) = if lower.starts_with("on") {
-        ("event handler attributes never run on these pages".to_string(), None)
+        (
+            "event handler attributes never run on these pages".to_string(),
+            None,
+        )
     } else if lower == "style" {
         (
             "the pages' Content-Security-Policy blocks inline styles".to_string(),
@@ -527,7 +532,9 @@ fn attribute_dropped(element: &str, a: &Attribute) -> Dropped {
     } else if let Some(scheme) = url_scheme(&value).filter(|_| is_url_attribute(&lower)) {
         (
             format!("`{scheme}:` URLs are not allowed"),
-            Some("a link may be relative (`other.html`, `#part`) or use http:, https:, mailto: or tel:"),
+            Some(
+                "a link may be relative (`other.html`, `#part`) or use http:, https:, mailto: or tel:",
+            ),
         )
     } else if element == "html" || element == "body" {
         (
@@ -595,7 +602,12 @@ fn misplaced_tokens(html: &str, tree: &Parsed, tokens: &Placeholders, count: usi
         }
     }
     let mut stack: Vec<(Handle, bool)> = match &tree.body {
-        Some(body) => body.children.borrow().iter().map(|c| (c.clone(), true)).collect(),
+        Some(body) => body
+            .children
+            .borrow()
+            .iter()
+            .map(|c| (c.clone(), true))
+            .collect(),
         None => Vec::new(),
     };
     while let Some((node, plain)) = stack.pop() {
@@ -617,9 +629,8 @@ fn misplaced_tokens(html: &str, tree: &Parsed, tokens: &Placeholders, count: usi
                 for a in attrs.borrow().iter() {
                     bad.extend(tokens.find(&a.value).into_iter().map(|(_, i)| i));
                 }
-                let plain = plain
-                    && name.ns == ns!(html)
-                    && !REMOVED_WITH_CONTENT.contains(&&*name.local);
+                let plain =
+                    plain && name.ns == ns!(html) && !REMOVED_WITH_CONTENT.contains(&&*name.local);
                 stack.extend(node.children.borrow().iter().map(|c| (c.clone(), plain)));
             }
             _ => {}
@@ -667,8 +678,14 @@ pub fn locate(
                 if r.end <= start {
                     continue;
                 }
-                let lo = r.start.max(start);
-                if let Some(found) = find_in(&text[lo..r.end.min(text.len())], needle) {
+                let (mut lo, hi) = (r.start.max(start), r.end.min(text.len()));
+                while lo < hi && !text.is_char_boundary(lo) {
+                    lo += 1;
+                }
+                if lo >= hi || !text.is_char_boundary(hi) {
+                    continue;
+                }
+                if let Some(found) = find_in(&text[lo..hi], needle) {
                     return Some(lo + found.start..lo + found.end);
                 }
             }
@@ -694,9 +711,11 @@ fn find_in(hay: &str, needle: &Needle) -> Option<Range<usize>> {
         // Heading attributes are written `{#id .class key=value}`.
         Needle::Attribute(_) => {
             at > 0
-                && (b[at - 1].is_ascii_whitespace() || matches!(b[at - 1], b'"' | b'\'' | b'/' | b'{'))
-                && b.get(end)
-                    .is_none_or(|&c| c.is_ascii_whitespace() || matches!(c, b'=' | b'>' | b'/' | b'}'))
+                && (b[at - 1].is_ascii_whitespace()
+                    || matches!(b[at - 1], b'"' | b'\'' | b'/' | b'{'))
+                && b.get(end).is_none_or(|&c| {
+                    c.is_ascii_whitespace() || matches!(c, b'=' | b'>' | b'/' | b'}')
+                })
         }
         Needle::Text(_) => true,
     };
@@ -765,7 +784,11 @@ mod tests {
             ]
         );
         assert_eq!(dropped[1].text, "<script>alert(1)</script>");
-        assert!(dropped[2].reason.contains("`javascript:`"), "{:?}", dropped[2]);
+        assert!(
+            dropped[2].reason.contains("`javascript:`"),
+            "{:?}",
+            dropped[2]
+        );
     }
 
     #[test]
@@ -786,7 +809,8 @@ mod tests {
 
     #[test]
     fn elements_inside_a_removed_one_are_part_of_its_report() {
-        let (_, dropped) = clean_str("<form action=\"/x\"><input name=a><button>Go</button></form>");
+        let (_, dropped) =
+            clean_str("<form action=\"/x\"><input name=a><button>Go</button></form>");
         assert_eq!(dropped.len(), 1, "{dropped:?}");
         assert_eq!(
             dropped[0].what,
@@ -802,8 +826,17 @@ mod tests {
         let body = format!("<p>a {} b</p>\n{}\n", t.token(0), t.token(1));
         let c = clean(&body, &t, 2);
         assert!(c.misplaced.is_empty());
-        let filled = t.fill(&c.html, &["<math><mi>x</mi></math>".into(), "<figure>F</figure>".into()]);
-        assert_eq!(filled, "<p>a <math><mi>x</mi></math> b</p>\n<figure>F</figure>\n");
+        let filled = t.fill(
+            &c.html,
+            &[
+                "<math><mi>x</mi></math>".into(),
+                "<figure>F</figure>".into(),
+            ],
+        );
+        assert_eq!(
+            filled,
+            "<p>a <math><mi>x</mi></math> b</p>\n<figure>F</figure>\n"
+        );
         // Inside raw MathML, an attribute or a comment, a token is misplaced.
         for body in [
             format!("<math><mi>{}</mi></math>", t.token(0)),
@@ -819,13 +852,26 @@ mod tests {
 
     #[test]
     fn places_are_found_in_the_authors_markup_only() {
-        let text = "Text about <script> in `<script>`.\n<p><SCRIPT>x</SCRIPT> <img src=x onError=y></p>";
+        let text =
+            "Text about <script> in `<script>`.\n<p><SCRIPT>x</SCRIPT> <img src=x onError=y></p>";
         let ranges = [35..text.len()];
         let tag = locate(text, &ranges, 0, &[Needle::Tag("script".into())]).unwrap();
         assert_eq!(&text[tag], "<SCRIPT");
         let attr = locate(text, &ranges, 0, &[Needle::Attribute("onerror".into())]).unwrap();
         assert_eq!(&text[attr], "onError");
-        assert_eq!(locate(text, &ranges, 0, &[Needle::Tag("scrip".into())]), None);
+        assert_eq!(
+            locate(text, &ranges, 0, &[Needle::Tag("scrip".into())]),
+            None
+        );
+        // A search may start inside a character (one past the last find).
+        let text = "<p title=\"é\" onclick=x>";
+        let at = locate(
+            text,
+            &[0..text.len()],
+            11,
+            &[Needle::Attribute("onclick".into())],
+        );
+        assert_eq!(at, Some(14..21));
     }
 
     #[test]

@@ -31,12 +31,7 @@ fn case(name: &'static str, file: &'static str, text: String, expect: &[&'static
 }
 
 /// A case built with `strict = true` in `seen.toml`.
-fn strict(
-    name: &'static str,
-    file: &'static str,
-    text: String,
-    expect: &[&'static str],
-) -> Case {
+fn strict(name: &'static str, file: &'static str, text: String, expect: &[&'static str]) -> Case {
     Case {
         name,
         files: vec![

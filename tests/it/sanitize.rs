@@ -18,10 +18,22 @@ use crate::support::{describe, seen_in, snapshot, write};
 /// (page name, markdown, the text the warning must point at; `None` when
 /// only the line is sure).
 const VECTORS: &[(&str, &str, Option<&str>)] = &[
-    ("script", "Hello <script>alert(1)</script> there.", Some("<script")),
+    (
+        "script",
+        "Hello <script>alert(1)</script> there.",
+        Some("<script"),
+    ),
     ("script-case", "<ScRiPt>alert(1)</ScRiPt>", Some("<ScRiPt")),
-    ("img-onerror", "<img src=x onerror=alert(1)>", Some("onerror")),
-    ("img-onerror-upper", "<IMG SRC=x ONERROR=\"alert(1)\">", Some("ONERROR")),
+    (
+        "img-onerror",
+        "<img src=x onerror=alert(1)>",
+        Some("onerror"),
+    ),
+    (
+        "img-onerror-upper",
+        "<IMG SRC=x ONERROR=\"alert(1)\">",
+        Some("ONERROR"),
+    ),
     ("svg-onload", "<svg onload=alert(1)>", Some("<svg")),
     (
         "img-tab-javascript",
@@ -33,17 +45,41 @@ const VECTORS: &[(&str, &str, Option<&str>)] = &[
         "<a href=\"&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)\">x</a>",
         Some("href"),
     ),
-    ("colon-entity", "<a href=\"javascript&colon;alert(1)\">x</a>", Some("href")),
-    ("spaces-javascript", "<a href=\"  javascript:alert(1)\">x</a>", Some("href")),
-    ("mixed-case-javascript", "<a href=\"jAvAsCrIpT:alert(1)\">x</a>", Some("href")),
-    ("img-src-javascript", "<img src=\"javascript:alert(1)\">", Some("src")),
-    ("iframe", "<iframe src=\"https://evil.example/\"></iframe>", Some("<iframe")),
+    (
+        "colon-entity",
+        "<a href=\"javascript&colon;alert(1)\">x</a>",
+        Some("href"),
+    ),
+    (
+        "spaces-javascript",
+        "<a href=\"  javascript:alert(1)\">x</a>",
+        Some("href"),
+    ),
+    (
+        "mixed-case-javascript",
+        "<a href=\"jAvAsCrIpT:alert(1)\">x</a>",
+        Some("href"),
+    ),
+    (
+        "img-src-javascript",
+        "<img src=\"javascript:alert(1)\">",
+        Some("src"),
+    ),
+    (
+        "iframe",
+        "<iframe src=\"https://evil.example/\"></iframe>",
+        Some("<iframe"),
+    ),
     (
         "iframe-srcdoc",
         "<iframe srcdoc=\"<script>alert(1)</script>\"></iframe>",
         Some("<iframe"),
     ),
-    ("object", "<object data=\"x.swf\"></object>", Some("<object")),
+    (
+        "object",
+        "<object data=\"x.swf\"></object>",
+        Some("<object"),
+    ),
     ("embed", "<embed src=\"x.swf\">", Some("<embed")),
     (
         "style-expression",
@@ -65,14 +101,26 @@ const VECTORS: &[(&str, &str, Option<&str>)] = &[
         "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
         Some("<meta"),
     ),
-    ("base", "<base href=\"https://evil.example/\">", Some("<base")),
+    (
+        "base",
+        "<base href=\"https://evil.example/\">",
+        Some("<base"),
+    ),
     (
         "form",
         "<form action=\"https://evil.example/\"><button>Go</button></form>",
         Some("<form"),
     ),
-    ("input", "<input autofocus onfocus=alert(1)>", Some("<input")),
-    ("details-ontoggle", "<details open ontoggle=alert(1)>", Some("ontoggle")),
+    (
+        "input",
+        "<input autofocus onfocus=alert(1)>",
+        Some("<input"),
+    ),
+    (
+        "details-ontoggle",
+        "<details open ontoggle=alert(1)>",
+        Some("ontoggle"),
+    ),
     (
         "mxss-math",
         "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
@@ -98,7 +146,11 @@ const VECTORS: &[(&str, &str, Option<&str>)] = &[
         "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
         Some("<noscript"),
     ),
-    ("svg-script", "<svg><script>alert(1)</script></svg>", Some("<svg")),
+    (
+        "svg-script",
+        "<svg><script>alert(1)</script></svg>",
+        Some("<svg"),
+    ),
     (
         "svg-animate",
         "<svg><a><animate attributeName=href values=javascript:alert(1) /><text x=20 y=20>X</text></a></svg>",
@@ -109,7 +161,11 @@ const VECTORS: &[(&str, &str, Option<&str>)] = &[
         "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">x</a>",
         Some("href"),
     ),
-    ("vbscript", "<a href=\"vbscript:msgbox(1)\">x</a>", Some("href")),
+    (
+        "vbscript",
+        "<a href=\"vbscript:msgbox(1)\">x</a>",
+        Some("href"),
+    ),
     (
         "eval-src",
         "<img src=x:alert(alt) onerror=eval(src) alt=0>",
@@ -120,14 +176,34 @@ const VECTORS: &[(&str, &str, Option<&str>)] = &[
         "<div><template><script>alert(1)</script></template></div>",
         Some("<template"),
     ),
-    ("video-source", "<video><source onerror=\"alert(1)\"></video>", Some("<video")),
+    (
+        "video-source",
+        "<video><source onerror=\"alert(1)\"></video>",
+        Some("<video"),
+    ),
     ("body-onload", "<body onload=alert(1)>", Some("onload")),
     ("html-attribute", "<html onclick=alert(1)>", Some("onclick")),
     // Markdown that writes HTML for the author.
-    ("md-link", "See [this](javascript:alert(1)).", Some("javascript:alert(1)")),
-    ("md-image", "![x](javascript:alert(1))", Some("javascript:alert(1)")),
-    ("md-autolink", "<javascript:alert(1)>", Some("javascript:alert(1)")),
-    ("md-heading-attribute", "# Title {onclick=alert(1)}", Some("onclick")),
+    (
+        "md-link",
+        "See [this](javascript:alert(1)).",
+        Some("javascript:alert(1)"),
+    ),
+    (
+        "md-image",
+        "![x](javascript:alert(1))",
+        Some("javascript:alert(1)"),
+    ),
+    (
+        "md-autolink",
+        "<javascript:alert(1)>",
+        Some("javascript:alert(1)"),
+    ),
+    (
+        "md-heading-attribute",
+        "# Title {onclick=alert(1)}",
+        Some("onclick"),
+    ),
 ];
 
 /// The line every vector is on: after the front matter and a blank line.
@@ -250,7 +326,9 @@ fn no_vector_reaches_the_output_and_each_is_reported_at_its_place() {
         // The mutation-XSS vector's `<style>` is never closed: it holds the
         // rest of the page, in a browser too.
         if !html.contains("After.") && *name != "mxss-math" {
-            failures.push(format!("[{name}] the text after the vector is gone:\n{html}"));
+            failures.push(format!(
+                "[{name}] the text after the vector is gone:\n{html}"
+            ));
         }
         let want = match needle {
             Some(n) => {
@@ -284,11 +362,15 @@ fn strict_mode_fails_and_leaves_the_output_as_it_was() {
     for (name, _, _) in VECTORS {
         let want = format!("content/{name}.md:");
         assert!(
-            err.lines().any(|l| l.starts_with(&want) && l.contains(": error: ")),
+            err.lines()
+                .any(|l| l.starts_with(&want) && l.contains(": error: ")),
             "[{name}] no error in\n{err}"
         );
     }
-    assert!(err.contains("the output folder was left untouched"), "{err}");
+    assert!(
+        err.contains("the output folder was left untouched"),
+        "{err}"
+    );
     assert_eq!(snapshot(&root.join("public")), before);
 }
 
@@ -321,10 +403,18 @@ fn the_markup_explainers_use_comes_out_as_written() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     write(root, "seen.toml", "title = \"Allowed\"\nstrict = true\n");
-    write(root, "content/index.md", &format!("+++\ntitle = \"A\"\n+++\n\n{ALLOWED}"));
+    write(
+        root,
+        "content/index.md",
+        &format!("+++\ntitle = \"A\"\n+++\n\n{ALLOWED}"),
+    );
     let o = seen_in(&["build", "--no-cache"], root);
     assert!(o.status.success(), "{}", describe(&o));
-    assert!(!String::from_utf8_lossy(&o.stderr).contains("warning"), "{}", describe(&o));
+    assert!(
+        !String::from_utf8_lossy(&o.stderr).contains("warning"),
+        "{}",
+        describe(&o)
+    );
     let html = fs::read_to_string(root.join("public/index.html")).unwrap();
     // Every raw HTML line is in the page byte for byte.
     for line in ALLOWED.lines().filter(|l| l.starts_with('<')) {
@@ -340,8 +430,14 @@ fn the_markup_explainers_use_comes_out_as_written() {
         assert!(html.contains(inline), "`{inline}` is not in\n{html}");
     }
     // The markdown inside `<details>` is rendered, with seen's MathML.
-    assert!(html.contains("<p>Because <strong>markdown</strong> works inside"), "{html}");
-    assert!(html.contains("<math><msup><mi>x</mi><mn>2</mn></msup></math>"), "{html}");
+    assert!(
+        html.contains("<p>Because <strong>markdown</strong> works inside"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<math><msup><mi>x</mi><mn>2</mn></msup></math>"),
+        "{html}"
+    );
     assert!(live(&html).is_empty(), "{:?}", live(&html));
 }
 
@@ -368,12 +464,20 @@ fn seens_markup_next_to_raw_html_stays_seens() {
 fn copied_files_that_could_run_are_reported() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    write(root, "content/index.md", &page("<img src=\"d.svg\" alt=\"D\">"));
+    write(
+        root,
+        "content/index.md",
+        &page("<img src=\"d.svg\" alt=\"D\">"),
+    );
     let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\">\n<rect width=\"1\" onclick=\"alert(1)\"/>\n</svg>\n";
     let html = "<!DOCTYPE html>\n<p>Demo</p>\n<script>alert(1)</script>\n";
     write(root, "content/d.svg", svg);
     write(root, "content/demo/page.html", html);
-    write(root, "content/fine.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    write(
+        root,
+        "content/fine.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
     let o = seen_in(&["build", "--no-cache"], root);
     assert!(o.status.success(), "{}", describe(&o));
     let err = String::from_utf8_lossy(&o.stderr);
@@ -394,4 +498,33 @@ fn copied_files_that_could_run_are_reported() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("content/d.svg:2:17: error:"), "{err}");
     assert_eq!(snapshot(&root.join("public")), before);
+}
+
+#[test]
+fn a_page_reports_at_most_twenty_drops() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let lines: String = (0..25)
+        .map(|i| format!("<p onclick=\"f{i}()\">{i}</p>\n"))
+        .collect();
+    write(root, "content/index.md", &page(&lines));
+    let o = seen_in(&["build", "--no-cache"], root);
+    assert!(o.status.success(), "{}", describe(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        err.matches(": warning: dropped `onclick=").count(),
+        20,
+        "{err}"
+    );
+    // Each at its own line, in order.
+    assert!(
+        err.contains("content/index.md:24:4: warning: dropped `onclick=\"f19()\"`"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "content/index.md:25:4: warning: 5 more pieces of raw HTML were dropped from this page"
+        ),
+        "{err}"
+    );
 }
