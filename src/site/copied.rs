@@ -71,7 +71,7 @@ fn is_handler(name: &str) -> bool {
 /// An HTML file, parsed as a document.
 fn html(text: &str) -> Vec<Finding> {
     let dom = parse_document(RcDom::default(), ParseOpts::default()).one(text);
-    let whole = [0..text.len()];
+    let whole = 0..text.len();
     let mut found = Vec::new();
     let mut from = 0;
     let mut stack: Vec<Handle> = vec![dom.document.clone()];
@@ -100,8 +100,13 @@ fn html(text: &str) -> Vec<Finding> {
                 }
             }
             for (needle, what) in what {
-                let range =
-                    locate(text, &whole, from, &[needle, Needle::Tag(tag.clone())]).unwrap_or(0..0);
+                let range = locate(
+                    text,
+                    std::slice::from_ref(&whole),
+                    from,
+                    &[needle, Needle::Tag(tag.clone())],
+                )
+                .unwrap_or(0..0);
                 from = range.start + 1;
                 found.push(Finding { range, what });
             }
