@@ -9,6 +9,7 @@ use seen::diagnostic::render_all;
 use seen::render::hook::Figures;
 use seen::site::cache::FigureCache;
 use seen::site::{self, BuildConfig, BuildError};
+use seen::text::plural_s;
 
 #[derive(Parser)]
 #[command(
@@ -276,7 +277,7 @@ fn build(args: &SiteArgs, cache: &CacheArgs) -> ExitCode {
             println!(
                 "{report}; wrote {} file{} ({:.1} MB){}",
                 report.files_written,
-                plural(report.files_written),
+                plural_s(report.files_written),
                 report.bytes_written as f64 / 1e6,
                 cache_note(cache.as_ref())
             );
@@ -298,7 +299,7 @@ fn cache_note(cache: Option<&FigureCache>) -> String {
     let mut note = String::new();
     let reused = c.pages_reused();
     if reused > 0 {
-        note += &format!("; {reused} unchanged page{} not rendered", plural(reused));
+        note += &format!("; {reused} unchanged page{} not rendered", plural_s(reused));
     }
     let runs = c.hits() + c.misses();
     if runs > 0 {
@@ -317,16 +318,16 @@ fn check(args: &SiteArgs, cache: &CacheArgs) -> ExitCode {
             eprint!("{}", render_all(&r.warnings));
             let warnings = match r.warnings.len() {
                 0 => String::new(),
-                n => format!(", {n} warning{}", plural(n)),
+                n => format!(", {n} warning{}", plural_s(n)),
             };
             println!(
                 "Checked {} page{}, {} figure{}, {} frame{} in {} ms: no errors{warnings}{}",
                 r.pages,
-                plural(r.pages),
+                plural_s(r.pages),
                 r.figures,
-                plural(r.figures),
+                plural_s(r.figures),
                 r.frames,
-                plural(r.frames),
+                plural_s(r.frames),
                 r.elapsed.as_millis(),
                 cache_note(cache.as_ref())
             );
@@ -339,9 +340,9 @@ fn check(args: &SiteArgs, cache: &CacheArgs) -> ExitCode {
             eprintln!(
                 "seen check: {} error{} in {} file{}",
                 diags.len(),
-                plural(diags.len()),
+                plural_s(diags.len()),
                 files.len(),
-                plural(files.len())
+                plural_s(files.len())
             );
             ExitCode::FAILURE
         }
@@ -405,8 +406,4 @@ fn help(topic: Option<&str>, section: Option<&str>) -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

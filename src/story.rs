@@ -136,14 +136,6 @@ fn examples_words(es: &[usize]) -> String {
     }
 }
 
-/// Capitalises the first letter: "Example 2: …".
-fn capitalized(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
-}
-
 fn kind_word(k: Kind) -> &'static str {
     match k {
         Kind::Param => "param",
@@ -283,7 +275,7 @@ impl<'a> Teller<'a> {
 
     /// "Example 2: " before the narration of a step about `n`, or nothing.
     fn example_prefix(&self, n: Option<usize>) -> String {
-        n.map(|e| format!("{}: ", capitalized(&example_word(e))))
+        n.map(|e| format!("{}: ", crate::text::capitalise(&example_word(e))))
             .unwrap_or_default()
     }
 

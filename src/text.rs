@@ -4,6 +4,24 @@
 
 use crate::engine::Op;
 
+/// The `s` of a plural: `"s"` unless `n` is 1 (`{n} page{}`).
+pub fn plural_s(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// `n` and the word for that many: `1 node`, `3 nodes`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The text with its first letter in upper case.
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 /// Formats a number for people: up to 4 significant decimals, no `-0`,
 /// no trailing zeros. Deterministic on every machine (Rust's float
 /// formatting is exact and platform-independent).

@@ -178,14 +178,14 @@ impl Ctx<'_> {
                         s.clone(),
                         format!(
                             "the net `{name}` takes {want} input{}, but {} {} given",
-                            plural(want),
+                            crate::text::plural_s(want),
                             args.len(),
                             if args.len() == 1 { "was" } else { "were" }
                         ),
                     )
                     .expected(format!(
                         "{want} argument{}, the first of the net's `sizes`",
-                        plural(want)
+                        crate::text::plural_s(want)
                     ))
                     .see("the net's `sizes` are set at", nodes.net.sizes_span.start));
                 }
@@ -326,10 +326,6 @@ fn too_big(span: &Span, limit: usize) -> ScenarioError {
     } else {
         e
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// The exponent of `^` must be a number (or a negated number).

@@ -60,10 +60,6 @@ pub fn gradient_table(atomic: &Run, modules: &Run, id: &str) -> String {
     html
 }
 
-fn plural(k: usize, one: &str, many: &str) -> String {
-    format!("{k} {}", if k == 1 { one } else { many })
-}
-
 /// A short "what changed" paragraph for one view, with the run's counts.
 pub fn view_note(run: &Run) -> String {
     let g = run.graph();
@@ -92,14 +88,14 @@ pub fn view_note(run: &Run) -> String {
     }
     let counts = format!(
         "{}, {}{}, {}",
-        plural(nodes, "node", "nodes"),
+        crate::text::count(nodes, "node", "nodes"),
         if modules > 0 {
-            format!("{}, ", plural(modules, "module", "modules"))
+            format!("{}, ", crate::text::count(modules, "module", "modules"))
         } else {
             String::new()
         },
-        plural(ops, "rulebook op", "rulebook ops"),
-        plural(messages, "backward message", "backward messages")
+        crate::text::count(ops, "rulebook op", "rulebook ops"),
+        crate::text::count(messages, "backward message", "backward messages")
     );
     let body = match run.view {
         View::Atomic => format!(
