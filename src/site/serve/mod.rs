@@ -23,8 +23,8 @@
 //! request time: the output folder never holds it) gets one external script,
 //! [`LIVE_JS_PATH`], and its Content-Security-Policy gains what that script
 //! needs: `script-src 'self'` and `connect-src 'self'` for the event stream
-//! [`EVENTS_PATH`], the same policy whatever the request says. The script opens a
-//! Server-Sent Events stream on the same server and reloads the page when
+//! [`EVENTS_PATH`], the same policy whatever the request says. The script
+//! opens a Server-Sent Events stream on the same server and reloads the page when
 //! the build generation differs from the one the page was served with, so a
 //! rebuild that finished between the page's load and the stream's opening
 //! is not missed. Only builds that change what the server sends count
