@@ -256,7 +256,7 @@ impl FigureCache {
 
 /// True if every file of `reads` still has the bytes read, and is still
 /// inside the site folder (symlinks followed, as the renderer requires).
-fn reads_unchanged(reads: &[FileRead], site_root: &Path) -> bool {
+pub(crate) fn reads_unchanged(reads: &[FileRead], site_root: &Path) -> bool {
     if reads.is_empty() {
         return true;
     }

@@ -30,6 +30,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use super::cache;
 use super::content::Page;
 use super::digest::Digest;
 use super::nav::Course;
@@ -80,10 +81,14 @@ impl Incremental {
         Incremental::default()
     }
 
-    /// The cached output of the page at `out_path`, if its key is `key`.
-    pub(crate) fn page(&self, out_path: &str, key: u64) -> Option<Arc<PageOut>> {
+    /// The cached output of the page at `out_path`, if its key is `key`
+    /// and every file its blocks read (a CSV, say) still has the bytes
+    /// they read: the key covers the page's own file, not those.
+    pub(crate) fn page(&self, out_path: &str, key: u64, site_root: &Path) -> Option<Arc<PageOut>> {
         match self.pages.get(out_path) {
-            Some((k, out)) if *k == key => Some(Arc::clone(out)),
+            Some((k, out)) if *k == key && cache::reads_unchanged(&out.reads, site_root) => {
+                Some(Arc::clone(out))
+            }
             _ => None,
         }
     }
@@ -100,10 +105,16 @@ pub fn build(
     let memory = Memory::default();
     let site = render_site(config, hook, (Some(cache), None), &memory)?;
     let files = memory.0.into_inner().unwrap_or_else(|e| e.into_inner());
+    // A page reused is the very output kept from the last build.
     let rendered = site
         .pages
         .iter()
-        .filter(|(path, key, _)| cache.page(path, *key).is_none())
+        .filter(|(path, _, out)| {
+            !cache
+                .pages
+                .get(path)
+                .is_some_and(|(_, kept)| Arc::ptr_eq(kept, out))
+        })
         .count();
     let out = config.output_path();
     let written = if cache.written_to.as_ref() == Some(&out) && out.is_dir() {

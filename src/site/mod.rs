@@ -560,7 +560,11 @@ fn render_site(
                 return Ok((key, Ok(Arc::new(out))));
             }
             let out = match (cache, key) {
-                (Some(cache), Some(key)) if let Some(out) = cache.page(&page.out_path, key) => out,
+                (Some(cache), Some(key))
+                    if let Some(out) = cache.page(&page.out_path, key, &config.root) =>
+                {
+                    out
+                }
                 _ => {
                     match render_page(config, page, hook, templates.as_ref(), (&course, Some(i))) {
                         Ok(out) => {
