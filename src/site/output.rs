@@ -24,7 +24,7 @@
 //!
 //! Staging and old folders left by a killed build are removed by the next
 //! one, on Linux, and only those with seen's names, of a process that no
-//! longer runs, holding the marker.
+//! longer runs, holding the marker (or empty).
 
 use std::collections::{BTreeSet, HashSet};
 use std::fs;
@@ -414,6 +414,13 @@ impl Staging {
             _ => swap(&self.tmp, out).map_err(|e| BuildError::io(out, e))?,
         };
         self.published = true;
+        // The old site was claimed: marked, it is cleaned up even if this
+        // process is killed while deleting it. (A link, with `--force`, is
+        // only unlinked: nothing is written where it points.)
+        let real_dir = fs::symlink_metadata(&old).is_ok_and(|m| m.is_dir());
+        if real_dir && !is_marked(&old) {
+            let _ = fs::write(old.join(MARKER), MARKER_TEXT);
+        }
         // The new site is in place; deleting the old one can finish in the
         // background (a leftover old folder is untidy, not wrong).
         let handle = std::thread::spawn(move || {
@@ -501,8 +508,9 @@ pub fn wait_for_cleanup() {
 
 /// Removes the staging and old folders (`NAME.tmp-PID-N`, `NAME.old-PID-N`)
 /// that builds killed before they could clean up left beside the output
-/// folder: only real folders (not links) with those names, holding the
-/// marker, of a process that no longer runs. Only on Linux, where `/proc`
+/// folder: only real folders (not links) with those names, of a process
+/// that no longer runs, and holding the marker (or empty: a build killed
+/// between making its staging folder and marking it). Only on Linux, where `/proc`
 /// says whether a process runs (a live build's folders are never
 /// touched); best effort.
 fn remove_orphans(parent: &Path, name: &str) {
@@ -531,12 +539,17 @@ fn remove_orphans(parent: &Path, name: &str) {
             continue;
         }
         let path = entry.path();
-        if pid != std::process::id()
-            && !Path::new(&format!("/proc/{pid}")).exists()
-            && entry.file_type().is_ok_and(|t| t.is_dir())
-            && is_marked(&path)
+        if pid == std::process::id()
+            || Path::new(&format!("/proc/{pid}")).exists()
+            || !entry.file_type().is_ok_and(|t| t.is_dir())
         {
+            continue;
+        }
+        if is_marked(&path) {
             let _ = fs::remove_dir_all(path);
+        } else {
+            // Killed before it wrote the marker: removed only if empty.
+            let _ = fs::remove_dir(path);
         }
     }
 }
