@@ -111,7 +111,8 @@ fn normalize(path: &Path) -> PathBuf {
 /// True if `a` and `b` name the same place (the same absolute path, or the
 /// same folder once symlinks are resolved).
 pub(crate) fn same_place(a: &Path, b: &Path) -> bool {
-    std::path::absolute(a).ok() == std::path::absolute(b).ok()
+    let abs = |p: &Path| std::path::absolute(p);
+    matches!((abs(a), abs(b)), (Ok(x), Ok(y)) if x == y)
         || matches!((fs::canonicalize(a), fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
 }
 
