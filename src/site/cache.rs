@@ -208,7 +208,7 @@ impl FigureCache {
         Fields::new()
             .bytes(&self.salt.to_le_bytes())
             .bytes(&templates.to_le_bytes())
-            .str(&format!("{config:?}"))
+            .str(&config.key_text())
             .bytes(page.path.as_os_str().as_encoded_bytes())
             .str(&page.out_path)
             .str(&page.source)

@@ -678,13 +678,54 @@ fn cases() -> Vec<Case> {
             "seen.toml output over content",
             "seen.toml",
             s("title = \"T\"\noutput_dir = \"content\"\n"),
-            &["content: error: the output folder would replace the content folder"],
+            &[
+                "seen.toml:2:1: error: the output folder `content` would replace the content folder",
+            ],
         ),
         case(
             "seen.toml missing content folder",
             "seen.toml",
             s("title = \"T\"\ncontent_dir = \"pages\"\n"),
-            &["pages: error: content folder not found"],
+            &["seen.toml:2:1: error: content folder `pages` not found"],
+        ),
+        case(
+            "seen.toml content folder is a file",
+            "seen.toml",
+            s("title = \"T\"\ncontent_dir = \"seen.toml\"\n"),
+            &["seen.toml:2:1: error: the content folder `seen.toml` is not a folder"],
+        ),
+        case(
+            "seen.toml missing templates folder",
+            "seen.toml",
+            s("title = \"T\"\n\n  templates_dir = \"theme\"\n"),
+            &["seen.toml:3:3: error: templates folder `theme` not found"],
+        ),
+        case(
+            "seen.toml templates folder is a file",
+            "seen.toml",
+            s("title = \"T\"\ntemplates_dir = \"content/index.md\"\n"),
+            &["seen.toml:2:1: error: the templates folder `content/index.md` is not a folder"],
+        ),
+        case(
+            "seen.toml output folder is the root",
+            "seen.toml",
+            s("title = \"T\"\noutput_dir = \".\"\n"),
+            &["seen.toml:2:1: error: the output folder `.` would replace the site root"],
+        ),
+        case(
+            "seen.toml output folder is a file",
+            "seen.toml",
+            s("title = \"T\"\noutput_dir = \"seen.toml\"\n"),
+            &["seen.toml:2:1: error: the output folder `seen.toml` exists and is not a folder"],
+        ),
+        case(
+            "seen.toml output folder holds other files",
+            "seen.toml",
+            s("title = \"T\"\noutput_dir = \".seen-cache\"\n"),
+            &[
+                "seen.toml:2:1: error: the output folder `.seen-cache` holds files seen did not write",
+                "hint: choose a new or empty folder, or pass `--force`",
+            ],
         ),
     ]
 }

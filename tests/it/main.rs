@@ -18,6 +18,7 @@ mod explainer_layout;
 mod figures;
 mod golden;
 mod layout;
+mod output;
 mod scenario;
 mod serve;
 mod site;

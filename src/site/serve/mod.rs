@@ -489,10 +489,14 @@ fn rebuild(
         Err(e) => (previous, Err(e.to_string())),
     };
     let mut s = shared.lock();
-    if let Some(c) = &config {
-        s.out_dir = c.output_path();
-    } else if s.out_dir.as_os_str().is_empty() {
-        s.out_dir = root.join("public");
+    // The folder served changes only with a site built into it: a failed
+    // build (say, into a folder that is not seen's) keeps the last one.
+    match &config {
+        Some(c) if result.is_ok() || s.out_dir.as_os_str().is_empty() => {
+            s.out_dir = c.output_path();
+        }
+        None if s.out_dir.as_os_str().is_empty() => s.out_dir = root.join("public"),
+        _ => {}
     }
     // Whether what the server sends has changed: the open pages reload
     // only then (a save that changes nothing in the output, or an editor's
