@@ -100,7 +100,7 @@ fn cases() -> Vec<Case> {
             "id = \"a\"\ninputs = { x = 1 }\ngraph = \"y = foo(x)\"",
             &[
                 "content/index.md:10:14: error: unknown function `foo`",
-                "one of exp, log, recip, relu, tanh, linear, sigmoid, bce",
+                "one of exp, log, recip, relu, tanh, sin, cos, sqrt, abs, linear, sigmoid, bce, mse",
             ],
         ),
         blk(
@@ -121,6 +121,29 @@ fn cases() -> Vec<Case> {
             "id = \"a\"\ninputs = { x = -1 }\ngraph = \"y = log(x)\"",
             &[
                 "content/index.md:10:14: error: log needs a positive argument in statement `y`: log(-1)",
+            ],
+        ),
+        blk(
+            "sqrt of a negative number",
+            "id = \"a\"\ninputs = { x = -1 }\ngraph = \"\"\"\nz = x * 2\ny = sqrt(z)\n\"\"\"",
+            &[
+                "content/index.md:12:5: error: sqrt needs a positive argument in statement `y`: sqrt(-2)",
+                "expected: values inside every op's domain",
+            ],
+        ),
+        blk(
+            "sqrt of zero",
+            "id = \"a\"\ninputs = { x = 0 }\ngraph = \"y = 3 * sqrt(x)\"",
+            &[
+                "content/index.md:10:14: error: sqrt needs a positive argument in statement `y`: sqrt(0)",
+            ],
+        ),
+        blk(
+            "a misspelt new function",
+            "id = \"a\"\ninputs = { x = 1 }\ngraph = \"y = sinn(x) + cos(x)\"",
+            &[
+                "content/index.md:10:14: error: unknown function `sinn`",
+                "hint: did you mean `sin`?",
             ],
         ),
         blk(
@@ -461,6 +484,15 @@ fn cases() -> Vec<Case> {
             &[
                 "content/index.md:10:31: error: unknown act \"tahn\"",
                 "hint: did you mean `tanh`?",
+            ],
+        ),
+        blk(
+            "unknown activation near sigmoid",
+            "id = \"a\"\ninputs = { x = 1 }\nnet = { sizes = [1, 2, 1], act = \"sigmod\", seed = 1 }\ngraph = \"l = mlp(x)\"",
+            &[
+                "content/index.md:10:34: error: unknown act \"sigmod\"",
+                "expected: one of \"tanh\", \"relu\", \"sigmoid\"",
+                "hint: did you mean `sigmoid`?",
             ],
         ),
         blk(

@@ -44,6 +44,15 @@ fn produced() -> BTreeMap<String, String> {
         "rule/mul.svg".into(),
         figure::rule_card(rule, &runs[0], &rule.id),
     );
+    // The cards of sin, cos, sqrt and abs, from their fixture.
+    let rules = manifest_dir().join("tests/fixtures/rules.md");
+    for (s, runs) in seen::run_file(&rules).expect("the rule-card fixture runs") {
+        let name = s.id.trim_start_matches("rule-");
+        out.insert(
+            format!("rule/{name}.svg"),
+            figure::rule_card(&s, &runs[0], &s.id),
+        );
+    }
     let (cmp, runs) = &blocks["modules"];
     for run in runs {
         let id = format!("{}-{}", cmp.id, run.view.name());

@@ -158,13 +158,25 @@ fn a_net_trains_to_the_same_bits_on_the_tape_as_on_the_arena() {
 
 #[test]
 fn every_op_of_the_rulebook_runs_to_the_same_bits() {
-    // sigmoid, bce, mse, pow, exp, log, recip, neg in one block, in both
-    // views (modules and their atomic expansions).
-    let block = "id = \"all\"\nparams = { w = 0.7, b = -0.2, c = 0.4 }\nexamples = [ { x = 0.5, y = 1, t = 0.3 }, { x = -1.25, y = 0, t = -0.1 } ]\ngraph = \"\"\"\nz = linear(w, x, b)\np = sigmoid(z)\nq = exp(c * x) + recip(2 + w * w) + log(1 + c * c) + relu(z) + tanh(z)\nr = (q - t) ^ 2\nloss = bce(p, y) + mse(q, t) + r\n\"\"\"\nreduce = \"mean\"\ntrain = { steps = 25, lr = 0.05 }\nfigure = \"training\"";
+    // sigmoid, bce, mse, pow, exp, log, recip, neg, relu, tanh, sin, cos,
+    // sqrt and abs in one block, in both views (modules and their atomic
+    // expansions).
+    let block = "id = \"all\"\nparams = { w = 0.7, b = -0.2, c = 0.4 }\nexamples = [ { x = 0.5, y = 1, t = 0.3 }, { x = -1.25, y = 0, t = -0.1 } ]\ngraph = \"\"\"\nz = linear(w, x, b)\np = sigmoid(z)\nq = exp(c * x) + recip(2 + w * w) + log(1 + c * c) + relu(z) + tanh(z)\nu = sin(w * x) + cos(c - x) + sqrt(1 + b * b) + abs(z - c)\nr = (q + u - t) ^ 2\nloss = bce(p, y) + mse(q, t) + r\n\"\"\"\nreduce = \"mean\"\ntrain = { steps = 25, lr = 0.05 }\nfigure = \"training\"";
     for view in [View::Modules, View::Atomic] {
         for zero_grad in [true, false] {
             assert!(compare_block(block, view, schedule(25, 0.05, zero_grad)).is_ok());
         }
+    }
+    // Every row of the rulebook is in one view or the other: an op added
+    // to the rulebook and not here fails this test.
+    let s = scenario::parse(block).unwrap();
+    let mut used: Vec<&str> = Vec::new();
+    for view in [View::Modules, View::Atomic] {
+        let l = s.lower(view).unwrap();
+        used.extend(l.graph.nodes.iter().filter_map(|n| n.op.map(Op::name)));
+    }
+    for rule in seen::engine::ops::RULES.iter() {
+        assert!(used.contains(&rule.name), "{} is not exercised", rule.name);
     }
 }
 

@@ -223,14 +223,14 @@ fn trace_of_both_views_gives_one_entry_per_view() {
 #[test]
 fn a_bad_file_exits_non_zero_with_its_place() {
     let dir = tempfile::tempdir().unwrap();
-    let page = "# P\n\ntext\n\n```autograd\nid = \"bad\"\ngraph = \"y = sqrt(2)\"\n```\n";
+    let page = "# P\n\ntext\n\n```autograd\nid = \"bad\"\ngraph = \"y = cbrt(2)\"\n```\n";
     let file = write(dir.path(), "bad.md", page);
     let out = seen(&["trace", &file]);
     assert!(!out.status.success());
     assert!(out.stdout.is_empty());
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(
-        err.starts_with(&format!("{file}:7:14: error: unknown function `sqrt`")),
+        err.starts_with(&format!("{file}:7:14: error: unknown function `cbrt`")),
         "{err}"
     );
 }

@@ -77,6 +77,38 @@ fn a_small_nets_initial_weights_are_splitmix64_in_layer_neuron_input_order() {
 }
 
 #[test]
+fn a_sigmoid_net_computes_sigmoid_neurons_in_both_views() {
+    // The same 2-2-1 net as above with act = "sigmoid": each hidden neuron
+    // is σ(w·x + b), in the modules view one sigmoid node, in the atomic
+    // view its expansion; the build checks both give the same gradients.
+    let body = "id = \"n\"\ninputs = { a = 0.5, b = -1 }\nnet = { name = \"f\", sizes = [2, 2, 1], act = \"sigmoid\", seed = 1 }\ngraph = \"out = f(a, b)\"\ntrain = { steps = 1, lr = 0.1 }";
+    let doc = trace(body, &[]);
+    let s0 = &steps(&doc)[0];
+    let (a, b) = (0.5, -1.0);
+    let h0 = sigmoid(0.1331231503445618f64 * a + 0.49156351452540226 * b);
+    let h1 = sigmoid(0.9420055071735924f64 * a + -0.11128156588845584 * b);
+    let out = -0.1114705983472839 * h0 + 0.525788783823522 * h1;
+    assert!(close(s0["loss"].as_f64().unwrap(), out, 1e-15));
+    let s = scenario::parse(body).unwrap();
+    let ops = |view| -> Vec<&'static str> {
+        let l = s.lower(view).unwrap();
+        l.graph
+            .nodes
+            .iter()
+            .filter_map(|n| n.op.map(|o| o.name()))
+            .collect()
+    };
+    let modules = ops(View::Modules);
+    assert_eq!(modules.iter().filter(|o| **o == "sigmoid").count(), 2);
+    let atomic = ops(View::Atomic);
+    assert!(!atomic.contains(&"sigmoid") && !atomic.contains(&"linear"));
+    assert_eq!(atomic.iter().filter(|o| **o == "exp").count(), 2);
+    assert_eq!(atomic.iter().filter(|o| **o == "recip").count(), 2);
+    s.analyze()
+        .expect("both views agree and the gradients check");
+}
+
+#[test]
 fn logistic_regression_follows_the_closed_form_gradient_over_many_steps() {
     let data: Vec<(f64, f64, f64)> = (0..20)
         .map(|i| {
