@@ -475,7 +475,7 @@ fn sin_cos_sqrt_and_abs_lower_and_agree_in_both_views() {
     let s = 1.0 / (1.0 + (-u).exp());
     let du_db = -b.sin();
     let dv_du = u / (u * u + 1.0).sqrt() * b.abs() + s * (1.0 - s);
-    let want = dv_du * du_db + (u * u + 1.0).sqrt() * -1.0;
+    let want = dv_du * du_db - (u * u + 1.0).sqrt(); // ∂|b|/∂b = −1 at b < 0
     let got = atomic.iter().find(|(n, _)| n == "b").unwrap().1;
     assert!(close(got, want, 1e-12), "{got} against {want}");
 }
