@@ -98,6 +98,14 @@ fn produced() -> BTreeMap<String, String> {
         "graph/sketch.svg".into(),
         figure::graph_still(&runs[0], &sketch.id, "sketch"),
     );
+    // A tiny net drawn whole, its params and neurons named by index.
+    let nets = manifest_dir().join("tests/fixtures/net.md");
+    for (s, runs) in seen::run_file(&nets).expect("the net fixture runs") {
+        out.insert(
+            format!("graph/{}.svg", s.id),
+            figure::graph_still(&runs[0], &s.id, s.title.as_deref().unwrap_or(&s.id)),
+        );
+    }
     out.extend(plots());
     // Training: the first, a middle and the last snapshot of each block of
     // the fixture (one feature, then two).

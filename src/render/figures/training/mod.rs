@@ -578,7 +578,7 @@ impl<'a> Data<'a> {
         if self.t.names.len() <= LISTED {
             self.t
                 .params_at(k)
-                .map(|(nm, v)| format!("{nm} = {}", num(v)))
+                .map(|(nm, v)| format!("{} = {}", crate::text::display_name(nm), num(v)))
                 .collect::<Vec<_>>()
                 .join(", ")
         } else {
