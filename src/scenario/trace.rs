@@ -90,6 +90,10 @@ struct UpdateJson<'a> {
 /// at them.
 #[derive(Serialize)]
 struct TrainingJson<'a> {
+    /// The first step whose loss is not finite, for a run that diverged
+    /// (`steps` then ends one before it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    diverged_at: Option<usize>,
     lr: f64,
     steps: Steps<'a>,
     zero_grad: bool,
@@ -147,6 +151,7 @@ fn training(t: &super::Training) -> TrainingJson<'_> {
         by_name.insert(n, i);
     }
     TrainingJson {
+        diverged_at: t.diverged.as_ref().map(|d| d.at),
         lr: t.lr,
         steps: Steps {
             t,

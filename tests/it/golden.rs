@@ -51,6 +51,15 @@ fn build_produced() -> BTreeMap<String, String> {
         "rule/mul.svg".into(),
         figure::rule_card(rule, &runs[0], &rule.id),
     );
+    // The cards of sin, cos, sqrt and abs, from their fixture.
+    let rules = manifest_dir().join("tests/fixtures/rules.md");
+    for (s, runs) in seen::run_file(&rules).expect("the rule-card fixture runs") {
+        let name = s.id.trim_start_matches("rule-");
+        out.insert(
+            format!("rule/{name}.svg"),
+            figure::rule_card(&s, &runs[0], &s.id),
+        );
+    }
     let (cmp, runs) = &blocks["modules"];
     for run in runs {
         let id = format!("{}-{}", cmp.id, run.view.name());
@@ -96,6 +105,14 @@ fn build_produced() -> BTreeMap<String, String> {
         "graph/sketch.svg".into(),
         figure::graph_still(&runs[0], &sketch.id, "sketch"),
     );
+    // A tiny net drawn whole, its params and neurons named by index.
+    let nets = manifest_dir().join("tests/fixtures/net.md");
+    for (s, runs) in seen::run_file(&nets).expect("the net fixture runs") {
+        out.insert(
+            format!("graph/{}.svg", s.id),
+            figure::graph_still(&runs[0], &s.id, s.title.as_deref().unwrap_or(&s.id)),
+        );
+    }
     out.extend(plots());
     // Training: the first, a middle and the last snapshot of each block of
     // the fixture (one feature, then two).

@@ -10,7 +10,9 @@ use crate::story::num;
 /// A leaf as the table names it: "w", or "x (example 2)".
 fn leaf_label(g: &Graph, i: NodeId) -> String {
     let nd = &g.nodes[i];
-    let name = nd.name.clone().unwrap_or_else(|| format!("#{i}"));
+    let name = (nd.name.as_deref())
+        .map(crate::text::display_name)
+        .unwrap_or_else(|| format!("#{i}"));
     match nd.example {
         Some(e) => format!("{name} (example {})", e + 1),
         None => name,
