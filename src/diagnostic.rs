@@ -8,7 +8,7 @@
 //!   |
 //! 7 | graph = "y = tahn(x)"
 //!   |              ^^^^
-//!   = expected: one of exp, log, recip, relu, tanh, linear, sigmoid, bce
+//!   = expected: one of exp, log, recip, relu, tanh, sin, cos, sqrt, abs, linear, sigmoid, bce, mse
 //!   = hint: did you mean `tanh`?
 //! ```
 //!

@@ -9,6 +9,7 @@ use seen::diagnostic::render_all;
 use seen::render::hook::Figures;
 use seen::site::cache::FigureCache;
 use seen::site::{self, BuildConfig, BuildError};
+use seen::text::plural_s;
 
 #[derive(Parser)]
 #[command(
@@ -53,6 +54,16 @@ struct CacheArgs {
     no_cache: bool,
 }
 
+/// The `--force` switch of `build` and `serve`.
+#[derive(clap::Args, Clone)]
+struct ForceArgs {
+    /// Replace the output folder even if seen did not write it (it holds
+    /// no `.seen-output` marker and is not empty): everything in it is
+    /// deleted. Without it, such a folder is refused.
+    #[arg(long)]
+    force: bool,
+}
+
 impl CacheArgs {
     /// The site's figure cache, unless `--no-cache`.
     fn open(&self, config: &BuildConfig) -> Option<FigureCache> {
@@ -80,11 +91,13 @@ fn renderer_version() -> String {
 
 impl SiteArgs {
     /// seen.toml, then the command-line overrides.
-    fn config(&self) -> Result<BuildConfig, BuildError> {
+    fn config(&self, force: bool) -> Result<BuildConfig, BuildError> {
         let mut config = site::config::load(&self.root)?;
         if let Some(dir) = &self.output_dir {
             config.output_dir = dir.clone();
+            config.origins.output = site::Origin::Flag("--output-dir");
         }
+        config.force = force;
         Ok(config)
     }
 }
@@ -97,12 +110,15 @@ enum Command {
         seen build                         the site in this folder\n  \
         seen build --root my-explainer     the site in my-explainer/\n  \
         seen build --output-dir site       write site/ instead of public/\n  \
-        seen build --no-cache              draw every figure, write every file")]
+        seen build --no-cache              draw every figure, write every file\n  \
+        seen build --force                 replace an output folder seen did not write")]
     Build {
         #[command(flatten)]
         site: SiteArgs,
         #[command(flatten)]
         cache: CacheArgs,
+        #[command(flatten)]
+        force: ForceArgs,
     },
     /// Run the whole build (every page, every figure, the gradient checks
     /// against finite differences) without writing anything, and report
@@ -141,6 +157,8 @@ enum Command {
         poll: bool,
         #[command(flatten)]
         cache: CacheArgs,
+        #[command(flatten)]
+        force: ForceArgs,
     },
     /// Create a new site: seen.toml, content/index.md with one worked block
     /// per figure kind, and templates/ to edit. Refuses a non-empty folder.
@@ -208,9 +226,14 @@ fn run() -> ExitCode {
             output_dir: None,
         },
         cache: CacheArgs { no_cache: false },
+        force: ForceArgs { force: false },
     });
     match command {
-        Command::Build { site: args, cache } => build(&args, &cache),
+        Command::Build {
+            site: args,
+            cache,
+            force,
+        } => build(&args, &cache, force.force),
         Command::Check { site: args, cache } => check(&args, &cache),
         Command::Serve {
             site: args,
@@ -218,6 +241,7 @@ fn run() -> ExitCode {
             bind,
             poll,
             cache,
+            force,
         } => {
             let options = site::serve::ServeOptions {
                 bind,
@@ -225,7 +249,15 @@ fn run() -> ExitCode {
                 poll,
                 cache_version: (!cache.no_cache).then(renderer_version),
             };
-            match site::serve::serve(&args.root, &|| args.config(), &Figures, &options) {
+            let load = || args.config(force.force);
+            // A folder that is not seen's is neither replaced nor served.
+            if let Ok(c) = load()
+                && let Err(e) = site::output::claim(&c)
+            {
+                eprintln!("{e}");
+                return ExitCode::FAILURE;
+            }
+            match site::serve::serve(&args.root, &load, &Figures, &options) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("error: cannot serve on {bind}:{port}: {e}");
@@ -265,8 +297,8 @@ fn run() -> ExitCode {
     }
 }
 
-fn build(args: &SiteArgs, cache: &CacheArgs) -> ExitCode {
-    let built = args.config().and_then(|c| {
+fn build(args: &SiteArgs, cache: &CacheArgs, force: bool) -> ExitCode {
+    let built = args.config(force).and_then(|c| {
         let cache = cache.open(&c);
         site::build_with(&c, &Figures, cache.as_ref()).map(|r| (r, cache))
     });
@@ -276,7 +308,7 @@ fn build(args: &SiteArgs, cache: &CacheArgs) -> ExitCode {
             println!(
                 "{report}; wrote {} file{} ({:.1} MB){}",
                 report.files_written,
-                plural(report.files_written),
+                plural_s(report.files_written),
                 report.bytes_written as f64 / 1e6,
                 cache_note(cache.as_ref())
             );
@@ -298,7 +330,7 @@ fn cache_note(cache: Option<&FigureCache>) -> String {
     let mut note = String::new();
     let reused = c.pages_reused();
     if reused > 0 {
-        note += &format!("; {reused} unchanged page{} not rendered", plural(reused));
+        note += &format!("; {reused} unchanged page{} not rendered", plural_s(reused));
     }
     let runs = c.hits() + c.misses();
     if runs > 0 {
@@ -308,7 +340,7 @@ fn cache_note(cache: Option<&FigureCache>) -> String {
 }
 
 fn check(args: &SiteArgs, cache: &CacheArgs) -> ExitCode {
-    let checked = args.config().and_then(|c| {
+    let checked = args.config(false).and_then(|c| {
         let cache = cache.open(&c);
         site::check_with(&c, &Figures, cache.as_ref()).map(|r| (r, cache))
     });
@@ -317,16 +349,16 @@ fn check(args: &SiteArgs, cache: &CacheArgs) -> ExitCode {
             eprint!("{}", render_all(&r.warnings));
             let warnings = match r.warnings.len() {
                 0 => String::new(),
-                n => format!(", {n} warning{}", plural(n)),
+                n => format!(", {n} warning{}", plural_s(n)),
             };
             println!(
                 "Checked {} page{}, {} figure{}, {} frame{} in {} ms: no errors{warnings}{}",
                 r.pages,
-                plural(r.pages),
+                plural_s(r.pages),
                 r.figures,
-                plural(r.figures),
+                plural_s(r.figures),
                 r.frames,
-                plural(r.frames),
+                plural_s(r.frames),
                 r.elapsed.as_millis(),
                 cache_note(cache.as_ref())
             );
@@ -339,9 +371,9 @@ fn check(args: &SiteArgs, cache: &CacheArgs) -> ExitCode {
             eprintln!(
                 "seen check: {} error{} in {} file{}",
                 diags.len(),
-                plural(diags.len()),
+                plural_s(diags.len()),
                 files.len(),
-                plural(files.len())
+                plural_s(files.len())
             );
             ExitCode::FAILURE
         }
@@ -405,8 +437,4 @@ fn help(topic: Option<&str>, section: Option<&str>) -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

@@ -5,8 +5,9 @@
 //! The graph is not rebuilt per step: forward recomputes every op from the
 //! leaves, backward sends the gradients, the step moves the params, and the
 //! same arena runs again. Every step checks its numbers: a loss or gradient
-//! that is not finite stops the run with the step, the node and the values
-//! (a learning rate that diverges is the author's mistake, not a panic).
+//! that is not finite stops the run with the step, the node and the values,
+//! and the snapshots before it (a learning rate that diverges is drawn as
+//! such by the scenario, never a panic).
 
 use super::backward::Message;
 use super::graph::{DomainError, Graph, NodeId};
@@ -115,6 +116,24 @@ pub fn train_tape(
     schedule: Schedule,
 ) -> Result<Vec<Snapshot>, TrainError> {
     let mut out = Vec::with_capacity(schedule.steps + 1);
+    train_into(tape, output, params, schedule, &mut out)?;
+    Ok(out)
+}
+
+/// [`train_tape`] that keeps what it found in `out` when it stops early:
+/// on an error, `out` holds every snapshot before it (the loss at each of
+/// them finite), so that a run that left the finite numbers can be drawn
+/// up to there. A [`TrainError::Forward`] at step k leaves snapshots
+/// 0..k; a [`TrainError::Backward`] or [`TrainError::Param`] at step k
+/// leaves 0..=k (step k's loss was finite; its update was not).
+pub fn train_into(
+    tape: &mut Tape,
+    output: NodeId,
+    params: &[NodeId],
+    schedule: Schedule,
+    out: &mut Vec<Snapshot>,
+) -> Result<(), TrainError> {
+    out.clear();
     tape.zero_grad();
     for step in 0..=schedule.steps {
         tape.forward()
@@ -146,7 +165,7 @@ pub fn train_tape(
             }
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -178,14 +178,14 @@ impl Ctx<'_> {
                         s.clone(),
                         format!(
                             "the net `{name}` takes {want} input{}, but {} {} given",
-                            plural(want),
+                            crate::text::plural_s(want),
                             args.len(),
                             if args.len() == 1 { "was" } else { "were" }
                         ),
                     )
                     .expected(format!(
                         "{want} argument{}, the first of the net's `sizes`",
-                        plural(want)
+                        crate::text::plural_s(want)
                     ))
                     .see("the net's `sizes` are set at", nodes.net.sizes_span.start));
                 }
@@ -259,7 +259,8 @@ impl Ctx<'_> {
 
     /// A call of the net: every neuron a `linear` module over the previous
     /// layer's outputs (weights and inputs paired, the bias last), then the
-    /// activation in the hidden layers. Returns the one output.
+    /// activation in the hidden layers (a `sigmoid` expanded like any
+    /// module in the atomic view). Returns the one output.
     fn net_call(
         &mut self,
         nodes: &NetNodes,
@@ -279,10 +280,12 @@ impl Ctx<'_> {
                 }
                 operands.push(b[0]);
                 let z = self.call("linear", &operands, s)?;
+                // The activation as any call of it: a module (sigmoid)
+                // is expanded in the atomic view.
                 next.push(if l == last {
                     z
                 } else {
-                    self.add(nodes.net.act, &[z], s)?
+                    self.call(nodes.net.act.name(), &[z], s)?
                 });
             }
             h = next;
@@ -326,10 +329,6 @@ fn too_big(span: &Span, limit: usize) -> ScenarioError {
     } else {
         e
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// The exponent of `^` must be a number (or a negated number).

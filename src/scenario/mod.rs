@@ -10,6 +10,7 @@ pub mod expr;
 pub mod lower;
 pub mod model;
 pub mod net;
+pub mod reference;
 mod run;
 pub mod spec;
 pub mod trace;
@@ -21,7 +22,8 @@ pub use error::{BlockPlace, ScenarioError};
 pub use lower::{Lowered, MAX_NODES, MAX_TRAINING_NODES, View};
 pub use model::Model;
 pub use net::Net;
-pub use train::{Evaluator, MAX_TRAIN_STEPS, Train, Training};
+pub use reference::Reference;
+pub use train::{Divergence, Evaluator, MAX_TRAIN_STEPS, Train, Training};
 
 use crate::diagnostic::Diagnostic;
 use crate::engine::gradcheck::{Mismatch, check_gradients};
@@ -124,6 +126,9 @@ pub struct Scenario {
     /// `closed_form`: the hand-derived derivative for `wrt`, as an
     /// expression (kept as a statement named `closed_form`).
     pub closed_form: Option<Stmt>,
+    /// `reference`: a known curve of the model's feature, drawn beside it
+    /// on a training figure.
+    pub reference: Option<Reference>,
     /// What is worth telling the author but does not stop the build: a
     /// param or input that no statement uses.
     pub warnings: Vec<ScenarioError>,
@@ -387,6 +392,7 @@ pub fn parse_in(body: &str, page: Option<(&Path, Files)>) -> Result<Scenario, Sc
     }
     let model = model::read_model(&spec.model, label.as_deref(), &fitted, &examples[0], &stmts)?;
     let closed_form = closed::read_closed_form(body, &spec.closed_form, figure)?;
+    let reference = reference::read_reference(body, &spec.reference, figure, model.as_ref())?;
 
     let scenario = Scenario {
         id: spec.id.get_ref().clone(),
@@ -411,6 +417,7 @@ pub fn parse_in(body: &str, page: Option<(&Path, Files)>) -> Result<Scenario, Sc
         label,
         model,
         closed_form,
+        reference,
         warnings,
     };
     scenario.check_rule_card()?;
@@ -785,6 +792,9 @@ pub fn parse_on_page(
     match result {
         Ok((s, runs)) if errors.is_empty() => {
             warnings.extend(s.warnings.iter().map(|w| place.warning(w)));
+            if let Some(w) = s.divergence_warning(&runs) {
+                warnings.push(place.warning(&w));
+            }
             Ok((s, runs))
         }
         Ok(_) => Err(errors),
@@ -793,6 +803,27 @@ pub fn parse_on_page(
             errors.sort_by_key(|d| (d.line, d.col));
             Err(errors)
         }
+    }
+}
+
+impl Scenario {
+    /// The warning of a training run that diverged, at the block's `train`:
+    /// the build goes on and draws the run up to its last finite step.
+    pub fn divergence_warning(&self, runs: &[Run]) -> Option<ScenarioError> {
+        let t = runs.first()?.training.as_ref()?;
+        let d = t.diverged.as_ref()?;
+        let train = self.train.as_ref()?;
+        Some(
+            ScenarioError::new(
+                train.span.clone(),
+                format!("training diverged at step {}: {}", d.at, d.why),
+            )
+            .hint(format!(
+                "the figure draws the run up to step {}; a smaller `lr` (now {}) keeps it finite",
+                d.at - 1,
+                train.lr
+            )),
+        )
     }
 }
 

@@ -14,8 +14,13 @@ use super::spec::{NetSpec, Number};
 use crate::engine::{Op, SplitMix64};
 use toml::Spanned;
 
-/// The activations a hidden layer may use.
-pub const ACTIVATIONS: [(&str, Op); 2] = [("tanh", Op::Tanh), ("relu", Op::Relu)];
+/// The activations a hidden layer may use. `sigmoid` is a module: one
+/// node in the modules view, its expansion in the atomic view.
+pub const ACTIVATIONS: [(&str, Op); 3] = [
+    ("tanh", Op::Tanh),
+    ("relu", Op::Relu),
+    ("sigmoid", Op::Sigmoid),
+];
 
 /// A checked `net`.
 #[derive(Clone, Debug)]
@@ -27,7 +32,8 @@ pub struct Net {
     /// `[inputs, hidden…, 1]`.
     pub sizes: Vec<usize>,
     pub sizes_span: Span,
-    /// The hidden layers' activation: `Op::Tanh` or `Op::Relu`.
+    /// The hidden layers' activation: `Op::Tanh`, `Op::Relu` or
+    /// `Op::Sigmoid`.
     pub act: Op,
     pub seed: u64,
 }

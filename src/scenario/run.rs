@@ -240,11 +240,17 @@ impl Scenario {
     }
 
     /// Central-difference check of every param and input gradient. Skipped
-    /// where an op sits at a kink (relu at 0), where no derivative exists.
+    /// where an op sits at a kink (relu or abs at 0, sqrt near its pole at
+    /// 0), where no derivative exists or no difference can judge one.
     fn gradcheck(&self, l: &Lowered) -> Vec<Mismatch> {
         let g = &l.graph;
         let at_kink = g.nodes.iter().any(|n| {
-            n.op.is_some_and(|op| op.near_kink(g.nodes[n.parents[0]].value, 1e-3))
+            n.op.is_some_and(|op| {
+                op.near_kink(
+                    g.nodes[n.parents[0]].value,
+                    crate::engine::gradcheck::NEAR_KINK,
+                )
+            })
         });
         if at_kink {
             return Vec::new();

@@ -15,7 +15,6 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
-use serde_json::Value;
 
 use super::{Run, Scenario};
 use crate::engine::Graph;
@@ -91,6 +90,10 @@ struct UpdateJson<'a> {
 /// at them.
 #[derive(Serialize)]
 struct TrainingJson<'a> {
+    /// The first step whose loss is not finite, for a run that diverged
+    /// (`steps` then ends one before it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    diverged_at: Option<usize>,
     lr: f64,
     steps: Steps<'a>,
     zero_grad: bool,
@@ -148,6 +151,7 @@ fn training(t: &super::Training) -> TrainingJson<'_> {
         by_name.insert(n, i);
     }
     TrainingJson {
+        diverged_at: t.diverged.as_ref().map(|d| d.at),
         lr: t.lr,
         steps: Steps {
             t,
@@ -194,16 +198,6 @@ fn doc<'a>(file: &'a str, runs: &'a [(Scenario, Vec<Run>)]) -> Doc<'a> {
     }
 }
 
-/// One scenario entry (one view of one block), as a JSON value.
-pub fn scenario_json(s: &Scenario, run: &Run) -> Value {
-    serde_json::to_value(scenario(s, run)).expect("JSON of numbers and strings")
-}
-
-/// The whole document for one file, as a JSON value.
-pub fn file_json(file: &str, runs: &[(Scenario, Vec<Run>)]) -> Value {
-    serde_json::to_value(doc(file, runs)).expect("JSON of numbers and strings")
-}
-
 /// The whole document for one file, pretty-printed as `seen trace` prints
 /// it (two-space indents, no newline at the end).
 pub fn file_json_pretty(file: &str, runs: &[(Scenario, Vec<Run>)]) -> String {
@@ -212,7 +206,7 @@ pub fn file_json_pretty(file: &str, runs: &[(Scenario, Vec<Run>)]) -> String {
 
 /// The document of one block's runs, compact (no spaces, no newlines but
 /// the one at the end): the `trace.json` download beside a figure, the same
-/// as [`file_json`] of that one block. Whitespace is not part of the
+/// as [`file_json_pretty`] of that one block. Whitespace is not part of the
 /// contract; the values, keys and their order are the same as
 /// [`file_json_pretty`]'s.
 pub fn block_json_compact(file: &str, s: &Scenario, runs: &[Run]) -> Vec<u8> {

@@ -10,6 +10,7 @@ use super::spec::{Number, TrainSpec, Update};
 use super::{Run, Scenario};
 use crate::engine::gradcheck::{Mismatch, check_sample};
 use crate::engine::{DomainError, Graph, NodeId, Points, Schedule, Snapshot, Tape, TrainError};
+use crate::text::num;
 use toml::Spanned;
 
 /// Most steps a block may train for. A step runs the whole graph forward
@@ -87,7 +88,24 @@ pub struct Training {
     /// block's `params`, then the net's (layer, neuron, weights then bias).
     pub names: Vec<String>,
     /// Entry k: the params after k updates and the loss at those params.
+    /// Every loss here is finite: a run that diverged ends before it.
     pub steps: Vec<Snapshot>,
+    /// Where and how the run left the finite numbers, if it did.
+    pub diverged: Option<Divergence>,
+}
+
+/// A run that left the finite numbers: a loss, a gradient or a param that
+/// overflowed or became NaN, or a value that a too-large step took out of
+/// an op's domain. It is drawn up to its last finite step, not refused.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Divergence {
+    /// The first step whose loss is not finite; [`Training::steps`] ends
+    /// at step `at − 1`.
+    pub at: usize,
+    /// What happened, for the figure and the warning: "the loss
+    /// overflowed to ∞", "the gradient of `w` became NaN", "log needs a
+    /// positive argument in statement `loss`: log(−2)".
+    pub why: String,
 }
 
 impl Training {
@@ -280,12 +298,32 @@ impl Scenario {
             zero_grad: t.zero_grad,
             seed: self.seed,
         };
-        let steps = crate::engine::train_tape(&mut tape, lowered.output, &params, schedule)
-            .map_err(|e| {
+        let mut steps = Vec::with_capacity(t.steps + 1);
+        let ran =
+            crate::engine::train_into(&mut tape, lowered.output, &params, schedule, &mut steps);
+        let diverged = match ran {
+            Ok(()) => None,
+            // At step 0 the block is as written: its forward pass or its
+            // first backward pass fails, an error at its statement (the
+            // first run already met it).
+            Err(
+                e @ (TrainError::Forward { step: 0, .. } | TrainError::Backward { step: 0, .. }),
+            ) => {
                 let mut failed = g.clone();
                 tape.store(&mut failed);
-                self.train_error(lowered, &failed, t, e)
-            })?;
+                return Err(self.train_error(lowered, &failed, t, e));
+            }
+            // Later, the steps took it there: the run is drawn up to the
+            // last finite step.
+            Err(e) => {
+                let mut failed = g.clone();
+                tape.store(&mut failed);
+                Some(Divergence {
+                    at: steps.len(),
+                    why: self.divergence_why(lowered, &failed, e),
+                })
+            }
+        };
         Ok(Training {
             lr: t.lr,
             zero_grad: t.zero_grad,
@@ -295,7 +333,58 @@ impl Scenario {
                 .map(|&p| g.nodes[p].name.clone().unwrap_or_default())
                 .collect(),
             steps,
+            diverged,
         })
+    }
+
+    /// What left the finite numbers, in a few words (see
+    /// [`Divergence::why`]). `g` holds the values of the failed pass.
+    fn divergence_why(&self, l: &Lowered, g: &Graph, e: TrainError) -> String {
+        // ∞, −∞ or NaN, as "overflowed to ∞" or "became NaN".
+        let went = |v: f64| {
+            if v.is_nan() {
+                "became NaN".to_string()
+            } else {
+                format!("overflowed to {}", num(v))
+            }
+        };
+        // The statement a node belongs to: "the loss" for the output's
+        // statement and the reduction over examples, else its name.
+        let whose = |node: NodeId| match l.stmt_of.get(node).copied().flatten() {
+            Some(k) if k != self.output => format!("`{}`", self.stmts[k].name),
+            _ => "the loss".to_string(),
+        };
+        match e {
+            TrainError::Forward { error, .. } => {
+                let op = g.nodes[error.node].op.expect("forward fails at an op");
+                if op.domain_error(&error.args).is_some() {
+                    // A value the step took out of the op's domain, told as
+                    // the error at the statement would tell it.
+                    self.domain(l, error).message
+                } else {
+                    format!("{} {}", whose(error.node), went(op.forward(&error.args)))
+                }
+            }
+            TrainError::Backward { message, .. } => {
+                let op = g.nodes[message.from].op.expect("messages come from ops");
+                format!(
+                    "a gradient {} (sent back through {} in {})",
+                    went(message.contribution),
+                    op.name(),
+                    whose(message.from)
+                )
+            }
+            TrainError::Param {
+                param, grad, value, ..
+            } => {
+                let name = g.nodes[param].name.clone().unwrap_or_default();
+                if grad.is_finite() {
+                    format!("the param `{name}` {}", went(value))
+                } else {
+                    format!("the gradient of `{name}` {}", went(grad))
+                }
+            }
+        }
     }
 
     /// A step that went wrong, at the statement where it did, naming the
@@ -437,6 +526,44 @@ mod tests {
             }
         }
         errors
+    }
+
+    /// Where and why `body` diverged.
+    fn diverged(body: &str) -> (usize, String, usize) {
+        let runs = scenario::parse(body).unwrap().analyze().unwrap();
+        let t = runs[0].training.as_ref().unwrap();
+        let d = t.diverged.clone().expect("it diverges");
+        (d.at, d.why, t.steps.len())
+    }
+
+    #[test]
+    fn a_divergence_says_what_left_the_finite_numbers() {
+        let run = |graph: &str, params: &str, lr: f64| {
+            diverged(&format!(
+                "id = \"d\"\nparams = {{ {params} }}\nexamples = [ {{ x = 2.0, y = 1.0 }} ]\ngraph = \"\"\"\n{graph}\n\"\"\"\ntrain = {{ steps = 200, lr = {lr} }}\nfigure = \"training\""
+            ))
+        };
+        // The loss itself overflows: steps 0..at−1 are kept, every one
+        // finite.
+        let (at, why, kept) = run("d = w * x - y\nloss = d * d", "w = 3.0", 1.0);
+        assert_eq!(why, "the loss overflowed to ∞");
+        assert_eq!(kept, at);
+        // Another statement overflows first, named.
+        let (at, why, _) = run("e = exp(w * x)\nloss = y - e", "w = 1.0", 100.0);
+        assert_eq!((at, why.as_str()), (1, "`e` overflowed to ∞"));
+        // A step out of a domain, told as the domain error would tell it.
+        let (at, why, _) = run("loss = log(w * x)", "w = 1.0", 3.0);
+        assert_eq!(
+            (at, why.as_str()),
+            (
+                1,
+                "log needs a positive argument in statement `loss`: log(-4)"
+            )
+        );
+        // An update past the largest float: the param overflows.
+        let (at, why, kept) = run("loss = w * x * 1e300", "w = 1.0", 1e10);
+        assert_eq!((at, kept), (1, 1));
+        assert_eq!(why, "the param `w` overflowed to −∞");
     }
 
     #[test]

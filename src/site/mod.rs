@@ -313,6 +313,39 @@ pub struct BuildConfig {
     /// Raw HTML that the sanitizer drops, and copied files that could run
     /// code, fail the build instead of warning (`strict = true`).
     pub strict: bool,
+    /// Where each folder was named, for the errors about it.
+    pub origins: Origins,
+    /// Replace the output folder even if seen did not write it (`--force`;
+    /// see [`output::claim`]).
+    pub force: bool,
+}
+
+/// The three folders of a site, for [`BuildConfig::folder_error`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Folder {
+    Content,
+    Templates,
+    Output,
+}
+
+/// Where each folder of a [`BuildConfig`] was named.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origins {
+    pub content: Origin,
+    pub templates: Origin,
+    pub output: Origin,
+}
+
+/// Where a folder was named: its default, a key of `seen.toml`, or a flag.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Origin {
+    #[default]
+    Default,
+    /// A key of `seen.toml`: a diagnostic already at the key's place
+    /// (`seen.toml:LINE:COL`), its message left to fill in.
+    Config(Box<Diagnostic>),
+    /// A command-line flag, such as `--output-dir`.
+    Flag(&'static str),
 }
 
 impl BuildConfig {
@@ -325,6 +358,8 @@ impl BuildConfig {
             output_dir: PathBuf::from("public"),
             site_title: site_title.into(),
             strict: false,
+            origins: Origins::default(),
+            force: false,
         }
     }
 
@@ -345,6 +380,59 @@ impl BuildConfig {
         path.strip_prefix(&self.root)
             .map(Path::to_path_buf)
             .unwrap_or_else(|_| path.to_path_buf())
+    }
+
+    /// What the pages' output depends on of the settings, as text, for the
+    /// keys of cached pages: not where the folders were named, nor
+    /// `--force`.
+    pub(crate) fn key_text(&self) -> String {
+        format!(
+            "{:?}",
+            (
+                &self.root,
+                &self.content_dir,
+                &self.templates_dir,
+                &self.output_dir,
+                &self.site_title
+            )
+        )
+    }
+
+    /// An error about one of the site's folders, at the place that named
+    /// it: the key's `seen.toml:LINE:COL` when the folder came from
+    /// there, the folder itself (and the flag) otherwise. `message` names
+    /// the folder.
+    pub(crate) fn folder_error(&self, which: Folder, message: impl Into<String>) -> Diagnostic {
+        let (origin, path) = match which {
+            Folder::Content => (&self.origins.content, self.content_path()),
+            Folder::Templates => (&self.origins.templates, self.templates_path()),
+            Folder::Output => (&self.origins.output, self.output_path()),
+        };
+        let message = message.into();
+        let mut shown = self.display_path(&path);
+        if shown.as_os_str().is_empty() {
+            shown = PathBuf::from(".");
+        }
+        match origin {
+            Origin::Config(at) => Diagnostic {
+                message,
+                ..(**at).clone()
+            },
+            Origin::Flag(flag) => {
+                Diagnostic::whole_file(shown, format!("{message} (given with `{flag}`)"))
+            }
+            Origin::Default => Diagnostic::whole_file(shown, message),
+        }
+    }
+
+    /// A folder as named in messages, as it was given: "`public`".
+    pub(crate) fn folder_name(&self, which: Folder) -> String {
+        let dir = match which {
+            Folder::Content => &self.content_dir,
+            Folder::Templates => &self.templates_dir,
+            Folder::Output => &self.output_dir,
+        };
+        format!("`{}`", dir.display())
     }
 }
 
@@ -568,7 +656,11 @@ fn render_site(
                 return Ok((key, Ok(Arc::new(out))));
             }
             let out = match (cache, key) {
-                (Some(cache), Some(key)) if let Some(out) = cache.page(&page.out_path, key) => out,
+                (Some(cache), Some(key))
+                    if let Some(out) = cache.page(&page.out_path, key, &config.root) =>
+                {
+                    out
+                }
                 _ => {
                     match render_page(config, page, hook, templates.as_ref(), (&course, Some(i))) {
                         Ok(out) => {

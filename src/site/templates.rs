@@ -31,7 +31,7 @@ use walkdir::WalkDir;
 use super::content::Page;
 use super::markdown::RenderedPage;
 use super::nav::Course;
-use super::{BuildConfig, BuildError, Diagnostic, PageCtx};
+use super::{BuildConfig, BuildError, Diagnostic, Folder, Origin, PageCtx};
 
 const DEFAULT_BASE: &str = include_str!("../../templates/base.html");
 const DEFAULT_PAGE: &str = include_str!("../../templates/page.html");
@@ -199,6 +199,29 @@ impl Templates {
         }
         let mut stylesheet = DEFAULT_STYLE.to_vec();
         let mut favicon = DEFAULT_FAVICON.to_vec();
+        // Without a templates folder the built-in templates are used, unless
+        // seen.toml named one: a folder named there must be there.
+        let name = config.folder_name(Folder::Templates);
+        let wrong = if dir.exists() && !dir.is_dir() {
+            Some((
+                format!("the templates folder {name} is not a folder"),
+                "name a folder of templates, or move the file away",
+            ))
+        } else if !dir.exists() && matches!(config.origins.templates, Origin::Config(_)) {
+            Some((
+                format!("templates folder {name} not found"),
+                "create it, or remove `templates_dir` to use the built-in templates",
+            ))
+        } else {
+            None
+        };
+        if let Some((message, hint)) = wrong {
+            return Err(BuildError::Diagnostics(vec![
+                config
+                    .folder_error(Folder::Templates, message)
+                    .with_hint(hint),
+            ]));
+        }
         if dir.is_dir() {
             for entry in WalkDir::new(&dir).sort_by_file_name() {
                 let entry = entry.map_err(|e| BuildError::io(&dir, e.into()))?;

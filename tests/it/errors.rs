@@ -143,12 +143,13 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "unknown-function",
-            "id = \"fn\"\ninputs = { x = 4.0 }\ngraph = \"y = sqrt(x)\"\n",
+            "id = \"fn\"\ninputs = { x = 4.0 }\ngraph = \"y = sqr(x)\"\n",
             8,
             14,
             &[
-                "unknown function `sqrt`",
-                "one of exp, log, recip, relu, tanh, linear, sigmoid, bce",
+                "unknown function `sqr`",
+                "did you mean `sqrt`?",
+                "one of exp, log, recip, relu, tanh, sin, cos, sqrt, abs, linear, sigmoid, bce, mse",
             ],
         ),
         case(
@@ -401,7 +402,7 @@ fn duplicate_id_on_a_page_points_at_the_second() {
 fn errors_in_several_blocks_are_all_reported() {
     let dir = tempfile::tempdir().unwrap();
     let markdown = format!(
-        "{BEFORE}id = \"a\"\ngraph = \"y = sqrt(1)\"\n```\n\n```autograd\nid = \"b\"\ngraph = \"y = log(0)\"\n```\n"
+        "{BEFORE}id = \"a\"\ngraph = \"y = cbrt(1)\"\n```\n\n```autograd\nid = \"b\"\ngraph = \"y = log(0)\"\n```\n"
     );
     let (file, err) = error_of(dir.path(), "two", &markdown);
     let heads: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
@@ -413,12 +414,12 @@ fn errors_in_several_blocks_are_all_reported() {
 #[test]
 fn rendered_error_shows_the_line_and_underlines_the_text() {
     let dir = tempfile::tempdir().unwrap();
-    let markdown = format!("{BEFORE}id = \"fn\"\ngraph = \"y = sqrt(2)\"\n{AFTER}");
+    let markdown = format!("{BEFORE}id = \"fn\"\ngraph = \"y = cbrt(2)\"\n{AFTER}");
     let (_, err) = error_of(dir.path(), "render", &markdown);
     let lines: Vec<&str> = err.lines().collect();
     assert_eq!(lines[1], "  |");
-    assert_eq!(lines[2], "7 | graph = \"y = sqrt(2)\"");
-    // `sqrt` is underlined: columns 14..=17.
+    assert_eq!(lines[2], "7 | graph = \"y = cbrt(2)\"");
+    // `cbrt` is underlined: columns 14..=17.
     assert_eq!(lines[3], format!("  | {}^^^^", " ".repeat(13)));
 }
 

@@ -18,6 +18,7 @@ mod explainer_layout;
 mod figures;
 mod golden;
 mod layout;
+mod output;
 mod sanitize;
 mod scenario;
 mod serve;

@@ -153,6 +153,7 @@ fn builds_a_small_site() {
     assert_eq!(
         files,
         [
+            ".seen-output",
             "favicon.svg",
             "figures/index/single.svg",
             "index.html",
@@ -333,6 +334,8 @@ fn failed_build_leaves_the_output_untouched() {
     fs::create_dir_all(out.join("old")).unwrap();
     fs::write(out.join("old/keep.txt"), "previous build").unwrap();
     fs::write(out.join("index.html"), "old index").unwrap();
+    // A folder seen wrote: it holds the marker.
+    fs::write(out.join(site::output::MARKER), "seen").unwrap();
     let before = snapshot(&out);
 
     write(

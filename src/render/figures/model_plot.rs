@@ -177,7 +177,7 @@ impl Eval {
             .iter()
             .map(|(n, _, b, a)| {
                 let v = if after { a.unwrap_or(*b) } else { *b };
-                format!("{n} = {}", num(v))
+                format!("{} = {}", crate::text::display_name(n), num(v))
             })
             .collect::<Vec<_>>()
             .join(", ")
