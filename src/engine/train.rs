@@ -65,7 +65,9 @@ pub struct Snapshot {
     pub step: usize,
     /// The output's value at these params.
     pub loss: f64,
-    /// Param values, in the order of the params passed to [`train`].
+    /// Param values, in the order of the params passed to [`train`];
+    /// empty at a step whose params were not kept (see
+    /// [`train_tape_keeping`]).
     pub params: Vec<f64>,
 }
 
@@ -114,6 +116,19 @@ pub fn train_tape(
     params: &[NodeId],
     schedule: Schedule,
 ) -> Result<Vec<Snapshot>, TrainError> {
+    train_tape_keeping(tape, output, params, schedule, &|_| true)
+}
+
+/// [`train_tape`], keeping the params only at the steps `keep` says (the
+/// loss of every step is kept): 10,000 steps of a net of 4,000 params are
+/// 320 MB of params, of which a figure shows 31 steps.
+pub fn train_tape_keeping(
+    tape: &mut Tape,
+    output: NodeId,
+    params: &[NodeId],
+    schedule: Schedule,
+    keep: &dyn Fn(usize) -> bool,
+) -> Result<Vec<Snapshot>, TrainError> {
     let mut out = Vec::with_capacity(schedule.steps + 1);
     tape.zero_grad();
     for step in 0..=schedule.steps {
@@ -122,7 +137,11 @@ pub fn train_tape(
         out.push(Snapshot {
             step,
             loss: tape.values[output],
-            params: params.iter().map(|&p| tape.values[p]).collect(),
+            params: if keep(step) {
+                params.iter().map(|&p| tape.values[p]).collect()
+            } else {
+                Vec::new()
+            },
         });
         if step == schedule.steps {
             break;

@@ -17,6 +17,37 @@ use toml::Spanned;
 /// steps of the 65,000-node two-moons net take about a minute.
 pub const MAX_TRAIN_STEPS: usize = 10_000;
 
+/// Most snapshots a stepper shows: every k-th step, the first and the last.
+pub const MAX_SNAPSHOTS: usize = 31;
+
+/// The snapshots a stepper shows for a run of `steps + 1` snapshots: every
+/// k-th, with the first and the last, at most [`MAX_SNAPSHOTS`]. k is a
+/// round number (1, 2, 5, 10, 20, 50, …), the smallest that keeps the
+/// count within the cap: a reader follows steps 0, 10, 20 … more easily
+/// than 0, 7, 14 …, and a long run shows 16 to 31 snapshots, not always 31.
+pub fn shown(snapshots: usize) -> Vec<usize> {
+    let last = snapshots.saturating_sub(1);
+    let need = last.div_ceil(MAX_SNAPSHOTS - 1).max(1);
+    let k = (0..)
+        .flat_map(|e: u32| [1, 2, 5].map(|m| m * 10usize.saturating_pow(e)))
+        .find(|&k| k >= need)
+        .unwrap_or(need);
+    let mut v: Vec<usize> = (0..=last).step_by(k).collect();
+    if v.last() != Some(&last) {
+        if v.len() == MAX_SNAPSHOTS {
+            v.pop();
+        }
+        v.push(last);
+    }
+    v
+}
+
+/// Most node-steps a training run may take: the graph's nodes times its
+/// steps. A node-step is about 10 ns in a release build (one step of a
+/// million-node graph takes 10.5 ms, `cargo bench --features bench --bench
+/// train`), so the budget is about 5 s of training.
+pub const MAX_TRAIN_WORK: u64 = 500_000_000;
+
 /// A checked `train`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Train {
@@ -25,6 +56,8 @@ pub struct Train {
     pub zero_grad: bool,
     /// The `train` table in the block body.
     pub span: std::ops::Range<usize>,
+    /// The `steps` value in the block body.
+    pub steps_span: std::ops::Range<usize>,
 }
 
 /// Checks `train`: a whole number of steps from 1 to [`MAX_TRAIN_STEPS`], a
@@ -72,11 +105,13 @@ pub fn read(
         lr,
         zero_grad: spec.zero_grad.as_ref().is_none_or(|z| *z.get_ref()),
         span: t.span(),
+        steps_span: spec.steps.span(),
     }))
 }
 
-/// A training run: the loss and every param at each of its `steps + 1`
-/// snapshots. This is the data a training figure draws.
+/// A training run: the loss at each of its `steps + 1` snapshots, and the
+/// params at the snapshots a figure shows. This is the data a training
+/// figure draws.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Training {
     pub lr: f64,
@@ -86,8 +121,13 @@ pub struct Training {
     /// Every param's name, in the order of [`Snapshot::params`]: the
     /// block's `params`, then the net's (layer, neuron, weights then bias).
     pub names: Vec<String>,
-    /// Entry k: the params after k updates and the loss at those params.
+    /// Entry k: the params after k updates and the loss at those params;
+    /// the params only at the steps of [`Training::snapshots`], empty
+    /// elsewhere.
     pub steps: Vec<Snapshot>,
+    /// The steps whose params are kept: [`shown`] of the run, the
+    /// snapshots a training figure shows.
+    pub snapshots: Vec<usize>,
 }
 
 impl Training {
@@ -96,7 +136,8 @@ impl Training {
         self.steps.iter().map(|s| s.loss)
     }
 
-    /// (name, value) of every param after `k` updates.
+    /// (name, value) of every param after `k` updates; nothing unless `k`
+    /// is one of [`Training::snapshots`].
     pub fn params_at(&self, k: usize) -> impl Iterator<Item = (&str, f64)> + '_ {
         self.names
             .iter()
@@ -280,12 +321,15 @@ impl Scenario {
             zero_grad: t.zero_grad,
             seed: self.seed,
         };
-        let steps = crate::engine::train_tape(&mut tape, lowered.output, &params, schedule)
-            .map_err(|e| {
-                let mut failed = g.clone();
-                tape.store(&mut failed);
-                self.train_error(lowered, &failed, t, e)
-            })?;
+        let snapshots = shown(t.steps + 1);
+        let keep = |step: usize| snapshots.binary_search(&step).is_ok();
+        let steps =
+            crate::engine::train_tape_keeping(&mut tape, lowered.output, &params, schedule, &keep)
+                .map_err(|e| {
+                    let mut failed = g.clone();
+                    tape.store(&mut failed);
+                    self.train_error(lowered, &failed, t, e)
+                })?;
         Ok(Training {
             lr: t.lr,
             zero_grad: t.zero_grad,
@@ -295,7 +339,28 @@ impl Scenario {
                 .map(|&p| g.nodes[p].name.clone().unwrap_or_default())
                 .collect(),
             steps,
+            snapshots,
         })
+    }
+
+    /// Refuses a run over [`MAX_TRAIN_WORK`], at its `steps`, once the
+    /// graph's size is known (before its first pass).
+    pub(crate) fn check_train_work(&self, nodes: usize) -> Result<(), ScenarioError> {
+        let Some(t) = &self.train else { return Ok(()) };
+        let work = (nodes as u64).saturating_mul(t.steps as u64);
+        if work <= MAX_TRAIN_WORK {
+            return Ok(());
+        }
+        let most = MAX_TRAIN_WORK / nodes.max(1) as u64;
+        Err(ScenarioError::new(
+            t.steps_span.clone(),
+            format!(
+                "training {nodes} nodes for {} steps is {work} node-steps, more than the budget of {MAX_TRAIN_WORK}",
+                t.steps
+            ),
+        )
+        .expected(format!("at most {most} steps for a graph of {nodes} nodes"))
+        .hint("fewer steps, fewer examples or a smaller net: the budget keeps a block's training to about 5 s"))
     }
 
     /// A step that went wrong, at the statement where it did, naming the
@@ -437,6 +502,25 @@ mod tests {
             }
         }
         errors
+    }
+
+    #[test]
+    fn params_are_kept_at_the_snapshots_only() {
+        // 200 steps: every 10th, as a figure shows them.
+        let body = block("").replace("steps = 20", "steps = 200");
+        let s = scenario::parse(&body).unwrap();
+        let t = s.analyze().unwrap()[0].training.clone().unwrap();
+        assert_eq!(t.steps.len(), 201);
+        assert_eq!(t.snapshots, (0..=200).step_by(10).collect::<Vec<_>>());
+        for (k, step) in t.steps.iter().enumerate() {
+            let kept = k % 10 == 0;
+            assert_eq!(
+                step.params.len(),
+                if kept { t.names.len() } else { 0 },
+                "step {k}"
+            );
+            assert!(step.loss.is_finite());
+        }
     }
 
     #[test]

@@ -219,9 +219,11 @@ impl Templates {
                 } else if name == FAVICON {
                     favicon = std::fs::read(path).map_err(|e| BuildError::io(path, e))?;
                 } else if name.ends_with(".html") {
-                    let text =
-                        std::fs::read_to_string(path).map_err(|e| BuildError::io(path, e))?;
-                    sources.insert(name, (config.display_path(path), text));
+                    let bytes = std::fs::read(path).map_err(|e| BuildError::io(path, e))?;
+                    let display = config.display_path(path);
+                    let text = crate::diagnostic::utf8(bytes)
+                        .map_err(|bad| BuildError::Diagnostics(vec![bad.diagnostic(&display)]))?;
+                    sources.insert(name, (display, text));
                 }
             }
         }

@@ -41,8 +41,9 @@ const LOSS_BOTTOM: f64 = 152.0;
 /// The model view's title line and top.
 const MODEL_TITLE: f64 = 212.0;
 const MODEL_TOP: f64 = 238.0;
-/// Most snapshots a stepper shows: every k-th step, the first and the last.
-pub const MAX_SNAPSHOTS: usize = 31;
+/// Which snapshots a stepper shows: chosen with the run, which keeps the
+/// params of those steps only (see [`crate::scenario::train::shown`]).
+pub use crate::scenario::train::{MAX_SNAPSHOTS, shown};
 /// Cells per side of the grid a boundary is traced on, and samples of a
 /// curve.
 const CELLS: usize = 40;
@@ -153,28 +154,6 @@ pub fn pick(s: &Scenario) -> Pick {
         model: model.map(|(m, _, _)| m.clone()),
         features,
     }
-}
-
-/// The snapshots a stepper shows for a run of `steps + 1` snapshots: every
-/// k-th, with the first and the last, at most [`MAX_SNAPSHOTS`]. k is a
-/// round number (1, 2, 5, 10, 20, 50, …), the smallest that keeps the
-/// count within the cap: a reader follows steps 0, 10, 20 … more easily
-/// than 0, 7, 14 …, and a long run shows 16 to 31 snapshots, not always 31.
-pub fn shown(snapshots: usize) -> Vec<usize> {
-    let last = snapshots.saturating_sub(1);
-    let need = last.div_ceil(MAX_SNAPSHOTS - 1).max(1);
-    let k = (0..)
-        .flat_map(|e: u32| [1, 2, 5].map(|m| m * 10usize.saturating_pow(e)))
-        .find(|&k| k >= need)
-        .unwrap_or(need);
-    let mut v: Vec<usize> = (0..=last).step_by(k).collect();
-    if v.last() != Some(&last) {
-        if v.len() == MAX_SNAPSHOTS {
-            v.pop();
-        }
-        v.push(last);
-    }
-    v
 }
 
 /// How the examples are marked: two classes (the higher value filled
