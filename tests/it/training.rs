@@ -47,6 +47,9 @@ fn a_small_nets_initial_weights_are_splitmix64_in_layer_neuron_input_order() {
         "id = \"n\"\ninputs = { a = 0.5, b = -1 }\nnet = { name = \"f\", sizes = [2, 2, 1], act = \"tanh\", seed = 1 }\ngraph = \"out = f(a, b)\"\ntrain = { steps = 1, lr = 0.1 }",
         &[],
     );
+    // A block with `train` and no `figure` is a training figure (it was
+    // drawn as a trace of its first pass, frame by frame).
+    assert_eq!(doc["scenarios"][0]["figure"], "training");
     let s0 = &steps(&doc)[0];
     // SplitMix64 at seed 1, each weight 2u − 1 with u = (next >> 11)·2⁻⁵³,
     // from an independent Python implementation of the recipe.
