@@ -368,8 +368,8 @@ mod tests {
         let depth = crate::scenario::expr::MAX_DEPTH;
         assert!(limits.contains(&format!("**{depth} levels**")), "{depth}");
         let work = crate::scenario::train::MAX_TRAIN_WORK;
-        assert_eq!(work, 500_000_000);
-        assert!(limits.contains("**500,000,000 node-steps**"));
+        assert_eq!(work, 250_000_000);
+        assert!(limits.contains("**250,000,000 node-steps**"));
         assert_eq!(crate::scenario::data::MAX_DATA_BYTES, 16 << 20);
         assert!(limits.contains("**16 MiB**"));
         let id = crate::scenario::MAX_ID_LEN;

@@ -848,8 +848,8 @@ fn cases() -> Vec<Case> {
                 "{ x = 1, y = 0.5 },".repeat(8000)
             ),
             &[
-                "content/index.md:12:19: error: training 56002 nodes for 10000 steps is 560020000 node-steps, more than the budget of 500000000",
-                "expected: at most 8928 steps for a graph of 56002 nodes",
+                "content/index.md:12:19: error: training 56002 nodes for 10000 steps is 560020000 node-steps, more than the budget of 250000000",
+                "expected: at most 4464 steps for a graph of 56002 nodes",
             ],
         ),
         blk(
