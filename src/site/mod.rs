@@ -29,12 +29,14 @@ pub mod content;
 pub mod digest;
 pub mod incremental;
 pub mod init;
+pub(crate) mod latex;
 pub mod markdown;
 pub mod math;
 pub mod nav;
 pub mod output;
 pub mod serve;
 pub mod stage;
+pub(crate) mod template_nesting;
 pub mod templates;
 
 use std::collections::BTreeMap;
