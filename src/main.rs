@@ -11,6 +11,21 @@ use seen::site::cache::FigureCache;
 use seen::site::{self, BuildConfig, BuildError};
 use seen::text::plural_s;
 
+/// `println!` and friends that neither panic on a closed pipe nor lose a
+/// failed write silently: see [`out`] and [`err`].
+macro_rules! outln {
+    ($($t:tt)*) => { out(&format!("{}\n", format_args!($($t)*))) };
+}
+macro_rules! outp {
+    ($($t:tt)*) => { out(&format!($($t)*)) };
+}
+macro_rules! errln {
+    ($($t:tt)*) => { err(&format!("{}\n", format_args!($($t)*))) };
+}
+macro_rules! errp {
+    ($($t:tt)*) => { err(&format!($($t)*)) };
+}
+
 #[derive(Parser)]
 #[command(
     name = "seen",
@@ -260,7 +275,7 @@ fn run() -> ExitCode {
             match site::serve::serve(&args.root, &load, &Figures, &options) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("error: cannot serve on {bind}:{port}: {e}");
+                    errln!("error: cannot serve on {bind}:{port}: {e}");
                     ExitCode::FAILURE
                 }
             }
@@ -268,7 +283,7 @@ fn run() -> ExitCode {
         Command::Init { dir, force } => init(&dir, force),
         Command::Frames { file, out, png } => match seen::export_frames(&file, &out, png) {
             Ok(r) => {
-                println!(
+                outln!(
                     "Wrote {} SVG frames, {} PNGs and {} animated SVGs to {}",
                     r.svgs,
                     r.pngs,
@@ -278,19 +293,18 @@ fn run() -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprint!("{e}");
+                errp!("{e}");
                 ExitCode::FAILURE
             }
         },
         Command::Help { topic, section } => help(topic.as_deref(), section.as_deref()),
         Command::Trace { file, scenario } => match seen::trace(&file, scenario.as_deref()) {
             Ok((json, warnings)) => {
-                eprint!("{warnings}");
-                println!("{json}");
-                ExitCode::SUCCESS
+                errp!("{warnings}");
+                status(outln!("{json}"))
             }
             Err(e) => {
-                eprint!("{e}");
+                errp!("{e}");
                 ExitCode::FAILURE
             }
         },
@@ -304,8 +318,8 @@ fn build(args: &SiteArgs, cache: &CacheArgs, force: bool) -> ExitCode {
     });
     match built {
         Ok((report, cache)) => {
-            eprint!("{}", render_all(&report.warnings));
-            println!(
+            errp!("{}", render_all(&report.warnings));
+            outln!(
                 "{report}; wrote {} file{} ({:.1} MB){}",
                 report.files_written,
                 plural_s(report.files_written),
@@ -315,7 +329,7 @@ fn build(args: &SiteArgs, cache: &CacheArgs, force: bool) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("{e}");
+            errln!("{e}");
             ExitCode::FAILURE
         }
     }
@@ -346,12 +360,12 @@ fn check(args: &SiteArgs, cache: &CacheArgs) -> ExitCode {
     });
     match checked {
         Ok((r, cache)) => {
-            eprint!("{}", render_all(&r.warnings));
+            errp!("{}", render_all(&r.warnings));
             let warnings = match r.warnings.len() {
                 0 => String::new(),
                 n => format!(", {n} warning{}", plural_s(n)),
             };
-            println!(
+            outln!(
                 "Checked {} page{}, {} figure{}, {} frame{} in {} ms: no errors{warnings}{}",
                 r.pages,
                 plural_s(r.pages),
@@ -365,10 +379,10 @@ fn check(args: &SiteArgs, cache: &CacheArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(BuildError::Diagnostics(diags)) => {
-            eprint!("{}", render_all(&diags));
+            errp!("{}", render_all(&diags));
             let files: std::collections::BTreeSet<&Path> =
                 diags.iter().map(|d| d.file.as_path()).collect();
-            eprintln!(
+            errln!(
                 "seen check: {} error{} in {} file{}",
                 diags.len(),
                 plural_s(diags.len()),
@@ -378,7 +392,7 @@ fn check(args: &SiteArgs, cache: &CacheArgs) -> ExitCode {
             ExitCode::FAILURE
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             ExitCode::FAILURE
         }
     }
@@ -387,23 +401,23 @@ fn check(args: &SiteArgs, cache: &CacheArgs) -> ExitCode {
 fn init(dir: &Path, force: bool) -> ExitCode {
     match site::init::init(dir, force) {
         Ok(files) => {
-            println!("Created a new seen site in {}:", dir.display());
+            outln!("Created a new seen site in {}:", dir.display());
             for f in files {
-                println!("  {}", f.strip_prefix(dir).unwrap_or(&f).display());
+                outln!("  {}", f.strip_prefix(dir).unwrap_or(&f).display());
             }
             let root = if dir == Path::new(".") {
                 String::new()
             } else {
                 format!(" --root {}", dir.display())
             };
-            println!(
+            outln!(
                 "\nNext:\n  seen serve{root}   preview at http://127.0.0.1:1111/, rebuilt on every save\n  \
                  seen build{root}   write the site into public/"
             );
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             ExitCode::FAILURE
         }
     }
@@ -424,17 +438,50 @@ fn help(topic: Option<&str>, section: Option<&str>) -> ExitCode {
             return ExitCode::SUCCESS;
         }
         let commands: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).collect();
-        eprintln!("error: {}", seen::help::unknown_topic(name, &commands));
+        errln!("error: {}", seen::help::unknown_topic(name, &commands));
         return ExitCode::FAILURE;
     }
     match seen::help::render(topic, section) {
-        Ok(text) => {
-            print!("{text}");
-            ExitCode::SUCCESS
-        }
+        Ok(text) => status(outp!("{text}")),
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Writes `text` to standard output. A reader that stopped reading (`seen
+/// trace FILE | head`) is not an error: the rest is dropped quietly, as
+/// `cat` does, instead of panicking as `println!` does on a broken pipe.
+/// Any other failure (a full disk) is reported.
+fn out(text: &str) -> bool {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => true,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => true,
+        Err(e) => {
+            err(&format!("error: cannot write the output: {e}\n"));
+            false
+        }
+    }
+}
+
+/// Writes `text` to standard error, ignoring a closed one (there is
+/// nowhere left to say anything).
+fn err(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// [`out`] as the command's status.
+fn status(written: bool) -> ExitCode {
+    if written {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }

@@ -47,11 +47,26 @@ pub fn explain(raw: &str) -> Explained {
             hint: None,
         };
     }
+    if raw.starts_with("cannot recurse further") {
+        // The toml crate stops at 80 levels of arrays and inline tables
+        // (its parser is recursive), with its own words for it.
+        return Explained {
+            message: format!("arrays and tables nested more than {TOML_DEPTH} levels deep"),
+            expected: Some(format!(
+                "at most {TOML_DEPTH} levels of `[…]` and `{{…}}` inside one another"
+            )),
+            hint: None,
+        };
+    }
     Explained {
         message: raw.to_string(),
         ..Explained::default()
     }
 }
+
+/// How deep the toml crate lets arrays and inline tables nest (its
+/// `LIMIT`, in `toml/src/de/parser/mod.rs`).
+pub const TOML_DEPTH: usize = 80;
 
 /// `x, expected y` → (`x`, Some(`y`)).
 fn split_expected(s: &str) -> (&str, Option<&str>) {

@@ -12,6 +12,7 @@ pub mod model;
 pub mod net;
 pub mod reference;
 mod run;
+mod size;
 pub mod spec;
 pub mod trace;
 pub mod train;
@@ -180,7 +181,23 @@ impl<'a> From<&'a Run> for Transcript<'a> {
     }
 }
 
+/// Longest `id`: it names files (`ID-01.svg`, `ID.trace.json`) and
+/// anchors, and a file name has at most 255 bytes.
+pub const MAX_ID_LEN: usize = 64;
+
 fn check_id(id: &toml::Spanned<String>) -> Result<(), ScenarioError> {
+    let len = id.get_ref().chars().count();
+    if len > MAX_ID_LEN {
+        // Not echoed: an id of a megabyte would fill the terminal.
+        return Err(ScenarioError::new(
+            id.span().start..id.span().start + 1,
+            format!("the id is {len} characters long, more than the limit of {MAX_ID_LEN}"),
+        )
+        .expected(format!(
+            "a short id of at most {MAX_ID_LEN} lowercase letters, digits and `-`, such as \"single-example\""
+        ))
+        .hint("the id names the figure's files and its anchor: keep it to a few words"));
+    }
     let ok = !id.get_ref().is_empty()
         && id
             .get_ref()
@@ -330,9 +347,16 @@ pub fn parse_in(body: &str, page: Option<(&Path, Files)>) -> Result<Scenario, Sc
             Some(data::read(d.get_ref(), d.span(), files, display)?)
         }
     };
+    // The net, the training and the figure come before the examples are
+    // built: together they say how big the graph will be, and a block
+    // over the limit is refused before anything that size is allocated.
+    let net = spec.net.as_ref().map(Net::read).transpose()?;
+    let has_params = !params.is_empty() || net.is_some();
+    let train = train::read(&spec.train, &spec.update, has_params)?;
+    let figure = read_figure(&spec.figure, train.as_ref())?;
+    size::check(&spec, &params, data.as_ref(), net.as_ref(), &stmts, figure)?;
     let (examples, batched) = read_examples(&spec, &params, data.as_ref())?;
     let leaves: Vec<&Named> = params.iter().chain(examples[0].iter()).collect();
-    let net = spec.net.as_ref().map(Net::read).transpose()?;
     if let Some(n) = &net {
         check_net_name(n, &leaves)?;
     }
@@ -349,7 +373,6 @@ pub fn parse_in(body: &str, page: Option<(&Path, Files)>) -> Result<Scenario, Sc
     check_order(&stmts, &leaves, data.as_ref())?;
     let output = output_index(&spec.output, &stmts)?;
 
-    let figure = choice(&spec.figure, "figure", &Figure::ALL, Figure::Trace)?;
     let view = choice(
         &spec.view,
         "view",
@@ -367,9 +390,7 @@ pub fn parse_in(body: &str, page: Option<(&Path, Files)>) -> Result<Scenario, Sc
         true,
     )?;
     let seed = read_seed(&spec.seed)?;
-    let has_params = !params.is_empty() || net.is_some();
     let lr = learning_rate(&spec.update, has_params)?;
-    let train = train::read(&spec.train, &spec.update, has_params)?;
     let wrt = read_wrt(&spec.wrt, &leaves)?;
     check_figure_needs(figure, &spec.id, wrt.is_some(), batched)?;
     if figure == Figure::Training && train.is_none() {
@@ -422,6 +443,33 @@ pub fn parse_in(body: &str, page: Option<(&Path, Files)>) -> Result<Scenario, Sc
     };
     scenario.check_rule_card()?;
     Ok(scenario)
+}
+
+/// The figure a block draws: `figure`, or by default a training figure for
+/// a block with `train` and a trace for any other. A trace of a training
+/// block is refused: it would draw every op of the first pass one frame at
+/// a time (400 steps' worth of a net gave 10,442 frames, 87 s, 10 GB), and
+/// show nothing of the training.
+fn read_figure(
+    figure: &Option<toml::Spanned<String>>,
+    train: Option<&Train>,
+) -> Result<Figure, ScenarioError> {
+    let default = if train.is_some() {
+        Figure::Training
+    } else {
+        Figure::Trace
+    };
+    let chosen = choice(figure, "figure", &Figure::ALL, default)?;
+    match (figure, train) {
+        (Some(f), Some(t)) if chosen == Figure::Trace => Err(ScenarioError::new(
+            f.span(),
+            "a block with `train` cannot be drawn as a trace",
+        )
+        .expected("figure = \"training\" (the default for a block with `train`), or no `figure`")
+        .hint("a trace steps through one forward and backward pass op by op; to show one step of gradient descent that way, write `update = { lr = … }` instead of `train`")
+        .see("`train` is set at", t.span.start)),
+        _ => Ok(chosen),
+    }
 }
 
 /// The TOML of the block, with serde's messages reworded for authors.

@@ -141,6 +141,11 @@ impl Scenario {
     /// checks the gradients against central finite differences.
     pub fn run(&self, view: View) -> Result<Run, ScenarioError> {
         let mut lowered = self.lower(view)?;
+        // Training runs on the first view (see `analyze`): its size is
+        // checked against the budget before its first pass.
+        if view == self.views()[0] {
+            self.check_train_work(lowered.graph.len())?;
+        }
         // A graph that is drawn keeps every forward step and backward
         // message for its story; one that is only run does not.
         let (forward, messages, bad) = if self.figure.draws_graph() {

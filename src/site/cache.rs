@@ -264,7 +264,10 @@ pub(crate) fn reads_unchanged(reads: &[FileRead], site_root: &Path) -> bool {
         return false;
     };
     reads.iter().all(|read| {
-        fs::read(&read.path).is_ok_and(|b| digest(&b) == read.digest)
+        // A data file replaced by a FIFO would block the read: only a
+        // regular file can be unchanged.
+        fs::metadata(&read.path).is_ok_and(|m| m.is_file())
+            && fs::read(&read.path).is_ok_and(|b| digest(&b) == read.digest)
             && fs::canonicalize(&read.path).is_ok_and(|p| p.starts_with(&root))
     })
 }

@@ -143,8 +143,23 @@ fn key_span(text: &str, value: std::ops::Range<usize>) -> (usize, usize) {
 /// the defaults otherwise.
 pub fn load(root: &Path) -> Result<BuildConfig, BuildError> {
     let path = root.join(CONFIG_FILE);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
+    // Only a file is read: a FIFO named seen.toml would wait for a writer.
+    let read = match std::fs::metadata(&path) {
+        Ok(m) if !m.is_file() => {
+            return Err(BuildError::Diagnostics(vec![
+                Diagnostic::whole_file(CONFIG_FILE, "`seen.toml` is not a regular file")
+                    .with_expected("a TOML file of settings"),
+            ]));
+        }
+        _ => std::fs::read(&path),
+    };
+    let text = match read.map(crate::diagnostic::utf8) {
+        Ok(Ok(t)) => t,
+        Ok(Err(bad)) => {
+            return Err(BuildError::Diagnostics(vec![
+                bad.diagnostic(Path::new(CONFIG_FILE)),
+            ]));
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             if !root.is_dir() {
                 return Err(BuildError::Diagnostics(vec![

@@ -175,8 +175,15 @@ pub fn load(config: &BuildConfig) -> Result<Loaded, BuildError> {
             continue;
         };
         if path.extension().is_some_and(|e| e == "md") {
-            let source = std::fs::read_to_string(path).map_err(|e| BuildError::io(path, e))?;
+            let bytes = std::fs::read(path).map_err(|e| BuildError::io(path, e))?;
             let display = config.display_path(path);
+            let source = match crate::diagnostic::utf8(bytes) {
+                Ok(source) => source,
+                Err(bad) => {
+                    loaded.diagnostics.push(bad.diagnostic(&display));
+                    continue;
+                }
+            };
             if entry.file_name() == SECTION_FILE {
                 match section_file(&display, &rel_str, &source) {
                     Ok(s) => section_files.push(s),

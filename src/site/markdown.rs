@@ -322,10 +322,19 @@ impl<'p> Renderer<'p> {
                 self.out.push(Event::InlineHtml(token.into()));
             }
             Err(e) => {
+                // The place inside the formula, where the text between the
+                // dollars is the formula as written (not in a quote or a
+                // list, whose markers pulldown-cmark takes out).
+                let dollars = if display { 2 } else { 1 };
+                let start = range.start + dollars;
+                let at = e
+                    .offset
+                    .filter(|_| body.get(start..).is_some_and(|b| b.starts_with(latex)))
+                    .map_or(range.clone(), |o| start + o..start + o + 1);
                 let d = self
-                    .diag(&range, format!("math: {e}"))
-                    .with_expected("LaTeX that latex2mathml understands")
-                    .with_hint("write a literal dollar sign as `\\$`");
+                    .diag(&at, format!("math: {}", e.message))
+                    .with_expected(e.expected)
+                    .with_hint(e.hint);
                 self.diags.push(d);
             }
         }

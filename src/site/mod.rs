@@ -31,6 +31,7 @@ pub mod csp;
 pub mod digest;
 pub mod incremental;
 pub mod init;
+pub(crate) mod latex;
 pub mod markdown;
 pub mod math;
 pub mod nav;
@@ -38,6 +39,7 @@ pub mod output;
 pub mod sanitize;
 pub mod serve;
 pub mod stage;
+pub(crate) mod template_nesting;
 pub mod templates;
 
 use std::collections::BTreeMap;

@@ -239,18 +239,21 @@ fn cases() -> Vec<Case> {
         case(
             "too-many-examples",
             {
-                // No params, `z = x` builds no op: example i's input is
-                // node i, and node 20000 (the 20001st) is over the limit.
+                // No params, `z = x` builds no op: an input node per
+                // example, and an add per example after the first to sum
+                // them up; refused before the examples are built, at
+                // `examples`.
                 let mut b = String::from("id = \"many\"\ngraph = \"z = x\"\nexamples = [\n");
                 for i in 0..20_010 {
                     b += &format!("  {{ x = {i}.0 }},\n");
                 }
                 b + "]\n"
             },
-            // example 20000 is body line 4 + 20000
-            20_009,
-            5,
-            &["the graph is over the size limit of 20000 nodes"],
+            8,
+            12,
+            &[
+                "the graph would have at least 40019 nodes (20010 examples × 1 nodes, 20009 nodes adding them up, 0 params), more than the limit of 20000",
+            ],
         ),
         case(
             "too-long-graph",

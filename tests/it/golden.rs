@@ -119,7 +119,7 @@ fn build_produced() -> BTreeMap<String, String> {
     let fixture = manifest_dir().join("tests/fixtures/training.md");
     for (s, runs) in seen::run_file(&fixture).expect("the training fixture runs") {
         let frames = figure::training_frames(&s, &runs[0]).expect("training frames");
-        let shown = figure::training::shown(runs[0].training.as_ref().unwrap().steps.len());
+        let shown = &runs[0].training.as_ref().unwrap().snapshots;
         for i in [0, frames.len() / 4, frames.len() - 1] {
             out.insert(
                 format!("training/{}-step-{:02}.svg", s.id, shown[i]),

@@ -17,6 +17,7 @@ mod explainer;
 mod explainer_layout;
 mod figures;
 mod golden;
+mod hostile_input;
 mod layout;
 mod output;
 mod sanitize;

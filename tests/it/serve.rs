@@ -867,3 +867,26 @@ fn folder_redirects_stay_on_this_server() {
         assert_eq!(location, to, "{path}");
     }
 }
+
+/// A formula nested 10,000 deep, saved while serving, overflowed the stack
+/// and took the server down; now it is an error like any other.
+#[test]
+fn a_deeply_nested_formula_does_not_take_the_server_down() {
+    let dir = site();
+    let root = dir.path();
+    let mut server = start(root);
+    let deep = format!("{}x{}", "{".repeat(4_000), "}".repeat(4_000));
+    let bad =
+        page("Deep version").replace("# Deep version", &format!("# Deep version\n\n${deep}$"));
+    fs::write(root.join("content/index.md"), bad).unwrap();
+    let body = server.wait_for("/", "the error banner", |b| b.contains("seen-serve-error"));
+    assert!(body.contains("nests more than 32 levels deep"), "{body}");
+    assert!(
+        server.child.try_wait().unwrap().is_none(),
+        "the server is still running"
+    );
+    fs::write(root.join("content/index.md"), page("Fixed version")).unwrap();
+    server.wait_for("/", "the fixed page", |b| {
+        b.contains("Fixed version") && !b.contains("seen-serve-error")
+    });
+}

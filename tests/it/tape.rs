@@ -117,7 +117,7 @@ fn compare_block(block: &str, view: View, schedule: Schedule) -> Result<Vec<Snap
     let params = tape_g.params();
     let mut tape = Tape::new(&tape_g);
     let (mut got, mut want) = (Vec::new(), Vec::new());
-    let got_end = train_into(&mut tape, l.output, &params, schedule, &mut got);
+    let got_end = train_into(&mut tape, l.output, &params, schedule, &|_| true, &mut got);
     tape.store(&mut tape_g);
     let want_end = train_arena(&mut arena_g, l.output, &params, schedule, &mut want);
     let what = format!("{view:?}, {schedule:?}");

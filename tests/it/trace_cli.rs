@@ -353,7 +353,7 @@ fn every_command_takes_a_four_example_batch_and_a_300_step_trace_and_refuses_the
         .count();
     assert_eq!(svgs, 83 + 300);
     // Over the node limit (2500 examples of 8 nodes): all four say so, at
-    // the same place.
+    // the same place (`examples`, before they are built).
     let big = dir.path().join("big");
     let rows = "  { x = 1.0 },\n".repeat(2500);
     let page = format!(
@@ -373,7 +373,7 @@ fn every_command_takes_a_four_example_batch_and_a_300_step_trace_and_refuses_the
     };
     let expected = first_error(&outcomes[0].1);
     assert!(
-        expected.contains("over the size limit of 20000 nodes"),
+        expected.contains("index.md:8:12: error: the graph would have at least 22500 nodes"),
         "{expected}"
     );
     for (cmd, o) in &outcomes {

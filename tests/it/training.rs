@@ -47,6 +47,9 @@ fn a_small_nets_initial_weights_are_splitmix64_in_layer_neuron_input_order() {
         "id = \"n\"\ninputs = { a = 0.5, b = -1 }\nnet = { name = \"f\", sizes = [2, 2, 1], act = \"tanh\", seed = 1 }\ngraph = \"out = f(a, b)\"\ntrain = { steps = 1, lr = 0.1 }",
         &[],
     );
+    // A block with `train` and no `figure` is a training figure (it was
+    // drawn as a trace of its first pass, frame by frame).
+    assert_eq!(doc["scenarios"][0]["figure"], "training");
     let s0 = &steps(&doc)[0];
     // SplitMix64 at seed 1, each weight 2u − 1 with u = (next >> 11)·2⁻⁵³,
     // from an independent Python implementation of the recipe.
@@ -139,7 +142,13 @@ fn logistic_regression_follows_the_closed_form_gradient_over_many_steps() {
     let n = data.len() as f64;
     for (k, entry) in got.iter().enumerate() {
         assert_eq!(entry["step"], k);
+        // The params are there at the figure's snapshots (every 10th step
+        // of 300), the loss at every step.
+        assert_eq!(entry.get("params").is_some(), k % 10 == 0, "step {k}");
         for (name, v) in [("w1", w1), ("w2", w2), ("b", b)] {
+            if k % 10 != 0 {
+                continue;
+            }
             assert!(
                 close(param(entry, name), v, 1e-12),
                 "step {k}: {name} = {}, closed form {v}",
@@ -224,8 +233,15 @@ fn without_zero_grad_each_step_uses_the_sum_of_the_gradients_so_far() {
         let snap = &t.steps[k];
         assert_eq!(snap.step, k);
         assert!(close(snap.loss, g.nodes[l.output].value, 1e-12), "step {k}");
-        for (i, &p) in params.iter().enumerate() {
-            assert!(close(snap.params[i], g.nodes[p].value, 1e-12), "step {k}");
+        // The params are kept at the figure's snapshots (every 2nd step of
+        // 40).
+        assert_eq!(t.snapshots.contains(&k), k % 2 == 0);
+        if t.snapshots.contains(&k) {
+            for (i, &p) in params.iter().enumerate() {
+                assert!(close(snap.params[i], g.nodes[p].value, 1e-12), "step {k}");
+            }
+        } else {
+            assert!(snap.params.is_empty(), "step {k}");
         }
         g.backward_quiet(l.output, 1.0);
         for (i, &p) in params.iter().enumerate() {
@@ -297,11 +313,16 @@ fn a_graph_past_the_drawn_limit_trains_when_not_drawn() {
             examples.join(", ")
         )
     };
-    let drawn = scenario::parse(&body("trace")).unwrap();
-    let Err(e) = drawn.analyze() else {
+    // Drawn, it is refused before its examples are built, with the count.
+    let Err(e) = scenario::parse(&body("graph")) else {
         panic!("a drawn figure over the limit was accepted")
     };
-    assert!(e.message.contains("size limit of 20000"), "{}", e.message);
+    assert!(
+        e.message
+            .contains("at least 27001 nodes (3000 examples × 8 nodes, 2999 nodes adding them up, 2 params), more than the limit of 20000"),
+        "{}",
+        e.message
+    );
     let s = scenario::parse(&body("training")).unwrap();
     let runs = s.analyze().unwrap();
     assert!(runs[0].graph().len() > 20_000);

@@ -41,8 +41,9 @@ const LOSS_BOTTOM: f64 = 152.0;
 /// The model view's title line and top.
 const MODEL_TITLE: f64 = 212.0;
 const MODEL_TOP: f64 = 238.0;
-/// Most snapshots a stepper shows: every k-th step, the first and the last.
-pub const MAX_SNAPSHOTS: usize = 31;
+/// Which snapshots a stepper shows: chosen with the run, which keeps the
+/// params of those steps only (see [`crate::scenario::train::shown`]).
+pub use crate::scenario::train::{MAX_SNAPSHOTS, shown};
 /// Cells per side of the grid a boundary is traced on, and samples of a
 /// curve.
 const CELLS: usize = 40;
@@ -155,28 +156,6 @@ pub fn pick(s: &Scenario) -> Pick {
     }
 }
 
-/// The snapshots a stepper shows for a run of `steps + 1` snapshots: every
-/// k-th, with the first and the last, at most [`MAX_SNAPSHOTS`]. k is a
-/// round number (1, 2, 5, 10, 20, 50, …), the smallest that keeps the
-/// count within the cap: a reader follows steps 0, 10, 20 … more easily
-/// than 0, 7, 14 …, and a long run shows 16 to 31 snapshots, not always 31.
-pub fn shown(snapshots: usize) -> Vec<usize> {
-    let last = snapshots.saturating_sub(1);
-    let need = last.div_ceil(MAX_SNAPSHOTS - 1).max(1);
-    let k = (0..)
-        .flat_map(|e: u32| [1, 2, 5].map(|m| m * 10usize.saturating_pow(e)))
-        .find(|&k| k >= need)
-        .unwrap_or(need);
-    let mut v: Vec<usize> = (0..=last).step_by(k).collect();
-    if v.last() != Some(&last) {
-        if v.len() == MAX_SNAPSHOTS {
-            v.pop();
-        }
-        v.push(last);
-    }
-    v
-}
-
 /// How the examples are marked: two classes (the higher value filled
 /// circles, the lower hollow squares), or all alike.
 #[derive(Clone, Copy)]
@@ -237,7 +216,7 @@ fn padded(lo: f64, hi: f64, pad: f64, min: f64) -> (f64, f64) {
 impl<'a> Data<'a> {
     fn new(s: &'a Scenario, t: &'a Training) -> Result<Data<'a>, ScenarioError> {
         let pick = pick(s);
-        let shown = shown(t.steps.len());
+        let shown = t.snapshots.clone();
         let losses: Vec<f64> = t.losses().filter(|l| l.is_finite()).collect();
         let (lmin, lmax) = losses
             .iter()
