@@ -101,6 +101,65 @@ struct Renderer<'p> {
     /// Where the author wrote markup (raw HTML, links, images, headings),
     /// as body ranges: where a dropped piece is looked for.
     authored: Vec<Range<usize>>,
+    /// How deeply the page's elements nest here: markdown's (quotes, lists,
+    /// emphasis, links) and raw HTML's (see [`html_depth`]).
+    depth: usize,
+    raw_depth: usize,
+    /// Whether the page was refused for nesting past [`MAX_NESTING`].
+    too_deep: bool,
+}
+
+/// The deepest a page's elements may nest, markdown and raw HTML together.
+/// The HTML parser of the sanitizer checks the whole stack of open
+/// elements at many tags, so its time grows with depth × tags: 100,000
+/// nested quotes took minutes. No page a person reads nests past a few
+/// dozen levels.
+pub const MAX_NESTING: usize = 256;
+
+/// Elements that open without nesting: void elements, and those a
+/// browser closes at the next of their kind (`<li>` after `<li>`), so
+/// that a list written without end tags is not counted as deep.
+const FLAT: &[&str] = &[
+    "area", "base", "br", "col", "dd", "dt", "embed", "hr", "img", "input", "li", "link", "meta",
+    "option", "p", "source", "td", "th", "tr", "track", "wbr",
+];
+
+/// The change of nesting depth across the raw HTML `html`, and the most it
+/// rises inside it: +1 per start tag that nests, −1 per end tag (not a
+/// parser: a bound on the work the sanitizer's parser will do).
+fn html_depth(html: &str) -> (isize, usize) {
+    let b = html.as_bytes();
+    let mut d = 0isize;
+    let mut peak = 0usize;
+    let mut i = 0;
+    while let Some(k) = b[i..].iter().position(|&c| c == b'<') {
+        i += k + 1;
+        match b.get(i) {
+            Some(b'/') => {
+                if FLAT.iter().all(|f| !tag_at(b, i + 1, f)) {
+                    d -= 1;
+                }
+            }
+            Some(c) if c.is_ascii_alphabetic() => {
+                let end = b[i..].iter().position(|&c| c == b'>').map(|e| i + e);
+                let self_closing = end.is_some_and(|e| e > 0 && b[e - 1] == b'/');
+                if !self_closing && FLAT.iter().all(|f| !tag_at(b, i, f)) {
+                    d += 1;
+                    peak = peak.max(d.max(0) as usize);
+                }
+            }
+            _ => {}
+        }
+    }
+    (d, peak)
+}
+
+/// Whether the tag name at `b[i..]` is `name` (ASCII, any case).
+fn tag_at(b: &[u8], i: usize, name: &str) -> bool {
+    let n = name.len();
+    b.len() >= i + n
+        && b[i..i + n].eq_ignore_ascii_case(name.as_bytes())
+        && !b.get(i + n).is_some_and(|c| c.is_ascii_alphanumeric())
 }
 
 /// A piece of seen's own markup, standing in the body as a token.
@@ -165,6 +224,39 @@ impl<'p> Renderer<'p> {
             tokens: Placeholders::new(&page.source),
             generated: Vec::new(),
             authored: Vec::new(),
+            depth: 0,
+            raw_depth: 0,
+            too_deep: false,
+        }
+    }
+
+    /// Keeps the page's nesting depth, and refuses the page (once) where it
+    /// passes [`MAX_NESTING`].
+    fn nesting(&mut self, event: &Event, range: &Range<usize>) {
+        let mut peak = self.raw_depth;
+        match event {
+            Event::Start(_) => self.depth += 1,
+            Event::End(_) => self.depth = self.depth.saturating_sub(1),
+            Event::Html(t) | Event::InlineHtml(t) => {
+                let (change, rise) = html_depth(t);
+                peak = self.raw_depth.saturating_add(rise);
+                self.raw_depth = self.raw_depth.saturating_add_signed(change);
+            }
+            _ => return,
+        }
+        let depth = self.depth + self.raw_depth.max(peak);
+        if depth > MAX_NESTING && !self.too_deep {
+            self.too_deep = true;
+            let d = self
+                .diag(
+                    range,
+                    format!(
+                        "the page nests more than {MAX_NESTING} levels deep here (quotes, lists, emphasis, links and HTML elements together)"
+                    ),
+                )
+                .with_expected(format!("at most {MAX_NESTING} levels of nesting"))
+                .with_hint("flatten the nesting: no reader follows it this deep");
+            self.diags.push(d);
         }
     }
 
@@ -211,6 +303,7 @@ impl<'p> Renderer<'p> {
         if !starts_figure(&event) {
             self.flush_figures();
         }
+        self.nesting(&event, &range);
         match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
                 if info.split_whitespace().next() == Some(FIGURE_INFO) =>
@@ -402,6 +495,9 @@ impl<'p> Renderer<'p> {
         self.end_figure();
         self.flush_figures();
 
+        if self.too_deep {
+            return Err(self.diags);
+        }
         let mut html = String::with_capacity(self.page.body().len() * 2);
         pulldown_cmark::html::push_html(&mut html, std::mem::take(&mut self.out).into_iter());
         let cleaned = sanitize::clean(&html, &self.tokens, self.generated.len());
