@@ -135,11 +135,7 @@ fn html_depth(html: &str) -> (isize, usize) {
     while let Some(k) = b[i..].iter().position(|&c| c == b'<') {
         i += k + 1;
         match b.get(i) {
-            Some(b'/') => {
-                if FLAT.iter().all(|f| !tag_at(b, i + 1, f)) {
-                    d -= 1;
-                }
-            }
+            Some(b'/') if FLAT.iter().all(|f| !tag_at(b, i + 1, f)) => d -= 1,
             Some(c) if c.is_ascii_alphabetic() => {
                 let end = b[i..].iter().position(|&c| c == b'>').map(|e| i + e);
                 let self_closing = end.is_some_and(|e| e > 0 && b[e - 1] == b'/');
