@@ -3,7 +3,7 @@
 //! its `figure` key asks for; blocks with the same `group` become tabs.
 
 use super::figures;
-use super::frame::{Scene, inline_base, render_frames};
+use super::frame::{FrameMeta, Scene, inline_base, inline_frame};
 use super::stepper::{StepPanel, StepperParts, jumps, lazy_frame, stepper, tabs, tabs_sharing};
 use super::svg::{self, esc};
 use super::theme;
@@ -463,20 +463,33 @@ fn trace_parts(
     let scene = Scene::new(run.graph(), &story);
     let fid = format!("{}-{}", s.id, run.view.name());
     let title = s.title.clone().unwrap_or_else(|| s.id.clone());
-    let inline = render_frames(s, run, &story, &scene, true);
-    let defs = inline_base(run.graph(), &story, &scene, &fid);
     // Every frame in one file, a view per step: the page's images, and a
     // download.
     let path = format!("{dir}/{}-frames.svg", run.view.name());
     let src = page.href(&path);
     let files = vec![(
         path,
-        super::frame::filmstrip(&defs, &inline, &scene).into_bytes(),
+        super::frame::filmstrip(run.graph(), &story, &scene).into_bytes(),
     )];
+    // The first frame is inline in the page (unless hidden), on its shared
+    // drawing.
+    let (mut first, defs) = if hidden {
+        (None, String::new())
+    } else {
+        let id = format!("{fid}-f0");
+        let meta = FrameMeta {
+            id: &id,
+            figure_title: &title,
+        };
+        (
+            Some(inline_frame(run.graph(), &story, &scene, 0, &meta, &fid)),
+            inline_base(run.graph(), &story, &scene, &fid),
+        )
+    };
     let mut frames = Vec::new();
     let mut steps = Vec::new();
-    for (k, (step, svg)) in story.steps.iter().zip(inline).enumerate() {
-        frames.push(if k == 0 && !hidden {
+    for (k, step) in story.steps.iter().enumerate() {
+        frames.push(if let Some(svg) = first.take() {
             svg
         } else {
             // The alt names the step; the figure is named once, by the
@@ -501,9 +514,7 @@ fn trace_parts(
         run.forward.len(),
         run.messages.len()
     );
-    // The shared drawing is needed only by an inline frame.
     let jumps = jumps(&story, run.graph());
-    let defs = if hidden { String::new() } else { defs };
     (
         StepperParts {
             view: run.view.name().to_string(),

@@ -74,7 +74,7 @@ fn produced() -> BTreeMap<String, String> {
             st.phase == seen::story::Phase::Backward
                 && st.active_nodes.iter().any(|&i| {
                     run.graph().nodes[i].kind == seen::engine::Kind::Param
-                        && story.steps[k - 1].grads[i].is_some()
+                        && story.state_at(k - 1).grads[i].is_some()
                 })
         })
         .expect("a shared param receives a second message");
