@@ -7,6 +7,7 @@ use super::frame::{FrameMeta, Scene, inline_base, inline_frame};
 use super::stepper::{StepPanel, StepperParts, jumps, lazy_frame, stepper, tabs, tabs_sharing};
 use super::svg::{self, esc};
 use super::theme;
+use crate::scenario::budget::{Capped, MAX_FIGURE_BYTES, MAX_JSON_BYTES, megabytes};
 use crate::scenario::{self, Figure, Run, Scenario, ScenarioError, View};
 use crate::site::{Block, Diagnostic, FigureHook, FigureState, FileRead, PageCtx, Rendered};
 use crate::story::{Phase, tell};
@@ -298,8 +299,7 @@ fn draw(
     // The download is compact: whitespace is not part of the JSON's
     // contract, and pretty-printing made a training figure's trace 2.4×
     // bigger (1.95 MB for the bundled explainer's `moons`).
-    let json =
-        crate::scenario::trace::block_json_compact(&page.file.display().to_string(), s, runs);
+    let json = json_within_budget(&page.file.display().to_string(), s, runs, MAX_JSON_BYTES)?;
     let json_path = format!("{dir}/trace.json");
     let title = s.title.clone().unwrap_or_else(|| s.id.clone());
     let mut out = Collected {
@@ -338,12 +338,74 @@ fn draw(
         "<div class=\"dl\">Download: {}</div>\n",
         out.downloads.join(" ")
     );
+    let html = figure_html(s, &body, &caption);
+    let traces_html: usize = (out.traces.iter())
+        .map(|t| t.frames.iter().map(String::len).sum::<usize>() + t.defs.len())
+        .sum();
+    let bytes = html.len() + traces_html + out.assets.iter().map(|(_, b)| b.len()).sum::<usize>();
+    bytes_within_budget(s, bytes, MAX_FIGURE_BYTES)?;
     Ok(Drawn {
-        html: figure_html(s, &body, &caption),
+        html,
         assets: out.assets,
         frames: out.frames,
         traces: out.traces,
     })
+}
+
+/// Refuses a figure that would write more than `limit` bytes
+/// ([`MAX_FIGURE_BYTES`]): its part of the page and its files.
+fn bytes_within_budget(s: &Scenario, bytes: usize, limit: usize) -> Result<(), ScenarioError> {
+    if bytes <= limit {
+        return Ok(());
+    }
+    Err(ScenarioError::new(
+        s.bytes_span(),
+        format!(
+            "this figure would write {} (limit {})",
+            megabytes(bytes),
+            megabytes(limit)
+        ),
+    )
+    .expected(format!(
+        "at most {} per figure: its part of the page, frames, stills and trace.json",
+        megabytes(limit)
+    ))
+    .hint("draw a smaller graph (fewer statements or examples), or fewer views"))
+}
+
+/// The figure's `trace.json`, refused over `limit` bytes
+/// ([`MAX_JSON_BYTES`]), measured as it is written without holding more
+/// than the budget.
+fn json_within_budget(
+    file: &str,
+    s: &Scenario,
+    runs: &[Run],
+    limit: usize,
+) -> Result<Vec<u8>, ScenarioError> {
+    let mut json = Capped::new(limit);
+    crate::scenario::trace::write_block_json(&mut json, file, s, runs)
+        .expect("a capped writer takes every byte");
+    if json.fits() {
+        return Ok(json.bytes);
+    }
+    let knob = if s.train.is_some() {
+        "train for fewer steps, or use fewer examples or a smaller net"
+    } else {
+        "use fewer statements or examples"
+    };
+    Err(ScenarioError::new(
+        s.bytes_span(),
+        format!(
+            "this block's trace.json would be {} (limit {})",
+            megabytes(json.total),
+            megabytes(limit)
+        ),
+    )
+    .expected(format!(
+        "a run whose JSON (every node, step and message) is at most {}",
+        megabytes(limit)
+    ))
+    .hint(knob))
 }
 
 /// A trace per view (a batch figure adds its tables and plot under each).
@@ -775,6 +837,39 @@ fn still_img(src: &str, svg: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte budgets refuse at the block's `train` (or where its figure
+    /// is chosen) with the size measured: the JSON's whole size although
+    /// only the budget's worth was kept.
+    #[test]
+    fn a_figure_over_its_byte_budgets_is_refused_at_the_block_with_its_size() {
+        let body = "id = \"t\"\nparams = { w = 1 }\nexamples = [ { x = 1, y = 2 }, { x = 2, y = 3 } ]\ngraph = \"l = (w * x - y) ^ 2\"\ntrain = { steps = 50, lr = 0.01 }\nfigure = \"training\"";
+        let s = scenario::parse(body).unwrap();
+        let runs = s.analyze().unwrap();
+        let whole = scenario::trace::block_json_compact("f.md", &s, &runs);
+        let fits = json_within_budget("f.md", &s, &runs, whole.len()).unwrap();
+        assert_eq!(fits, whole);
+        let e = json_within_budget("f.md", &s, &runs, whole.len() - 1).unwrap_err();
+        let train = body.find("{ steps").unwrap();
+        assert_eq!(e.offset, train);
+        assert!(
+            e.message.starts_with(&format!(
+                "this block's trace.json would be {} (limit",
+                megabytes(whole.len())
+            )),
+            "{}",
+            e.message
+        );
+        assert!(e.hint.as_deref().unwrap().contains("fewer steps"));
+        assert!(bytes_within_budget(&s, 10, 10).is_ok());
+        let e = bytes_within_budget(&s, 60_000_000, MAX_FIGURE_BYTES).unwrap_err();
+        assert_eq!(e.message, "this figure would write 60.0 MB (limit 50.0 MB)");
+        // Without `train`, the figure's own key: here `graph`.
+        let body = "id = \"t\"\nparams = { w = 1 }\ngraph = \"y = w * w\"";
+        let trace = scenario::parse(body).unwrap();
+        let e = bytes_within_budget(&trace, 11, 10).unwrap_err();
+        assert_eq!(e.offset, body.find("\"y =").unwrap());
+    }
 
     const STYLE: &str = include_str!("../../templates/style.css");
 

@@ -3,6 +3,7 @@
 //! `docs/language.md` is the contract.
 
 pub mod blocks;
+pub mod budget;
 pub mod closed;
 pub mod data;
 pub mod error;
@@ -104,6 +105,13 @@ pub struct Scenario {
     /// Where the `group` value stands in the body (empty without one), for
     /// an error about the group.
     pub group_span: Span,
+    /// Where the figure is chosen, for an error about its size: the
+    /// `figure` value, or the `graph` value without one (a trace is the
+    /// default).
+    pub figure_span: Span,
+    /// Where the examples are given: the `examples` or `data` value (empty
+    /// without either).
+    pub examples_span: Span,
     pub params: Vec<Named>,
     /// One list of inputs per example; a block without `examples` has one.
     pub examples: Vec<Vec<Named>>,
@@ -399,6 +407,10 @@ pub fn parse_in(body: &str, page: Option<(&Path, Files)>) -> Result<Scenario, Sc
         lr,
         wrt,
         group_span: spec.group.as_ref().map_or(0..0, |g| g.span()),
+        figure_span: spec.figure.as_ref().map_or(spec.graph.span(), |f| f.span()),
+        examples_span: (spec.examples.as_ref().map(|e| e.span()))
+            .or(spec.data.as_ref().map(|d| d.span()))
+            .unwrap_or(0..0),
         group: spec.group.map(|g| g.into_inner()),
         params,
         examples,

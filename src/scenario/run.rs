@@ -263,6 +263,9 @@ impl Scenario {
         for &v in &views {
             runs.push(self.run(v)?);
         }
+        // Budgets, before the story is told or the graph trained.
+        self.check_frames(&runs)?;
+        self.check_training_work(&runs[0])?;
         let has_modules = self.net.is_some() || self.stmts.iter().any(|s| uses_module(&s.expr));
         if has_modules {
             let other = if views.contains(&View::Atomic) && views.contains(&View::Modules) {

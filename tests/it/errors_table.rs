@@ -529,6 +529,44 @@ fn cases() -> Vec<Case> {
                 "expected: finite values at every step of training (a smaller `lr` may help)",
             ],
         ),
+        // ---- budgets (docs/language.md, "Limits") ----
+        blk(
+            "a trace over the frame budget",
+            &format!(
+                "id = \"a\"\nparams = {{ w = 0.5 }}\ninputs = {{ x = 1 }}\ngraph = \"\"\"\na1 = w * x\n{}\"\"\"",
+                (2..=700)
+                    .map(|i| format!("a{i} = a{} + w\n", i - 1))
+                    .collect::<String>()
+            ),
+            &[
+                "content/index.md:11:9: error: this trace would draw 2,103 frames (limit 2,000)",
+                "expected: at most 2,000 frames: one per forward op and per backward message, and 3 or 4 more",
+                "hint: draw it as `figure = \"graph\"` (one picture of the whole graph), or split the graph into smaller blocks",
+            ],
+        ),
+        blk(
+            "a batch figure over the frame budget",
+            &format!(
+                "id = \"a\"\nparams = {{ w = 0.5 }}\nexamples = [ {} ]\ngraph = \"\"\"\ny = w * x\nloss = (y - t) ^ 2\n\"\"\"\nfigure = \"batch\"",
+                vec!["{ x = 1, t = 2 }"; 160].join(", ")
+            ),
+            &[
+                "content/index.md:10:12: error: this batch figure would draw 2,082 frames for 160 examples (limit 2,000)",
+                "hint: use at most 153 examples (13 more frames each), or draw the graph as `figure = \"graph\"` (one picture)",
+            ],
+        ),
+        blk(
+            "training over the work budget",
+            &format!(
+                "id = \"a\"\nparams = {{ w = 1 }}\nexamples = [ {} ]\ngraph = \"l = (w * x - y) ^ 2\"\ntrain = {{ steps = 10000, lr = 0.001 }}\nfigure = \"training\"",
+                vec!["{ x = 1, y = 2 }"; 2000].join(", ")
+            ),
+            &[
+                "content/index.md:12:9: error: training 10,000 steps of a graph of 14,002 nodes is 140,020,000 node-steps (limit 50,000,000)",
+                "expected: nodes × steps at most 50,000,000",
+                "hint: train for at most 3,570 steps, or use fewer examples or a smaller net",
+            ],
+        ),
         // ---- groups ----
         case(
             "a group over the tab cap",
