@@ -7,8 +7,8 @@
 //! - frames: a trace or batch figure draws one frame per step of its story
 //!   ([`crate::story::step_count`]), counted from the run before the story
 //!   is told;
-//! - training work: the graph's nodes times the steps, checked before
-//!   training;
+//! - training work: the graph's nodes times the steps, checked as soon as
+//!   the graph is built;
 //! - bytes: a figure's `trace.json` ([`MAX_JSON_BYTES`]) and everything it
 //!   writes ([`MAX_FIGURE_BYTES`]), checked by the figure hook after the
 //!   figure is drawn (which the budgets above keep small) and before
@@ -145,10 +145,11 @@ impl Scenario {
         Some((2 + room / each, each))
     }
 
-    /// Refuses training over [`MAX_TRAINING_WORK`] node-steps, at `train`.
-    pub(crate) fn check_training_work(&self, run: &Run) -> Result<(), ScenarioError> {
+    /// Refuses training over [`MAX_TRAINING_WORK`] node-steps, at `train`:
+    /// `nodes` is the size of the graph it would train.
+    pub(crate) fn check_training_work(&self, nodes: usize) -> Result<(), ScenarioError> {
         let Some(t) = &self.train else { return Ok(()) };
-        let nodes = run.graph().len() as u64;
+        let nodes = nodes as u64;
         let work = nodes.saturating_mul(t.steps as u64);
         if work <= MAX_TRAINING_WORK {
             return Ok(());

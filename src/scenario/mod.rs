@@ -239,7 +239,10 @@ fn named(values: &Values) -> Vec<Named> {
 }
 
 fn check_leaf_names(all: &[&Named]) -> Result<(), ScenarioError> {
-    for (i, n) in all.iter().enumerate() {
+    // Each name's first definition, looked up rather than searched for: a
+    // block of 6,600 params spent 0.3 s comparing names pairwise.
+    let mut first: HashMap<&str, &Named> = HashMap::with_capacity(all.len());
+    for n in all {
         if !expr::is_name(&n.name) {
             return Err(ScenarioError::new(
                 n.span.clone(),
@@ -254,7 +257,7 @@ fn check_leaf_names(all: &[&Named]) -> Result<(), ScenarioError> {
             )
             .expected("a name that is not a function"));
         }
-        if let Some(first) = all[..i].iter().find(|m| m.name == n.name) {
+        if let Some(first) = first.get(n.name.as_str()) {
             return Err(ScenarioError::new(
                 n.span.clone(),
                 format!("`{}` is defined twice", n.name),
@@ -265,6 +268,7 @@ fn check_leaf_names(all: &[&Named]) -> Result<(), ScenarioError> {
                 first.span.start,
             ));
         }
+        first.insert(&n.name, n);
         if !n.value.is_finite() {
             return Err(ScenarioError::new(
                 n.span.clone(),

@@ -141,6 +141,8 @@ impl Scenario {
     /// checks the gradients against central finite differences.
     pub fn run(&self, view: View) -> Result<Run, ScenarioError> {
         let mut lowered = self.lower(view)?;
+        // Before it is run, let alone trained.
+        self.check_training_work(lowered.graph.len())?;
         // A graph that is drawn keeps every forward step and backward
         // message for its story; one that is only run does not.
         let (forward, messages, bad) = if self.figure.draws_graph() {
@@ -263,9 +265,8 @@ impl Scenario {
         for &v in &views {
             runs.push(self.run(v)?);
         }
-        // Budgets, before the story is told or the graph trained.
+        // Before the story is told.
         self.check_frames(&runs)?;
-        self.check_training_work(&runs[0])?;
         let has_modules = self.net.is_some() || self.stmts.iter().any(|s| uses_module(&s.expr));
         if has_modules {
             let other = if views.contains(&View::Atomic) && views.contains(&View::Modules) {
