@@ -82,7 +82,13 @@ fn training(sizes: &str, steps: usize) -> String {
 
 fn batch(examples: usize) -> String {
     let ex: Vec<String> = (0..examples)
-        .map(|i| format!("{{ x = {:.2}, y = {} }}", (i % 17) as f64 / 10.0 - 0.8, i % 2))
+        .map(|i| {
+            format!(
+                "{{ x = {:.2}, y = {} }}",
+                (i % 17) as f64 / 10.0 - 0.8,
+                i % 2
+            )
+        })
         .collect();
     format!(
         "id = \"b\"\nparams = {{ w = 1.2, b = -0.1 }}\nexamples = [ {} ]\ngraph = \"\"\"\np = sigmoid(w * x + b)\nloss = bce(p, y)\n\"\"\"\nupdate = {{ lr = 0.2 }}\nfigure = \"batch\"\n",
@@ -242,7 +248,10 @@ fn main() {
         fs::write(site.join("seen.toml"), "title = \"Budgets\"\n").expect("seen.toml");
         fs::write(
             site.join("content/index.md"),
-            format!("+++\ntitle = \"B\"\n+++\n\n```autograd\n{}```\n", case.block),
+            format!(
+                "+++\ntitle = \"B\"\n+++\n\n```autograd\n{}```\n",
+                case.block
+            ),
         )
         .expect("the page");
         if let Some((name, text)) = &case.data {

@@ -359,12 +359,28 @@ mod tests {
         assert!(limits.contains(&format!("**{big} nodes**")), "{big}");
         // The budgets' table.
         let frames = thousands(budget::MAX_FRAMES as u64);
-        assert!(limits.contains(&format!("| **{frames} frames** |")), "{frames}");
+        assert!(
+            limits.contains(&format!("| **{frames} frames** |")),
+            "{frames}"
+        );
         let work = thousands(budget::MAX_TRAINING_WORK);
-        assert!(limits.contains(&format!("| **{work} node-steps** |")), "{work}");
+        assert!(
+            limits.contains(&format!("| **{work} node-steps** |")),
+            "{work}"
+        );
         let mb = |b: usize| format!("| **{} MB** |", b / 1_000_000);
         assert!(limits.contains(&mb(budget::MAX_JSON_BYTES)));
         assert!(limits.contains(&mb(budget::MAX_FIGURE_BYTES)));
+        let export = format!(
+            "| **{} MB** per trace |",
+            budget::MAX_EXPORT_BYTES / 1_000_000
+        );
+        assert!(limits.contains(&export), "{export}");
+        let pixels = thousands(budget::MAX_EXPORT_PIXELS);
+        assert!(
+            limits.contains(&format!("| **{pixels} pixels** per trace |")),
+            "{pixels}"
+        );
         let steps = crate::scenario::MAX_TRAIN_STEPS;
         let steps = format!("{},{:03}", steps / 1000, steps % 1000);
         assert!(limits.contains(&format!("**{steps} steps**")), "{steps}");

@@ -204,14 +204,29 @@ pub fn inline_frame(
 /// the step that changes them. Every such part is a group with its first
 /// step and the step after its last (`--a`, `--b`, set by its classes);
 /// the step a view targets sets `--t` (one rule per step, `:target`), and
-/// a group is opaque exactly when `a ≤ t < b`. All frames share one place, so every
-/// view has the same viewBox and a frame's pixels are the standalone
-/// frame's. A viewer without CSS shows step 1: every group not on it is
-/// also `opacity="0"`, which the stylesheet overrides.
+/// a group is opaque exactly when `a ≤ t < b`. All frames share one
+/// place, so every view has the same viewBox and a frame's pixels are the
+/// standalone frame's. A viewer without CSS shows step 1: every group not
+/// on it is also `opacity="0"`, which the stylesheet overrides.
 ///
 /// Lean (classes only, like the page's frames) under a stylesheet of its
 /// own ([`theme::image_css`]: the page's palette and dark mode).
 pub fn filmstrip(g: &Graph, story: &Story, scene: &Scene) -> String {
+    film(g, story, scene, None)
+}
+
+/// The frames of a trace as one animated SVG, for slides and READMEs (`seen
+/// frames`): the frames file's drawing ([`filmstrip`]), each frame shown
+/// for `dt` seconds in turn, looping, by an animation of `--t` (a
+/// registered integer, stepped); under reduced motion the last frame
+/// stands still. Drawn with presentation attributes and no stylesheet of
+/// colours, like the standalone frames.
+pub fn animated(g: &Graph, story: &Story, scene: &Scene, dt: f64) -> String {
+    film(g, story, scene, Some(dt))
+}
+
+/// [`filmstrip`] (`animate` None) or [`animated`] (`Some(dt)`).
+fn film(g: &Graph, story: &Story, scene: &Scene, animate: Option<f64>) -> String {
     let (w, h) = (scene.width, scene.height);
     let total = story.steps.len();
     // The root has one frame's size: a browser takes an image's intrinsic
@@ -220,15 +235,43 @@ pub fn filmstrip(g: &Graph, story: &Story, scene: &Scene) -> String {
     // fits frames to the paper).
     // Its font on the root: the page's frames leave it to the page's
     // stylesheet, and a viewer that ignores `<style>` still inherits it.
-    let mut svg = Svg::new(w, h, &[("font-family", theme::FONT)]);
+    let mut svg = match animate {
+        None => Svg::new(w, h, &[("font-family", theme::FONT)]),
+        Some(_) => Svg::new(w, h, &[("role", "img"), ("font-family", theme::FONT)]),
+    };
     svg.open("style", &[]);
-    for line in theme::image_css().lines() {
-        svg.raw_line(line);
+    match animate {
+        None => {
+            for line in theme::image_css().lines() {
+                svg.raw_line(line);
+            }
+            svg.raw_line("g.film { --t: 1; }");
+        }
+        Some(dt) => {
+            // `<` escaped: the stylesheet is the text of an XML element.
+            svg.raw_line(
+                "@property --t { syntax: \"&lt;integer&gt;\"; inherits: true; initial-value: 1; }",
+            );
+            svg.raw_line(&format!(
+                "@keyframes play {{ from {{ --t: 1; }} to {{ --t: {}; }} }}",
+                total + 1
+            ));
+            svg.raw_line(&format!(
+                "g.film {{ animation: play {}s steps({total}) infinite; }}",
+                n(dt * total as f64)
+            ));
+            svg.raw_line(&format!(
+                "@media (prefers-reduced-motion: reduce) {{ g.film {{ animation: none; --t: {total}; }} }}"
+            ));
+        }
     }
-    svg.raw_line("g.film { --t: 1; }");
     for t in 1..=total {
+        let target = match animate {
+            None => format!("#step-{t}:target~g.film {{ --t: {t}; }} "),
+            Some(_) => String::new(),
+        };
         svg.raw_line(&format!(
-            "#step-{t}:target~g.film {{ --t: {t}; }} g.a{t} {{ --a: {t}; }} g.b{} {{ --b: {}; }}",
+            "{target}g.a{t} {{ --a: {t}; }} g.b{} {{ --b: {}; }}",
             t + 1,
             t + 1
         ));
@@ -237,18 +280,21 @@ pub fn filmstrip(g: &Graph, story: &Story, scene: &Scene) -> String {
         "g.at { opacity: clamp(0, min(var(--t) - var(--a) + 1, var(--b) - var(--t)), 1); }",
     );
     svg.close("style");
-    let vb = format!("0 0 {} {}", n(w), n(h));
-    for t in 1..=total {
-        svg.empty("view", &[("id", &format!("step-{t}")), ("viewBox", &vb)]);
+    let lean = animate.is_none();
+    if lean {
+        let vb = format!("0 0 {} {}", n(w), n(h));
+        for t in 1..=total {
+            svg.empty("view", &[("id", &format!("step-{t}")), ("viewBox", &vb)]);
+        }
     }
-    svg.set_lean(true);
+    svg.set_lean(lean);
     svg.open("g", &[("class", "film")]);
     base(&mut svg, g, story, scene);
     let shown = highlights_and_spans(&mut svg, g, story, scene);
     for span in shown {
         let mut nd = scene.node_draw(g, story, span.node, None);
         (nd.value, nd.grad, nd.sum) = (span.look.value, span.look.grad, span.look.sum);
-        let mut part = Svg::fragment(svg.depth() + 1, true);
+        let mut part = Svg::fragment(svg.depth() + 1, lean);
         node_dynamic(&mut part, &nd);
         let part = part.take();
         if !part.is_empty() {

@@ -38,6 +38,63 @@ pub const MAX_JSON_BYTES: usize = 20_000_000;
 /// and its part of the page.
 pub const MAX_FIGURE_BYTES: usize = 50_000_000;
 
+/// Most bytes `seen frames` writes for one trace as SVG: every frame is a
+/// whole picture of its own.
+pub const MAX_EXPORT_BYTES: usize = 100_000_000;
+
+/// Most pixels `seen frames --png` draws for one block (every frame at
+/// twice its size): about 3 s of rasterising and encoding.
+pub const MAX_EXPORT_PIXELS: u64 = 500_000_000;
+
+/// Refuses `seen frames` on a trace whose frames would be over
+/// [`MAX_EXPORT_BYTES`] (`frames` of up to `frame_bytes` each) or, with `png`, over [`MAX_EXPORT_PIXELS`] (`size` is a
+/// frame's width and height), at the figure (or `graph`) value.
+pub fn check_export(
+    s: &Scenario,
+    frames: usize,
+    frame_bytes: usize,
+    (width, height): (f64, f64),
+    png: bool,
+) -> Result<(), ScenarioError> {
+    let bytes = frames.saturating_mul(frame_bytes);
+    let knob = "draw a smaller graph, or take the one frames file `seen build` writes beside the page (a view per step)";
+    if bytes > MAX_EXPORT_BYTES {
+        return Err(ScenarioError::new(
+            s.figure_span.clone(),
+            format!(
+                "`seen frames` would write {} for this trace: {} frames of about {} each (limit {})",
+                megabytes(bytes),
+                thousands(frames as u64),
+                megabytes(frame_bytes),
+                megabytes(MAX_EXPORT_BYTES)
+            ),
+        )
+        .expected(format!("at most {} of SVG frames per trace", megabytes(MAX_EXPORT_BYTES)))
+        .hint(knob));
+    }
+    let pixels = ((2.0 * width).round() * (2.0 * height).round()) as u64;
+    let all = pixels.saturating_mul(frames as u64);
+    if png && all > MAX_EXPORT_PIXELS {
+        return Err(ScenarioError::new(
+            s.figure_span.clone(),
+            format!(
+                "`seen frames --png` would draw {} pixels for this trace: {} frames of {} × {} (limit {})",
+                thousands(all),
+                thousands(frames as u64),
+                (2.0 * width).round(),
+                (2.0 * height).round(),
+                thousands(MAX_EXPORT_PIXELS)
+            ),
+        )
+        .expected(format!(
+            "at most {} pixels of PNG per trace",
+            thousands(MAX_EXPORT_PIXELS)
+        ))
+        .hint(format!("leave out `--png`, or {knob}")));
+    }
+    Ok(())
+}
+
 /// `n` with a comma between thousands: `9,003`.
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
