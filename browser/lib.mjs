@@ -17,7 +17,7 @@ export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 /** The policy every page must carry (see ENGINEERING.md, "No JavaScript in the output"). */
-export const CSP = "default-src 'none'; style-src 'self'; img-src 'self'";
+export const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'";
 
 export function requirePublic() {
   if (!existsSync(join(PUBLIC, "index.html"))) {

@@ -8,7 +8,7 @@
 //!   |
 //! 7 | graph = "y = tahn(x)"
 //!   |              ^^^^
-//!   = expected: one of exp, log, recip, relu, tanh, linear, sigmoid, bce
+//!   = expected: one of exp, log, recip, relu, tanh, sin, cos, sqrt, abs, linear, sigmoid, bce, mse
 //!   = hint: did you mean `tanh`?
 //! ```
 //!
@@ -58,16 +58,102 @@ impl Location {
         while !text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+        // A line ends at `\n`, `\r\n` or a lone `\r` (as CommonMark and
+        // old Mac files have it): a CSV saved with CR line ends is told
+        // row by row, not as one line with raw CRs in it.
+        let before = &text.as_bytes()[..offset];
+        let is_break = |i: usize, b: &u8| {
+            *b == b'\n' || (*b == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n'))
+        };
+        let line_start = before
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(i, b)| is_break(*i, b))
+            .map_or(0, |(i, _)| i + 1);
+        let line_end = text.as_bytes()[offset..]
+            .iter()
+            .position(|&b| b == b'\n' || b == b'\r')
+            .map_or(text.len(), |i| offset + i);
         Location {
             offset,
-            line: text[..offset].matches('\n').count() + 1,
+            line: before
+                .iter()
+                .enumerate()
+                .filter(|(i, b)| is_break(*i, b))
+                .count()
+                + 1,
             col: text[line_start..offset].chars().count() + 1,
             line_start,
             line_end,
         }
     }
+}
+
+/// `text` with its control characters (but tabs) made visible, one
+/// character for one: a raw carriage return or escape sequence in a
+/// message would garble the terminal it is printed on.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let shown = |c: char| match c {
+        '\t' => c,
+        '\u{7f}' => '\u{2421}',
+        c if (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+        c if c.is_control() => '\u{fffd}',
+        c => c,
+    };
+    if text.chars().all(|c| shown(c) == c) {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.chars().map(shown).collect())
+    }
+}
+
+/// A file whose bytes are not UTF-8: its text with the bad bytes replaced
+/// (to show the line), and where the first bad byte is. Pages, data files,
+/// templates and `seen.toml` all say it the same way, at that byte.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotUtf8 {
+    /// The file's text, each invalid sequence replaced by U+FFFD.
+    pub text: String,
+    /// Byte offset of the first invalid byte, in `text` as in the file.
+    pub offset: usize,
+    /// That byte.
+    pub byte: u8,
+}
+
+impl NotUtf8 {
+    pub const EXPECTED: &str = "text saved as UTF-8";
+    pub const HINT: &str =
+        "save the file as UTF-8 (most editors offer it when saving, as an encoding)";
+
+    pub fn message(&self) -> String {
+        format!(
+            "invalid UTF-8: the byte 0x{:02X} is not part of a character",
+            self.byte
+        )
+    }
+
+    /// The error at the first bad byte of `file`.
+    pub fn diagnostic(&self, file: impl Into<PathBuf>) -> Diagnostic {
+        Diagnostic::at(file, &self.text, self.offset, 1, self.message())
+            .with_expected(Self::EXPECTED)
+            .with_hint(Self::HINT)
+    }
+}
+
+/// The bytes of a text file as a `String`, or where they stop being UTF-8.
+pub fn utf8(bytes: Vec<u8>) -> Result<String, NotUtf8> {
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        NotUtf8 {
+            byte: bytes[offset],
+            // The text up to `offset` is valid, so the first replacement
+            // character starts at `offset` in the lossy text too.
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+            offset,
+        }
+    })
 }
 
 /// `file:line:col` of byte `offset` of `text`, the full text of `file`.
@@ -195,7 +281,8 @@ impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let severity = self.severity.name();
         let pad = if self.line == 0 {
-            write!(f, "{}: {severity}: {}", self.file.display(), self.message)?;
+            let message = printable(&self.message);
+            write!(f, "{}: {severity}: {message}", self.file.display())?;
             " ".to_string()
         } else {
             write!(
@@ -204,11 +291,11 @@ impl fmt::Display for Diagnostic {
                 self.file.display(),
                 self.line,
                 self.col,
-                self.message
+                printable(&self.message)
             )?;
             let gutter = self.line.to_string();
             let pad = " ".repeat(gutter.len());
-            write!(f, "\n{pad} |\n{gutter} | {}", self.snippet)?;
+            write!(f, "\n{pad} |\n{gutter} | {}", printable(&self.snippet))?;
             // Tabs are copied into the underline so it stays aligned with the
             // snippet however the terminal expands them.
             let lead: String = self
@@ -259,6 +346,44 @@ mod tests {
         assert_eq!(Location::of(text, 4).col, 1);
         let end = Location::of(text, 999);
         assert_eq!((end.line, end.col), (3, 1));
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_line() {
+        let text = "x,y\r1,2\r3,a\r";
+        let l = Location::of(text, 10);
+        assert_eq!((l.line, l.col), (3, 3));
+        assert_eq!(&text[l.line_start..l.line_end], "3,a");
+        let crlf = "a\r\nb = 1\r\n";
+        let l = Location::of(crlf, 7);
+        assert_eq!((l.line, l.col), (2, 5));
+        assert_eq!(&crlf[l.line_start..l.line_end], "b = 1");
+    }
+
+    #[test]
+    fn control_characters_are_never_printed_raw() {
+        let d = Diagnostic::at("d.csv", "a\u{1b}[2Jb\r\tc\n", 0, 1, "bad `\u{1b}[31m`\r");
+        let shown = d.to_string();
+        assert!(
+            !shown.contains('\u{1b}') && !shown.contains('\r'),
+            "{shown:?}"
+        );
+        assert!(shown.contains("\u{241b}[2Jb"), "{shown}");
+        assert!(shown.contains("bad `\u{241b}[31m`\u{240d}"), "{shown}");
+    }
+
+    #[test]
+    fn invalid_utf8_is_found_at_its_byte() {
+        let e = utf8(b"ok\nab\xFFc\n".to_vec()).unwrap_err();
+        assert_eq!((e.offset, e.byte), (5, 0xFF));
+        let d = e.diagnostic("p.md");
+        assert_eq!((d.line, d.col), (2, 3));
+        assert_eq!(
+            d.message,
+            "invalid UTF-8: the byte 0xFF is not part of a character"
+        );
+        assert_eq!(d.snippet, "ab\u{fffd}c");
+        assert_eq!(utf8(b"fine".to_vec()).unwrap(), "fine");
     }
 
     #[test]

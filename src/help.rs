@@ -363,11 +363,6 @@ mod tests {
             limits.contains(&format!("| **{frames} frames** |")),
             "{frames}"
         );
-        let work = thousands(budget::MAX_TRAINING_WORK);
-        assert!(
-            limits.contains(&format!("| **{work} node-steps** |")),
-            "{work}"
-        );
         let mb = |b: usize| format!("| **{} MB** |", b / 1_000_000);
         assert!(limits.contains(&mb(budget::MAX_JSON_BYTES)));
         assert!(limits.contains(&mb(budget::MAX_FIGURE_BYTES)));
@@ -386,6 +381,23 @@ mod tests {
         assert!(limits.contains(&format!("**{steps} steps**")), "{steps}");
         let depth = crate::scenario::expr::MAX_DEPTH;
         assert!(limits.contains(&format!("**{depth} levels**")), "{depth}");
+        let work = crate::scenario::train::MAX_TRAIN_WORK;
+        assert_eq!(work, 250_000_000);
+        assert!(limits.contains("**250,000,000 node-steps**"));
+        assert_eq!(crate::scenario::data::MAX_DATA_BYTES, 16 << 20);
+        assert!(limits.contains("**16 MiB**"));
+        let id = crate::scenario::MAX_ID_LEN;
+        assert!(limits.contains(&format!("**{id} characters**")), "{id}");
+        let toml = crate::toml_errors::TOML_DEPTH;
+        assert!(limits.contains(&format!("**{toml} levels**")), "{toml}");
+        // The site's own limits, in the site page.
+        let site = sec(topic("site").expect("the site page").text, "Limits");
+        let math = crate::site::latex::MAX_DEPTH;
+        assert!(site.contains(&format!("**{math} levels**")), "{math}");
+        assert!(site.contains("**10,000 bytes**"));
+        assert_eq!(crate::site::latex::MAX_BYTES, 10_000);
+        let chain = crate::site::template_nesting::MAX_DEPTH;
+        assert!(site.contains(&format!("**{chain} templates**")), "{chain}");
     }
 
     #[test]

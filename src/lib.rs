@@ -26,8 +26,9 @@ pub type FileRuns = Vec<(scenario::Scenario, Vec<scenario::Run>)>;
 /// warnings found on the way. Every block is tried, so all errors of the
 /// file come back at once, each at its `file:line:col`.
 pub fn check_file(path: &Path) -> Result<(FileRuns, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let markdown = std::fs::read_to_string(path)
+    let bytes = std::fs::read(path)
         .map_err(|e| vec![Diagnostic::whole_file(path, format!("cannot read: {e}"))])?;
+    let markdown = diagnostic::utf8(bytes).map_err(|bad| vec![bad.diagnostic(path)])?;
     let mut runs = Vec::new();
     let mut errors = Vec::new();
     let mut warnings = Vec::new();

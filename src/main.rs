@@ -9,6 +9,22 @@ use seen::diagnostic::render_all;
 use seen::render::hook::Figures;
 use seen::site::cache::FigureCache;
 use seen::site::{self, BuildConfig, BuildError};
+use seen::text::plural_s;
+
+/// `println!` and friends that neither panic on a closed pipe nor lose a
+/// failed write silently: see [`out`] and [`err`].
+macro_rules! outln {
+    ($($t:tt)*) => { out(&format!("{}\n", format_args!($($t)*))) };
+}
+macro_rules! outp {
+    ($($t:tt)*) => { out(&format!($($t)*)) };
+}
+macro_rules! errln {
+    ($($t:tt)*) => { err(&format!("{}\n", format_args!($($t)*))) };
+}
+macro_rules! errp {
+    ($($t:tt)*) => { err(&format!($($t)*)) };
+}
 
 #[derive(Parser)]
 #[command(
@@ -53,6 +69,16 @@ struct CacheArgs {
     no_cache: bool,
 }
 
+/// The `--force` switch of `build` and `serve`.
+#[derive(clap::Args, Clone)]
+struct ForceArgs {
+    /// Replace the output folder even if seen did not write it (it holds
+    /// no `.seen-output` marker and is not empty): everything in it is
+    /// deleted. Without it, such a folder is refused.
+    #[arg(long)]
+    force: bool,
+}
+
 impl CacheArgs {
     /// The site's figure cache, unless `--no-cache`.
     fn open(&self, config: &BuildConfig) -> Option<FigureCache> {
@@ -80,11 +106,13 @@ fn renderer_version() -> String {
 
 impl SiteArgs {
     /// seen.toml, then the command-line overrides.
-    fn config(&self) -> Result<BuildConfig, BuildError> {
+    fn config(&self, force: bool) -> Result<BuildConfig, BuildError> {
         let mut config = site::config::load(&self.root)?;
         if let Some(dir) = &self.output_dir {
             config.output_dir = dir.clone();
+            config.origins.output = site::Origin::Flag("--output-dir");
         }
+        config.force = force;
         Ok(config)
     }
 }
@@ -97,12 +125,15 @@ enum Command {
         seen build                         the site in this folder\n  \
         seen build --root my-explainer     the site in my-explainer/\n  \
         seen build --output-dir site       write site/ instead of public/\n  \
-        seen build --no-cache              draw every figure, write every file")]
+        seen build --no-cache              draw every figure, write every file\n  \
+        seen build --force                 replace an output folder seen did not write")]
     Build {
         #[command(flatten)]
         site: SiteArgs,
         #[command(flatten)]
         cache: CacheArgs,
+        #[command(flatten)]
+        force: ForceArgs,
     },
     /// Run the whole build (every page, every figure, the gradient checks
     /// against finite differences) without writing anything, and report
@@ -141,6 +172,8 @@ enum Command {
         poll: bool,
         #[command(flatten)]
         cache: CacheArgs,
+        #[command(flatten)]
+        force: ForceArgs,
     },
     /// Create a new site: seen.toml, content/index.md with one worked block
     /// per figure kind, and templates/ to edit. Refuses a non-empty folder.
@@ -208,9 +241,14 @@ fn run() -> ExitCode {
             output_dir: None,
         },
         cache: CacheArgs { no_cache: false },
+        force: ForceArgs { force: false },
     });
     match command {
-        Command::Build { site: args, cache } => build(&args, &cache),
+        Command::Build {
+            site: args,
+            cache,
+            force,
+        } => build(&args, &cache, force.force),
         Command::Check { site: args, cache } => check(&args, &cache),
         Command::Serve {
             site: args,
@@ -218,6 +256,7 @@ fn run() -> ExitCode {
             bind,
             poll,
             cache,
+            force,
         } => {
             let options = site::serve::ServeOptions {
                 bind,
@@ -225,10 +264,18 @@ fn run() -> ExitCode {
                 poll,
                 cache_version: (!cache.no_cache).then(renderer_version),
             };
-            match site::serve::serve(&args.root, &|| args.config(), &Figures, &options) {
+            let load = || args.config(force.force);
+            // A folder that is not seen's is neither replaced nor served.
+            if let Ok(c) = load()
+                && let Err(e) = site::output::claim(&c)
+            {
+                eprintln!("{e}");
+                return ExitCode::FAILURE;
+            }
+            match site::serve::serve(&args.root, &load, &Figures, &options) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("error: cannot serve on {bind}:{port}: {e}");
+                    errln!("error: cannot serve on {bind}:{port}: {e}");
                     ExitCode::FAILURE
                 }
             }
@@ -236,7 +283,7 @@ fn run() -> ExitCode {
         Command::Init { dir, force } => init(&dir, force),
         Command::Frames { file, out, png } => match seen::export_frames(&file, &out, png) {
             Ok(r) => {
-                println!(
+                outln!(
                     "Wrote {} SVG frames, {} PNGs and {} animated SVGs to {}",
                     r.svgs,
                     r.pngs,
@@ -246,44 +293,43 @@ fn run() -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprint!("{e}");
+                errp!("{e}");
                 ExitCode::FAILURE
             }
         },
         Command::Help { topic, section } => help(topic.as_deref(), section.as_deref()),
         Command::Trace { file, scenario } => match seen::trace(&file, scenario.as_deref()) {
             Ok((json, warnings)) => {
-                eprint!("{warnings}");
-                println!("{json}");
-                ExitCode::SUCCESS
+                errp!("{warnings}");
+                status(outln!("{json}"))
             }
             Err(e) => {
-                eprint!("{e}");
+                errp!("{e}");
                 ExitCode::FAILURE
             }
         },
     }
 }
 
-fn build(args: &SiteArgs, cache: &CacheArgs) -> ExitCode {
-    let built = args.config().and_then(|c| {
+fn build(args: &SiteArgs, cache: &CacheArgs, force: bool) -> ExitCode {
+    let built = args.config(force).and_then(|c| {
         let cache = cache.open(&c);
         site::build_with(&c, &Figures, cache.as_ref()).map(|r| (r, cache))
     });
     match built {
         Ok((report, cache)) => {
-            eprint!("{}", render_all(&report.warnings));
-            println!(
+            errp!("{}", render_all(&report.warnings));
+            outln!(
                 "{report}; wrote {} file{} ({:.1} MB){}",
                 report.files_written,
-                plural(report.files_written),
+                plural_s(report.files_written),
                 report.bytes_written as f64 / 1e6,
                 cache_note(cache.as_ref())
             );
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("{e}");
+            errln!("{e}");
             ExitCode::FAILURE
         }
     }
@@ -298,7 +344,7 @@ fn cache_note(cache: Option<&FigureCache>) -> String {
     let mut note = String::new();
     let reused = c.pages_reused();
     if reused > 0 {
-        note += &format!("; {reused} unchanged page{} not rendered", plural(reused));
+        note += &format!("; {reused} unchanged page{} not rendered", plural_s(reused));
     }
     let runs = c.hits() + c.misses();
     if runs > 0 {
@@ -308,45 +354,45 @@ fn cache_note(cache: Option<&FigureCache>) -> String {
 }
 
 fn check(args: &SiteArgs, cache: &CacheArgs) -> ExitCode {
-    let checked = args.config().and_then(|c| {
+    let checked = args.config(false).and_then(|c| {
         let cache = cache.open(&c);
         site::check_with(&c, &Figures, cache.as_ref()).map(|r| (r, cache))
     });
     match checked {
         Ok((r, cache)) => {
-            eprint!("{}", render_all(&r.warnings));
+            errp!("{}", render_all(&r.warnings));
             let warnings = match r.warnings.len() {
                 0 => String::new(),
-                n => format!(", {n} warning{}", plural(n)),
+                n => format!(", {n} warning{}", plural_s(n)),
             };
-            println!(
+            outln!(
                 "Checked {} page{}, {} figure{}, {} frame{} in {} ms: no errors{warnings}{}",
                 r.pages,
-                plural(r.pages),
+                plural_s(r.pages),
                 r.figures,
-                plural(r.figures),
+                plural_s(r.figures),
                 r.frames,
-                plural(r.frames),
+                plural_s(r.frames),
                 r.elapsed.as_millis(),
                 cache_note(cache.as_ref())
             );
             ExitCode::SUCCESS
         }
         Err(BuildError::Diagnostics(diags)) => {
-            eprint!("{}", render_all(&diags));
+            errp!("{}", render_all(&diags));
             let files: std::collections::BTreeSet<&Path> =
                 diags.iter().map(|d| d.file.as_path()).collect();
-            eprintln!(
+            errln!(
                 "seen check: {} error{} in {} file{}",
                 diags.len(),
-                plural(diags.len()),
+                plural_s(diags.len()),
                 files.len(),
-                plural(files.len())
+                plural_s(files.len())
             );
             ExitCode::FAILURE
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             ExitCode::FAILURE
         }
     }
@@ -355,23 +401,23 @@ fn check(args: &SiteArgs, cache: &CacheArgs) -> ExitCode {
 fn init(dir: &Path, force: bool) -> ExitCode {
     match site::init::init(dir, force) {
         Ok(files) => {
-            println!("Created a new seen site in {}:", dir.display());
+            outln!("Created a new seen site in {}:", dir.display());
             for f in files {
-                println!("  {}", f.strip_prefix(dir).unwrap_or(&f).display());
+                outln!("  {}", f.strip_prefix(dir).unwrap_or(&f).display());
             }
             let root = if dir == Path::new(".") {
                 String::new()
             } else {
                 format!(" --root {}", dir.display())
             };
-            println!(
+            outln!(
                 "\nNext:\n  seen serve{root}   preview at http://127.0.0.1:1111/, rebuilt on every save\n  \
                  seen build{root}   write the site into public/"
             );
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             ExitCode::FAILURE
         }
     }
@@ -392,21 +438,50 @@ fn help(topic: Option<&str>, section: Option<&str>) -> ExitCode {
             return ExitCode::SUCCESS;
         }
         let commands: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).collect();
-        eprintln!("error: {}", seen::help::unknown_topic(name, &commands));
+        errln!("error: {}", seen::help::unknown_topic(name, &commands));
         return ExitCode::FAILURE;
     }
     match seen::help::render(topic, section) {
-        Ok(text) => {
-            print!("{text}");
-            ExitCode::SUCCESS
-        }
+        Ok(text) => status(outp!("{text}")),
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             ExitCode::FAILURE
         }
     }
 }
 
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
+/// Writes `text` to standard output. A reader that stopped reading (`seen
+/// trace FILE | head`) is not an error: the rest is dropped quietly, as
+/// `cat` does, instead of panicking as `println!` does on a broken pipe.
+/// Any other failure (a full disk) is reported.
+fn out(text: &str) -> bool {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => true,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => true,
+        Err(e) => {
+            err(&format!("error: cannot write the output: {e}\n"));
+            false
+        }
+    }
+}
+
+/// Writes `text` to standard error, ignoring a closed one (there is
+/// nowhere left to say anything).
+fn err(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// [`out`] as the command's status.
+fn status(written: bool) -> ExitCode {
+    if written {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

@@ -6,7 +6,7 @@
 //! the block asks for one.
 
 use crate::engine::{Graph, Kind, Message, Node, NodeId, Op, Transcript, Update};
-use crate::text::{Part, const_label, expr_label, wrt};
+use crate::text::{Part, const_label, display_name, expr_label, net_param, neuron_label, wrt};
 
 // The text helpers frames and figures print with, at their old paths.
 pub use crate::text::{formula, local_rule, num, operand};
@@ -136,8 +136,11 @@ pub fn step_count<'a>(run: impl Into<Transcript<'a>>) -> usize {
 /// one; a constant's value (`1`, `1/3`); `sum` for the reduction over the
 /// examples of a batch; otherwise what the node computes from its operands'
 /// labels (`1 − p`, `w1·x1`, `exp(−z)`), with long operands shortened to
-/// `…` (see [`expr_label`]). Never an internal number.
+/// `…` (see [`expr_label`]). A net's params and neurons read `w₁,₂,₃`,
+/// `b₁,₂`, `z₁,₂` and `h₁,₂` (see [`neuron_labels`]). Never an internal
+/// number.
 pub fn labels(g: &Graph) -> Vec<String> {
+    let neurons = neuron_labels(g);
     let mut out: Vec<String> = Vec::with_capacity(g.len());
     let mut reduction = vec![false; g.len()];
     // How many examples a node of the reduction has summed.
@@ -150,38 +153,113 @@ pub fn labels(g: &Graph) -> Vec<String> {
         .map_or(0, |m| m + 1);
     for (id, n) in g.nodes.iter().enumerate() {
         let per_example = |p: &usize| g.nodes[*p].example.is_some() || reduction[*p];
-        let label = if n.op == Some(Op::Add)
-            && n.example.is_none()
-            && n.parents.iter().all(per_example)
-        {
-            // The reduction over examples: a running sum, `sum 1–2`, until
-            // it holds them all, `sum` (or the output's name, if it is the
-            // output).
-            reduction[id] = true;
-            covered[id] = n.parents.iter().map(|&p| covered[p].max(1)).sum();
-            match &n.name {
-                Some(name) => name.clone(),
-                None if covered[id] == examples => "sum".into(),
-                None => format!("sum 1–{}", covered[id]),
-            }
-        } else if let Some(name) = &n.name {
-            name.clone()
-        } else if n.kind == Kind::Const {
-            const_label(n.value)
-        } else if let Some(op) = n.op {
-            let parts: Vec<Part> = (n.parents.iter())
-                .map(|&p| Part {
-                    label: &out[p],
-                    elidable: g.nodes[p].name.is_none() && g.nodes[p].op.is_some() && !reduction[p],
-                })
-                .collect();
-            expr_label(op, &parts)
-        } else {
-            kind_word(n.kind).to_string()
-        };
+        let label =
+            if n.op == Some(Op::Add) && n.example.is_none() && n.parents.iter().all(per_example) {
+                // The reduction over examples: a running sum, `sum 1–2`, until
+                // it holds them all, `sum` (or the output's name, if it is the
+                // output).
+                reduction[id] = true;
+                covered[id] = n.parents.iter().map(|&p| covered[p].max(1)).sum();
+                match &n.name {
+                    Some(name) => name.clone(),
+                    None if covered[id] == examples => "sum".into(),
+                    None => format!("sum 1–{}", covered[id]),
+                }
+            } else if let Some(name) = &n.name {
+                display_name(name)
+            } else if let Some(neuron) = &neurons[id] {
+                neuron.clone()
+            } else if n.kind == Kind::Const {
+                const_label(n.value)
+            } else if let Some(op) = n.op {
+                let parts: Vec<Part> = (n.parents.iter())
+                    .map(|&p| Part {
+                        label: &out[p],
+                        elidable: g.nodes[p].name.is_none()
+                            && neurons[p].is_none()
+                            && g.nodes[p].op.is_some()
+                            && !reduction[p],
+                    })
+                    .collect();
+                expr_label(op, &parts)
+            } else {
+                kind_word(n.kind).to_string()
+            };
         out.push(label);
     }
     out
+}
+
+/// The labels of a net's neurons, by node (`None` for every other node),
+/// found by the params the net builds them from: neuron j of layer l sums
+/// `linear(w…, h…, b)` with the bias `{net}.{l}.{j}.b` (in the atomic view,
+/// the last add of that sum takes the bias), `z_{l,j}`; its output, the
+/// activation over that sum, is `h_{l,j}` (a sigmoid's expansion ends in
+/// the `recip` of `1 + exp(−z)`); the last layer has no activation, its
+/// sum is its output `h`. The indices are those of the params' names.
+fn neuron_labels(g: &Graph) -> Vec<Option<String>> {
+    let mut out = vec![None; g.len()];
+    let parsed = |i: NodeId| {
+        let n = &g.nodes[i];
+        (n.kind == Kind::Param)
+            .then_some(())
+            .and_then(|()| net_param(n.name.as_deref()?))
+    };
+    let Some(last) = (0..g.len())
+        .filter_map(|i| parsed(i).map(|(l, _, _)| l))
+        .max()
+    else {
+        return out;
+    };
+    let bias = |i: NodeId| match parsed(i) {
+        Some((l, j, None)) => Some((l, j)),
+        _ => None,
+    };
+    // The neuron whose sum each node is.
+    let mut sum: Vec<Option<(usize, usize)>> = vec![None; g.len()];
+    let hidden = |sum: &[Option<(usize, usize)>], i: NodeId| sum[i].filter(|&(l, _)| l < last);
+    for (id, n) in g.nodes.iter().enumerate() {
+        let Some(op) = n.op else { continue };
+        let z = match op {
+            Op::Linear => n.parents.last().and_then(|&p| bias(p)),
+            Op::Add => n.parents.get(1).and_then(|&p| bias(p)),
+            _ => None,
+        };
+        if let Some((l, j)) = z {
+            sum[id] = Some((l, j));
+            out[id] = Some(neuron_label(if l == last { 'h' } else { 'z' }, l, j));
+            continue;
+        }
+        let h = match op {
+            Op::Tanh | Op::Relu | Op::Sigmoid => hidden(&sum, n.parents[0]),
+            Op::Recip => sigmoid_input(g, n.parents[0]).and_then(|z| hidden(&sum, z)),
+            _ => None,
+        };
+        out[id] = h.map(|(l, j)| neuron_label('h', l, j));
+    }
+    out
+}
+
+/// `z` when node `a` is `1 + exp(−z)`, the denominator of a sigmoid's
+/// atomic expansion.
+fn sigmoid_input(g: &Graph, a: NodeId) -> Option<NodeId> {
+    let node = |i: NodeId, op: Op| {
+        let n = &g.nodes[i];
+        (n.op == Some(op)).then_some(&n.parents)
+    };
+    let [one, e] = node(a, Op::Add)?[..] else {
+        return None;
+    };
+    if g.nodes[one].kind != Kind::Const || g.nodes[one].value != 1.0 {
+        return None;
+    }
+    let [minus] = node(e, Op::Exp)?[..] else {
+        return None;
+    };
+    let [z] = node(minus, Op::Neg)?[..] else {
+        return None;
+    };
+    Some(z)
 }
 
 /// "example 2" for a node built once per example (examples count from 1).
@@ -197,14 +275,6 @@ fn examples_words(es: &[usize]) -> String {
         [one] => format!("example {one}"),
         [rest @ .., last] => format!("examples {} and {last}", rest.join(", ")),
     }
-}
-
-/// Capitalises the first letter: "Example 2: …".
-fn capitalized(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 fn kind_word(k: Kind) -> &'static str {
@@ -362,7 +432,7 @@ impl<'a> Teller<'a> {
 
     /// "Example 2: " before the narration of a step about `n`, or nothing.
     fn example_prefix(&self, n: Option<usize>) -> String {
-        n.map(|e| format!("{}: ", capitalized(&example_word(e))))
+        n.map(|e| format!("{}: ", crate::text::capitalise(&example_word(e))))
             .unwrap_or_default()
     }
 
@@ -605,7 +675,8 @@ impl<'a> Teller<'a> {
         let changes: Vec<String> = (u.params.iter())
             .map(|(name, before, grad, after)| {
                 format!(
-                    "{name} ← {} − {} × {} = {}",
+                    "{} ← {} − {} × {} = {}",
+                    display_name(name),
                     num(*before),
                     num(u.lr),
                     operand(*grad),
@@ -702,6 +773,55 @@ mod tests {
         assert!(l.contains(&"w1·x1 + … + b".to_string()), "{l:?}");
         let l = labels(run(tanh, View::Modules).graph());
         assert!(!l.iter().any(|x| x.contains("lin(")), "{l:?}");
+    }
+
+    #[test]
+    fn a_nets_params_and_neurons_read_with_their_indices() {
+        // Labels are by node: leaves, sums z, outputs h; the JSON names
+        // (the nodes' names) stay `mlp.1.0.w0`.
+        let net = |act: &str, graph: &str| {
+            format!(
+                "id = \"n\"\ninputs = {{ x = 0.5, y = 0.3 }}\nnet = {{ sizes = [1, 2, 1], act = \"{act}\", seed = 1 }}\ngraph = \"\"\"\n{graph}\n\"\"\"\n"
+            )
+        };
+        let named = net("tanh", "s = mlp(x)\nloss = (s - y) ^ 2");
+        for view in [View::Modules, View::Atomic] {
+            let r = run(&named, view);
+            let (g, l) = (r.graph(), labels(r.graph()));
+            let of = |name: &str| l[g.find(name).unwrap()].as_str();
+            assert_eq!(of("mlp.1.0.w0"), "w₁,₀,₀");
+            assert_eq!(of("mlp.1.1.b"), "b₁,₁");
+            assert_eq!(of("mlp.2.0.w1"), "w₂,₀,₁");
+            // The output keeps its statement's name.
+            assert_eq!(of("s"), "s");
+            for want in ["z₁,₀", "z₁,₁", "h₁,₀", "h₁,₁"] {
+                assert_eq!(
+                    l.iter().filter(|x| *x == want).count(),
+                    1,
+                    "{view:?}: {want} in {l:?}"
+                );
+            }
+            // h is the tanh over z.
+            let h = l.iter().position(|x| x == "h₁,₀").unwrap();
+            assert_eq!(g.nodes[h].op, Some(Op::Tanh));
+            assert_eq!(l[g.nodes[h].parents[0]], "z₁,₀");
+            assert!(
+                tell(&r)
+                    .steps
+                    .iter()
+                    .any(|s| s.narration.contains("w₁,₀,₀"))
+            );
+        }
+        // A sigmoid net in the atomic view: h is the recip that ends the
+        // expansion; the last layer's sum, unnamed, is its output h₂,₀.
+        let r = run(&net("sigmoid", "loss = mse(mlp(x), y)"), View::Atomic);
+        let (g, l) = (r.graph(), labels(r.graph()));
+        let h = l.iter().position(|x| x == "h₁,₁").expect("h₁,₁");
+        assert_eq!(g.nodes[h].op, Some(Op::Recip));
+        for want in ["exp(−z₁,₁)", "1 + exp(−z₁,₁)", "h₂,₀", "h₂,₀ − y"] {
+            assert!(l.iter().any(|x| x == want), "no {want} in {l:?}");
+        }
+        assert!(!l.iter().any(|x| x.contains("mlp.")), "{l:?}");
     }
 
     #[test]

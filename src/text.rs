@@ -4,6 +4,24 @@
 
 use crate::engine::Op;
 
+/// The `s` of a plural: `"s"` unless `n` is 1 (`{n} page{}`).
+pub fn plural_s(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// `n` and the word for that many: `1 node`, `3 nodes`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The text with its first letter in upper case.
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 /// Formats a number for people: up to 4 significant decimals, no `-0`,
 /// no trailing zeros. Deterministic on every machine (Rust's float
 /// formatting is exact and platform-independent).
@@ -252,6 +270,50 @@ pub fn const_label(v: f64) -> String {
     num(v)
 }
 
+/// A whole number in subscript digits: 12 → `₁₂`.
+pub fn subscript(n: usize) -> String {
+    n.to_string()
+        .chars()
+        .map(|d| char::from_u32(0x2080 + d.to_digit(10).unwrap_or(0)).unwrap_or(d))
+        .collect()
+}
+
+/// A neuron's quantity as figures name it: `h₁,₂` for the output of
+/// neuron 2 of layer 1 (`letter` h), `z₁,₂` for its sum before the
+/// activation, with the indices of its params' names.
+pub fn neuron_label(letter: char, layer: usize, neuron: usize) -> String {
+    format!("{letter}{},{}", subscript(layer), subscript(neuron))
+}
+
+/// The layer, neuron and weight index of a net param's name as the engine
+/// and `seen trace` spell it, `{net}.{l}.{j}.w{i}` (the weight `Some(i)`)
+/// or `{net}.{l}.{j}.b` (the bias, `None`); `None` for any other name (a
+/// name the author writes has no `.`).
+pub fn net_param(name: &str) -> Option<(usize, usize, Option<usize>)> {
+    let mut parts = name.split('.');
+    let (net, l, j, last) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    if net.is_empty() || parts.next().is_some() {
+        return None;
+    }
+    let (l, j) = (l.parse().ok()?, j.parse().ok()?);
+    match last {
+        "b" => Some((l, j, None)),
+        w => Some((l, j, Some(w.strip_prefix('w')?.parse().ok()?))),
+    }
+}
+
+/// A name as figures show it: a net's params read `w₁,₂,₃` (the weight of
+/// neuron 2 of layer 1 from its input 3) and `b₁,₂` (its bias), with the
+/// indices of their names (`mlp.1.2.w3`, `mlp.1.2.b`, unchanged in `seen
+/// trace`); every other name as it is.
+pub fn display_name(name: &str) -> String {
+    match net_param(name) {
+        Some((l, j, Some(i))) => format!("w{},{},{}", subscript(l), subscript(j), subscript(i)),
+        Some((l, j, None)) => neuron_label('b', l, j),
+        None => name.to_string(),
+    }
+}
+
 /// A label as the variable of a derivative, `∂loss/∂LABEL`: in parentheses
 /// when it has an operator or a sign (`∂loss/∂(1 − p)`, `∂loss/∂(−z)`).
 pub fn wrt(label: &str) -> String {
@@ -399,6 +461,27 @@ mod tests {
         for l in ["w1·x1 + …", "log(…)", "y·log(p) + …"] {
             assert!(l.chars().count() <= MAX_LABEL, "{l}");
         }
+    }
+
+    #[test]
+    fn a_nets_params_read_with_subscripts() {
+        assert_eq!(display_name("mlp.1.2.w3"), "w₁,₂,₃");
+        assert_eq!(display_name("mlp.1.2.b"), "b₁,₂");
+        assert_eq!(display_name("f.12.0.w10"), "w₁₂,₀,₁₀");
+        assert_eq!(neuron_label('h', 2, 0), "h₂,₀");
+        for name in [
+            "w",
+            "mlp",
+            "a.b",
+            "mlp.1.2",
+            "mlp.1.2.c",
+            "mlp.x.2.b",
+            ".1.2.b",
+            "m.1.2.w3.4",
+        ] {
+            assert_eq!(display_name(name), name);
+        }
+        assert_eq!(net_param("mlp.3.1.w0"), Some((3, 1, Some(0))));
     }
 
     #[test]

@@ -47,11 +47,26 @@ pub fn explain(raw: &str) -> Explained {
             hint: None,
         };
     }
+    if raw.starts_with("cannot recurse further") {
+        // The toml crate stops at 80 levels of arrays and inline tables
+        // (its parser is recursive), with its own words for it.
+        return Explained {
+            message: format!("arrays and tables nested more than {TOML_DEPTH} levels deep"),
+            expected: Some(format!(
+                "at most {TOML_DEPTH} levels of `[…]` and `{{…}}` inside one another"
+            )),
+            hint: None,
+        };
+    }
     Explained {
         message: raw.to_string(),
         ..Explained::default()
     }
 }
+
+/// How deep the toml crate lets arrays and inline tables nest (its
+/// `LIMIT`, in `toml/src/de/parser/mod.rs`).
+pub const TOML_DEPTH: usize = 80;
 
 /// `x, expected y` → (`x`, Some(`y`)).
 fn split_expected(s: &str) -> (&str, Option<&str>) {
@@ -94,26 +109,10 @@ pub fn did_you_mean(word: &str, known: &[&str]) -> Option<String> {
 pub fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
     known
         .iter()
-        .map(|k| (distance(word, k), *k))
+        .map(|k| (strsim::levenshtein(word, k), *k))
         .filter(|(d, k)| *d <= 2.max(k.len() / 3))
         .min()
         .map(|(_, k)| k)
-}
-
-/// Levenshtein distance in characters.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

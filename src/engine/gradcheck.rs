@@ -212,7 +212,10 @@ fn round_off(graph: &Graph, h: f64, seed: f64) -> f64 {
 /// the graph: cheap enough for a graph of a million nodes. A leaf whose
 /// shift by ±h moves any op's operand across a kink (relu at 0), where the
 /// function has no derivative, is skipped, as is one the shift takes out of
-/// an op's domain.
+/// an op's domain. Where an operand sits within [`NEAR_KINK`] of a kink
+/// (sqrt near 0, whose derivative grows without bound), an ill-conditioned
+/// difference says nothing about autodiff and is not reported; a
+/// disagreement still is.
 pub fn check_sample(graph: &Graph, output: NodeId, seed: f64, leaves: &[NodeId]) -> Vec<Mismatch> {
     let round_off = round_off(graph, STEP, seed);
     let kinked: Vec<NodeId> = (0..graph.len())
@@ -223,6 +226,10 @@ pub fn check_sample(graph: &Graph, output: NodeId, seed: f64, leaves: &[NodeId])
         })
         .collect();
     let base = kink_sides(graph, &kinked);
+    let near = kinked.iter().any(|&i| {
+        let op = graph.nodes[i].op.expect("an op");
+        op.near_kink(graph.nodes[graph.nodes[i].parents[0]].value, NEAR_KINK)
+    });
     // The scratch copy as a tape: each difference is two forward passes.
     let mut g = Tape::new(graph);
     let mut bad = Vec::new();
@@ -236,12 +243,19 @@ pub fn check_sample(graph: &Graph, output: NodeId, seed: f64, leaves: &[NodeId])
             smooth_difference(graph, &mut g, &kinked, &base, output, leaf, FINE_STEP)
                 .map(|d| d * seed)
         };
-        if let Some(m) = judge(leaf, autodiff, numeric * seed, fine, round_off) {
+        if let Some(m) = judge(leaf, autodiff, numeric * seed, fine, round_off)
+            && !(near && m.ill_conditioned)
+        {
             bad.push(m);
         }
     }
     bad
 }
+
+/// How close to a kink an operand must be for a gradient check to be
+/// skipped there ([`check_sample`]; the full check of a drawn block skips
+/// the same way).
+pub const NEAR_KINK: f64 = 1e-3;
 
 /// Which side of each kink the first operand of each op in `kinked` is on.
 fn kink_sides(g: &Graph, kinked: &[NodeId]) -> Vec<usize> {

@@ -16,11 +16,9 @@ pub use graph::{DomainError, ForwardStep, Graph, Kind, Node, NodeId};
 pub use ops::{Op, Operands};
 pub use sgd::{ParamStep, Update, update};
 pub use tape::{Points, Tape};
-pub use train::{Schedule, Snapshot, SplitMix64, TrainError, train, train_tape};
-
-/// The old path of [`crate::text::fmt_num`], for callers not yet moved: the
-/// engine computes, `text` formats.
-pub use crate::text::fmt_num;
+pub use train::{
+    Schedule, Snapshot, SplitMix64, TrainError, train, train_into, train_tape, train_tape_keeping,
+};
 
 /// One run of a graph as it happened, borrowed: what a story is told from.
 #[derive(Clone, Copy, Debug)]

@@ -78,7 +78,8 @@ impl Arity {
     }
 }
 
-/// An operation: the nine atomic ops of the rulebook, then the three modules.
+/// An operation: the thirteen atomic ops of the rulebook, then the four
+/// modules.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Op {
     Add,
@@ -92,6 +93,13 @@ pub enum Op {
     Pow(f64),
     Relu,
     Tanh,
+    Sin,
+    Cos,
+    /// `sqrt(a)` for a > 0: at 0 the derivative is infinite, so 0 is
+    /// refused with the negative numbers.
+    Sqrt,
+    /// `|a|`: a kink at 0, like relu's.
+    Abs,
     /// Module `linear(w1, x1, …, wn, xn, b) = w1 * x1 + … + wn * xn + b`.
     Linear,
     /// Module `sigmoid(z) = 1 / (1 + exp(-z))`.
@@ -125,7 +133,8 @@ pub struct Rule {
     /// Operands outside the domain, and what was expected instead.
     pub refuse: Option<(Outside, &'static str)>,
     /// Values of the first operand where the local derivative does not
-    /// exist (relu's kink): no finite difference can check a gradient there.
+    /// exist (relu's and abs's kink at 0, and sqrt's pole at the edge of
+    /// its domain): no finite difference can check a gradient there.
     pub kinks: &'static [f64],
     /// For a module: the rulebook ops it stands for, in the order the atomic
     /// view builds them. `None` for an atomic op.
@@ -261,7 +270,7 @@ const BCE: &[Atom] = &[
 /// callable functions in the order error messages list them, then the
 /// modules.
 #[rustfmt::skip]
-const TABLE: [Rule; 13] = [
+const TABLE: [Rule; 17] = [
     //  op           name     arity              forward                        local derivative ∂out/∂x[i]
     row(Op::Add,     "add",    Arity::Exactly(2), |x, _| x[0] + x[1],            |_, _, _, _| 1.0)
         .reads("Add", "+", "{0} + {1}", "{0s} + {1s}", &["∂(a + b)/∂operand = 1"]),
@@ -289,6 +298,23 @@ const TABLE: [Rule; 13] = [
     row(Op::Tanh,    "tanh",   Arity::Exactly(1), |x, _| x[0].tanh(),            |_, t, _, _| 1.0 - t * t)
         .function()
         .reads("Tanh", "tanh", "tanh({0})", "tanh({0})", &["∂tanh a/∂a = 1 − t², t the cached output"]),
+    row(Op::Sin,     "sin",    Arity::Exactly(1), |x, _| x[0].sin(),             |x, _, _, _| x[0].cos())
+        .function()
+        .reads("Sine", "sin", "sin({0})", "sin({0})", &["∂sin a/∂a = cos a"]),
+    row(Op::Cos,     "cos",    Arity::Exactly(1), |x, _| x[0].cos(),             |x, _, _, _| -x[0].sin())
+        .function()
+        .reads("Cosine", "cos", "cos({0})", "cos({0})", &["∂cos a/∂a = −sin a"]),
+    row(Op::Sqrt,    "sqrt",   Arity::Exactly(1), |x, _| x[0].sqrt(),            |_, r, _, _| 1.0 / (2.0 * r))
+        .function()
+        .refuse(|x| x[0] <= 0.0, "sqrt needs a positive argument")
+        // Not a kink but a pole of the derivative: within a step of 0 no
+        // finite difference can check it either.
+        .kinks(&[0.0])
+        .reads("Square root", "√", "√{0g}", "√{0g}", &["∂√a/∂a = 1/(2√a), from the cached output"]),
+    row(Op::Abs,     "abs",    Arity::Exactly(1), |x, _| x[0].abs(),             |x, _, _, _| abs_local(x[0]))
+        .function()
+        .kinks(&[0.0])
+        .reads("Absolute value", "abs", "|{0}|", "|{0}|", &["∂|a|/∂a = 1 if a > 0, −1 if a < 0, else 0"]),
     // Modules: larger nodes with closed-form backward rules, and the atomic
     // ops they stand for. `linear` takes any number of (w, x) pairs, then b.
     row(Op::Linear,  "linear", Arity::Pairs,      |x, _| linear_forward(Operands::Values(x)), |x, _, _, i| if i + 1 == x.len() { 1.0 } else { x[i ^ 1] })
@@ -310,7 +336,7 @@ const TABLE: [Rule; 13] = [
 ];
 
 /// The rows, in one place in memory for [`Op::rule`].
-pub static RULES: [Rule; 13] = TABLE;
+pub static RULES: [Rule; 17] = TABLE;
 
 /// The functions authors may call, with their fewest operands: the callable
 /// rows, in table order.
@@ -354,6 +380,10 @@ macro_rules! row_fn {
             Op::Recip => const { TABLE[Op::Recip.row()].$field },
             Op::Relu => const { TABLE[Op::Relu.row()].$field },
             Op::Tanh => const { TABLE[Op::Tanh.row()].$field },
+            Op::Sin => const { TABLE[Op::Sin.row()].$field },
+            Op::Cos => const { TABLE[Op::Cos.row()].$field },
+            Op::Sqrt => const { TABLE[Op::Sqrt.row()].$field },
+            Op::Abs => const { TABLE[Op::Abs.row()].$field },
             Op::Linear => const { TABLE[Op::Linear.row()].$field },
             Op::Sigmoid => const { TABLE[Op::Sigmoid.row()].$field },
             Op::Bce => const { TABLE[Op::Bce.row()].$field },
@@ -381,10 +411,14 @@ impl Op {
             Op::Recip => 6,
             Op::Relu => 7,
             Op::Tanh => 8,
-            Op::Linear => 9,
-            Op::Sigmoid => 10,
-            Op::Bce => 11,
-            Op::Mse => 12,
+            Op::Sin => 9,
+            Op::Cos => 10,
+            Op::Sqrt => 11,
+            Op::Abs => 12,
+            Op::Linear => 13,
+            Op::Sigmoid => 14,
+            Op::Bce => 15,
+            Op::Mse => 16,
         }
     }
 
@@ -474,6 +508,18 @@ impl Op {
 fn linear_forward(x: Operands<'_>) -> f64 {
     let n = x.len();
     (0..n / 2).fold(0.0, |s, k| s + x[2 * k] * x[2 * k + 1]) + x[n - 1]
+}
+
+/// The sign of `a` as |a|'s local derivative: 1, −1, and 0 at the kink
+/// (as relu takes 0 there), not `f64::signum`'s ±1 for ±0.
+fn abs_local(a: f64) -> f64 {
+    if a > 0.0 {
+        1.0
+    } else if a < 0.0 {
+        -1.0
+    } else {
+        0.0
+    }
 }
 
 fn bce(p: f64, y: f64) -> f64 {
@@ -672,7 +718,8 @@ mod tests {
         assert_eq!(
             names,
             [
-                "exp", "log", "recip", "relu", "tanh", "linear", "sigmoid", "bce", "mse"
+                "exp", "log", "recip", "relu", "tanh", "sin", "cos", "sqrt", "abs", "linear",
+                "sigmoid", "bce", "mse"
             ]
         );
         assert_eq!(Op::function("linear"), Some(Op::Linear));

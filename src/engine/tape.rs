@@ -70,6 +70,22 @@ macro_rules! with_op {
                 let $o = Op::Tanh;
                 $body
             }
+            Op::Sin => {
+                let $o = Op::Sin;
+                $body
+            }
+            Op::Cos => {
+                let $o = Op::Cos;
+                $body
+            }
+            Op::Sqrt => {
+                let $o = Op::Sqrt;
+                $body
+            }
+            Op::Abs => {
+                let $o = Op::Abs;
+                $body
+            }
             Op::Linear => {
                 let $o = Op::Linear;
                 $body

@@ -5,8 +5,9 @@
 //! The graph is not rebuilt per step: forward recomputes every op from the
 //! leaves, backward sends the gradients, the step moves the params, and the
 //! same arena runs again. Every step checks its numbers: a loss or gradient
-//! that is not finite stops the run with the step, the node and the values
-//! (a learning rate that diverges is the author's mistake, not a panic).
+//! that is not finite stops the run with the step, the node and the values,
+//! and the snapshots before it (a learning rate that diverges is drawn as
+//! such by the scenario, never a panic).
 
 use super::backward::Message;
 use super::graph::{DomainError, Graph, NodeId};
@@ -65,7 +66,9 @@ pub struct Snapshot {
     pub step: usize,
     /// The output's value at these params.
     pub loss: f64,
-    /// Param values, in the order of the params passed to [`train`].
+    /// Param values, in the order of the params passed to [`train`];
+    /// empty at a step whose params were not kept (see
+    /// [`train_tape_keeping`]).
     pub params: Vec<f64>,
 }
 
@@ -114,11 +117,54 @@ pub fn train_tape(
     params: &[NodeId],
     schedule: Schedule,
 ) -> Result<Vec<Snapshot>, TrainError> {
+    train_tape_keeping(tape, output, params, schedule, &|_| true)
+}
+
+/// [`train_tape`], keeping the params only at the steps `keep` says (the
+/// loss of every step is kept): 10,000 steps of a net of 4,000 params are
+/// 320 MB of params, of which a figure shows 31 steps.
+pub fn train_tape_keeping(
+    tape: &mut Tape,
+    output: NodeId,
+    params: &[NodeId],
+    schedule: Schedule,
+    keep: &dyn Fn(usize) -> bool,
+) -> Result<Vec<Snapshot>, TrainError> {
     let mut out = Vec::with_capacity(schedule.steps + 1);
+    train_into(tape, output, params, schedule, keep, &mut out)?;
+    Ok(out)
+}
+
+/// [`train_tape_keeping`] that keeps what it found in `out` when it stops
+/// early: on an error, `out` holds every snapshot before it (the loss at
+/// each of them finite), so that a run that left the finite numbers can be
+/// drawn up to there. A [`TrainError::Forward`] at step k leaves snapshots
+/// 0..k; a [`TrainError::Backward`] or [`TrainError::Param`] at step k
+/// leaves 0..=k (step k's loss was finite; its update was not).
+///
+/// The params are kept at the steps `keep` says and at the last snapshot
+/// in `out`, whichever step that turns out to be (a run that stops early
+/// is drawn up to its last finite step): each step's params are recorded,
+/// and dropped again when the next step is recorded, unless kept. At most
+/// one unkept set of params is alive at a time.
+pub fn train_into(
+    tape: &mut Tape,
+    output: NodeId,
+    params: &[NodeId],
+    schedule: Schedule,
+    keep: &dyn Fn(usize) -> bool,
+    out: &mut Vec<Snapshot>,
+) -> Result<(), TrainError> {
+    out.clear();
     tape.zero_grad();
     for step in 0..=schedule.steps {
         tape.forward()
             .map_err(|error| TrainError::Forward { step, error })?;
+        if let Some(prev) = out.last_mut()
+            && !keep(prev.step)
+        {
+            prev.params = Vec::new();
+        }
         out.push(Snapshot {
             step,
             loss: tape.values[output],
@@ -146,7 +192,7 @@ pub fn train_tape(
             }
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]

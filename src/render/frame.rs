@@ -59,10 +59,10 @@ fn overlay(
     for &i in &step.active_nodes {
         active[i] = true;
     }
-    for i in 0..g.len() {
+    for (i, &is_active) in active.iter().enumerate() {
         let mut nd = scene.node_draw(g, story, i, Some(now));
         nd.sum = running_sum(g, step, i, before.grads[i], now.grads[i]);
-        if active[i] {
+        if is_active {
             outline(svg, &nd);
         }
         node_dynamic(svg, &nd);

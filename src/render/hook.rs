@@ -282,7 +282,7 @@ impl Collected<'_> {
 }
 
 fn view_label(run: &Run) -> String {
-    format!("{} view", capitalise(run.view.name()))
+    format!("{} view", crate::text::capitalise(run.view.name()))
 }
 
 /// Draws one scenario as its figure. `hidden`: the figure is a tab that
@@ -470,13 +470,6 @@ fn compare(s: &Scenario, runs: &[Run], title: &str, hidden: bool, out: &mut Coll
     }
     let table = figures::gradient_table(atomic, modules, &s.id);
     format!("{}{table}", one_or_tabs(s, views))
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map_or(String::new(), |f| {
-        f.to_uppercase().collect::<String>() + c.as_str()
-    })
 }
 
 /// The step-through of one run: a stepper whose first frame is inline
@@ -684,7 +677,7 @@ fn shared_steppers(
             )
         };
         views.push((
-            format!("{} view", capitalise(&first.view)),
+            format!("{} view", crate::text::capitalise(&first.view)),
             stepper(&fid, &legend, &first.defs, &panels, &first.jumps, true),
         ));
     }

@@ -7,16 +7,18 @@
 //! - frames: a trace or batch figure draws one frame per step of its story
 //!   ([`crate::story::step_count`]), counted from the run before the story
 //!   is told;
-//! - training work: the graph's nodes times the steps, checked as soon as
-//!   the graph is built;
 //! - bytes: a figure's `trace.json` ([`MAX_JSON_BYTES`]) and everything it
 //!   writes ([`MAX_FIGURE_BYTES`]), checked by the figure hook after the
 //!   figure is drawn (which the budgets above keep small) and before
 //!   anything is written.
 //!
-//! Frames and training work are checked by [`Scenario::analyze`], so
-//! `seen check`, `build`, `trace` and `frames` refuse the same blocks; the
-//! bytes only by what draws the site (`build`, `check`, `serve`).
+//! Training has its own budget of node-steps
+//! ([`super::train::MAX_TRAIN_WORK`]).
+//!
+//! Frames are checked by [`Scenario::analyze`], so `seen check`, `build`,
+//! `trace` and `frames` refuse the same blocks; the bytes only by what
+//! draws the site (`build`, `check`, `serve`), and `seen frames`' own
+//! ([`check_export`]) by `seen frames`.
 
 use super::{Figure, Run, Scenario, ScenarioError};
 
@@ -25,11 +27,6 @@ use super::{Figure, Run, Scenario, ScenarioError};
 /// and its frames file a view per frame; 2,000 is a few hundred operations,
 /// far more than a reader steps through.
 pub const MAX_FRAMES: usize = 2_000;
-
-/// Most node-steps a block may train for: the graph's nodes (every example
-/// included) times `train.steps`. A node-step takes about 40 ns, so this
-/// is about 2 s of training on one core.
-pub const MAX_TRAINING_WORK: u64 = 50_000_000;
 
 /// Most bytes of a figure's `trace.json` download.
 pub const MAX_JSON_BYTES: usize = 20_000_000;
@@ -100,7 +97,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -119,7 +116,7 @@ impl Scenario {
     /// picture, a training figure's snapshots are at most 31).
     pub fn frame_count(&self, runs: &[Run]) -> usize {
         match self.figure {
-            Figure::Trace | Figure::Batch => runs.iter().map(|r| crate::story::step_count(r)).sum(),
+            Figure::Trace | Figure::Batch => runs.iter().map(crate::story::step_count).sum(),
             _ => 0,
         }
     }
@@ -200,41 +197,6 @@ impl Scenario {
         let each = three.checked_sub(two).filter(|&e| e > 0)?;
         let room = MAX_FRAMES.checked_sub(two)?;
         Some((2 + room / each, each))
-    }
-
-    /// Refuses training over [`MAX_TRAINING_WORK`] node-steps, at `train`:
-    /// `nodes` is the size of the graph it would train.
-    pub(crate) fn check_training_work(&self, nodes: usize) -> Result<(), ScenarioError> {
-        let Some(t) = &self.train else { return Ok(()) };
-        let nodes = nodes as u64;
-        let work = nodes.saturating_mul(t.steps as u64);
-        if work <= MAX_TRAINING_WORK {
-            return Ok(());
-        }
-        let fit = MAX_TRAINING_WORK / nodes.max(1);
-        let knob = if fit >= 1 {
-            format!(
-                "train for at most {} steps, or use fewer examples or a smaller net",
-                thousands(fit)
-            )
-        } else {
-            "use fewer examples or a smaller net".to_string()
-        };
-        Err(ScenarioError::new(
-            t.span.clone(),
-            format!(
-                "training {} steps of a graph of {} nodes is {} node-steps (limit {})",
-                thousands(t.steps as u64),
-                thousands(nodes),
-                thousands(work),
-                thousands(MAX_TRAINING_WORK)
-            ),
-        )
-        .expected(format!(
-            "nodes × steps at most {}",
-            thousands(MAX_TRAINING_WORK)
-        ))
-        .hint(knob))
     }
 
     /// Where a figure's bytes are refused: its `train` table for a

@@ -3,8 +3,16 @@
 //! the file are reported at its own `file:line:col`.
 
 use super::error::{OtherFile, ScenarioError};
+use super::lower::MAX_TRAINING_NODES;
+use crate::diagnostic::NotUtf8;
+use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
+
+/// Largest data file read, in bytes: 16 MiB, checked before reading. Its
+/// numbers could not fit in a block's graph anyway (see
+/// [`MAX_TRAINING_NODES`]: every cell is a node).
+pub const MAX_DATA_BYTES: u64 = 16 << 20;
 
 /// Where the page being parsed lives on disk, so that `data` can be read
 /// relative to it and kept inside the site.
@@ -119,16 +127,68 @@ pub fn read(
         ));
     }
     let shown = normalize(&display.parent().unwrap_or(Path::new("")).join(rel));
-    let text = std::fs::read_to_string(&path).map_err(|e| {
+    let csv = "a CSV file beside the page: a header row of input names, then one row of numbers per example";
+    let cannot = |e: std::io::Error| {
         let why = match e.kind() {
             std::io::ErrorKind::NotFound => "no such file".to_string(),
             _ => e.to_string(),
         };
         refuse(
             format!("cannot read the data file {}: {why}", shown.display()),
-            "a CSV file beside the page: a header row of input names, then one row of numbers per example",
+            csv,
         )
-    })?;
+    };
+    // Looked at before it is opened: opening a FIFO waits for a writer
+    // (`seen check` hung), and a device or a huge file never ends.
+    let meta = std::fs::metadata(&path).map_err(cannot)?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a folder"
+        } else {
+            "not a regular file (a FIFO, a socket or a device)"
+        };
+        return Err(refuse(
+            format!("`data` names {}, which is {what}", shown.display()),
+            csv,
+        ));
+    }
+    let too_big = |len: u64| {
+        refuse(
+            format!(
+                "the data file {} is {len} bytes, more than the limit of {MAX_DATA_BYTES} (16 MiB)",
+                shown.display()
+            ),
+            "a data file of at most 16 MiB",
+        )
+        .hint(format!(
+            "a block's graph holds at most {MAX_TRAINING_NODES} nodes, one per number of the file: use fewer rows"
+        ))
+    };
+    if meta.len() > MAX_DATA_BYTES {
+        return Err(too_big(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(&path)
+        .and_then(|f| f.take(MAX_DATA_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_DATA_BYTES {
+        return Err(too_big(bytes.len() as u64));
+    }
+    let text = match crate::diagnostic::utf8(bytes) {
+        Ok(text) => text,
+        Err(bad) => {
+            let offset = bad.offset;
+            let message = bad.message();
+            let file = Arc::new(OtherFile {
+                display: shown,
+                text: bad.text,
+                path,
+            });
+            return Err(at(&file, offset, 1, message)
+                .expected(NotUtf8::EXPECTED)
+                .hint(NotUtf8::HINT));
+        }
+    };
     parse(Arc::new(OtherFile {
         display: shown,
         text,
@@ -136,21 +196,35 @@ pub fn read(
     }))
 }
 
+/// The lines of `text` with the byte offset of each, without their ends:
+/// `\n`, `\r\n` and a lone `\r` all end a line (spreadsheets on old Macs
+/// save CSVs with CR alone).
+fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= text.len() {
+            return None;
+        }
+        let rest = &text[start..];
+        let (len, end) = match rest.find(['\n', '\r']) {
+            Some(i) if rest[i..].starts_with("\r\n") => (i, i + 2),
+            Some(i) => (i, i + 1),
+            None => (rest.len(), rest.len()),
+        };
+        let line = (start, &rest[..len]);
+        start += end;
+        Some(line)
+    })
+}
+
 /// Parses the text of a data file: the header, then the rows.
 pub fn parse(file: Arc<OtherFile>) -> Result<Data, ScenarioError> {
     let text = &file.text;
     // (byte offset of the line, the line without its ending), blank lines
     // left out.
-    let mut lines = Vec::new();
-    let mut start = 0;
-    for line in text.split_inclusive('\n') {
-        let l = line.trim_end_matches(['\n', '\r']);
-        if !l.trim().is_empty() {
-            lines.push((start, l));
-        }
-        start += line.len();
-    }
-    let Some(&(h_start, header)) = lines.first() else {
+    // Read as they come, not gathered first: a 16 MiB file has millions.
+    let mut lines = lines(text).filter(|(_, l)| !l.trim().is_empty()).peekable();
+    let Some((h_start, header)) = lines.next() else {
         return Err(at(&file, 0, 0, "the data file is empty").expected(
             "a header row of input names, then one row of numbers per example, such as\nx1,x2,y\n0.5,1.0,1",
         ));
@@ -197,7 +271,7 @@ pub fn parse(file: Arc<OtherFile>) -> Result<Data, ScenarioError> {
         }
         columns.push((name.to_string(), offset));
     }
-    if lines.len() == 1 {
+    if lines.peek().is_none() {
         return Err(at(
             &file,
             text.len(),
@@ -207,8 +281,24 @@ pub fn parse(file: Arc<OtherFile>) -> Result<Data, ScenarioError> {
         .expected("one row of numbers per example after the header"));
     }
     let names: Vec<&str> = columns.iter().map(|(c, _)| c.as_str()).collect();
-    let mut rows = Vec::with_capacity(lines.len() - 1);
-    for &(l_start, line) in &lines[1..] {
+    // Every number becomes an input node of the graph: a file with more
+    // than a graph can hold is refused at the first row past it, before
+    // its rows become examples.
+    let most_rows = MAX_TRAINING_NODES / columns.len();
+    let mut rows = Vec::new();
+    for (l_start, line) in lines {
+        if rows.len() == most_rows {
+            return Err(at(
+                &file,
+                l_start,
+                line.len(),
+                format!(
+                    "the data file has more than {most_rows} rows of {} numbers, more than a block's graph can hold ({MAX_TRAINING_NODES} nodes, one per number)",
+                    columns.len()
+                ),
+            )
+            .expected(format!("at most {most_rows} rows")));
+        }
         let mut row = Vec::with_capacity(columns.len());
         for (k, (off, cell)) in cells(line).enumerate() {
             let offset = l_start + off + (cell.len() - cell.trim_start().len());
@@ -331,6 +421,44 @@ mod tests {
                 .message
                 .contains("not a finite number")
         );
+    }
+
+    #[test]
+    fn cr_lf_and_crlf_all_end_rows() {
+        for text in [
+            "x,y\r1,2\r3,4\r",
+            "x,y\n1,2\n3,4",
+            "x,y\r\n1,2\r\n3,4\r\n",
+            "x,y\r1,2\n3,4",
+        ] {
+            let d = data(text).unwrap();
+            assert_eq!(d.rows, [vec![1.0, 2.0], vec![3.0, 4.0]], "{text:?}");
+        }
+        // An error in a CR-only file is at its row, without a raw CR.
+        let e = data("x,y\r1,2\r3,abc\r").unwrap_err();
+        let d = crate::diagnostic::Diagnostic::at(
+            "d.csv",
+            "x,y\r1,2\r3,abc\r",
+            e.offset,
+            e.len,
+            e.message,
+        );
+        assert_eq!((d.line, d.col), (3, 3));
+        assert_eq!(d.snippet, "3,abc");
+    }
+
+    #[test]
+    fn a_file_with_more_numbers_than_a_graph_holds_is_refused() {
+        let rows = MAX_TRAINING_NODES / 2 + 1;
+        let text = format!("x,y\n{}", "1,2\n".repeat(rows));
+        let e = data(&text).unwrap_err();
+        assert!(
+            e.message
+                .contains(&format!("has more than {} rows of 2 numbers", rows - 1)),
+            "{}",
+            e.message
+        );
+        assert_eq!(e.offset, 4 + 4 * (rows - 1));
     }
 
     #[test]

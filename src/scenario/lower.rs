@@ -129,123 +129,123 @@ impl Ctx<'_> {
     }
 
     /// Lowers an expression; `env` maps names to nodes.
+    ///
+    /// This recurses once per level of the expression (at most
+    /// [`super::expr::MAX_DEPTH`]), so its frame is kept small: the calls
+    /// and every error message are built in functions of their own. With
+    /// them inline, an unoptimised build took 11.8 KB of stack a level, and
+    /// 180 nested minus signs overflowed a 2 MB worker thread.
     fn expr(&mut self, e: &Expr, env: &HashMap<&str, NodeId>) -> Result<NodeId, ScenarioError> {
         let s = &e.span;
-        Ok(match &e.kind {
-            ExprKind::Num(v) => self.constant(*v, s)?,
-            ExprKind::Name(n) => *env.get(n.as_str()).ok_or_else(|| {
-                ScenarioError::new(s.clone(), format!("unknown name `{n}`"))
-                    .expected("a param, an input, or a statement defined on an earlier line")
-            })?,
+        match &e.kind {
+            ExprKind::Num(v) => self.constant(*v, s),
+            ExprKind::Name(n) => env
+                .get(n.as_str())
+                .copied()
+                .ok_or_else(|| unknown_name(s, n)),
             ExprKind::Neg(inner) => {
                 if let ExprKind::Num(v) = inner.kind {
                     // `-0.8` is a literal, not a negation to animate.
                     return self.constant(-v, s);
                 }
                 let a = self.expr(inner, env)?;
-                self.add(Op::Neg, &[a], s)?
+                self.add(Op::Neg, &[a], s)
             }
             ExprKind::Bin(BinOp::Pow, base, exp) => {
                 let c = constant_exponent(exp)?;
                 let a = self.expr(base, env)?;
-                self.add(Op::Pow(c), &[a], s)?
+                self.add(Op::Pow(c), &[a], s)
             }
             ExprKind::Bin(op, l, r) => {
                 let a = self.expr(l, env)?;
                 let b = self.expr(r, env)?;
-                match op {
-                    BinOp::Add => self.add(Op::Add, &[a, b], s)?,
-                    BinOp::Mul => self.add(Op::Mul, &[a, b], s)?,
-                    BinOp::Sub => {
-                        let nb = self.add(Op::Neg, &[b], &r.span)?;
-                        self.add(Op::Add, &[a, nb], s)?
-                    }
-                    BinOp::Div => {
-                        let rb = self.add(Op::Recip, &[b], &r.span)?;
-                        self.divisions.push(Division {
-                            recip: rb,
-                            span: s.clone(),
-                            divisor: r.span.clone(),
-                        });
-                        self.add(Op::Mul, &[a, rb], s)?
-                    }
-                    BinOp::Pow => unreachable!("handled above"),
-                }
+                self.binary(*op, a, b, e, r)
             }
             ExprKind::Call { name, args, .. } if self.net.is_some_and(|n| n.net.name == *name) => {
-                let nodes = self.net.expect("checked");
-                let want = nodes.net.inputs();
-                if args.len() != want {
-                    return Err(ScenarioError::new(
-                        s.clone(),
-                        format!(
-                            "the net `{name}` takes {want} input{}, but {} {} given",
-                            plural(want),
-                            args.len(),
-                            if args.len() == 1 { "was" } else { "were" }
-                        ),
-                    )
-                    .expected(format!(
-                        "{want} argument{}, the first of the net's `sizes`",
-                        plural(want)
-                    ))
-                    .see("the net's `sizes` are set at", nodes.net.sizes_span.start));
-                }
-                let mut x = Vec::with_capacity(want);
-                for a in args {
-                    x.push(self.expr(a, env)?);
-                }
-                self.net_call(nodes, x, s)?
+                self.net_call_of(e, args, env)
             }
-            ExprKind::Call {
-                name,
-                name_span,
-                args,
-            } => {
-                let Some(&(_, arity)) = FUNCTIONS.iter().find(|(f, _)| f == name) else {
-                    let known: Vec<&str> = FUNCTIONS.iter().map(|(f, _)| *f).collect();
-                    let err =
-                        ScenarioError::new(name_span.clone(), format!("unknown function `{name}`"))
-                            .expected(format!("one of {}", known.join(", ")));
-                    return Err(match crate::toml_errors::did_you_mean(name, &known) {
-                        Some(h) => err.hint(h),
-                        None => err,
-                    });
-                };
-                let op = Op::function(name).expect("a callable row");
-                if op.rule().arity == crate::engine::ops::Arity::Pairs && !op.accepts(args.len()) {
-                    return Err(ScenarioError::new(
-                        s.clone(),
-                        format!(
-                            "`{name}` takes pairs of arguments then one more (w1, x1, …, wn, xn, b), but {} {} given",
-                            args.len(),
-                            if args.len() == 1 { "was" } else { "were" }
-                        ),
-                    )
-                    .expected("an odd number of arguments, at least 3"));
-                }
-                if !op.accepts(args.len()) {
-                    return Err(ScenarioError::new(
-                        s.clone(),
-                        format!(
-                            "`{name}` takes {arity} argument{}, but {} {} given",
-                            if arity == 1 { "" } else { "s" },
-                            args.len(),
-                            if args.len() == 1 { "was" } else { "were" }
-                        ),
-                    )
-                    .expected(format!(
-                        "{arity} argument{}",
-                        if arity == 1 { "" } else { "s" }
-                    )));
-                }
-                let mut x = Vec::with_capacity(arity);
-                for a in args {
-                    x.push(self.expr(a, env)?);
-                }
-                self.call(name, &x, s)?
+            ExprKind::Call { .. } => self.function_call(e, env),
+        }
+    }
+
+    /// `a + b`, `a * b`, and `a - b`, `a / b` as the rulebook has them.
+    #[inline(never)]
+    fn binary(
+        &mut self,
+        op: BinOp,
+        a: NodeId,
+        b: NodeId,
+        e: &Expr,
+        r: &Expr,
+    ) -> Result<NodeId, ScenarioError> {
+        let s = &e.span;
+        match op {
+            BinOp::Add => self.add(Op::Add, &[a, b], s),
+            BinOp::Mul => self.add(Op::Mul, &[a, b], s),
+            BinOp::Sub => {
+                let nb = self.add(Op::Neg, &[b], &r.span)?;
+                self.add(Op::Add, &[a, nb], s)
             }
-        })
+            BinOp::Div => {
+                let rb = self.add(Op::Recip, &[b], &r.span)?;
+                self.divisions.push(Division {
+                    recip: rb,
+                    span: s.clone(),
+                    divisor: r.span.clone(),
+                });
+                self.add(Op::Mul, &[a, rb], s)
+            }
+            BinOp::Pow => unreachable!("lowered by `expr`"),
+        }
+    }
+
+    /// A call of the block's net, `e`, with its `args`.
+    #[inline(never)]
+    fn net_call_of(
+        &mut self,
+        e: &Expr,
+        args: &[Expr],
+        env: &HashMap<&str, NodeId>,
+    ) -> Result<NodeId, ScenarioError> {
+        let nodes = self.net.expect("checked by `expr`");
+        let want = nodes.net.inputs();
+        if args.len() != want {
+            return Err(net_arity(e, nodes.net, args.len()));
+        }
+        let mut x = Vec::with_capacity(want);
+        for a in args {
+            x.push(self.expr(a, env)?);
+        }
+        self.net_call(nodes, x, &e.span)
+    }
+
+    /// A call of a rulebook function or module, `e`.
+    #[inline(never)]
+    fn function_call(
+        &mut self,
+        e: &Expr,
+        env: &HashMap<&str, NodeId>,
+    ) -> Result<NodeId, ScenarioError> {
+        let ExprKind::Call {
+            name,
+            name_span,
+            args,
+        } = &e.kind
+        else {
+            unreachable!("a call")
+        };
+        let Some(&(_, arity)) = FUNCTIONS.iter().find(|(f, _)| f == name) else {
+            return Err(unknown_function(name, name_span));
+        };
+        let op = Op::function(name).expect("a callable row");
+        if !op.accepts(args.len()) {
+            return Err(wrong_arity(op, name, arity, args.len(), &e.span));
+        }
+        let mut x = Vec::with_capacity(arity);
+        for a in args {
+            x.push(self.expr(a, env)?);
+        }
+        self.call(name, &x, &e.span)
     }
 
     /// A call of a rulebook function: one node, or in the atomic view a
@@ -261,7 +261,8 @@ impl Ctx<'_> {
 
     /// A call of the net: every neuron a `linear` module over the previous
     /// layer's outputs (weights and inputs paired, the bias last), then the
-    /// activation in the hidden layers. Returns the one output.
+    /// activation in the hidden layers (a `sigmoid` expanded like any
+    /// module in the atomic view). Returns the one output.
     fn net_call(
         &mut self,
         nodes: &NetNodes,
@@ -281,10 +282,12 @@ impl Ctx<'_> {
                 }
                 operands.push(b[0]);
                 let z = self.call("linear", &operands, s)?;
+                // The activation as any call of it: a module (sigmoid)
+                // is expanded in the atomic view.
                 next.push(if l == last {
                     z
                 } else {
-                    self.add(nodes.net.act, &[z], s)?
+                    self.call(nodes.net.act.name(), &[z], s)?
                 });
             }
             h = next;
@@ -315,6 +318,66 @@ impl Ctx<'_> {
     }
 }
 
+#[cold]
+fn unknown_name(s: &Span, n: &str) -> ScenarioError {
+    ScenarioError::new(s.clone(), format!("unknown name `{n}`"))
+        .expected("a param, an input, or a statement defined on an earlier line")
+}
+
+#[cold]
+fn unknown_function(name: &str, name_span: &Span) -> ScenarioError {
+    let known: Vec<&str> = FUNCTIONS.iter().map(|(f, _)| *f).collect();
+    let err = ScenarioError::new(name_span.clone(), format!("unknown function `{name}`"))
+        .expected(format!("one of {}", known.join(", ")));
+    match crate::toml_errors::did_you_mean(name, &known) {
+        Some(h) => err.hint(h),
+        None => err,
+    }
+}
+
+#[cold]
+fn wrong_arity(op: Op, name: &str, arity: usize, given: usize, s: &Span) -> ScenarioError {
+    let was = if given == 1 { "was" } else { "were" };
+    if op.rule().arity == crate::engine::ops::Arity::Pairs {
+        return ScenarioError::new(
+            s.clone(),
+            format!(
+                "`{name}` takes pairs of arguments then one more (w1, x1, …, wn, xn, b), but {given} {was} given"
+            ),
+        )
+        .expected("an odd number of arguments, at least 3");
+    }
+    ScenarioError::new(
+        s.clone(),
+        format!(
+            "`{name}` takes {arity} argument{}, but {given} {was} given",
+            crate::text::plural_s(arity)
+        ),
+    )
+    .expected(format!("{arity} argument{}", crate::text::plural_s(arity)))
+}
+
+#[cold]
+fn net_arity(e: &Expr, net: &Net, given: usize) -> ScenarioError {
+    let ExprKind::Call { name, .. } = &e.kind else {
+        unreachable!("a call")
+    };
+    let want = net.inputs();
+    ScenarioError::new(
+        e.span.clone(),
+        format!(
+            "the net `{name}` takes {want} input{}, but {given} {} given",
+            crate::text::plural_s(want),
+            if given == 1 { "was" } else { "were" }
+        ),
+    )
+    .expected(format!(
+        "{want} argument{}, the first of the net's `sizes`",
+        crate::text::plural_s(want)
+    ))
+    .see("the net's `sizes` are set at", net.sizes_span.start)
+}
+
 fn too_big(span: &Span, limit: usize) -> ScenarioError {
     let e = ScenarioError::new(
         span.clone(),
@@ -328,10 +391,6 @@ fn too_big(span: &Span, limit: usize) -> ScenarioError {
     } else {
         e
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// The exponent of `^` must be a number (or a negated number).

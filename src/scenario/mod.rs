@@ -11,7 +11,9 @@ pub mod expr;
 pub mod lower;
 pub mod model;
 pub mod net;
+pub mod reference;
 mod run;
+mod size;
 pub mod spec;
 pub mod trace;
 pub mod train;
@@ -22,7 +24,8 @@ pub use error::{BlockPlace, ScenarioError};
 pub use lower::{Lowered, MAX_NODES, MAX_TRAINING_NODES, View};
 pub use model::Model;
 pub use net::Net;
-pub use train::{Evaluator, MAX_TRAIN_STEPS, Train, Training};
+pub use reference::Reference;
+pub use train::{Divergence, Evaluator, MAX_TRAIN_STEPS, Train, Training};
 
 use crate::diagnostic::Diagnostic;
 use crate::engine::gradcheck::{Mismatch, check_gradients};
@@ -132,6 +135,9 @@ pub struct Scenario {
     /// `closed_form`: the hand-derived derivative for `wrt`, as an
     /// expression (kept as a statement named `closed_form`).
     pub closed_form: Option<Stmt>,
+    /// `reference`: a known curve of the model's feature, drawn beside it
+    /// on a training figure.
+    pub reference: Option<Reference>,
     /// What is worth telling the author but does not stop the build: a
     /// param or input that no statement uses.
     pub warnings: Vec<ScenarioError>,
@@ -183,7 +189,23 @@ impl<'a> From<&'a Run> for Transcript<'a> {
     }
 }
 
+/// Longest `id`: it names files (`ID-01.svg`, `ID.trace.json`) and
+/// anchors, and a file name has at most 255 bytes.
+pub const MAX_ID_LEN: usize = 64;
+
 fn check_id(id: &toml::Spanned<String>) -> Result<(), ScenarioError> {
+    let len = id.get_ref().chars().count();
+    if len > MAX_ID_LEN {
+        // Not echoed: an id of a megabyte would fill the terminal.
+        return Err(ScenarioError::new(
+            id.span().start..id.span().start + 1,
+            format!("the id is {len} characters long, more than the limit of {MAX_ID_LEN}"),
+        )
+        .expected(format!(
+            "a short id of at most {MAX_ID_LEN} lowercase letters, digits and `-`, such as \"single-example\""
+        ))
+        .hint("the id names the figure's files and its anchor: keep it to a few words"));
+    }
     let ok = !id.get_ref().is_empty()
         && id
             .get_ref()
@@ -337,9 +359,16 @@ pub fn parse_in(body: &str, page: Option<(&Path, Files)>) -> Result<Scenario, Sc
             Some(data::read(d.get_ref(), d.span(), files, display)?)
         }
     };
+    // The net, the training and the figure come before the examples are
+    // built: together they say how big the graph will be, and a block
+    // over the limit is refused before anything that size is allocated.
+    let net = spec.net.as_ref().map(Net::read).transpose()?;
+    let has_params = !params.is_empty() || net.is_some();
+    let train = train::read(&spec.train, &spec.update, has_params)?;
+    let figure = read_figure(&spec.figure, train.as_ref())?;
+    size::check(&spec, &params, data.as_ref(), net.as_ref(), &stmts, figure)?;
     let (examples, batched) = read_examples(&spec, &params, data.as_ref())?;
     let leaves: Vec<&Named> = params.iter().chain(examples[0].iter()).collect();
-    let net = spec.net.as_ref().map(Net::read).transpose()?;
     if let Some(n) = &net {
         check_net_name(n, &leaves)?;
     }
@@ -356,7 +385,6 @@ pub fn parse_in(body: &str, page: Option<(&Path, Files)>) -> Result<Scenario, Sc
     check_order(&stmts, &leaves, data.as_ref())?;
     let output = output_index(&spec.output, &stmts)?;
 
-    let figure = choice(&spec.figure, "figure", &Figure::ALL, Figure::Trace)?;
     let view = choice(
         &spec.view,
         "view",
@@ -374,9 +402,7 @@ pub fn parse_in(body: &str, page: Option<(&Path, Files)>) -> Result<Scenario, Sc
         true,
     )?;
     let seed = read_seed(&spec.seed)?;
-    let has_params = !params.is_empty() || net.is_some();
     let lr = learning_rate(&spec.update, has_params)?;
-    let train = train::read(&spec.train, &spec.update, has_params)?;
     let wrt = read_wrt(&spec.wrt, &leaves)?;
     check_figure_needs(figure, &spec.id, wrt.is_some(), batched)?;
     if figure == Figure::Training && train.is_none() {
@@ -399,6 +425,7 @@ pub fn parse_in(body: &str, page: Option<(&Path, Files)>) -> Result<Scenario, Sc
     }
     let model = model::read_model(&spec.model, label.as_deref(), &fitted, &examples[0], &stmts)?;
     let closed_form = closed::read_closed_form(body, &spec.closed_form, figure)?;
+    let reference = reference::read_reference(body, &spec.reference, figure, model.as_ref())?;
 
     let scenario = Scenario {
         id: spec.id.get_ref().clone(),
@@ -427,10 +454,38 @@ pub fn parse_in(body: &str, page: Option<(&Path, Files)>) -> Result<Scenario, Sc
         label,
         model,
         closed_form,
+        reference,
         warnings,
     };
     scenario.check_rule_card()?;
     Ok(scenario)
+}
+
+/// The figure a block draws: `figure`, or by default a training figure for
+/// a block with `train` and a trace for any other. A trace of a training
+/// block is refused: it would draw every op of the first pass one frame at
+/// a time (400 steps' worth of a net gave 10,442 frames, 87 s, 10 GB), and
+/// show nothing of the training.
+fn read_figure(
+    figure: &Option<toml::Spanned<String>>,
+    train: Option<&Train>,
+) -> Result<Figure, ScenarioError> {
+    let default = if train.is_some() {
+        Figure::Training
+    } else {
+        Figure::Trace
+    };
+    let chosen = choice(figure, "figure", &Figure::ALL, default)?;
+    match (figure, train) {
+        (Some(f), Some(t)) if chosen == Figure::Trace => Err(ScenarioError::new(
+            f.span(),
+            "a block with `train` cannot be drawn as a trace",
+        )
+        .expected("figure = \"training\" (the default for a block with `train`), or no `figure`")
+        .hint("a trace steps through one forward and backward pass op by op; to show one step of gradient descent that way, write `update = { lr = … }` instead of `train`")
+        .see("`train` is set at", t.span.start)),
+        _ => Ok(chosen),
+    }
 }
 
 /// The TOML of the block, with serde's messages reworded for authors.
@@ -801,6 +856,9 @@ pub fn parse_on_page(
     match result {
         Ok((s, runs)) if errors.is_empty() => {
             warnings.extend(s.warnings.iter().map(|w| place.warning(w)));
+            if let Some(w) = s.divergence_warning(&runs) {
+                warnings.push(place.warning(&w));
+            }
             Ok((s, runs))
         }
         Ok(_) => Err(errors),
@@ -809,6 +867,27 @@ pub fn parse_on_page(
             errors.sort_by_key(|d| (d.line, d.col));
             Err(errors)
         }
+    }
+}
+
+impl Scenario {
+    /// The warning of a training run that diverged, at the block's `train`:
+    /// the build goes on and draws the run up to its last finite step.
+    pub fn divergence_warning(&self, runs: &[Run]) -> Option<ScenarioError> {
+        let t = runs.first()?.training.as_ref()?;
+        let d = t.diverged.as_ref()?;
+        let train = self.train.as_ref()?;
+        Some(
+            ScenarioError::new(
+                train.span.clone(),
+                format!("training diverged at step {}: {}", d.at, d.why),
+            )
+            .hint(format!(
+                "the figure draws the run up to step {}; a smaller `lr` (now {}) keeps it finite",
+                d.at - 1,
+                train.lr
+            )),
+        )
     }
 }
 

@@ -14,8 +14,13 @@ use super::spec::{NetSpec, Number};
 use crate::engine::{Op, SplitMix64};
 use toml::Spanned;
 
-/// The activations a hidden layer may use.
-pub const ACTIVATIONS: [(&str, Op); 2] = [("tanh", Op::Tanh), ("relu", Op::Relu)];
+/// The activations a hidden layer may use. `sigmoid` is a module: one
+/// node in the modules view, its expansion in the atomic view.
+pub const ACTIVATIONS: [(&str, Op); 3] = [
+    ("tanh", Op::Tanh),
+    ("relu", Op::Relu),
+    ("sigmoid", Op::Sigmoid),
+];
 
 /// A checked `net`.
 #[derive(Clone, Debug)]
@@ -27,7 +32,8 @@ pub struct Net {
     /// `[inputs, hidden…, 1]`.
     pub sizes: Vec<usize>,
     pub sizes_span: Span,
-    /// The hidden layers' activation: `Op::Tanh` or `Op::Relu`.
+    /// The hidden layers' activation: `Op::Tanh`, `Op::Relu` or
+    /// `Op::Sigmoid`.
     pub act: Op,
     pub seed: u64,
 }
@@ -46,9 +52,13 @@ impl Net {
             .map(|(k, w)| (k + 1, w[0], w[1]))
     }
 
-    /// How many params the net has.
-    pub fn param_count(&self) -> usize {
-        self.layers().map(|(_, fan_in, n)| (fan_in + 1) * n).sum()
+    /// How many params the net has: n × (m + 1) for a layer of n neurons
+    /// over m inputs, worked out without overflow (saturating), so that
+    /// it can be checked against the node limit before anything is built.
+    pub fn param_count(&self) -> u64 {
+        self.layers()
+            .map(|(_, fan_in, n)| (fan_in as u64).saturating_add(1).saturating_mul(n as u64))
+            .fold(0, u64::saturating_add)
     }
 
     /// Every param's name and initial value, in the order the graph holds
@@ -57,7 +67,7 @@ impl Net {
     /// nothing).
     pub fn params(&self) -> Vec<(String, f64)> {
         let mut rng = SplitMix64::new(self.seed);
-        let mut out = Vec::with_capacity(self.param_count());
+        let mut out = Vec::with_capacity(usize::try_from(self.param_count()).unwrap_or(0));
         for (l, fan_in, neurons) in self.layers() {
             for j in 0..neurons {
                 for i in 0..fan_in {
@@ -125,6 +135,21 @@ fn read_sizes(sizes: &Spanned<Vec<Spanned<i64>>>) -> Result<Vec<usize>, Scenario
                 ScenarioError::new(s.span(), format!("a layer of {n} neurons in `sizes`"))
                     .expected(format!("sizes of at least 1: {example}")),
             );
+        }
+        // A neuron is at least one node: a layer over the biggest graph a
+        // block may have can never be built (and no sum of such sizes
+        // overflows).
+        if n as u64 > super::lower::MAX_TRAINING_NODES as u64 {
+            return Err(ScenarioError::new(
+                s.span(),
+                format!(
+                    "a layer of {n} neurons, more than the limit of {} nodes for the whole graph",
+                    super::lower::MAX_TRAINING_NODES
+                ),
+            )
+            .expected(format!(
+                "layers of a few to a few hundred neurons: {example}"
+            )));
         }
         out.push(n as usize);
     }
@@ -211,5 +236,7 @@ mod tests {
             ]
         );
         assert_eq!(net(&[2, 16, 16, 1], 1).param_count(), 48 + 272 + 17);
+        let huge = net(&[usize::MAX, usize::MAX, 1], 1);
+        assert_eq!(huge.param_count(), u64::MAX);
     }
 }

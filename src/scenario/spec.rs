@@ -45,6 +45,9 @@ pub struct Spec {
     /// For `figure = "step-size"`: the derivative by hand, an expression of
     /// the leaves that must equal the autodiff gradient for `wrt`.
     pub closed_form: Option<Spanned<String>>,
+    /// For `figure = "training"`: a known curve of the model's one feature,
+    /// drawn dashed beside the model ("sin(x)").
+    pub reference: Option<Spanned<String>>,
 }
 
 /// `net = { name = "mlp", sizes = [2, 16, 1], act = "tanh", seed = 1 }`.

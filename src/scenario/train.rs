@@ -10,12 +10,45 @@ use super::spec::{Number, TrainSpec, Update};
 use super::{Run, Scenario};
 use crate::engine::gradcheck::{Mismatch, check_sample};
 use crate::engine::{DomainError, Graph, NodeId, Points, Schedule, Snapshot, Tape, TrainError};
+use crate::text::num;
 use toml::Spanned;
 
 /// Most steps a block may train for. A step runs the whole graph forward
-/// and backward, and every step's params go into `seen trace`; 10,000
-/// steps of the 65,000-node two-moons net take about a minute.
+/// and backward; how many a graph may take is also bounded by
+/// [`MAX_TRAIN_WORK`] (the 65,000-node two-moons net: about 3,800).
 pub const MAX_TRAIN_STEPS: usize = 10_000;
+
+/// Most snapshots a stepper shows: every k-th step, the first and the last.
+pub const MAX_SNAPSHOTS: usize = 31;
+
+/// The snapshots a stepper shows for a run of `steps + 1` snapshots: every
+/// k-th, with the first and the last, at most [`MAX_SNAPSHOTS`]. k is a
+/// round number (1, 2, 5, 10, 20, 50, …), the smallest that keeps the
+/// count within the cap: a reader follows steps 0, 10, 20 … more easily
+/// than 0, 7, 14 …, and a long run shows 16 to 31 snapshots, not always 31.
+pub fn shown(snapshots: usize) -> Vec<usize> {
+    let last = snapshots.saturating_sub(1);
+    let need = last.div_ceil(MAX_SNAPSHOTS - 1).max(1);
+    let k = (0..)
+        .flat_map(|e: u32| [1, 2, 5].map(|m| m * 10usize.saturating_pow(e)))
+        .find(|&k| k >= need)
+        .unwrap_or(need);
+    let mut v: Vec<usize> = (0..=last).step_by(k).collect();
+    if v.last() != Some(&last) {
+        if v.len() == MAX_SNAPSHOTS {
+            v.pop();
+        }
+        v.push(last);
+    }
+    v
+}
+
+/// Most node-steps a training run may take: the graph's nodes times its
+/// steps. A node-step is 10 to 16 ns in a release build (one step of a
+/// million-node graph takes 10.5 ms, `cargo bench --features bench --bench
+/// train`; 500,000,000 node-steps of a 56,000-node graph took 8.2 s of CPU
+/// on a loaded 2-core machine), so the budget is 2.5 to 4 s of training.
+pub const MAX_TRAIN_WORK: u64 = 250_000_000;
 
 /// A checked `train`.
 #[derive(Clone, Debug, PartialEq)]
@@ -25,6 +58,8 @@ pub struct Train {
     pub zero_grad: bool,
     /// The `train` table in the block body.
     pub span: std::ops::Range<usize>,
+    /// The `steps` value in the block body.
+    pub steps_span: std::ops::Range<usize>,
 }
 
 /// Checks `train`: a whole number of steps from 1 to [`MAX_TRAIN_STEPS`], a
@@ -72,11 +107,13 @@ pub fn read(
         lr,
         zero_grad: spec.zero_grad.as_ref().is_none_or(|z| *z.get_ref()),
         span: t.span(),
+        steps_span: spec.steps.span(),
     }))
 }
 
-/// A training run: the loss and every param at each of its `steps + 1`
-/// snapshots. This is the data a training figure draws.
+/// A training run: the loss at each of its `steps + 1` snapshots, and the
+/// params at the snapshots a figure shows. This is the data a training
+/// figure draws.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Training {
     pub lr: f64,
@@ -86,8 +123,31 @@ pub struct Training {
     /// Every param's name, in the order of [`Snapshot::params`]: the
     /// block's `params`, then the net's (layer, neuron, weights then bias).
     pub names: Vec<String>,
-    /// Entry k: the params after k updates and the loss at those params.
+    /// Entry k: the params after k updates and the loss at those params;
+    /// the params only at the steps of [`Training::snapshots`], empty
+    /// elsewhere. Every loss here is finite: a run that diverged ends
+    /// before it.
     pub steps: Vec<Snapshot>,
+    /// The steps whose params are kept, the snapshots a training figure
+    /// shows: [`shown`] of the run, and for a run that diverged, those of
+    /// them before it and its last finite step.
+    pub snapshots: Vec<usize>,
+    /// Where and how the run left the finite numbers, if it did.
+    pub diverged: Option<Divergence>,
+}
+
+/// A run that left the finite numbers: a loss, a gradient or a param that
+/// overflowed or became NaN, or a value that a too-large step took out of
+/// an op's domain. It is drawn up to its last finite step, not refused.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Divergence {
+    /// The first step whose loss is not finite; [`Training::steps`] ends
+    /// at step `at − 1`.
+    pub at: usize,
+    /// What happened, for the figure and the warning: "the loss
+    /// overflowed to ∞", "the gradient of `w` became NaN", "log needs a
+    /// positive argument in statement `loss`: log(−2)".
+    pub why: String,
 }
 
 impl Training {
@@ -96,7 +156,8 @@ impl Training {
         self.steps.iter().map(|s| s.loss)
     }
 
-    /// (name, value) of every param after `k` updates.
+    /// (name, value) of every param after `k` updates; nothing unless `k`
+    /// is one of [`Training::snapshots`].
     pub fn params_at(&self, k: usize) -> impl Iterator<Item = (&str, f64)> + '_ {
         self.names
             .iter()
@@ -280,12 +341,52 @@ impl Scenario {
             zero_grad: t.zero_grad,
             seed: self.seed,
         };
-        let steps = crate::engine::train_tape(&mut tape, lowered.output, &params, schedule)
-            .map_err(|e| {
+        let planned = shown(t.steps + 1);
+        let keep = |step: usize| planned.binary_search(&step).is_ok();
+        let mut steps = Vec::with_capacity(t.steps + 1);
+        let ran = crate::engine::train_into(
+            &mut tape,
+            lowered.output,
+            &params,
+            schedule,
+            &keep,
+            &mut steps,
+        );
+        let diverged = match ran {
+            Ok(()) => None,
+            // At step 0 the block is as written: its forward pass or its
+            // first backward pass fails, an error at its statement (the
+            // first run already met it).
+            Err(
+                e @ (TrainError::Forward { step: 0, .. } | TrainError::Backward { step: 0, .. }),
+            ) => {
                 let mut failed = g.clone();
                 tape.store(&mut failed);
-                self.train_error(lowered, &failed, t, e)
-            })?;
+                return Err(self.train_error(lowered, &failed, t, e));
+            }
+            // Later, the steps took it there: the run is drawn up to the
+            // last finite step.
+            Err(e) => {
+                let mut failed = g.clone();
+                tape.store(&mut failed);
+                Some(Divergence {
+                    at: steps.len(),
+                    why: self.divergence_why(lowered, &failed, e),
+                })
+            }
+        };
+        // The snapshots the run reached, and its last step (whose params
+        // `train_into` always keeps) when it stopped early.
+        let mut snapshots: Vec<usize> = planned
+            .iter()
+            .copied()
+            .filter(|&k| k < steps.len())
+            .collect();
+        if let Some(last) = steps.len().checked_sub(1)
+            && snapshots.last() != Some(&last)
+        {
+            snapshots.push(last);
+        }
         Ok(Training {
             lr: t.lr,
             zero_grad: t.zero_grad,
@@ -295,7 +396,79 @@ impl Scenario {
                 .map(|&p| g.nodes[p].name.clone().unwrap_or_default())
                 .collect(),
             steps,
+            snapshots,
+            diverged,
         })
+    }
+
+    /// What left the finite numbers, in a few words (see
+    /// [`Divergence::why`]). `g` holds the values of the failed pass.
+    fn divergence_why(&self, l: &Lowered, g: &Graph, e: TrainError) -> String {
+        // ∞, −∞ or NaN, as "overflowed to ∞" or "became NaN".
+        let went = |v: f64| {
+            if v.is_nan() {
+                "became NaN".to_string()
+            } else {
+                format!("overflowed to {}", num(v))
+            }
+        };
+        // The statement a node belongs to: "the loss" for the output's
+        // statement and the reduction over examples, else its name.
+        let whose = |node: NodeId| match l.stmt_of.get(node).copied().flatten() {
+            Some(k) if k != self.output => format!("`{}`", self.stmts[k].name),
+            _ => "the loss".to_string(),
+        };
+        match e {
+            TrainError::Forward { error, .. } => {
+                let op = g.nodes[error.node].op.expect("forward fails at an op");
+                if op.domain_error(&error.args).is_some() {
+                    // A value the step took out of the op's domain, told as
+                    // the error at the statement would tell it.
+                    self.domain(l, error).message
+                } else {
+                    format!("{} {}", whose(error.node), went(op.forward(&error.args)))
+                }
+            }
+            TrainError::Backward { message, .. } => {
+                let op = g.nodes[message.from].op.expect("messages come from ops");
+                format!(
+                    "a gradient {} (sent back through {} in {})",
+                    went(message.contribution),
+                    op.name(),
+                    whose(message.from)
+                )
+            }
+            TrainError::Param {
+                param, grad, value, ..
+            } => {
+                let name = g.nodes[param].name.clone().unwrap_or_default();
+                if grad.is_finite() {
+                    format!("the param `{name}` {}", went(value))
+                } else {
+                    format!("the gradient of `{name}` {}", went(grad))
+                }
+            }
+        }
+    }
+
+    /// Refuses a run over [`MAX_TRAIN_WORK`], at its `steps`, once the
+    /// graph's size is known (before its first pass).
+    pub(crate) fn check_train_work(&self, nodes: usize) -> Result<(), ScenarioError> {
+        let Some(t) = &self.train else { return Ok(()) };
+        let work = (nodes as u64).saturating_mul(t.steps as u64);
+        if work <= MAX_TRAIN_WORK {
+            return Ok(());
+        }
+        let most = MAX_TRAIN_WORK / nodes.max(1) as u64;
+        Err(ScenarioError::new(
+            t.steps_span.clone(),
+            format!(
+                "training {nodes} nodes for {} steps is {work} node-steps, more than the budget of {MAX_TRAIN_WORK}",
+                t.steps
+            ),
+        )
+        .expected(format!("at most {most} steps for a graph of {nodes} nodes"))
+        .hint("fewer steps, fewer examples or a smaller net: the budget keeps a block's training to a few seconds"))
     }
 
     /// A step that went wrong, at the statement where it did, naming the
@@ -437,6 +610,78 @@ mod tests {
             }
         }
         errors
+    }
+
+    /// Where and why `body` diverged.
+    fn diverged(body: &str) -> (usize, String, usize) {
+        let runs = scenario::parse(body).unwrap().analyze().unwrap();
+        let t = runs[0].training.as_ref().unwrap();
+        let d = t.diverged.clone().expect("it diverges");
+        (d.at, d.why, t.steps.len())
+    }
+
+    #[test]
+    fn a_diverged_run_keeps_params_at_its_snapshots_and_its_last_step() {
+        let body = "id = \"d\"\nparams = { w = 3.0 }\nexamples = [ { x = 2.0, y = 1.0 } ]\ngraph = \"\"\"\nd = w * x - y\nloss = d * d\n\"\"\"\ntrain = { steps = 200, lr = 1.0 }\nfigure = \"training\"";
+        let runs = scenario::parse(body).unwrap().analyze().unwrap();
+        let t = runs[0].training.as_ref().unwrap();
+        let at = t.diverged.as_ref().expect("it diverges").at;
+        assert!(at < 200 && at > 2, "diverged at {at}");
+        let last = t.steps.len() - 1;
+        assert_eq!(t.snapshots.last(), Some(&last));
+        for k in 0..t.steps.len() {
+            let kept = !t.steps[k].params.is_empty();
+            assert_eq!(kept, t.snapshots.contains(&k), "step {k}");
+        }
+    }
+
+    #[test]
+    fn a_divergence_says_what_left_the_finite_numbers() {
+        let run = |graph: &str, params: &str, lr: f64| {
+            diverged(&format!(
+                "id = \"d\"\nparams = {{ {params} }}\nexamples = [ {{ x = 2.0, y = 1.0 }} ]\ngraph = \"\"\"\n{graph}\n\"\"\"\ntrain = {{ steps = 200, lr = {lr} }}\nfigure = \"training\""
+            ))
+        };
+        // The loss itself overflows: steps 0..at−1 are kept, every one
+        // finite.
+        let (at, why, kept) = run("d = w * x - y\nloss = d * d", "w = 3.0", 1.0);
+        assert_eq!(why, "the loss overflowed to ∞");
+        assert_eq!(kept, at);
+        // Another statement overflows first, named.
+        let (at, why, _) = run("e = exp(w * x)\nloss = y - e", "w = 1.0", 100.0);
+        assert_eq!((at, why.as_str()), (1, "`e` overflowed to ∞"));
+        // A step out of a domain, told as the domain error would tell it.
+        let (at, why, _) = run("loss = log(w * x)", "w = 1.0", 3.0);
+        assert_eq!(
+            (at, why.as_str()),
+            (
+                1,
+                "log needs a positive argument in statement `loss`: log(-4)"
+            )
+        );
+        // An update past the largest float: the param overflows.
+        let (at, why, kept) = run("loss = w * x * 1e300", "w = 1.0", 1e10);
+        assert_eq!((at, kept), (1, 1));
+        assert_eq!(why, "the param `w` overflowed to −∞");
+    }
+
+    #[test]
+    fn params_are_kept_at_the_snapshots_only() {
+        // 200 steps: every 10th, as a figure shows them.
+        let body = block("").replace("steps = 20", "steps = 200");
+        let s = scenario::parse(&body).unwrap();
+        let t = s.analyze().unwrap()[0].training.clone().unwrap();
+        assert_eq!(t.steps.len(), 201);
+        assert_eq!(t.snapshots, (0..=200).step_by(10).collect::<Vec<_>>());
+        for (k, step) in t.steps.iter().enumerate() {
+            let kept = k % 10 == 0;
+            assert_eq!(
+                step.params.len(),
+                if kept { t.names.len() } else { 0 },
+                "step {k}"
+            );
+            assert!(step.loss.is_finite());
+        }
     }
 
     #[test]

@@ -208,7 +208,7 @@ impl FigureCache {
         Fields::new()
             .bytes(&self.salt.to_le_bytes())
             .bytes(&templates.to_le_bytes())
-            .str(&format!("{config:?}"))
+            .str(&config.key_text())
             .bytes(page.path.as_os_str().as_encoded_bytes())
             .str(&page.out_path)
             .str(&page.source)
@@ -256,7 +256,7 @@ impl FigureCache {
 
 /// True if every file of `reads` still has the bytes read, and is still
 /// inside the site folder (symlinks followed, as the renderer requires).
-fn reads_unchanged(reads: &[FileRead], site_root: &Path) -> bool {
+pub(crate) fn reads_unchanged(reads: &[FileRead], site_root: &Path) -> bool {
     if reads.is_empty() {
         return true;
     }
@@ -264,7 +264,10 @@ fn reads_unchanged(reads: &[FileRead], site_root: &Path) -> bool {
         return false;
     };
     reads.iter().all(|read| {
-        fs::read(&read.path).is_ok_and(|b| digest(&b) == read.digest)
+        // A data file replaced by a FIFO would block the read: only a
+        // regular file can be unchanged.
+        fs::metadata(&read.path).is_ok_and(|m| m.is_file())
+            && fs::read(&read.path).is_ok_and(|b| digest(&b) == read.digest)
             && fs::canonicalize(&read.path).is_ok_and(|p| p.starts_with(&root))
     })
 }

@@ -5,6 +5,8 @@
 //! output_dir = "public"             # where `seen build` writes (default "public")
 //! content_dir = "content"           # the markdown pages (default "content")
 //! templates_dir = "templates"       # page.html, base.html, style.css (default "templates")
+//! strict = true                     # dropped raw HTML, and copied files with scripts,
+//!                                   # fail the build instead of warning (default false)
 //! ```
 //!
 //! Every key is optional. Unknown keys are refused at their line and column,
@@ -17,8 +19,9 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use toml::Spanned;
 
-use super::{BuildConfig, BuildError, Diagnostic};
+use super::{BuildConfig, BuildError, Diagnostic, Origin, Origins};
 
 /// The name of the settings file at the site root.
 pub const CONFIG_FILE: &str = "seen.toml";
@@ -27,16 +30,21 @@ pub const CONFIG_FILE: &str = "seen.toml";
 pub const DEFAULT_TITLE: &str = "Untitled explainer";
 
 /// The keys of `seen.toml`, for the "expected" line of an error.
-const KEYS: &str = "`title`, `output_dir`, `content_dir`, `templates_dir`";
+const KEYS: &str = "`title`, `output_dir`, `content_dir`, `templates_dir`, `strict`";
 
 /// `seen.toml`, as written.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SiteConfig {
     pub title: Option<String>,
-    pub output_dir: Option<PathBuf>,
-    pub content_dir: Option<PathBuf>,
-    pub templates_dir: Option<PathBuf>,
+    pub output_dir: Option<Spanned<PathBuf>>,
+    pub content_dir: Option<Spanned<PathBuf>>,
+    pub templates_dir: Option<Spanned<PathBuf>>,
+    pub strict: Option<bool>,
+    /// Where each folder key is, for the errors about its folder (filled
+    /// in by [`parse`]).
+    #[serde(skip)]
+    pub origins: Origins,
 }
 
 impl SiteConfig {
@@ -44,14 +52,16 @@ impl SiteConfig {
     pub fn into_build_config(self, root: &Path) -> BuildConfig {
         let mut config = BuildConfig::new(root, self.title.unwrap_or_else(|| DEFAULT_TITLE.into()));
         if let Some(d) = self.output_dir {
-            config.output_dir = d;
+            config.output_dir = d.into_inner();
         }
         if let Some(d) = self.content_dir {
-            config.content_dir = d;
+            config.content_dir = d.into_inner();
         }
         if let Some(d) = self.templates_dir {
-            config.templates_dir = d;
+            config.templates_dir = d.into_inner();
         }
+        config.strict = self.strict.unwrap_or(false);
+        config.origins = self.origins;
         config
     }
 }
@@ -71,47 +81,85 @@ pub fn parse(file: &Path, text: &str) -> Result<SiteConfig, Diagnostic> {
         if let Some(hint) = x.hint {
             d = d.with_hint(hint);
         } else if raw.contains("invalid type") {
-            d = d.with_hint("folders and the title are strings: `output_dir = \"public\"`");
+            let line_start = text
+                .get(..span.start)
+                .and_then(|t| t.rfind('\n'))
+                .map_or(0, |i| i + 1);
+            d = d.with_hint(if text[line_start..].trim_start().starts_with("strict") {
+                "`strict` is `true` or `false`"
+            } else {
+                "folders and the title are strings: `output_dir = \"public\"`"
+            });
         }
         d
     })?;
-    for (key, dir) in [
-        ("output_dir", &config.output_dir),
-        ("content_dir", &config.content_dir),
-        ("templates_dir", &config.templates_dir),
+    let mut config = config;
+    let place = |key: &str, dir: &Spanned<PathBuf>| {
+        let (at, len) = key_span(text, dir.span());
+        Diagnostic::at(file, text, at, len, format!("`{key}`"))
+    };
+    for (key, dir, origin) in [
+        ("output_dir", &config.output_dir, &mut config.origins.output),
+        (
+            "content_dir",
+            &config.content_dir,
+            &mut config.origins.content,
+        ),
+        (
+            "templates_dir",
+            &config.templates_dir,
+            &mut config.origins.templates,
+        ),
     ] {
-        if dir.as_ref().is_some_and(|d| d.as_os_str().is_empty()) {
-            let at = key_offset(text, key);
-            return Err(
-                Diagnostic::at(file, text, at, key.len(), format!("`{key}` is empty"))
-                    .with_expected("a folder name such as \"public\""),
-            );
+        let Some(dir) = dir else { continue };
+        let at = place(key, dir);
+        if dir.get_ref().as_os_str().is_empty() {
+            return Err(Diagnostic {
+                message: format!("`{key}` is empty"),
+                ..at
+            }
+            .with_expected("a folder name such as \"public\""));
         }
+        *origin = Origin::Config(Box::new(at));
     }
     Ok(config)
 }
 
-/// Where `key = …` starts in `text` (0 when it cannot be found).
-fn key_offset(text: &str, key: &str) -> usize {
-    let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if let Some(rest) = trimmed.strip_prefix(key)
-            && rest.trim_start().starts_with('=')
-        {
-            return at + (line.len() - trimmed.len());
-        }
-        at += line.len();
+/// The place of `key = "value"` given the value's span: from the start of
+/// the key (the first thing on the value's line) to the end of the value.
+/// The value's own span when the key is not before it on its line.
+fn key_span(text: &str, value: std::ops::Range<usize>) -> (usize, usize) {
+    let start = value.start.min(text.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..start];
+    if before.trim_end().ends_with('=') {
+        let key = line_start + (before.len() - before.trim_start().len());
+        return (key, value.end.saturating_sub(key));
     }
-    0
+    (start, value.len())
 }
 
 /// The build settings of the site at `root`: its `seen.toml` if there is one,
 /// the defaults otherwise.
 pub fn load(root: &Path) -> Result<BuildConfig, BuildError> {
     let path = root.join(CONFIG_FILE);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
+    // Only a file is read: a FIFO named seen.toml would wait for a writer.
+    let read = match std::fs::metadata(&path) {
+        Ok(m) if !m.is_file() => {
+            return Err(BuildError::Diagnostics(vec![
+                Diagnostic::whole_file(CONFIG_FILE, "`seen.toml` is not a regular file")
+                    .with_expected("a TOML file of settings"),
+            ]));
+        }
+        _ => std::fs::read(&path),
+    };
+    let text = match read.map(crate::diagnostic::utf8) {
+        Ok(Ok(t)) => t,
+        Ok(Err(bad)) => {
+            return Err(BuildError::Diagnostics(vec![
+                bad.diagnostic(Path::new(CONFIG_FILE)),
+            ]));
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             if !root.is_dir() {
                 return Err(BuildError::Diagnostics(vec![
@@ -150,6 +198,19 @@ mod tests {
         assert_eq!(b.output_path(), PathBuf::from("site/out"));
         assert_eq!(b.content_path(), PathBuf::from("site/pages"));
         assert_eq!(b.templates_path(), PathBuf::from("site/templates"));
+        assert!(!b.strict);
+        let c = parse(Path::new("seen.toml"), "strict = true\n").unwrap();
+        assert!(c.into_build_config(Path::new("site")).strict);
+    }
+
+    #[test]
+    fn strict_is_a_boolean() {
+        let d = parse(Path::new("seen.toml"), "title = \"T\"\nstrict = \"yes\"\n").unwrap_err();
+        assert_eq!((d.line, d.col), (2, 10), "{d}");
+        assert!(
+            d.hint.as_deref().unwrap().contains("`true` or `false`"),
+            "{d}"
+        );
     }
 
     #[test]

@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use walkdir::WalkDir;
 
-use super::{BuildConfig, BuildError, Diagnostic, PageCtx};
+use super::{BuildConfig, BuildError, Diagnostic, Folder, PageCtx};
 
 /// The front matter of a page. Unknown keys are an error, so a typo such as
 /// `titel` is reported instead of silently ignored.
@@ -133,10 +133,20 @@ pub struct Loaded {
 pub fn load(config: &BuildConfig) -> Result<Loaded, BuildError> {
     let dir = config.content_path();
     if !dir.is_dir() {
-        return Err(BuildError::Diagnostics(vec![
-            Diagnostic::whole_file(config.display_path(&dir), "content folder not found")
-                .with_hint("create it and put an `index.md` in it"),
-        ]));
+        let name = config.folder_name(Folder::Content);
+        let d = if dir.exists() {
+            config
+                .folder_error(
+                    Folder::Content,
+                    format!("the content folder {name} is not a folder"),
+                )
+                .with_hint("name a folder of markdown pages")
+        } else {
+            config
+                .folder_error(Folder::Content, format!("content folder {name} not found"))
+                .with_hint("create it and put an `index.md` in it")
+        };
+        return Err(BuildError::Diagnostics(vec![d]));
     }
     let mut loaded = Loaded::default();
     // The section files read: (folder, front matter).
@@ -165,8 +175,15 @@ pub fn load(config: &BuildConfig) -> Result<Loaded, BuildError> {
             continue;
         };
         if path.extension().is_some_and(|e| e == "md") {
-            let source = std::fs::read_to_string(path).map_err(|e| BuildError::io(path, e))?;
+            let bytes = std::fs::read(path).map_err(|e| BuildError::io(path, e))?;
             let display = config.display_path(path);
+            let source = match crate::diagnostic::utf8(bytes) {
+                Ok(source) => source,
+                Err(bad) => {
+                    loaded.diagnostics.push(bad.diagnostic(&display));
+                    continue;
+                }
+            };
             if entry.file_name() == SECTION_FILE {
                 match section_file(&display, &rel_str, &source) {
                     Ok(s) => section_files.push(s),

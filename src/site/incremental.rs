@@ -9,7 +9,9 @@
 //! its output depends on ([`page_key`]): its file, its place in the
 //! navigation (titles and paths of the entries it shows, previous, next),
 //! the settings and the templates. Then only files whose bytes changed are
-//! written, each by a rename, and files the site no longer has are removed.
+//! written, into a staging folder where the unchanged ones are hard-linked
+//! from the output folder, and the staging folder is swapped in for the
+//! output folder in one step, as `seen build` does ([`output::Staging`]).
 //!
 //! The price is memory: the whole last good site stays in memory (handed
 //! over by a [`Memory`] sink; about the size of the output folder), where
@@ -18,18 +20,17 @@
 //!
 //! A failed build writes nothing, as a full build does. The first build,
 //! or one after a write failed, after the output folder went away or moved,
-//! replaces the whole folder the ordinary way.
+//! writes every file.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fs;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
 
+use super::cache;
 use super::content::Page;
 use super::digest::Digest;
 use super::nav::Course;
@@ -80,10 +81,14 @@ impl Incremental {
         Incremental::default()
     }
 
-    /// The cached output of the page at `out_path`, if its key is `key`.
-    pub(crate) fn page(&self, out_path: &str, key: u64) -> Option<Arc<PageOut>> {
+    /// The cached output of the page at `out_path`, if its key is `key`
+    /// and every file its blocks read (a CSV, say) still has the bytes
+    /// they read: the key covers the page's own file, not those.
+    pub(crate) fn page(&self, out_path: &str, key: u64, site_root: &Path) -> Option<Arc<PageOut>> {
         match self.pages.get(out_path) {
-            Some((k, out)) if *k == key => Some(Arc::clone(out)),
+            Some((k, out)) if *k == key && cache::reads_unchanged(&out.reads, site_root) => {
+                Some(Arc::clone(out))
+            }
             _ => None,
         }
     }
@@ -97,22 +102,28 @@ pub fn build(
     cache: &mut Incremental,
 ) -> Result<(Report, Reuse), BuildError> {
     let start = Instant::now();
+    // Refused at once when the output folder is not seen's to replace,
+    // before any page is rendered (publishing checks again).
+    output::claim(config)?;
     let memory = Memory::default();
     let site = render_site(config, hook, (Some(cache), None), &memory)?;
     let files = memory.0.into_inner().unwrap_or_else(|e| e.into_inner());
+    // A page reused is the very output kept from the last build.
     let rendered = site
         .pages
         .iter()
-        .filter(|(path, key, _)| cache.page(path, *key).is_none())
+        .filter(|(path, _, out)| {
+            !cache
+                .pages
+                .get(path)
+                .is_some_and(|(_, kept)| Arc::ptr_eq(kept, out))
+        })
         .count();
     let out = config.output_path();
-    let written = if cache.written_to.as_ref() == Some(&out) && out.is_dir() {
-        cache.written_to = None; // until the update has succeeded
-        Some(update(&out, &cache.files, &files)?)
-    } else {
-        output::write_site(config, &files)?;
-        None
-    };
+    let same_folder = cache.written_to.as_ref() == Some(&out) && out.is_dir();
+    cache.written_to = None; // until the new site is in place
+    let written = publish(config, same_folder.then_some(&cache.files), &files)?;
+    let written = same_folder.then_some(written);
     cache.written_to = Some(out);
     cache.pages = site
         .pages
@@ -137,7 +148,7 @@ pub fn build(
 /// A hash of what every page depends on: the settings and the templates.
 pub(crate) fn site_key(config: &BuildConfig, templates: &Templates) -> u64 {
     let mut h = DefaultHasher::new();
-    format!("{config:?}").hash(&mut h);
+    config.key_text().hash(&mut h);
     templates.fingerprint().hash(&mut h);
     h.finish()
 }
@@ -155,68 +166,40 @@ pub(crate) fn page_key(site_key: u64, page: &Page, course: &Course, index: usize
     h.finish()
 }
 
-/// Writes the files of `new` whose bytes differ from `old` into `out`, and
-/// removes those `old` had and `new` has not. Returns how many files it
-/// wrote or removed.
-fn update(
-    out: &Path,
-    old: &BTreeMap<String, Bytes>,
+/// Publishes the site `new`: with `old`, the files the output folder
+/// holds from the last build, only the files whose bytes differ are
+/// written (the others are hard-linked from the output folder), and
+/// nothing at all if none differ and none are gone. Returns how many files
+/// were written or removed.
+fn publish(
+    config: &BuildConfig,
+    old: Option<&BTreeMap<String, Bytes>>,
     new: &BTreeMap<String, Bytes>,
 ) -> Result<usize, BuildError> {
+    let unchanged = |path: &String, bytes: &Bytes| {
+        old.and_then(|old| old.get(path))
+            .is_some_and(|before| Arc::ptr_eq(before, bytes) || before == bytes)
+    };
     let changed: Vec<(&String, &Bytes)> = new
         .iter()
-        .filter(|(path, bytes)| match old.get(*path) {
-            Some(before) => !Arc::ptr_eq(before, bytes) && before != *bytes,
-            None => true,
-        })
+        .filter(|(path, bytes)| !unchanged(path, bytes))
         .collect();
-    changed
-        .par_iter()
-        .try_for_each(|(rel, bytes)| replace_file(out, rel, bytes))?;
-    let gone: Vec<&String> = old.keys().filter(|p| !new.contains_key(*p)).collect();
-    for rel in &gone {
-        let path = local(out, rel);
-        match fs::remove_file(&path) {
-            Ok(()) => {
-                // Folders left empty go too (a removed page's figures).
-                let mut dir = path.parent();
-                while let Some(d) = dir.filter(|d| *d != out) {
-                    if fs::remove_dir(d).is_err() {
-                        break;
-                    }
-                    dir = d.parent();
-                }
-            }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(BuildError::io(path, e)),
+    let gone = old.map_or(0, |old| {
+        old.keys().filter(|p| !new.contains_key(*p)).count()
+    });
+    if old.is_some() && changed.is_empty() && gone == 0 {
+        // Still claimed: the output folder must be seen's to be served.
+        output::claim(config)?;
+        return Ok(0);
+    }
+    let staging = output::Staging::begin(config)?;
+    new.par_iter().try_for_each(|(rel, bytes)| {
+        if unchanged(rel, bytes) {
+            staging.keep(rel).map(|_| ())
+        } else {
+            staging.write(rel, bytes)
         }
-    }
-    Ok(changed.len() + gone.len())
-}
-
-/// `out` joined with a relative `/` path.
-fn local(out: &Path, rel: &str) -> PathBuf {
-    rel.split('/')
-        .fold(out.to_path_buf(), |p, part| p.join(part))
-}
-
-/// Writes one file next to its place and renames it there, so that the
-/// server never sends half a file.
-fn replace_file(out: &Path, rel: &str, bytes: &[u8]) -> Result<(), BuildError> {
-    if !output::is_safe_relative(rel) {
-        return Err(BuildError::io(
-            out.join(rel),
-            io::Error::new(io::ErrorKind::InvalidInput, "unsafe output path"),
-        ));
-    }
-    let path = local(out, rel);
-    let dir = path.parent().unwrap_or(out);
-    fs::create_dir_all(dir).map_err(|e| BuildError::io(dir, e))?;
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = dir.join(format!(".{name}.seen-{}", std::process::id()));
-    fs::write(&tmp, bytes).map_err(|e| BuildError::io(&tmp, e))?;
-    fs::rename(&tmp, &path).map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        BuildError::io(&path, e)
-    })
+    })?;
+    staging.publish()?;
+    Ok(changed.len() + gone)
 }

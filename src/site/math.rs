@@ -7,25 +7,88 @@
 
 use latex2mathml::{DisplayStyle, latex_to_mathml};
 
-/// Converts one piece of LaTeX to a `<math>` element.
-///
-/// The error is latex2mathml's message, for a diagnostic.
-pub fn to_mathml(latex: &str, display: bool) -> Result<String, String> {
+use super::latex::{self, MAX_BYTES, MAX_DEPTH, Problem};
+
+/// Why a formula was refused, for a diagnostic at the formula.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MathError {
+    pub message: String,
+    /// Where in the formula (bytes into the text given to [`to_mathml`]),
+    /// when the mistake has a place of its own.
+    pub offset: Option<usize>,
+    pub expected: String,
+    pub hint: String,
+}
+
+impl MathError {
+    /// A mistake latex2mathml reports (or would panic on).
+    fn syntax(message: String, offset: Option<usize>) -> MathError {
+        MathError {
+            message,
+            offset,
+            expected: "LaTeX that latex2mathml understands".into(),
+            hint: "write a literal dollar sign as `\\$`".into(),
+        }
+    }
+}
+
+/// Converts one piece of LaTeX to a `<math>` element, or says why not.
+/// A formula longer than [`MAX_BYTES`] or nested deeper than [`MAX_DEPTH`]
+/// is refused before latex2mathml sees it (see [`super::latex`]).
+pub fn to_mathml(latex: &str, display: bool) -> Result<String, MathError> {
     let style = if display {
         DisplayStyle::Block
     } else {
         DisplayStyle::Inline
     };
+    let lead = latex.len() - latex.trim_start().len();
     let latex = latex.trim();
     if latex.is_empty() {
-        return Err("empty math".to_string());
+        return Err(MathError::syntax("empty math".into(), None));
     }
-    let mathml = latex_to_mathml(latex, style).map_err(|e| e.to_string().replace("\".\"", "\""))?;
+    if latex.len() > MAX_BYTES {
+        return Err(MathError {
+            message: format!(
+                "the formula is {} bytes long, more than the limit of {MAX_BYTES}",
+                latex.len()
+            ),
+            offset: None,
+            expected: format!("a formula of at most {MAX_BYTES} bytes"),
+            hint: "split it into several formulas".into(),
+        });
+    }
+    match latex::measure(latex) {
+        Ok(_) => {}
+        Err(Problem::TooDeep { offset }) => {
+            return Err(MathError {
+                message: format!("the formula nests more than {MAX_DEPTH} levels deep"),
+                offset: Some(lead + offset),
+                expected: format!(
+                    "at most {MAX_DEPTH} levels of `{{…}}`, `\\left…\\right`, environments, \
+                     `^`, `_` and command arguments such as those of `\\frac` and `\\sqrt`"
+                ),
+                hint: "split the formula, or name a part of it and write the name".into(),
+            });
+        }
+        Err(Problem::Middle { offset }) => {
+            return Err(MathError {
+                message: "`\\middle` is not followed by a delimiter".into(),
+                offset: Some(lead + offset),
+                expected: "a delimiter after `\\middle`, such as `\\middle|`".into(),
+                hint: "write the delimiter right after `\\middle`".into(),
+            });
+        }
+    }
+    let mathml = latex_to_mathml(latex, style)
+        .map_err(|e| MathError::syntax(e.to_string().replace("\".\"", "\""), None))?;
     // latex2mathml reports some mistakes inside its output instead of as errors.
     if let Some(at) = mathml.find("[PARSE ERROR") {
         let rest = &mathml[at + 1..];
         let end = rest.find("]<").unwrap_or(rest.len());
-        return Err(rest[..end].replace("PARSE ERROR: ", "cannot parse: "));
+        return Err(MathError::syntax(
+            rest[..end].replace("PARSE ERROR: ", "cannot parse: "),
+            None,
+        ));
     }
     // latex2mathml 0.2 closes the delimiter of `\bigl(` and friends with a
     // misspelt `</mro>`; the HTML parser then nests everything after it
@@ -189,7 +252,7 @@ mod tests {
     #[test]
     fn parse_errors_are_errors() {
         let e = to_mathml(r"\foo x", false).unwrap_err();
-        assert!(e.contains("foo"), "{e}");
+        assert!(e.message.contains("foo"), "{e:?}");
         assert!(to_mathml(r"\frac{a", false).is_err());
     }
 
@@ -255,6 +318,28 @@ mod tests {
         let m = to_mathml(r"a\bigl(1 - b\bigr)", true).unwrap();
         assert!(!m.contains("</mro>"), "{m}");
         assert_eq!(m.matches("<mo").count(), m.matches("</mo>").count(), "{m}");
+    }
+
+    #[test]
+    fn deep_long_and_panicking_formulas_are_refused() {
+        let deep = format!("{}x{}", "{".repeat(4_000), "}".repeat(4_000));
+        let e = to_mathml(&deep, false).unwrap_err();
+        assert_eq!(e.message, "the formula nests more than 32 levels deep");
+        assert_eq!(e.offset, Some(33));
+        let e = to_mathml(&format!("  {}x", r"\sqrt".repeat(100)), false).unwrap_err();
+        assert_eq!(e.offset, Some(2 + 33 * 5));
+        let long = "x + ".repeat(3000);
+        assert!(
+            to_mathml(&long, true)
+                .unwrap_err()
+                .message
+                .contains("bytes long")
+        );
+        let e = to_mathml(r"a \middle x", false).unwrap_err();
+        assert_eq!(e.offset, Some(2), "{e:?}");
+        // Just within the limit: converted.
+        let ok = format!("{}x{}", "{".repeat(MAX_DEPTH), "}".repeat(MAX_DEPTH));
+        assert!(to_mathml(&ok, false).is_ok());
     }
 
     #[test]

@@ -26,15 +26,20 @@
 pub mod cache;
 pub mod config;
 pub mod content;
+pub mod copied;
+pub mod csp;
 pub mod digest;
 pub mod incremental;
 pub mod init;
+pub(crate) mod latex;
 pub mod markdown;
 pub mod math;
 pub mod nav;
 pub mod output;
+pub mod sanitize;
 pub mod serve;
 pub mod stage;
+pub(crate) mod template_nesting;
 pub mod templates;
 
 use std::collections::BTreeMap;
@@ -307,6 +312,42 @@ pub struct BuildConfig {
     pub templates_dir: PathBuf,
     pub output_dir: PathBuf,
     pub site_title: String,
+    /// Raw HTML that the sanitizer drops, and copied files that could run
+    /// code, fail the build instead of warning (`strict = true`).
+    pub strict: bool,
+    /// Where each folder was named, for the errors about it.
+    pub origins: Origins,
+    /// Replace the output folder even if seen did not write it (`--force`;
+    /// see [`output::claim`]).
+    pub force: bool,
+}
+
+/// The three folders of a site, for [`BuildConfig::folder_error`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Folder {
+    Content,
+    Templates,
+    Output,
+}
+
+/// Where each folder of a [`BuildConfig`] was named.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origins {
+    pub content: Origin,
+    pub templates: Origin,
+    pub output: Origin,
+}
+
+/// Where a folder was named: its default, a key of `seen.toml`, or a flag.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Origin {
+    #[default]
+    Default,
+    /// A key of `seen.toml`: a diagnostic already at the key's place
+    /// (`seen.toml:LINE:COL`), its message left to fill in.
+    Config(Box<Diagnostic>),
+    /// A command-line flag, such as `--output-dir`.
+    Flag(&'static str),
 }
 
 impl BuildConfig {
@@ -318,6 +359,9 @@ impl BuildConfig {
             templates_dir: PathBuf::from("templates"),
             output_dir: PathBuf::from("public"),
             site_title: site_title.into(),
+            strict: false,
+            origins: Origins::default(),
+            force: false,
         }
     }
 
@@ -338,6 +382,59 @@ impl BuildConfig {
         path.strip_prefix(&self.root)
             .map(Path::to_path_buf)
             .unwrap_or_else(|_| path.to_path_buf())
+    }
+
+    /// What the pages' output depends on of the settings, as text, for the
+    /// keys of cached pages: not where the folders were named, nor
+    /// `--force`.
+    pub(crate) fn key_text(&self) -> String {
+        format!(
+            "{:?}",
+            (
+                &self.root,
+                &self.content_dir,
+                &self.templates_dir,
+                &self.output_dir,
+                &self.site_title
+            )
+        )
+    }
+
+    /// An error about one of the site's folders, at the place that named
+    /// it: the key's `seen.toml:LINE:COL` when the folder came from
+    /// there, the folder itself (and the flag) otherwise. `message` names
+    /// the folder.
+    pub(crate) fn folder_error(&self, which: Folder, message: impl Into<String>) -> Diagnostic {
+        let (origin, path) = match which {
+            Folder::Content => (&self.origins.content, self.content_path()),
+            Folder::Templates => (&self.origins.templates, self.templates_path()),
+            Folder::Output => (&self.origins.output, self.output_path()),
+        };
+        let message = message.into();
+        let mut shown = self.display_path(&path);
+        if shown.as_os_str().is_empty() {
+            shown = PathBuf::from(".");
+        }
+        match origin {
+            Origin::Config(at) => Diagnostic {
+                message,
+                ..(**at).clone()
+            },
+            Origin::Flag(flag) => {
+                Diagnostic::whole_file(shown, format!("{message} (given with `{flag}`)"))
+            }
+            Origin::Default => Diagnostic::whole_file(shown, message),
+        }
+    }
+
+    /// A folder as named in messages, as it was given: "`public`".
+    pub(crate) fn folder_name(&self, which: Folder) -> String {
+        let dir = match which {
+            Folder::Content => &self.content_dir,
+            Folder::Templates => &self.templates_dir,
+            Folder::Output => &self.output_dir,
+        };
+        format!("`{}`", dir.display())
     }
 }
 
@@ -524,6 +621,7 @@ fn render_site(
 
     let loaded = content::load(config)?;
     diags.extend(loaded.diagnostics);
+    let copied_warnings = check_copied(config, &loaded.statics, &mut diags);
     let templates = match templates::Templates::load(config) {
         Ok(t) => Some(t),
         Err(BuildError::Diagnostics(d)) => {
@@ -560,7 +658,11 @@ fn render_site(
                 return Ok((key, Ok(Arc::new(out))));
             }
             let out = match (cache, key) {
-                (Some(cache), Some(key)) if let Some(out) = cache.page(&page.out_path, key) => out,
+                (Some(cache), Some(key))
+                    if let Some(out) = cache.page(&page.out_path, key, &config.root) =>
+                {
+                    out
+                }
                 _ => {
                     match render_page(config, page, hook, templates.as_ref(), (&course, Some(i))) {
                         Ok(out) => {
@@ -676,6 +778,7 @@ fn render_site(
         }
         listing.insert(path, d);
     }
+    warnings.extend(copied_warnings);
     warnings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Ok(RenderedSite {
         report: Report {
@@ -729,7 +832,7 @@ fn render_contents_page(
     let html = templates
         .render_page(config, &page, &page.ctx(), &body, (course, None))
         .map_err(|d| vec![d])?;
-    check_templates_output(config, templates, &page, html)
+    check_templates_output(config, templates, &page, html, &body.html)
 }
 
 /// One page's output, or its errors.
@@ -767,13 +870,13 @@ fn render_page(
 ) -> Result<PageOut, Vec<Diagnostic>> {
     let mut ctx = page.ctx();
     ctx.site_root = config.root.clone();
-    let body = markdown::render(page, &ctx, hook)?;
+    let body = markdown::render(page, &ctx, hook, config.strict)?;
     let html = match templates {
         Some(templates) => {
             let html = templates
                 .render_page(config, page, &ctx, &body, nav)
                 .map_err(|d| vec![d])?;
-            check_templates_output(config, templates, page, html)?
+            check_templates_output(config, templates, page, html, &body.html)?
         }
         // Templates are broken (already reported): the markdown was still
         // rendered, so that its mistakes are reported too.
@@ -790,15 +893,27 @@ fn render_page(
     Ok(PageOut::new(files, body))
 }
 
-/// Markdown and figures were checked at their source; this catches what
-/// the templates add that the pages' CSP would block.
+/// Markdown and figures were checked at their source (raw HTML by the
+/// sanitizer, figures as they were drawn); this catches what the templates
+/// add around `body` that the pages' CSP would block. The body itself is
+/// left out: an author's comment that mentions `<script>` is not the
+/// templates' doing.
 fn check_templates_output(
     config: &BuildConfig,
     templates: &templates::Templates,
     page: &content::Page,
     html: String,
+    body: &str,
 ) -> Result<String, Vec<Diagnostic>> {
-    if let Some((at, len, what)) = markdown::find_forbidden(&html) {
+    let (body_start, body_end) = match html.find(body).filter(|_| !body.is_empty()) {
+        Some(at) => (at, at + body.len()),
+        // A template that changed the body (a filter): check it all.
+        None => (html.len(), html.len()),
+    };
+    let found = csp::find_forbidden(&html[..body_start]).or_else(|| {
+        csp::find_forbidden(&html[body_end..]).map(|(at, len, what)| (body_end + at, len, what))
+    });
+    if let Some((at, len, what)) = found {
         let message = format!("the templates put {what} into {}", page.out_path);
         // Point at the template text that wrote it, when it is there
         // verbatim (an attribute is looked for with its `=`).
@@ -820,6 +935,46 @@ fn check_templates_output(
         ]);
     }
     Ok(html)
+}
+
+/// Checks the content folder's HTML and SVG files, which are copied as they
+/// are, for what could run in them ([`copied`]): warnings, returned, or
+/// errors in `diags` with `strict`.
+fn check_copied(
+    config: &BuildConfig,
+    statics: &[(String, Vec<u8>)],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    for (path, bytes) in statics {
+        let text = String::from_utf8_lossy(bytes);
+        let found = copied::scan(path, &text);
+        if found.is_empty() {
+            continue;
+        }
+        let file = config.display_path(&config.content_path().join(path));
+        for f in found {
+            let d = Diagnostic::at(
+                &file,
+                &text,
+                f.range.start,
+                f.range.len(),
+                format!("this file is copied as it is, and holds {}", f.what),
+            )
+            .with_hint(
+                "opened on its own, it would run on the site: take that out of it \
+                 (shown with <img>, an SVG never runs its scripts)",
+            );
+            if config.strict {
+                diags.push(d.with_note(
+                    "`strict = true` in seen.toml refuses copied files that could run code",
+                ));
+            } else {
+                warnings.push(d.warning());
+            }
+        }
+    }
+    warnings
 }
 
 /// Adds the content folder's static files to `extra` (refusing one that

@@ -31,7 +31,7 @@ use walkdir::WalkDir;
 use super::content::Page;
 use super::markdown::RenderedPage;
 use super::nav::Course;
-use super::{BuildConfig, BuildError, Diagnostic, PageCtx};
+use super::{BuildConfig, BuildError, Diagnostic, Folder, Origin, PageCtx};
 
 const DEFAULT_BASE: &str = include_str!("../../templates/base.html");
 const DEFAULT_PAGE: &str = include_str!("../../templates/page.html");
@@ -199,6 +199,29 @@ impl Templates {
         }
         let mut stylesheet = DEFAULT_STYLE.to_vec();
         let mut favicon = DEFAULT_FAVICON.to_vec();
+        // Without a templates folder the built-in templates are used, unless
+        // seen.toml named one: a folder named there must be there.
+        let name = config.folder_name(Folder::Templates);
+        let wrong = if dir.exists() && !dir.is_dir() {
+            Some((
+                format!("the templates folder {name} is not a folder"),
+                "name a folder of templates, or move the file away",
+            ))
+        } else if !dir.exists() && matches!(config.origins.templates, Origin::Config(_)) {
+            Some((
+                format!("templates folder {name} not found"),
+                "create it, or remove `templates_dir` to use the built-in templates",
+            ))
+        } else {
+            None
+        };
+        if let Some((message, hint)) = wrong {
+            return Err(BuildError::Diagnostics(vec![
+                config
+                    .folder_error(Folder::Templates, message)
+                    .with_hint(hint),
+            ]));
+        }
         if dir.is_dir() {
             for entry in WalkDir::new(&dir).sort_by_file_name() {
                 let entry = entry.map_err(|e| BuildError::io(&dir, e.into()))?;
@@ -219,12 +242,15 @@ impl Templates {
                 } else if name == FAVICON {
                     favicon = std::fs::read(path).map_err(|e| BuildError::io(path, e))?;
                 } else if name.ends_with(".html") {
-                    let text =
-                        std::fs::read_to_string(path).map_err(|e| BuildError::io(path, e))?;
-                    sources.insert(name, (config.display_path(path), text));
+                    let bytes = std::fs::read(path).map_err(|e| BuildError::io(path, e))?;
+                    let display = config.display_path(path);
+                    let text = crate::diagnostic::utf8(bytes)
+                        .map_err(|bad| BuildError::Diagnostics(vec![bad.diagnostic(&display)]))?;
+                    sources.insert(name, (display, text));
                 }
             }
         }
+        super::template_nesting::check(&sources).map_err(|d| BuildError::Diagnostics(vec![d]))?;
         let mut tera = Tera::new();
         let result = tera.add_raw_templates(
             sources
@@ -315,10 +341,36 @@ impl Templates {
         context.insert("prev", &nav.prev);
         context.insert("next", &nav.next);
         context.insert("page_count", &course.len());
-        self.tera.render(PAGE_TEMPLATE, &context).map_err(|e| {
+        self.render_with_room(&context).map_err(|e| {
             let mut d = self.diagnostic(&e, &config.display_path(&config.templates_path()));
             d.message = format!("{} (rendering {})", d.message, page.display.display());
             d
+        })
+    }
+
+    /// `page.html` rendered on a thread of its own with a large stack.
+    ///
+    /// tera renders an include, and a component (at most 20 deep), by
+    /// recursion, about 70 KB of stack a level in an unoptimised build.
+    /// Chains of templates are at most [`template_nesting::MAX_DEPTH`]
+    /// long, but a recursive component may include such a chain at each
+    /// of its 20 levels: some 350 levels, more than the 2 MB of a worker
+    /// thread (or the 8 MB of the main one) hold. The stack is reserved,
+    /// not used: the memory a page takes stays what it was.
+    ///
+    /// [`template_nesting::MAX_DEPTH`]: super::template_nesting::MAX_DEPTH
+    fn render_with_room(&self, context: &Context) -> Result<String, tera::Error> {
+        const STACK: usize = 64 << 20;
+        std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .name("templates".into())
+                .stack_size(STACK)
+                .spawn_scoped(scope, || self.tera.render(PAGE_TEMPLATE, context))
+                .map_or_else(
+                    // No thread to be had: render here, as before.
+                    |_| self.tera.render(PAGE_TEMPLATE, context),
+                    |t| t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                )
         })
     }
 

@@ -435,7 +435,8 @@ fn a_duplicate_id_after_a_move_is_reported_where_the_first_use_now_stands() {
 }
 
 /// Staging and old folders of a build that was killed (its process is
-/// gone) are removed by the next build; those of a running process stay.
+/// gone) are removed by the next build; those of a running process stay,
+/// and so does any folder without seen's marker, whatever its name.
 #[cfg(target_os = "linux")]
 #[test]
 fn folders_left_by_a_killed_build_are_removed() {
@@ -445,16 +446,28 @@ fn folders_left_by_a_killed_build_are_removed() {
     let mut child = std::process::Command::new("true").spawn().unwrap();
     let dead = child.id();
     child.wait().unwrap();
-    let left = [format!("public.tmp-{dead}"), format!("public.old-{dead}-0")];
+    let left = [
+        format!("public.tmp-{dead}-0"),
+        format!("public.tmp-{dead}"),
+        format!("public.old-{dead}-2"),
+    ];
     for name in &left {
         write(root, &format!("{name}/index.html"), "half a site");
+        write(root, &format!("{name}/.seen-output"), "seen");
     }
     // Process 1 always runs: its folder is not ours to remove.
-    write(root, "public.tmp-1/index.html", "someone else's");
+    write(root, "public.tmp-1-0/index.html", "someone else's");
+    write(root, "public.tmp-1-0/.seen-output", "seen");
+    // No marker: not seen's, even with seen's name and a dead process.
+    write(root, &format!("public.old-{dead}-7/notes.txt"), "mine");
     cached_build(&config, "v1");
     for name in &left {
         assert!(!root.join(name).exists(), "{name} removed");
     }
-    assert!(root.join("public.tmp-1").exists());
+    assert!(root.join("public.tmp-1-0").exists());
+    assert_eq!(
+        fs::read_to_string(root.join(format!("public.old-{dead}-7/notes.txt"))).unwrap(),
+        "mine"
+    );
     assert!(root.join("public/index.html").exists());
 }

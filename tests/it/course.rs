@@ -135,7 +135,7 @@ fn folders_are_sections_in_order_and_pages_link_to_their_neighbours() {
     );
     for html in [&start, &deep, &contents] {
         assert!(!html.to_lowercase().contains("<script"));
-        assert!(site::markdown::find_forbidden(html).is_none());
+        assert!(site::csp::find_forbidden(html).is_none());
     }
 }
 

@@ -106,6 +106,28 @@ proptest! {
     }
 
     #[test]
+    fn sin_matches_central_differences(a in r(-20.0, 20.0)) {
+        check_op(Op::Sin, &[a])?;
+    }
+
+    #[test]
+    fn cos_matches_central_differences(a in r(-20.0, 20.0)) {
+        check_op(Op::Cos, &[a])?;
+    }
+
+    #[test]
+    fn sqrt_matches_central_differences(a in r(0.01, 100.0)) {
+        // Away from 0, where the derivative grows without bound (the
+        // build's check skips within 1e-3 of it).
+        check_op(Op::Sqrt, &[a])?;
+    }
+
+    #[test]
+    fn abs_matches_central_differences(a in away_from_zero(1e-3, 50.0)) {
+        check_op(Op::Abs, &[a])?;
+    }
+
+    #[test]
     fn linear_module_matches_central_differences(
         w in r(-10.0, 10.0), x in r(-10.0, 10.0), b in r(-10.0, 10.0),
     ) {
@@ -345,9 +367,11 @@ fn a_million_node_chain_runs_on_a_small_stack() {
 
 #[test]
 fn domain_errors_name_the_node() {
-    let cases: [(Op, f64, &str); 5] = [
+    let cases: [(Op, f64, &str); 7] = [
         (Op::Log, 0.0, "log"),
         (Op::Log, -1.0, "log"),
+        (Op::Sqrt, 0.0, "sqrt"),
+        (Op::Sqrt, -1.0, "sqrt"),
         (Op::Recip, 0.0, "recip"),
         (Op::Exp, 1000.0, "exp"),
         (Op::Pow(0.5), -4.0, "pow"),
@@ -404,4 +428,54 @@ fn check_gradients_flags_a_wrong_gradient_and_passes_a_right_one() {
     assert_eq!(bad[0].leaf, x);
     let t = 1.3f64.tanh();
     assert!(close(bad[0].numeric, 2.0 * (1.0 - t * t), 1e-8));
+}
+
+/// Leaf gradients of a block as `analyze` (the build) runs it: its views,
+/// the gradient check, training.
+fn built_grads(body: &str) -> Vec<(String, f64)> {
+    let s = scenario::parse(body).unwrap_or_else(|e| panic!("{e}\n{body}"));
+    let runs = s.analyze().unwrap_or_else(|e| panic!("{e}\n{body}"));
+    scenario::leaf_grads(runs[0].graph())
+}
+
+#[test]
+fn abs_at_its_kink_and_sqrt_near_its_pole_build_without_a_gradcheck_failure() {
+    // abs at 0 sends 0, as relu does at its kink; a finite difference
+    // there would give 0 too, but one step beside it gives ±1.
+    for (x, want) in [(0.0, 0.0), (1e-9, 1.0), (-1e-9, -1.0), (-2.5, -1.0)] {
+        let g = built_grads(&format!(
+            "id = \"a\"\ninputs = {{ x = {x:?} }}\ngraph = \"y = abs(x)\""
+        ));
+        assert_eq!(g, [("x".to_string(), want)], "abs at {x}");
+    }
+    // sqrt just above 0: the derivative 1/(2√w) is huge and changes fast;
+    // within 1e-3 of 0 the differences cannot judge it, and the build
+    // does not pretend to, in a drawn block or in a training run (whose
+    // check samples the params).
+    for w in [1e-12f64, 1e-8, 1e-6, 1e-4, 2e-3, 0.5] {
+        for extra in ["", "\ntrain = { steps = 1, lr = 1e-20 }"] {
+            let g = built_grads(&format!(
+                "id = \"s\"\nparams = {{ w = {w:?} }}\ngraph = \"y = sqrt(w)\"{extra}"
+            ));
+            let want = 1.0 / (2.0 * w.sqrt());
+            assert!(close(g[0].1, want, 1e-12), "∂/∂w at {w}{extra}: {:?}", g[0]);
+        }
+    }
+}
+
+#[test]
+fn sin_cos_sqrt_and_abs_lower_and_agree_in_both_views() {
+    let body = "id = \"f\"\nparams = { a = 0.7, b = -1.3 }\ninputs = { x = 2.0 }\ngraph = \"\"\"\nu = sin(a * x) + cos(b)\nv = sqrt(u * u + 1) * abs(b) + sigmoid(u)\n\"\"\"\n";
+    let atomic = leaf_grads_of(body, View::Atomic);
+    let modules = leaf_grads_of(body, View::Modules);
+    assert_eq!(atomic, modules);
+    // ∂v/∂b by hand: u = sin(ax) + cos b, v = √(u²+1)·|b| + σ(u).
+    let (a, b, x) = (0.7f64, -1.3f64, 2.0f64);
+    let u = (a * x).sin() + b.cos();
+    let s = 1.0 / (1.0 + (-u).exp());
+    let du_db = -b.sin();
+    let dv_du = u / (u * u + 1.0).sqrt() * b.abs() + s * (1.0 - s);
+    let want = dv_du * du_db - (u * u + 1.0).sqrt(); // ∂|b|/∂b = −1 at b < 0
+    let got = atomic.iter().find(|(n, _)| n == "b").unwrap().1;
+    assert!(close(got, want, 1e-12), "{got} against {want}");
 }

@@ -143,12 +143,13 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "unknown-function",
-            "id = \"fn\"\ninputs = { x = 4.0 }\ngraph = \"y = sqrt(x)\"\n",
+            "id = \"fn\"\ninputs = { x = 4.0 }\ngraph = \"y = sqr(x)\"\n",
             8,
             14,
             &[
-                "unknown function `sqrt`",
-                "one of exp, log, recip, relu, tanh, linear, sigmoid, bce",
+                "unknown function `sqr`",
+                "did you mean `sqrt`?",
+                "one of exp, log, recip, relu, tanh, sin, cos, sqrt, abs, linear, sigmoid, bce, mse",
             ],
         ),
         case(
@@ -238,18 +239,21 @@ fn cases() -> Vec<Case> {
         case(
             "too-many-examples",
             {
-                // No params, `z = x` builds no op: example i's input is
-                // node i, and node 20000 (the 20001st) is over the limit.
+                // No params, `z = x` builds no op: an input node per
+                // example, and an add per example after the first to sum
+                // them up; refused before the examples are built, at
+                // `examples`.
                 let mut b = String::from("id = \"many\"\ngraph = \"z = x\"\nexamples = [\n");
                 for i in 0..20_010 {
                     b += &format!("  {{ x = {i}.0 }},\n");
                 }
                 b + "]\n"
             },
-            // example 20000 is body line 4 + 20000
-            20_009,
-            5,
-            &["the graph is over the size limit of 20000 nodes"],
+            8,
+            12,
+            &[
+                "the graph would have at least 40019 nodes (20010 examples × 1 nodes, 20009 nodes adding them up, 0 params), more than the limit of 20000",
+            ],
         ),
         case(
             "too-long-graph",
@@ -401,7 +405,7 @@ fn duplicate_id_on_a_page_points_at_the_second() {
 fn errors_in_several_blocks_are_all_reported() {
     let dir = tempfile::tempdir().unwrap();
     let markdown = format!(
-        "{BEFORE}id = \"a\"\ngraph = \"y = sqrt(1)\"\n```\n\n```autograd\nid = \"b\"\ngraph = \"y = log(0)\"\n```\n"
+        "{BEFORE}id = \"a\"\ngraph = \"y = cbrt(1)\"\n```\n\n```autograd\nid = \"b\"\ngraph = \"y = log(0)\"\n```\n"
     );
     let (file, err) = error_of(dir.path(), "two", &markdown);
     let heads: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
@@ -413,12 +417,12 @@ fn errors_in_several_blocks_are_all_reported() {
 #[test]
 fn rendered_error_shows_the_line_and_underlines_the_text() {
     let dir = tempfile::tempdir().unwrap();
-    let markdown = format!("{BEFORE}id = \"fn\"\ngraph = \"y = sqrt(2)\"\n{AFTER}");
+    let markdown = format!("{BEFORE}id = \"fn\"\ngraph = \"y = cbrt(2)\"\n{AFTER}");
     let (_, err) = error_of(dir.path(), "render", &markdown);
     let lines: Vec<&str> = err.lines().collect();
     assert_eq!(lines[1], "  |");
-    assert_eq!(lines[2], "7 | graph = \"y = sqrt(2)\"");
-    // `sqrt` is underlined: columns 14..=17.
+    assert_eq!(lines[2], "7 | graph = \"y = cbrt(2)\"");
+    // `cbrt` is underlined: columns 14..=17.
     assert_eq!(lines[3], format!("  | {}^^^^", " ".repeat(13)));
 }
 

@@ -22,8 +22,15 @@ fn explainer() -> BTreeMap<String, (seen::scenario::Scenario, Vec<seen::scenario
         .collect()
 }
 
+/// Every golden file this suite produces, built once for all the tests of
+/// this module (the explainer's figures take seconds in a debug build).
+fn produced() -> &'static BTreeMap<String, String> {
+    static PRODUCED: std::sync::OnceLock<BTreeMap<String, String>> = std::sync::OnceLock::new();
+    PRODUCED.get_or_init(build_produced)
+}
+
 /// Every golden file this suite produces: path under tests/golden → bytes.
-fn produced() -> BTreeMap<String, String> {
+fn build_produced() -> BTreeMap<String, String> {
     let blocks = explainer();
     let mut out = BTreeMap::new();
     let (single, runs) = &blocks["single"];
@@ -44,6 +51,15 @@ fn produced() -> BTreeMap<String, String> {
         "rule/mul.svg".into(),
         figure::rule_card(rule, &runs[0], &rule.id),
     );
+    // The cards of sin, cos, sqrt and abs, from their fixture.
+    let rules = manifest_dir().join("tests/fixtures/rules.md");
+    for (s, runs) in seen::run_file(&rules).expect("the rule-card fixture runs") {
+        let name = s.id.trim_start_matches("rule-");
+        out.insert(
+            format!("rule/{name}.svg"),
+            figure::rule_card(&s, &runs[0], &s.id),
+        );
+    }
     let (cmp, runs) = &blocks["modules"];
     for run in runs {
         let id = format!("{}-{}", cmp.id, run.view.name());
@@ -89,13 +105,21 @@ fn produced() -> BTreeMap<String, String> {
         "graph/sketch.svg".into(),
         figure::graph_still(&runs[0], &sketch.id, "sketch"),
     );
+    // A tiny net drawn whole, its params and neurons named by index.
+    let nets = manifest_dir().join("tests/fixtures/net.md");
+    for (s, runs) in seen::run_file(&nets).expect("the net fixture runs") {
+        out.insert(
+            format!("graph/{}.svg", s.id),
+            figure::graph_still(&runs[0], &s.id, s.title.as_deref().unwrap_or(&s.id)),
+        );
+    }
     out.extend(plots());
     // Training: the first, a middle and the last snapshot of each block of
     // the fixture (one feature, then two).
     let fixture = manifest_dir().join("tests/fixtures/training.md");
     for (s, runs) in seen::run_file(&fixture).expect("the training fixture runs") {
         let frames = figure::training_frames(&s, &runs[0]).expect("training frames");
-        let shown = figure::training::shown(runs[0].training.as_ref().unwrap().steps.len());
+        let shown = &runs[0].training.as_ref().unwrap().snapshots;
         for i in [0, frames.len() / 4, frames.len() - 1] {
             out.insert(
                 format!("training/{}-step-{:02}.svg", s.id, shown[i]),
@@ -121,28 +145,60 @@ fn plots() -> BTreeMap<String, String> {
         .collect()
 }
 
-/// A readable line diff: the first differing lines with their numbers.
+/// A readable line diff (the `similar` crate's): removed lines `-`, added
+/// lines `+`, with a little context, so an inserted line reads as one
+/// insertion rather than as every later line changed.
 fn line_diff(expected: &str, actual: &str) -> String {
-    let (e, a): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
+    let diff = similar::TextDiff::from_lines(expected, actual);
     let mut out = String::new();
-    let mut shown = 0;
-    for i in 0..e.len().max(a.len()) {
-        let (x, y) = (e.get(i), a.get(i));
-        if x != y {
-            out += &format!(
-                "  line {}:\n    - {}\n    + {}\n",
-                i + 1,
-                x.unwrap_or(&"<none>"),
-                y.unwrap_or(&"<none>")
-            );
-            shown += 1;
-            if shown == 12 {
-                out += "  …\n";
-                break;
+    for group in diff.grouped_ops(1).iter().take(6) {
+        for op in group {
+            for change in diff.iter_changes(op) {
+                let sign = match change.tag() {
+                    similar::ChangeTag::Delete => '-',
+                    similar::ChangeTag::Insert => '+',
+                    similar::ChangeTag::Equal => ' ',
+                };
+                let line = change.old_index().or(change.new_index()).unwrap_or(0) + 1;
+                out += &format!("  {sign}{line:>5} {}", change.value());
+                if change.missing_newline() {
+                    out.push('\n');
+                }
             }
         }
+        out += "  …\n";
     }
     out
+}
+
+#[test]
+fn a_golden_diff_shows_an_inserted_line_as_one_insertion() {
+    let old = "a\nb\nc\nd\ne\n";
+    let new = "a\nb\nX\nc\nd\ne\n";
+    let diff = line_diff(old, new);
+    let marked: Vec<&str> = diff
+        .lines()
+        .filter(|l| l.starts_with("  +") || l.starts_with("  -"))
+        .collect();
+    assert_eq!(marked, ["  +    3 X"], "{diff}");
+}
+
+/// Whether this run rewrites the goldens: `SEEN_BLESS=1` only (not `0`,
+/// not empty).
+fn blessing() -> bool {
+    blesses(std::env::var("SEEN_BLESS").ok().as_deref())
+}
+
+fn blesses(value: Option<&str>) -> bool {
+    value == Some("1")
+}
+
+#[test]
+fn only_seen_bless_1_rewrites_goldens() {
+    assert!(blesses(Some("1")));
+    for v in [None, Some("0"), Some(""), Some("false"), Some("no")] {
+        assert!(!blesses(v), "SEEN_BLESS={v:?} must not bless");
+    }
 }
 
 fn existing() -> Vec<String> {
@@ -175,13 +231,13 @@ fn existing() -> Vec<String> {
 fn goldens_match_and_none_is_orphaned() {
     let produced = produced();
     let root = golden_dir();
-    if std::env::var_os("SEEN_BLESS").is_some() {
+    if blessing() {
         for f in existing() {
             if !produced.contains_key(&f) {
                 std::fs::remove_file(root.join(&f)).unwrap();
             }
         }
-        for (path, svg) in &produced {
+        for (path, svg) in produced {
             let p = root.join(path);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, svg).unwrap();
@@ -189,7 +245,7 @@ fn goldens_match_and_none_is_orphaned() {
         return;
     }
     let mut failures = String::new();
-    for (path, svg) in &produced {
+    for (path, svg) in produced {
         match std::fs::read_to_string(root.join(path)) {
             Ok(expected) if expected == *svg => {}
             Ok(expected) => failures += &format!("{path} differs:\n{}", line_diff(&expected, svg)),
@@ -242,8 +298,8 @@ fn every_golden_renders_with_its_text() {
 #[test]
 fn frames_are_identical_across_builds_and_processes() {
     let a = produced();
-    let b = produced();
-    assert_eq!(a, b, "two builds in one process differ");
+    let b = build_produced();
+    assert_eq!(*a, b, "two builds in one process differ");
     let md = explainer_md();
     let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
     for d in &dirs {

@@ -88,3 +88,18 @@ pub fn proptest_config() -> proptest::test_runner::Config {
         .unwrap_or(DEFAULT_CASES);
     proptest::test_runner::Config::with_cases(cases)
 }
+
+/// The lesson's run that diverges: a 1-8-8-1 tanh net fitted to 20 points
+/// of sin(x) with a learning rate too large. With `steps`, `lr`.
+pub fn sin_net(steps: usize, lr: f64) -> String {
+    let examples: Vec<String> = (0..20)
+        .map(|i| {
+            let x = -3.0 + 6.0 * i as f64 / 19.0;
+            format!("{{ x = {x}, y = {} }}", x.sin())
+        })
+        .collect();
+    format!(
+        "id = \"sin\"\nnet = {{ sizes = [1, 8, 8, 1], act = \"tanh\", seed = 2 }}\nexamples = [ {} ]\ngraph = \"\"\"\ns = mlp(x)\nloss = mse(s, y)\n\"\"\"\ntrain = {{ steps = {steps}, lr = {lr} }}\nfigure = \"training\"\nreference = \"sin(x)\"",
+        examples.join(", ")
+    )
+}

@@ -223,14 +223,14 @@ fn trace_of_both_views_gives_one_entry_per_view() {
 #[test]
 fn a_bad_file_exits_non_zero_with_its_place() {
     let dir = tempfile::tempdir().unwrap();
-    let page = "# P\n\ntext\n\n```autograd\nid = \"bad\"\ngraph = \"y = sqrt(2)\"\n```\n";
+    let page = "# P\n\ntext\n\n```autograd\nid = \"bad\"\ngraph = \"y = cbrt(2)\"\n```\n";
     let file = write(dir.path(), "bad.md", page);
     let out = seen(&["trace", &file]);
     assert!(!out.status.success());
     assert!(out.stdout.is_empty());
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(
-        err.starts_with(&format!("{file}:7:14: error: unknown function `sqrt`")),
+        err.starts_with(&format!("{file}:7:14: error: unknown function `cbrt`")),
         "{err}"
     );
 }
@@ -353,7 +353,7 @@ fn every_command_takes_a_four_example_batch_and_a_300_step_trace_and_refuses_the
         .count();
     assert_eq!(svgs, 83 + 300);
     // Over the node limit (2500 examples of 8 nodes): all four say so, at
-    // the same place.
+    // the same place (`examples`, before they are built).
     let big = dir.path().join("big");
     let rows = "  { x = 1.0 },\n".repeat(2500);
     let page = format!(
@@ -373,7 +373,7 @@ fn every_command_takes_a_four_example_batch_and_a_300_step_trace_and_refuses_the
     };
     let expected = first_error(&outcomes[0].1);
     assert!(
-        expected.contains("over the size limit of 20000 nodes"),
+        expected.contains("index.md:8:12: error: the graph would have at least 22500 nodes"),
         "{expected}"
     );
     for (cmd, o) in &outcomes {
@@ -439,4 +439,39 @@ fn seen_frames_refuses_a_trace_over_its_export_budgets_and_writes_nothing() {
         let written = std::fs::read_dir(folder).map_or(0, |d| d.count());
         assert_eq!(written, 0, "{err}");
     }
+}
+
+#[test]
+fn trace_names_the_new_ops_and_their_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = "# P\n\n```autograd\nid = \"f\"\ninputs = { a = -0.5 }\ngraph = \"\"\"\ns = sin(a)\nc = cos(a)\nr = sqrt(c)\nm = abs(s)\n\"\"\"\n```\n";
+    let file = write(dir.path(), "f.md", page);
+    let out = seen(&["trace", &file]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let nodes = doc["scenarios"][0]["nodes"].as_array().unwrap();
+    let by_name = |n: &str| nodes.iter().find(|x| x["name"] == n).unwrap();
+    let a: f64 = -0.5;
+    for (name, op, value) in [
+        ("s", "sin", a.sin()),
+        ("c", "cos", a.cos()),
+        ("r", "sqrt", a.cos().sqrt()),
+        ("m", "abs", a.sin().abs()),
+    ] {
+        assert_eq!(by_name(name)["op"], op, "{name}");
+        // serde_json reads a float back to within an ulp, not always to it.
+        let got = by_name(name)["value"].as_f64().unwrap();
+        assert!(
+            crate::support::close(got, value, 1e-15),
+            "{name}: {got} against {value}"
+        );
+    }
+    // ∂m/∂s = −1 (s < 0), and m is the output: m is the last statement.
+    assert_eq!(by_name("s")["grad"].as_f64().unwrap(), -1.0);
+    let grad = by_name("a")["grad"].as_f64().unwrap();
+    assert!(crate::support::close(grad, -a.cos(), 1e-15), "{grad}");
 }

@@ -47,6 +47,9 @@ fn a_small_nets_initial_weights_are_splitmix64_in_layer_neuron_input_order() {
         "id = \"n\"\ninputs = { a = 0.5, b = -1 }\nnet = { name = \"f\", sizes = [2, 2, 1], act = \"tanh\", seed = 1 }\ngraph = \"out = f(a, b)\"\ntrain = { steps = 1, lr = 0.1 }",
         &[],
     );
+    // A block with `train` and no `figure` is a training figure (it was
+    // drawn as a trace of its first pass, frame by frame).
+    assert_eq!(doc["scenarios"][0]["figure"], "training");
     let s0 = &steps(&doc)[0];
     // SplitMix64 at seed 1, each weight 2u − 1 with u = (next >> 11)·2⁻⁵³,
     // from an independent Python implementation of the recipe.
@@ -74,6 +77,38 @@ fn a_small_nets_initial_weights_are_splitmix64_in_layer_neuron_input_order() {
     // `nodes` is the first pass, at the initial params.
     let value = doc["scenarios"][0]["output"]["value"].as_f64().unwrap();
     assert_eq!(value, s0["loss"].as_f64().unwrap());
+}
+
+#[test]
+fn a_sigmoid_net_computes_sigmoid_neurons_in_both_views() {
+    // The same 2-2-1 net as above with act = "sigmoid": each hidden neuron
+    // is σ(w·x + b), in the modules view one sigmoid node, in the atomic
+    // view its expansion; the build checks both give the same gradients.
+    let body = "id = \"n\"\ninputs = { a = 0.5, b = -1 }\nnet = { name = \"f\", sizes = [2, 2, 1], act = \"sigmoid\", seed = 1 }\ngraph = \"out = f(a, b)\"\ntrain = { steps = 1, lr = 0.1 }";
+    let doc = trace(body, &[]);
+    let s0 = &steps(&doc)[0];
+    let (a, b) = (0.5, -1.0);
+    let h0 = sigmoid(0.1331231503445618f64 * a + 0.49156351452540226 * b);
+    let h1 = sigmoid(0.9420055071735924f64 * a + -0.11128156588845584 * b);
+    let out = -0.1114705983472839 * h0 + 0.525788783823522 * h1;
+    assert!(close(s0["loss"].as_f64().unwrap(), out, 1e-15));
+    let s = scenario::parse(body).unwrap();
+    let ops = |view| -> Vec<&'static str> {
+        let l = s.lower(view).unwrap();
+        l.graph
+            .nodes
+            .iter()
+            .filter_map(|n| n.op.map(|o| o.name()))
+            .collect()
+    };
+    let modules = ops(View::Modules);
+    assert_eq!(modules.iter().filter(|o| **o == "sigmoid").count(), 2);
+    let atomic = ops(View::Atomic);
+    assert!(!atomic.contains(&"sigmoid") && !atomic.contains(&"linear"));
+    assert_eq!(atomic.iter().filter(|o| **o == "exp").count(), 2);
+    assert_eq!(atomic.iter().filter(|o| **o == "recip").count(), 2);
+    s.analyze()
+        .expect("both views agree and the gradients check");
 }
 
 #[test]
@@ -107,7 +142,13 @@ fn logistic_regression_follows_the_closed_form_gradient_over_many_steps() {
     let n = data.len() as f64;
     for (k, entry) in got.iter().enumerate() {
         assert_eq!(entry["step"], k);
+        // The params are there at the figure's snapshots (every 10th step
+        // of 300), the loss at every step.
+        assert_eq!(entry.get("params").is_some(), k % 10 == 0, "step {k}");
         for (name, v) in [("w1", w1), ("w2", w2), ("b", b)] {
+            if k % 10 != 0 {
+                continue;
+            }
             assert!(
                 close(param(entry, name), v, 1e-12),
                 "step {k}: {name} = {}, closed form {v}",
@@ -192,8 +233,15 @@ fn without_zero_grad_each_step_uses_the_sum_of_the_gradients_so_far() {
         let snap = &t.steps[k];
         assert_eq!(snap.step, k);
         assert!(close(snap.loss, g.nodes[l.output].value, 1e-12), "step {k}");
-        for (i, &p) in params.iter().enumerate() {
-            assert!(close(snap.params[i], g.nodes[p].value, 1e-12), "step {k}");
+        // The params are kept at the figure's snapshots (every 2nd step of
+        // 40).
+        assert_eq!(t.snapshots.contains(&k), k % 2 == 0);
+        if t.snapshots.contains(&k) {
+            for (i, &p) in params.iter().enumerate() {
+                assert!(close(snap.params[i], g.nodes[p].value, 1e-12), "step {k}");
+            }
+        } else {
+            assert!(snap.params.is_empty(), "step {k}");
         }
         g.backward_quiet(l.output, 1.0);
         for (i, &p) in params.iter().enumerate() {
@@ -265,11 +313,16 @@ fn a_graph_past_the_drawn_limit_trains_when_not_drawn() {
             examples.join(", ")
         )
     };
-    let drawn = scenario::parse(&body("trace")).unwrap();
-    let Err(e) = drawn.analyze() else {
+    // Drawn, it is refused before its examples are built, with the count.
+    let Err(e) = scenario::parse(&body("graph")) else {
         panic!("a drawn figure over the limit was accepted")
     };
-    assert!(e.message.contains("size limit of 20000"), "{}", e.message);
+    assert!(
+        e.message
+            .contains("at least 27001 nodes (3000 examples × 8 nodes, 2999 nodes adding them up, 2 params), more than the limit of 20000"),
+        "{}",
+        e.message
+    );
     let s = scenario::parse(&body("training")).unwrap();
     let runs = s.analyze().unwrap();
     assert!(runs[0].graph().len() > 20_000);
@@ -304,4 +357,71 @@ fn a_statement_calling_the_net_is_the_default_model_and_its_graph_runs() {
     let mut e = s.evaluator().unwrap();
     let want = e.eval(&t.steps[3].params, &[0.5, -1.0], "s").unwrap();
     assert_eq!(g.graph.nodes[g.output].value, want);
+}
+
+#[test]
+fn a_run_that_diverges_is_drawn_up_to_its_last_finite_step_and_warned() {
+    // The lesson's net with a learning rate too large: the build succeeds
+    // with a warning at the block's `train`, `seen trace` says where the
+    // run left the finite numbers, and the figure marks it.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "seen.toml", "title = \"Diverging\"\n");
+    let block = crate::support::sin_net(150, 2.0);
+    let page = write(
+        root,
+        "content/index.md",
+        &format!("+++\ntitle = \"T\"\n+++\n\n# Too large a step\n\n```autograd\n{block}\n```\n"),
+    );
+    // The block body starts on line 9; `train` is its seventh line.
+    let warned = "content/index.md:15:9: warning: training diverged at step ";
+    for command in ["check", "build"] {
+        let o = crate::support::seen_in(&[command], root);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{command}: {err}");
+        assert!(err.contains(warned), "{command}: {err}");
+        assert!(err.contains("the loss overflowed to ∞"), "{command}: {err}");
+        assert!(!err.contains("error"), "{command}: {err}");
+    }
+    let o = seen(&["trace", &page]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let t = &doc["scenarios"][0]["training"];
+    let at = t["diverged_at"].as_u64().expect("diverged_at") as usize;
+    assert!((50..150).contains(&at), "{at}");
+    let run = steps(&doc);
+    assert_eq!(run.len(), at, "steps 0 to diverged_at − 1");
+    assert_eq!(run.last().unwrap()["step"], at - 1);
+    assert!(
+        run.iter()
+            .all(|s| s["loss"].as_f64().is_some_and(f64::is_finite))
+    );
+    // The warning names the same step.
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(&format!("diverged at step {at}: the loss overflowed to ∞")),
+        "{err}"
+    );
+    // The figure: the marker on the loss plot (in the shared drawing) and
+    // the narration of the last snapshot.
+    let html = std::fs::read_to_string(root.join("public/index.html")).unwrap();
+    assert!(
+        html.contains(&format!(">diverged at step {at}</text>")),
+        "no marker"
+    );
+    assert!(
+        html.contains(&format!(
+            "The last finite step: the run diverged at step {at}: the loss overflowed to ∞."
+        )),
+        "no narration"
+    );
+    assert!(
+        html.contains(">reference: sin(x)</text>"),
+        "no reference legend"
+    );
+    // A run that does not diverge has neither.
+    let calm = crate::support::sin_net(20, 0.1);
+    let doc = trace(&calm, &[]);
+    assert!(doc["scenarios"][0]["training"].get("diverged_at").is_none());
+    assert_eq!(steps(&doc).len(), 21);
 }

@@ -120,7 +120,7 @@ struct Columns<'a> {
 
 impl Columns<'_> {
     fn pname(&self, i: NodeId) -> String {
-        self.g.nodes[i].name.clone().unwrap_or_default()
+        crate::text::display_name(self.g.nodes[i].name.as_deref().unwrap_or_default())
     }
 }
 

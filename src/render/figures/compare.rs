@@ -10,7 +10,9 @@ use crate::story::num;
 /// A leaf as the table names it: "w", or "x (example 2)".
 fn leaf_label(g: &Graph, i: NodeId) -> String {
     let nd = &g.nodes[i];
-    let name = nd.name.clone().unwrap_or_else(|| format!("#{i}"));
+    let name = (nd.name.as_deref())
+        .map(crate::text::display_name)
+        .unwrap_or_else(|| format!("#{i}"));
     match nd.example {
         Some(e) => format!("{name} (example {})", e + 1),
         None => name,
@@ -60,10 +62,6 @@ pub fn gradient_table(atomic: &Run, modules: &Run, id: &str) -> String {
     html
 }
 
-fn plural(k: usize, one: &str, many: &str) -> String {
-    format!("{k} {}", if k == 1 { one } else { many })
-}
-
 /// A short "what changed" paragraph for one view, with the run's counts.
 pub fn view_note(run: &Run) -> String {
     let g = run.graph();
@@ -92,14 +90,14 @@ pub fn view_note(run: &Run) -> String {
     }
     let counts = format!(
         "{}, {}{}, {}",
-        plural(nodes, "node", "nodes"),
+        crate::text::count(nodes, "node", "nodes"),
         if modules > 0 {
-            format!("{}, ", plural(modules, "module", "modules"))
+            format!("{}, ", crate::text::count(modules, "module", "modules"))
         } else {
             String::new()
         },
-        plural(ops, "rulebook op", "rulebook ops"),
-        plural(messages, "backward message", "backward messages")
+        crate::text::count(ops, "rulebook op", "rulebook ops"),
+        crate::text::count(messages, "backward message", "backward messages")
     );
     let body = match run.view {
         View::Atomic => format!(

@@ -177,7 +177,7 @@ impl Eval {
             .iter()
             .map(|(n, _, b, a)| {
                 let v = if after { a.unwrap_or(*b) } else { *b };
-                format!("{n} = {}", num(v))
+                format!("{} = {}", crate::text::display_name(n), num(v))
             })
             .collect::<Vec<_>>()
             .join(", ")
@@ -303,17 +303,58 @@ const MUL: u8 = 2;
 const NEG: u8 = 3;
 const ATOM: u8 = 5;
 
+/// Most expression nodes one [`show`] writes out. Expanding statement
+/// names grows the text exponentially when a statement uses the one
+/// before it twice (40 statements `h = g + g` took longer than two
+/// minutes), and recursed once per level of every statement expanded. A
+/// text of 500 nodes is far wider than any plot, so a depth that needs
+/// more does not fit anyway.
+const SHOW_NODES: usize = 500;
+
+/// What a [`show`] may still write: nodes left, and whether it ran out.
+struct ShowBudget {
+    left: std::cell::Cell<usize>,
+    ran_out: std::cell::Cell<bool>,
+}
+
+impl ShowBudget {
+    fn new(nodes: usize) -> ShowBudget {
+        ShowBudget {
+            left: std::cell::Cell::new(nodes),
+            ran_out: std::cell::Cell::new(false),
+        }
+    }
+
+    /// Takes one node; false once there are none left.
+    fn take(&self) -> bool {
+        match self.left.get() {
+            0 => {
+                self.ran_out.set(true);
+                false
+            }
+            n => {
+                self.left.set(n - 1);
+                true
+            }
+        }
+    }
+}
+
 /// An expression as text, with statement names expanded `depth` levels
-/// deep: `tanh(w1·x1 + w2·x2 + b)`.
-fn show(e: &Expr, stmts: &[Stmt], depth: usize) -> (String, u8) {
+/// deep: `tanh(w1·x1 + w2·x2 + b)`, within `budget` (the text is cut short
+/// with `…` past it, and the budget says so).
+fn show(e: &Expr, stmts: &[Stmt], depth: usize, budget: &ShowBudget) -> (String, u8) {
+    if !budget.take() {
+        return ("…".to_string(), ATOM);
+    }
     let wrap = |e: &Expr, min: u8| {
-        let (t, p) = show(e, stmts, depth);
+        let (t, p) = show(e, stmts, depth, budget);
         if p < min { format!("({t})") } else { t }
     };
     match &e.kind {
         ExprKind::Num(v) => (num(*v), if *v < 0.0 { NEG } else { ATOM }),
         ExprKind::Name(n) => match stmts.iter().position(|s| &s.name == n) {
-            Some(k) if depth > 0 => show(&stmts[k].expr, &stmts[..k], depth - 1),
+            Some(k) if depth > 0 => show(&stmts[k].expr, &stmts[..k], depth - 1, budget),
             _ => (n.clone(), ATOM),
         },
         ExprKind::Neg(a) => (format!("−{}", wrap(a, NEG)), NEG),
@@ -347,7 +388,10 @@ fn show(e: &Expr, stmts: &[Stmt], depth: usize) -> (String, u8) {
             ),
             (f, args) => {
                 let f = if f == "sigmoid" { "σ" } else { f };
-                let args: Vec<String> = args.iter().map(|a| show(a, stmts, depth).0).collect();
+                let args: Vec<String> = args
+                    .iter()
+                    .map(|a| show(a, stmts, depth, budget).0)
+                    .collect();
                 (format!("{f}({})", args.join(", ")), ATOM)
             }
         },
@@ -364,12 +408,14 @@ fn model_text(s: &Scenario, m: &Model, room: f64) -> String {
         None => t,
     };
     for depth in (0..=stmts.len()).rev() {
-        let t = named(show(&m.expr, stmts, depth).0);
-        if CAPTION.width(&t) <= room {
+        let budget = ShowBudget::new(SHOW_NODES);
+        let t = named(show(&m.expr, stmts, depth, &budget).0);
+        if !budget.ran_out.get() && CAPTION.width(&t) <= room {
             return t;
         }
     }
-    let mut t = named(show(&m.expr, stmts, 0).0);
+    // Without expanding names the text is as long as the statement.
+    let mut t = named(show(&m.expr, stmts, 0, &ShowBudget::new(usize::MAX)).0);
     while CAPTION.width(&t) > room && t.chars().count() > 2 {
         t.pop();
         t = t.trim_end_matches('…').to_string();

@@ -106,10 +106,13 @@ impl<'r> Card<'r> {
         let upstream = node.grad;
         let messages: Vec<_> = run.messages.iter().filter(|m| m.from == opn).collect();
         let names: Vec<String> = node.parents.iter().map(|&q| labels[q].clone()).collect();
+        // The values as they are: the templates parenthesise a negative
+        // operand of an operator (`2 × (−1.5)`), not a function's
+        // argument (`|−1.5|`, `max(−1, 0)`).
         let vals: Vec<String> = node
             .parents
             .iter()
-            .map(|&q| operand(g.nodes[q].value))
+            .map(|&q| num(g.nodes[q].value))
             .collect();
         let forward_row = format!(
             "{name} = {} = {} = {}",

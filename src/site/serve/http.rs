@@ -1,406 +1,364 @@
-//! The HTTP side of `seen serve`: which file a request may read, the
-//! responses, the live-reload script and event stream, and the error
-//! banner over the last good page.
+//! The HTTP side of `seen serve`: hyper (HTTP/1.1) on a small tokio
+//! runtime, with the limits a preview server needs so that no client, slow
+//! or hostile, can hold it up or make it grow.
+//!
+//! hyper parses the requests and answers what it cannot parse itself: a
+//! request head over [`MAX_HEAD_BYTES`] gets `431`, an HTTP/0.9-style
+//! `GET /` line gets `400` at once, and a head not complete
+//! [`HEAD_TIMEOUT`] after the connection opened (a client that sends
+//! nothing, or trickles bytes) is dropped: one deadline for the whole head,
+//! not one per byte. On top of that, this module:
+//!
+//! - accepts at most [`MAX_CONNECTIONS`] connections at a time (the next
+//!   ones wait in the system's queue until one closes) and serves one
+//!   request per connection (`Connection: close`), which is done within
+//!   [`RESPONSE_TIMEOUT`] or dropped;
+//! - keeps at most [`MAX_EVENT_STREAMS`] live-reload streams open (the
+//!   next gets `503`);
+//! - refuses (`421`) a request whose `Host` is not a name of this server
+//!   ([`host_allowed`]): a page of another site that a DNS-rebinding
+//!   attack points at `127.0.0.1` sends its own name, and gets nothing;
+//! - answers only `GET` and `HEAD` (`405` otherwise) and a target of at
+//!   most [`MAX_TARGET_BYTES`] (`414`).
+//!
+//! Nothing in a response is taken from a request header: the pages'
+//! policy and the redirects are the same whatever the request says.
 
-use super::*;
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+use std::pin::pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
-// ---------------------------------------------------------------------------
-// HTTP
-// ---------------------------------------------------------------------------
+use http_body_util::channel::Channel;
+use http_body_util::{Either, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{self, HeaderValue};
+use hyper::http::uri::Authority;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Semaphore;
 
-/// Why a request path was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refused {
-    /// Not a path the server understands (400).
-    BadRequest(&'static str),
-    /// A path that would leave the output folder (403).
-    Outside,
-    /// Nothing there (404).
-    NotFound,
-    /// A folder asked for without its trailing slash: redirect (301).
-    AddSlash,
+use super::respond::{Response, query_value, respond};
+use super::{EVENTS_KEEPALIVE, EVENTS_PATH, Shared, generation};
+
+/// Connections served at once. A browser opens at most six to one host;
+/// the rest is room for a few browsers and tools.
+pub const MAX_CONNECTIONS: usize = 64;
+
+/// Live-reload streams open at once (one per open page).
+pub const MAX_EVENT_STREAMS: usize = 16;
+
+/// The longest request line plus headers (`431` past it).
+pub const MAX_HEAD_BYTES: usize = 16 * 1024;
+
+/// The longest request target, path and query (`414` past it).
+pub const MAX_TARGET_BYTES: usize = 8 * 1024;
+
+/// How long a connection may take to send its whole request head.
+pub const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long a connection may take, request and response, unless it is a
+/// live-reload stream.
+pub const RESPONSE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A whole body, or a live-reload stream.
+type Body = Either<Full<Bytes>, Channel<Bytes>>;
+
+/// What every connection shares.
+struct Server {
+    shared: Arc<Shared>,
+    /// The address the listener is bound to.
+    addr: SocketAddr,
+    streams: Arc<Semaphore>,
 }
 
-/// The file inside `root` that the request target `target` names.
-///
-/// The target must be an origin-form path (`/…`); the query is dropped, each
-/// segment is percent-decoded on its own, and a segment that decodes to `.`,
-/// `..`, or contains `/`, `\`, `:` or NUL is refused. The result is
-/// canonicalized (following symlinks) and must still lie inside the
-/// canonical `root`. A folder serves its `index.html`.
-pub fn resolve(root: &Path, target: &str) -> Result<PathBuf, Refused> {
-    let path = target.split(['?', '#']).next().unwrap_or("");
-    let Some(rest) = path.strip_prefix('/') else {
-        return Err(Refused::BadRequest("the request target is not a path"));
-    };
-    let mut rel = PathBuf::new();
-    for raw in rest.split('/') {
-        let seg = percent_decode(raw).ok_or(Refused::BadRequest("bad percent-encoding"))?;
-        if seg.is_empty() {
-            continue; // `//` or a trailing slash
-        }
-        if seg == "." || seg == ".." || seg.contains(['/', '\\', ':', '\0']) {
-            return Err(Refused::Outside);
-        }
-        rel.push(seg);
-    }
-    let root = fs::canonicalize(root).map_err(|_| Refused::NotFound)?;
-    let inside = |p: &Path| -> Result<PathBuf, Refused> {
-        let c = fs::canonicalize(p).map_err(|_| Refused::NotFound)?;
-        if c.starts_with(&root) {
-            Ok(c)
-        } else {
-            Err(Refused::Outside)
-        }
-    };
-    let file = inside(&root.join(&rel))?;
-    if file.is_dir() {
-        if !path.ends_with('/') {
-            return Err(Refused::AddSlash);
-        }
-        return inside(&file.join("index.html"));
-    }
-    Ok(file)
-}
-
-/// `%XX` decoding of one path segment; `None` for a bad escape or non-UTF-8.
-pub(super) fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-/// The Content-Type of a file, by extension.
-pub fn content_type(path: &Path) -> &'static str {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "json" => "application/json",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "txt" | "md" => "text/plain; charset=utf-8",
-        "xml" => "application/xml",
-        "pdf" => "application/pdf",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        _ => "application/octet-stream",
-    }
-}
-
-pub(super) struct Response {
-    pub(super) status: &'static str,
-    pub(super) content_type: &'static str,
-    pub(super) body: Vec<u8>,
-    pub(super) location: Option<String>,
-}
-
-impl Response {
-    pub(super) fn text(status: &'static str, body: &str) -> Response {
-        Response {
-            status,
-            content_type: "text/plain; charset=utf-8",
-            body: format!("{body}\n").into_bytes(),
-            location: None,
-        }
-    }
-}
-
-pub(super) fn handle(stream: TcpStream, shared: &Shared) -> io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    stream.set_write_timeout(Some(Duration::from_secs(10)))?;
-    let mut reader = BufReader::new(stream.try_clone()?.take(16 * 1024));
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line)?;
-    // Read the headers, up to the blank line; only `Host` is used.
-    let mut host = None;
+/// Accepts connections on `listener` and serves each, for as long as the
+/// runtime runs.
+pub(super) async fn run(listener: TcpListener, shared: Arc<Shared>, addr: SocketAddr) {
+    let server = Arc::new(Server {
+        shared,
+        addr,
+        streams: Arc::new(Semaphore::new(MAX_EVENT_STREAMS)),
+    });
+    let connections = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line)? == 0 || line == "\r\n" || line == "\n" {
-            break;
-        }
-        if let Some((name, value)) = line.split_once(':')
-            && name.eq_ignore_ascii_case("host")
-        {
-            host = Some(value.trim().to_string());
-        }
+        // A permit first: past the cap, connections wait in the listen
+        // queue instead of costing memory here.
+        let Ok(permit) = Arc::clone(&connections).acquire_owned().await else {
+            return;
+        };
+        let tcp = match listener.accept().await {
+            Ok((tcp, _)) => tcp,
+            Err(_) => {
+                // Out of file descriptors, say: try again in a moment
+                // rather than spin.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let server = Arc::clone(&server);
+        tokio::spawn(async move {
+            connection(tcp, server).await;
+            drop(permit);
+        });
     }
-    let mut parts = request_line.split_whitespace();
-    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    let head = method == "HEAD";
-    if method == "GET" && path_of(target) == EVENTS_PATH {
-        return events(
-            stream,
-            shared,
-            query_value(target, "since").unwrap_or_default(),
-        );
-    }
-    let response = if method != "GET" && !head {
-        Response::text("405 Method Not Allowed", "only GET and HEAD")
-    } else {
-        respond(target, host.as_deref(), shared)
+}
+
+/// Serves one request on `tcp`, within the deadlines.
+async fn connection(tcp: TcpStream, server: Arc<Server>) {
+    let streaming = Arc::new(AtomicBool::new(false));
+    let service = {
+        let streaming = Arc::clone(&streaming);
+        service_fn(move |req| {
+            let server = Arc::clone(&server);
+            let streaming = Arc::clone(&streaming);
+            async move { Ok::<_, Infallible>(route(req, &server, &streaming).await) }
+        })
     };
-    write_response(stream, &response, head)
+    let conn = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEAD_TIMEOUT)
+        .max_header_size(MAX_HEAD_BYTES)
+        .keep_alive(false)
+        .title_case_headers(true)
+        .serve_connection(TokioIo::new(tcp), service);
+    let mut conn = pin!(conn);
+    // Past the deadline, the connection is dropped (and closed), unless it
+    // carries an event stream, which lasts until its page closes.
+    if tokio::time::timeout(RESPONSE_TIMEOUT, conn.as_mut())
+        .await
+        .is_err()
+        && streaming.load(Ordering::Relaxed)
+    {
+        let _ = conn.await;
+    }
 }
 
-/// The path of a request target, without query or fragment.
-pub(super) fn path_of(target: &str) -> &str {
-    target.split(['?', '#']).next().unwrap_or("")
+/// The response to one request.
+async fn route(
+    req: Request<Incoming>,
+    server: &Server,
+    streaming: &AtomicBool,
+) -> hyper::Response<Body> {
+    let hosts = req.headers().get_all(header::HOST);
+    let named_here = hosts.iter().count() == 1
+        && hosts
+            .iter()
+            .all(|h| h.to_str().is_ok_and(|h| host_allowed(h, server.addr)))
+        && req
+            .uri()
+            .authority()
+            .is_none_or(|a| host_allowed(a.as_str(), server.addr));
+    if !named_here {
+        let to = match server.addr.ip() {
+            ip if ip.is_unspecified() => "http://127.0.0.1".to_string(),
+            IpAddr::V4(ip) => format!("http://{ip}"),
+            IpAddr::V6(ip) => format!("http://[{ip}]"),
+        };
+        return whole(Response::text(
+            StatusCode::MISDIRECTED_REQUEST,
+            &format!(
+                "this preview server answers only to its own address: {to}:{}/",
+                server.addr.port()
+            ),
+        ));
+    }
+    let get = req.method() == Method::GET;
+    if !get && req.method() != Method::HEAD {
+        let mut res = whole(Response::text(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "only GET and HEAD",
+        ));
+        res.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return res;
+    }
+    let target_len = req.uri().path_and_query().map_or(0, |t| t.as_str().len());
+    if target_len > MAX_TARGET_BYTES {
+        return whole(Response::text(
+            StatusCode::URI_TOO_LONG,
+            &format!("the request target is over {MAX_TARGET_BYTES} bytes"),
+        ));
+    }
+    let path = req.uri().path().to_string();
+    if get && path == EVENTS_PATH {
+        return events(server, req.uri().query(), streaming);
+    }
+    // Reading a file (and rendering the banner) blocks: off the threads
+    // that serve the other connections.
+    let shared = Arc::clone(&server.shared);
+    let response = tokio::task::spawn_blocking(move || respond(&path, &shared))
+        .await
+        .unwrap_or_else(|_| Response::text(StatusCode::INTERNAL_SERVER_ERROR, "internal error"));
+    whole(response)
 }
 
-/// The raw value of `key` in a request target's query.
-pub(super) fn query_value<'a>(target: &'a str, key: &str) -> Option<&'a str> {
-    let query = target.split_once('?')?.1.split('#').next()?;
-    query
-        .split('&')
-        .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
+/// Whether `authority` (a `Host` header, or the authority of an
+/// absolute-form request target) names this server, bound at `served`:
+/// the served port (no port only for port 80), and for a name, one that
+/// the server alone answers to. On a loopback address that is `localhost`
+/// or a loopback address (`127.0.0.1`, `[::1]`); on a given address, that
+/// address; on all addresses (`0.0.0.0`, `::`), `localhost` or any
+/// address. A domain name is never one: DNS rebinding works by giving an
+/// attacker's domain name the address `127.0.0.1`, and the browser then
+/// sends that name.
+pub fn host_allowed(authority: &str, served: SocketAddr) -> bool {
+    let Ok(a) = authority.parse::<Authority>() else {
+        return false;
+    };
+    if a.as_str().contains('@') {
+        return false; // user info has no place in a Host
+    }
+    let port_ok = match a.port_u16() {
+        Some(p) => p == served.port(),
+        None => served.port() == 80,
+    };
+    let name = a.host();
+    let literal = name
+        .strip_prefix('[')
+        .and_then(|n| n.strip_suffix(']'))
+        .unwrap_or(name);
+    let ip = served.ip();
+    let name_ok = match literal.parse::<IpAddr>() {
+        Ok(asked) => {
+            asked == ip || ip.is_unspecified() || (ip.is_loopback() && asked.is_loopback())
+        }
+        Err(_) => {
+            name.eq_ignore_ascii_case("localhost") && (ip.is_loopback() || ip.is_unspecified())
+        }
+    };
+    port_ok && name_ok
+}
+
+/// `r` as an HTTP response, with the headers every response carries.
+fn whole(r: Response) -> hyper::Response<Body> {
+    let mut res = hyper::Response::new(Either::Left(Full::new(Bytes::from(r.body))));
+    *res.status_mut() = r.status;
+    let content_type = HeaderValue::from_str(&r.content_type)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let headers = res.headers_mut();
+    headers.insert(header::CONTENT_TYPE, content_type);
+    common_headers(headers);
+    if let Some(location) = r.location.and_then(|l| HeaderValue::from_str(&l).ok()) {
+        headers.insert(header::LOCATION, location);
+    }
+    res
+}
+
+fn common_headers(headers: &mut hyper::HeaderMap) {
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
 }
 
 /// The Server-Sent Events stream of one open page: an `event: rebuilt` as
-/// soon as the build generation differs from `since` (at once if it already
-/// does), a comment every [`EVENTS_KEEPALIVE`] until then.
-pub(super) fn events(mut stream: TcpStream, shared: &Shared, since: &str) -> io::Result<()> {
-    // `retry`: how soon the browser reconnects after the server restarts.
-    stream.write_all(
-        b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
-          X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\nretry: 500\n\n",
-    )?;
-    stream.flush()?;
-    let mut state = shared.lock();
-    loop {
-        let now = generation(state.builds);
-        if now != since {
-            drop(state);
-            write!(stream, "event: rebuilt\ndata: {now}\n\n")?;
-            return stream.flush();
-        }
-        let (s, timeout) = shared
-            .rebuilt
-            .wait_timeout(state, EVENTS_KEEPALIVE)
-            .unwrap_or_else(|p| p.into_inner());
-        state = s;
-        if timeout.timed_out() {
-            drop(state);
-            // Fails once the page is gone, which ends this thread.
-            stream.write_all(b": waiting\n\n")?;
-            stream.flush()?;
-            state = shared.lock();
-        }
-    }
-}
-
-pub(super) fn respond(target: &str, host: Option<&str>, shared: &Shared) -> Response {
-    match path_of(target) {
-        BANNER_CSS_PATH => {
-            return Response {
-                status: "200 OK",
-                content_type: "text/css; charset=utf-8",
-                body: BANNER_CSS.as_bytes().to_vec(),
-                location: None,
-            };
-        }
-        LIVE_JS_PATH => {
-            return Response {
-                status: "200 OK",
-                content_type: "text/javascript; charset=utf-8",
-                body: LIVE_JS.as_bytes().to_vec(),
-                location: None,
-            };
-        }
-        _ => {}
-    }
-    // The generation is read before the file, so that a page can only be
-    // older than its generation (and then reloads once more), never newer.
-    let (out_dir, error, builds, port) = {
-        let s = shared.lock();
-        (s.out_dir.clone(), s.error.clone(), s.builds, s.port)
+/// soon as the build generation differs from the query's `since` (at once
+/// if it already does), a comment every [`EVENTS_KEEPALIVE`] until then,
+/// which also notices a closed page.
+fn events(server: &Server, query: Option<&str>, streaming: &AtomicBool) -> hyper::Response<Body> {
+    let Ok(permit) = Arc::clone(&server.streams).try_acquire_owned() else {
+        return whole(Response::text(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &format!(
+                "{MAX_EVENT_STREAMS} pages are open already; this one does not reload by itself"
+            ),
+        ));
     };
-    let origin = host.and_then(|h| origin(h, port));
-    let live =
-        |html: String| with_live_reload(&html, &generation(builds), origin.as_deref()).into_bytes();
-    let wants_html = {
-        let p = path_of(target);
-        p.ends_with('/')
-            || p.ends_with(".html")
-            || !p.rsplit('/').next().unwrap_or("").contains('.')
-    };
-    match resolve(&out_dir, target) {
-        Ok(file) => match fs::read(&file) {
-            Ok(bytes) => {
-                let ct = content_type(&file);
-                let body = if ct.starts_with("text/html") {
-                    let html = String::from_utf8_lossy(&bytes);
-                    live(match &error {
-                        Some(e) => with_banner(&html, e),
-                        None => html.into_owned(),
-                    })
-                } else {
-                    bytes
-                };
-                Response {
-                    status: "200 OK",
-                    content_type: ct,
-                    body,
-                    location: None,
+    streaming.store(true, Ordering::Relaxed);
+    let since = query
+        .and_then(|q| query_value(q, "since"))
+        .unwrap_or_default()
+        .to_string();
+    let mut builds = server.shared.builds.subscribe();
+    let (mut tx, body) = Channel::<Bytes, Infallible>::new(2);
+    tokio::spawn(async move {
+        let _permit = permit;
+        // `retry`: how soon the browser reconnects after the server restarts.
+        if tx
+            .send_data(Bytes::from_static(b"retry: 500\n\n"))
+            .await
+            .is_err()
+        {
+            return;
+        }
+        loop {
+            let now = generation(*builds.borrow_and_update());
+            if now != since {
+                let event = format!("event: rebuilt\ndata: {now}\n\n");
+                let _ = tx.send_data(Bytes::from(event)).await;
+                return;
+            }
+            match tokio::time::timeout(EVENTS_KEEPALIVE, builds.changed()).await {
+                Ok(Ok(())) => {}
+                Ok(Err(_)) => return, // the server is going away
+                Err(_) => {
+                    // Fails once the page is gone, which ends the stream.
+                    let waiting = Bytes::from_static(b": waiting\n\n");
+                    if tx.send_data(waiting).await.is_err() {
+                        return;
+                    }
                 }
             }
-            Err(_) => Response::text("404 Not Found", "not found"),
-        },
-        Err(Refused::NotFound) => match &error {
-            // No good version of this page: show the error itself.
-            Some(e) if wants_html => Response {
-                status: "500 Internal Server Error",
-                content_type: "text/html; charset=utf-8",
-                body: live(error_page(e)),
-                location: None,
-            },
-            _ => Response::text("404 Not Found", "not found"),
-        },
-        Err(Refused::AddSlash) => Response {
-            status: "301 Moved Permanently",
-            content_type: "text/plain; charset=utf-8",
-            body: b"moved\n".to_vec(),
-            location: Some(format!("{}/", path_of(target))),
-        },
-        Err(Refused::Outside) => Response::text("403 Forbidden", "outside the site"),
-        Err(Refused::BadRequest(why)) => Response::text("400 Bad Request", why),
-    }
-}
-
-/// The origin a browser sees for this server: `http://`, the host name of
-/// the request's `Host` header and the port the server listens on. `None`
-/// for a header that is not a plain host name or address.
-pub(super) fn origin(host: &str, port: u16) -> Option<String> {
-    let name = match host.strip_prefix('[') {
-        Some(rest) => format!("[{}]", rest.split(']').next()?),
-        None => host.split(':').next()?.to_string(),
-    };
-    let plain = name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c));
-    (plain && !name.is_empty() && name != "[]").then(|| format!("http://{name}:{port}"))
-}
-
-/// A served page with the live-reload script: the script element before
-/// `</head>`, carrying the page's build generation, and the page's
-/// Content-Security-Policy widened for that script's URL and its event
-/// stream, and nothing else. `origin` is the server as the browser sees it
-/// ([`origin`]); without one the policy falls back to `'self'` (any script
-/// of this server, which serves no other).
-pub fn with_live_reload(html: &str, generation: &str, origin: Option<&str>) -> String {
-    let (script, connect) = match origin {
-        Some(o) => (format!("{o}{LIVE_JS_PATH}"), format!("{o}{EVENTS_PATH}")),
-        None => ("'self'".to_string(), "'self'".to_string()),
-    };
-    let mut html = widen_csp(html, &format!("script-src {script}; connect-src {connect}"));
-    let tag = format!(
-        "<script src=\"{LIVE_JS_PATH}\" data-generation=\"{}\" defer></script>\n",
-        escape_html(generation)
+        }
+    });
+    let mut res = hyper::Response::new(Either::Right(body));
+    let headers = res.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
     );
-    match html.find("</head>") {
-        Some(i) => html.insert_str(i, &tag),
-        None => html.insert_str(0, &tag),
+    common_headers(headers);
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_this_servers_names_are_allowed() {
+        let lo: SocketAddr = "127.0.0.1:1111".parse().unwrap();
+        for ok in [
+            "127.0.0.1:1111",
+            "localhost:1111",
+            "LocalHost:1111",
+            "[::1]:1111",
+        ] {
+            assert!(host_allowed(ok, lo), "{ok}");
+        }
+        for bad in [
+            "evil.example:1111",
+            "evil.example",
+            "127.0.0.1",
+            "127.0.0.1:8000",
+            "localhost.evil.example:1111",
+            "10.0.0.2:1111",
+            "user@127.0.0.1:1111",
+            "127.0.0.1:1111; script-src *",
+            "",
+        ] {
+            assert!(!host_allowed(bad, lo), "{bad}");
+        }
+        let any: SocketAddr = "0.0.0.0:80".parse().unwrap();
+        for ok in [
+            "192.168.1.20",
+            "192.168.1.20:80",
+            "localhost",
+            "[fe80::1]:80",
+        ] {
+            assert!(host_allowed(ok, any), "{ok}");
+        }
+        assert!(!host_allowed("my-laptop.local", any));
+        let one: SocketAddr = "192.168.1.20:1111".parse().unwrap();
+        assert!(host_allowed("192.168.1.20:1111", one));
+        assert!(!host_allowed("localhost:1111", one));
+        assert!(!host_allowed("192.168.1.21:1111", one));
     }
-    html
-}
-
-/// Appends `directives` to the policy of the page's
-/// `<meta http-equiv="Content-Security-Policy" content="…">`, if it has one
-/// (a page without a policy allows the script anyway).
-pub(super) fn widen_csp(html: &str, directives: &str) -> String {
-    let lower = html.to_ascii_lowercase();
-    let Some(meta) = lower.find("http-equiv=\"content-security-policy\"") else {
-        return html.to_string();
-    };
-    let tag_start = lower[..meta].rfind('<').unwrap_or(0);
-    let tag_end = lower[meta..].find('>').map_or(html.len(), |i| meta + i);
-    let Some(content) = lower[tag_start..tag_end]
-        .find("content=\"")
-        .map(|i| tag_start + i + "content=\"".len())
-    else {
-        return html.to_string();
-    };
-    let Some(close) = html[content..tag_end].find('"').map(|i| content + i) else {
-        return html.to_string();
-    };
-    let policy = html[content..close].trim_end().trim_end_matches(';');
-    format!(
-        "{}{policy}; {directives}{}",
-        &html[..content],
-        &html[close..]
-    )
-}
-
-pub(super) fn write_response(mut stream: TcpStream, r: &Response, head: bool) -> io::Result<()> {
-    let mut out = format!(
-        "HTTP/1.1 {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n\
-         X-Content-Type-Options: nosniff\r\nConnection: close\r\n",
-        r.status,
-        r.content_type,
-        r.body.len()
-    );
-    if let Some(l) = &r.location {
-        out.push_str(&format!("Location: {l}\r\n"));
-    }
-    out.push_str("\r\n");
-    stream.write_all(out.as_bytes())?;
-    if !head {
-        stream.write_all(&r.body)?;
-    }
-    stream.flush()
-}
-
-pub(super) fn banner(error: &str) -> String {
-    format!(
-        "<div class=\"seen-serve-error\" role=\"alert\"><strong>The last rebuild failed.</strong> \
-         This is the last good version of the page; fix the error below, and the page \
-         reloads when the next build finishes.\
-         <pre>{}</pre></div>\n",
-        escape_html(error)
-    )
-}
-
-/// The last good page with the error shown on top, and the banner's
-/// stylesheet linked (an inline style would break the pages' CSP).
-pub(super) fn with_banner(html: &str, error: &str) -> String {
-    let link = format!("<link rel=\"stylesheet\" href=\"{BANNER_CSS_PATH}\">\n");
-    let mut html = match html.find("</head>") {
-        Some(i) => format!("{}{link}{}", &html[..i], &html[i..]),
-        None => format!("{link}{html}"),
-    };
-    let at = html
-        .find("<body")
-        .and_then(|i| html[i..].find('>').map(|j| i + j + 1))
-        .unwrap_or(0);
-    html.insert_str(at, &format!("\n{}", banner(error)));
-    html
-}
-
-pub(super) fn error_page(error: &str) -> String {
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'self'\">\n\
-         <title>Build failed · seen</title>\n\
-         <link rel=\"stylesheet\" href=\"{BANNER_CSS_PATH}\">\n</head>\n<body>\n{}</body>\n</html>\n",
-        banner(error)
-    )
 }

@@ -1,12 +1,13 @@
 //! `seen serve`: build, serve the output folder on loopback, rebuild on
 //! change, and reload the open pages when a rebuild finishes.
 //!
-//! The server is a small hand-written HTTP/1.1 responder for `GET` and `HEAD`
-//! on `std::net`, one thread per connection, `Connection: close`. A preview
-//! server for one author needs nothing more, and owning the path handling is
-//! the point: [`resolve`] is the only way from a request to a file, and it
-//! never leaves the output folder (no `..`, encoded or not, no absolute
-//! paths, no backslashes, and symlinks are followed only to places inside).
+//! The server ([`http`]) is hyper on a small tokio runtime, with limits on
+//! connections, streams, request sizes and time, and a check that a request
+//! is addressed to this server by name (no DNS rebinding). Owning the path
+//! handling is the point of [`respond`]: [`resolve`] is the only way from a
+//! request to a file, and it never leaves the output folder (no `..`,
+//! encoded or not, no absolute paths, no backslashes, and symlinks are
+//! followed only to places inside).
 //!
 //! **Watching.** Changes arrive as file-system events (the `notify` crate:
 //! inotify, FSEvents, ReadDirectoryChangesW) on the content folder, the
@@ -20,10 +21,10 @@
 //!
 //! **Live reload.** Every HTML page the server sends (and only those, at
 //! request time: the output folder never holds it) gets one external script,
-//! [`LIVE_JS_PATH`], and its Content-Security-Policy gains exactly what that
-//! script needs: `script-src` for that one URL and `connect-src` for the
-//! event stream [`EVENTS_PATH`], nothing else. The script opens a
-//! Server-Sent Events stream on the same server and reloads the page when
+//! [`LIVE_JS_PATH`], and its Content-Security-Policy gains what that script
+//! needs: `script-src 'self'` and `connect-src 'self'` for the event stream
+//! [`EVENTS_PATH`], the same policy whatever the request says. The script
+//! opens a Server-Sent Events stream on the same server and reloads the page when
 //! the build generation differs from the one the page was served with, so a
 //! rebuild that finished between the page's load and the stream's opening
 //! is not missed. Only builds that change what the server sends count
@@ -31,7 +32,8 @@
 //! the error banner, and again when the error is fixed, but not for a save
 //! that changed nothing. Each open page holds one connection, and browsers
 //! allow six per host over HTTP/1.1: past five open tabs of the preview,
-//! new requests wait for one to close.
+//! new requests wait for one to close. The server keeps at most
+//! [`MAX_EVENT_STREAMS`] streams open.
 //!
 //! **Rebuilding.** Each rebuild renders and writes only the pages whose
 //! inputs changed ([`super::incremental`]): an edit to one page of a
@@ -45,25 +47,28 @@
 #![allow(clippy::result_large_err)]
 
 use std::fs;
-use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
+use std::io::{self, Write};
+use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Condvar, Mutex, mpsc};
+use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
 use notify::{EventKind, RecursiveMode, Watcher};
-
+use tokio::sync::watch;
 use walkdir::WalkDir;
 
 use super::config::CONFIG_FILE;
 use super::incremental::{self, Incremental};
-use super::markdown::escape_html;
 use super::{BuildConfig, BuildError, FigureHook};
 
 mod http;
-use http::*;
-pub use http::{content_type, resolve, with_live_reload};
+mod respond;
+pub use http::{
+    HEAD_TIMEOUT, MAX_CONNECTIONS, MAX_EVENT_STREAMS, MAX_HEAD_BYTES, MAX_TARGET_BYTES,
+    RESPONSE_TIMEOUT, host_allowed,
+};
+pub use respond::{Refused, content_type, resolve, slash_location, with_live_reload};
 
 /// How often the sources are looked at when polling.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(300);
@@ -135,18 +140,24 @@ struct State {
     error: Option<String>,
     /// Builds that changed what the server sends (failed ones included).
     builds: u64,
-    /// The port the server listens on.
-    port: u16,
 }
 
-/// The state and the signal that a build finished.
-#[derive(Debug, Default)]
+/// The state, and the number of builds for the event streams to wait on.
+#[derive(Debug)]
 struct Shared {
     state: Mutex<State>,
-    rebuilt: Condvar,
+    /// [`State::builds`], sent when a build finishes.
+    builds: watch::Sender<u64>,
 }
 
 impl Shared {
+    fn new() -> Shared {
+        Shared {
+            state: Mutex::default(),
+            builds: watch::Sender::new(0),
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -160,15 +171,27 @@ fn generation(builds: u64) -> String {
 }
 
 /// Builds the site, serves it, and rebuilds on every change until the
-/// process is stopped. `load` reads the site's settings (`seen.toml` plus
-/// command-line overrides) and is called again when `seen.toml` changes.
+/// process is stopped. `load` reads the settings of the site at `root`
+/// (`seen.toml` plus command-line overrides) and is called again when
+/// `seen.toml` changes.
 pub fn serve(
     root: &Path,
     load: &dyn Fn() -> Result<BuildConfig, BuildError>,
     hook: &dyn FigureHook,
     options: &ServeOptions,
 ) -> io::Result<()> {
-    let shared = Arc::new(Shared::default());
+    // Every path the watcher compares is absolute, from one canonical root:
+    // file-system events name absolute paths, and a relative root (`.`, the
+    // default, or `--root site`) matched none of them, so that no edit was
+    // ever noticed.
+    let root = &absolute(root);
+    let load = &|| {
+        load().map(|mut c| {
+            c.root = root.clone();
+            c
+        })
+    };
+    let shared = Arc::new(Shared::new());
     // Events are asked for *before* the first build, and the sources are
     // looked at before each build, so that an edit made while a build runs
     // causes another one instead of being missed.
@@ -196,7 +219,6 @@ pub fn serve(
 
     let listener = TcpListener::bind(SocketAddr::new(options.bind, options.port))?;
     let addr = listener.local_addr()?;
-    shared.lock().port = addr.port();
     let host = match addr.ip() {
         IpAddr::V6(ip) => format!("[{ip}]"),
         IpAddr::V4(ip) => ip.to_string(),
@@ -221,15 +243,22 @@ pub fn serve(
         }
     );
 
-    let server = Arc::clone(&shared);
-    thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let shared = Arc::clone(&server);
-            thread::spawn(move || {
-                let _ = handle(stream, &shared);
-            });
-        }
-    });
+    // Two threads serve every connection; reading files takes at most
+    // four more. The runtime lives as long as this function, which is
+    // until the process stops.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(4)
+        .thread_name("seen-serve")
+        .enable_io()
+        .enable_time()
+        .build()?;
+    listener.set_nonblocking(true)?;
+    let listener = {
+        let _in_runtime = runtime.enter();
+        tokio::net::TcpListener::from_std(listener)?
+    };
+    runtime.spawn(http::run(listener, Arc::clone(&shared), addr));
 
     loop {
         let settled = match &mut events {
@@ -266,6 +295,14 @@ pub fn serve(
             seen = fingerprint(root, config.as_ref());
         }
     }
+}
+
+/// `root` as an absolute path without symlinks, or at least absolute when
+/// it cannot be resolved (a folder not there yet: the build says so).
+fn absolute(root: &Path) -> PathBuf {
+    fs::canonicalize(root)
+        .or_else(|_| std::path::absolute(root))
+        .unwrap_or_else(|_| root.to_path_buf())
 }
 
 /// Polls until the sources differ from `seen` and then stop changing;
@@ -452,10 +489,14 @@ fn rebuild(
         Err(e) => (previous, Err(e.to_string())),
     };
     let mut s = shared.lock();
-    if let Some(c) = &config {
-        s.out_dir = c.output_path();
-    } else if s.out_dir.as_os_str().is_empty() {
-        s.out_dir = root.join("public");
+    // The folder served changes only with a site built into it: a failed
+    // build (say, into a folder that is not seen's) keeps the last one.
+    match &config {
+        Some(c) if result.is_ok() || s.out_dir.as_os_str().is_empty() => {
+            s.out_dir = c.output_path();
+        }
+        None if s.out_dir.as_os_str().is_empty() => s.out_dir = root.join("public"),
+        _ => {}
     }
     // Whether what the server sends has changed: the open pages reload
     // only then (a save that changes nothing in the output, or an editor's
@@ -483,7 +524,7 @@ fn rebuild(
     };
     if changed || s.builds == 0 {
         s.builds += 1;
-        shared.rebuilt.notify_all();
+        shared.builds.send_replace(s.builds);
     }
     config
 }
@@ -510,128 +551,4 @@ fn fingerprint(root: &Path, config: Option<&BuildConfig>) -> Fingerprint {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn resolves_inside_and_refuses_outside() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        fs::create_dir_all(out.join("sub")).unwrap();
-        fs::write(out.join("index.html"), "i").unwrap();
-        fs::write(out.join("sub/index.html"), "s").unwrap();
-        fs::write(out.join("a b.css"), "c").unwrap();
-        fs::write(dir.path().join("secret.txt"), "s").unwrap();
-        let canon = fs::canonicalize(&out).unwrap();
-        assert_eq!(resolve(&out, "/").unwrap(), canon.join("index.html"));
-        assert_eq!(
-            resolve(&out, "/sub/").unwrap(),
-            canon.join("sub/index.html")
-        );
-        assert_eq!(
-            resolve(&out, "/a%20b.css?x=1").unwrap(),
-            canon.join("a b.css")
-        );
-        assert_eq!(resolve(&out, "/sub"), Err(Refused::AddSlash));
-        assert_eq!(resolve(&out, "/nope.html"), Err(Refused::NotFound));
-        for bad in [
-            "/../secret.txt",
-            "/sub/../../secret.txt",
-            "/%2e%2e/secret.txt",
-            "/%2E%2E%2Fsecret.txt",
-            "/..%2fsecret.txt",
-            "/..%5csecret.txt",
-            "/..\\secret.txt",
-            "/C:%5Cwindows",
-            "/.",
-        ] {
-            assert_eq!(resolve(&out, bad), Err(Refused::Outside), "{bad}");
-        }
-        assert!(matches!(
-            resolve(&out, "secret.txt"),
-            Err(Refused::BadRequest(_))
-        ));
-        assert!(matches!(resolve(&out, "/%zz"), Err(Refused::BadRequest(_))));
-        // An absolute path after the slash stays inside the root.
-        assert_eq!(
-            resolve(
-                &out,
-                &format!("/{}", dir.path().join("secret.txt").display())
-            ),
-            Err(Refused::NotFound)
-        );
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn symlinks_out_are_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        fs::create_dir_all(&out).unwrap();
-        fs::write(dir.path().join("secret.txt"), "s").unwrap();
-        std::os::unix::fs::symlink(dir.path().join("secret.txt"), out.join("link.txt")).unwrap();
-        std::os::unix::fs::symlink(dir.path(), out.join("up")).unwrap();
-        assert_eq!(resolve(&out, "/link.txt"), Err(Refused::Outside));
-        assert_eq!(resolve(&out, "/up/secret.txt"), Err(Refused::Outside));
-    }
-
-    #[test]
-    fn banner_goes_after_body_and_escapes() {
-        let html = "<html><head><title>t</title></head><body class=\"x\">\n<p>hi</p></body></html>";
-        let out = with_banner(html, "bad <b>");
-        assert!(out.contains("<body class=\"x\">\n<div class=\"seen-serve-error\""));
-        assert!(out.contains("bad &lt;b&gt;"));
-        assert!(out.contains("href=\"/__seen/error.css\">\n</head>"));
-        assert!(!out.contains("<script"));
-    }
-
-    #[test]
-    fn live_reload_widens_the_policy_for_one_script_only() {
-        let html = "<head>\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src 'self'\">\n</head><body></body>";
-        let out = with_live_reload(html, "7-3", Some("http://127.0.0.1:1111"));
-        assert!(out.contains("content=\"default-src 'none'; img-src 'self'; script-src http://127.0.0.1:1111/__seen/live.js; connect-src http://127.0.0.1:1111/__seen/events\">"), "{out}");
-        assert!(
-            out.contains(
-                "<script src=\"/__seen/live.js\" data-generation=\"7-3\" defer></script>\n</head>"
-            ),
-            "{out}"
-        );
-        let bare = with_live_reload("<p>x</p>", "1-1", None);
-        assert!(
-            bare.starts_with("<script src=\"/__seen/live.js\""),
-            "{bare}"
-        );
-        assert_eq!(
-            origin("localhost:8000", 1111).as_deref(),
-            Some("http://localhost:1111")
-        );
-        assert_eq!(
-            origin("[::1]:1111", 1111).as_deref(),
-            Some("http://[::1]:1111")
-        );
-        assert_eq!(
-            origin("127.0.0.1", 1111).as_deref(),
-            Some("http://127.0.0.1:1111")
-        );
-        assert_eq!(origin("a;b", 1), None);
-        assert_eq!(origin("evil.com; script-src *", 1), None);
-        assert_eq!(query_value("/e?since=4-2&x=1", "since"), Some("4-2"));
-        assert_eq!(query_value("/e?x=1", "since"), None);
-    }
-
-    #[test]
-    fn content_types() {
-        for (f, t) in [
-            ("a.html", "text/html; charset=utf-8"),
-            ("a.css", "text/css; charset=utf-8"),
-            ("a.svg", "image/svg+xml"),
-            ("a.json", "application/json"),
-            ("a.PNG", "image/png"),
-        ] {
-            assert_eq!(content_type(Path::new(f)), t);
-        }
-    }
 }

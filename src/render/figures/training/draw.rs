@@ -14,6 +14,16 @@ pub(super) fn decade(e: i32) -> String {
     }
 }
 
+/// Decades between the labelled ticks of a log axis over `span` decades:
+/// 1, 2, 5, 10, 20, 50, … the smallest that keeps five labels or fewer (a
+/// run that diverges spans 300 decades).
+pub(super) fn decade_step(span: i32) -> i32 {
+    (0..)
+        .flat_map(|e: u32| [1, 2, 5].map(|m| m * 10i32.saturating_pow(e)))
+        .find(|&k| span / k <= 5)
+        .unwrap_or(1)
+}
+
 /// A vertical grid line at `px` from `top` to `bottom`, its tick and label
 /// (as [`crate::render::plot::x_tick`], with classes the stylesheet
 /// restyles inside a `<use>`).
@@ -76,7 +86,7 @@ pub(super) fn under(svg: &mut Svg, d: &Data, clip: &str) {
     paper(svg, WIDTH, d.height);
     // The loss plot.
     let (l, r) = (LEFT, RIGHT);
-    let last = d.t.steps.len() - 1;
+    let last = d.last_step();
     let st = nice_step(last.max(1) as f64, 6.0).max(1.0);
     let mut s = 0.0;
     while s <= last as f64 + 1e-9 {
@@ -85,7 +95,8 @@ pub(super) fn under(svg: &mut Svg, d: &Data, clip: &str) {
     }
     let sy = d.loss_sy;
     if d.log {
-        for e in sy.lo as i32..=sy.hi as i32 {
+        let k = decade_step(sy.hi as i32 - sy.lo as i32);
+        for e in (sy.lo as i32..=sy.hi as i32).filter(|e| e % k == 0) {
             tick_y(svg, (l, r), sy.at(e as f64), &decade(e));
         }
     } else {
@@ -140,6 +151,9 @@ pub(super) fn under(svg: &mut Svg, d: &Data, clip: &str) {
         &path_data(&[simplify(&pts, TOLERANCE / 2.0)], false),
         &[("fill", "none"), ("stroke", INK), ("stroke-width", "1.5")],
     );
+    if let Some(dv) = &d.t.diverged {
+        diverged_marker(svg, d, dv.at, pts.last().map_or(LOSS_BOTTOM, |q| q.y));
+    }
     // The model view's title, axes and ticks.
     let m = d.pick.model.clone().unwrap_or_default();
     let f = &d.pick.features;
@@ -185,6 +199,32 @@ pub(super) fn under(svg: &mut Svg, d: &Data, clip: &str) {
         let y = t as f64 * st;
         tick_y(svg, (l, r), sy.at(y), &num(y));
     }
+    if let ModelView::One {
+        reference, clipped, ..
+    } = view
+    {
+        if *clipped {
+            model_clip(svg, clip, bottom);
+        }
+        if let Some(curve) = reference {
+            let url = format!("url(#{clip})");
+            let mut attrs = vec![
+                ("fill", "none"),
+                ("stroke", INK),
+                ("stroke-width", "1.5"),
+                ("stroke-dasharray", "6 4"),
+            ];
+            if *clipped {
+                attrs.push(("clip-path", &url));
+            }
+            path(
+                svg,
+                "reference tr-ink",
+                &path_data(&[simplify(curve, TOLERANCE)], false),
+                &attrs,
+            );
+        }
+    }
     if let ModelView::Two { .. } = view {
         // Below the boundary: the whole plot, tinted; the region above it
         // is painted over by each frame.
@@ -202,14 +242,7 @@ pub(super) fn under(svg: &mut Svg, d: &Data, clip: &str) {
                 ("fill-opacity", ".1"),
             ],
         );
-        svg.open("clipPath", &[("id", clip)]);
-        let (w, h) = (n(r - l - 3.0), n(bottom - MODEL_TOP - 3.0));
-        let (x, y) = (n(l + 1.5), n(MODEL_TOP + 1.5));
-        svg.empty(
-            "rect",
-            &[("x", &x), ("y", &y), ("width", &w), ("height", &h)],
-        );
-        svg.close("clipPath");
+        model_clip(svg, clip, bottom);
     }
     axes(svg, (MODEL_TOP, bottom));
     text(
@@ -234,6 +267,50 @@ pub(super) fn under(svg: &mut Svg, d: &Data, clip: &str) {
         MODEL_TOP - 6.0,
         font(12.0, INK),
         &ylabel,
+    );
+}
+
+/// The clip of the model panel, `clip`: its inside, for a boundary or a
+/// curve that runs along or past its edges.
+fn model_clip(svg: &mut Svg, clip: &str, bottom: f64) {
+    let (l, r) = (LEFT, RIGHT);
+    svg.open("clipPath", &[("id", clip)]);
+    let (w, h) = (n(r - l - 3.0), n(bottom - MODEL_TOP - 3.0));
+    let (x, y) = (n(l + 1.5), n(MODEL_TOP + 1.5));
+    svg.empty(
+        "rect",
+        &[("x", &x), ("y", &y), ("width", &w), ("height", &h)],
+    );
+    svg.close("clipPath");
+}
+
+/// Where a run left the finite numbers, on the loss plot: a dashed line at
+/// step `at` (the axis' end) and its label, "diverged at step 101", inside
+/// the plot where the curve is not: at the bottom when the curve's last
+/// point `last_y` is in the upper half, else at the top.
+fn diverged_marker(svg: &mut Svg, d: &Data, at: usize, last_y: f64) {
+    let x = d.sx_step.at(at as f64);
+    line(
+        svg,
+        "diverged tr-bwd",
+        p(x, LOSS_TOP),
+        p(x, LOSS_BOTTOM),
+        BACKWARD,
+        "2",
+        "2 3",
+    );
+    let y = if last_y < (LOSS_TOP + LOSS_BOTTOM) / 2.0 {
+        LOSS_BOTTOM - 8.0
+    } else {
+        LOSS_TOP + 16.0
+    };
+    text(
+        svg,
+        "diverged tr-bwd",
+        x - 6.0,
+        y,
+        font(12.0, BACKWARD).bold().end(),
+        &format!("diverged at step {at}"),
     );
 }
 
@@ -308,6 +385,23 @@ pub(super) fn over(svg: &mut Svg, d: &Data) {
                 "",
             );
             item(svg, &mut x, &format!("{m} at this step"));
+            if let Some(label) = d.reference_label() {
+                let (rx, ry) = if d.reference_row() == 1 {
+                    (14.0, ly + 36.0)
+                } else {
+                    (x, ly)
+                };
+                line(
+                    svg,
+                    "legend reference tr-ink",
+                    p(rx, ry - 4.0),
+                    p(rx + 14.0, ry - 4.0),
+                    INK,
+                    "1.5",
+                    "4 2",
+                );
+                text(svg, "legend tr-ink", rx + 20.0, ry, lf, &label);
+            }
         }
         ModelView::Two { threshold, .. } => {
             let t = num(*threshold);
@@ -407,16 +501,23 @@ pub(super) fn overlay(svg: &mut Svg, d: &Data, i: usize, region: &str, clip: &st
     let k = d.shown[i];
     let snap = &d.t.steps[k];
     match &d.view {
-        Some(ModelView::One { curves, .. }) => {
+        Some(ModelView::One {
+            curves, clipped, ..
+        }) => {
+            let url = format!("url(#{clip})");
+            let mut attrs = vec![
+                ("fill", "none"),
+                ("stroke", FORWARD),
+                ("stroke-width", "2.5"),
+            ];
+            if *clipped {
+                attrs.push(("clip-path", &url));
+            }
             path(
                 svg,
                 "model-curve",
                 &path_data(&[simplify(&curves[i], TOLERANCE)], false),
-                &[
-                    ("fill", "none"),
-                    ("stroke", FORWARD),
-                    ("stroke-width", "2.5"),
-                ],
+                &attrs,
             );
         }
         Some(ModelView::Two { loops, .. }) if !loops[i].is_empty() => {
@@ -624,8 +725,12 @@ pub fn training(
     } else {
         String::new()
     };
+    let diverged = match &t.diverged {
+        Some(dv) => format!(", diverging at step {}", dv.at),
+        None => String::new(),
+    };
     let counts = format!(
-        "the loss and the model over {last} steps of gradient descent (lr = {}){every}",
+        "the loss and the model over {last} steps of gradient descent (lr = {}){every}{diverged}",
         num(t.lr)
     );
     let legend = format!("{}: {counts}", d.title());

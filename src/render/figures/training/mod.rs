@@ -41,8 +41,9 @@ const LOSS_BOTTOM: f64 = 152.0;
 /// The model view's title line and top.
 const MODEL_TITLE: f64 = 212.0;
 const MODEL_TOP: f64 = 238.0;
-/// Most snapshots a stepper shows: every k-th step, the first and the last.
-pub const MAX_SNAPSHOTS: usize = 31;
+/// Which snapshots a stepper shows: chosen with the run, which keeps the
+/// params of those steps only (see [`crate::scenario::train::shown`]).
+pub use crate::scenario::train::{MAX_SNAPSHOTS, shown};
 /// Cells per side of the grid a boundary is traced on, and samples of a
 /// curve.
 const CELLS: usize = 40;
@@ -155,28 +156,6 @@ pub fn pick(s: &Scenario) -> Pick {
     }
 }
 
-/// The snapshots a stepper shows for a run of `steps + 1` snapshots: every
-/// k-th, with the first and the last, at most [`MAX_SNAPSHOTS`]. k is a
-/// round number (1, 2, 5, 10, 20, 50, …), the smallest that keeps the
-/// count within the cap: a reader follows steps 0, 10, 20 … more easily
-/// than 0, 7, 14 …, and a long run shows 16 to 31 snapshots, not always 31.
-pub fn shown(snapshots: usize) -> Vec<usize> {
-    let last = snapshots.saturating_sub(1);
-    let need = last.div_ceil(MAX_SNAPSHOTS - 1).max(1);
-    let k = (0..)
-        .flat_map(|e: u32| [1, 2, 5].map(|m| m * 10usize.saturating_pow(e)))
-        .find(|&k| k >= need)
-        .unwrap_or(need);
-    let mut v: Vec<usize> = (0..=last).step_by(k).collect();
-    if v.last() != Some(&last) {
-        if v.len() == MAX_SNAPSHOTS {
-            v.pop();
-        }
-        v.push(last);
-    }
-    v
-}
-
 /// How the examples are marked: two classes (the higher value filled
 /// circles, the lower hollow squares), or all alike.
 #[derive(Clone, Copy)]
@@ -188,8 +167,15 @@ enum Classes {
 /// The model view of one feature or two.
 enum ModelView {
     /// One feature: the curve at each shown snapshot, in px (a NaN point
-    /// breaks it).
-    One { curves: Vec<Vec<Point>>, sy: Scale },
+    /// breaks it); the block's `reference` curve, if any; and whether a
+    /// curve leaves the panel (a value far beyond the targets, as a run
+    /// that diverges reaches) and is clipped at its edges.
+    One {
+        curves: Vec<Vec<Point>>,
+        sy: Scale,
+        reference: Option<Vec<Point>>,
+        clipped: bool,
+    },
     /// Two features: the closed loops around the region where the model is
     /// at or above `threshold`, in px, at each shown snapshot.
     Two {
@@ -230,7 +216,7 @@ fn padded(lo: f64, hi: f64, pad: f64, min: f64) -> (f64, f64) {
 impl<'a> Data<'a> {
     fn new(s: &'a Scenario, t: &'a Training) -> Result<Data<'a>, ScenarioError> {
         let pick = pick(s);
-        let shown = shown(t.steps.len());
+        let shown = t.snapshots.clone();
         let losses: Vec<f64> = t.losses().filter(|l| l.is_finite()).collect();
         let (lmin, lmax) = losses
             .iter()
@@ -252,7 +238,13 @@ impl<'a> Data<'a> {
             from: LOSS_BOTTOM,
             to: LOSS_TOP,
         };
-        let last = (t.steps.len() - 1).max(1) as f64;
+        // A run that diverged ends at the step where it did: its marker
+        // stands at the axis' end.
+        let last = t
+            .diverged
+            .as_ref()
+            .map_or(t.steps.len() - 1, |d| d.at)
+            .max(1) as f64;
         let sx_step = Scale {
             lo: 0.0,
             hi: last,
@@ -399,12 +391,30 @@ impl<'a> Data<'a> {
                 .collect();
             let at = [xs.clone()];
             let values: Vec<Vec<f64>> = snaps.par_iter().map(|ps| eval(ps, &at)).collect();
-            let all = values
-                .iter()
-                .flatten()
-                .copied()
-                .chain(self.points.iter().filter_map(|(_, l)| *l))
-                .filter(|v| v.is_finite());
+            let reference = self.s.reference.as_ref().map(|r| r.values(&xs));
+            // The range: the targets, the curves and the reference, but
+            // not a value far beyond the targets (a run on its way to
+            // diverging reaches 1e150): such a curve is clipped at the
+            // panel's edge rather than flattening every other one.
+            let targets: Vec<f64> = (self.points.iter())
+                .filter_map(|(_, l)| *l)
+                .filter(|v| v.is_finite())
+                .collect();
+            let bound = (!targets.is_empty()).then(|| {
+                let (lo, hi) = targets
+                    .iter()
+                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+                        (a.min(v), b.max(v))
+                    });
+                let span = (hi - lo).max(1.0);
+                (lo - 10.0 * span, hi + 10.0 * span)
+            });
+            let inside = |v: f64| v.is_finite() && bound.is_none_or(|(a, b)| a <= v && v <= b);
+            let curves_and_reference = || values.iter().chain(reference.iter()).flatten().copied();
+            let clipped = curves_and_reference().any(|v| v.is_finite() && !inside(v));
+            let all = curves_and_reference()
+                .chain(targets.iter().copied())
+                .filter(|&v| inside(v));
             let (lo, hi) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
                 (a.min(v), b.max(v))
             });
@@ -420,17 +430,31 @@ impl<'a> Data<'a> {
                 from: bottom,
                 to: MODEL_TOP,
             };
-            let curves = values
-                .iter()
-                .map(|vs| {
-                    xs.iter()
-                        .zip(vs)
-                        .map(|(&x, &v)| p(sx.at(x), if v.is_nan() { v } else { sy.at(v) }))
-                        .collect()
-                })
-                .collect();
-            self.view = Some(ModelView::One { curves, sy });
-            self.height = bottom + 92.0;
+            // A value beyond the panel is drawn a little past its edge
+            // (and clipped there), never at 1e150 px.
+            let (top_px, bottom_px) = (MODEL_TOP - 1000.0, bottom + 1000.0);
+            let curve = |vs: &Vec<f64>| -> Vec<Point> {
+                xs.iter()
+                    .zip(vs)
+                    .map(|(&x, &v)| {
+                        let y = if v.is_nan() {
+                            v
+                        } else {
+                            sy.at(v).clamp(top_px, bottom_px)
+                        };
+                        p(sx.at(x), y)
+                    })
+                    .collect()
+            };
+            let curves = values.iter().map(curve).collect();
+            let reference = reference.as_ref().map(curve);
+            self.view = Some(ModelView::One {
+                curves,
+                sy,
+                reference,
+                clipped,
+            });
+            self.height = bottom + 92.0 + self.reference_row() as f64 * 18.0;
         } else {
             let (ylo, yhi) = range(1);
             let bottom = MODEL_TOP + 220.0;
@@ -487,6 +511,36 @@ impl<'a> Data<'a> {
         Ok(())
     }
 
+    /// The reference's legend entry: "reference: sin(x)".
+    fn reference_label(&self) -> Option<String> {
+        let r = self.s.reference.as_ref()?;
+        Some(format!("reference: {}", r.text))
+    }
+
+    /// 1 when the reference's legend entry needs a row of its own (it does
+    /// not fit beside the model's), else 0.
+    fn reference_row(&self) -> usize {
+        let Some(label) = self.reference_label() else {
+            return 0;
+        };
+        let lf = font(11.0, INK);
+        let model = format!(
+            "{} at this step",
+            self.pick.model.clone().unwrap_or_default()
+        );
+        let end = 14.0 + 20.0 + lf.width(&model) + 16.0 + 20.0 + lf.width(&label);
+        usize::from(end > WIDTH - 14.0)
+    }
+
+    /// The last step on the loss plot's axis: the run's last snapshot, or
+    /// the step where it diverged.
+    fn last_step(&self) -> usize {
+        match &self.t.diverged {
+            Some(d) => d.at,
+            None => self.t.steps.len() - 1,
+        }
+    }
+
     fn model_bottom(&self) -> f64 {
         match &self.view {
             Some(ModelView::One { sy, .. } | ModelView::Two { sy, .. }) => sy.from,
@@ -503,7 +557,7 @@ impl<'a> Data<'a> {
         if self.t.names.len() <= LISTED {
             self.t
                 .params_at(k)
-                .map(|(nm, v)| format!("{nm} = {}", num(v)))
+                .map(|(nm, v)| format!("{} = {}", crate::text::display_name(nm), num(v)))
                 .collect::<Vec<_>>()
                 .join(", ")
         } else {
@@ -521,6 +575,17 @@ impl<'a> Data<'a> {
             num(snap.loss),
             self.params_text(k)
         );
+        if let Some(d) = self
+            .t
+            .diverged
+            .as_ref()
+            .filter(|_| k + 1 == self.t.steps.len())
+        {
+            s += &format!(
+                " The last finite step: the run diverged at step {}: {}.",
+                d.at, d.why
+            );
+        }
         if k == 0 {
             s += &format!(
                 " The initial params; each step moves every param by −{} × its gradient{}.",
@@ -547,6 +612,13 @@ impl<'a> Data<'a> {
             num(self.t.lr),
             if self.log { " (log scale)" } else { "" }
         );
+        if let Some(dv) = &self.t.diverged {
+            d += &format!(
+                ", marked where the run diverged at step {}: {}",
+                dv.at, dv.why
+            );
+        }
+
         let m = self.pick.model.clone().unwrap_or_default();
         let f = &self.pick.features;
         match &self.view {
@@ -570,6 +642,15 @@ impl<'a> Data<'a> {
                 )
             }
             None => d += ".",
+        }
+        if let (
+            Some(ModelView::One {
+                reference: Some(_), ..
+            }),
+            Some(r),
+        ) = (&self.view, &self.s.reference)
+        {
+            d += &format!(" The dashed curve is the reference {}.", r.text);
         }
         d
     }
@@ -732,6 +813,19 @@ mod tests {
             shown(62),
             [(0..=60).step_by(5).collect::<Vec<_>>(), vec![61]].concat()
         );
+    }
+
+    #[test]
+    fn a_log_axis_labels_at_most_six_decades() {
+        assert_eq!(draw::decade_step(0), 1);
+        assert_eq!(draw::decade_step(5), 1);
+        assert_eq!(draw::decade_step(6), 2);
+        assert_eq!(draw::decade_step(30), 10);
+        // A run that diverged: from 0.1 to 1e306.
+        assert_eq!(draw::decade_step(307), 100);
+        for span in 0..400 {
+            assert!(span / draw::decade_step(span) <= 5, "{span}");
+        }
     }
 
     #[test]

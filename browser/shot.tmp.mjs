@@ -1,0 +1,12 @@
+import { launch, serve } from "./lib.mjs";
+const [w, sel, out, dark] = [Number(process.argv[2]), process.argv[3], process.argv[4], process.argv[5] === "dark"];
+const s = await serve(); const b = await launch();
+const p = await b.newPage({ viewport: { width: w, height: 900 }, colorScheme: dark ? "dark" : "light" });
+await p.goto(s.url);
+const el = await p.$(sel);
+const m = await p.evaluate((sel) => { const e = document.querySelector(sel); const r = e.getBoundingClientRect();
+  const sc = [...e.querySelectorAll('*')].filter(x => x.scrollWidth > x.clientWidth + 1 && getComputedStyle(x).overflowX !== 'visible').map(x => `${x.tagName}.${x.className} ${x.clientWidth}/${x.scrollWidth}`);
+  return { w: r.width, sw: document.documentElement.scrollWidth, sc: sc.slice(0, 5) }; }, sel);
+console.log(JSON.stringify(m));
+await el.screenshot({ path: out });
+await b.close(); await s.close();
