@@ -41,6 +41,18 @@ pub fn scan(path: &str, text: &str) -> Vec<Finding> {
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
     let mut found = match ext.as_str() {
+        // html5ever's time grows with depth × tags (it checks its stack of
+        // open elements at many tags): a file nested past what any page
+        // needs is searched as text instead, in linear time.
+        "html" | "htm" if super::markdown::html_depth(text).1 > super::markdown::MAX_NESTING => {
+            text_search(
+                text,
+                &format!(
+                    "the file nests more than {} levels, too deep to parse",
+                    super::markdown::MAX_NESTING
+                ),
+            )
+        }
         "html" | "htm" => html(text),
         "svg" | "xhtml" => xml(text),
         _ => Vec::new(),
@@ -127,7 +139,7 @@ fn xml(text: &str) -> Vec<Finding> {
     };
     let doc = match roxmltree::Document::parse_with_options(text, options) {
         Ok(doc) => doc,
-        Err(e) => return text_search(text, &e.to_string()),
+        Err(e) => return text_search(text, &format!("the file is not well-formed XML: {e}")),
     };
     let mut found = Vec::new();
     for node in doc.descendants().filter(|n| n.is_element()) {
@@ -158,15 +170,13 @@ fn xml(text: &str) -> Vec<Finding> {
 
 /// The fallback for SVG that is not well-formed: the first place of each
 /// pattern, ASCII case ignored.
-fn text_search(text: &str, error: &str) -> Vec<Finding> {
+fn text_search(text: &str, why: &str) -> Vec<Finding> {
     let lower = text.to_ascii_lowercase();
     let mut found = Vec::new();
     let mut add = |at: usize, len: usize, what: &str| {
         found.push(Finding {
             range: at..at + len,
-            what: format!(
-                "{what} (found by a text search: the file is not well-formed XML: {error})"
-            ),
+            what: format!("{what} (found by a text search: {why})"),
         });
     };
     for (pattern, what) in [
@@ -243,6 +253,24 @@ mod tests {
         assert_eq!(whats("d.svg", hidden), ["a `<script>` element"]);
         let plain = "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"1\"/></svg>";
         assert!(whats("d.svg", plain).is_empty());
+    }
+
+    #[test]
+    fn html_nested_too_deep_to_parse_is_searched_as_text_quickly() {
+        let deep = format!(
+            "{}<img src=x onerror=alert(1)>{}",
+            "<div>".repeat(100_000),
+            "</div>".repeat(100_000)
+        );
+        let started = std::time::Instant::now();
+        let found = whats("deep.html", &deep);
+        assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+        assert!(
+            found
+                .iter()
+                .any(|w| w.contains("event handler") && w.contains("too deep")),
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -127,7 +127,7 @@ const FLAT: &[&str] = &[
 /// The change of nesting depth across the raw HTML `html`, and the most it
 /// rises inside it: +1 per start tag that nests, −1 per end tag (not a
 /// parser: a bound on the work the sanitizer's parser will do).
-fn html_depth(html: &str) -> (isize, usize) {
+pub(crate) fn html_depth(html: &str) -> (isize, usize) {
     let b = html.as_bytes();
     let mut d = 0isize;
     let mut peak = 0usize;
