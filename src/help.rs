@@ -354,14 +354,28 @@ mod tests {
         let nodes = crate::scenario::MAX_NODES;
         let nodes = format!("{},{:03}", nodes / 1000, nodes % 1000);
         assert!(limits.contains(&format!("**{nodes} nodes**")), "{nodes}");
-        let big = crate::scenario::MAX_TRAINING_NODES;
-        let big = format!(
-            "{},{:03},{:03}",
-            big / 1_000_000,
-            big / 1000 % 1000,
-            big % 1000
-        );
+        use crate::scenario::budget::{self, thousands};
+        let big = thousands(crate::scenario::MAX_TRAINING_NODES as u64);
         assert!(limits.contains(&format!("**{big} nodes**")), "{big}");
+        // The budgets' table.
+        let frames = thousands(budget::MAX_FRAMES as u64);
+        assert!(
+            limits.contains(&format!("| **{frames} frames** |")),
+            "{frames}"
+        );
+        let mb = |b: usize| format!("| **{} MB** |", b / 1_000_000);
+        assert!(limits.contains(&mb(budget::MAX_JSON_BYTES)));
+        assert!(limits.contains(&mb(budget::MAX_FIGURE_BYTES)));
+        let export = format!(
+            "| **{} MB** per trace |",
+            budget::MAX_EXPORT_BYTES / 1_000_000
+        );
+        assert!(limits.contains(&export), "{export}");
+        let pixels = thousands(budget::MAX_EXPORT_PIXELS);
+        assert!(
+            limits.contains(&format!("| **{pixels} pixels** per trace |")),
+            "{pixels}"
+        );
         let steps = crate::scenario::MAX_TRAIN_STEPS;
         let steps = format!("{},{:03}", steps / 1000, steps % 1000);
         assert!(limits.contains(&format!("**{steps} steps**")), "{steps}");

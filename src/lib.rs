@@ -94,6 +94,62 @@ pub fn trace_file(path: &Path, only: Option<&str>) -> Result<String, String> {
     trace(path, only).map(|(json, _)| json)
 }
 
+/// A trace's standalone frames and its animation, refused over the export
+/// budgets ([`scenario::budget::check_export`]): estimated from its first
+/// and last frames before the others are drawn, then checked on what was
+/// drawn.
+fn trace_frames_within_budget(
+    s: &scenario::Scenario,
+    run: &scenario::Run,
+    png: bool,
+) -> Result<(Vec<String>, String), scenario::ScenarioError> {
+    use rayon::prelude::*;
+    use render::frame::{Scene, trace_frame};
+    let story = story::tell(run);
+    let scene = Scene::new(run.graph(), &story);
+    let n = story.steps.len();
+    let size = (scene.width, scene.height);
+    let biggest = [0, n - 1]
+        .iter()
+        .map(|&k| trace_frame(s, run, &story, &scene, k).len())
+        .max()
+        .unwrap_or(0);
+    scenario::budget::check_export(s, n, biggest, size, png)?;
+    let frames: Vec<String> = (0..n)
+        .into_par_iter()
+        .map(|k| trace_frame(s, run, &story, &scene, k))
+        .collect();
+    let largest = frames.iter().map(String::len).max().unwrap_or(0);
+    scenario::budget::check_export(s, n, largest, size, png)?;
+    // Linear in what it draws, like the frames file (it was every frame
+    // again, as big as all the others together).
+    let animated = render::frame::animated(run.graph(), &story, &scene, 1.5);
+    Ok((frames, animated))
+}
+
+/// A block's error at its `file:line:col`: `block` counts the file's
+/// `autograd` blocks from 0 (they all ran, so [`run_file`] kept them all,
+/// in order).
+fn block_error(path: &Path, block: usize, e: &scenario::ScenarioError) -> String {
+    let markdown = std::fs::read_to_string(path).unwrap_or_default();
+    let Some(b) = scenario::find_blocks(&markdown).into_iter().nth(block) else {
+        return format!("{}: error: {}\n", path.display(), e.message);
+    };
+    let site_block = site::Block {
+        source: b.body.clone(),
+        body_offset: b.offset,
+        info: String::new(),
+    };
+    let to_file = |o: usize| site_block.file_offset(&markdown, o);
+    let place = scenario::BlockPlace {
+        file: path,
+        markdown: &markdown,
+        to_file: &to_file,
+        files: None,
+    };
+    diagnostic::render_all(&[place.diagnostic(e)])
+}
+
 /// What `seen frames` wrote.
 #[derive(Debug, Default)]
 pub struct ExportReport {
@@ -119,25 +175,27 @@ pub fn export_frames(path: &Path, out: &Path, png: bool) -> Result<ExportReport,
     };
     // Every trace's frames, and every training figure's snapshots (rather
     // than a trace of a graph that may be thousands of nodes): (file stem,
-    // frames, whether the stem gets `-step-`, whether it is animated).
-    let traces: Vec<(String, Vec<String>, bool)> = runs
+    // frames, a trace's animation; a trace's stems get `-step-`).
+    let traces: Vec<(String, Vec<String>, Option<String>)> = runs
         .par_iter()
-        .map(|(s, rs)| {
+        .enumerate()
+        .map(|(b, (s, rs))| {
             if s.figure == scenario::Figure::Training {
                 let frames = render::figures::training_frames(s, &rs[0])
                     .map_err(|e| format!("{}: {}\n", s.id, e.message))?;
-                return Ok(vec![(format!("{}-training", s.id), frames, false)]);
+                return Ok(vec![(format!("{}-training", s.id), frames, None)]);
             }
-            Ok(rs
-                .iter()
+            rs.iter()
                 .map(|run| {
-                    (
+                    let (frames, animated) = trace_frames_within_budget(s, run, png)
+                        .map_err(|e| block_error(path, b, &e))?;
+                    Ok((
                         format!("{}-{}", s.id, run.view.name()),
-                        render::frame::trace_frames(s, run),
-                        true,
-                    )
+                        frames,
+                        Some(animated),
+                    ))
                 })
-                .collect())
+                .collect()
         })
         .collect::<Result<Vec<Vec<_>>, String>>()?
         .into_iter()
@@ -147,7 +205,7 @@ pub fn export_frames(path: &Path, out: &Path, png: bool) -> Result<ExportReport,
         .iter()
         .flat_map(|(stem, frames, trace)| {
             frames.iter().enumerate().map(move |(k, svg)| {
-                let name = if *trace {
+                let name = if trace.is_some() {
                     format!("{stem}-step-{:02}", k + 1)
                 } else {
                     format!("{stem}-{:02}", k + 1)
@@ -164,13 +222,12 @@ pub fn export_frames(path: &Path, out: &Path, png: bool) -> Result<ExportReport,
         }
         Ok::<(), String>(())
     })?;
-    let animated: Vec<_> = traces.iter().filter(|t| t.2).collect();
-    animated.par_iter().try_for_each(|(stem, frames, _)| {
-        write(
-            format!("{stem}-animated.svg"),
-            render::animate::animated(frames, 1.5).as_bytes(),
-        )
-    })?;
+    let animated: Vec<(&String, &String)> = (traces.iter())
+        .filter_map(|(stem, _, a)| Some((stem, a.as_ref()?)))
+        .collect();
+    animated
+        .par_iter()
+        .try_for_each(|(stem, svg)| write(format!("{stem}-animated.svg"), svg.as_bytes()))?;
     Ok(ExportReport {
         svgs: jobs.len(),
         pngs: if png { jobs.len() } else { 0 },

@@ -151,20 +151,25 @@ fn judge(
 /// derivative's digits to the `1e8`), so the largest value in the graph
 /// sets an extra allowance of a few ε·|v|/h. A mismatch is classified by
 /// [`classify`].
+///
+/// The differences run on one scratch [`Tape`] of the graph (the same
+/// values as [`central_difference`], bit for bit): a copy of the graph per
+/// leaf made a block of 6,600 params and 20,000 nodes take 30 s.
 pub fn check_gradients(graph: &Graph, output: NodeId, seed: f64) -> Vec<Mismatch> {
     let round_off = round_off(graph, STEP, seed);
+    let mut g = Tape::new(graph);
     let mut bad = Vec::new();
     for leaf in 0..graph.len() {
         let node = &graph.nodes[leaf];
         if !matches!(node.kind, super::Kind::Param | super::Kind::Input) {
             continue;
         }
-        let Ok(numeric) = central_difference(graph, output, leaf, STEP) else {
+        let Ok(numeric) = tape_difference(&mut g, output, leaf, STEP) else {
             // The leaf sits at a domain edge; a difference cannot be taken.
             continue;
         };
         let fine = || {
-            central_difference(graph, output, leaf, FINE_STEP)
+            tape_difference(&mut g, output, leaf, FINE_STEP)
                 .ok()
                 .map(|d| d * seed)
         };
@@ -173,6 +178,22 @@ pub fn check_gradients(graph: &Graph, output: NodeId, seed: f64) -> Vec<Mismatch
         }
     }
     bad
+}
+
+/// [`central_difference`] on the scratch tape `g` (whose leaf is left as it
+/// was; its other values are recomputed by each pass).
+fn tape_difference(g: &mut Tape, output: NodeId, leaf: NodeId, h: f64) -> Result<f64, DomainError> {
+    let v = g.values[leaf];
+    let mut out = [0.0; 2];
+    for (slot, shift) in [h, -h].into_iter().enumerate() {
+        g.values[leaf] = v + shift;
+        let pass = g.forward();
+        // Read before the leaf is put back: the output may be the leaf.
+        out[slot] = g.values[output];
+        g.values[leaf] = v;
+        pass?;
+    }
+    Ok((out[0] - out[1]) / (2.0 * h))
 }
 
 /// The round-off allowance of a difference with step `h` through the
@@ -353,6 +374,39 @@ mod tests {
         for bad in [check_gradients(&g, y, 1.0), check_sample(&g, y, 1.0, &[w])] {
             assert_eq!(bad.len(), 1, "{bad:?}");
             assert!(!bad[0].ill_conditioned, "{bad:?}");
+        }
+    }
+
+    /// The check's differences on one tape are the copy-per-leaf ones, bit
+    /// for bit, for every leaf, a `linear` with many operands included,
+    /// and the tape is back at the point after each.
+    #[test]
+    fn differences_on_a_tape_are_those_on_a_copy() {
+        let mut g = Graph::new();
+        let w = g.leaf(Kind::Param, Some("w"), 0.37);
+        let b = g.leaf(Kind::Param, Some("b"), -1.3);
+        let xs: Vec<NodeId> = (0..5)
+            .map(|i| g.leaf(Kind::Input, None, 0.5 * i as f64 - 1.1))
+            .collect();
+        let mut args = Vec::new();
+        for &x in &xs {
+            args.extend([w, x]);
+        }
+        args.push(b);
+        let z = g.op(Op::Linear, &args);
+        let t = g.op(Op::Tanh, &[z]);
+        let y = g.op(Op::Mul, &[t, w]);
+        g.forward().unwrap();
+        let mut tape = Tape::new(&g);
+        let before = tape.values.clone();
+        // The output itself a leaf too (`y = x`).
+        for (leaf, out) in [(w, y), (b, y), (xs[0], y), (xs[4], y), (w, w)] {
+            for h in [STEP, FINE_STEP] {
+                let copy = central_difference(&g, out, leaf, h).unwrap();
+                let on_tape = tape_difference(&mut tape, out, leaf, h).unwrap();
+                assert_eq!(copy.to_bits(), on_tape.to_bits(), "leaf {leaf}, h {h}");
+                assert_eq!(tape.values[leaf], before[leaf]);
+            }
         }
     }
 }

@@ -2,11 +2,14 @@
 //! drawn with the step's values, gradients and active parts.
 //!
 //! A standalone frame carries its colours as presentation attributes; the
-//! page's inline frames are lean (classes only) and share one base drawing
-//! through `<use>`; the filmstrip stacks those with a stylesheet of its own
+//! page's inline frame is lean (classes only) and refers to its base
+//! drawing through `<use>`; the filmstrip ([`filmstrip`]) holds every
+//! frame in one file, lean, with a stylesheet of its own
 //! ([`theme::image_css`]: the page's palette and dark mode), and the page
-//! shows every step but the first as a view of it (`<img>`, loaded lazily). Nodes and edges are drawn by [`super::node`].
+//! shows every step but the first as a view of it (`<img>`, loaded
+//! lazily). Nodes and edges are drawn by [`super::node`].
 
+use super::node::NodeDraw;
 use super::node::{
     BACKWARD_ACTIVE, EdgeLook, FORWARD_ACTIVE, active_outline, draw_edge, node_dynamic, node_static,
 };
@@ -14,8 +17,8 @@ pub use super::scene::Scene;
 use super::scene::running_sum;
 use super::svg::{Svg, font, n, open_img, paper, rounded, text};
 use super::theme::{self, BACKWARD, CH, FORWARD, INK, PAPER, text_w};
-use crate::engine::{Graph, Kind};
-use crate::story::{Phase, Step, Story};
+use crate::engine::{Graph, Kind, NodeId};
+use crate::story::{Phase, State, Step, Story};
 
 /// Ids and words for one frame's accessible name.
 pub struct FrameMeta<'a> {
@@ -38,10 +41,36 @@ fn base(svg: &mut Svg, g: &Graph, story: &Story, scene: &Scene) {
 
 /// What one step adds on top of the base: the caption, the active edges
 /// and nodes, every value and gradient known so far, the message band.
-fn overlay(svg: &mut Svg, g: &Graph, story: &Story, scene: &Scene, k: usize) {
+/// `before` and `now`: every node's value and gradient before and after
+/// step `k`.
+fn overlay(
+    svg: &mut Svg,
+    g: &Graph,
+    story: &Story,
+    scene: &Scene,
+    k: usize,
+    (before, now): (&State, &State),
+) {
     let step: &Step = &story.steps[k];
     caption(svg, step, k, story.steps.len());
     active_edges(svg, g, scene, step);
+    band(svg, g, scene, step);
+    let mut active = vec![false; g.len()];
+    for &i in &step.active_nodes {
+        active[i] = true;
+    }
+    for (i, &is_active) in active.iter().enumerate() {
+        let mut nd = scene.node_draw(g, story, i, Some(now));
+        nd.sum = running_sum(g, step, i, before.grads[i], now.grads[i]);
+        if is_active {
+            outline(svg, &nd);
+        }
+        node_dynamic(svg, &nd);
+    }
+}
+
+/// The message band of a backward step ([`message_band`]).
+fn band(svg: &mut Svg, g: &Graph, scene: &Scene, step: &Step) {
     let to_const = |e: &crate::story::Edge| g.nodes[e.from].kind == Kind::Const;
     if step.phase == Phase::Backward
         && !step.active_edges.iter().any(to_const)
@@ -49,16 +78,13 @@ fn overlay(svg: &mut Svg, g: &Graph, story: &Story, scene: &Scene, k: usize) {
     {
         message_band(svg, scene, label);
     }
-    for i in 0..g.len() {
-        let mut nd = scene.node_draw(g, story, i, Some(step));
-        nd.sum = running_sum(g, story, k, i);
-        if step.active_nodes.contains(&i) {
-            let (w, h) = nd.size;
-            let c = nd.center;
-            active_outline(svg, nd.kind, c.x - w / 2.0, c.y - h / 2.0, w, h);
-        }
-        node_dynamic(svg, &nd);
-    }
+}
+
+/// An active node's thick outline and halo.
+fn outline(svg: &mut Svg, nd: &NodeDraw) {
+    let (w, h) = nd.size;
+    let c = nd.center;
+    active_outline(svg, nd.kind, c.x - w / 2.0, c.y - h / 2.0, w, h);
 }
 
 /// The step's caption: its phase (with the direction), its place, its title.
@@ -105,12 +131,7 @@ fn active_edges(svg: &mut Svg, g: &Graph, scene: &Scene, step: &Step) {
         if backward && g.nodes[se.from].kind == Kind::Const {
             continue;
         }
-        let Some(e) = scene
-            .layout
-            .edges
-            .iter()
-            .find(|e| e.from == se.from && e.to == se.to && e.slot == se.slot)
-        else {
+        let Some(e) = scene.edge(se.from, se.to, se.slot) else {
             continue;
         };
         let pts = scene.route(&e.points);
@@ -121,11 +142,23 @@ fn active_edges(svg: &mut Svg, g: &Graph, scene: &Scene, step: &Step) {
     }
 }
 
+/// Every node's value and gradient before and after step `k`, replayed.
+fn states_at(story: &Story, k: usize) -> (State, State) {
+    let before = match k.checked_sub(1) {
+        Some(prev) => story.state_at(prev),
+        None => State::new(story.labels.len()),
+    };
+    let mut now = before.clone();
+    now.apply(&story.steps[k]);
+    (before, now)
+}
+
 /// Draws step `k` of `story` as a complete, standalone SVG document.
 pub fn frame(g: &Graph, story: &Story, scene: &Scene, k: usize, meta: &FrameMeta) -> String {
     let mut svg = open_frame(story, scene, k, meta, false);
     base(&mut svg, g, story, scene);
-    overlay(&mut svg, g, story, scene, k);
+    let (before, now) = states_at(story, k);
+    overlay(&mut svg, g, story, scene, k, (&before, &now));
     svg.finish()
 }
 
@@ -154,52 +187,231 @@ pub fn inline_frame(
 ) -> String {
     let mut svg = open_frame(story, scene, k, meta, true);
     svg.empty("use", &[("href", &format!("#{fid}-base"))]);
-    overlay(&mut svg, g, story, scene, k);
+    let (before, now) = states_at(story, k);
+    overlay(&mut svg, g, story, scene, k, (&before, &now));
     svg.finish()
 }
 
-/// Every frame of a trace in one standalone SVG file, stacked top to
-/// bottom, with a `<view id="step-N">` per frame: `FILE.svg#step-3` shows
-/// step 3 alone (the file itself is one frame in size, so as is it shows
-/// step 1). It reuses the page's lean frames and their shared base
-/// (`defs`, from [`inline_base`]) with a stylesheet of its own, so nothing
-/// is drawn twice and the file stays small.
-pub fn filmstrip(defs: &str, frames: &[String], scene: &Scene) -> String {
+/// Every frame of a trace in one standalone SVG file, with a `<view
+/// id="step-K">` per frame: `FILE.svg#step-3` shows step 3 (opened as is,
+/// the file shows step 1).
+///
+/// The file is linear in what it draws, not in frames × nodes: the base
+/// (paper, edges, nodes' shapes and labels) is drawn once, and every
+/// other part of a frame once for the steps it shows on: each step's
+/// highlights (caption, active edges, message band, outlines) for that
+/// step, each node's value and gradient from the step that sets them to
+/// the step that changes them. Every such part is a group with its first
+/// step and the step after its last (`--a`, `--b`, set by its classes);
+/// the step a view targets sets `--t` (one rule per step, `:target`), and
+/// a group is opaque exactly when `a ≤ t < b`. All frames share one
+/// place, so every view has the same viewBox and a frame's pixels are the
+/// standalone frame's. A viewer without CSS shows step 1: every group not
+/// on it is also `opacity="0"`, which the stylesheet overrides.
+///
+/// Lean (classes only, like the page's frames) under a stylesheet of its
+/// own ([`theme::image_css`]: the page's palette and dark mode).
+pub fn filmstrip(g: &Graph, story: &Story, scene: &Scene) -> String {
+    film(g, story, scene, None)
+}
+
+/// The frames of a trace as one animated SVG, for slides and READMEs (`seen
+/// frames`): the frames file's drawing ([`filmstrip`]), each frame shown
+/// for `dt` seconds in turn, looping, by an animation of `--t` (a
+/// registered integer, stepped); under reduced motion the last frame
+/// stands still. Drawn with presentation attributes and no stylesheet of
+/// colours, like the standalone frames.
+pub fn animated(g: &Graph, story: &Story, scene: &Scene, dt: f64) -> String {
+    film(g, story, scene, Some(dt))
+}
+
+/// [`filmstrip`] (`animate` None) or [`animated`] (`Some(dt)`).
+fn film(g: &Graph, story: &Story, scene: &Scene, animate: Option<f64>) -> String {
     let (w, h) = (scene.width, scene.height);
+    let total = story.steps.len();
     // The root has one frame's size: a browser takes an image's intrinsic
     // size from the root even when a view is shown, and the page's
     // `<img src="…#step-N" width height>` must scale like the frame (print
-    // fits frames to the paper). Opened as is, the file shows step 1; the
-    // other frames lie below it, each shown by its view.
+    // fits frames to the paper).
     // Its font on the root: the page's frames leave it to the page's
     // stylesheet, and a viewer that ignores `<style>` still inherits it.
-    let mut svg = Svg::new(w, h, &[("font-family", theme::FONT)]);
+    let mut svg = match animate {
+        None => Svg::new(w, h, &[("font-family", theme::FONT)]),
+        Some(_) => Svg::new(w, h, &[("role", "img"), ("font-family", theme::FONT)]),
+    };
     svg.open("style", &[]);
-    for line in theme::image_css().lines() {
-        svg.raw_line(line);
-    }
-    svg.close("style");
-    for line in defs.lines() {
-        svg.raw_line(line);
-    }
-    for (k, frame) in frames.iter().enumerate() {
-        let y = h * k as f64;
-        let vb = format!("0 {} {} {}", n(y), n(w), n(h));
-        svg.empty(
-            "view",
-            &[("id", &format!("step-{}", k + 1)), ("viewBox", &vb)],
-        );
-        for (i, line) in frame.lines().enumerate() {
-            if i == 0 {
-                // Placed at its offset.
-                let line = line.replacen("<svg ", &format!("<svg y=\"{}\" ", n(y)), 1);
-                svg.raw_line(&line);
-            } else {
+    match animate {
+        None => {
+            for line in theme::image_css().lines() {
                 svg.raw_line(line);
             }
+            svg.raw_line("g.film { --t: 1; }");
+        }
+        Some(dt) => {
+            // `<` escaped: the stylesheet is the text of an XML element.
+            svg.raw_line(
+                "@property --t { syntax: \"&lt;integer&gt;\"; inherits: true; initial-value: 1; }",
+            );
+            svg.raw_line(&format!(
+                "@keyframes play {{ from {{ --t: 1; }} to {{ --t: {}; }} }}",
+                total + 1
+            ));
+            svg.raw_line(&format!(
+                "g.film {{ animation: play {}s steps({total}) infinite; }}",
+                n(dt * total as f64)
+            ));
+            svg.raw_line(&format!(
+                "@media (prefers-reduced-motion: reduce) {{ g.film {{ animation: none; --t: {total}; }} }}"
+            ));
         }
     }
+    for t in 1..=total {
+        let target = match animate {
+            None => format!("#step-{t}:target~g.film {{ --t: {t}; }} "),
+            Some(_) => String::new(),
+        };
+        svg.raw_line(&format!(
+            "{target}g.a{t} {{ --a: {t}; }} g.b{} {{ --b: {}; }}",
+            t + 1,
+            t + 1
+        ));
+    }
+    svg.raw_line(
+        "g.at { opacity: clamp(0, min(var(--t) - var(--a) + 1, var(--b) - var(--t)), 1); }",
+    );
+    svg.close("style");
+    let lean = animate.is_none();
+    if lean {
+        let vb = format!("0 0 {} {}", n(w), n(h));
+        for t in 1..=total {
+            svg.empty("view", &[("id", &format!("step-{t}")), ("viewBox", &vb)]);
+        }
+    }
+    svg.set_lean(lean);
+    svg.open("g", &[("class", "film")]);
+    base(&mut svg, g, story, scene);
+    let shown = highlights_and_spans(&mut svg, g, story, scene);
+    for span in shown {
+        let mut nd = scene.node_draw(g, story, span.node, None);
+        (nd.value, nd.grad, nd.sum) = (span.look.value, span.look.grad, span.look.sum);
+        let mut part = Svg::fragment(svg.depth() + 1, lean);
+        node_dynamic(&mut part, &nd);
+        let part = part.take();
+        if !part.is_empty() {
+            open_at(&mut svg, span.from, span.to);
+            svg.raw_block(&part);
+            svg.close("g");
+        }
+    }
+    svg.close("g");
     svg.finish()
+}
+
+/// What a node shows beyond its base: its value, its gradient, a running
+/// sum.
+#[derive(Clone, Copy, PartialEq)]
+struct Look {
+    value: Option<f64>,
+    grad: Option<f64>,
+    sum: Option<(f64, f64)>,
+}
+
+/// A node's look over the steps `from..to`.
+struct Span {
+    node: NodeId,
+    look: Look,
+    from: usize,
+    to: usize,
+}
+
+/// Draws each step's highlights as a group shown on that step alone, and
+/// returns every node's looks with the steps each is shown on, in the
+/// order they end (then by node). A step changes the look of the nodes it
+/// sets, of the node its message adds to (a running sum), and of the
+/// nodes whose running sum the step before showed.
+fn highlights_and_spans(svg: &mut Svg, g: &Graph, story: &Story, scene: &Scene) -> Vec<Span> {
+    let total = story.steps.len();
+    let mut state = State::new(g.len());
+    // Each node's look, and the step it has been shown since.
+    let mut open: Vec<Option<(Look, usize)>> = vec![None; g.len()];
+    let mut spans = Vec::new();
+    let mut summed: Vec<NodeId> = Vec::new();
+    for (k, step) in story.steps.iter().enumerate() {
+        open_at(svg, k, k + 1);
+        caption(svg, step, k, total);
+        active_edges(svg, g, scene, step);
+        band(svg, g, scene, step);
+        let mut active = step.active_nodes.clone();
+        active.sort_unstable();
+        active.dedup();
+        for &i in &active {
+            outline(svg, &scene.node_draw(g, story, i, None));
+        }
+        svg.close("g");
+        // Every node has a look from the first step on (`?` until its value
+        // is known).
+        let mut touched: Vec<NodeId> = if k == 0 {
+            (0..g.len()).collect()
+        } else {
+            step.changes.iter().map(|c| c.node).collect()
+        };
+        touched.append(&mut summed);
+        touched.extend(step.active_edges.iter().map(|e| e.from));
+        touched.sort_unstable();
+        touched.dedup();
+        let mut looks = Vec::with_capacity(touched.len());
+        for &i in &touched {
+            let (value, grad) = match step.changes.binary_search_by_key(&i, |c| c.node) {
+                Ok(at) => (step.changes[at].value, step.changes[at].grad),
+                Err(_) => (state.values[i], state.grads[i]),
+            };
+            let sum = running_sum(g, step, i, state.grads[i], grad);
+            if sum.is_some() {
+                summed.push(i);
+            }
+            looks.push((i, Look { value, grad, sum }));
+        }
+        for (i, look) in looks {
+            match open[i] {
+                Some((old, _)) if old == look => {}
+                Some((old, from)) => {
+                    spans.push(Span {
+                        node: i,
+                        look: old,
+                        from,
+                        to: k,
+                    });
+                    open[i] = Some((look, k));
+                }
+                None => open[i] = Some((look, k)),
+            }
+        }
+        state.apply(step);
+    }
+    for (i, o) in open.into_iter().enumerate() {
+        if let Some((look, from)) = o {
+            spans.push(Span {
+                node: i,
+                look,
+                from,
+                to: total,
+            });
+        }
+    }
+    spans
+}
+
+/// Opens a group shown on the steps `from..to` (from 0): its classes `aA
+/// bB` set `--a` and `--b`, counted from 1 like the views (classes and a
+/// rule per step, not a `style` attribute: the site writes none). Not
+/// shown on step 1 (a viewer without CSS): `opacity="0"`.
+fn open_at(svg: &mut Svg, from: usize, to: usize) {
+    let class = format!("at a{} b{}", from + 1, to + 1);
+    if from == 0 {
+        svg.open("g", &[("class", &class)]);
+    } else {
+        svg.open("g", &[("class", &class), ("opacity", "0")]);
+    }
 }
 
 /// A frame's accessible name: its `<title>` inline, its `alt` as an image.
@@ -253,40 +465,32 @@ fn message_band(svg: &mut Svg, scene: &Scene, label: &str) {
     );
 }
 
-/// Every frame of one run's trace, ids prefixed `ID-VIEW-fK`.
+/// Every frame of one run's trace as a standalone document, ids prefixed
+/// `ID-VIEW-fK`.
 pub fn trace_frames(s: &crate::scenario::Scenario, run: &crate::scenario::Run) -> Vec<String> {
     let story = crate::story::tell(run);
     let scene = Scene::new(run.graph(), &story);
-    render_frames(s, run, &story, &scene, false)
+    (0..story.steps.len())
+        .map(|k| trace_frame(s, run, &story, &scene, k))
+        .collect()
 }
 
-/// The frames of a story already told and laid out, drawn in parallel
-/// (each frame is independent; the order of the result is the steps').
-/// `inline`: frames for the page, referring to [`inline_base`] with the id
-/// prefix `ID-VIEW`; otherwise standalone documents.
-pub fn render_frames(
+/// Step `k` of one run's trace as a standalone document, its ids prefixed
+/// `ID-VIEW-fK`: the story told and laid out once, each frame drawn on
+/// its own (in parallel, by `seen frames`).
+pub fn trace_frame(
     s: &crate::scenario::Scenario,
     run: &crate::scenario::Run,
     story: &Story,
     scene: &Scene,
-    inline: bool,
-) -> Vec<String> {
-    use rayon::prelude::*;
+    k: usize,
+) -> String {
     let fid = format!("{}-{}", s.id, run.view.name());
     let title = s.title.clone().unwrap_or_else(|| s.id.clone());
-    (0..story.steps.len())
-        .into_par_iter()
-        .map(|k| {
-            let id = format!("{fid}-f{k}");
-            let meta = FrameMeta {
-                id: &id,
-                figure_title: &title,
-            };
-            if inline {
-                inline_frame(run.graph(), story, scene, k, &meta, &fid)
-            } else {
-                frame(run.graph(), story, scene, k, &meta)
-            }
-        })
-        .collect()
+    let id = format!("{fid}-f{k}");
+    let meta = FrameMeta {
+        id: &id,
+        figure_title: &title,
+    };
+    frame(run.graph(), story, scene, k, &meta)
 }

@@ -3,10 +3,11 @@
 //! its `figure` key asks for; blocks with the same `group` become tabs.
 
 use super::figures;
-use super::frame::{Scene, inline_base, render_frames};
+use super::frame::{FrameMeta, Scene, inline_base, inline_frame};
 use super::stepper::{StepPanel, StepperParts, jumps, lazy_frame, stepper, tabs, tabs_sharing};
 use super::svg::{self, esc};
 use super::theme;
+use crate::scenario::budget::{Capped, MAX_FIGURE_BYTES, MAX_JSON_BYTES, megabytes};
 use crate::scenario::{self, Figure, Run, Scenario, ScenarioError, View};
 use crate::site::{Block, Diagnostic, FigureHook, FigureState, FileRead, PageCtx, Rendered};
 use crate::story::{Phase, tell};
@@ -298,8 +299,7 @@ fn draw(
     // The download is compact: whitespace is not part of the JSON's
     // contract, and pretty-printing made a training figure's trace 2.4×
     // bigger (1.95 MB for the bundled explainer's `moons`).
-    let json =
-        crate::scenario::trace::block_json_compact(&page.file.display().to_string(), s, runs);
+    let json = json_within_budget(&page.file.display().to_string(), s, runs, MAX_JSON_BYTES)?;
     let json_path = format!("{dir}/trace.json");
     let title = s.title.clone().unwrap_or_else(|| s.id.clone());
     let mut out = Collected {
@@ -338,12 +338,74 @@ fn draw(
         "<div class=\"dl\">Download: {}</div>\n",
         out.downloads.join(" ")
     );
+    let html = figure_html(s, &body, &caption);
+    let traces_html: usize = (out.traces.iter())
+        .map(|t| t.frames.iter().map(String::len).sum::<usize>() + t.defs.len())
+        .sum();
+    let bytes = html.len() + traces_html + out.assets.iter().map(|(_, b)| b.len()).sum::<usize>();
+    bytes_within_budget(s, bytes, MAX_FIGURE_BYTES)?;
     Ok(Drawn {
-        html: figure_html(s, &body, &caption),
+        html,
         assets: out.assets,
         frames: out.frames,
         traces: out.traces,
     })
+}
+
+/// Refuses a figure that would write more than `limit` bytes
+/// ([`MAX_FIGURE_BYTES`]): its part of the page and its files.
+fn bytes_within_budget(s: &Scenario, bytes: usize, limit: usize) -> Result<(), ScenarioError> {
+    if bytes <= limit {
+        return Ok(());
+    }
+    Err(ScenarioError::new(
+        s.bytes_span(),
+        format!(
+            "this figure would write {} (limit {})",
+            megabytes(bytes),
+            megabytes(limit)
+        ),
+    )
+    .expected(format!(
+        "at most {} per figure: its part of the page, frames, stills and trace.json",
+        megabytes(limit)
+    ))
+    .hint("draw a smaller graph (fewer statements or examples), or fewer views"))
+}
+
+/// The figure's `trace.json`, refused over `limit` bytes
+/// ([`MAX_JSON_BYTES`]), measured as it is written without holding more
+/// than the budget.
+fn json_within_budget(
+    file: &str,
+    s: &Scenario,
+    runs: &[Run],
+    limit: usize,
+) -> Result<Vec<u8>, ScenarioError> {
+    let mut json = Capped::new(limit);
+    crate::scenario::trace::write_block_json(&mut json, file, s, runs)
+        .expect("a capped writer takes every byte");
+    if json.fits() {
+        return Ok(json.bytes);
+    }
+    let knob = if s.train.is_some() {
+        "train for fewer steps, or use fewer examples or a smaller net"
+    } else {
+        "use fewer statements or examples"
+    };
+    Err(ScenarioError::new(
+        s.bytes_span(),
+        format!(
+            "this block's trace.json would be {} (limit {})",
+            megabytes(json.total),
+            megabytes(limit)
+        ),
+    )
+    .expected(format!(
+        "a run whose JSON (every node, step and message) is at most {}",
+        megabytes(limit)
+    ))
+    .hint(knob))
 }
 
 /// A trace per view (a batch figure adds its tables and plot under each).
@@ -456,20 +518,33 @@ fn trace_parts(
     let scene = Scene::new(run.graph(), &story);
     let fid = format!("{}-{}", s.id, run.view.name());
     let title = s.title.clone().unwrap_or_else(|| s.id.clone());
-    let inline = render_frames(s, run, &story, &scene, true);
-    let defs = inline_base(run.graph(), &story, &scene, &fid);
     // Every frame in one file, a view per step: the page's images, and a
     // download.
     let path = format!("{dir}/{}-frames.svg", run.view.name());
     let src = page.href(&path);
     let files = vec![(
         path,
-        super::frame::filmstrip(&defs, &inline, &scene).into_bytes(),
+        super::frame::filmstrip(run.graph(), &story, &scene).into_bytes(),
     )];
+    // The first frame is inline in the page (unless hidden), on its shared
+    // drawing.
+    let (mut first, defs) = if hidden {
+        (None, String::new())
+    } else {
+        let id = format!("{fid}-f0");
+        let meta = FrameMeta {
+            id: &id,
+            figure_title: &title,
+        };
+        (
+            Some(inline_frame(run.graph(), &story, &scene, 0, &meta, &fid)),
+            inline_base(run.graph(), &story, &scene, &fid),
+        )
+    };
     let mut frames = Vec::new();
     let mut steps = Vec::new();
-    for (k, (step, svg)) in story.steps.iter().zip(inline).enumerate() {
-        frames.push(if k == 0 && !hidden {
+    for (k, step) in story.steps.iter().enumerate() {
+        frames.push(if let Some(svg) = first.take() {
             svg
         } else {
             // The alt names the step; the figure is named once, by the
@@ -494,9 +569,7 @@ fn trace_parts(
         run.forward.len(),
         run.messages.len()
     );
-    // The shared drawing is needed only by an inline frame.
     let jumps = jumps(&story, run.graph());
-    let defs = if hidden { String::new() } else { defs };
     (
         StepperParts {
             view: run.view.name().to_string(),
@@ -757,6 +830,39 @@ fn still_img(src: &str, svg: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte budgets refuse at the block's `train` (or where its figure
+    /// is chosen) with the size measured: the JSON's whole size although
+    /// only the budget's worth was kept.
+    #[test]
+    fn a_figure_over_its_byte_budgets_is_refused_at_the_block_with_its_size() {
+        let body = "id = \"t\"\nparams = { w = 1 }\nexamples = [ { x = 1, y = 2 }, { x = 2, y = 3 } ]\ngraph = \"l = (w * x - y) ^ 2\"\ntrain = { steps = 50, lr = 0.01 }\nfigure = \"training\"";
+        let s = scenario::parse(body).unwrap();
+        let runs = s.analyze().unwrap();
+        let whole = scenario::trace::block_json_compact("f.md", &s, &runs);
+        let fits = json_within_budget("f.md", &s, &runs, whole.len()).unwrap();
+        assert_eq!(fits, whole);
+        let e = json_within_budget("f.md", &s, &runs, whole.len() - 1).unwrap_err();
+        let train = body.find("{ steps").unwrap();
+        assert_eq!(e.offset, train);
+        assert!(
+            e.message.starts_with(&format!(
+                "this block's trace.json would be {} (limit",
+                megabytes(whole.len())
+            )),
+            "{}",
+            e.message
+        );
+        assert!(e.hint.as_deref().unwrap().contains("fewer steps"));
+        assert!(bytes_within_budget(&s, 10, 10).is_ok());
+        let e = bytes_within_budget(&s, 60_000_000, MAX_FIGURE_BYTES).unwrap_err();
+        assert_eq!(e.message, "this figure would write 60.0 MB (limit 50.0 MB)");
+        // Without `train`, the figure's own key: here `graph`.
+        let body = "id = \"t\"\nparams = { w = 1 }\ngraph = \"y = w * w\"";
+        let trace = scenario::parse(body).unwrap();
+        let e = bytes_within_budget(&trace, 11, 10).unwrap_err();
+        assert_eq!(e.offset, body.find("\"y =").unwrap());
+    }
 
     const STYLE: &str = include_str!("../../templates/style.css");
 

@@ -5,9 +5,8 @@
 //!   polyline, marker, arrow); [`node`]: nodes and edges; [`plot`]: axes and ticks;
 //! - [`scene`] and [`frame`]: a trace's graph laid out once, one SVG per step;
 //! - [`figures`]: one file per still figure kind;
-//! - [`stepper`], [`hook`], [`animate`], [`png`]: around the drawings.
+//! - [`stepper`], [`hook`], [`png`]: around the drawings.
 
-pub mod animate;
 pub mod figures;
 pub mod frame;
 pub mod hook;

@@ -7,8 +7,9 @@ use super::node::{
 };
 use super::svg::Svg;
 use crate::engine::{Graph, Kind, NodeId};
-use crate::layout::{Layout, LayoutNode, LayoutOptions, Point, layout};
-use crate::story::{Phase, Step, Story};
+use crate::layout::{EdgeRoute, Layout, LayoutNode, LayoutOptions, Point, layout};
+use crate::story::{Phase, State, Step, Story};
+use std::collections::HashMap;
 
 /// Room at the top of a frame for the step caption.
 pub(crate) const TOP: f64 = 34.0;
@@ -20,50 +21,67 @@ pub struct Scene {
     pub sizes: Vec<(f64, f64)>,
     pub width: f64,
     pub height: f64,
+    /// Each laid-out edge's place in `layout.edges`, by (from, to, slot):
+    /// a step finds its active edges without a scan of every edge.
+    edge_at: HashMap<(NodeId, NodeId, usize), usize>,
 }
 
-/// The running sum node `i` shows at step `k`: (its gradient before, after)
+/// The running sum node `i` shows at `step`: (its gradient before, after)
 /// when the step delivers a message to `i` that adds to a gradient it
 /// already had (a value read by several consumers, or twice by one).
-pub(crate) fn running_sum(g: &Graph, story: &Story, k: usize, i: NodeId) -> Option<(f64, f64)> {
-    let st = &story.steps[k];
-    if st.phase != Phase::Backward || g.nodes[i].kind == Kind::Const {
+/// `before` and `after` are `i`'s gradient before and after the step.
+pub(crate) fn running_sum(
+    g: &Graph,
+    step: &Step,
+    i: NodeId,
+    before: Option<f64>,
+    after: Option<f64>,
+) -> Option<(f64, f64)> {
+    if step.phase != Phase::Backward || g.nodes[i].kind == Kind::Const {
         return None;
     }
     // A backward step's active edge runs from the receiver to its consumer.
-    if !st.active_edges.iter().any(|e| e.from == i) {
+    if !step.active_edges.iter().any(|e| e.from == i) {
         return None;
     }
-    let before = story.steps[k.checked_sub(1)?].grads[i]?;
-    Some((before, st.grads[i]?))
+    Some((before?, after?))
+}
+
+/// Node `i`'s gradient after `step`, which `state` is still before.
+pub(crate) fn grad_after(step: &Step, state: &State, i: NodeId) -> Option<f64> {
+    match step.changes.binary_search_by_key(&i, |c| c.node) {
+        Ok(at) => step.changes[at].grad,
+        Err(_) => state.grads[i],
+    }
 }
 
 /// Each node's box width: it fits the longest text any step shows on it. A
-/// node's text only changes on the steps where it is active (or at the
-/// update), so only those are measured: O(steps), not O(steps × nodes).
+/// node's text only changes on the steps that change it, so only those
+/// are measured: O(steps + changes), not O(steps × nodes).
 /// `sums`: also fit the running sums the frames show (a still shows none).
 fn node_widths(g: &Graph, story: &Story, sums: bool) -> Vec<f64> {
     let mut widths: Vec<f64> = (0..g.len())
         .map(|i| label_width(&story.labels[i]))
         .collect();
-    let all: Vec<NodeId> = (0..g.len()).collect();
-    for (k, st) in story.steps.iter().enumerate() {
-        let changed = if st.phase == Phase::Update {
-            &all
-        } else {
-            &st.active_nodes
-        };
-        for &i in changed {
-            if let Some(v) = st.values[i] {
+    let mut state = State::new(g.len());
+    for st in &story.steps {
+        for c in &st.changes {
+            let i = c.node;
+            if let Some(v) = c.value {
                 widths[i] = widths[i].max(value_width(v));
             }
-            if let Some(d) = st.grads[i] {
+            if let Some(d) = c.grad {
                 widths[i] = widths[i].max(grad_width(d));
             }
-            if let Some(sum) = running_sum(g, story, k, i).filter(|_| sums) {
+        }
+        for e in st.active_edges.iter().filter(|_| sums) {
+            let i = e.from;
+            let sum = running_sum(g, st, i, state.grads[i], grad_after(st, &state, i));
+            if let Some(sum) = sum {
                 widths[i] = widths[i].max(sum_width(sum));
             }
         }
+        state.apply(st);
     }
     widths.into_iter().map(box_width).collect()
 }
@@ -106,12 +124,23 @@ impl Scene {
         // message band.
         let width = layout.width.max(360.0);
         let height = layout.height + TOP + 30.0;
+        let edge_at = (layout.edges.iter().enumerate())
+            .map(|(k, e)| ((e.from, e.to, e.slot), k))
+            .collect();
         Scene {
             sizes: nodes.iter().map(|l| (l.width, l.height)).collect(),
             layout,
             width,
             height,
+            edge_at,
         }
+    }
+
+    /// The laid-out edge from `from` into operand `slot` of `to`.
+    pub(crate) fn edge(&self, from: NodeId, to: NodeId, slot: usize) -> Option<&EdgeRoute> {
+        self.edge_at
+            .get(&(from, to, slot))
+            .map(|&k| &self.layout.edges[k])
     }
 
     /// Centre of node `i`.
@@ -134,22 +163,22 @@ impl Scene {
             .collect()
     }
 
-    /// Node `i` with the values and gradients of `step`, or bare without
+    /// Node `i` with the values and gradients of `state`, or bare without
     /// one.
     pub(crate) fn node_draw<'a>(
         &self,
         g: &Graph,
         story: &'a Story,
         i: NodeId,
-        step: Option<&Step>,
+        state: Option<&State>,
     ) -> NodeDraw<'a> {
         NodeDraw {
             kind: g.nodes[i].kind,
             center: self.center(i),
             size: self.sizes[i],
             label: &story.labels[i],
-            value: step.and_then(|s| s.values[i]),
-            grad: step.and_then(|s| s.grads[i]),
+            value: state.and_then(|s| s.values[i]),
+            grad: state.and_then(|s| s.grads[i]),
             active: false,
             sum: None,
         }

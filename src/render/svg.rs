@@ -88,6 +88,31 @@ impl Svg {
         s
     }
 
+    /// A part of a document, written on its own at `depth` (no root), to
+    /// be put into one with [`Svg::raw_block`].
+    pub fn fragment(depth: usize, lean: bool) -> Self {
+        Svg {
+            out: String::new(),
+            depth,
+            lean,
+        }
+    }
+
+    /// How deep the next element is nested.
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+
+    /// What was written so far, without closing anything.
+    pub fn take(self) -> String {
+        self.out
+    }
+
+    /// Lines already written and indented (a [`Svg::fragment`]).
+    pub fn raw_block(&mut self, lines: &str) {
+        self.out.push_str(lines);
+    }
+
     /// A lean SVG omits presentation attributes (colours, strokes, fonts):
     /// for SVG inlined into a page whose stylesheet styles it by class.
     pub fn set_lean(&mut self, lean: bool) {

@@ -3,6 +3,7 @@
 //! `docs/language.md` is the contract.
 
 pub mod blocks;
+pub mod budget;
 pub mod closed;
 pub mod data;
 pub mod error;
@@ -107,6 +108,13 @@ pub struct Scenario {
     /// Where the `group` value stands in the body (empty without one), for
     /// an error about the group.
     pub group_span: Span,
+    /// Where the figure is chosen, for an error about its size: the
+    /// `figure` value, or the `graph` value without one (a trace is the
+    /// default).
+    pub figure_span: Span,
+    /// Where the examples are given: the `examples` or `data` value (empty
+    /// without either).
+    pub examples_span: Span,
     pub params: Vec<Named>,
     /// One list of inputs per example; a block without `examples` has one.
     pub examples: Vec<Vec<Named>>,
@@ -253,7 +261,10 @@ fn named(values: &Values) -> Vec<Named> {
 }
 
 fn check_leaf_names(all: &[&Named]) -> Result<(), ScenarioError> {
-    for (i, n) in all.iter().enumerate() {
+    // Each name's first definition, looked up rather than searched for: a
+    // block of 6,600 params spent 0.3 s comparing names pairwise.
+    let mut first: HashMap<&str, &Named> = HashMap::with_capacity(all.len());
+    for n in all {
         if !expr::is_name(&n.name) {
             return Err(ScenarioError::new(
                 n.span.clone(),
@@ -268,7 +279,7 @@ fn check_leaf_names(all: &[&Named]) -> Result<(), ScenarioError> {
             )
             .expected("a name that is not a function"));
         }
-        if let Some(first) = all[..i].iter().find(|m| m.name == n.name) {
+        if let Some(first) = first.get(n.name.as_str()) {
             return Err(ScenarioError::new(
                 n.span.clone(),
                 format!("`{}` is defined twice", n.name),
@@ -279,6 +290,7 @@ fn check_leaf_names(all: &[&Named]) -> Result<(), ScenarioError> {
                 first.span.start,
             ));
         }
+        first.insert(&n.name, n);
         if !n.value.is_finite() {
             return Err(ScenarioError::new(
                 n.span.clone(),
@@ -426,6 +438,10 @@ pub fn parse_in(body: &str, page: Option<(&Path, Files)>) -> Result<Scenario, Sc
         lr,
         wrt,
         group_span: spec.group.as_ref().map_or(0..0, |g| g.span()),
+        figure_span: spec.figure.as_ref().map_or(spec.graph.span(), |f| f.span()),
+        examples_span: (spec.examples.as_ref().map(|e| e.span()))
+            .or(spec.data.as_ref().map(|d| d.span()))
+            .unwrap_or(0..0),
         group: spec.group.map(|g| g.into_inner()),
         params,
         examples,

@@ -274,6 +274,8 @@ impl Scenario {
         for &v in &views {
             runs.push(self.run(v)?);
         }
+        // Before the story is told (docs/language.md, "Limits").
+        self.check_frames(&runs)?;
         let has_modules = self.net.is_some() || self.stmts.iter().any(|s| uses_module(&s.expr));
         if has_modules {
             let other = if views.contains(&View::Atomic) && views.contains(&View::Modules) {

@@ -213,11 +213,23 @@ pub fn file_json_pretty(file: &str, runs: &[(Scenario, Vec<Run>)]) -> String {
 /// contract; the values, keys and their order are the same as
 /// [`file_json_pretty`]'s.
 pub fn block_json_compact(file: &str, s: &Scenario, runs: &[Run]) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_block_json(&mut out, file, s, runs).expect("a Vec takes every byte");
+    out
+}
+
+/// [`block_json_compact`] into `w` as it is serialised (a writer that
+/// counts, to check its size against a budget without holding it).
+pub fn write_block_json(
+    mut w: impl std::io::Write,
+    file: &str,
+    s: &Scenario,
+    runs: &[Run],
+) -> std::io::Result<()> {
     let doc = Doc {
         file,
         scenarios: runs.iter().map(|r| scenario(s, r)).collect(),
     };
-    let mut out = serde_json::to_vec(&doc).expect("JSON of numbers and strings");
-    out.push(b'\n');
-    out
+    serde_json::to_writer(&mut w, &doc)?;
+    w.write_all(b"\n")
 }

@@ -636,6 +636,32 @@ fn cases() -> Vec<Case> {
                 "expected: values inside every op's domain",
             ],
         ),
+        // ---- budgets (docs/language.md, "Limits") ----
+        blk(
+            "a trace over the frame budget",
+            &format!(
+                "id = \"a\"\nparams = {{ w = 0.5 }}\ninputs = {{ x = 1 }}\ngraph = \"\"\"\na1 = w * x\n{}\"\"\"",
+                (2..=700)
+                    .map(|i| format!("a{i} = a{} + w\n", i - 1))
+                    .collect::<String>()
+            ),
+            &[
+                "content/index.md:11:9: error: this trace would draw 2,103 frames (limit 2,000)",
+                "expected: at most 2,000 frames: one per forward op and per backward message, and 3 or 4 more",
+                "hint: draw it as `figure = \"graph\"` (one picture of the whole graph), or split the graph into smaller blocks",
+            ],
+        ),
+        blk(
+            "a batch figure over the frame budget",
+            &format!(
+                "id = \"a\"\nparams = {{ w = 0.5 }}\nexamples = [ {} ]\ngraph = \"\"\"\ny = w * x\nloss = (y - t) ^ 2\n\"\"\"\nfigure = \"batch\"",
+                vec!["{ x = 1, t = 2 }"; 160].join(", ")
+            ),
+            &[
+                "content/index.md:10:12: error: this batch figure would draw 2,082 frames for 160 examples (limit 2,000)",
+                "hint: use at most 153 examples (13 more frames each), or draw the graph as `figure = \"graph\"` (one picture)",
+            ],
+        ),
         // ---- groups ----
         case(
             "a group over the tab cap",
@@ -976,13 +1002,13 @@ fn cases() -> Vec<Case> {
         blk(
             "a layer of a billion neurons",
             "id = \"a\"\ninputs = { x = 1, y = 2 }\nnet = { sizes = [2, 1000000000, 1], act = \"tanh\", seed = 1 }\ngraph = \"l = mlp(x, y)\"\ntrain = { steps = 1, lr = 0.1 }",
-            &["content/index.md:10:21: error: a layer of 1000000000 neurons, more than the limit of 2000000 nodes for the whole graph"],
+            &["content/index.md:10:21: error: a layer of 1000000000 neurons, more than the limit of 500000 nodes for the whole graph"],
         ),
         blk(
             "a net with more params than nodes allowed",
             "id = \"a\"\ninputs = { x = 1, y = 2 }\nnet = { sizes = [2, 2000, 2000, 1], act = \"tanh\", seed = 1 }\ngraph = \"l = mlp(x, y)\"\ntrain = { steps = 1, lr = 0.1 }",
             &[
-                "content/index.md:10:17: error: the net has 4010001 params, more than the limit of 2000000 nodes for the whole graph",
+                "content/index.md:10:17: error: the net has 4010001 params, more than the limit of 500000 nodes for the whole graph",
                 "sizes [2, 2000, 2000, 1] give 4010001",
             ],
         ),
@@ -1050,7 +1076,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "data file with more numbers than a graph holds",
             files: vec![
-                ("content/d.csv", format!("x\n{}", "1\n".repeat(2_000_001))),
+                ("content/d.csv", format!("x\n{}", "1\n".repeat(500_001))),
                 (
                     "content/index.md",
                     block("id = \"a\"\nparams = { w = 1 }\ndata = \"d.csv\"\ngraph = \"l = w * x\"\nfigure = \"training\"\ntrain = { steps = 1, lr = 0.1 }"),
@@ -1058,8 +1084,8 @@ fn cases() -> Vec<Case> {
             ],
             bytes: vec![],
             expect: vec![
-                "content/d.csv:2000002:1: error: the data file has more than 2000000 rows of 1 numbers",
-                "expected: at most 2000000 rows",
+                "content/d.csv:500002:1: error: the data file has more than 500000 rows of 1 numbers",
+                "expected: at most 500000 rows",
             ],
         },
         Case {

@@ -761,8 +761,8 @@ fn a_shared_node_is_drawn_once_and_every_message_into_it_shows_the_running_sum()
             assert_eq!(steps.len(), uses, "{name}: one backward frame per message");
             // From the second message on, the frame shows before + message = after.
             for &k in &steps[1..] {
-                let after = told.steps[k].grads[id].unwrap();
-                let before = told.steps[k - 1].grads[id].unwrap();
+                let after = told.state_at(k).grads[id].unwrap();
+                let before = told.state_at(k - 1).grads[id].unwrap();
                 let shown = format!("= {}", seen::story::num(after));
                 assert!(
                     frames[k].contains("∇ ") && frames[k].contains(&shown),

@@ -90,7 +90,7 @@ fn build_produced() -> BTreeMap<String, String> {
             st.phase == seen::story::Phase::Backward
                 && st.active_nodes.iter().any(|&i| {
                     run.graph().nodes[i].kind == seen::engine::Kind::Param
-                        && story.steps[k - 1].grads[i].is_some()
+                        && story.state_at(k - 1).grads[i].is_some()
                 })
         })
         .expect("a shared param receives a second message");
@@ -428,14 +428,23 @@ fn seen_frames_exports_pngs_and_an_animation_per_trace() {
         }
         let animated =
             String::from_utf8(files[Path::new(&format!("{stem}-animated.svg"))].clone()).unwrap();
-        assert_eq!(
-            animated.matches("<g class=\"f f").count(),
-            *steps,
-            "one group per frame"
-        );
-        assert!(
-            animated.contains("@keyframes f0")
-                && animated.contains("prefers-reduced-motion: reduce")
-        );
+        // The frames file's drawing (each part once), each step shown in
+        // turn by an animation of `--t`; the last one under reduced motion.
+        for k in 1..=*steps {
+            assert!(
+                animated.contains(&format!("<g class=\"at a{k} b{}\"", k + 1)),
+                "no highlights of step {k}"
+            );
+        }
+        assert_eq!(animated.matches("<g class=\"film\">").count(), 1);
+        assert!(animated.contains(&format!(
+            "@keyframes play {{ from {{ --t: 1; }} to {{ --t: {}; }} }}",
+            steps + 1
+        )));
+        assert!(animated.contains(&format!("s steps({steps}) infinite; }}")));
+        assert!(animated.contains(&format!(
+            "@media (prefers-reduced-motion: reduce) {{ g.film {{ animation: none; --t: {steps}; }} }}"
+        )));
+        assert!(!animated.contains("<view"));
     }
 }

@@ -383,6 +383,62 @@ fn every_command_takes_a_four_example_batch_and_a_300_step_trace_and_refuses_the
         );
         assert_eq!(first_error(o), expected, "seen {cmd}");
     }
+    // Over the frame budget (a chain of 700: 2,103 steps): all four refuse
+    // it, at the same place, before drawing anything.
+    let long = dir.path().join("long");
+    let outcomes = four_commands(&long, &LONG.replace("GRAPH", &chain(700)));
+    let expected = first_error(&outcomes[0].1);
+    assert!(
+        expected.contains("this trace would draw 2,103 frames (limit 2,000)"),
+        "{expected}"
+    );
+    for (cmd, o) in &outcomes {
+        assert!(!o.status.success(), "seen {cmd} took 2,103 frames");
+        assert_eq!(first_error(o), expected, "seen {cmd}");
+    }
+    assert!(!long.join("out").exists() && !long.join("frames/chain-atomic-step-01.svg").exists());
+}
+
+/// `seen frames` writes each frame as a whole picture: a trace whose frames
+/// would be over the export budgets is refused before any is written, at
+/// its place, while `seen build` (one frames file) takes it.
+#[test]
+fn seen_frames_refuses_a_trace_over_its_export_budgets_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    // Every statement reads `w`: its edges reach every rank, so each frame
+    // of a 150-statement chain is about 0.4 MB (453 of them: 180 MB), and
+    // one of 60 statements 19,000 × 1,500 px at twice its size.
+    for (n, png, said) in [
+        (150, false, "`seen frames` would write"),
+        (60, true, "`seen frames --png` would draw"),
+    ] {
+        let site = dir.path().join(format!("c{n}"));
+        let outcomes = four_commands(&site, &LONG.replace("GRAPH", &chain(n)));
+        for (cmd, o) in &outcomes[..3] {
+            assert!(
+                o.status.success(),
+                "seen {cmd}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+        }
+        let md = site.join("content/index.md").display().to_string();
+        let out = site.join("png").display().to_string();
+        let o = if png {
+            seen(&["frames", &md, "--out", &out, "--png"])
+        } else {
+            outcomes[3].1.clone()
+        };
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{err}");
+        let line = 31; // the chain's `graph = """` line
+        assert!(
+            err.contains(&format!("index.md:{line}:9: error: {said}")),
+            "{err}"
+        );
+        let folder = site.join(if png { "png" } else { "frames" });
+        let written = std::fs::read_dir(folder).map_or(0, |d| d.count());
+        assert_eq!(written, 0, "{err}");
+    }
 }
 
 #[test]

@@ -25,12 +25,11 @@ const LEGEND_STEP: f64 = 112.0;
 pub fn graph_still(run: &Run, id: &str, title: &str) -> String {
     let g = run.graph();
     let story = story::tell(run);
-    let done = story
-        .steps
-        .iter()
-        .rev()
-        .find(|s| s.phase == Phase::Done)
+    let at = (story.steps.iter())
+        .rposition(|s| s.phase == Phase::Done)
         .expect("every story has a done step");
+    let done = &story.steps[at];
+    let state = story.state_at(at);
     let scene = Scene::still(g, &story);
     let graph_bottom = TOP + scene.layout.height;
     let legend_w = KINDS.len() as f64 * LEGEND_STEP + 28.0;
@@ -46,7 +45,7 @@ pub fn graph_still(run: &Run, id: &str, title: &str) -> String {
     forward_direction(&mut svg, width);
     scene.draw_edges(&mut svg, g, &EdgeLook::quiet("edge fw"));
     for i in 0..g.len() {
-        draw_node(&mut svg, &scene.node_draw(g, &story, i, Some(done)));
+        draw_node(&mut svg, &scene.node_draw(g, &story, i, Some(&state)));
     }
     let y = graph_bottom + 10.0;
     backward_direction(&mut svg, width, y, out, &seed);
