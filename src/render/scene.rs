@@ -94,12 +94,14 @@ impl Scene {
                 parents: nd.parents.clone(),
                 width,
                 height: NODE_H,
+                lane: None,
             })
             .collect();
         let opts = LayoutOptions {
             rank_gap: 56.0,
             node_gap: 20.0,
             margin: 14.0,
+            ..LayoutOptions::default()
         };
         let layout = layout(&nodes, &opts);
         // Room at the top for the step caption, and at the bottom for the
