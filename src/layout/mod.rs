@@ -170,6 +170,15 @@ const STAY_WEIGHT: f64 = 1e-3;
 
 /// Lays out `nodes` (numbered in topological order) in `opts.direction`.
 pub fn layout(nodes: &[LayoutNode], opts: &LayoutOptions) -> Layout {
+    layout_spaced(nodes, opts, &[])
+}
+
+/// [`layout`] with the gap after rank `r` widened by `extra[r]` (ranks past
+/// the end of `extra`, and negative or non-finite values, add nothing):
+/// room for what a drawing writes in one gap (a long message beside its
+/// edge) without widening them all. The ranks and the order are the same
+/// as [`layout`]'s.
+pub fn layout_spaced(nodes: &[LayoutNode], opts: &LayoutOptions, extra: &[f64]) -> Layout {
     let rank_gap = clean(opts.rank_gap);
     let node_gap = clean(opts.node_gap);
     let margin = clean(opts.margin);
@@ -221,7 +230,7 @@ pub fn layout(nodes: &[LayoutNode], opts: &LayoutOptions) -> Layout {
     let mut x = margin;
     for r in 0..g.n_ranks {
         col_left[r] = x;
-        x += col_w[r] + rank_gap;
+        x += col_w[r] + rank_gap + extra.get(r).copied().map_or(0.0, clean);
     }
     let rank_len = col_left[g.n_ranks - 1] + col_w[g.n_ranks - 1] + margin;
     // (rank axis, cross axis) to a point of the drawing.

@@ -10,10 +10,11 @@
 use super::node::{
     BACKWARD_ACTIVE, EdgeLook, FORWARD_ACTIVE, active_outline, draw_edge, node_dynamic, node_static,
 };
-pub use super::scene::Scene;
+pub use super::scene::{Direction, Scene};
 use super::scene::running_sum;
-use super::svg::{Svg, font, n, open_img, paper, rounded, text};
-use super::theme::{self, BACKWARD, CH, FORWARD, INK, PAPER, text_w};
+use super::svg::{Svg, n, open_img, paper};
+use super::scene::PHONE_COLUMN;
+use super::theme::{self, BACKWARD, FORWARD, INK, PAPER};
 use crate::engine::{Graph, Kind};
 use crate::story::{Phase, Step, Story};
 
@@ -30,6 +31,9 @@ pub struct FrameMeta<'a> {
 /// small.
 fn base(svg: &mut Svg, g: &Graph, story: &Story, scene: &Scene) {
     paper(svg, scene.width, scene.height);
+    if !scene.crops.is_empty() {
+        cue_gradients(svg);
+    }
     scene.draw_edges(svg, g, &EdgeLook::quiet("edge"));
     for i in 0..g.len() {
         node_static(svg, &scene.node_draw(g, story, i, None));
@@ -40,14 +44,10 @@ fn base(svg: &mut Svg, g: &Graph, story: &Story, scene: &Scene) {
 /// and nodes, every value and gradient known so far, the message band.
 fn overlay(svg: &mut Svg, g: &Graph, story: &Story, scene: &Scene, k: usize) {
     let step: &Step = &story.steps[k];
-    caption(svg, step, k, story.steps.len());
+    caption(svg, scene, step, k);
     active_edges(svg, g, scene, step);
-    let to_const = |e: &crate::story::Edge| g.nodes[e.from].kind == Kind::Const;
-    if step.phase == Phase::Backward
-        && !step.active_edges.iter().any(to_const)
-        && let Some(label) = &step.edge_label
-    {
-        message_band(svg, scene, label);
+    if let Some(Some(m)) = scene.messages.get(k) {
+        super::message::draw(svg, m);
     }
     for i in 0..g.len() {
         let mut nd = scene.node_draw(g, story, i, Some(step));
@@ -59,10 +59,13 @@ fn overlay(svg: &mut Svg, g: &Graph, story: &Story, scene: &Scene, k: usize) {
         }
         node_dynamic(svg, &nd);
     }
+    cue(svg, scene, k);
 }
 
-/// The step's caption: its phase (with the direction), its place, its title.
-fn caption(svg: &mut Svg, step: &Step, k: usize, total: usize) {
+/// The step's caption: its phase (with the direction), its place, its
+/// title, on the lines the scene wrapped it to; at the left of the phone's
+/// view of a frame wider than a phone.
+fn caption(svg: &mut Svg, scene: &Scene, step: &Step, k: usize) {
     let backward = matches!(step.phase, Phase::Seed | Phase::Backward | Phase::Done);
     let (caption_class, caption_colour) = if backward {
         ("caption bw", BACKWARD)
@@ -71,25 +74,122 @@ fn caption(svg: &mut Svg, step: &Step, k: usize, total: usize) {
     } else {
         ("caption", INK)
     };
-    let phase_word = match step.phase {
-        Phase::Setup => "setup",
-        Phase::Forward => "forward →",
-        Phase::Seed | Phase::Backward => "← backward",
-        Phase::Done => "← backward done",
-        Phase::Update => "update",
+    let x = n(scene.crops.get(k).copied().unwrap_or(0.0) + 14.0);
+    for (i, line) in scene.captions[k].iter().enumerate() {
+        svg.text(
+            "text",
+            &[
+                ("class", caption_class),
+                ("x", &x),
+                ("y", &n(21.0 + 17.0 * i as f64)),
+                ("font-size", "13"),
+                ("font-weight", "bold"),
+                ("fill", caption_colour),
+            ],
+            line,
+        );
+    }
+}
+
+/// On a frame wider than a phone, the cue that more of the graph lies
+/// beside the phone's view of step `k`: a fade and an arrow at each side
+/// the view cuts. Drawn in every frame of the file; the file's stylesheet
+/// shows it only when the image is as narrow as the view (a view is an
+/// image [`PHONE_COLUMN`] wide).
+fn cue(svg: &mut Svg, scene: &Scene, k: usize) {
+    let Some(&x0) = scene.crops.get(k) else {
+        return;
     };
-    svg.text(
-        "text",
-        &[
-            ("class", caption_class),
-            ("x", "14"),
-            ("y", "21"),
-            ("font-size", "13"),
-            ("font-weight", "bold"),
-            ("fill", caption_colour),
-        ],
-        &format!("{} · {}/{total} · {}", phase_word, k + 1, step.title),
-    );
+    let (top, h) = (scene.top, scene.height - scene.top);
+    let mid = top + h / 2.0;
+    for (cut, x, dir) in [
+        (x0 > 0.5, x0, -1.0),
+        (x0 + PHONE_COLUMN < scene.width - 0.5, x0 + PHONE_COLUMN, 1.0),
+    ] {
+        if !cut {
+            continue;
+        }
+        let (fade, class) = if dir < 0.0 {
+            ("cue-l", "cue l")
+        } else {
+            ("cue-r", "cue r")
+        };
+        let rx = if dir < 0.0 { x } else { x - CUE_W };
+        svg.empty(
+            "rect",
+            &[
+                ("class", class),
+                ("x", &n(rx)),
+                ("y", &n(top)),
+                ("width", &n(CUE_W)),
+                ("height", &n(h)),
+                ("fill", &format!("url(#{fade})")),
+            ],
+        );
+        // An arrowhead in a disc, pointing out of the view.
+        let cx = x - dir * 13.0;
+        svg.empty(
+            "circle",
+            &[
+                ("class", "cue disc"),
+                ("cx", &n(cx)),
+                ("cy", &n(mid)),
+                ("r", "11"),
+                ("fill", INK),
+            ],
+        );
+        let pts = format!(
+            "{},{} {},{} {},{}",
+            n(cx + dir * 5.0),
+            n(mid),
+            n(cx - dir * 3.0),
+            n(mid - 6.0),
+            n(cx - dir * 3.0),
+            n(mid + 6.0)
+        );
+        svg.empty(
+            "polygon",
+            &[("class", "cue tip"), ("points", &pts), ("fill", PAPER)],
+        );
+    }
+}
+
+/// The cue's colours, and the rule that shows it only in a phone's view:
+/// an image of the file is as wide as its view, so a view wider than a
+/// phone's (the whole frame) hides it.
+fn cue_css() -> String {
+    format!(
+        "stop.cue-stop {{ stop-color: var(--panel); }}\nrect.cue.l {{ fill: url(#cue-l); }}\nrect.cue.r {{ fill: url(#cue-r); }}\ncircle.cue {{ fill: var(--fg); }}\npolygon.cue {{ fill: var(--panel); }}\n@media (min-width: {}px) {{ .cue {{ display: none; }} }}",
+        PHONE_COLUMN + 1.0
+    )
+}
+
+/// Width of the fade at a cut side of a phone's view.
+const CUE_W: f64 = 36.0;
+
+/// The fades of [`cue`], once per file: paper to transparent, towards the
+/// inside of the view.
+fn cue_gradients(svg: &mut Svg) {
+    for (id, x1, x2) in [("cue-l", "0", "1"), ("cue-r", "1", "0")] {
+        svg.open(
+            "linearGradient",
+            &[("id", id), ("x1", x1), ("x2", x2), ("y1", "0"), ("y2", "0")],
+        );
+        svg.empty(
+            "stop",
+            &[("class", "cue-stop"), ("offset", "0"), ("stop-color", PAPER)],
+        );
+        svg.empty(
+            "stop",
+            &[
+                ("class", "cue-stop"),
+                ("offset", "1"),
+                ("stop-color", PAPER),
+                ("stop-opacity", "0"),
+            ],
+        );
+        svg.close("linearGradient");
+    }
 }
 
 /// The step's active edges, redrawn on top of the base: forward solid,
@@ -161,7 +261,9 @@ pub fn inline_frame(
 /// Every frame of a trace in one standalone SVG file, stacked top to
 /// bottom, with a `<view id="step-N">` per frame: `FILE.svg#step-3` shows
 /// step 3 alone (the file itself is one frame in size, so as is it shows
-/// step 1). It reuses the page's lean frames and their shared base
+/// step 1). A top-to-bottom frame wider than a phone also gets a view
+/// `crop-N` as wide as a phone's column, centred on the step's subject,
+/// with a cue at each side it cuts. It reuses the page's lean frames and their shared base
 /// (`defs`, from [`inline_base`]) with a stylesheet of its own, so nothing
 /// is drawn twice and the file stays small.
 pub fn filmstrip(defs: &str, frames: &[String], scene: &Scene) -> String {
@@ -178,6 +280,11 @@ pub fn filmstrip(defs: &str, frames: &[String], scene: &Scene) -> String {
     for line in theme::image_css().lines() {
         svg.raw_line(line);
     }
+    if !scene.crops.is_empty() {
+        for line in cue_css().lines() {
+            svg.raw_line(line);
+        }
+    }
     svg.close("style");
     for line in defs.lines() {
         svg.raw_line(line);
@@ -189,6 +296,13 @@ pub fn filmstrip(defs: &str, frames: &[String], scene: &Scene) -> String {
             "view",
             &[("id", &format!("step-{}", k + 1)), ("viewBox", &vb)],
         );
+        if let Some(&x0) = scene.crops.get(k) {
+            let vb = format!("{} {} {} {}", n(x0), n(y), n(PHONE_COLUMN), n(h));
+            svg.empty(
+                "view",
+                &[("id", &format!("crop-{}", k + 1)), ("viewBox", &vb)],
+            );
+        }
         for (i, line) in frame.lines().enumerate() {
             if i == 0 {
                 // Placed at its offset.
@@ -227,30 +341,6 @@ fn open_frame(story: &Story, scene: &Scene, k: usize, meta: &FrameMeta, lean: bo
         desc,
         lean,
     )
-}
-
-/// The message of a backward step, boxed in a band under the graph: the
-/// edge itself is too short to carry the whole equation.
-fn message_band(svg: &mut Svg, scene: &Scene, label: &str) {
-    let w = text_w(label, CH) + 16.0;
-    let y = scene.height - 26.0;
-    rounded(
-        svg,
-        "edge-label",
-        (14.0, y, w, 20.0),
-        4.0,
-        PAPER,
-        Some((BACKWARD, "1")),
-        "",
-    );
-    text(
-        svg,
-        "edge-label-text",
-        22.0,
-        y + 14.0,
-        font(12.0, BACKWARD),
-        label,
-    );
 }
 
 /// Every frame of one run's trace, ids prefixed `ID-VIEW-fK`.

@@ -11,6 +11,7 @@ pub mod animate;
 pub mod figures;
 pub mod frame;
 pub mod hook;
+pub(crate) mod message;
 pub(crate) mod node;
 pub(crate) mod plot;
 pub mod png;

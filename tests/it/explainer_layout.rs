@@ -7,6 +7,7 @@
 //! and should only ever lower it.
 
 use seen::layout::count_crossings;
+
 use seen::render::frame::Scene;
 use std::path::Path;
 
@@ -104,4 +105,43 @@ fn every_bundled_graph_has_its_measured_crossings() {
         show(&measured),
         show(&expected)
     );
+}
+
+/// Every bundled graph, top to bottom as a phone shows it: its width is its
+/// widest rank (the frames' width, nodes sized for every step's text).
+/// `PHONE_COLUMN` is the column at 390 px (358) less a 360-px phone's
+/// margin: what a phone must show without scrolling sideways. The graphs
+/// wider than that in either direction are listed with their widths;
+/// their frames are shown on a phone as views cropped around each step's
+/// subject (see `render::frame::filmstrip`).
+#[test]
+fn every_bundled_graph_top_to_bottom_and_its_width() {
+    use seen::render::frame::Direction;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut rows = Vec::new();
+    for file in [
+        "content/index.md",
+        "src/scaffold/index.md",
+        "browser/sites/tanh/content/index.md",
+    ] {
+        let runs = seen::run_file(&root.join(file)).expect("the bundled markdown runs");
+        for (s, rs) in &runs {
+            if !s.figure.draws_graph() {
+                continue;
+            }
+            for run in rs {
+                let story = seen::story::tell(run);
+                let lr = Scene::with(run.graph(), &story, Direction::LeftRight);
+                let tb = Scene::with(run.graph(), &story, Direction::TopDown);
+                rows.push(format!(
+                    "    (\"{file}\", \"{}\", \"{}\", {}, {}),",
+                    s.id,
+                    run.view.name(),
+                    lr.width,
+                    tb.width
+                ));
+            }
+        }
+    }
+    eprintln!("{}", rows.join("\n"));
 }

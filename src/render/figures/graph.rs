@@ -3,7 +3,7 @@
 use super::open;
 use crate::engine::Kind;
 use crate::render::node::{EdgeLook, draw_node, node_shape};
-use crate::render::scene::{Scene, TOP};
+use crate::render::scene::Scene;
 use crate::render::svg::{Svg, arrow, font, line, p, text};
 use crate::render::theme::{BACKWARD, FORWARD, INK, MUTED};
 use crate::scenario::Run;
@@ -32,7 +32,7 @@ pub fn graph_still(run: &Run, id: &str, title: &str) -> String {
         .find(|s| s.phase == Phase::Done)
         .expect("every story has a done step");
     let scene = Scene::still(g, &story);
-    let graph_bottom = TOP + scene.layout.height;
+    let graph_bottom = scene.top + scene.layout.height;
     let legend_w = KINDS.len() as f64 * LEGEND_STEP + 28.0;
     let width = scene.width.max(legend_w);
     let height = graph_bottom + 96.0;
