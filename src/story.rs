@@ -70,7 +70,7 @@ pub struct Story {
 }
 
 /// Display labels, one per node, deterministic: the name when the node has
-/// one; a constant's value (`1`, `1/3`); `sum` for the reduction over the
+/// one (with its example's number in a batch: `loss₂`); a constant's value (`1`, `1/3`); `sum` for the reduction over the
 /// examples of a batch; otherwise what the node computes from its operands'
 /// labels (`1 − p`, `w1·x1`, `exp(−z)`), with long operands shortened to
 /// `…` (see [`expr_label`]). Never an internal number.
@@ -102,7 +102,11 @@ pub fn labels(g: &Graph) -> Vec<String> {
                 None => format!("sum 1–{}", covered[id]),
             }
         } else if let Some(name) = &n.name {
-            name.clone()
+            // A batch's nodes are named by their example: `loss₂`.
+            match n.example.filter(|_| examples > 1) {
+                Some(e) => format!("{name}{}", subscript(e + 1)),
+                None => name.clone(),
+            }
         } else if n.kind == Kind::Const {
             const_label(n.value)
         } else if let Some(op) = n.op {
@@ -119,6 +123,14 @@ pub fn labels(g: &Graph) -> Vec<String> {
         out.push(label);
     }
     out
+}
+
+/// `n` in subscript digits: 12 → `₁₂`.
+fn subscript(n: usize) -> String {
+    n.to_string()
+        .chars()
+        .map(|c| char::from_u32(0x2080 + c.to_digit(10).unwrap_or(0)).unwrap_or(c))
+        .collect()
 }
 
 /// "example 2" for a node built once per example (examples count from 1).
@@ -373,11 +385,17 @@ impl<'a> Teller<'a> {
     }
 
     /// The messages the story tells: every one but those to a constant,
-    /// which has nothing to learn (the engine still sends them, and `seen
-    /// trace` lists them).
+    /// which has nothing to learn, and (unless `input_grads`) those to an
+    /// input, the data, which frameworks leave without `requires_grad`. The
+    /// engine still sends them, and `seen trace` lists them.
     fn told(&self) -> impl Iterator<Item = &'a Message> + '_ {
         let g = self.g;
-        (self.run.messages.iter()).filter(move |m| g.nodes[m.to].kind != Kind::Const)
+        let inputs = self.run.input_grads;
+        (self.run.messages.iter()).filter(move |m| match g.nodes[m.to].kind {
+            Kind::Const => false,
+            Kind::Input => inputs,
+            _ => true,
+        })
     }
 
     /// Backward: one message at a time.
@@ -477,14 +495,19 @@ impl<'a> Teller<'a> {
         self.g.nodes.iter().any(|n| n.example.is_some())
     }
 
-    /// Done: every leaf's gradient, shared leaves first, then each
-    /// example's inputs.
+    /// Done: every leaf's gradient the story told, shared leaves first,
+    /// then each example's inputs (with `input_grads`).
     fn done(&mut self) {
         let g = self.g;
         let out = wrt(&self.labels[self.run.output]);
+        let inputs = self.run.input_grads;
         let grads = |pred: &dyn Fn(&Node) -> bool| -> Vec<String> {
             (0..g.len())
-                .filter(|&i| matches!(g.nodes[i].kind, Kind::Param | Kind::Input))
+                .filter(|&i| match g.nodes[i].kind {
+                    Kind::Param => true,
+                    Kind::Input => inputs,
+                    _ => false,
+                })
                 .filter(|&i| pred(&g.nodes[i]))
                 .map(|i| {
                     format!(

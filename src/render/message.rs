@@ -26,7 +26,7 @@ pub(crate) const EDGE_CLEAR: f64 = 3.0;
 const SEARCH_RADIUS: f64 = 200.0;
 /// How far a label's box may be from its edge's middle and still read as
 /// beside it.
-const NEAR: f64 = 40.0;
+const NEAR: f64 = 60.0;
 const GRID: f64 = 6.0;
 /// What crossing another edge costs, in px of distance from the edge.
 const CROSSING_COST: f64 = 40.0;

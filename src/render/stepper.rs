@@ -29,6 +29,47 @@ pub fn lazy_frame(src: &str, k: usize, alt: &str, (width, height): (f64, f64)) -
     )
 }
 
+/// One way a frame may be shown: a view of a frames file (`FILE#VIEW`),
+/// its natural size, and the media query under which it is shown (`None`:
+/// otherwise, the fallback).
+pub struct FrameSource {
+    pub url: String,
+    pub size: (f64, f64),
+    pub media: Option<String>,
+}
+
+/// A frame as a picture of its layouts: each `<source>` is chosen by its
+/// media query, the last source is the `<img>` (the fallback). Only the one
+/// shown is downloaded, lazily as for [`lazy_frame`]; `width` × `height`
+/// is each view's natural size, so whichever is shown is drawn at one CSS
+/// px per unit. With one source it is a plain [`lazy_frame`].
+pub fn picture_frame(sources: &[FrameSource], alt: &str) -> String {
+    let Some((img, rest)) = sources.split_last() else {
+        return String::new();
+    };
+    let img_tag = format!(
+        "<img class=\"frame\" src=\"{}\" alt=\"{}\" width=\"{}\" height=\"{}\" loading=\"lazy\">",
+        esc(&img.url),
+        esc(alt),
+        super::svg::n(img.size.0),
+        super::svg::n(img.size.1)
+    );
+    if rest.is_empty() {
+        return format!("{img_tag}\n");
+    }
+    let mut h = String::from("<picture class=\"frame\">");
+    for s in rest {
+        h += &format!(
+            "<source media=\"{}\" srcset=\"{}\" width=\"{}\" height=\"{}\">",
+            esc(s.media.as_deref().unwrap_or("all")),
+            esc(&s.url),
+            super::svg::n(s.size.0),
+            super::svg::n(s.size.1)
+        );
+    }
+    h + &img_tag + "</picture>\n"
+}
+
 /// A narration as the one paragraph of a step.
 pub fn para(text: &str) -> String {
     format!("<p>{}</p>", esc(text))

@@ -204,6 +204,7 @@ impl Scenario {
             messages,
             update,
             training: None,
+            input_grads: self.input_grads,
         })
     }
 

@@ -45,6 +45,10 @@ pub struct Spec {
     /// For `figure = "step-size"`: the derivative by hand, an expression of
     /// the leaves that must equal the autodiff gradient for `wrt`.
     pub closed_form: Option<Spanned<String>>,
+    /// Whether the frames draw the messages to inputs (and labels) and
+    /// their gradients; off by default, as frameworks leave
+    /// `requires_grad` off for data. The engine computes them either way.
+    pub input_grads: Option<Spanned<bool>>,
 }
 
 /// `net = { name = "mlp", sizes = [2, 16, 1], act = "tanh", seed = 1 }`.
