@@ -101,7 +101,7 @@ fn cue(svg: &mut Svg, scene: &Scene, k: usize) {
         return;
     };
     let (top, h) = (scene.top, scene.height - scene.top);
-    let mid = top + h / 2.0;
+    let mid = scene.cue_y.get(k).copied().unwrap_or(top + h / 2.0);
     for (cut, x, dir) in [
         (x0 > 0.5, x0, -1.0),
         (x0 + PHONE_COLUMN < scene.width - 0.5, x0 + PHONE_COLUMN, 1.0),

@@ -29,7 +29,7 @@ const SEARCH_RADIUS: f64 = 200.0;
 const NEAR: f64 = 60.0;
 const GRID: f64 = 6.0;
 /// What crossing another edge costs, in px of distance from the edge.
-const CROSSING_COST: f64 = 40.0;
+const CROSSING_COST: f64 = 80.0;
 /// What each extra line costs, in px: one line reads best.
 const LINE_COST: f64 = 14.0;
 /// A label this close to its edge, on one line, is taken without trying
@@ -178,11 +178,11 @@ fn box_size(lines: &[String]) -> (f64, f64) {
     (w + 2.0 * PAD_X, lines.len() as f64 * LINE_H + 2.0 * PAD_Y)
 }
 
-/// The point halfway along a route, by length.
-pub(crate) fn midpoint(pts: &[Point]) -> Point {
+/// The point a fraction `at` of the way along a route, by length.
+pub(crate) fn along(pts: &[Point], at: f64) -> Point {
     let len = |a: Point, b: Point| ((b.x - a.x).powi(2) + (b.y - a.y).powi(2)).sqrt();
     let total: f64 = pts.windows(2).map(|w| len(w[0], w[1])).sum();
-    let mut left = total / 2.0;
+    let mut left = total * at;
     for w in pts.windows(2) {
         let l = len(w[0], w[1]);
         if l >= left && l > 0.0 {
@@ -221,16 +221,18 @@ pub(crate) fn search_offsets() -> Vec<(f64, f64, f64)> {
 }
 
 /// Places `label` beside the edge `own` (an index into `obs.edges`): its
-/// box at most [`NEAR`] from the edge's middle. `None` when it fits nowhere
-/// there.
+/// box at most [`NEAR`] from the point a fraction `at` along the edge from
+/// where it starts (the node the message goes to); `None` when it fits
+/// nowhere there.
 pub(crate) fn place(
     label: &str,
     own: usize,
+    at: f64,
     obs: &Obstacles,
     offsets: &[(f64, f64, f64)],
 ) -> Option<Placed> {
     let route = &obs.edges[own];
-    let anchor = midpoint(route);
+    let anchor = along(route, at);
     let mut best: Option<(f64, Placed)> = None;
     for (extra, lines) in wrappings(label).into_iter().enumerate() {
         let (w, h) = box_size(&lines);
@@ -351,7 +353,7 @@ mod tests {
             edges: &edges,
             area,
         };
-        let m = place("b → a: upstream 1 × local 2 = 2", 0, &obs, &search_offsets()).unwrap();
+        let m = place("b → a: upstream 1 × local 2 = 2", 0, 0.5, &obs, &search_offsets()).unwrap();
         let (x, y, w, h) = m.rect;
         let r = Rect {
             l: x,
@@ -384,7 +386,7 @@ mod tests {
             area,
         };
         let long = "some node → other node: upstream −0.1234 × local 0.5678 = −0.0701";
-        let m = place(long, 0, &obs, &search_offsets()).unwrap();
+        let m = place(long, 0, 0.5, &obs, &search_offsets()).unwrap();
         assert!(m.lines.len() > 1, "{m:?}");
         // A frame too small for any wrapping: no place.
         let tiny = Obstacles {
@@ -396,7 +398,7 @@ mod tests {
             },
             ..obs
         };
-        assert_eq!(place(long, 0, &tiny, &search_offsets()), None);
+        assert_eq!(place(long, 0, 0.5, &tiny, &search_offsets()), None);
     }
 
     #[test]

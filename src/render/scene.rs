@@ -56,6 +56,9 @@ pub struct Scene {
     /// left edge of the phone's view of it, which centres the step's
     /// subject; empty otherwise.
     pub crops: Vec<f64>,
+    /// Per step with a crop: how far down its subject is (where the cue
+    /// that more lies beside the view is drawn).
+    pub(crate) cue_y: Vec<f64>,
 }
 
 /// The running sum node `i` shows at step `k`: (its gradient before, after)
@@ -150,7 +153,18 @@ fn caption_lines(step: &Step, k: usize, total: usize, room: f64) -> Vec<String> 
     }
     let mut lines = vec![head];
     let mut line = String::new();
-    for word in title.split(' ') {
+    // Words, with "(example 2)" kept as one.
+    let mut words: Vec<String> = Vec::new();
+    for w in title.split(' ') {
+        match words.last_mut() {
+            Some(last) if last.starts_with('(') && !last.ends_with(')') => {
+                last.push(' ');
+                last.push_str(w);
+            }
+            _ => words.push(w.to_string()),
+        }
+    }
+    for word in &words {
         let next = if line.is_empty() {
             word.to_string()
         } else {
@@ -159,7 +173,7 @@ fn caption_lines(step: &Step, k: usize, total: usize, room: f64) -> Vec<String> 
         if fits(&next) || line.is_empty() {
             line = next;
         } else {
-            lines.push(std::mem::replace(&mut line, word.to_string()));
+            lines.push(std::mem::replace(&mut line, word.clone()));
         }
     }
     lines.push(line);
@@ -230,6 +244,12 @@ impl Scene {
             scene.band_messages(g, story);
         }
         scene.crops = scene.phone_crops(story);
+        if !scene.crops.is_empty() {
+            let mid = (scene.top + scene.height) / 2.0;
+            scene.cue_y = (0..story.steps.len())
+                .map(|k| scene.subject(story, k).map_or(mid, |r| (r.t + r.b) / 2.0))
+                .collect();
+        }
         scene
     }
 
@@ -285,6 +305,7 @@ impl Scene {
             messages: Vec::new(),
             captions,
             crops: Vec::new(),
+            cue_y: Vec::new(),
         }
     }
 
@@ -312,15 +333,11 @@ impl Scene {
             .iter()
             .map(|e| self.route(&e.points))
             .collect();
-        let obs = Obstacles {
-            nodes: &nodes,
-            edges: &edges,
-            area: Rect {
-                l: 2.0,
-                t: self.caption_h,
-                r: self.width - 2.0,
-                b: self.height - 2.0,
-            },
+        let frame = Rect {
+            l: 2.0,
+            t: self.caption_h,
+            r: self.width - 2.0,
+            b: self.height - 2.0,
         };
         let offsets = message::search_offsets();
         let mut unplaced = Vec::new();
@@ -328,7 +345,28 @@ impl Scene {
             .map(|(k, st)| {
                 let label = drawn_message(g, st)?;
                 let own = self.edge_index(st.active_edges.first()?)?;
-                let placed = message::place(label, own, &obs, &offsets);
+                // On a frame wider than a phone, the message stays inside
+                // the phone's view around the node it reaches, so the view
+                // can show both.
+                // (nearer that node than its edge's middle).
+                let (area, at) = match st.active_nodes.first() {
+                    Some(&i) if self.needs_crops() => {
+                        let l = self.phone_view(self.center(i).x);
+                        let area = Rect {
+                            l: l + 4.0,
+                            r: l + PHONE_COLUMN - 4.0,
+                            ..frame
+                        };
+                        (area, 0.3)
+                    }
+                    _ => (frame, 0.5),
+                };
+                let obs = Obstacles {
+                    nodes: &nodes,
+                    edges: &edges,
+                    area,
+                };
+                let placed = message::place(label, own, at, &obs, &offsets);
                 if placed.is_none() {
                     unplaced.push(k);
                 }
@@ -417,10 +455,9 @@ impl Scene {
     /// step's subject (on its active node alone when the subject is wider
     /// than the view), inside the frame. Empty when the frame fits.
     fn phone_crops(&self, story: &Story) -> Vec<f64> {
-        if self.direction != Direction::TopDown || self.width <= PHONE_COLUMN {
+        if !self.needs_crops() {
             return Vec::new();
         }
-        let max = self.width - PHONE_COLUMN;
         (0..story.steps.len())
             .map(|k| {
                 let st = &story.steps[k];
@@ -432,9 +469,21 @@ impl Scene {
                         .map_or(self.width / 2.0, |&i| self.center(i).x),
                     None => self.width / 2.0,
                 };
-                (centre - PHONE_COLUMN / 2.0).clamp(0.0, max).round()
+                self.phone_view(centre)
             })
             .collect()
+    }
+
+    /// Whether a phone shows this frame through views narrower than it.
+    fn needs_crops(&self) -> bool {
+        self.direction == Direction::TopDown && self.width > PHONE_COLUMN
+    }
+
+    /// The left edge of a phone's view centred at `x`, kept in the frame.
+    fn phone_view(&self, x: f64) -> f64 {
+        (x - PHONE_COLUMN / 2.0)
+            .clamp(0.0, (self.width - PHONE_COLUMN).max(0.0))
+            .round()
     }
 
     /// Centre of node `i`.
