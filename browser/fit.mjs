@@ -12,8 +12,8 @@
 //   active node's outline and the active edge) lies inside the view, and the
 //   view says that more lies beside it (a cue at the cut side);
 // - has no two texts overlapping: inline drawings measured in the page, image
-//   frames in their files, frame by frame (a frame's shared base, drawn
-//   through <use>, is measured with it).
+//   frames and stills in their files (every file a picture may show), frame
+//   by frame (a frame's shared base, drawn through <use>, is measured with it).
 //
 //   node fit.mjs                 all three sites
 //   node fit.mjs bundled         only the bundled explainer (or: tanh, scaffold)
@@ -107,11 +107,89 @@ function measureStates() {
   return { states, overflow };
 }
 
+// ---------------------------------------------------------------- measured in a drawing's file
+/**
+ * In an SVG file (a trace's frames, one nested <svg> per step, or a still):
+ * per frame, every two texts whose boxes overlap (texts drawn through <use>
+ * from the shared base included, cloned into the frame to be measured);
+ * per phone's view (`<view id="crop-K">`), whether the step's subject (the
+ * active node's outline and halo, the message's box) lies inside the view,
+ * and the cue at each side the view cuts.
+ */
+function measureFile() {
+  const root = document.documentElement;
+  const frames = [...root.children].filter((e) => e.tagName === "svg" && !e.classList.contains("defs"));
+  const drawings = frames.length ? frames : [root];
+  // A text's box, trimmed to the glyphs' body: an em box's top and bottom
+  // (ascent and descent room) may touch the next line's without a glyph
+  // touching another.
+  const boxOf = (t) => {
+    const r = t.getBoundingClientRect();
+    const trim = r.height * 0.2;
+    return { l: r.left, r: r.right, t: r.top + trim, b: r.bottom - trim, text: t.textContent.trim() };
+  };
+  const overlaps = [];
+  drawings.forEach((d, k) => {
+    // The shared base, cloned in place of its <use> so that its texts are laid out.
+    const clones = [];
+    for (const use of d.querySelectorAll(":scope > use")) {
+      const ref = document.getElementById((use.getAttribute("href") ?? "").slice(1));
+      if (!ref) continue;
+      const c = ref.cloneNode(true);
+      c.removeAttribute("id");
+      for (const e of c.querySelectorAll("[id]")) e.removeAttribute("id");
+      use.after(c);
+      clones.push(c);
+    }
+    const texts = [...d.querySelectorAll("text")].filter((t) => t.textContent.trim() && !t.closest("defs") && t.getBoundingClientRect().width > 0);
+    const boxes = texts.map(boxOf);
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i], b = boxes[j];
+        const w = Math.min(a.r, b.r) - Math.max(a.l, b.l), h = Math.min(a.b, b.b) - Math.max(a.t, b.t);
+        if (w > 1 && h > 1) overlaps.push({ frame: k + 1, a: a.text.slice(0, 40), b: b.text.slice(0, 40) });
+      }
+    }
+    for (const c of clones) c.remove();
+  });
+  // The phone's views.
+  const views = [];
+  for (const v of root.querySelectorAll("view[id^=crop-]")) {
+    const k = Number(v.id.slice(5));
+    const [x0, , w] = v.getAttribute("viewBox").split(/\s+/).map(Number);
+    const f = frames[k - 1];
+    if (!f) { views.push({ k, bad: "no frame" }); continue; }
+    const fw = Number(f.getAttribute("width"));
+    // The subject: the step's active node (a step about several, such as
+    // the leaves at the start or the params at the end, is placed on one of
+    // them) and its message.
+    const outside = (e) => {
+      const x = Number(e.getAttribute("x")), ew = Number(e.getAttribute("width"));
+      return x < x0 - 0.5 || x + ew > x0 + w + 0.5;
+    };
+    const halos = [...f.querySelectorAll("rect.halo")];
+    const labels = [...f.querySelectorAll("rect.edge-label")];
+    const subject = [...halos, ...labels];
+    const out = [
+      ...(halos.length && halos.every(outside) ? ["every active node"] : []),
+      ...(halos.length === 1 && outside(halos[0]) ? ["the active node"] : []),
+      ...labels.filter(outside).map(() => "the message"),
+    ];
+    const cueL = !!f.querySelector("rect.cue.l"), cueR = !!f.querySelector("rect.cue.r");
+    const missing = [];
+    if (x0 > 0.5 && !cueL) missing.push("left");
+    if (x0 + w < fw - 0.5 && !cueR) missing.push("right");
+    views.push({ k, subject: subject.length, out, missing });
+  }
+  return { frames: drawings.length, overlaps, views };
+}
+
 // ---------------------------------------------------------------- the checks
 const browser = await launch();
 const report = [];   // [site, width, fig, states, worst fraction, where]
 for (const [site, dir] of sites) {
   const server = await serve(dir);
+  const files = new Set();
   for (const path of pages(dir)) {
     const url = new URL(path, server.url).href;
     for (const [width, options] of WIDTHS) {
@@ -125,6 +203,10 @@ for (const [site, dir] of sites) {
         if (!byFig.has(s.fig)) byFig.set(s.fig, []);
         byFig.get(s.fig).push(s);
       }
+      // Every drawing file the page may show (a picture's sources too), checked once.
+      for (const f of await page.evaluate(() => [...document.querySelectorAll("img[src], source[srcset]")]
+        .map((e) => new URL((e.getAttribute("src") ?? e.getAttribute("srcset")).replace(/#.*$/, ""), document.baseURI).href)
+        .filter((u) => u.endsWith(".svg") && u.includes("/figures/")))) files.add(f);
       for (const [fig, list] of byFig) {
         const frac = (s) => Math.min(...s.drawings.map((d) => (d.w > 0 ? Math.min(1, d.seen / d.w) : 1)));
         const worst = list.reduce((a, b) => (frac(b) < frac(a) ? b : a));
@@ -132,8 +214,37 @@ for (const [site, dir] of sites) {
         report.push([site, width, fig, list.length, frac(worst), worst.step || "(still)"]);
         ok(bad.length === 0, `${site} ${path} @${width} #${fig}: ${list.length} state(s) fit the column${bad.length ? `; ${bad.length} do not, the worst ${(100 * frac(worst)).toFixed(0)} % in view (${worst.step || "still"}: ${worst.drawings.map((d) => `${d.what}${d.src ? " " + d.src : ""} ${d.w.toFixed(0)} px, ${d.seen.toFixed(0)} seen`).join("; ")})` : ""}`);
       }
+      // Inline drawings: no two texts of one drawing overlap.
+      const inline = await page.evaluate(() => {
+        const out = [];
+        for (const svg of document.querySelectorAll(".fig svg:not(.defs)")) {
+          if (svg.parentElement.closest("svg")) continue;
+          const texts = [...svg.querySelectorAll("text")].filter((t) => t.textContent.trim() && t.getBoundingClientRect().width > 0);
+          const boxes = texts.map((t) => { const r = t.getBoundingClientRect(), trim = r.height * 0.2; return { l: r.left, r: r.right, t: r.top + trim, b: r.bottom - trim, text: t.textContent.trim() }; });
+          for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+            const a = boxes[i], b = boxes[j];
+            if (Math.min(a.r, b.r) - Math.max(a.l, b.l) > 1 && Math.min(a.b, b.b) - Math.max(a.t, b.t) > 1) out.push(`${svg.closest("[id]")?.id}: "${a.text.slice(0, 30)}" / "${b.text.slice(0, 30)}"`);
+          }
+        }
+        return out;
+      });
+      ok(inline.length === 0, `${site} ${path} @${width}: no two texts of an inline drawing overlap${inline.length ? `: ${inline.slice(0, 6).join("; ")}` : ""}`);
       await ctx.close();
     }
+  }
+  // Each drawing file once: texts per frame, and the phone's views.
+  for (const file of files) {
+    const name = file.replace(/^.*\/figures\//, "");
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    await page.goto(file, { waitUntil: "load" });
+    const { frames, overlaps, views } = await page.evaluate(measureFile);
+    ok(overlaps.length === 0, `${site} ${name}: no two texts overlap in any of its ${frames} frame(s)${overlaps.length ? `; ${overlaps.length} pairs: ${overlaps.slice(0, 6).map((o) => `frame ${o.frame} "${o.a}" / "${o.b}"`).join("; ")}` : ""}`);
+    if (views.length) {
+      const bad = views.filter((v) => v.bad || v.out.length || v.missing.length);
+      ok(bad.length === 0, `${site} ${name}: each of its ${views.length} phone's views holds its step's subject, with a cue at each side it cuts${bad.length ? `; not: ${bad.slice(0, 6).map((v) => `step ${v.k} ${v.bad ?? ""}${v.out.length ? `${v.out.join(", ")} outside` : ""}${v.missing.length ? ` no cue ${v.missing.join(", ")}` : ""}`).join("; ")}` : ""}`);
+    }
+    await ctx.close();
   }
   await server.close();
 }

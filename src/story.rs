@@ -676,7 +676,7 @@ mod tests {
         let text: Vec<&str> = story.steps.iter().map(|s| s.narration.as_str()).collect();
         assert!(
             text.iter()
-                .any(|t| t.starts_with("sum 1–2 = loss (example 1) + loss (example 2) =")),
+                .any(|t| t.starts_with("sum 1–2 = loss₁ (example 1) + loss₂ (example 2) =")),
             "{text:#?}"
         );
         assert!(
@@ -696,10 +696,13 @@ mod tests {
                 .filter(|m| g.nodes[m.to].kind == Kind::Const)
                 .count();
             assert!(to_consts > 0, "the engine still sends them");
+            let to_inputs = (r.messages.iter())
+                .filter(|m| g.nodes[m.to].kind == Kind::Input)
+                .count();
             let backward = (story.steps.iter())
                 .filter(|s| s.phase == Phase::Backward)
                 .count();
-            assert_eq!(backward, r.messages.len() - to_consts);
+            assert_eq!(backward, r.messages.len() - to_consts - to_inputs);
             for s in &story.steps {
                 for (i, n) in g.nodes.iter().enumerate() {
                     if n.kind == Kind::Const {
@@ -708,6 +711,37 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// Inputs are data: by default the story sends them no message, and
+    /// says no gradient of theirs; `input_grads = true` tells both. The
+    /// engine sends the messages either way.
+    #[test]
+    fn inputs_get_messages_only_with_input_grads() {
+        for body in [BCE, BATCH] {
+            let hidden = run(body, View::Atomic);
+            let shown = run(&format!("{body}input_grads = true\n"), View::Atomic);
+            assert_eq!(hidden.messages.len(), shown.messages.len());
+            let g = hidden.graph();
+            let inputs: Vec<usize> = (0..g.len()).filter(|&i| g.nodes[i].kind == Kind::Input).collect();
+            let to_inputs = |r: &Run| {
+                tell(r)
+                    .steps
+                    .iter()
+                    .filter(|s| s.phase == Phase::Backward)
+                    .filter(|s| s.active_edges.iter().any(|e| inputs.contains(&e.from)))
+                    .count()
+            };
+            assert_eq!(to_inputs(&hidden), 0);
+            assert!(to_inputs(&shown) > 0);
+            let done = |r: &Run| tell(r).steps.iter().find(|s| s.phase == Phase::Done).unwrap().clone();
+            let (h, s) = (done(&hidden), done(&shown));
+            for &i in &inputs {
+                assert_eq!(h.grads[i], None);
+                assert!(s.grads[i].is_some());
+            }
+            assert!(!h.narration.contains("/∂x") && s.narration.contains("/∂x"), "{}", h.narration);
         }
     }
 
