@@ -103,7 +103,11 @@ pub fn labels(g: &Graph) -> Vec<String> {
             }
         } else if let Some(name) = &n.name {
             // A batch's nodes are named by their example: `loss₂`.
+            // A name that ends in a digit keeps it apart: `x1₍₂₎`.
             match n.example.filter(|_| examples > 1) {
+                Some(e) if name.ends_with(|c: char| c.is_ascii_digit()) => {
+                    format!("{name}₍{}₎", subscript(e + 1))
+                }
                 Some(e) => format!("{name}{}", subscript(e + 1)),
                 None => name.clone(),
             }

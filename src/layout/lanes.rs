@@ -16,7 +16,7 @@ impl Order {
     /// Regroups the order by lane: `lanes` per real node; a dummy takes the
     /// lane of its edge's ends (either one, when the other is shared).
     pub(super) fn group_lanes(&mut self, g: &Layered, routes: &[Route], lanes: &[Option<usize>]) {
-        let keys = lane_keys(g, routes, lanes, self);
+        let (mut keys, spans) = lane_keys(g, routes, lanes, self);
         let mut s = Scratch::default();
         self.sort_by_keys(g, &keys, None);
         let mut best = self.clone();
@@ -37,6 +37,72 @@ impl Order {
         }
         *self = best;
         self.transpose_within(g, &keys, &mut s);
+        if g.n_vertices() <= RESTART_MAX_VERTICES {
+            self.sift_shared(g, &mut keys, &spans, &mut s);
+        }
+    }
+
+    /// Moves each shared vertex to the meeting place of its lanes (any
+    /// gap between two of the lanes it spans) where the crossings on both
+    /// sides of its rank are fewest, while that helps; a few passes.
+    fn sift_shared(
+        &mut self,
+        g: &Layered,
+        keys: &mut [f64],
+        spans: &[Option<(usize, usize)>],
+        s: &mut Scratch,
+    ) {
+        let local = |o: &Order, l: usize, s: &mut Scratch| {
+            let above = if l > 0 { o.crossings_below(g, l - 1, s) } else { 0 };
+            let below = if l + 1 < g.n_ranks {
+                o.crossings_below(g, l, s)
+            } else {
+                0
+            };
+            above + below
+        };
+        for _ in 0..MAX_TRANSPOSE_PASSES {
+            let mut improved = false;
+            for l in 0..g.n_ranks {
+                for v in self.layers[l].clone() {
+                    let Some((lo, hi)) = spans[v].filter(|(lo, hi)| hi > lo) else {
+                        continue;
+                    };
+                    let start = keys[v];
+                    let mut best = (local(self, l, s), start);
+                    for gap in lo..hi {
+                        let key = gap as f64 + 0.5;
+                        if key == start {
+                            continue;
+                        }
+                        keys[v] = key;
+                        self.sort_rank(l, keys);
+                        self.transpose_within(g, keys, s);
+                        let c = local(self, l, s);
+                        if c < best.0 {
+                            best = (c, key);
+                        }
+                    }
+                    keys[v] = best.1;
+                    self.sort_rank(l, keys);
+                    self.transpose_within(g, keys, s);
+                    improved |= best.1 != start;
+                }
+            }
+            if !improved {
+                break;
+            }
+        }
+    }
+
+    /// Sorts rank `l` by lane key, keeping the current order among equals.
+    fn sort_rank(&mut self, l: usize, keys: &[f64]) {
+        let layer = &mut self.layers[l];
+        let pos = &self.pos;
+        layer.sort_by(|&a, &b| keys[a].total_cmp(&keys[b]).then(pos[a].cmp(&pos[b])));
+        for (i, &v) in layer.iter().enumerate() {
+            self.pos[v] = i;
+        }
     }
 
     /// Each vertex's mean neighbour position on the rank above (`down`) or
@@ -110,8 +176,15 @@ impl Order {
 /// Every vertex's place among the lanes: a lane's vertices its number; a
 /// shared vertex next to lanes `lo..=hi` a half-way key between two of
 /// them, spread with the others of its rank that span the same lanes; a
-/// vertex with no lane near it the mean of its neighbours' keys.
-fn lane_keys(g: &Layered, routes: &[Route], lanes: &[Option<usize>], order: &Order) -> Vec<f64> {
+/// vertex with no lane near it the mean of its neighbours' keys. Also
+/// returns the lanes each shared vertex spans.
+#[allow(clippy::type_complexity)]
+fn lane_keys(
+    g: &Layered,
+    routes: &[Route],
+    lanes: &[Option<usize>],
+    order: &Order,
+) -> (Vec<f64>, Vec<Option<(usize, usize)>>) {
     let nv = g.n_vertices();
     let mut lane: Vec<Option<usize>> = vec![None; nv];
     lane[..g.n_real].copy_from_slice(&lanes[..g.n_real]);
@@ -190,5 +263,5 @@ fn lane_keys(g: &Layered, routes: &[Route], lanes: &[Option<usize>], order: &Ord
     }
     let lanes_n = lanes.iter().flatten().max().map_or(0, |&m| m + 1);
     let middle = lanes_n.saturating_sub(1) as f64 / 2.0;
-    key.into_iter().map(|k| k.unwrap_or(middle)).collect()
+    (key.into_iter().map(|k| k.unwrap_or(middle)).collect(), span)
 }

@@ -284,11 +284,11 @@ impl Collected<'_> {
 }
 
 impl Collected<'_> {
-    /// A graph still in both layouts, as a picture: the left-to-right
-    /// drawing where it fits the column, the top-to-bottom one (a phone's)
-    /// where it does not; only the one shown is downloaded, lazily. Both
+    /// A still in two layouts, as a picture: the wide drawing (a graph
+    /// left to right, a rule card's) where it fits the column, the narrow
+    /// one (top to bottom, a phone's) where it does not; only the one shown is downloaded, lazily. Both
     /// are files beside the page; the left-to-right one is the download.
-    fn graph(&mut self, name: &str, lr: String, tb: String) -> String {
+    fn two_layouts(&mut self, name: &str, lr: String, tb: String) -> String {
         let path = format!("{}/{name}.svg", self.dir);
         let src = self.page.href(&path);
         let tb_path = format!("{}/{name}-tb.svg", self.dir);
@@ -360,11 +360,14 @@ fn draw(
                 let fid = format!("{}-{}", s.id, run.view.name());
                 let lr = figures::graph_still(run, &fid, &title);
                 let tb = figures::graph_still_in(run, &fid, &title, Direction::TopDown);
-                views.push((view_label(run), out.graph(run.view.name(), lr, tb)));
+                views.push((view_label(run), out.two_layouts(run.view.name(), lr, tb)));
             }
             one_or_tabs(s, views)
         }
-        Figure::Rule => out.still("rule", figures::rule_card(s, &runs[0], &s.id), hidden),
+        Figure::Rule => {
+            let narrow = figures::rule_card_narrow(s, &runs[0], &s.id);
+            out.two_layouts("rule", figures::rule_card(s, &runs[0], &s.id), narrow)
+        }
         Figure::StepSize => out.still("step-size", figures::step_size(s, &runs[0], &s.id), hidden),
         Figure::Compare => compare(s, runs, &title, &mut out),
         Figure::Training => training(s, &runs[0], hidden, shared, &mut out)?,
@@ -449,7 +452,7 @@ fn compare(s: &Scenario, runs: &[Run], title: &str, out: &mut Collected) -> Stri
         let fid = format!("{}-{}", s.id, run.view.name());
         let lr = figures::graph_still(run, &fid, title);
         let tb = figures::graph_still_in(run, &fid, title, Direction::TopDown);
-        let pic = out.graph(run.view.name(), lr, tb);
+        let pic = out.two_layouts(run.view.name(), lr, tb);
         views.push((view_label(run), format!("{}{pic}", figures::view_note(run))));
     }
     let table = figures::gradient_table(atomic, modules, &s.id);
