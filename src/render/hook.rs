@@ -303,7 +303,7 @@ impl Collected<'_> {
             still_img(&tb_src, &tb)
         } else {
             format!(
-                "<picture><source media=\"(max-width: {}px)\" srcset=\"{}\" width=\"{}\" height=\"{}\">{}</picture>\n",
+                "<picture><source media=\"screen and (max-width: {}px)\" srcset=\"{}\" width=\"{}\" height=\"{}\">{}</picture>\n",
                 fits_from - 1.0,
                 esc(&tb_src),
                 tb_w.map_or(0.0, |w| w),
@@ -558,10 +558,14 @@ fn frame_sources(layouts: &[Layout], k: usize) -> Vec<FrameSource> {
                 )),
             });
         }
-        // Shown until the next, wider layout fits.
-        let media = layouts
-            .get(i + 1)
-            .map(|next| format!("(max-width: {}px)", fits_from(next.scene.width) - 1.0));
+        // Shown until the next, wider layout fits; on screen only: print
+        // fits the widest to the paper instead (style.css).
+        let media = layouts.get(i + 1).map(|next| {
+            format!(
+                "screen and (max-width: {}px)",
+                fits_from(next.scene.width) - 1.0
+            )
+        });
         out.push(FrameSource {
             url: format!("{}#step-{}", l.src, k + 1),
             size: (sc.width, sc.height),

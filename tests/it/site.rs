@@ -266,7 +266,7 @@ fn every_frame_is_a_lazy_picture_of_its_layouts() {
     let mut imgs = 0;
     let mut strips = std::collections::BTreeSet::new();
     for tag in html.split("<img ").skip(1) {
-        let tag = &tag[..tag.find('>').unwrap()];
+        let tag = &format!(" {}", &tag[..tag.find('>').unwrap()]);
         let src = attr(tag, "src").unwrap();
         if !src.contains('#') {
             continue;
@@ -285,7 +285,7 @@ fn every_frame_is_a_lazy_picture_of_its_layouts() {
     assert!(imgs > 100, "only {imgs} image frames");
     let mut sources = 0;
     for tag in html.split("<source ").skip(1) {
-        let tag = &tag[..tag.find('>').unwrap()];
+        let tag = &format!(" {}", &tag[..tag.find('>').unwrap()]);
         let src = attr(tag, "srcset").unwrap();
         if !src.contains('#') {
             continue;
@@ -336,7 +336,7 @@ fn every_frame_is_a_lazy_picture_of_its_layouts() {
     let lr_w: f64 = attr(img, "width").unwrap().parse().unwrap();
     assert_eq!(
         attr(source, "media").unwrap(),
-        format!("(max-width: {}px)", (lr_w + 32.0).ceil() - 1.0)
+        format!("screen and (max-width: {}px)", (lr_w + 32.0).ceil() - 1.0)
     );
     // A tab hidden at load: nothing inline, its stills are lazy images of
     // files that carry the page's palette.
