@@ -728,7 +728,9 @@ mod tests {
             let shown = run(&format!("{body}input_grads = true\n"), View::Atomic);
             assert_eq!(hidden.messages.len(), shown.messages.len());
             let g = hidden.graph();
-            let inputs: Vec<usize> = (0..g.len()).filter(|&i| g.nodes[i].kind == Kind::Input).collect();
+            let inputs: Vec<usize> = (0..g.len())
+                .filter(|&i| g.nodes[i].kind == Kind::Input)
+                .collect();
             let to_inputs = |r: &Run| {
                 tell(r)
                     .steps
@@ -739,13 +741,24 @@ mod tests {
             };
             assert_eq!(to_inputs(&hidden), 0);
             assert!(to_inputs(&shown) > 0);
-            let done = |r: &Run| tell(r).steps.iter().find(|s| s.phase == Phase::Done).unwrap().clone();
+            let done = |r: &Run| {
+                tell(r)
+                    .steps
+                    .iter()
+                    .find(|s| s.phase == Phase::Done)
+                    .unwrap()
+                    .clone()
+            };
             let (h, s) = (done(&hidden), done(&shown));
             for &i in &inputs {
                 assert_eq!(h.grads[i], None);
                 assert!(s.grads[i].is_some());
             }
-            assert!(!h.narration.contains("/∂x") && s.narration.contains("/∂x"), "{}", h.narration);
+            assert!(
+                !h.narration.contains("/∂x") && s.narration.contains("/∂x"),
+                "{}",
+                h.narration
+            );
         }
     }
 

@@ -53,7 +53,11 @@ impl Order {
         s: &mut Scratch,
     ) {
         let local = |o: &Order, l: usize, s: &mut Scratch| {
-            let above = if l > 0 { o.crossings_below(g, l - 1, s) } else { 0 };
+            let above = if l > 0 {
+                o.crossings_below(g, l - 1, s)
+            } else {
+                0
+            };
             let below = if l + 1 < g.n_ranks {
                 o.crossings_below(g, l, s)
             } else {
@@ -219,7 +223,11 @@ fn lane_keys(
     for layer in &order.layers {
         // Spanning vertices of one rank with the same range, in their
         // current order, spread over the meeting places inside it.
-        let mut spanning: Vec<usize> = layer.iter().copied().filter(|&v| span[v].is_some()).collect();
+        let mut spanning: Vec<usize> = layer
+            .iter()
+            .copied()
+            .filter(|&v| span[v].is_some())
+            .collect();
         spanning.sort_by_key(|&v| (span[v], order.pos[v]));
         for run in spanning.chunk_by(|&a, &b| span[a] == span[b]) {
             let Some((lo, hi)) = span[run[0]] else {

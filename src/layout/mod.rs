@@ -234,8 +234,16 @@ pub fn layout_spaced(nodes: &[LayoutNode], opts: &LayoutOptions, extra: &[f64]) 
     }
     let rank_len = col_left[g.n_ranks - 1] + col_w[g.n_ranks - 1] + margin;
     // (rank axis, cross axis) to a point of the drawing.
-    let at = |r: f64, c: f64| if across { Point { x: c, y: r } } else { Point { x: r, y: c } };
-    let mid: Vec<f64> = (0..n).map(|v| col_left[ranks[v]] + col_w[ranks[v]] / 2.0).collect();
+    let at = |r: f64, c: f64| {
+        if across {
+            Point { x: c, y: r }
+        } else {
+            Point { x: r, y: c }
+        }
+    };
+    let mid: Vec<f64> = (0..n)
+        .map(|v| col_left[ranks[v]] + col_w[ranks[v]] / 2.0)
+        .collect();
     let centers: Vec<Point> = (0..n).map(|v| at(mid[v], cross_of(v))).collect();
 
     let out_off = out_ports(&g, &order, &routes, &port_off, &wide);
@@ -303,24 +311,33 @@ fn out_ports(
     let mut by_parent: Vec<usize> = (0..routes.len()).collect();
     by_parent.sort_by_key(|&k| (routes[k].from, routes[k].to, routes[k].slot));
     for run in by_parent.chunk_by(|&a, &b| routes[a].from == routes[b].from) {
-        let parallel = run
-            .windows(2)
-            .any(|w| routes[w[0]].to == routes[w[1]].to);
+        let parallel = run.windows(2).any(|w| routes[w[0]].to == routes[w[1]].to);
         if !parallel {
             continue;
         }
         // The vertex after the parent on each route: a dummy or the child.
         let next = |k: usize| {
             let r = &routes[k];
-            let v = if r.dummies.is_empty() { r.to } else { r.dummies.start };
-            let off = if r.dummies.is_empty() { port_off[k] } else { 0.0 };
+            let v = if r.dummies.is_empty() {
+                r.to
+            } else {
+                r.dummies.start
+            };
+            let off = if r.dummies.is_empty() {
+                port_off[k]
+            } else {
+                0.0
+            };
             (g.rank[v], order.pos[v], off)
         };
         let mut sorted = run.to_vec();
         sorted.sort_by(|&a, &b| {
             let (ra, pa, oa) = next(a);
             let (rb, pb, ob) = next(b);
-            (ra, pa).cmp(&(rb, pb)).then(oa.total_cmp(&ob)).then(a.cmp(&b))
+            (ra, pa)
+                .cmp(&(rb, pb))
+                .then(oa.total_cmp(&ob))
+                .then(a.cmp(&b))
         });
         // Spread over the parent's side, never past it.
         let p = routes[run[0]].from;

@@ -10,10 +10,10 @@
 use super::node::{
     BACKWARD_ACTIVE, EdgeLook, FORWARD_ACTIVE, active_outline, draw_edge, node_dynamic, node_static,
 };
-pub use super::scene::{Direction, Scene};
-use super::scene::running_sum;
-use super::svg::{Svg, n, open_img, paper};
 use super::scene::PHONE_COLUMN;
+use super::scene::running_sum;
+pub use super::scene::{Direction, Scene};
+use super::svg::{Svg, n, open_img, paper};
 use super::theme::{self, BACKWARD, FORWARD, INK, PAPER};
 use crate::engine::{Graph, Kind};
 use crate::story::{Phase, Step, Story};
@@ -104,7 +104,11 @@ fn cue(svg: &mut Svg, scene: &Scene, k: usize) {
     let mid = scene.cue_y.get(k).copied().unwrap_or(top + h / 2.0);
     for (cut, x, dir) in [
         (x0 > 0.5, x0, -1.0),
-        (x0 + PHONE_COLUMN < scene.width - 0.5, x0 + PHONE_COLUMN, 1.0),
+        (
+            x0 + PHONE_COLUMN < scene.width - 0.5,
+            x0 + PHONE_COLUMN,
+            1.0,
+        ),
     ] {
         if !cut {
             continue;
@@ -177,7 +181,11 @@ fn cue_gradients(svg: &mut Svg) {
         );
         svg.empty(
             "stop",
-            &[("class", "cue-stop"), ("offset", "0"), ("stop-color", PAPER)],
+            &[
+                ("class", "cue-stop"),
+                ("offset", "0"),
+                ("stop-color", PAPER),
+            ],
         );
         svg.empty(
             "stop",

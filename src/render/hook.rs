@@ -298,7 +298,11 @@ impl Collected<'_> {
         let size = |svg: &str, k: &str| root_attr(svg, k).and_then(|v| v.parse::<f64>().ok());
         let (lr_w, tb_w) = (size(&lr, "width"), size(&tb, "width"));
         let fits_from = lr_w.map_or(f64::INFINITY, |w| (w + PAGE_PADDING).ceil());
-        let img = still_img(&src, &lr).replacen("<img class=\"still-img\"", "<img class=\"still-img graph-img\"", 1);
+        let img = still_img(&src, &lr).replacen(
+            "<img class=\"still-img\"",
+            "<img class=\"still-img graph-img\"",
+            1,
+        );
         let pic = if lr_w.is_some_and(|w| w > WIDEST_COLUMN) {
             still_img(&tb_src, &tb)
         } else {
@@ -425,11 +429,7 @@ fn traces(
             // scroller must take keyboard focus to be scrollable without a
             // pointer, and a focusable region needs a name.
             let shift = match parts.shift {
-                Some(svg) => out.still(
-                    &format!("{}-shift", run.view.name()),
-                    svg,
-                    hidden || v > 0,
-                ),
+                Some(svg) => out.still(&format!("{}-shift", run.view.name()), svg, hidden || v > 0),
                 None => String::new(),
             };
             html = format!(
@@ -517,12 +517,7 @@ struct Layout {
 /// view of each step when it is wider than a phone), then left to right
 /// unless that is wider than any column. Only the one a screen shows is
 /// downloaded (see [`frame_sources`]).
-fn frame_layouts(
-    run: &Run,
-    story: &crate::story::Story,
-    page: &PageCtx,
-    dir: &str,
-) -> Vec<Layout> {
+fn frame_layouts(run: &Run, story: &crate::story::Story, page: &PageCtx, dir: &str) -> Vec<Layout> {
     let view = run.view.name();
     let mut out = Vec::new();
     for (direction, suffix) in [(Direction::TopDown, "-tb"), (Direction::LeftRight, "")] {

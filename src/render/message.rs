@@ -150,7 +150,12 @@ fn wrappings(label: &str) -> Vec<Vec<String>> {
             let result = format!("= {result}");
             out.push(vec![head.clone(), product.to_string(), result.clone()]);
             if let Some((upstream, local)) = product.split_once(" × ") {
-                out.push(vec![head, upstream.to_string(), format!("× {local}"), result]);
+                out.push(vec![
+                    head,
+                    upstream.to_string(),
+                    format!("× {local}"),
+                    result,
+                ]);
             }
         }
     }
@@ -305,6 +310,22 @@ pub(crate) fn in_band(label: &str, band_top: f64) -> Placed {
     }
 }
 
+/// A label in a band under the graph, wrapped as narrow as it goes, at
+/// `left`: where a phone's view of the step shows it. Returns it and the
+/// band's height.
+pub(crate) fn in_narrow_band(label: &str, band_top: f64, left: f64) -> (Placed, f64) {
+    let lines = wrappings(label)
+        .into_iter()
+        .min_by(|a, b| box_size(a).0.total_cmp(&box_size(b).0))
+        .unwrap_or_else(|| vec![label.to_string()]);
+    let (w, h) = box_size(&lines);
+    let placed = Placed {
+        lines,
+        rect: (left, band_top + 6.0, w, h),
+    };
+    (placed, h + 12.0)
+}
+
 /// Draws a placed message: its backing, outlined in the backward colour,
 /// and its lines, centred.
 pub(crate) fn draw(svg: &mut Svg, m: &Placed) {
@@ -353,7 +374,14 @@ mod tests {
             edges: &edges,
             area,
         };
-        let m = place("b → a: upstream 1 × local 2 = 2", 0, 0.5, &obs, &search_offsets()).unwrap();
+        let m = place(
+            "b → a: upstream 1 × local 2 = 2",
+            0,
+            0.5,
+            &obs,
+            &search_offsets(),
+        )
+        .unwrap();
         let (x, y, w, h) = m.rect;
         let r = Rect {
             l: x,
@@ -408,7 +436,13 @@ mod tests {
         assert_eq!(w.len(), 4);
         assert_eq!(w[1], ["p → z:", "upstream −0.6 × local 0.24 = −0.144"]);
         assert_eq!(w[2], ["p → z:", "upstream −0.6 × local 0.24", "= −0.144"]);
-        assert_eq!(w[3], ["p → z:", "upstream −0.6", "× local 0.24", "= −0.144"]);
-        assert_eq!(narrowest("p → z: upstream −0.6 × local 0.24 = −0.144"), box_size(&w[3]));
+        assert_eq!(
+            w[3],
+            ["p → z:", "upstream −0.6", "× local 0.24", "= −0.144"]
+        );
+        assert_eq!(
+            narrowest("p → z: upstream −0.6 × local 0.24 = −0.144"),
+            box_size(&w[3])
+        );
     }
 }

@@ -3,11 +3,11 @@
 //! (left to right, or top to bottom for a narrow screen), and where each
 //! backward step writes its message.
 
+use super::message::{self, BAND_H, Obstacles, Placed, Rect};
 use super::node::{
     EdgeLook, NODE_H, NodeDraw, box_width, draw_edge, grad_width, label_width, sum_width,
     value_width,
 };
-use super::message::{self, BAND_H, Obstacles, Placed, Rect};
 use super::svg::Svg;
 use super::theme::text_w;
 use crate::engine::{Graph, Kind, NodeId};
@@ -100,17 +100,24 @@ struct Room {
 
 /// How a scene's graph is laid out: wide gaps between columns left to
 /// right (an edge's message may sit in one), narrower between rows top to
-/// bottom, where the page scrolls anyway and a one-line message fits.
+/// bottom, where the page scrolls anyway and a one-line message fits; and
+/// top to bottom, where every px of a rank's width counts on a phone,
+/// nodes of a rank closer (their halos still clear) and a thinner border.
 fn options(direction: Direction) -> LayoutOptions {
-    LayoutOptions {
-        rank_gap: if direction == Direction::TopDown {
-            40.0
-        } else {
-            56.0
-        },
-        node_gap: 20.0,
-        margin: 14.0,
-        direction,
+    if direction == Direction::TopDown {
+        LayoutOptions {
+            rank_gap: 40.0,
+            node_gap: 14.0,
+            margin: 10.0,
+            direction,
+        }
+    } else {
+        LayoutOptions {
+            rank_gap: 56.0,
+            node_gap: 20.0,
+            margin: 14.0,
+            direction,
+        }
     }
 }
 
@@ -139,7 +146,10 @@ pub(crate) fn caption_text(step: &Step, k: usize, total: usize) -> (String, Stri
         Phase::Done => "← backward done",
         Phase::Update => "update",
     };
-    (format!("{phase_word} · {}/{total}", k + 1), step.title.clone())
+    (
+        format!("{phase_word} · {}/{total}", k + 1),
+        step.title.clone(),
+    )
 }
 
 /// The caption on one line when it fits in `room` px, else its phase and
@@ -389,8 +399,7 @@ impl Scene {
         let gap_now = options(self.direction).rank_gap;
         for &k in unplaced {
             let st = &story.steps[k];
-            let (Some(label), Some(e)) = (st.edge_label.as_deref(), st.active_edges.first())
-            else {
+            let (Some(label), Some(e)) = (st.edge_label.as_deref(), st.active_edges.first()) else {
                 continue;
             };
             let Some(j) = self.edge_index(e) else {
@@ -412,20 +421,33 @@ impl Scene {
 
     /// The messages that fit nowhere near their edge, in a band added
     /// under the graph.
+    /// On a frame wider than a phone, each in the phone's view around the
+    /// node it reaches, wrapped as narrow as it goes.
     fn band_messages(&mut self, g: &Graph, story: &Story) {
         let band_top = self.height;
-        let mut any = false;
+        let mut band = 0.0f64;
         for (k, st) in story.steps.iter().enumerate() {
-            if self.messages[k].is_none()
-                && let Some(label) = drawn_message(g, st)
-            {
-                self.messages[k] = Some(message::in_band(label, band_top));
-                any = true;
+            if self.messages[k].is_some() {
+                continue;
             }
+            let Some(label) = drawn_message(g, st) else {
+                continue;
+            };
+            let placed = match st.active_nodes.first() {
+                Some(&i) if self.needs_crops() => {
+                    let left = self.phone_view(self.center(i).x) + 14.0;
+                    let (m, h) = message::in_narrow_band(label, band_top, left);
+                    band = band.max(h);
+                    m
+                }
+                _ => {
+                    band = band.max(BAND_H);
+                    message::in_band(label, band_top)
+                }
+            };
+            self.messages[k] = Some(placed);
         }
-        if any {
-            self.height += BAND_H;
-        }
+        self.height += band;
     }
 
     /// What step `k` is about, as a box: its active nodes (with their

@@ -100,7 +100,10 @@ fn produced() -> BTreeMap<String, String> {
     let seed = (story.steps.iter())
         .position(|st| st.phase == seen::story::Phase::Seed)
         .unwrap();
-    out.insert("phone/single-seed.svg".into(), phone(single, &runs[0], seed));
+    out.insert(
+        "phone/single-seed.svg".into(),
+        phone(single, &runs[0], seed),
+    );
     out.insert(
         "phone/single-message.svg".into(),
         phone(single, &runs[0], seed + 3),
@@ -111,12 +114,18 @@ fn produced() -> BTreeMap<String, String> {
         .filter(|&k| {
             let st = &story.steps[k];
             st.phase == seen::story::Phase::Backward
-                && st.active_edges.iter().any(|e| runs[0].graph().nodes[e.from].name.as_deref() == Some("x"))
+                && st
+                    .active_edges
+                    .iter()
+                    .any(|e| runs[0].graph().nodes[e.from].name.as_deref() == Some("x"))
         })
         .collect();
     assert_eq!(to_x.len(), 2, "x * x sends x two messages");
     for (i, &k) in to_x.iter().enumerate() {
-        out.insert(format!("phone/fork-x-{}.svg", i + 1), phone(fork, &runs[0], k));
+        out.insert(
+            format!("phone/fork-x-{}.svg", i + 1),
+            phone(fork, &runs[0], k),
+        );
         let frames = seen::render::frame::trace_frames(fork, &runs[0]);
         out.insert(format!("fork/x-{}.svg", i + 1), frames[k].clone());
     }
@@ -136,7 +145,9 @@ fn produced() -> BTreeMap<String, String> {
     );
     out.insert(
         "batch/shift.svg".into(),
-        figure::batch(batch, run, &batch.id).shift.expect("the batch updates"),
+        figure::batch(batch, run, &batch.id)
+            .shift
+            .expect("the batch updates"),
     );
     let (step, runs) = &blocks["step-size"];
     out.insert(

@@ -3,9 +3,7 @@
 //! random DAGs.
 
 use proptest::prelude::*;
-use seen::layout::{
-    Direction, Layout, LayoutNode, LayoutOptions, Point, count_crossings, layout,
-};
+use seen::layout::{Direction, Layout, LayoutNode, LayoutOptions, Point, count_crossings, layout};
 
 use crate::support::proptest_config;
 
@@ -213,10 +211,22 @@ fn assert_well_formed(nodes: &[LayoutNode], l: &Layout, opts: &LayoutOptions) {
     for i in 0..n {
         let (r, c) = ax(l.centers[i]);
         let (long, wide) = extents(opts, &nodes[i]);
-        assert!(r - long / 2.0 >= opts.margin - eps, "node {i} before the margin");
-        assert!(r + long / 2.0 <= rank_len - opts.margin + eps, "node {i} past the end");
-        assert!(c - wide / 2.0 >= opts.margin - eps, "node {i} out on the cross axis");
-        assert!(c + wide / 2.0 <= cross_len - opts.margin + eps, "node {i} out on the cross axis");
+        assert!(
+            r - long / 2.0 >= opts.margin - eps,
+            "node {i} before the margin"
+        );
+        assert!(
+            r + long / 2.0 <= rank_len - opts.margin + eps,
+            "node {i} past the end"
+        );
+        assert!(
+            c - wide / 2.0 >= opts.margin - eps,
+            "node {i} out on the cross axis"
+        );
+        assert!(
+            c + wide / 2.0 <= cross_len - opts.margin + eps,
+            "node {i} out on the cross axis"
+        );
         for j in 0..i {
             let (dr, dc) = ax(l.centers[j]);
             let (dlong, dwide) = extents(opts, &nodes[j]);
@@ -260,11 +270,23 @@ fn assert_well_formed(nodes: &[LayoutNode], l: &Layout, opts: &LayoutOptions) {
         // It starts on the parent's side facing the child, ends on the
         // child's side facing the parent.
         let (fr, fc) = ax(e.points[0]);
-        assert!((fr - (pr + plong / 2.0)).abs() < eps, "{e:?} starts off its parent's side");
-        assert!((fc - pc).abs() <= pwide / 2.0 + 1.0 + eps, "{e:?} starts beside its parent");
+        assert!(
+            (fr - (pr + plong / 2.0)).abs() < eps,
+            "{e:?} starts off its parent's side"
+        );
+        assert!(
+            (fc - pc).abs() <= pwide / 2.0 + 1.0 + eps,
+            "{e:?} starts beside its parent"
+        );
         let (lr, lc) = ax(*e.points.last().unwrap());
-        assert!((lr - (cr - clong / 2.0)).abs() < eps, "{e:?} ends off its child's side");
-        assert!((lc - cc).abs() <= cwide / 2.0 + 1.0 + eps, "{e:?} ends beside its child");
+        assert!(
+            (lr - (cr - clong / 2.0)).abs() < eps,
+            "{e:?} ends off its child's side"
+        );
+        assert!(
+            (lc - cc).abs() <= cwide / 2.0 + 1.0 + eps,
+            "{e:?} ends beside its child"
+        );
         // Forwards all the way, so a route never doubles back, and inside
         // the drawing.
         for w in e.points.windows(2) {
@@ -421,7 +443,10 @@ fn the_edges_of_x_times_x_run_apart() {
         // Slot 0 above (left of) slot 1 at both ends.
         let (s0, s1) = (ax(e0.points[0]).1, ax(e1.points[0]).1);
         assert!(s1 - s0 >= 4.0, "they leave x {} apart", s1 - s0);
-        let (t0, t1) = (ax(*e0.points.last().unwrap()).1, ax(*e1.points.last().unwrap()).1);
+        let (t0, t1) = (
+            ax(*e0.points.last().unwrap()).1,
+            ax(*e1.points.last().unwrap()).1,
+        );
         assert!(t1 - t0 >= 4.0);
         // Apart all the way: a third of the box at either end.
         assert!(s1 - s0 >= 28.0 / 3.0 - 1e-9 && t1 - t0 >= 28.0 / 3.0 - 1e-9);
@@ -480,7 +505,10 @@ fn a_batch_reads_as_lanes_with_the_shared_params_where_they_meet() {
             let lane = |v: usize| g.nodes[v].lane;
             for order in rank_orders(&l, &opts) {
                 let lanes: Vec<usize> = order.iter().filter_map(|&v| lane(v)).collect();
-                assert!(lanes.windows(2).all(|p| p[0] <= p[1]), "{k} lanes: {lanes:?}");
+                assert!(
+                    lanes.windows(2).all(|p| p[0] <= p[1]),
+                    "{k} lanes: {lanes:?}"
+                );
             }
             let ax = axes(&opts);
             let c = |v: usize| ax(l.centers[v]).1;
@@ -495,7 +523,10 @@ fn a_batch_reads_as_lanes_with_the_shared_params_where_they_meet() {
             for p in [w, b] {
                 assert!(first < c(p) && c(p) < last, "{k} lanes: a param at an end");
             }
-            assert_eq!(rank_orders(&l, &opts), rank_orders(&layout(&g.nodes, &opts), &opts));
+            assert_eq!(
+                rank_orders(&l, &opts),
+                rank_orders(&layout(&g.nodes, &opts), &opts)
+            );
         }
     }
 }

@@ -251,7 +251,9 @@ fn every_frame_is_a_lazy_picture_of_its_layouts() {
     let files = built();
     let html = index(files);
     let attr = |tag: &str, name: &str| -> Option<String> {
-        let at = tag.find(&format!(" {name}=\"")).map(|i| i + name.len() + 3)?;
+        let at = tag
+            .find(&format!(" {name}=\""))
+            .map(|i| i + name.len() + 3)?;
         Some(tag[at..at + tag[at..].find('"')?].to_string())
     };
     let view_exists = |url: &str| {
@@ -279,7 +281,10 @@ fn every_frame_is_a_lazy_picture_of_its_layouts() {
             attr(tag, "alt").is_some_and(|a| a.starts_with("Step ") || a.contains(", step ")),
             "{tag}"
         );
-        assert!(attr(tag, "width").is_some() && attr(tag, "height").is_some(), "{tag}");
+        assert!(
+            attr(tag, "width").is_some() && attr(tag, "height").is_some(),
+            "{tag}"
+        );
         strips.insert(view_exists(&src));
     }
     assert!(imgs > 100, "only {imgs} image frames");
@@ -291,8 +296,14 @@ fn every_frame_is_a_lazy_picture_of_its_layouts() {
             continue;
         }
         sources += 1;
-        assert!(attr(tag, "media").is_some_and(|m| m.contains("max-width")), "{tag}");
-        assert!(attr(tag, "width").is_some() && attr(tag, "height").is_some(), "{tag}");
+        assert!(
+            attr(tag, "media").is_some_and(|m| m.contains("max-width")),
+            "{tag}"
+        );
+        assert!(
+            attr(tag, "width").is_some() && attr(tag, "height").is_some(),
+            "{tag}"
+        );
         strips.insert(view_exists(&src));
     }
     assert!(sources >= imgs, "{sources} sources for {imgs} frames");

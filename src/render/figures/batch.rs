@@ -150,14 +150,28 @@ fn shift(s: &Scenario, run: &Run, id: &str) -> Option<String> {
     let desc = moved
         .iter()
         .enumerate()
-        .map(|(e, m)| format!("Example {}: {pred} {} → {}.", e + 1, num(m.before), num(m.after)))
+        .map(|(e, m)| {
+            format!(
+                "Example {}: {pred} {} → {}.",
+                e + 1,
+                num(m.before),
+                num(m.after)
+            )
+        })
         .collect::<Vec<_>>()
         .join(" ");
     let mut svg = super::open(id, "figure shift", (SHIFT_W, height), &title, &desc);
     let mut y = 14.0;
     for l in &title_lines {
         y += 4.0;
-        text(&mut svg, "caption", 14.0, y + 8.0, font(13.0, INK).bold(), l);
+        text(
+            &mut svg,
+            "caption",
+            14.0,
+            y + 8.0,
+            font(13.0, INK).bold(),
+            l,
+        );
         y += 14.0;
     }
     for l in &note_lines {
@@ -195,7 +209,11 @@ fn shift(s: &Scenario, run: &Run, id: &str) -> Option<String> {
             "",
         );
         let d = m.after - m.before;
-        let ax = if span > 0.0 { mid + d / span * half } else { mid };
+        let ax = if span > 0.0 {
+            mid + d / span * half
+        } else {
+            mid
+        };
         if (ax - mid).abs() > 10.0 {
             line(
                 &mut svg,
@@ -217,8 +235,22 @@ fn shift(s: &Scenario, run: &Run, id: &str) -> Option<String> {
                 "shift-arrow",
             );
         }
-        ring(&mut svg, "shift-before", Point { x: mid, y: ty }, "6", "none", INK);
-        ring(&mut svg, "shift-after", Point { x: ax, y: ty }, "4.5", FORWARD, FORWARD);
+        ring(
+            &mut svg,
+            "shift-before",
+            Point { x: mid, y: ty },
+            "6",
+            "none",
+            INK,
+        );
+        ring(
+            &mut svg,
+            "shift-after",
+            Point { x: ax, y: ty },
+            "4.5",
+            FORWARD,
+            FORWARD,
+        );
         let toward = m.target.as_ref().map_or(String::new(), |(n, t)| {
             let closer = (m.after - t).abs() < (m.before - t).abs();
             format!(", {} {n}", if closer { "towards" } else { "away from" })

@@ -5,8 +5,8 @@ use crate::engine::Kind;
 use crate::render::node::{EdgeLook, draw_node, node_shape};
 use crate::render::scene::{Direction, Scene};
 use crate::render::svg::{Svg, arrow, font, line, p, text};
-use crate::render::theme::{EM, EM_BOLD};
 use crate::render::theme::{BACKWARD, FORWARD, INK, MUTED};
+use crate::render::theme::{EM, EM_BOLD};
 use crate::scenario::Run;
 use crate::story::{self, Phase, num};
 
@@ -62,15 +62,40 @@ pub fn graph_still_in(run: &Run, id: &str, title: &str, direction: Direction) ->
     let legend_top = graph_bottom + 10.0 + 18.0 * bw_lines.len() as f64 + 16.0;
     let height = legend_top + 30.0 * legend_rows + 16.0 * note_lines + 6.0;
     let mut svg = open(id, "figure graph", (width, height), title, &desc);
+    // Top to bottom, the directions run down the sides where there is room
+    // beside the graph (their words say them anyway).
+    let sides = down && scene.dx + (width - scene.width) / 2.0 >= 6.0;
     if down {
-        forward_down(&mut svg, graph_bottom);
+        if sides {
+            forward_down(&mut svg, graph_bottom);
+        } else {
+            let fw = font(12.0, FORWARD).bold();
+            text(
+                &mut svg,
+                "direction fw",
+                14.0,
+                14.0,
+                fw,
+                "forward: values ↓",
+            );
+        }
     } else {
         forward_direction(&mut svg, width);
     }
     // A phone's graph narrower than its frame is centred in it.
-    let dx = if down { (width - scene.width) / 2.0 } else { 0.0 };
+    let dx = if down {
+        (width - scene.width) / 2.0
+    } else {
+        0.0
+    };
     if dx > 0.0 {
-        svg.open("g", &[("transform", &format!("translate({})", crate::render::svg::n(dx)))]);
+        svg.open(
+            "g",
+            &[(
+                "transform",
+                &format!("translate({})", crate::render::svg::n(dx)),
+            )],
+        );
     }
     scene.draw_edges(&mut svg, g, &EdgeLook::quiet("edge fw"));
     for i in 0..g.len() {
@@ -81,10 +106,19 @@ pub fn graph_still_in(run: &Run, id: &str, title: &str, direction: Direction) ->
     }
     let y = graph_bottom + 10.0;
     if down {
-        backward_up(&mut svg, width, scene.top, graph_bottom);
+        if sides {
+            backward_up(&mut svg, width, scene.top, graph_bottom);
+        }
         let bw = font(12.0, BACKWARD).bold();
         for (i, line) in bw_lines.iter().enumerate() {
-            text(&mut svg, "direction bw", 14.0, y + 12.0 + 18.0 * i as f64, bw, line);
+            text(
+                &mut svg,
+                "direction bw",
+                14.0,
+                y + 12.0 + 18.0 * i as f64,
+                bw,
+                line,
+            );
         }
     } else {
         backward_direction(&mut svg, width, y, &bw_lines);
@@ -126,15 +160,43 @@ fn wrap(s: &str, room: f64, size: f64) -> Vec<String> {
 fn forward_down(svg: &mut Svg, bottom: f64) {
     let fw = font(12.0, FORWARD).bold();
     text(svg, "direction fw", 14.0, 14.0, fw, "forward: values ↓");
-    line(svg, "direction fw", p(8.0, 22.0), p(8.0, bottom), FORWARD, "1.5", "");
-    arrow(svg, p(8.0, bottom - 16.0), p(8.0, bottom), FORWARD, "arrow direction fw");
+    line(
+        svg,
+        "direction fw",
+        p(8.0, 22.0),
+        p(8.0, bottom),
+        FORWARD,
+        "1.5",
+        "",
+    );
+    arrow(
+        svg,
+        p(8.0, bottom - 16.0),
+        p(8.0, bottom),
+        FORWARD,
+        "arrow direction fw",
+    );
 }
 
 /// The backward direction up the right side, bottom to top.
 fn backward_up(svg: &mut Svg, width: f64, top: f64, bottom: f64) {
     let x = width - 8.0;
-    line(svg, "direction bw", p(x, top + 2.0), p(x, bottom), BACKWARD, "1.5", "6 4");
-    arrow(svg, p(x, top + 18.0), p(x, top + 2.0), BACKWARD, "arrow direction bw");
+    line(
+        svg,
+        "direction bw",
+        p(x, top + 2.0),
+        p(x, bottom),
+        BACKWARD,
+        "1.5",
+        "6 4",
+    );
+    arrow(
+        svg,
+        p(x, top + 18.0),
+        p(x, top + 2.0),
+        BACKWARD,
+        "arrow direction bw",
+    );
 }
 
 /// The forward direction along the top.
@@ -174,7 +236,14 @@ fn backward_direction(svg: &mut Svg, width: f64, y: f64, lines: &[String]) {
     arrow(svg, p(30.0, y), p(14.0, y), BACKWARD, "arrow direction bw");
     let bw = font(12.0, BACKWARD).bold();
     for (i, line) in lines.iter().enumerate() {
-        text(svg, "direction bw", 14.0, y + 18.0 * (i + 1) as f64, bw, line);
+        text(
+            svg,
+            "direction bw",
+            14.0,
+            y + 18.0 * (i + 1) as f64,
+            bw,
+            line,
+        );
     }
 }
 

@@ -1110,7 +1110,12 @@ pub(super) fn moved(s: &Scenario, run: &Run) -> Option<(String, Vec<Moved>)> {
         eval.set(true);
         let after = eval.at(x)?;
         out.push(Moved {
-            features: data.features.iter().cloned().zip(x.iter().copied()).collect(),
+            features: data
+                .features
+                .iter()
+                .cloned()
+                .zip(x.iter().copied())
+                .collect(),
             target: data.label.clone().zip(*t),
             before,
             after,

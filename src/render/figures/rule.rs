@@ -104,11 +104,20 @@ pub fn rule_card_narrow(s: &Scenario, run: &Run, id: &str) -> String {
     let op_size = size_of(opn);
     let op_c = p(width / 2.0, top + NODE_H + 110.0 + NODE_H / 2.0);
     let op_bottom = op_c.y + NODE_H / 2.0;
-    let rows: Vec<(&str, &str, Vec<String>, bool)> = std::iter::once(("forward", card.forward_row.as_str(), false))
-        .chain(std::iter::once(("upstream", card.upstream_row.as_str(), true)))
-        .chain(card.rows.iter().flat_map(|(a, b)| [("backward", a.as_str(), false), ("", b.as_str(), true)]))
-        .map(|(tag, row, bw)| (tag, row, wrap_words(row, room, 13.0 * 0.62), bw))
-        .collect();
+    let rows: Vec<(&str, &str, Vec<String>, bool)> =
+        std::iter::once(("forward", card.forward_row.as_str(), false))
+            .chain(std::iter::once((
+                "upstream",
+                card.upstream_row.as_str(),
+                true,
+            )))
+            .chain(
+                card.rows
+                    .iter()
+                    .flat_map(|(a, b)| [("backward", a.as_str(), false), ("", b.as_str(), true)]),
+            )
+            .map(|(tag, row, bw)| (tag, row, wrap_words(row, room, 13.0 * 0.62), bw))
+            .collect();
     let ledger_top = op_bottom + 96.0;
     let ledger_h: f64 = rows
         .iter()
@@ -118,13 +127,26 @@ pub fn rule_card_narrow(s: &Scenario, run: &Run, id: &str) -> String {
     let height = ledger_top + ledger_h + 10.0;
     let mut svg = open(id, "figure rule", (width, height), &card.title, &card.desc);
     for (i, line) in caption_lines.iter().enumerate() {
-        text(&mut svg, "caption", 14.0, 22.0 + 18.0 * i as f64, font(14.0, INK).bold(), line);
+        text(
+            &mut svg,
+            "caption",
+            14.0,
+            22.0 + 18.0 * i as f64,
+            font(14.0, INK).bold(),
+            line,
+        );
     }
     let nslots = g.nodes[opn].parents.len() as f64;
     let per_side = |m: &Message| {
         let j = parents.iter().position(|&q| q == m.to).unwrap_or(0);
         let dx = centers[j].x - op_c.x;
-        if dx.abs() > 1.0 { dx.signum() } else if m.slot == 0 && nslots > 1.0 { -1.0 } else { 1.0 }
+        if dx.abs() > 1.0 {
+            dx.signum()
+        } else if m.slot == 0 && nslots > 1.0 {
+            -1.0
+        } else {
+            1.0
+        }
     };
     for (mi, m) in card.messages.iter().enumerate() {
         let j = parents.iter().position(|&q| q == m.to).unwrap_or(0);
@@ -134,21 +156,48 @@ pub fn rule_card_narrow(s: &Scenario, run: &Run, id: &str) -> String {
             op_c.y - NODE_H / 2.0,
         );
         line(&mut svg, "edge fw", a, b, FORWARD, "1.5", "");
-        arrow(&mut svg, p(a.x + (b.x - a.x) * 0.9, a.y + (b.y - a.y) * 0.9), b, FORWARD, "arrow fw");
+        arrow(
+            &mut svg,
+            p(a.x + (b.x - a.x) * 0.9, a.y + (b.y - a.y) * 0.9),
+            b,
+            FORWARD,
+            "arrow fw",
+        );
         let side = per_side(m);
         let (ba, bb) = (p(a.x + side * 7.0, a.y + 4.0), p(b.x + side * 7.0, b.y));
         line(&mut svg, "edge bw", bb, ba, BACKWARD, "1.5", "5 3");
         arrow(&mut svg, bb, ba, BACKWARD, "arrow bw");
         let small = font(12.0, BACKWARD);
-        let label = format!("{} × {} = {}", num(m.upstream), operand(m.local), num(m.contribution));
+        let label = format!(
+            "{} × {} = {}",
+            num(m.upstream),
+            operand(m.local),
+            num(m.contribution)
+        );
         let lw = small.width(&label) + 12.0;
         // Beside the message, on its outer side; two on one side stacked.
-        let same_side_before = card.messages[..mi].iter().filter(|o| per_side(o) == side).count();
+        let same_side_before = card.messages[..mi]
+            .iter()
+            .filter(|o| per_side(o) == side)
+            .count();
         let mid = p((ba.x + bb.x) / 2.0, (ba.y + bb.y) / 2.0);
         let cx = (mid.x + side * (lw / 2.0 + 8.0)).clamp(lw / 2.0 + 4.0, width - lw / 2.0 - 4.0);
         let cy = mid.y - 12.0 + 26.0 * same_side_before as f64;
-        rect(&mut svg, "edge-label", (cx - lw / 2.0, cy - 10.0, lw, 20.0), PAPER, BACKWARD);
-        text(&mut svg, "edge-label-text", cx, cy + 4.0, small.mid(), &label);
+        rect(
+            &mut svg,
+            "edge-label",
+            (cx - lw / 2.0, cy - 10.0, lw, 20.0),
+            PAPER,
+            BACKWARD,
+        );
+        text(
+            &mut svg,
+            "edge-label-text",
+            cx,
+            cy + 4.0,
+            small.mid(),
+            &label,
+        );
     }
     for (j, &q) in parents.iter().enumerate() {
         let nd = &g.nodes[q];
@@ -189,19 +238,57 @@ pub fn rule_card_narrow(s: &Scenario, run: &Run, id: &str) -> String {
         &op_symbol(card.op),
     );
     // The upstream gradient, arriving from below.
-    line(&mut svg, "edge bw upstream", p(op_c.x, op_bottom + 44.0), p(op_c.x, op_bottom + 6.0), BACKWARD, "1.5", "5 3");
-    arrow(&mut svg, p(op_c.x, op_bottom + 20.0), p(op_c.x, op_bottom + 6.0), BACKWARD, "arrow bw upstream");
+    line(
+        &mut svg,
+        "edge bw upstream",
+        p(op_c.x, op_bottom + 44.0),
+        p(op_c.x, op_bottom + 6.0),
+        BACKWARD,
+        "1.5",
+        "5 3",
+    );
+    arrow(
+        &mut svg,
+        p(op_c.x, op_bottom + 20.0),
+        p(op_c.x, op_bottom + 6.0),
+        BACKWARD,
+        "arrow bw upstream",
+    );
     let up = format!("upstream ∂L/∂{} = {}", wrt(&card.name), num(card.upstream));
-    let seed = if opn == out { " (the block's seed)" } else { "" };
-    for (i, l) in wrap_words(&format!("{up}{seed}"), width - 28.0, 12.0 * 0.7).iter().enumerate() {
-        text(&mut svg, "upstream", op_c.x, op_bottom + 62.0 + 16.0 * i as f64, font(12.0, BACKWARD).bold().mid(), l);
+    let seed = if opn == out {
+        " (the block's seed)"
+    } else {
+        ""
+    };
+    for (i, l) in wrap_words(&format!("{up}{seed}"), width - 28.0, 12.0 * 0.7)
+        .iter()
+        .enumerate()
+    {
+        text(
+            &mut svg,
+            "upstream",
+            op_c.x,
+            op_bottom + 62.0 + 16.0 * i as f64,
+            font(12.0, BACKWARD).bold().mid(),
+            l,
+        );
     }
     // The ledger.
-    rect(&mut svg, "rule-rows", (10.0, ledger_top - 8.0, width - 20.0, ledger_h), PANEL, LINE);
+    rect(
+        &mut svg,
+        "rule-rows",
+        (10.0, ledger_top - 8.0, width - 20.0, ledger_h),
+        PANEL,
+        LINE,
+    );
     let mut y = ledger_top + 8.0;
     for (tag, _, lines, bw) in &rows {
         if !tag.is_empty() {
-            let f = if *bw { font(13.0, BACKWARD).bold() } else { BODY.bold() };
+            let f = if *bw {
+                font(13.0, BACKWARD).bold()
+            } else {
+                BODY.bold()
+            };
             text(&mut svg, &format!("rule-{tag}"), 20.0, y + 6.0, f, tag);
             y += 20.0;
         }
