@@ -102,13 +102,15 @@ struct Room {
 /// right (an edge's message may sit in one), narrower between rows top to
 /// bottom, where the page scrolls anyway and a one-line message fits; and
 /// top to bottom, where every px of a rank's width counts on a phone,
-/// nodes of a rank closer (their halos still clear) and a thinner border.
+/// nodes of a rank closer (their halos still clear) and a thinner border
+/// (the tanh neuron's atomic view, four leaves wide, is then whole in a
+/// tab's column at 390 px).
 fn options(direction: Direction) -> LayoutOptions {
     if direction == Direction::TopDown {
         LayoutOptions {
             rank_gap: 40.0,
             node_gap: 14.0,
-            margin: 10.0,
+            margin: 8.0,
             direction,
         }
     } else {

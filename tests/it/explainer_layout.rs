@@ -113,31 +113,31 @@ fn every_bundled_graph_has_its_measured_crossings() {
 /// [`PHONE_COLUMN`] (326: a 360-px phone's column, the column at 390 px
 /// being 358). The ones wider than that are the batches (a rank holds
 /// every example's inputs and the shared params, each with its running
-/// sum) and the tanh neuron's atomic view (four leaves side by side, 357:
+/// sum) and the tanh neuron's atomic view (four leaves side by side, 353:
 /// whole at 390 px): their frames get a phone's view of each step, centred
 /// on its subject.
 /// (file, block id, view, left-to-right width, top-to-bottom width), in px.
 const WIDTHS: &[(&str, &str, &str, u32, u32)] = &[
     ("content/index.md", "single", "atomic", 1245, 326),
     ("content/index.md", "fork", "atomic", 604, 326),
-    ("content/index.md", "batch-clean", "modules", 1187, 738),
-    ("content/index.md", "batch-boundary", "modules", 1195, 738),
-    ("content/index.md", "batch-disagree", "modules", 1173, 724),
+    ("content/index.md", "batch-clean", "modules", 1187, 734),
+    ("content/index.md", "batch-boundary", "modules", 1195, 734),
+    ("content/index.md", "batch-disagree", "modules", 1173, 720),
     ("src/scaffold/index.md", "single", "atomic", 1245, 326),
-    ("src/scaffold/index.md", "batch", "modules", 1187, 738),
+    ("src/scaffold/index.md", "batch", "modules", 1187, 734),
     (
         "browser/sites/tanh/content/index.md",
         "neuron",
         "atomic",
         1001,
-        357,
+        353,
     ),
     (
         "browser/sites/tanh/content/index.md",
         "neuron-batch",
         "modules",
         1994,
-        1154,
+        1150,
     ),
 ];
 

@@ -147,7 +147,10 @@ fn square() -> G {
 /// w and b shared, each example's x, y, linear, sigmoid and bce, then the
 /// sum over the examples and the mean. Returns the graph and the ids of
 /// (w, b) and per example (x, z, loss).
-fn batch_lanes(k: usize) -> (G, (usize, usize), Vec<(usize, usize, usize)>) {
+/// A batch's ids: (w, b), and per example (x, z, loss).
+type BatchIds = ((usize, usize), Vec<(usize, usize, usize)>);
+
+fn batch_lanes(k: usize) -> (G, BatchIds) {
     let mut g = G::default();
     let w = g.leaf();
     let b = g.leaf();
@@ -168,7 +171,7 @@ fn batch_lanes(k: usize) -> (G, (usize, usize), Vec<(usize, usize, usize)>) {
     }
     let third = g.leaf();
     g.op(&[sum, third]);
-    (g, (w, b), ex)
+    (g, ((w, b), ex))
 }
 
 /// (e) a rule card: a, b → mul.
@@ -227,9 +230,9 @@ fn assert_well_formed(nodes: &[LayoutNode], l: &Layout, opts: &LayoutOptions) {
             c + wide / 2.0 <= cross_len - opts.margin + eps,
             "node {i} out on the cross axis"
         );
-        for j in 0..i {
-            let (dr, dc) = ax(l.centers[j]);
-            let (dlong, dwide) = extents(opts, &nodes[j]);
+        for (j, (&d, md)) in l.centers.iter().zip(nodes).enumerate().take(i) {
+            let (dr, dc) = ax(d);
+            let (dlong, dwide) = extents(opts, md);
             let apart_rank = (r - dr).abs() >= (long + dlong) / 2.0 - eps;
             let apart_cross = (c - dc).abs() >= (wide + dwide) / 2.0 + opts.node_gap - eps;
             assert!(apart_rank || apart_cross, "boxes of {i} and {j} overlap");
@@ -497,7 +500,7 @@ fn top_to_bottom_is_as_wide_as_the_widest_rank() {
 #[test]
 fn a_batch_reads_as_lanes_with_the_shared_params_where_they_meet() {
     for k in [2, 3, 4, 10] {
-        let (g, (w, b), ex) = batch_lanes(k);
+        let (g, ((w, b), ex)) = batch_lanes(k);
         assert_eq!(g.nodes[ex[k - 1].2].lane, Some(k - 1));
         for opts in [LayoutOptions::default(), top_down()] {
             let l = layout(&g.nodes, &opts);
