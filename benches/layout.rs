@@ -38,6 +38,7 @@ fn graph(n: usize) -> Vec<LayoutNode> {
                 parents,
                 width: 36.0 + (next() % 5) as f64 * 8.0,
                 height: 28.0,
+                ..Default::default()
             }
         })
         .collect()

@@ -21,10 +21,13 @@ const ORIGINS = [["http", server.url], ["file", pathToFileURL(PUBLIC + "/").href
 async function open(url, options = {}) {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
   const page = await ctx.newPage();
+  // Screenshots wait for a stable layout, which a loaded machine can take a
+  // while to reach with every frame a lazily decoded image.
+  page.setDefaultTimeout(120000);
   const problems = [];
   // Every request for a standalone frames file (the lazily loaded <img> frames).
   const frameFiles = [];
-  page.on("request", (r) => { if (/(-frames|snapshots)\.svg(#|$)/.test(r.url())) frameFiles.push(r.url().replace(/#.*$/, "")); });
+  page.on("request", (r) => { if (/(-frames(-tb)?|snapshots)\.svg(#|$)/.test(r.url())) frameFiles.push(r.url().replace(/#.*$/, "")); });
   // Chromium reports CSP violations (and blocked loads) as console errors.
   page.on("console", (m) => {
     if (m.type() !== "error" && m.type() !== "warning") return;
@@ -96,15 +99,20 @@ const checkedRadio = (page, fig) => page.$eval(W(fig), (st, RADIOS) => [...st.qu
 const frameBox = (page, fig, k) => page.$eval(W(fig), (st, [PANELS, k]) => {
   const li = st.querySelectorAll(PANELS)[k];
   // A shared stepper's step holds a frame per dataset: the shown one.
-  const pics = [...li.querySelectorAll(":scope > .frame-box > :is(svg, img)")];
+  const pics = [...li.querySelectorAll(":scope > .frame-box > :is(svg, img, picture)")];
   const pic = pics.find((p) => p.checkVisibility()) ?? pics[0] ?? li.querySelector(":scope svg");
-  const r = pic?.getBoundingClientRect();
   if (!pic) return null;
-  const img = pic.tagName === "IMG";
+  // A picture shows the layout of its first <source> whose media matches, else its <img>.
+  const el = pic.tagName === "PICTURE" ? pic.querySelector(":scope > img") : pic;
+  const source = pic.tagName === "PICTURE" ? [...pic.querySelectorAll(":scope > source")].find((s) => matchMedia(s.media).matches) : null;
+  const r = el.getBoundingClientRect();
+  const img = el.tagName === "IMG";
+  const url = source ? source.getAttribute("srcset") : img ? el.getAttribute("src") : null;
+  const dims = source ?? el;
   return { tag: pic.tagName.toLowerCase(), w: Math.round(r.width), h: Math.round(r.height),
-    frag: img ? pic.getAttribute("src").replace(/^[^#]*/, "") : null, loaded: img ? pic.complete && pic.naturalWidth > 0 : true,
-    natural: img ? Number(pic.getAttribute("width")) : Math.round(r.width), naturalH: img ? Number(pic.getAttribute("height")) : Math.round(r.height),
-    alt: img ? pic.alt : null, file: img ? pic.getAttribute("src").replace(/#.*$/, "") : null,
+    frag: img ? url.replace(/^[^#]*/, "") : null, loaded: img ? el.complete && el.naturalWidth > 0 : true,
+    natural: img ? Number(dims.getAttribute("width")) : Math.round(r.width), naturalH: img ? Number(dims.getAttribute("height")) : Math.round(r.height),
+    alt: img ? el.alt : null, file: img ? url.replace(/#.*$/, "") : null,
     variant: [...pic.classList].find((c) => /^v\d+$/.test(c)) ?? null,
     shown: pics.filter((p) => p.checkVisibility()).length,
     paras: [...li.querySelectorAll(":scope > .nar > p")].filter((p) => p.checkVisibility()).map((p) => p.textContent.trim()) };
@@ -196,8 +204,11 @@ async function checkStepper(page, w, where) {
       `${tag}: ${how} → frame k${k} shown (${box?.tag}${box?.frag ?? ""} ${box?.w}×${box?.h}${box?.loaded ? "" : ", not loaded"}, natural size ${box?.natural}×${box?.naturalH}), narration "${nar.slice(0, 40)}…", "${pairs}", radio s${k} checked`);
   };
   if (w.ds) {
-    // Each dataset's frames file, read off the step 2 images (step 1 of the first is inline).
-    w.files = await page.$eval(`#${esc(fig)}-s1 + .step`, (st) => [...st.querySelectorAll(".frame-box > img")].map((i) => i.getAttribute("src").replace(/#.*$/, "")));
+    // Each dataset's frames file (the layout shown at this width), read off the step 2 pictures.
+    w.files = await page.$eval(`#${esc(fig)}-s1 + .step`, (st) => [...st.querySelectorAll(".frame-box > :is(img, picture)")].map((p) => {
+      const source = p.tagName === "PICTURE" ? [...p.querySelectorAll(":scope > source")].find((s) => matchMedia(s.media).matches) : null;
+      return (source ? source.getAttribute("srcset") : (p.tagName === "PICTURE" ? p.querySelector("img") : p).getAttribute("src")).replace(/#.*$/, "");
+    }));
     ok(w.files.length === w.ds.names.length && new Set(w.files).size === w.files.length,
       `${tag}: one frame per dataset in each step, each of its own frames file (${w.files.join(", ")})`);
   }
@@ -367,20 +378,25 @@ for (const [origin, base] of ORIGINS) {
     const { ctx, page, problems, frameFiles } = await open(url);
     await page.waitForTimeout(300);
     ok(frameFiles.length === 0, `${where}: no frames file is fetched at load (${frameFiles.join(", ")})`);
-    // The first frame of every stepper and the shown panel of every tab are inline; the other frames are lazy images.
-    // A shared stepper's step holds a frame per dataset: at its first step the first dataset's is inline, the others lazy images.
-    const firsts = await page.$$eval("fieldset.stepper > .view > .frames > .step", (els) => els.map((e) => {
-      const pics = [...e.querySelectorAll(":scope > .frame-box > :is(svg, img)")];
-      return [e.parentElement.querySelector(".step") === e, e.closest("fieldset.tabs > .view > .frames > :not(.k0)") !== null,
-        pics.filter((p) => p.tagName === "svg").length, pics.filter((p) => p.matches("img[loading=lazy]")).length, pics.length, pics[0]?.tagName === "svg"];
+    // Every frame of a trace is a lazy image (a picture of its layouts, or
+    // one <img>), the first too: nothing of a trace is drawn in the page, and
+    // only the layout a screen shows is fetched. (A training figure's first
+    // snapshot is still inline.)
+    const firsts = await page.$$eval("figure.trace fieldset.stepper > .view > .frames > .step", (els) => els.map((e) => {
+      const pics = [...e.querySelectorAll(":scope > .frame-box > :is(svg, img, picture)")];
+      const lazy = pics.filter((p) => (p.tagName === "PICTURE" ? p.querySelector(":scope > img") : p).matches("img[loading=lazy]"));
+      return [pics.filter((p) => p.tagName === "svg").length, lazy.length, pics.length];
     }));
-    const wrong = firsts.filter(([first, hidden, svg, img, all, svgFirst]) => (first && !hidden) ? !(svg === 1 && svgFirst && img === all - 1) : !(svg === 0 && img === all && all > 0));
-    ok(firsts.length > 100 && wrong.length === 0, `${where}: of ${firsts.length} steps, each shown stepper's first frame is inline SVG and every other frame a lazy <img> (${wrong.length} not)`);
+    const wrong = firsts.filter(([svg, lazy, all]) => !(svg === 0 && lazy === all && all > 0));
+    ok(firsts.length > 60 && wrong.length === 0, `${where}: of ${firsts.length} trace steps, every frame is a lazy picture or <img>, none inline (${wrong.length} not)`);
     // Preload: a pointer over a stepper lays out its second frame hidden, so
     // the lazy loader fetches the frames file before the first Next.
     {
       const fig = await page.$eval("fieldset.stepper input[type=radio]", (r) => r.id.replace(/-s0$/, ""));
-      const file = await page.$eval(`#${esc(fig)}-s1 + .step img`, (i) => i.src.replace(/#.*$/, ""));
+      const file = await page.$eval(`#${esc(fig)}-s1 + .step img`, (i) => {
+        const source = i.parentElement.tagName === "PICTURE" ? [...i.parentElement.querySelectorAll(":scope > source")].find((s) => matchMedia(s.media).matches) : null;
+        return new URL(source ? source.getAttribute("srcset") : i.getAttribute("src"), document.baseURI).href.replace(/#.*$/, "");
+      });
       await page.locator(`${W(fig)} > .view > .frames > .step`).first().hover();
       for (let i = 0; i < 60 && !frameFiles.includes(file); i++) await page.waitForTimeout(50);
       const shown = await visiblePanels(page, fig);
@@ -427,10 +443,11 @@ for (const [origin, base] of ORIGINS) {
 // ---------------------------------------------------------------- media: reduced motion, dark, print, phone
 /** A full-page screenshot, plus the same page cut into readable tiles (-p01, -p02, …). */
 async function fullShots(page, name, tile = 1600) {
-  await page.screenshot({ path: shotPath(`${name}.png`), fullPage: true });
+  // (A full page of lazy frames takes a while on a loaded machine.)
+  await page.screenshot({ path: shotPath(`${name}.png`), fullPage: true, timeout: 180000 });
   const [w, h] = await page.evaluate(() => [document.documentElement.clientWidth, document.documentElement.scrollHeight]);
   for (let y = 0, i = 1; y < h; y += tile, i++) {
-    await page.screenshot({ path: shotPath(`${name}-p${String(i).padStart(2, "0")}.png`), fullPage: true, clip: { x: 0, y, width: w, height: Math.min(tile, h - y) } });
+    await page.screenshot({ path: shotPath(`${name}-p${String(i).padStart(2, "0")}.png`), fullPage: true, clip: { x: 0, y, width: w, height: Math.min(tile, h - y) }, timeout: 180000 });
   }
 }
 /** SVG text whose fill has under 3:1 contrast on the figure's paper (axe does not look inside SVG). */
@@ -487,14 +504,14 @@ for (const path of pages()) {
       ok(tl > 128, `dark ${path}: inline SVG text is light on dark (${svgText})`);
     } else console.log(`  dark ${path}: no inline SVG figure on this page, its text colour not checked`);
     ok((await svgTextContrast(page)).length === 0, `dark ${path}: every inline SVG text has ≥ 3:1 contrast on its figure's paper ${JSON.stringify((await svgTextContrast(page)).slice(0, 40))}`);
-    // Image frames carry their own dark-mode rules: step 2 of a stepper (a lazy
-    // <img>) must be as dark as its inline step 1, in dark mode, and light in light mode.
+    // Image frames carry their own dark-mode rules: steps 1 and 2 of a stepper
+    // (lazy images, as every frame is) must be dark in dark mode, and light in light mode.
     {
       const fig = await page.$eval("fieldset.stepper input[type=radio]", (r) => r.id.replace(/-s0$/, ""));
       const shoot = async (k) => {
         await page.$eval(`#${esc(fig)}-s${k}`, (r) => { r.checked = true; });
         const box = await loadedBox(page, fig, k);
-        const el = page.locator(`${W(fig)} > .view > .frames > .step`).nth(k).locator(":scope > .frame-box > :is(svg, img)");
+        const el = page.locator(`${W(fig)} > .view > .frames > .step`).nth(k).locator(":scope > .frame-box > svg, :scope > .frame-box > img, :scope > .frame-box > picture > img");
         const png = await el.screenshot({ path: shotPath(`${s}-frame-${fig}-${k + 1}-${await page.evaluate(() => matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light")}.png`) });
         return [box.tag, await meanLuminance(png)];
       };
@@ -503,8 +520,8 @@ for (const path of pages()) {
       const [, l1] = await shoot(1);
       await page.emulateMedia({ colorScheme: "dark" });
       await shoot(0);
-      ok(t0 === "svg" && t1 === "img" && d1 < 0.1 && Math.abs(d1 - d0) < 0.05 && l1 > 0.6,
-        `dark ${path} ${fig}: the image frame (step 2) follows dark mode like the inline one (mean luminance: inline dark ${d0.toFixed(3)}, image dark ${d1.toFixed(3)}, image light ${l1.toFixed(3)})`);
+      ok(t0 !== "svg" && t1 !== "svg" && d0 < 0.1 && d1 < 0.1 && Math.abs(d1 - d0) < 0.05 && l1 > 0.6,
+        `dark ${path} ${fig}: the image frames follow dark mode (mean luminance: step 1 dark ${d0.toFixed(3)}, step 2 dark ${d1.toFixed(3)}, step 2 light ${l1.toFixed(3)})`);
     }
     await fullShots(page, `${s}-dark-1280`);
     for (const id of ["step-size", "sketch", "rules", "single", "modules", "datasets"]) {
@@ -533,7 +550,7 @@ for (const path of pages()) {
       const lum = [];
       for (const k of [0, 1]) {
         await loadedBox(page, fig, k);
-        const el = page.locator(`${W(fig)} > .view > .frames > .step`).nth(k).locator(":scope > .frame-box > :is(svg, img)");
+        const el = page.locator(`${W(fig)} > .view > .frames > .step`).nth(k).locator(":scope > .frame-box > svg, :scope > .frame-box > img, :scope > .frame-box > picture > img");
         lum.push(await meanLuminance(await el.screenshot({ path: shotPath(`${s}-frame-${fig}-${k + 1}-print-dark.png`) })));
       }
       ok(lum.every((l) => l > 0.8), `print ${path} ${fig}: in dark mode the inline and the image frame print light (mean luminance ${lum.map((l) => l.toFixed(3)).join(", ")})`);

@@ -133,6 +133,18 @@ function measureAll() {
   const inDefs = (el) => !!el.closest("defs, symbol, svg.defs, clipPath, mask, pattern, marker");
 
   const rows = [];
+  // The layout a picture shows at this width: its first <source> whose media
+  // query matches, else its <img>; with the size that source gives it.
+  const chosen = (img) => {
+    const pic = img.parentElement?.tagName === "PICTURE" ? img.parentElement : null;
+    for (const s of pic ? pic.querySelectorAll(":scope > source") : []) {
+      if (matchMedia(s.media || "all").matches) {
+        return { src: new URL(s.getAttribute("srcset"), document.baseURI).href, w: Number(s.getAttribute("width")), h: Number(s.getAttribute("height")) };
+      }
+    }
+    return { src: img.src, w: Number(img.getAttribute("width")), h: Number(img.getAttribute("height")) };
+  };
+  window.__chosen = chosen;
   const record = (t, px, font, scale, via) => {
     const fig = figOf(via ?? t);
     rows.push({ fig: fig?.id ?? "(page)", kind: kindOf(fig), step: "", text: textOf(t).slice(0, 48), px, font, scale, via: via ? "use" : "" });
@@ -231,7 +243,8 @@ function measureAll() {
       // texts are measured in the file itself.
       for (const img of [...panel.querySelectorAll("img")].filter((i) => shown(i, panel) && i.getBoundingClientRect().width > 0)) {
         const r = img.getBoundingClientRect();
-        images.push({ fig: figOf(img)?.id ?? "(page)", step, src: img.src, w: r.width, h: r.height, nw: Number(img.getAttribute("width")), nh: Number(img.getAttribute("height")) });
+        const c = chosen(img);
+        images.push({ fig: figOf(img)?.id ?? "(page)", step, src: c.src, w: r.width, h: r.height, nw: c.w, nh: c.h });
       }
     }
   }
@@ -283,7 +296,8 @@ for (const [site, dir] of sites) {
       ok(scaled.length === 0, `${site} ${path} @${width}: ${images.length} image frames and stills drawn at their natural size${scaled.length ? `; not: ${scaled.slice(0, 5).map((i) => `#${i.fig} ${i.step} ${i.w}×${i.h} for ${i.nw}×${i.nh}`).join(", ")}` : ""}`);
       for (const i of images) imageFiles.set(i.src.replace(/#.*$/, ""), i);
       // Every frames file an image frame points at (each dataset's of a shared stepper too) was shown.
-      const files = await page.$$eval("img.frame", (is) => [...new Set(is.map((i) => i.src.replace(/#.*$/, "")))]);
+      // (each picture's layout for this width)
+      const files = await page.$$eval("img.frame", (is) => [...new Set(is.map((i) => window.__chosen(i).src.replace(/#.*$/, "")))]);
       const unseen = files.filter((f) => !images.some((i) => i.src.replace(/#.*$/, "") === f));
       ok(files.length > 0 && unseen.length === 0, `${site} ${path} @${width}: every frames file of the page shown and measured (${files.length}${unseen.length ? `; not: ${unseen.join(", ")}` : ""})`);
       ok(hidden.length === 0, `${site} ${path} @${width}: every stepper frame and tab panel could be shown and measured${hidden.length ? ` (not: ${hidden.slice(0, 5).join(", ")})` : ""}`);

@@ -1,7 +1,8 @@
 // `npm test`: every check in this folder, one after the other, each in its own
 // node process; prints a summary and exits non-zero if any of them failed.
 // The site must be built first (`cargo run --release` in the repo root);
-// legible.mjs also builds browser/sites/tanh/ with that release binary, and
+// legible.mjs and fit.mjs also build browser/sites/tanh/ and the `seen init`
+// scaffold with that release binary, and
 // live.mjs runs its `seen serve`.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -15,6 +16,7 @@ const checks = [
   ["a11y", "a11y.mjs", "axe-core 0 violations; accessibility-tree golden"],
   ["live", "live.mjs", "seen serve: an open page reloads by itself after an edit, shows and clears the error banner; CSP widened for one script"],
   ["legible", "legible.mjs", "every SVG text ≥ 11 px on screen at 1280 and 390 px, edges ≥ 3:1 (bundled + sites/tanh)"],
+  ["fit", "fit.mjs", "every figure state fits its column at 1280 and 390 px (or shows its step's subject), no two texts overlap (bundled + scaffold + sites/tanh)"],
 ];
 const only = process.argv.slice(2);
 const results = [];

@@ -6,7 +6,9 @@
 //! the block asks for one.
 
 use crate::engine::{Graph, Kind, Message, Node, NodeId, Op, Transcript, Update};
-use crate::text::{Part, const_label, display_name, expr_label, net_param, neuron_label, wrt};
+use crate::text::{
+    Part, const_label, display_name, expr_label, net_param, neuron_label, subscript, wrt,
+};
 
 // The text helpers frames and figures print with, at their old paths.
 pub use crate::text::{formula, local_rule, num, operand};
@@ -123,17 +125,18 @@ impl Story {
 /// How many steps [`tell`] makes of a run, counted without telling it (a
 /// story of a big graph is long, and its size is checked before it is
 /// told): the leaves, one per forward op, the seed, one per message told
-/// (not those to a constant), the final gradients, and the update.
+/// (not those to a constant, nor, unless `input_grads`, to an input), the
+/// final gradients, and the update.
 pub fn step_count<'a>(run: impl Into<Transcript<'a>>) -> usize {
     let run = run.into();
     let told = (run.messages.iter())
-        .filter(|m| run.graph.nodes[m.to].kind != Kind::Const)
+        .filter(|m| tells(run.graph.nodes[m.to].kind, run.input_grads))
         .count();
     1 + run.forward.len() + 1 + told + 1 + usize::from(run.update.is_some())
 }
 
 /// Display labels, one per node, deterministic: the name when the node has
-/// one; a constant's value (`1`, `1/3`); `sum` for the reduction over the
+/// one (with its example's number in a batch: `loss₂`); a constant's value (`1`, `1/3`); `sum` for the reduction over the
 /// examples of a batch; otherwise what the node computes from its operands'
 /// labels (`1 − p`, `w1·x1`, `exp(−z)`), with long operands shortened to
 /// `…` (see [`expr_label`]). A net's params and neurons read `w₁,₂,₃`,
@@ -166,7 +169,16 @@ pub fn labels(g: &Graph) -> Vec<String> {
                     None => format!("sum 1–{}", covered[id]),
                 }
             } else if let Some(name) = &n.name {
-                display_name(name)
+                // A batch's nodes are named by their example: `loss₂`.
+                // A name that ends in a digit keeps it apart: `x1₍₂₎`.
+                let shown = display_name(name);
+                match n.example.filter(|_| examples > 1) {
+                    Some(e) if name.ends_with(|c: char| c.is_ascii_digit()) => {
+                        format!("{shown}₍{}₎", subscript(e + 1))
+                    }
+                    Some(e) => format!("{shown}{}", subscript(e + 1)),
+                    None => shown,
+                }
             } else if let Some(neuron) = &neurons[id] {
                 neuron.clone()
             } else if n.kind == Kind::Const {
@@ -284,6 +296,17 @@ fn kind_word(k: Kind) -> &'static str {
         Kind::Const => "constant",
         Kind::Op => "op",
         Kind::Module => "module",
+    }
+}
+
+/// Whether a story tells the messages to a node of `kind`: not to a
+/// constant, which has nothing to learn; to an input (the data, which
+/// frameworks leave without `requires_grad`) only with `input_grads`.
+fn tells(kind: Kind, input_grads: bool) -> bool {
+    match kind {
+        Kind::Const => false,
+        Kind::Input => input_grads,
+        _ => true,
     }
 }
 
@@ -524,11 +547,13 @@ impl<'a> Teller<'a> {
     }
 
     /// The messages the story tells: every one but those to a constant,
-    /// which has nothing to learn (the engine still sends them, and `seen
-    /// trace` lists them).
+    /// which has nothing to learn, and (unless `input_grads`) those to an
+    /// input, the data, which frameworks leave without `requires_grad`. The
+    /// engine still sends them, and `seen trace` lists them.
     fn told(&self) -> impl Iterator<Item = &'a Message> + '_ {
         let g = self.g;
-        (self.run.messages.iter()).filter(move |m| g.nodes[m.to].kind != Kind::Const)
+        let inputs = self.run.input_grads;
+        (self.run.messages.iter()).filter(move |m| tells(g.nodes[m.to].kind, inputs))
     }
 
     /// Backward: one message at a time.
@@ -629,14 +654,19 @@ impl<'a> Teller<'a> {
         self.g.nodes.iter().any(|n| n.example.is_some())
     }
 
-    /// Done: every leaf's gradient, shared leaves first, then each
-    /// example's inputs.
+    /// Done: every leaf's gradient the story told, shared leaves first,
+    /// then each example's inputs (with `input_grads`).
     fn done(&mut self) {
         let g = self.g;
         let out = wrt(&self.labels[self.run.output]);
+        let inputs = self.run.input_grads;
         let grads = |pred: &dyn Fn(&Node) -> bool| -> Vec<String> {
             (0..g.len())
-                .filter(|&i| matches!(g.nodes[i].kind, Kind::Param | Kind::Input))
+                .filter(|&i| match g.nodes[i].kind {
+                    Kind::Param => true,
+                    Kind::Input => inputs,
+                    _ => false,
+                })
                 .filter(|&i| pred(&g.nodes[i]))
                 .map(|i| {
                     format!(
@@ -856,7 +886,7 @@ mod tests {
         let text: Vec<&str> = story.steps.iter().map(|s| s.narration.as_str()).collect();
         assert!(
             text.iter()
-                .any(|t| t.starts_with("sum 1–2 = loss (example 1) + loss (example 2) =")),
+                .any(|t| t.starts_with("sum 1–2 = loss₁ (example 1) + loss₂ (example 2) =")),
             "{text:#?}"
         );
         assert!(
@@ -876,10 +906,13 @@ mod tests {
                 .filter(|m| g.nodes[m.to].kind == Kind::Const)
                 .count();
             assert!(to_consts > 0, "the engine still sends them");
+            let to_inputs = (r.messages.iter())
+                .filter(|m| g.nodes[m.to].kind == Kind::Input)
+                .count();
             let backward = (story.steps.iter())
                 .filter(|s| s.phase == Phase::Backward)
                 .count();
-            assert_eq!(backward, r.messages.len() - to_consts);
+            assert_eq!(backward, r.messages.len() - to_consts - to_inputs);
             let mut state = State::new(g.len());
             for s in &story.steps {
                 state.apply(s);
@@ -915,7 +948,10 @@ mod tests {
             let at_done = story.state_at(done);
             for (i, n) in g.nodes.iter().enumerate() {
                 assert_eq!(at_done.values[i], Some(n.value), "value of node {i}");
-                if n.kind != Kind::Const && (n.kind.is_leaf() || n.op.is_some()) {
+                if n.kind != Kind::Const
+                    && n.kind != Kind::Input
+                    && (n.kind.is_leaf() || n.op.is_some())
+                {
                     assert_eq!(at_done.grads[i], Some(n.grad), "gradient of node {i}");
                 }
             }
@@ -933,6 +969,50 @@ mod tests {
             let update = if r.update.is_some() { g.len() } else { 0 };
             let u = usize::from(r.update.is_some());
             assert_eq!(changes, leaves + story.steps.len() - 2 - u + update);
+        }
+    }
+
+    /// Inputs are data: by default the story sends them no message, and
+    /// says no gradient of theirs; `input_grads = true` tells both. The
+    /// engine sends the messages either way.
+    #[test]
+    fn inputs_get_messages_only_with_input_grads() {
+        for body in [BCE, BATCH] {
+            let hidden = run(body, View::Atomic);
+            let shown = run(&format!("{body}input_grads = true\n"), View::Atomic);
+            assert_eq!(hidden.messages.len(), shown.messages.len());
+            let g = hidden.graph();
+            let inputs: Vec<usize> = (0..g.len())
+                .filter(|&i| g.nodes[i].kind == Kind::Input)
+                .collect();
+            let to_inputs = |r: &Run| {
+                tell(r)
+                    .steps
+                    .iter()
+                    .filter(|s| s.phase == Phase::Backward)
+                    .filter(|s| s.active_edges.iter().any(|e| inputs.contains(&e.from)))
+                    .count()
+            };
+            assert_eq!(to_inputs(&hidden), 0);
+            assert!(to_inputs(&shown) > 0);
+            // The story at its done step: the step, and every gradient so far.
+            let done = |r: &Run| {
+                let story = tell(r);
+                let at = (story.steps.iter())
+                    .position(|s| s.phase == Phase::Done)
+                    .unwrap();
+                (story.steps[at].clone(), story.state_at(at))
+            };
+            let ((h, h_state), (s, s_state)) = (done(&hidden), done(&shown));
+            for &i in &inputs {
+                assert_eq!(h_state.grads[i], None);
+                assert!(s_state.grads[i].is_some());
+            }
+            assert!(
+                !h.narration.contains("/∂x") && s.narration.contains("/∂x"),
+                "{}",
+                h.narration
+            );
         }
     }
 

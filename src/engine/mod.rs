@@ -32,4 +32,7 @@ pub struct Transcript<'a> {
     pub messages: &'a [Message],
     /// The SGD step after backward, if one was taken.
     pub update: Option<&'a Update>,
+    /// Whether a story of the run tells the messages to inputs (the data);
+    /// by default it tells those to params and ops only.
+    pub input_grads: bool,
 }

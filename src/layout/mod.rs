@@ -1,4 +1,4 @@
-//! Layered left-to-right layout of a computation graph.
+//! Layered layout of a computation graph, left to right or top to bottom.
 //!
 //! This is a Sugiyama-style layout written here rather than taken from a
 //! crate. The job is small enough to own, and what it must know is specific
@@ -25,6 +25,19 @@
 //! 5. Columns, one per rank, as wide as the widest node in it, and edge
 //!    polylines through the dummies.
 //!
+//! Both directions are one layout: phases 1–3 look at the graph only, and
+//! phases 4–5 work on a *rank axis* (across the ranks) and a *cross axis*
+//! (along a rank). Left to right, the rank axis is x and a node's extent on
+//! it is its width; top to bottom ([`Direction::TopDown`], for a narrow
+//! screen) the rank axis is y and the extents swap. The drawing is then the
+//! same layering and the same order, transposed: slot 0 enters at the top
+//! of a node's left side, or at the left of its top side.
+//!
+//! Nodes may carry a *lane* (the example of a batch): each rank then keeps
+//! its lanes together and in lane order, so a batch reads as one row (or
+//! column) per example, and the nodes they share sit where the lanes meet
+//! ([`lanes`]).
+//!
 //! Nothing here recurses, no hash map is iterated, every sort is stable or
 //! totally ordered, and ties are broken by position or id, so the same input
 //! always gives the same floats. All work is bounded: a fixed number of
@@ -32,6 +45,7 @@
 //! number of sweeps for very large graphs.
 
 mod coords;
+mod lanes;
 mod layered;
 mod order;
 mod rank;
@@ -45,23 +59,40 @@ use rank::{SrcEdge, ranked_and_ordered, valid_edges};
 /// that is out of range or not smaller than the node's own id cannot come
 /// from a topologically numbered graph, so that edge is ignored (the other
 /// operands keep their slot numbers).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LayoutNode {
     pub parents: Vec<usize>,
     pub width: f64,
     pub height: f64,
+    /// The lane the node belongs to (a batch's example), or `None` for a
+    /// node the lanes share (a param, the reduction over the examples).
+    pub lane: Option<usize>,
+}
+
+/// Which way the ranks run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Direction {
+    /// Ranks are columns from left to right; a rank's nodes are stacked.
+    #[default]
+    LeftRight,
+    /// Ranks are rows from top to bottom; a rank's nodes side by side. A
+    /// graph's width is then its widest rank, and its depth the page's own
+    /// vertical scroll: the layout for a narrow screen.
+    TopDown,
 }
 
 /// Spacing, in the same units as node sizes. Negative or non-finite values
 /// are treated as 0, as are negative or non-finite node sizes.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LayoutOptions {
-    /// Horizontal gap between two rank columns (room for the edges).
+    /// Gap between two ranks (room for the edges): horizontal left to
+    /// right, vertical top to bottom.
     pub rank_gap: f64,
-    /// Minimum vertical gap between two node boxes in the same rank.
+    /// Minimum gap between two node boxes in the same rank.
     pub node_gap: f64,
     /// Empty border around the drawing.
     pub margin: f64,
+    pub direction: Direction,
 }
 
 impl Default for LayoutOptions {
@@ -71,6 +102,7 @@ impl Default for LayoutOptions {
             rank_gap: 56.0,
             node_gap: 22.0,
             margin: 16.0,
+            direction: Direction::LeftRight,
         }
     }
 }
@@ -82,9 +114,12 @@ pub struct Point {
     pub y: f64,
 }
 
-/// The drawn path of one operand edge: from the middle of the parent's right
-/// side to the child's left side at the port of `slot`, through the dummy
-/// positions of the ranks it crosses.
+/// The drawn path of one operand edge: from the middle of the parent's side
+/// that faces the next rank (right, or bottom top to bottom) to the child's
+/// facing side (left, or top) at the port of `slot`, through the dummy
+/// positions of the ranks it crosses. Edges between the same two nodes
+/// (`x * x`) leave the parent at ports of their own too, so that each reads
+/// as a line of its own.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EdgeRoute {
     pub from: usize,
@@ -133,8 +168,17 @@ const COORD_PASSES: usize = 8;
 /// positions.
 const STAY_WEIGHT: f64 = 1e-3;
 
-/// Lays out `nodes` (numbered in topological order) left to right.
+/// Lays out `nodes` (numbered in topological order) in `opts.direction`.
 pub fn layout(nodes: &[LayoutNode], opts: &LayoutOptions) -> Layout {
+    layout_spaced(nodes, opts, &[])
+}
+
+/// [`layout`] with the gap after rank `r` widened by `extra[r]` (ranks past
+/// the end of `extra`, and negative or non-finite values, add nothing):
+/// room for what a drawing writes in one gap (a long message beside its
+/// edge) without widening them all. The ranks and the order are the same
+/// as [`layout`]'s.
+pub fn layout_spaced(nodes: &[LayoutNode], opts: &LayoutOptions, extra: &[f64]) -> Layout {
     let rank_gap = clean(opts.rank_gap);
     let node_gap = clean(opts.node_gap);
     let margin = clean(opts.margin);
@@ -148,88 +192,99 @@ pub fn layout(nodes: &[LayoutNode], opts: &LayoutOptions) -> Layout {
             height: 2.0 * margin,
         };
     }
-    let widths: Vec<f64> = nodes.iter().map(|v| clean(v.width)).collect();
-    let heights: Vec<f64> = nodes.iter().map(|v| clean(v.height)).collect();
+    let across = opts.direction == Direction::TopDown;
+    // Extents on the rank axis (`long`) and on the cross axis (`wide`).
+    let (long, wide): (Vec<f64>, Vec<f64>) = nodes
+        .iter()
+        .map(|v| {
+            let (w, h) = (clean(v.width), clean(v.height));
+            if across { (h, w) } else { (w, h) }
+        })
+        .unzip();
     let edges = valid_edges(nodes);
-    let (ranks, mut g, routes, order) = ranked_and_ordered(n, &edges, &heights);
-    let port_off = assign_ports(&mut g, &order, &routes, &heights);
-    let (ys, band) = assign_y(&g, &order, node_gap);
+    let lanes: Vec<Option<usize>> = nodes.iter().map(|v| v.lane).collect();
+    let laned = lanes.iter().any(Option::is_some);
+    let (ranks, mut g, routes, mut order) = ranked_and_ordered(n, &edges, &wide, laned);
+    if laned {
+        order.group_lanes(&g, &routes, &lanes);
+    }
+    let port_off = assign_ports(&mut g, &order, &routes, &wide);
+    let (cs, band) = assign_y(&g, &order, node_gap);
 
-    // Shift so the topmost extent sits on the margin.
-    let top = ys
+    // Shift so the first extent on the cross axis sits on the margin.
+    let top = cs
         .iter()
         .zip(&g.ext)
         .map(|(y, e)| y - e)
         .fold(f64::INFINITY, f64::min);
     let top = if top.is_finite() { top } else { 0.0 };
-    let y_of = |v: usize| ys[v] - top + margin;
+    let cross_of = |v: usize| cs[v] - top + margin;
+    let cross_len = band + 2.0 * margin;
 
-    // Columns: one per rank, as wide as its widest node.
+    // Columns (rows top to bottom): one per rank, as long as its longest node.
     let mut col_w = vec![0.0f64; g.n_ranks];
     for v in 0..n {
-        col_w[ranks[v]] = col_w[ranks[v]].max(widths[v]);
+        col_w[ranks[v]] = col_w[ranks[v]].max(long[v]);
     }
     let mut col_left = vec![0.0f64; g.n_ranks];
     let mut x = margin;
     for r in 0..g.n_ranks {
         col_left[r] = x;
-        x += col_w[r] + rank_gap;
+        x += col_w[r] + rank_gap + extra.get(r).copied().map_or(0.0, clean);
     }
-    let width = col_left[g.n_ranks - 1] + col_w[g.n_ranks - 1] + margin;
-    let height = band + 2.0 * margin;
-
-    let centers: Vec<Point> = (0..n)
-        .map(|v| Point {
-            x: col_left[ranks[v]] + col_w[ranks[v]] / 2.0,
-            y: y_of(v),
-        })
+    let rank_len = col_left[g.n_ranks - 1] + col_w[g.n_ranks - 1] + margin;
+    // (rank axis, cross axis) to a point of the drawing.
+    let at = |r: f64, c: f64| {
+        if across {
+            Point { x: c, y: r }
+        } else {
+            Point { x: r, y: c }
+        }
+    };
+    let mid: Vec<f64> = (0..n)
+        .map(|v| col_left[ranks[v]] + col_w[ranks[v]] / 2.0)
         .collect();
+    let centers: Vec<Point> = (0..n).map(|v| at(mid[v], cross_of(v))).collect();
 
+    let out_off = out_ports(&g, &order, &routes, &port_off, &wide);
     let edges = routes
         .iter()
         .zip(&port_off)
-        .map(|(route, &off)| {
+        .zip(&out_off)
+        .map(|((route, &off), &out)| {
             let (p, c) = (route.from, route.to);
-            let mut pts = Vec::with_capacity(4 + 2 * route.dummies.len());
-            let py = centers[p].y;
+            let mut pts: Vec<(f64, f64)> = Vec::with_capacity(4 + 2 * route.dummies.len());
             let rp = ranks[p];
+            let rc = ranks[c];
+            let pc = cross_of(p) + out;
             // The min/max only absorb rounding: a box never leaves its column.
-            pts.push(Point {
-                x: (centers[p].x + widths[p] / 2.0).min(col_left[rp] + col_w[rp]),
-                y: py,
-            });
-            pts.push(Point {
-                x: col_left[rp] + col_w[rp],
-                y: py,
-            });
+            pts.push(((mid[p] + long[p] / 2.0).min(col_left[rp] + col_w[rp]), pc));
+            pts.push((col_left[rp] + col_w[rp], pc));
             for d in route.dummies.clone() {
                 let r = g.rank[d];
-                let y = y_of(d);
-                pts.push(Point { x: col_left[r], y });
-                pts.push(Point {
-                    x: col_left[r] + col_w[r],
-                    y,
-                });
+                let y = cross_of(d);
+                pts.push((col_left[r], y));
+                pts.push((col_left[r] + col_w[r], y));
             }
-            let cy = centers[c].y + off;
-            pts.push(Point {
-                x: col_left[ranks[c]],
-                y: cy,
-            });
-            pts.push(Point {
-                x: (centers[c].x - widths[c] / 2.0).max(col_left[ranks[c]]),
-                y: cy,
-            });
-            pts.dedup();
+            let cc = cross_of(c) + off;
+            pts.push((col_left[rc], cc));
+            pts.push(((mid[c] - long[c] / 2.0).max(col_left[rc]), cc));
+            let mut points: Vec<Point> = pts.into_iter().map(|(r, c)| at(r, c)).collect();
+            points.dedup();
             EdgeRoute {
                 from: p,
                 to: c,
                 slot: route.slot,
-                points: pts,
+                points,
             }
         })
         .collect();
 
+    let (width, height) = if across {
+        (cross_len, rank_len)
+    } else {
+        (rank_len, cross_len)
+    };
     Layout {
         centers,
         ranks,
@@ -237,6 +292,61 @@ pub fn layout(nodes: &[LayoutNode], opts: &LayoutOptions) -> Layout {
         width,
         height,
     }
+}
+
+/// Where each route leaves its parent, from the parent's middle. Most
+/// edges leave from the middle; a parent with two edges to the same child
+/// (`x * x`) spreads all its out-edges over its side instead, ordered like
+/// the places they go (the next vertex's position, then the port there),
+/// so the pair runs as two separate lines and nothing crosses that the
+/// order did not already cross.
+fn out_ports(
+    g: &Layered,
+    order: &Order,
+    routes: &[Route],
+    port_off: &[f64],
+    wide: &[f64],
+) -> Vec<f64> {
+    let mut out = vec![0.0; routes.len()];
+    let mut by_parent: Vec<usize> = (0..routes.len()).collect();
+    by_parent.sort_by_key(|&k| (routes[k].from, routes[k].to, routes[k].slot));
+    for run in by_parent.chunk_by(|&a, &b| routes[a].from == routes[b].from) {
+        let parallel = run.windows(2).any(|w| routes[w[0]].to == routes[w[1]].to);
+        if !parallel {
+            continue;
+        }
+        // The vertex after the parent on each route: a dummy or the child.
+        let next = |k: usize| {
+            let r = &routes[k];
+            let v = if r.dummies.is_empty() {
+                r.to
+            } else {
+                r.dummies.start
+            };
+            let off = if r.dummies.is_empty() {
+                port_off[k]
+            } else {
+                0.0
+            };
+            (g.rank[v], order.pos[v], off)
+        };
+        let mut sorted = run.to_vec();
+        sorted.sort_by(|&a, &b| {
+            let (ra, pa, oa) = next(a);
+            let (rb, pb, ob) = next(b);
+            (ra, pa)
+                .cmp(&(rb, pb))
+                .then(oa.total_cmp(&ob))
+                .then(a.cmp(&b))
+        });
+        // Spread over the parent's side, never past it.
+        let p = routes[run[0]].from;
+        let m = sorted.len() as f64;
+        for (i, &k) in sorted.iter().enumerate() {
+            out[k] = wide[p] * ((i + 1) as f64 / (m + 1.0) - 0.5);
+        }
+    }
+    out
 }
 
 /// Counts proper crossings between segments of different edges: two

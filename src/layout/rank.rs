@@ -7,17 +7,21 @@ use super::*;
 /// leaves and cheap side chains pulled right, [`assign_ranks`]) and nodes
 /// as late as their consumers allow ([`assign_ranks_late`]). The one with
 /// fewer crossings wins, then the one with shorter edges, then the first.
+/// With `lanes`, only the first: every lane's nodes start as early as they
+/// can, so that the lanes' matching nodes (each example's loss) share a
+/// rank and the lanes read as parallel rows.
 pub(super) fn ranked_and_ordered(
     n: usize,
     edges: &[SrcEdge],
     heights: &[f64],
+    lanes: bool,
 ) -> (Vec<usize>, Layered, Vec<Route>, Order) {
     let ranks = assign_ranks(n, edges);
     let (g, routes) = Layered::build(&ranks, heights, edges);
     let order = Order::best(&g);
     let mut s = Scratch::default();
     let c = order.total_crossings(&g, &mut s);
-    if c == 0 || g.n_vertices() > RESTART_MAX_VERTICES {
+    if c == 0 || lanes || g.n_vertices() > RESTART_MAX_VERTICES {
         return (ranks, g, routes, order);
     }
     let late = assign_ranks_late(n, edges);

@@ -13,10 +13,11 @@ use super::node::NodeDraw;
 use super::node::{
     BACKWARD_ACTIVE, EdgeLook, FORWARD_ACTIVE, active_outline, draw_edge, node_dynamic, node_static,
 };
-pub use super::scene::Scene;
+use super::scene::PHONE_COLUMN;
 use super::scene::running_sum;
-use super::svg::{Svg, font, n, open_img, paper, rounded, text};
-use super::theme::{self, BACKWARD, CH, FORWARD, INK, PAPER, text_w};
+pub use super::scene::{Direction, Scene};
+use super::svg::{Svg, n, open_img, paper};
+use super::theme::{self, BACKWARD, FORWARD, INK, PAPER};
 use crate::engine::{Graph, Kind, NodeId};
 use crate::story::{Phase, State, Step, Story};
 
@@ -33,6 +34,9 @@ pub struct FrameMeta<'a> {
 /// small.
 fn base(svg: &mut Svg, g: &Graph, story: &Story, scene: &Scene) {
     paper(svg, scene.width, scene.height);
+    if !scene.crops.is_empty() {
+        cue_gradients(svg);
+    }
     scene.draw_edges(svg, g, &EdgeLook::quiet("edge"));
     for i in 0..g.len() {
         node_static(svg, &scene.node_draw(g, story, i, None));
@@ -52,9 +56,9 @@ fn overlay(
     (before, now): (&State, &State),
 ) {
     let step: &Step = &story.steps[k];
-    caption(svg, step, k, story.steps.len());
+    caption(svg, scene, step, k);
     active_edges(svg, g, scene, step);
-    band(svg, g, scene, step);
+    message(svg, scene, k);
     let mut active = vec![false; g.len()];
     for &i in &step.active_nodes {
         active[i] = true;
@@ -67,16 +71,14 @@ fn overlay(
         }
         node_dynamic(svg, &nd);
     }
+    cue(svg, scene, k);
 }
 
-/// The message band of a backward step ([`message_band`]).
-fn band(svg: &mut Svg, g: &Graph, scene: &Scene, step: &Step) {
-    let to_const = |e: &crate::story::Edge| g.nodes[e.from].kind == Kind::Const;
-    if step.phase == Phase::Backward
-        && !step.active_edges.iter().any(to_const)
-        && let Some(label) = &step.edge_label
-    {
-        message_band(svg, scene, label);
+/// The message of a backward step, beside its edge (or in a band under
+/// the graph when it found no room there), as the scene placed it.
+fn message(svg: &mut Svg, scene: &Scene, k: usize) {
+    if let Some(Some(m)) = scene.messages.get(k) {
+        super::message::draw(svg, m);
     }
 }
 
@@ -87,8 +89,10 @@ fn outline(svg: &mut Svg, nd: &NodeDraw) {
     active_outline(svg, nd.kind, c.x - w / 2.0, c.y - h / 2.0, w, h);
 }
 
-/// The step's caption: its phase (with the direction), its place, its title.
-fn caption(svg: &mut Svg, step: &Step, k: usize, total: usize) {
+/// The step's caption: its phase (with the direction), its place, its
+/// title, on the lines the scene wrapped it to; at the left of the phone's
+/// view of a frame wider than a phone.
+fn caption(svg: &mut Svg, scene: &Scene, step: &Step, k: usize) {
     let backward = matches!(step.phase, Phase::Seed | Phase::Backward | Phase::Done);
     let (caption_class, caption_colour) = if backward {
         ("caption bw", BACKWARD)
@@ -97,25 +101,130 @@ fn caption(svg: &mut Svg, step: &Step, k: usize, total: usize) {
     } else {
         ("caption", INK)
     };
-    let phase_word = match step.phase {
-        Phase::Setup => "setup",
-        Phase::Forward => "forward →",
-        Phase::Seed | Phase::Backward => "← backward",
-        Phase::Done => "← backward done",
-        Phase::Update => "update",
+    let x = n(scene.crops.get(k).copied().unwrap_or(0.0) + 14.0);
+    for (i, line) in scene.captions[k].iter().enumerate() {
+        svg.text(
+            "text",
+            &[
+                ("class", caption_class),
+                ("x", &x),
+                ("y", &n(21.0 + 17.0 * i as f64)),
+                ("font-size", "13"),
+                ("font-weight", "bold"),
+                ("fill", caption_colour),
+            ],
+            line,
+        );
+    }
+}
+
+/// On a frame wider than a phone, the cue that more of the graph lies
+/// beside the phone's view of step `k`: a fade and an arrow at each side
+/// the view cuts. Drawn in every frame of the file; the file's stylesheet
+/// shows it only when the image is as narrow as the view (a view is an
+/// image [`PHONE_COLUMN`] wide).
+fn cue(svg: &mut Svg, scene: &Scene, k: usize) {
+    let Some(&x0) = scene.crops.get(k) else {
+        return;
     };
-    svg.text(
-        "text",
-        &[
-            ("class", caption_class),
-            ("x", "14"),
-            ("y", "21"),
-            ("font-size", "13"),
-            ("font-weight", "bold"),
-            ("fill", caption_colour),
-        ],
-        &format!("{} · {}/{total} · {}", phase_word, k + 1, step.title),
-    );
+    let (top, h) = (scene.top, scene.height - scene.top);
+    let mid = scene.cue_y.get(k).copied().unwrap_or(top + h / 2.0);
+    for (cut, x, dir) in [
+        (x0 > 0.5, x0, -1.0),
+        (
+            x0 + PHONE_COLUMN < scene.width - 0.5,
+            x0 + PHONE_COLUMN,
+            1.0,
+        ),
+    ] {
+        if !cut {
+            continue;
+        }
+        let (fade, class) = if dir < 0.0 {
+            ("cue-l", "cue l")
+        } else {
+            ("cue-r", "cue r")
+        };
+        let rx = if dir < 0.0 { x } else { x - CUE_W };
+        svg.empty(
+            "rect",
+            &[
+                ("class", class),
+                ("x", &n(rx)),
+                ("y", &n(top)),
+                ("width", &n(CUE_W)),
+                ("height", &n(h)),
+                ("fill", &format!("url(#{fade})")),
+            ],
+        );
+        // An arrowhead in a disc, pointing out of the view.
+        let cx = x - dir * 13.0;
+        svg.empty(
+            "circle",
+            &[
+                ("class", "cue disc"),
+                ("cx", &n(cx)),
+                ("cy", &n(mid)),
+                ("r", "11"),
+                ("fill", INK),
+            ],
+        );
+        let pts = format!(
+            "{},{} {},{} {},{}",
+            n(cx + dir * 5.0),
+            n(mid),
+            n(cx - dir * 3.0),
+            n(mid - 6.0),
+            n(cx - dir * 3.0),
+            n(mid + 6.0)
+        );
+        svg.empty(
+            "polygon",
+            &[("class", "cue tip"), ("points", &pts), ("fill", PAPER)],
+        );
+    }
+}
+
+/// The cue's colours, and the rule that shows it only in a phone's view:
+/// an image of the file is as wide as its view, so a view wider than a
+/// phone's (the whole frame) hides it.
+fn cue_css() -> String {
+    format!(
+        "stop.cue-stop {{ stop-color: var(--panel); }}\nrect.cue.l {{ fill: url(#cue-l); }}\nrect.cue.r {{ fill: url(#cue-r); }}\ncircle.cue {{ fill: var(--fg); }}\npolygon.cue {{ fill: var(--panel); }}\n@media (min-width: {}px) {{ .cue {{ display: none; }} }}",
+        PHONE_COLUMN + 1.0
+    )
+}
+
+/// Width of the fade at a cut side of a phone's view.
+const CUE_W: f64 = 36.0;
+
+/// The fades of [`cue`], once per file: paper to transparent, towards the
+/// inside of the view.
+fn cue_gradients(svg: &mut Svg) {
+    for (id, x1, x2) in [("cue-l", "0", "1"), ("cue-r", "1", "0")] {
+        svg.open(
+            "linearGradient",
+            &[("id", id), ("x1", x1), ("x2", x2), ("y1", "0"), ("y2", "0")],
+        );
+        svg.empty(
+            "stop",
+            &[
+                ("class", "cue-stop"),
+                ("offset", "0"),
+                ("stop-color", PAPER),
+            ],
+        );
+        svg.empty(
+            "stop",
+            &[
+                ("class", "cue-stop"),
+                ("offset", "1"),
+                ("stop-color", PAPER),
+                ("stop-opacity", "0"),
+            ],
+        );
+        svg.close("linearGradient");
+    }
 }
 
 /// The step's active edges, redrawn on top of the base: forward solid,
@@ -245,6 +354,11 @@ fn film(g: &Graph, story: &Story, scene: &Scene, animate: Option<f64>) -> String
             for line in theme::image_css().lines() {
                 svg.raw_line(line);
             }
+            if !scene.crops.is_empty() {
+                for line in cue_css().lines() {
+                    svg.raw_line(line);
+                }
+            }
             svg.raw_line("g.film { --t: 1; }");
         }
         Some(dt) => {
@@ -267,7 +381,8 @@ fn film(g: &Graph, story: &Story, scene: &Scene, animate: Option<f64>) -> String
     }
     for t in 1..=total {
         let target = match animate {
-            None => format!("#step-{t}:target~g.film {{ --t: {t}; }} "),
+            None if scene.crops.is_empty() => format!("#step-{t}:target~g.film {{ --t: {t}; }} "),
+            None => format!("#step-{t}:target~g.film, #crop-{t}:target~g.film {{ --t: {t}; }} "),
             Some(_) => String::new(),
         };
         svg.raw_line(&format!(
@@ -285,6 +400,12 @@ fn film(g: &Graph, story: &Story, scene: &Scene, animate: Option<f64>) -> String
         let vb = format!("0 0 {} {}", n(w), n(h));
         for t in 1..=total {
             svg.empty("view", &[("id", &format!("step-{t}")), ("viewBox", &vb)]);
+            // A phone's view of a frame wider than its column: as wide as
+            // the column, around the step's subject.
+            if let Some(&x0) = scene.crops.get(t - 1) {
+                let vb = format!("{} 0 {} {}", n(x0), n(PHONE_COLUMN), n(h));
+                svg.empty("view", &[("id", &format!("crop-{t}")), ("viewBox", &vb)]);
+            }
         }
     }
     svg.set_lean(lean);
@@ -338,15 +459,16 @@ fn highlights_and_spans(svg: &mut Svg, g: &Graph, story: &Story, scene: &Scene) 
     let mut summed: Vec<NodeId> = Vec::new();
     for (k, step) in story.steps.iter().enumerate() {
         open_at(svg, k, k + 1);
-        caption(svg, step, k, total);
+        caption(svg, scene, step, k);
         active_edges(svg, g, scene, step);
-        band(svg, g, scene, step);
+        message(svg, scene, k);
         let mut active = step.active_nodes.clone();
         active.sort_unstable();
         active.dedup();
         for &i in &active {
             outline(svg, &scene.node_draw(g, story, i, None));
         }
+        cue(svg, scene, k);
         svg.close("g");
         // Every node has a look from the first step on (`?` until its value
         // is known).
@@ -439,30 +561,6 @@ fn open_frame(story: &Story, scene: &Scene, k: usize, meta: &FrameMeta, lean: bo
         desc,
         lean,
     )
-}
-
-/// The message of a backward step, boxed in a band under the graph: the
-/// edge itself is too short to carry the whole equation.
-fn message_band(svg: &mut Svg, scene: &Scene, label: &str) {
-    let w = text_w(label, CH) + 16.0;
-    let y = scene.height - 26.0;
-    rounded(
-        svg,
-        "edge-label",
-        (14.0, y, w, 20.0),
-        4.0,
-        PAPER,
-        Some((BACKWARD, "1")),
-        "",
-    );
-    text(
-        svg,
-        "edge-label-text",
-        22.0,
-        y + 14.0,
-        font(12.0, BACKWARD),
-        label,
-    );
 }
 
 /// Every frame of one run's trace as a standalone document, ids prefixed

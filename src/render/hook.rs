@@ -3,8 +3,11 @@
 //! its `figure` key asks for; blocks with the same `group` become tabs.
 
 use super::figures;
-use super::frame::{FrameMeta, Scene, inline_base, inline_frame};
-use super::stepper::{StepPanel, StepperParts, jumps, lazy_frame, stepper, tabs, tabs_sharing};
+use super::frame::Scene;
+use super::scene::{Direction, PHONE_COLUMN};
+use super::stepper::{
+    FrameSource, StepPanel, StepperParts, jumps, picture_frame, stepper, tabs, tabs_sharing,
+};
 use super::svg::{self, esc};
 use super::theme;
 use crate::scenario::budget::{Capped, MAX_FIGURE_BYTES, MAX_JSON_BYTES, megabytes};
@@ -281,6 +284,44 @@ impl Collected<'_> {
     }
 }
 
+impl Collected<'_> {
+    /// A still in two layouts, as a picture: the wide drawing (a graph
+    /// left to right, a rule card's) where it fits the column, the narrow
+    /// one (top to bottom, a phone's) where it does not; only the one shown is downloaded, lazily. Both
+    /// are files beside the page; the left-to-right one is the download.
+    fn two_layouts(&mut self, name: &str, lr: String, tb: String) -> String {
+        let path = format!("{}/{name}.svg", self.dir);
+        let src = self.page.href(&path);
+        let tb_path = format!("{}/{name}-tb.svg", self.dir);
+        let tb_src = self.page.href(&tb_path);
+        self.stills
+            .push(format!("<a href=\"{src}\" download>{name} (SVG)</a>"));
+        let size = |svg: &str, k: &str| root_attr(svg, k).and_then(|v| v.parse::<f64>().ok());
+        let (lr_w, tb_w) = (size(&lr, "width"), size(&tb, "width"));
+        let fits_from = lr_w.map_or(f64::INFINITY, |w| (w + PAGE_PADDING).ceil());
+        let img = still_img(&src, &lr).replacen(
+            "<img class=\"still-img\"",
+            "<img class=\"still-img graph-img\"",
+            1,
+        );
+        let pic = if lr_w.is_some_and(|w| w > WIDEST_COLUMN) {
+            still_img(&tb_src, &tb)
+        } else {
+            format!(
+                "<picture><source media=\"screen and (max-width: {}px)\" srcset=\"{}\" width=\"{}\" height=\"{}\">{}</picture>\n",
+                fits_from - 1.0,
+                esc(&tb_src),
+                tb_w.map_or(0.0, |w| w),
+                size(&tb, "height").unwrap_or(0.0),
+                img.trim_end()
+            )
+        };
+        self.assets.push((path, with_style(&lr).into_bytes()));
+        self.assets.push((tb_path, with_style(&tb).into_bytes()));
+        scroller("still", &format!("{}, drawing: {name}", self.title), &pic)
+    }
+}
+
 fn view_label(run: &Run) -> String {
     format!("{} view", crate::text::capitalise(run.view.name()))
 }
@@ -321,15 +362,18 @@ fn draw(
             let mut views = Vec::new();
             for run in runs {
                 let fid = format!("{}-{}", s.id, run.view.name());
-                let svg = figures::graph_still(run, &fid, &title);
-                let hide = hidden || !views.is_empty();
-                views.push((view_label(run), out.still(run.view.name(), svg, hide)));
+                let lr = figures::graph_still(run, &fid, &title);
+                let tb = figures::graph_still_in(run, &fid, &title, Direction::TopDown);
+                views.push((view_label(run), out.two_layouts(run.view.name(), lr, tb)));
             }
             one_or_tabs(s, views)
         }
-        Figure::Rule => out.still("rule", figures::rule_card(s, &runs[0], &s.id), hidden),
+        Figure::Rule => {
+            let narrow = figures::rule_card_narrow(s, &runs[0], &s.id);
+            out.two_layouts("rule", figures::rule_card(s, &runs[0], &s.id), narrow)
+        }
         Figure::StepSize => out.still("step-size", figures::step_size(s, &runs[0], &s.id), hidden),
-        Figure::Compare => compare(s, runs, &title, hidden, &mut out),
+        Figure::Compare => compare(s, runs, &title, &mut out),
         Figure::Training => training(s, &runs[0], hidden, shared, &mut out)?,
     };
     out.frames += out.stills.len();
@@ -446,8 +490,12 @@ fn traces(
             // sideways in its own region instead of widening the page. A
             // scroller must take keyboard focus to be scrollable without a
             // pointer, and a focusable region needs a name.
+            let shift = match parts.shift {
+                Some(svg) => out.still(&format!("{}-shift", run.view.name()), svg, hidden || v > 0),
+                None => String::new(),
+            };
             html = format!(
-                "{html}<div class=\"batch-parts\">\n{}{}{plot}</div>\n",
+                "{html}<div class=\"batch-parts\">\n{}{}{plot}{shift}</div>\n",
                 scroll_wrap(&parts.contributions, "Contributions table"),
                 scroll_wrap(&parts.update, "Update table")
             );
@@ -458,14 +506,15 @@ fn traces(
 }
 
 /// Both views' graphs with their notes, then the gradient table.
-fn compare(s: &Scenario, runs: &[Run], title: &str, hidden: bool, out: &mut Collected) -> String {
+fn compare(s: &Scenario, runs: &[Run], title: &str, out: &mut Collected) -> String {
     let pick = |v: View| runs.iter().find(|r| r.view == v).unwrap_or(&runs[0]);
     let (atomic, modules) = (pick(View::Atomic), pick(View::Modules));
     let mut views = Vec::new();
     for run in [atomic, modules] {
         let fid = format!("{}-{}", s.id, run.view.name());
-        let svg = figures::graph_still(run, &fid, title);
-        let pic = out.still(run.view.name(), svg, hidden || !views.is_empty());
+        let lr = figures::graph_still(run, &fid, title);
+        let tb = figures::graph_still_in(run, &fid, title, Direction::TopDown);
+        let pic = out.two_layouts(run.view.name(), lr, tb);
         views.push((view_label(run), format!("{}{pic}", figures::view_note(run))));
     }
     let table = figures::gradient_table(atomic, modules, &s.id);
@@ -506,56 +555,106 @@ fn trace(
     ))
 }
 
+/// The widest a figure's column gets: style.css's `--wide` (100rem).
+const WIDEST_COLUMN: f64 = 1600.0;
+/// The page's padding each side of a figure's column (style.css, 1rem).
+const PAGE_PADDING: f64 = 32.0;
+
+/// One layout of a trace's frames: its scene and its frames file.
+struct Layout {
+    scene: Scene,
+    path: String,
+    src: String,
+}
+
+/// A trace's frames in the layouts a reader may see, each in its own file
+/// (a view per step), narrowest screen first: top to bottom (with a phone's
+/// view of each step when it is wider than a phone), then left to right
+/// unless that is wider than any column. Only the one a screen shows is
+/// downloaded (see [`frame_sources`]).
+fn frame_layouts(run: &Run, story: &crate::story::Story, page: &PageCtx, dir: &str) -> Vec<Layout> {
+    let view = run.view.name();
+    let mut out = Vec::new();
+    for (direction, suffix) in [(Direction::TopDown, "-tb"), (Direction::LeftRight, "")] {
+        let scene = Scene::with(run.graph(), story, direction);
+        if direction == Direction::LeftRight && scene.width > WIDEST_COLUMN {
+            continue;
+        }
+        let path = format!("{dir}/{view}-frames{suffix}.svg");
+        let src = page.href(&path);
+        out.push(Layout { scene, path, src });
+    }
+    out
+}
+
+/// A frame's sources for [`picture_frame`]: the phone's view of the step
+/// (a top-to-bottom frame wider than a phone) while the whole top-to-bottom
+/// frame does not fit the column; the whole of it while the left-to-right
+/// one does not; the left-to-right one otherwise. The column is the
+/// viewport less the page's padding (style.css).
+fn frame_sources(layouts: &[Layout], k: usize) -> Vec<FrameSource> {
+    let mut out = Vec::new();
+    let fits_from = |w: f64| (w + PAGE_PADDING).ceil();
+    for (i, l) in layouts.iter().enumerate() {
+        let sc = &l.scene;
+        if !sc.crops.is_empty() {
+            out.push(FrameSource {
+                url: format!("{}#crop-{}", l.src, k + 1),
+                size: (PHONE_COLUMN, sc.height),
+                // On screen only: print shows whole frames.
+                media: Some(format!(
+                    "screen and (max-width: {}px)",
+                    fits_from(sc.width) - 1.0
+                )),
+            });
+        }
+        // Shown until the next, wider layout fits; on screen only: print
+        // fits the widest to the paper instead (style.css).
+        let media = layouts.get(i + 1).map(|next| {
+            format!(
+                "screen and (max-width: {}px)",
+                fits_from(next.scene.width) - 1.0
+            )
+        });
+        out.push(FrameSource {
+            url: format!("{}#step-{}", l.src, k + 1),
+            size: (sc.width, sc.height),
+            media,
+        });
+    }
+    out
+}
+
 #[allow(clippy::type_complexity)]
 fn trace_parts(
     s: &Scenario,
     run: &Run,
     page: &PageCtx,
     dir: &str,
-    hidden: bool,
+    _hidden: bool,
 ) -> (StepperParts, Vec<(String, Vec<u8>)>) {
     let story = tell(run);
-    let scene = Scene::new(run.graph(), &story);
     let fid = format!("{}-{}", s.id, run.view.name());
     let title = s.title.clone().unwrap_or_else(|| s.id.clone());
-    // Every frame in one file, a view per step: the page's images, and a
-    // download.
-    let path = format!("{dir}/{}-frames.svg", run.view.name());
-    let src = page.href(&path);
-    let files = vec![(
-        path,
-        super::frame::filmstrip(run.graph(), &story, &scene).into_bytes(),
-    )];
-    // The first frame is inline in the page (unless hidden), on its shared
-    // drawing.
-    let (mut first, defs) = if hidden {
-        (None, String::new())
-    } else {
-        let id = format!("{fid}-f0");
-        let meta = FrameMeta {
-            id: &id,
-            figure_title: &title,
-        };
-        (
-            Some(inline_frame(run.graph(), &story, &scene, 0, &meta, &fid)),
-            inline_base(run.graph(), &story, &scene, &fid),
-        )
-    };
+    // Every frame of each layout in one file, a view per step: the page's
+    // images, and a download.
+    let layouts = frame_layouts(run, &story, page, dir);
+    let files: Vec<(String, Vec<u8>)> = layouts
+        .iter()
+        .map(|l| {
+            (
+                l.path.clone(),
+                super::frame::filmstrip(run.graph(), &story, &l.scene).into_bytes(),
+            )
+        })
+        .collect();
     let mut frames = Vec::new();
     let mut steps = Vec::new();
     for (k, step) in story.steps.iter().enumerate() {
-        frames.push(if let Some(svg) = first.take() {
-            svg
-        } else {
-            // The alt names the step; the figure is named once, by the
-            // stepper's legend.
-            lazy_frame(
-                &src,
-                k,
-                &format!("Step {} of {}: {}", k + 1, story.steps.len(), step.title),
-                (scene.width, scene.height),
-            )
-        });
+        // The alt names the step; the figure is named once, by the
+        // stepper's legend.
+        let alt = format!("Step {} of {}: {}", k + 1, story.steps.len(), step.title);
+        frames.push(picture_frame(&frame_sources(&layouts, k), &alt));
         steps.push(StepPanel {
             frame: String::new(),
             title: step.title.clone(),
@@ -564,12 +663,15 @@ fn trace_parts(
             backward: matches!(step.phase, Phase::Seed | Phase::Backward | Phase::Done),
         });
     }
+    let told = |p: Phase| story.steps.iter().filter(|s| s.phase == p).count();
     let counts = format!(
         "{} forward steps, then {} backward messages",
-        run.forward.len(),
-        run.messages.len()
+        told(Phase::Forward),
+        told(Phase::Backward)
     );
     let jumps = jumps(&story, run.graph());
+    // Every frame is an image: the page holds no drawing of its own.
+    let defs = String::new();
     (
         StepperParts {
             view: run.view.name().to_string(),
@@ -609,7 +711,10 @@ fn can_share(traces: &[&[StepperParts]]) -> bool {
 /// A frame as the variant of tab `t` (dataset `name`) of a shared step:
 /// an image's alt says which dataset it shows.
 fn variant(html: &str, t: usize, name: &str) -> String {
-    if let Some(rest) = html.strip_prefix("<img class=\"frame\"") {
+    if let Some(rest) = html.strip_prefix("<picture class=\"frame\"") {
+        let rest = rest.replacen(" alt=\"Step ", &format!(" alt=\"{}, step ", esc(name)), 1);
+        format!("<picture class=\"frame vr v{t}\"{rest}")
+    } else if let Some(rest) = html.strip_prefix("<img class=\"frame\"") {
         let rest = rest.replacen(" alt=\"Step ", &format!(" alt=\"{}, step ", esc(name)), 1);
         format!("<img class=\"frame vr v{t}\"{rest}")
     } else {

@@ -10,6 +10,7 @@
 pub mod figures;
 pub mod frame;
 pub mod hook;
+pub(crate) mod message;
 pub(crate) mod node;
 pub(crate) mod plot;
 pub mod png;

@@ -29,6 +29,47 @@ pub fn lazy_frame(src: &str, k: usize, alt: &str, (width, height): (f64, f64)) -
     )
 }
 
+/// One way a frame may be shown: a view of a frames file (`FILE#VIEW`),
+/// its natural size, and the media query under which it is shown (`None`:
+/// otherwise, the fallback).
+pub struct FrameSource {
+    pub url: String,
+    pub size: (f64, f64),
+    pub media: Option<String>,
+}
+
+/// A frame as a picture of its layouts: each `<source>` is chosen by its
+/// media query, the last source is the `<img>` (the fallback). Only the one
+/// shown is downloaded, lazily as for [`lazy_frame`]; `width` × `height`
+/// is each view's natural size, so whichever is shown is drawn at one CSS
+/// px per unit. With one source it is a plain [`lazy_frame`].
+pub fn picture_frame(sources: &[FrameSource], alt: &str) -> String {
+    let Some((img, rest)) = sources.split_last() else {
+        return String::new();
+    };
+    let img_tag = format!(
+        "<img class=\"frame\" src=\"{}\" alt=\"{}\" width=\"{}\" height=\"{}\" loading=\"lazy\">",
+        esc(&img.url),
+        esc(alt),
+        super::svg::n(img.size.0),
+        super::svg::n(img.size.1)
+    );
+    if rest.is_empty() {
+        return format!("{img_tag}\n");
+    }
+    let mut h = String::from("<picture class=\"frame\">");
+    for s in rest {
+        h += &format!(
+            "<source media=\"{}\" srcset=\"{}\" width=\"{}\" height=\"{}\">",
+            esc(s.media.as_deref().unwrap_or("all")),
+            esc(&s.url),
+            super::svg::n(s.size.0),
+            super::svg::n(s.size.1)
+        );
+    }
+    h + &img_tag + "</picture>\n"
+}
+
 /// A narration as the one paragraph of a step.
 pub fn para(text: &str) -> String {
     format!("<p>{}</p>", esc(text))
@@ -350,9 +391,9 @@ update = { lr = 0.1 }
         // The story: 0 the leaves; 1–4 example 1's y, −t, y−t, loss;
         // 5–8 example 2's; 9–10 the sum and the mean; 11 the seed; 12–14
         // the mean's message to the sum (the constant 1/N is told none) and
-        // the sum's to each example's loss; 15–20 example 2's messages (the
-        // last example's loss is reached first); 21–26 example 1's; 27
-        // done; 28 the update.
+        // the sum's to each example's loss; 15–18 example 2's messages (the
+        // last example's loss is reached first; the inputs x and t are told
+        // none); 19–22 example 1's; 23 done; 24 the update.
         let expected = vec![
             (0, "Start", false),
             (1, "Forward", false),
@@ -361,9 +402,9 @@ update = { lr = 0.1 }
             (11, "Seed", true),
             (12, "Backward", true),
             (15, "Example 2", true),
-            (21, "Example 1", true),
-            (27, "Done", true),
-            (28, "Update", false),
+            (19, "Example 1", true),
+            (23, "Done", true),
+            (24, "Update", false),
         ];
         assert_eq!(got, expected);
         // The same places, read off the story itself.
@@ -374,7 +415,7 @@ update = { lr = 0.1 }
         assert_eq!(at("Backward"), first(Phase::Backward));
         assert_eq!(at("Done"), first(Phase::Done));
         assert_eq!(at("Update"), first(Phase::Update));
-        assert_eq!(story.steps.len(), 29);
+        assert_eq!(story.steps.len(), 25);
         let g = run.graph();
         // Example 2 starts where its forward step computes an example-2 node,
         // and its backward part where an example-2 node first sends a message.

@@ -347,7 +347,7 @@ pub fn frame_rules() -> &'static str {
     "rect.paper { fill: var(--panel); }
 text.caption, text.label { font-size: 13px; font-weight: bold; }
 text.label, text.value, text.caption { fill: var(--fg); }
-text.label, text.value, text.grad { text-anchor: middle; }
+text.label, text.value, text.grad, text.edge-label-text { text-anchor: middle; }
 text.value, text.grad, text.edge-label-text { font-size: 12px; }
 text.value.unknown { fill: var(--muted); }
 text.grad.sum { font-weight: bold; }

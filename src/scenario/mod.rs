@@ -141,6 +141,8 @@ pub struct Scenario {
     /// What is worth telling the author but does not stop the build: a
     /// param or input that no statement uses.
     pub warnings: Vec<ScenarioError>,
+    /// `input_grads`: the figures draw messages to inputs too.
+    pub input_grads: bool,
 }
 
 /// One view of a scenario, run forward and backward (and updated).
@@ -155,6 +157,8 @@ pub struct Run {
     /// For a block with `train`: every step of the run, shared by the
     /// block's views (trained once, on the first view).
     pub training: Option<Arc<Training>>,
+    /// The block's `input_grads`: its story tells the messages to inputs.
+    pub input_grads: bool,
 }
 
 /// One SGD step and the fresh forward pass after it (the engine's
@@ -178,6 +182,7 @@ impl Run {
             forward: &self.forward,
             messages: &self.messages,
             update: self.update.as_ref(),
+            input_grads: self.input_grads,
         }
     }
 }
@@ -456,6 +461,7 @@ pub fn parse_in(body: &str, page: Option<(&Path, Files)>) -> Result<Scenario, Sc
         closed_form,
         reference,
         warnings,
+        input_grads: spec.input_grads.is_some_and(|b| *b.get_ref()),
     };
     scenario.check_rule_card()?;
     Ok(scenario)

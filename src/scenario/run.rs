@@ -209,6 +209,7 @@ impl Scenario {
             messages,
             update,
             training: None,
+            input_grads: self.input_grads,
         })
     }
 

@@ -48,6 +48,10 @@ pub struct Spec {
     /// For `figure = "training"`: a known curve of the model's one feature,
     /// drawn dashed beside the model ("sin(x)").
     pub reference: Option<Spanned<String>>,
+    /// Whether the frames draw the messages to inputs (and labels) and
+    /// their gradients; off by default, as frameworks leave
+    /// `requires_grad` off for data. The engine computes them either way.
+    pub input_grads: Option<Spanned<bool>>,
 }
 
 /// `net = { name = "mlp", sizes = [2, 16, 1], act = "tanh", seed = 1 }`.

@@ -646,7 +646,7 @@ fn cases() -> Vec<Case> {
                     .collect::<String>()
             ),
             &[
-                "content/index.md:11:9: error: this trace would draw 2,103 frames (limit 2,000)",
+                "content/index.md:11:9: error: this trace would draw 2,102 frames (limit 2,000)",
                 "expected: at most 2,000 frames: one per forward op and per backward message, and 3 or 4 more",
                 "hint: draw it as `figure = \"graph\"` (one picture of the whole graph), or split the graph into smaller blocks",
             ],
@@ -655,11 +655,11 @@ fn cases() -> Vec<Case> {
             "a batch figure over the frame budget",
             &format!(
                 "id = \"a\"\nparams = {{ w = 0.5 }}\nexamples = [ {} ]\ngraph = \"\"\"\ny = w * x\nloss = (y - t) ^ 2\n\"\"\"\nfigure = \"batch\"",
-                vec!["{ x = 1, t = 2 }"; 160].join(", ")
+                vec!["{ x = 1, t = 2 }"; 190].join(", ")
             ),
             &[
-                "content/index.md:10:12: error: this batch figure would draw 2,082 frames for 160 examples (limit 2,000)",
-                "hint: use at most 153 examples (13 more frames each), or draw the graph as `figure = \"graph\"` (one picture)",
+                "content/index.md:10:12: error: this batch figure would draw 2,092 frames for 190 examples (limit 2,000)",
+                "hint: use at most 181 examples (11 more frames each), or draw the graph as `figure = \"graph\"` (one picture)",
             ],
         ),
         // ---- groups ----

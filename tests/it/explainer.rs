@@ -18,18 +18,26 @@ fn the_prose_quotes_the_single_traces_own_counts() {
         .expect("the explainer has the single trace");
     let told = story::tell(&rs[0]);
     let count = |p: Phase| told.steps.iter().filter(|s| s.phase == p).count();
-    let (forward, backward) = (count(Phase::Forward), count(Phase::Backward));
+    let (forward, drawn) = (count(Phase::Forward), count(Phase::Backward));
+    let g = rs[0].graph();
+    // The engine's messages: all but the one to the constant; the figure
+    // draws all but the one to the input too.
+    let backward = (rs[0].messages.iter())
+        .filter(|m| g.nodes[m.to].kind != seen::engine::Kind::Const)
+        .count();
+    let to_inputs = (rs[0].messages.iter())
+        .filter(|m| g.nodes[m.to].kind == seen::engine::Kind::Input)
+        .count();
+    assert_eq!(drawn, backward - to_inputs);
     let ops = format!("{forward} forward operations");
     let messages = format!("{backward} backward messages");
+    let figure = format!("the figure draws {drawn}");
     // Prose wraps lines: compare with whitespace collapsed.
     let flat = md.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(flat.contains(&ops), "the prose should say \"{ops}\"");
-    assert!(
-        flat.contains(&messages),
-        "the prose should say \"{messages}\""
-    );
+    for quote in [ops, messages, figure] {
+        assert!(flat.contains(&quote), "the prose should say \"{quote}\"");
+    }
     // One message per edge, except the edge from the constant 1.
-    let g = rs[0].graph();
     let edges: usize = g.nodes.iter().map(|n| n.parents.len()).sum();
     let from_constants = g
         .nodes

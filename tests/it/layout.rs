@@ -3,7 +3,7 @@
 //! random DAGs.
 
 use proptest::prelude::*;
-use seen::layout::{Layout, LayoutNode, LayoutOptions, count_crossings, layout};
+use seen::layout::{Direction, Layout, LayoutNode, LayoutOptions, Point, count_crossings, layout};
 
 use crate::support::proptest_config;
 
@@ -11,6 +11,8 @@ use crate::support::proptest_config;
 #[derive(Default)]
 struct G {
     nodes: Vec<LayoutNode>,
+    /// The lane of the nodes pushed next.
+    lane: Option<usize>,
 }
 
 impl G {
@@ -25,6 +27,7 @@ impl G {
             parents,
             width,
             height: 28.0,
+            lane: self.lane,
         });
         self.nodes.len() - 1
     }
@@ -140,6 +143,37 @@ fn square() -> G {
     g
 }
 
+/// (f) the batch of the explainer's modules view, one lane per example:
+/// w and b shared, each example's x, y, linear, sigmoid and bce, then the
+/// sum over the examples and the mean. Returns the graph and the ids of
+/// (w, b) and per example (x, z, loss).
+/// A batch's ids: (w, b), and per example (x, z, loss).
+type BatchIds = ((usize, usize), Vec<(usize, usize, usize)>);
+
+fn batch_lanes(k: usize) -> (G, BatchIds) {
+    let mut g = G::default();
+    let w = g.leaf();
+    let b = g.leaf();
+    let mut ex = Vec::new();
+    for e in 0..k {
+        g.lane = Some(e);
+        let x = g.leaf();
+        let y = g.leaf();
+        let z = g.op(&[w, x, b]);
+        let p = g.op(&[z]);
+        let loss = g.op(&[p, y]);
+        ex.push((x, z, loss));
+    }
+    g.lane = None;
+    let mut sum = ex[0].2;
+    for &(_, _, loss) in &ex[1..] {
+        sum = g.op(&[sum, loss]);
+    }
+    let third = g.leaf();
+    g.op(&[sum, third]);
+    (g, ((w, b), ex))
+}
+
 /// (e) a rule card: a, b → mul.
 fn rule_card() -> G {
     let mut g = G::default();
@@ -149,39 +183,70 @@ fn rule_card() -> G {
     g
 }
 
-/// The checks every layout must pass, whatever the graph.
+/// A point as (rank axis, cross axis) coordinates, and a node's extents on
+/// them: (x, y) and (width, height) left to right, swapped top to bottom.
+fn axes(opts: &LayoutOptions) -> impl Fn(Point) -> (f64, f64) {
+    let across = opts.direction == Direction::TopDown;
+    move |p: Point| if across { (p.y, p.x) } else { (p.x, p.y) }
+}
+
+fn extents(opts: &LayoutOptions, nd: &LayoutNode) -> (f64, f64) {
+    if opts.direction == Direction::TopDown {
+        (nd.height, nd.width)
+    } else {
+        (nd.width, nd.height)
+    }
+}
+
+/// The checks every layout must pass, whatever the graph and the direction.
 fn assert_well_formed(nodes: &[LayoutNode], l: &Layout, opts: &LayoutOptions) {
     let n = nodes.len();
     assert_eq!(l.centers.len(), n);
     assert_eq!(l.ranks.len(), n);
     let eps = 1e-6;
-    // Boxes inside the drawing, and no two boxes of one rank closer than node_gap.
+    let ax = axes(opts);
+    let (rank_len, cross_len) = ax(Point {
+        x: l.width,
+        y: l.height,
+    });
+    // Boxes inside the drawing, and no two boxes overlapping: apart along
+    // the ranks, or by node_gap inside a rank.
     for i in 0..n {
-        let (c, nd) = (l.centers[i], &nodes[i]);
+        let (r, c) = ax(l.centers[i]);
+        let (long, wide) = extents(opts, &nodes[i]);
         assert!(
-            c.x - nd.width / 2.0 >= opts.margin - eps,
-            "node {i} left of margin"
+            r - long / 2.0 >= opts.margin - eps,
+            "node {i} before the margin"
         );
-        assert!(c.x + nd.width / 2.0 <= l.width - opts.margin + eps);
         assert!(
-            c.y - nd.height / 2.0 >= opts.margin - eps,
-            "node {i} above margin"
+            r + long / 2.0 <= rank_len - opts.margin + eps,
+            "node {i} past the end"
         );
-        assert!(c.y + nd.height / 2.0 <= l.height - opts.margin + eps);
+        assert!(
+            c - wide / 2.0 >= opts.margin - eps,
+            "node {i} out on the cross axis"
+        );
+        assert!(
+            c + wide / 2.0 <= cross_len - opts.margin + eps,
+            "node {i} out on the cross axis"
+        );
         for (j, (&d, md)) in l.centers.iter().zip(nodes).enumerate().take(i) {
-            let apart_x = (c.x - d.x).abs() >= (nd.width + md.width) / 2.0 - eps;
-            let apart_y = (c.y - d.y).abs() >= (nd.height + md.height) / 2.0 + opts.node_gap - eps;
-            assert!(apart_x || apart_y, "boxes of {i} and {j} overlap");
+            let (dr, dc) = ax(d);
+            let (dlong, dwide) = extents(opts, md);
+            let apart_rank = (r - dr).abs() >= (long + dlong) / 2.0 - eps;
+            let apart_cross = (c - dc).abs() >= (wide + dwide) / 2.0 + opts.node_gap - eps;
+            assert!(apart_rank || apart_cross, "boxes of {i} and {j} overlap");
         }
     }
-    // Ranks strictly left to right, whole columns apart.
+    // Ranks strictly in order along the rank axis, whole columns apart.
     for i in 0..n {
         for j in 0..n {
             if l.ranks[j] == l.ranks[i] + 1 {
-                assert!(l.centers[i].x < l.centers[j].x);
-                let right_i = l.centers[i].x + nodes[i].width / 2.0;
-                let left_j = l.centers[j].x - nodes[j].width / 2.0;
-                assert!(right_i < left_j);
+                let (ri, rj) = (ax(l.centers[i]).0, ax(l.centers[j]).0);
+                assert!(ri < rj);
+                let end_i = ri + extents(opts, &nodes[i]).0 / 2.0;
+                let start_j = rj - extents(opts, &nodes[j]).0 / 2.0;
+                assert!(end_i < start_j);
             }
         }
     }
@@ -201,16 +266,37 @@ fn assert_well_formed(nodes: &[LayoutNode], l: &Layout, opts: &LayoutOptions) {
     assert_eq!(got, expected);
     for e in &l.edges {
         assert!(l.ranks[e.from] < l.ranks[e.to], "edge {e:?} goes backwards");
-        let (p, c) = (l.centers[e.from], l.centers[e.to]);
-        let first = e.points[0];
-        assert!((first.x - (p.x + nodes[e.from].width / 2.0)).abs() < eps);
-        assert_eq!(first.y, p.y);
-        let last = *e.points.last().unwrap();
-        assert!((last.x - (c.x - nodes[e.to].width / 2.0)).abs() < eps);
-        assert!((last.y - c.y).abs() <= nodes[e.to].height / 2.0 + eps);
-        // Rightwards all the way, so a route never doubles back.
+        let (pr, pc) = ax(l.centers[e.from]);
+        let (cr, cc) = ax(l.centers[e.to]);
+        let (plong, pwide) = extents(opts, &nodes[e.from]);
+        let (clong, cwide) = extents(opts, &nodes[e.to]);
+        // It starts on the parent's side facing the child, ends on the
+        // child's side facing the parent.
+        let (fr, fc) = ax(e.points[0]);
+        assert!(
+            (fr - (pr + plong / 2.0)).abs() < eps,
+            "{e:?} starts off its parent's side"
+        );
+        assert!(
+            (fc - pc).abs() <= pwide / 2.0 + 1.0 + eps,
+            "{e:?} starts beside its parent"
+        );
+        let (lr, lc) = ax(*e.points.last().unwrap());
+        assert!(
+            (lr - (cr - clong / 2.0)).abs() < eps,
+            "{e:?} ends off its child's side"
+        );
+        assert!(
+            (lc - cc).abs() <= cwide / 2.0 + 1.0 + eps,
+            "{e:?} ends beside its child"
+        );
+        // Forwards all the way, so a route never doubles back, and inside
+        // the drawing.
         for w in e.points.windows(2) {
-            assert!(w[0].x <= w[1].x);
+            assert!(ax(w[0]).0 <= ax(w[1]).0);
+        }
+        for p in &e.points {
+            assert!(p.x >= -eps && p.x <= l.width + eps && p.y >= -eps && p.y <= l.height + eps);
         }
     }
     // Leaves sit just before their first consumer.
@@ -237,6 +323,40 @@ fn assert_well_formed(nodes: &[LayoutNode], l: &Layout, opts: &LayoutOptions) {
             assert!(l.ranks[v] > max_parent.unwrap());
         }
     }
+}
+
+/// The same nodes top to bottom.
+fn top_down() -> LayoutOptions {
+    LayoutOptions {
+        direction: Direction::TopDown,
+        ..LayoutOptions::default()
+    }
+}
+
+/// Nodes of each rank in order along the cross axis.
+fn rank_orders(l: &Layout, opts: &LayoutOptions) -> Vec<Vec<usize>> {
+    let ax = axes(opts);
+    let n_ranks = l.ranks.iter().max().map_or(0, |r| r + 1);
+    (0..n_ranks)
+        .map(|r| {
+            let mut vs: Vec<usize> = (0..l.ranks.len()).filter(|&v| l.ranks[v] == r).collect();
+            vs.sort_by(|&a, &b| ax(l.centers[a]).1.total_cmp(&ax(l.centers[b]).1));
+            vs
+        })
+        .collect()
+}
+
+/// Top to bottom is left to right transposed: the same ranks, the same
+/// order in every rank, the same crossings, and a well-formed drawing.
+fn assert_same_in_both_directions(nodes: &[LayoutNode]) {
+    let (lr, tb) = (LayoutOptions::default(), top_down());
+    let (a, b) = (layout(nodes, &lr), layout(nodes, &tb));
+    assert_well_formed(nodes, &a, &lr);
+    assert_well_formed(nodes, &b, &tb);
+    assert_eq!(a.ranks, b.ranks);
+    assert_eq!(rank_orders(&a, &lr), rank_orders(&b, &tb));
+    assert_eq!(count_crossings(&a), count_crossings(&b));
+    assert_eq!(b, layout(nodes, &tb), "top to bottom is deterministic");
 }
 
 fn y(l: &Layout, v: usize) -> f64 {
@@ -312,6 +432,108 @@ fn square_draws_two_distinct_edges() {
     assert!(e0.points.last().unwrap().y < e1.points.last().unwrap().y);
 }
 
+/// `x * x` is two lines: they leave x at ports of their own and enter the
+/// product at two ports, in both directions, so each message has a line
+/// of its own to be written beside.
+#[test]
+fn the_edges_of_x_times_x_run_apart() {
+    let g = square();
+    for opts in [LayoutOptions::default(), top_down()] {
+        let l = layout(&g.nodes, &opts);
+        assert_well_formed(&g.nodes, &l, &opts);
+        let ax = axes(&opts);
+        let (e0, e1) = (&l.edges[0], &l.edges[1]);
+        // Slot 0 above (left of) slot 1 at both ends.
+        let (s0, s1) = (ax(e0.points[0]).1, ax(e1.points[0]).1);
+        assert!(s1 - s0 >= 4.0, "they leave x {} apart", s1 - s0);
+        let (t0, t1) = (
+            ax(*e0.points.last().unwrap()).1,
+            ax(*e1.points.last().unwrap()).1,
+        );
+        assert!(t1 - t0 >= 4.0);
+        // Apart all the way: a third of the box at either end.
+        assert!(s1 - s0 >= 28.0 / 3.0 - 1e-9 && t1 - t0 >= 28.0 / 3.0 - 1e-9);
+        assert_eq!(count_crossings(&l), 0);
+    }
+}
+
+/// Every graph of these tests, top to bottom: the transposed drawing of
+/// the same layering (ranks, order, crossings).
+#[test]
+fn top_to_bottom_is_the_same_layering_transposed() {
+    let graphs = [
+        logistic().0,
+        logistic_modules(),
+        batch(),
+        square(),
+        rule_card(),
+        batch_lanes(3).0,
+        batch_lanes(10).0,
+    ];
+    for g in &graphs {
+        assert_same_in_both_directions(&g.nodes);
+    }
+}
+
+/// Top to bottom, the width is the widest rank and the height the ranks
+/// stacked: a rule card's two leaves side by side over their op.
+#[test]
+fn top_to_bottom_is_as_wide_as_the_widest_rank() {
+    let g = rule_card();
+    let opts = top_down();
+    let l = layout(&g.nodes, &opts);
+    assert_eq!(l.width, 2.0 * opts.margin + 2.0 * 40.0 + opts.node_gap);
+    assert_eq!(l.height, 2.0 * opts.margin + 28.0 + opts.rank_gap + 28.0);
+    // Slot 0 left of slot 1, the op between them, below.
+    let c = &l.centers;
+    assert!(c[0].x < c[2].x && c[2].x < c[1].x);
+    assert!(c[0].y == c[1].y && c[1].y < c[2].y);
+    // The long chain is a column: as wide as one node.
+    let (g, _) = logistic();
+    let l = layout(&g.nodes, &opts);
+    assert_eq!(l.width, 2.0 * opts.margin + 40.0 + opts.node_gap + 48.0);
+}
+
+/// A batch with one lane per example: in every rank the examples' nodes
+/// come in example order, one lane never interleaves with another, and
+/// the shared w and b sit between lanes, not at one end.
+#[test]
+fn a_batch_reads_as_lanes_with_the_shared_params_where_they_meet() {
+    for k in [2, 3, 4, 10] {
+        let (g, ((w, b), ex)) = batch_lanes(k);
+        assert_eq!(g.nodes[ex[k - 1].2].lane, Some(k - 1));
+        for opts in [LayoutOptions::default(), top_down()] {
+            let l = layout(&g.nodes, &opts);
+            assert_well_formed(&g.nodes, &l, &opts);
+            let lane = |v: usize| g.nodes[v].lane;
+            for order in rank_orders(&l, &opts) {
+                let lanes: Vec<usize> = order.iter().filter_map(|&v| lane(v)).collect();
+                assert!(
+                    lanes.windows(2).all(|p| p[0] <= p[1]),
+                    "{k} lanes: {lanes:?}"
+                );
+            }
+            let ax = axes(&opts);
+            let c = |v: usize| ax(l.centers[v]).1;
+            // Each example's x, z and loss in lane order along the cross axis.
+            for pair in ex.windows(2) {
+                assert!(c(pair[0].0) < c(pair[1].0));
+                assert!(c(pair[0].1) < c(pair[1].1));
+                assert!(c(pair[0].2) < c(pair[1].2));
+            }
+            // The params between the first and the last example's input.
+            let (first, last) = (c(ex[0].0), c(ex[k - 1].0));
+            for p in [w, b] {
+                assert!(first < c(p) && c(p) < last, "{k} lanes: a param at an end");
+            }
+            assert_eq!(
+                rank_orders(&l, &opts),
+                rank_orders(&layout(&g.nodes, &opts), &opts)
+            );
+        }
+    }
+}
+
 #[test]
 fn rule_card_is_two_leaves_and_an_op() {
     let g = rule_card();
@@ -347,11 +569,13 @@ fn invalid_parents_are_ignored_and_slots_kept() {
             parents: vec![0, 7],
             width: 30.0,
             height: 20.0,
+            ..Default::default()
         },
         LayoutNode {
             parents: vec![usize::MAX, 0, 1, 0],
             width: 30.0,
             height: 20.0,
+            ..Default::default()
         },
     ];
     let l = layout(&nodes, &LayoutOptions::default());
@@ -367,17 +591,20 @@ fn degenerate_sizes_and_options_do_not_panic() {
             parents: vec![],
             width: f64::NAN,
             height: -3.0,
+            ..Default::default()
         },
         LayoutNode {
             parents: vec![0, 0],
             width: f64::INFINITY,
             height: 0.0,
+            ..Default::default()
         },
     ];
     let opts = LayoutOptions {
         rank_gap: f64::NAN,
         node_gap: -1.0,
         margin: f64::NEG_INFINITY,
+        ..LayoutOptions::default()
     };
     let l = layout(&nodes, &opts);
     assert!(l.width.is_finite() && l.height.is_finite());
@@ -393,6 +620,7 @@ fn long_chain_without_recursion() {
             parents: if i == 0 { vec![] } else { vec![i - 1] },
             width: 30.0,
             height: 20.0,
+            ..Default::default()
         })
         .collect();
     let l = layout(&nodes, &LayoutOptions::default());
@@ -447,6 +675,7 @@ proptest! {
                     .collect(),
                 width: *w,
                 height: *h,
+                lane: None,
             })
             .collect();
         let opts = LayoutOptions::default();
@@ -455,5 +684,35 @@ proptest! {
         let again = layout(&nodes, &opts);
         prop_assert_eq!(&l, &again);
         let _ = count_crossings(&l);
+        assert_same_in_both_directions(&nodes);
+    }
+
+    /// Random lanes on random graphs: whatever the lanes, a well-formed
+    /// drawing in both directions with each rank's lanes in order.
+    #[test]
+    fn random_lanes_lay_out_cleanly(
+        spec in prop::collection::vec(
+            (prop::collection::vec(0usize..40, 0..4), 8.0f64..90.0, 8.0f64..50.0, prop::option::of(0usize..4)),
+            0..40,
+        ),
+    ) {
+        let nodes: Vec<LayoutNode> = spec
+            .iter()
+            .enumerate()
+            .map(|(i, (ps, w, h, lane))| LayoutNode {
+                parents: ps.iter().map(|&p| if i == 0 { p } else { p % i }).collect(),
+                width: *w,
+                height: *h,
+                lane: *lane,
+            })
+            .collect();
+        assert_same_in_both_directions(&nodes);
+        for opts in [LayoutOptions::default(), top_down()] {
+            let l = layout(&nodes, &opts);
+            for order in rank_orders(&l, &opts) {
+                let lanes: Vec<usize> = order.iter().filter_map(|&v| nodes[v].lane).collect();
+                prop_assert!(lanes.windows(2).all(|p| p[0] <= p[1]), "{:?}", lanes);
+            }
+        }
     }
 }

@@ -94,9 +94,14 @@ fn steppers_have_one_step_per_engine_step_and_show_the_engines_numbers() {
                 continue;
             }
             traced += 1;
-            // Messages to constants are computed but not told.
+            // Messages to constants, and to inputs unless `input_grads`,
+            // are computed but not told.
             let told = (run.messages.iter())
-                .filter(|m| run.graph().nodes[m.to].kind != seen::engine::Kind::Const)
+                .filter(|m| match run.graph().nodes[m.to].kind {
+                    seen::engine::Kind::Const => false,
+                    seen::engine::Kind::Input => run.input_grads,
+                    _ => true,
+                })
                 .count();
             let expected = 1 + run.forward.len() + 1 + told + 1 + usize::from(run.update.is_some());
             assert_eq!(radios, expected, "{} {}", s.id, run.view.name());
@@ -235,42 +240,73 @@ fn downloads_are_linked_relatively_and_exist() {
     assert_eq!(v["scenarios"][0]["id"], "single");
 }
 
-/// Every stepper shows its first frame inline and every other frame as a
-/// lazily loaded image of one view of the frames file written beside the
-/// page; that file carries the page's palette with its own dark-mode rules.
+/// Every frame of every stepper is a lazily loaded picture of its layouts:
+/// views of the frames files written beside the page (left to right, and
+/// top to bottom for a narrow screen, with a phone's view of each step
+/// when even that is wider than a phone), each source with its view's size
+/// and the media query that shows it. The files carry the page's palette
+/// with their own dark-mode rules. Nothing of a trace is drawn inline.
 #[test]
-fn steppers_inline_their_first_frame_and_lazy_load_the_rest_from_views() {
+fn every_frame_is_a_lazy_picture_of_its_layouts() {
     let files = built();
     let html = index(files);
-    let mut imgs = 0;
-    let mut strips = std::collections::BTreeSet::new();
-    for tag in html.split("<img ").skip(1) {
-        let tag = &tag[..tag.find('>').unwrap()];
-        let attr = |name: &str| {
-            let at = tag.find(&format!(" {name}=\"")).map(|i| i + name.len() + 3);
-            at.map(|i| &tag[i..i + tag[i..].find('"').unwrap()])
-        };
-        let src = attr("src").unwrap();
-        let Some((file, view)) = src.split_once('#') else {
-            continue;
-        };
-        imgs += 1;
-        assert_eq!(attr("loading"), Some("lazy"), "{tag}");
-        // The alt names the step (a shared stepper's, also its dataset);
-        // the figure is named once, by the stepper's legend.
-        assert!(
-            attr("alt").is_some_and(|a| a.starts_with("Step ") || a.contains(", step ")),
-            "{tag}"
-        );
-        assert!(attr("width").is_some() && attr("height").is_some(), "{tag}");
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let at = tag
+            .find(&format!(" {name}=\""))
+            .map(|i| i + name.len() + 3)?;
+        Some(tag[at..at + tag[at..].find('"')?].to_string())
+    };
+    let view_exists = |url: &str| {
+        let (file, view) = url.split_once('#').unwrap();
         let svg = String::from_utf8(files[Path::new(file)].clone()).unwrap();
         assert!(
             svg.contains(&format!("<view id=\"{view}\" ")),
-            "{src}: no <view id=\"{view}\"> in the file"
+            "{url}: no <view id=\"{view}\"> in the file"
         );
-        strips.insert(file.to_string());
+        file.to_string()
+    };
+    let mut imgs = 0;
+    let mut strips = std::collections::BTreeSet::new();
+    for tag in html.split("<img ").skip(1) {
+        let tag = &format!(" {}", &tag[..tag.find('>').unwrap()]);
+        let src = attr(tag, "src").unwrap();
+        if !src.contains('#') {
+            continue;
+        }
+        imgs += 1;
+        assert_eq!(attr(tag, "loading").as_deref(), Some("lazy"), "{tag}");
+        // The alt names the step (a shared stepper's, also its dataset);
+        // the figure is named once, by the stepper's legend.
+        assert!(
+            attr(tag, "alt").is_some_and(|a| a.starts_with("Step ") || a.contains(", step ")),
+            "{tag}"
+        );
+        assert!(
+            attr(tag, "width").is_some() && attr(tag, "height").is_some(),
+            "{tag}"
+        );
+        strips.insert(view_exists(&src));
     }
     assert!(imgs > 100, "only {imgs} image frames");
+    let mut sources = 0;
+    for tag in html.split("<source ").skip(1) {
+        let tag = &format!(" {}", &tag[..tag.find('>').unwrap()]);
+        let src = attr(tag, "srcset").unwrap();
+        if !src.contains('#') {
+            continue;
+        }
+        sources += 1;
+        assert!(
+            attr(tag, "media").is_some_and(|m| m.contains("max-width")),
+            "{tag}"
+        );
+        assert!(
+            attr(tag, "width").is_some() && attr(tag, "height").is_some(),
+            "{tag}"
+        );
+        strips.insert(view_exists(&src));
+    }
+    assert!(sources >= imgs, "{sources} sources for {imgs} frames");
     for file in &strips {
         let svg = String::from_utf8(files[Path::new(file.as_str())].clone()).unwrap();
         assert!(
@@ -291,21 +327,30 @@ fn steppers_inline_their_first_frame_and_lazy_load_the_rest_from_views() {
             );
         }
     }
-    // Each stepper's first frame is inline: one inline frame per stepper
-    // shown at load, and the first image of a stepper is its step 2.
+    // The single trace's first step: top to bottom until its left-to-right
+    // frame fits the column (the viewport less 2 × 16 px), then that.
     let single = &html[html.find("id=\"single-atomic-s0\"").unwrap()..];
     let first = &single[..single.find("id=\"single-atomic-s1\"").unwrap()];
-    assert!(
-        first.contains("<svg ") && first.contains("class=\"frame\"") && !first.contains("<img ")
+    assert!(!first.contains("<svg "), "an inline frame");
+    let pic = &first[first.find("<picture class=\"frame\">").unwrap()..];
+    let pic = &pic[..pic.find("</picture>").unwrap()];
+    let source = &pic[pic.find("<source ").unwrap()..];
+    let img = &pic[pic.find("<img ").unwrap()..];
+    assert_eq!(
+        attr(source, "srcset").as_deref(),
+        Some("figures/index/single/atomic-frames-tb.svg#step-1")
     );
-    let second = &single[single.find("id=\"single-atomic-s1\"").unwrap()..];
-    assert!(
-        second[..second.find("</div>").unwrap()].contains("atomic-frames.svg#step-2\""),
-        "step 2 of the single trace is not an image of view step-2"
+    assert_eq!(
+        attr(img, "src").as_deref(),
+        Some("figures/index/single/atomic-frames.svg#step-1")
     );
-    // A tab hidden at load: its stepper has no inline frame (nor shared
-    // drawing), and its stills are lazy images of files that carry the
-    // page's palette.
+    let lr_w: f64 = attr(img, "width").unwrap().parse().unwrap();
+    assert_eq!(
+        attr(source, "media").unwrap(),
+        format!("screen and (max-width: {}px)", (lr_w + 32.0).ceil() - 1.0)
+    );
+    // A tab hidden at load: nothing inline, its stills are lazy images of
+    // files that carry the page's palette.
     let hidden = &html[html.find("id=\"batch-boundary\"").unwrap()..];
     let hidden = &hidden[..hidden.find("</figure>").unwrap()];
     assert!(
@@ -330,9 +375,8 @@ fn steppers_inline_their_first_frame_and_lazy_load_the_rest_from_views() {
 /// The three datasets of section VI run the same graph, so they share one
 /// stepper: one set of step radios, controls and jump list for the group,
 /// and in each step one frame and one narration per dataset (class
-/// `vr vK`, K the dataset's tab), each frame a view of its own dataset's
-/// frames file (the first dataset's step 1 inline). The dataset tabs keep
-/// the tables and plots.
+/// `vr vK`, K the dataset's tab), each frame a picture of views of its own
+/// dataset's frames files. The dataset tabs keep the tables and plots.
 #[test]
 fn a_batch_group_shares_one_stepper_with_a_variant_per_dataset() {
     let files = built();
@@ -349,7 +393,7 @@ fn a_batch_group_shares_one_stepper_with_a_variant_per_dataset() {
     assert_eq!(group.matches("<fieldset class=\"st stepper").count(), 1);
     let both = group.find("<figure class=\"fig trace both\">").unwrap();
     assert!(both < group.find("<section class=\"k0\">").unwrap());
-    let n = 39;
+    let n = 33;
     assert_eq!(group.matches("name=\"datasets-modules-step\"").count(), n);
     assert_eq!(group.matches("type=\"radio\"").count(), n + datasets.len());
     assert_eq!(group.matches("<div class=\"pn\"").count(), n);
@@ -372,14 +416,11 @@ fn a_batch_group_shares_one_stepper_with_a_variant_per_dataset() {
                 1,
                 "step {k}"
             );
-            if k == 0 && t == 0 {
-                assert!(step.contains("<svg ") && step.contains("class=\"frame vr v0\""));
-                continue;
-            }
             let src = format!("figures/index/{d}/modules-frames.svg");
-            let img = &step[step
-                .find(&format!("<img class=\"frame vr v{t}\" src=\""))
+            let pic = &step[step
+                .find(&format!("<picture class=\"frame vr v{t}\">"))
                 .unwrap()..];
+            let img = &pic[pic.find("<img class=\"frame\" src=\"").unwrap()..];
             assert!(
                 img.contains(&format!("src=\"{src}#step-{}\"", k + 1)),
                 "step {k}, {d}"
@@ -602,9 +643,9 @@ fn inline_stills_are_lean_and_style_css_styles_every_attribute_they_left_out() {
             _ => {}
         }
     }
+    // (Graph stills and rule cards are pictures of their two layouts.)
     for kind in [
-        "figure graph",
-        "figure rule",
+        "figure shift",
         "figure step-size",
         "figure batch-plot",
         "training-frame",

@@ -290,6 +290,7 @@ figure = "batch"
 id = "chain"
 params = { w = 0.5 }
 inputs = { x = 1.5 }
+input_grads = true
 graph = """
 GRAPH"""
 ```
@@ -335,10 +336,11 @@ fn every_command_takes_a_four_example_batch_and_a_300_step_trace_and_refuses_the
             String::from_utf8_lossy(&o.stderr)
         );
     }
-    // 1 + 28 + 1 + 51 + 1 + 1 steps for the batch (no message to the
-    // constant 1/N); 1 + 99 + 1 + 198 + 1 for the chain.
+    // 1 + 28 + 1 + 39 + 1 + 1 steps for the batch (no message to the
+    // constant 1/N, nor to the 12 inputs); 1 + 99 + 1 + 198 + 1 for the
+    // chain (its message to x drawn: input_grads).
     let html = std::fs::read_to_string(ok.join("out/index.html")).unwrap();
-    assert_eq!(html.matches("name=\"batch-modules-step\"").count(), 83);
+    assert_eq!(html.matches("name=\"batch-modules-step\"").count(), 71);
     assert_eq!(html.matches("name=\"chain-atomic-step\"").count(), 300);
     assert!(html.contains("<span class=\"pos\">/ 300</span>"));
     let svgs = std::fs::read_dir(ok.join("frames"))
@@ -351,7 +353,7 @@ fn every_command_takes_a_four_example_batch_and_a_300_step_trace_and_refuses_the
                 .contains("-step-")
         })
         .count();
-    assert_eq!(svgs, 83 + 300);
+    assert_eq!(svgs, 71 + 300);
     // Over the node limit (2500 examples of 8 nodes): all four say so, at
     // the same place (`examples`, before they are built).
     let big = dir.path().join("big");
@@ -430,7 +432,7 @@ fn seen_frames_refuses_a_trace_over_its_export_budgets_and_writes_nothing() {
         };
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(!o.status.success(), "{err}");
-        let line = 31; // the chain's `graph = """` line
+        let line = 32; // the chain's `graph = """` line
         assert!(
             err.contains(&format!("index.md:{line}:9: error: {said}")),
             "{err}"

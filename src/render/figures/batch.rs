@@ -9,7 +9,7 @@ use crate::render::svg::esc;
 use crate::scenario::{Run, Scenario, UpdateResult};
 use crate::story::{num, operand};
 
-/// The three parts of a batch figure.
+/// The parts of a batch figure.
 pub struct BatchParts {
     /// HTML table: each example's contribution to each param, running sums.
     pub contributions: String,
@@ -17,6 +17,10 @@ pub struct BatchParts {
     pub update: String,
     /// SVG: the examples and the sigmoid curve before and after the update.
     pub plot: String,
+    /// SVG: each example's prediction before and after the update, zoomed
+    /// so that the step shows (on the plot it moves the curve by about a
+    /// pixel); `None` without an update or a model.
+    pub shift: Option<String>,
 }
 
 /// The example a node belongs to (every non-shared node of a one-example
@@ -104,7 +108,186 @@ pub fn batch(s: &Scenario, run: &Run, id: &str) -> BatchParts {
             Some(u) => update(u, out_name),
         },
         plot: batch_plot(s, run, id),
+        shift: shift(s, run, &format!("{id}-shift")),
     }
+}
+
+/// The shift strip's width: a phone's column, so it fits every screen.
+const SHIFT_W: f64 = crate::render::scene::PHONE_COLUMN;
+/// The ends of its tracks.
+const TRACK_L: f64 = 20.0;
+const TRACK_R: f64 = SHIFT_W - 20.0;
+/// One example's rows: words, track, numbers.
+const ROW_H: f64 = 62.0;
+
+/// The step, per example: one track per example, zoomed to the same span
+/// around its prediction before the step (a hollow ring) with an arrow to
+/// the prediction after it (a filled dot), its numbers, and whether it
+/// moved towards its label.
+fn shift(s: &Scenario, run: &Run, id: &str) -> Option<String> {
+    use crate::layout::Point;
+    use crate::render::svg::{arrow, font, line, ring, text};
+    use crate::render::theme::{FORWARD, INK, LINE, MUTED};
+    let (pred, moved) = super::model_plot::moved(s, run)?;
+    let span = moved
+        .iter()
+        .map(|m| (m.after - m.before).abs())
+        .fold(0.0, f64::max)
+        * 1.25;
+    let title = format!("The step, example by example: {pred} before → after");
+    let note = if span > 0.0 {
+        format!(
+            "Each track spans ±{} around {pred} before the step (ring); the dot is {pred} after it.",
+            num(span)
+        )
+    } else {
+        format!("The step left {pred} unchanged at every example.")
+    };
+    let title_lines = wrap(&title, SHIFT_W - 28.0, 13.0 * 0.7);
+    let note_lines = wrap(&note, SHIFT_W - 28.0, 11.0 * 0.62);
+    let head = 14.0 + 18.0 * title_lines.len() as f64 + 15.0 * note_lines.len() as f64 + 6.0;
+    let height = head + ROW_H * moved.len() as f64 + 4.0;
+    let desc = moved
+        .iter()
+        .enumerate()
+        .map(|(e, m)| {
+            format!(
+                "Example {}: {pred} {} → {}.",
+                e + 1,
+                num(m.before),
+                num(m.after)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut svg = super::open(id, "figure shift", (SHIFT_W, height), &title, &desc);
+    let mut y = 14.0;
+    for l in &title_lines {
+        y += 4.0;
+        text(
+            &mut svg,
+            "caption",
+            14.0,
+            y + 8.0,
+            font(13.0, INK).bold(),
+            l,
+        );
+        y += 14.0;
+    }
+    for l in &note_lines {
+        text(&mut svg, "note", 14.0, y + 10.0, font(11.0, MUTED), l);
+        y += 15.0;
+    }
+    let mid = (TRACK_L + TRACK_R) / 2.0;
+    let half = (TRACK_R - TRACK_L) / 2.0;
+    for (e, m) in moved.iter().enumerate() {
+        let top = head + ROW_H * e as f64;
+        let mut words = m
+            .features
+            .iter()
+            .map(|(n, v)| format!("{n} = {}", num(*v)))
+            .collect::<Vec<_>>();
+        if let Some((n, t)) = &m.target {
+            words.push(format!("{n} = {}", num(*t)));
+        }
+        text(
+            &mut svg,
+            "shift-example",
+            14.0,
+            top + 14.0,
+            font(12.0, INK).bold(),
+            &format!("example {}: {}", e + 1, words.join(", ")),
+        );
+        let ty = top + 32.0;
+        line(
+            &mut svg,
+            "shift-track",
+            Point { x: TRACK_L, y: ty },
+            Point { x: TRACK_R, y: ty },
+            LINE,
+            "1.5",
+            "",
+        );
+        let d = m.after - m.before;
+        let ax = if span > 0.0 {
+            mid + d / span * half
+        } else {
+            mid
+        };
+        if (ax - mid).abs() > 10.0 {
+            line(
+                &mut svg,
+                "shift-move",
+                Point { x: mid, y: ty },
+                Point { x: ax, y: ty },
+                FORWARD,
+                "2.5",
+                "",
+            );
+            arrow(
+                &mut svg,
+                Point { x: mid, y: ty },
+                Point {
+                    x: ax - (ax - mid).signum() * 5.0,
+                    y: ty,
+                },
+                FORWARD,
+                "shift-arrow",
+            );
+        }
+        ring(
+            &mut svg,
+            "shift-before",
+            Point { x: mid, y: ty },
+            "6",
+            "none",
+            INK,
+        );
+        ring(
+            &mut svg,
+            "shift-after",
+            Point { x: ax, y: ty },
+            "4.5",
+            FORWARD,
+            FORWARD,
+        );
+        let toward = m.target.as_ref().map_or(String::new(), |(n, t)| {
+            let closer = (m.after - t).abs() < (m.before - t).abs();
+            format!(", {} {n}", if closer { "towards" } else { "away from" })
+        });
+        text(
+            &mut svg,
+            "shift-numbers",
+            14.0,
+            top + 52.0,
+            font(11.0, MUTED),
+            &format!(
+                "{pred} {} → {} ({}{}){toward}",
+                num(m.before),
+                num(m.after),
+                if d >= 0.0 { "+" } else { "−" },
+                num(d.abs())
+            ),
+        );
+    }
+    Some(svg.finish())
+}
+
+/// `s` in lines no wider than `room`, at `advance` px per character,
+/// broken at spaces.
+fn wrap(s: &str, room: f64, advance: f64) -> Vec<String> {
+    let fits = |t: &str| t.chars().count() as f64 * advance <= room;
+    let mut lines: Vec<String> = Vec::new();
+    for word in s.split(' ') {
+        match lines.last_mut() {
+            Some(last) if fits(&format!("{last} {word}")) => {
+                last.push(' ');
+                last.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
 }
 
 /// What the contributions table shows, and in which columns.

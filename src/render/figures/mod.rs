@@ -23,8 +23,8 @@ pub mod training;
 
 pub use batch::{BatchParts, batch};
 pub use compare::{gradient_table, view_note};
-pub use graph::graph_still;
-pub use rule::rule_card;
+pub use graph::{graph_still, graph_still_in};
+pub use rule::{rule_card, rule_card_narrow};
 pub use step_size::{ERROR_FLOOR, step_size, step_size_data};
 pub use training::{TrainingFigure, training, training_frames};
 

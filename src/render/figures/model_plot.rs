@@ -1128,3 +1128,45 @@ fn when_desc(data: &Data, eval: &Eval) -> String {
         format!(" ({})", eval.values(false))
     }
 }
+
+// ---------------------------------------------------------------------------
+// The step, per example.
+
+/// What one example's prediction did in the step: its features, its
+/// target, and the model at it before and after.
+pub(super) struct Moved {
+    pub features: Vec<(String, f64)>,
+    pub target: Option<(String, f64)>,
+    pub before: f64,
+    pub after: f64,
+}
+
+/// The model's name (`p`, or "the model") and each example's prediction
+/// before and after the block's update, run by the engine as the plot's
+/// curves are; `None` without an update, a model, or a defined value.
+pub(super) fn moved(s: &Scenario, run: &Run) -> Option<(String, Vec<Moved>)> {
+    run.update.as_ref()?;
+    let model = s.model.as_ref()?;
+    let mut eval = Eval::new(s, run)?;
+    let data = Data::new(s, run, model, &mut eval);
+    let mut out = Vec::new();
+    for (x, t) in &data.examples {
+        eval.set(false);
+        let before = eval.at(x)?;
+        eval.set(true);
+        let after = eval.at(x)?;
+        out.push(Moved {
+            features: data
+                .features
+                .iter()
+                .cloned()
+                .zip(x.iter().copied())
+                .collect(),
+            target: data.label.clone().zip(*t),
+            before,
+            after,
+        });
+    }
+    eval.set(false);
+    Some((data.pred, out))
+}

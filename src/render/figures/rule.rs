@@ -66,6 +66,267 @@ pub fn rule_card(s: &Scenario, run: &Run, id: &str) -> String {
     svg.finish()
 }
 
+/// [`rule_card`] for a phone's column: the operands side by side above
+/// the op, the upstream gradient arriving from below, each message beside
+/// its edge on the outer side, and the ledger's rows wrapped under their
+/// names. As wide as a phone's column (wider only for an op with more
+/// operands than a row of it holds).
+pub fn rule_card_narrow(s: &Scenario, run: &Run, id: &str) -> String {
+    let g = run.graph();
+    let labels = story::labels(g);
+    let out = run.output();
+    let Some(opn) = std::iter::once(out)
+        .chain(0..g.len())
+        .find(|&i| g.nodes[i].op.is_some())
+    else {
+        return no_op_card(s, id);
+    };
+    let card = Card::new(s, run, &labels, opn);
+    let size_of = |i: NodeId| box_size(&labels[i], g.nodes[i].value, g.nodes[i].grad);
+    let mut parents: Vec<NodeId> = Vec::new();
+    for &q in &g.nodes[opn].parents {
+        if !parents.contains(&q) {
+            parents.push(q);
+        }
+    }
+    let sizes: Vec<(f64, f64)> = parents.iter().map(|&q| size_of(q)).collect();
+    let row_w: f64 = sizes.iter().map(|s| s.0 + 24.0).sum::<f64>() + 28.0;
+    let width = row_w.max(crate::render::scene::PHONE_COLUMN).ceil();
+    let room = width - 40.0;
+    let caption = format!("Rulebook card: {} ({})", op_word(card.op), card.op.name());
+    let caption_lines = wrap_words(&caption, width - 28.0, 14.0 * 0.7);
+    let top = 14.0 + 18.0 * caption_lines.len() as f64 + 20.0;
+    // Operands spread over the row, the op below them.
+    let k = parents.len() as f64;
+    let centers: Vec<Point> = (0..parents.len())
+        .map(|j| p(width * (j as f64 + 1.0) / (k + 1.0), top + NODE_H / 2.0))
+        .collect();
+    let op_size = size_of(opn);
+    let op_c = p(width / 2.0, top + NODE_H + 110.0 + NODE_H / 2.0);
+    let op_bottom = op_c.y + NODE_H / 2.0;
+    let rows: Vec<(&str, &str, Vec<String>, bool)> =
+        std::iter::once(("forward", card.forward_row.as_str(), false))
+            .chain(std::iter::once((
+                "upstream",
+                card.upstream_row.as_str(),
+                true,
+            )))
+            .chain(
+                card.rows
+                    .iter()
+                    .flat_map(|(a, b)| [("backward", a.as_str(), false), ("", b.as_str(), true)]),
+            )
+            .map(|(tag, row, bw)| (tag, row, wrap_words(row, room, 13.0 * 0.62), bw))
+            .collect();
+    let ledger_top = op_bottom + 96.0;
+    let ledger_h: f64 = rows
+        .iter()
+        .map(|(tag, _, lines, _)| if tag.is_empty() { 0.0 } else { 20.0 } + 18.0 * lines.len() as f64)
+        .sum::<f64>()
+        + 12.0;
+    let height = ledger_top + ledger_h + 10.0;
+    let mut svg = open(id, "figure rule", (width, height), &card.title, &card.desc);
+    for (i, line) in caption_lines.iter().enumerate() {
+        text(
+            &mut svg,
+            "caption",
+            14.0,
+            22.0 + 18.0 * i as f64,
+            font(14.0, INK).bold(),
+            line,
+        );
+    }
+    let nslots = g.nodes[opn].parents.len() as f64;
+    let per_side = |m: &Message| {
+        let j = parents.iter().position(|&q| q == m.to).unwrap_or(0);
+        let dx = centers[j].x - op_c.x;
+        if dx.abs() > 1.0 {
+            dx.signum()
+        } else if m.slot == 0 && nslots > 1.0 {
+            -1.0
+        } else {
+            1.0
+        }
+    };
+    for (mi, m) in card.messages.iter().enumerate() {
+        let j = parents.iter().position(|&q| q == m.to).unwrap_or(0);
+        let a = p(centers[j].x, centers[j].y + NODE_H / 2.0);
+        let b = p(
+            op_c.x + (m.slot as f64 - (nslots - 1.0) / 2.0) * 16.0,
+            op_c.y - NODE_H / 2.0,
+        );
+        line(&mut svg, "edge fw", a, b, FORWARD, "1.5", "");
+        arrow(
+            &mut svg,
+            p(a.x + (b.x - a.x) * 0.9, a.y + (b.y - a.y) * 0.9),
+            b,
+            FORWARD,
+            "arrow fw",
+        );
+        let side = per_side(m);
+        let (ba, bb) = (p(a.x + side * 7.0, a.y + 4.0), p(b.x + side * 7.0, b.y));
+        line(&mut svg, "edge bw", bb, ba, BACKWARD, "1.5", "5 3");
+        arrow(&mut svg, bb, ba, BACKWARD, "arrow bw");
+        let small = font(12.0, BACKWARD);
+        let label = format!(
+            "{} × {} = {}",
+            num(m.upstream),
+            operand(m.local),
+            num(m.contribution)
+        );
+        let lw = small.width(&label) + 12.0;
+        // Beside the message, on its outer side; two on one side stacked.
+        let same_side_before = card.messages[..mi]
+            .iter()
+            .filter(|o| per_side(o) == side)
+            .count();
+        let mid = p((ba.x + bb.x) / 2.0, (ba.y + bb.y) / 2.0);
+        let cx = (mid.x + side * (lw / 2.0 + 8.0)).clamp(lw / 2.0 + 4.0, width - lw / 2.0 - 4.0);
+        let cy = mid.y - 12.0 + 26.0 * same_side_before as f64;
+        rect(
+            &mut svg,
+            "edge-label",
+            (cx - lw / 2.0, cy - 10.0, lw, 20.0),
+            PAPER,
+            BACKWARD,
+        );
+        text(
+            &mut svg,
+            "edge-label-text",
+            cx,
+            cy + 4.0,
+            small.mid(),
+            &label,
+        );
+    }
+    for (j, &q) in parents.iter().enumerate() {
+        let nd = &g.nodes[q];
+        draw_node(
+            &mut svg,
+            &NodeDraw {
+                kind: nd.kind,
+                center: centers[j],
+                size: sizes[j],
+                label: &labels[q],
+                value: Some(nd.value),
+                grad: Some(nd.grad),
+                active: false,
+                sum: None,
+            },
+        );
+    }
+    let node = &g.nodes[opn];
+    draw_node(
+        &mut svg,
+        &NodeDraw {
+            kind: node.kind,
+            center: op_c,
+            size: op_size,
+            label: &labels[opn],
+            value: Some(node.value),
+            grad: Some(node.grad),
+            active: true,
+            sum: None,
+        },
+    );
+    text(
+        &mut svg,
+        "op-symbol",
+        op_c.x + op_size.0 / 2.0 + 12.0,
+        op_c.y + 5.0,
+        font(13.0, INK).bold(),
+        &op_symbol(card.op),
+    );
+    // The upstream gradient, arriving from below.
+    line(
+        &mut svg,
+        "edge bw upstream",
+        p(op_c.x, op_bottom + 44.0),
+        p(op_c.x, op_bottom + 6.0),
+        BACKWARD,
+        "1.5",
+        "5 3",
+    );
+    arrow(
+        &mut svg,
+        p(op_c.x, op_bottom + 20.0),
+        p(op_c.x, op_bottom + 6.0),
+        BACKWARD,
+        "arrow bw upstream",
+    );
+    let up = format!("upstream ∂L/∂{} = {}", wrt(&card.name), num(card.upstream));
+    let seed = if opn == out {
+        " (the block's seed)"
+    } else {
+        ""
+    };
+    for (i, l) in wrap_words(&format!("{up}{seed}"), width - 28.0, 12.0 * 0.7)
+        .iter()
+        .enumerate()
+    {
+        text(
+            &mut svg,
+            "upstream",
+            op_c.x,
+            op_bottom + 62.0 + 16.0 * i as f64,
+            font(12.0, BACKWARD).bold().mid(),
+            l,
+        );
+    }
+    // The ledger.
+    rect(
+        &mut svg,
+        "rule-rows",
+        (10.0, ledger_top - 8.0, width - 20.0, ledger_h),
+        PANEL,
+        LINE,
+    );
+    let mut y = ledger_top + 8.0;
+    for (tag, _, lines, bw) in &rows {
+        if !tag.is_empty() {
+            let f = if *bw {
+                font(13.0, BACKWARD).bold()
+            } else {
+                BODY.bold()
+            };
+            text(&mut svg, &format!("rule-{tag}"), 20.0, y + 6.0, f, tag);
+            y += 20.0;
+        }
+        let f = if *bw { font(13.0, BACKWARD) } else { BODY };
+        for l in lines {
+            text(&mut svg, "rule-row", 28.0, y + 6.0, f, l);
+            y += 18.0;
+        }
+    }
+    svg.finish()
+}
+
+/// The op's symbol and name (`× mul`), or its symbol alone when that is its name.
+fn op_symbol(op: Op) -> String {
+    if op.symbol().to_lowercase() == op.name() {
+        op.symbol()
+    } else {
+        format!("{} {}", op.symbol(), op.name())
+    }
+}
+
+/// `s` in lines no wider than `room`, at `advance` px per character,
+/// broken at spaces.
+fn wrap_words(s: &str, room: f64, advance: f64) -> Vec<String> {
+    let fits = |t: &str| t.chars().count() as f64 * advance <= room;
+    let mut lines: Vec<String> = Vec::new();
+    for word in s.split(' ') {
+        match lines.last_mut() {
+            Some(last) if fits(&format!("{last} {word}")) => {
+                last.push(' ');
+                last.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
 /// The card of a graph without an op: a note.
 fn no_op_card(s: &Scenario, id: &str) -> String {
     let title = s.title.clone().unwrap_or_else(|| "Rulebook card".into());
@@ -342,11 +603,7 @@ fn nodes(svg: &mut Svg, g: &Graph, labels: &[String], opn: NodeId, geo: &Geometr
         geo.op_c.x,
         geo.op_c.y - NODE_H / 2.0 - 10.0,
         font(13.0, INK).bold().mid(),
-        &if op.symbol().to_lowercase() == op.name() {
-            op.symbol()
-        } else {
-            format!("{} {}", op.symbol(), op.name())
-        },
+        &op_symbol(op),
     );
 }
 

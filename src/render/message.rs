@@ -1,0 +1,535 @@
+//! A backward step's message, written beside the edge it travels along.
+//!
+//! The label (`p → z: upstream −0.6 × local 0.24 = −0.144`) is placed where
+//! the eye already is: as close to the middle of its edge as it fits, on a
+//! paper-coloured backing, never over a node (nor the active node's halo),
+//! never over its own edge, and across as few other edges as it can. A
+//! label that does not fit on one line near its edge is tried on two or
+//! three. Placements are found once per scene, for every step, so that all
+//! frames share one drawing size; the rare label that fits nowhere goes in
+//! a band under the graph, as every label once did.
+
+use super::svg::{Svg, font, rounded, text};
+use super::theme::{BACKWARD, CH, PAPER, text_w};
+use crate::layout::Point;
+
+/// Height of one line of a label, and the padding around its lines.
+const LINE_H: f64 = 15.0;
+const PAD_X: f64 = 8.0;
+const PAD_Y: f64 = 4.0;
+/// Room kept clear around a node: its active halo is drawn 5 px outside it.
+pub(crate) const NODE_CLEAR: f64 = 7.0;
+/// Room kept between a label and its own edge.
+pub(crate) const EDGE_CLEAR: f64 = 3.0;
+/// How far from its edge's middle a label's centre is looked for, and the
+/// grid step.
+const SEARCH_RADIUS: f64 = 200.0;
+/// How far a label's box may be from its edge's middle and still read as
+/// beside it.
+const NEAR: f64 = 60.0;
+const GRID: f64 = 6.0;
+/// What crossing another edge costs, in px of distance from the edge.
+const CROSSING_COST: f64 = 80.0;
+/// What each extra line costs, in px: one line reads best.
+const LINE_COST: f64 = 14.0;
+/// A label this close to its edge, on one line, is taken without trying
+/// the wrapped ones.
+const GOOD_ENOUGH: f64 = 36.0;
+/// Height of the band under the graph for a label that fits nowhere else.
+pub(crate) const BAND_H: f64 = 30.0;
+
+/// A message placed in a frame: its lines and its box.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Placed {
+    pub lines: Vec<String>,
+    /// x, y, width, height.
+    pub rect: (f64, f64, f64, f64),
+}
+
+/// An axis-aligned box: left, top, right, bottom.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Rect {
+    pub l: f64,
+    pub t: f64,
+    pub r: f64,
+    pub b: f64,
+}
+
+impl Rect {
+    pub(crate) fn around(c: Point, w: f64, h: f64) -> Rect {
+        Rect {
+            l: c.x - w / 2.0,
+            t: c.y - h / 2.0,
+            r: c.x + w / 2.0,
+            b: c.y + h / 2.0,
+        }
+    }
+
+    fn grow(self, d: f64) -> Rect {
+        Rect {
+            l: self.l - d,
+            t: self.t - d,
+            r: self.r + d,
+            b: self.b + d,
+        }
+    }
+
+    fn overlaps(&self, o: &Rect) -> bool {
+        self.l < o.r && o.l < self.r && self.t < o.b && o.t < self.b
+    }
+
+    fn inside(&self, o: &Rect) -> bool {
+        self.l >= o.l && self.r <= o.r && self.t >= o.t && self.b <= o.b
+    }
+
+    /// Whether the segment `a`–`b` passes through the box (Liang–Barsky).
+    fn cut_by(&self, a: Point, b: Point) -> bool {
+        let (dx, dy) = (b.x - a.x, b.y - a.y);
+        let (mut t0, mut t1) = (0.0f64, 1.0f64);
+        for (p, q) in [
+            (-dx, a.x - self.l),
+            (dx, self.r - a.x),
+            (-dy, a.y - self.t),
+            (dy, self.b - a.y),
+        ] {
+            if p == 0.0 {
+                if q < 0.0 {
+                    return false;
+                }
+            } else {
+                let t = q / p;
+                if p < 0.0 {
+                    t0 = t0.max(t);
+                } else {
+                    t1 = t1.min(t);
+                }
+                if t0 > t1 {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// How far `p` is from the box (0 inside it).
+    fn distance_to(&self, p: Point) -> f64 {
+        let dx = (self.l - p.x).max(p.x - self.r).max(0.0);
+        let dy = (self.t - p.y).max(p.y - self.b).max(0.0);
+        (dx * dx + dy * dy).sqrt()
+    }
+
+    pub(crate) fn union(self, o: Rect) -> Rect {
+        Rect {
+            l: self.l.min(o.l),
+            t: self.t.min(o.t),
+            r: self.r.max(o.r),
+            b: self.b.max(o.b),
+        }
+    }
+}
+
+/// What a frame holds that a label must keep clear of or avoid crossing.
+pub(crate) struct Obstacles<'a> {
+    /// Every node's box.
+    pub nodes: &'a [Rect],
+    /// Every edge's route.
+    pub edges: &'a [Vec<Point>],
+    /// Where labels may go: the frame below its caption.
+    pub area: Rect,
+    /// `nodes` and `edges` by where they lie ([`Index::new`] of them).
+    pub index: &'a Index,
+}
+
+/// Side of a cell of an [`Index`], in px: a few labels wide.
+const CELL: f64 = 256.0;
+
+/// Nodes and edge segments by the cells of a grid they touch, so that a
+/// label looks only at what lies within its reach: placing every message
+/// of a scene is then linear in the scene, not messages × edges (a
+/// 665-statement chain whose every statement reads `w` has 220,000
+/// segments; a scan of all of them per message took a minute).
+pub(crate) struct Index {
+    cells: std::collections::HashMap<(i64, i64), Cell>,
+}
+
+/// What one cell of an [`Index`] holds: node numbers, and (edge, segment)
+/// pairs, segment `s` running from point `s` to `s + 1` of its edge.
+#[derive(Default)]
+struct Cell {
+    nodes: Vec<usize>,
+    segments: Vec<(usize, usize)>,
+}
+
+impl Index {
+    pub(crate) fn new(nodes: &[Rect], edges: &[Vec<Point>]) -> Index {
+        let mut cells: std::collections::HashMap<(i64, i64), Cell> = Default::default();
+        for (i, r) in nodes.iter().enumerate() {
+            for key in cells_of(&r.grow(NODE_CLEAR)) {
+                cells.entry(key).or_default().nodes.push(i);
+            }
+        }
+        for (e, route) in edges.iter().enumerate() {
+            for (s, w) in route.windows(2).enumerate() {
+                let r = Rect {
+                    l: w[0].x.min(w[1].x),
+                    t: w[0].y.min(w[1].y),
+                    r: w[0].x.max(w[1].x),
+                    b: w[0].y.max(w[1].y),
+                };
+                for key in cells_of(&r) {
+                    cells.entry(key).or_default().segments.push((e, s));
+                }
+            }
+        }
+        Index { cells }
+    }
+
+    /// The nodes and segments in the cells `r` touches (a superset of
+    /// those that meet `r`), each once, in order.
+    fn near(&self, r: &Rect) -> (Vec<usize>, Vec<(usize, usize)>) {
+        let (mut nodes, mut segments) = (Vec::new(), Vec::new());
+        for key in cells_of(r) {
+            if let Some(c) = self.cells.get(&key) {
+                nodes.extend_from_slice(&c.nodes);
+                segments.extend_from_slice(&c.segments);
+            }
+        }
+        nodes.sort_unstable();
+        nodes.dedup();
+        segments.sort_unstable();
+        segments.dedup();
+        (nodes, segments)
+    }
+}
+
+/// The cells of an [`Index`] that box `r` touches.
+fn cells_of(r: &Rect) -> impl Iterator<Item = (i64, i64)> {
+    let cell = |v: f64| (v / CELL).floor() as i64;
+    let (x0, x1, y0, y1) = (cell(r.l), cell(r.r), cell(r.t), cell(r.b));
+    (x0..=x1).flat_map(move |x| (y0..=y1).map(move |y| (x, y)))
+}
+
+/// The ways a label may be broken into lines, widest first: whole; its
+/// head (`p → z:`) over the rest; head, product and result; head,
+/// upstream, local and result on four lines.
+fn wrappings(label: &str) -> Vec<Vec<String>> {
+    let mut out = vec![vec![label.to_string()]];
+    if let Some((head, body)) = label.split_once(": ") {
+        let head = format!("{head}:");
+        out.push(vec![head.clone(), body.to_string()]);
+        if let Some((product, result)) = body.rsplit_once(" = ") {
+            let result = format!("= {result}");
+            out.push(vec![head.clone(), product.to_string(), result.clone()]);
+            if let Some((upstream, local)) = product.split_once(" × ") {
+                out.push(vec![
+                    head,
+                    upstream.to_string(),
+                    format!("× {local}"),
+                    result,
+                ]);
+            }
+        }
+    }
+    out
+}
+
+/// The size of `label` on (at most) two lines.
+pub(crate) fn two_lines(label: &str) -> (f64, f64) {
+    wrappings(label)
+        .get(1)
+        .map_or_else(|| box_size(&[label.to_string()]), |l| box_size(l))
+}
+
+/// The size of `label` wrapped as narrow as it goes.
+pub(crate) fn narrowest(label: &str) -> (f64, f64) {
+    wrappings(label)
+        .iter()
+        .map(|l| box_size(l))
+        .fold((f64::INFINITY, 0.0), |a, b| if b.0 < a.0 { b } else { a })
+}
+
+/// The size of a label box holding `lines`.
+fn box_size(lines: &[String]) -> (f64, f64) {
+    let w = lines.iter().map(|l| text_w(l, CH)).fold(0.0, f64::max);
+    (w + 2.0 * PAD_X, lines.len() as f64 * LINE_H + 2.0 * PAD_Y)
+}
+
+/// The point a fraction `at` of the way along a route, by length.
+pub(crate) fn along(pts: &[Point], at: f64) -> Point {
+    let len = |a: Point, b: Point| ((b.x - a.x).powi(2) + (b.y - a.y).powi(2)).sqrt();
+    let total: f64 = pts.windows(2).map(|w| len(w[0], w[1])).sum();
+    let mut left = total * at;
+    for w in pts.windows(2) {
+        let l = len(w[0], w[1]);
+        if l >= left && l > 0.0 {
+            let t = left / l;
+            return Point {
+                x: w[0].x + t * (w[1].x - w[0].x),
+                y: w[0].y + t * (w[1].y - w[0].y),
+            };
+        }
+        left -= l;
+    }
+    pts.first().copied().unwrap_or(Point { x: 0.0, y: 0.0 })
+}
+
+/// Offsets of a label's centre from its edge's middle, nearest first (by
+/// distance, then angle, so that the order is total and the same on every
+/// machine).
+pub(crate) fn search_offsets() -> Vec<(f64, f64, f64)> {
+    let k = (SEARCH_RADIUS / GRID) as i64;
+    let mut out = Vec::new();
+    for i in -k..=k {
+        for j in -k..=k {
+            let (dx, dy) = (i as f64 * GRID, j as f64 * GRID);
+            let d = (dx * dx + dy * dy).sqrt();
+            if d <= SEARCH_RADIUS {
+                out.push((d, dx, dy));
+            }
+        }
+    }
+    out.sort_by(|a, b| {
+        a.0.total_cmp(&b.0)
+            .then(a.2.total_cmp(&b.2))
+            .then(a.1.total_cmp(&b.1))
+    });
+    out
+}
+
+/// Places `label` beside the edge `own` (an index into `obs.edges`): its
+/// box at most [`NEAR`] from the point a fraction `at` along the edge from
+/// where it starts (the node the message goes to); `None` when it fits
+/// nowhere there.
+pub(crate) fn place(
+    label: &str,
+    own: usize,
+    at: f64,
+    obs: &Obstacles,
+    offsets: &[(f64, f64, f64)],
+) -> Option<Placed> {
+    let route = &obs.edges[own];
+    let anchor = along(route, at);
+    let mut best: Option<(f64, Placed)> = None;
+    for (extra, lines) in wrappings(label).into_iter().enumerate() {
+        let (w, h) = box_size(&lines);
+        let extra_cost = extra as f64 * LINE_COST;
+        if best.as_ref().is_some_and(|(s, _)| *s <= extra_cost) {
+            break;
+        }
+        // Only what lies within reach of this label can be in its way.
+        let reach = Rect::around(anchor, 2.0 * SEARCH_RADIUS + w, 2.0 * SEARCH_RADIUS + h);
+        let (near_nodes, near_segments) = obs.index.near(&reach);
+        let nodes: Vec<Rect> = (near_nodes.iter())
+            .map(|&i| obs.nodes[i].grow(NODE_CLEAR))
+            .filter(|r| r.overlaps(&reach))
+            .collect();
+        let others: Vec<(Point, Point)> = (near_segments.iter())
+            .filter(|&&(e, _)| e != own)
+            .map(|&(e, s)| (obs.edges[e][s], obs.edges[e][s + 1]))
+            .filter(|&(a, b)| reach.cut_by(a, b))
+            .collect();
+        // Of its own edge, the segments a box within reach can come near.
+        let near_own = reach.grow(EDGE_CLEAR);
+        let own_route: Vec<(Point, Point)> = (route.windows(2))
+            .map(|s| (s[0], s[1]))
+            .filter(|&(a, b)| near_own.cut_by(a, b))
+            .collect();
+        for &(d, dx, dy) in offsets {
+            let score = d + extra_cost;
+            if best.as_ref().is_some_and(|(s, _)| *s <= score) {
+                break;
+            }
+            let c = Point {
+                x: anchor.x + dx,
+                y: anchor.y + dy,
+            };
+            let r = Rect::around(c, w, h);
+            if r.distance_to(anchor) > NEAR
+                || !r.inside(&obs.area)
+                || nodes.iter().any(|n| n.overlaps(&r))
+            {
+                continue;
+            }
+            let clear = r.grow(EDGE_CLEAR);
+            if own_route.iter().any(|&(a, b)| clear.cut_by(a, b)) {
+                continue;
+            }
+            // Crossings counted only while they could still beat the best.
+            let limit = best.as_ref().map_or(usize::MAX, |(s, _)| {
+                ((s - score) / CROSSING_COST).ceil().max(0.0) as usize
+            });
+            let crossed = (others.iter())
+                .filter(|&&(a, b)| r.cut_by(a, b))
+                .take(limit)
+                .count();
+            if crossed == limit {
+                continue;
+            }
+            let score = score + crossed as f64 * CROSSING_COST;
+            if best.as_ref().is_none_or(|(s, _)| score < *s) {
+                best = Some((
+                    score,
+                    Placed {
+                        lines: lines.clone(),
+                        rect: (r.l, r.t, w, h),
+                    },
+                ));
+            }
+        }
+        if extra == 0 && best.as_ref().is_some_and(|(s, _)| *s <= GOOD_ENOUGH) {
+            break;
+        }
+    }
+    best.map(|(_, p)| p)
+}
+
+/// A label in the band under the graph, at the frame's left (`band_top`:
+/// where the band starts).
+pub(crate) fn in_band(label: &str, band_top: f64) -> Placed {
+    let (w, h) = box_size(&[label.to_string()]);
+    Placed {
+        lines: vec![label.to_string()],
+        rect: (14.0, band_top + (BAND_H - h) / 2.0, w, h),
+    }
+}
+
+/// A label in a band under the graph, wrapped as narrow as it goes, at
+/// `left`: where a phone's view of the step shows it. Returns it and the
+/// band's height.
+pub(crate) fn in_narrow_band(label: &str, band_top: f64, left: f64) -> (Placed, f64) {
+    let lines = wrappings(label)
+        .into_iter()
+        .min_by(|a, b| box_size(a).0.total_cmp(&box_size(b).0))
+        .unwrap_or_else(|| vec![label.to_string()]);
+    let (w, h) = box_size(&lines);
+    let placed = Placed {
+        lines,
+        rect: (left, band_top + 6.0, w, h),
+    };
+    (placed, h + 12.0)
+}
+
+/// Draws a placed message: its backing, outlined in the backward colour,
+/// and its lines, centred.
+pub(crate) fn draw(svg: &mut Svg, m: &Placed) {
+    let (x, y, w, h) = m.rect;
+    rounded(
+        svg,
+        "edge-label",
+        (x, y, w, h),
+        4.0,
+        PAPER,
+        Some((BACKWARD, "1")),
+        "",
+    );
+    let mut f = font(12.0, BACKWARD);
+    f.anchor = "middle";
+    for (i, line) in m.lines.iter().enumerate() {
+        let base = y + PAD_Y + (i as f64 + 1.0) * LINE_H - 3.5;
+        text(svg, "edge-label-text", x + w / 2.0, base, f, line);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(x: f64, y: f64) -> Point {
+        Point { x, y }
+    }
+
+    #[test]
+    fn a_label_goes_beside_its_edge_clear_of_nodes() {
+        // Two nodes joined by a horizontal edge, room above and below.
+        let nodes = [
+            Rect::around(p(60.0, 100.0), 64.0, 52.0),
+            Rect::around(p(300.0, 100.0), 64.0, 52.0),
+        ];
+        let edges = vec![vec![p(92.0, 100.0), p(268.0, 100.0)]];
+        let area = Rect {
+            l: 0.0,
+            t: 34.0,
+            r: 400.0,
+            b: 200.0,
+        };
+        let index = Index::new(&nodes, &edges);
+        let obs = Obstacles {
+            nodes: &nodes,
+            edges: &edges,
+            area,
+            index: &index,
+        };
+        let m = place(
+            "b → a: upstream 1 × local 2 = 2",
+            0,
+            0.5,
+            &obs,
+            &search_offsets(),
+        )
+        .unwrap();
+        let (x, y, w, h) = m.rect;
+        let r = Rect {
+            l: x,
+            t: y,
+            r: x + w,
+            b: y + h,
+        };
+        assert!(nodes.iter().all(|n| !n.grow(NODE_CLEAR).overlaps(&r)));
+        assert!(!r.grow(EDGE_CLEAR).cut_by(edges[0][0], edges[0][1]));
+        // Beside the middle of the edge: centred over it, above or below
+        // it (the nodes leave no room level with it), within NEAR.
+        assert!((x + w / 2.0 - 180.0).abs() < 12.0, "{m:?}");
+        assert!(r.b <= 100.0 || r.t >= 100.0);
+        assert!(r.distance_to(p(180.0, 100.0)) <= NEAR, "{m:?}");
+    }
+
+    #[test]
+    fn a_label_with_no_room_on_one_line_wraps_or_gives_up() {
+        // A narrow frame: the one-line label cannot fit, four lines can.
+        let nodes = [Rect::around(p(40.0, 60.0), 40.0, 40.0)];
+        let edges = vec![vec![p(60.0, 60.0), p(60.0, 300.0)]];
+        let area = Rect {
+            l: 0.0,
+            t: 34.0,
+            r: 270.0,
+            b: 320.0,
+        };
+        let index = Index::new(&nodes, &edges);
+        let obs = Obstacles {
+            nodes: &nodes,
+            edges: &edges,
+            area,
+            index: &index,
+        };
+        let long = "some node → other node: upstream −0.1234 × local 0.5678 = −0.0701";
+        let m = place(long, 0, 0.5, &obs, &search_offsets()).unwrap();
+        assert!(m.lines.len() > 1, "{m:?}");
+        // A frame too small for any wrapping: no place.
+        let tiny = Obstacles {
+            area: Rect {
+                l: 0.0,
+                t: 34.0,
+                r: 80.0,
+                b: 90.0,
+            },
+            ..obs
+        };
+        assert_eq!(place(long, 0, 0.5, &tiny, &search_offsets()), None);
+    }
+
+    #[test]
+    fn wrapping_keeps_every_word() {
+        let w = wrappings("p → z: upstream −0.6 × local 0.24 = −0.144");
+        assert_eq!(w.len(), 4);
+        assert_eq!(w[1], ["p → z:", "upstream −0.6 × local 0.24 = −0.144"]);
+        assert_eq!(w[2], ["p → z:", "upstream −0.6 × local 0.24", "= −0.144"]);
+        assert_eq!(
+            w[3],
+            ["p → z:", "upstream −0.6", "× local 0.24", "= −0.144"]
+        );
+        assert_eq!(
+            narrowest("p → z: upstream −0.6 × local 0.24 = −0.144"),
+            box_size(&w[3])
+        );
+    }
+}
