@@ -489,10 +489,13 @@ fn trace_parts(
             backward: matches!(step.phase, Phase::Seed | Phase::Backward | Phase::Done),
         });
     }
+    // The messages drawn: those to a constant are computed (the JSON lists
+    // them) but not told, so the legend counts the steps the reader sees.
+    let told = story.steps.iter().filter(|s| s.phase == Phase::Backward);
     let counts = format!(
         "{} forward steps, then {} backward messages",
         run.forward.len(),
-        run.messages.len()
+        told.count()
     );
     // The shared drawing is needed only by an inline frame.
     let jumps = jumps(&story, run.graph());
