@@ -252,10 +252,7 @@ fn gradient_table_agrees_and_notes_count_nodes() {
             .filter(|m| g.nodes[m.to].kind == Kind::Const)
             .count();
         assert!(run.view != View::Atomic || to_consts > 0);
-        let msgs = format!(
-            "{} backward messages",
-            run.messages.len() - to_consts
-        );
+        let msgs = format!("{} backward messages", run.messages.len() - to_consts);
         assert!(note.contains(&nodes), "{note}");
         assert!(note.contains(&format!("{ops} rulebook op")), "{note}");
         assert!(note.contains(&msgs), "{note}");
