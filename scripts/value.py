@@ -1,3 +1,7 @@
+# The Python engine of the bundled explainer (content/one-example.md, "From
+# code to graph"): every python block of content/ is a part of this file,
+# and `python3 scripts/value.py` prints what the page says it prints, the
+# engine's own gradients (tests/it/explainer.rs checks both).
 import math
 
 

@@ -178,15 +178,13 @@ fn the_prose_quotes_the_training_runs_losses() {
     let flat = flat();
     let losses = |id: &str| -> Vec<f64> { run(id).training.unwrap().losses().collect() };
     let (ok, bug) = (losses("train-disagree"), losses("train-forgot"));
-    let row = |name: &str, l: &[f64]| {
-        let cells: Vec<String> = [0, 1, 2, 3, 6, 13, 20, 30]
-            .iter()
-            .map(|&k| num(l[k]))
-            .collect();
-        format!("| {name} | {} |", cells.join(" | "))
-    };
-    says(&flat, &row("correct", &ok));
-    says(&flat, &row("forgotten", &bug));
+    // The table: one row per step, the loss of each run.
+    for k in [0, 1, 2, 3, 6, 13, 20, 30] {
+        says(
+            &flat,
+            &format!("| {k} | {} | {} |", num(ok[k]), num(bug[k])),
+        );
+    }
     says(&flat, &format!("settles at a loss of {}", num(ok[30])));
     // Ahead at steps 2 and 3, then cycling between about 0.64 and 1.00.
     assert!(bug[2] < ok[2] && bug[3] < ok[3] && bug[4] > ok[4]);
