@@ -340,3 +340,52 @@ fn the_floating_point_facts_hold() {
     says(&flat, "down to about $z = -745$");
     says(&flat, "near $z = -710$");
 }
+
+/// The tensor section reads the layer's gradients off the figure: the
+/// entries of δ·xᵀ on the weights, δ on the biases, Wᵀδ on the input.
+#[test]
+fn the_prose_quotes_the_linear_layers_gradients() {
+    let flat = flat();
+    let r = run("layer");
+    let g = r.graph();
+    let at = |name: &str| g.nodes[g.find(name).unwrap()].clone();
+    // As LaTeX writes them: an ASCII minus.
+    let tex = |v: f64| num(v).replace('−', "-");
+    for (w, d, x) in [
+        ("11", "1", "1"),
+        ("12", "1", "2"),
+        ("21", "2", "1"),
+        ("22", "2", "2"),
+    ] {
+        let (dv, xv) = (at(&format!("d{d}")).value, at(&format!("x{x}")).value);
+        let grad = at(&format!("w{w}")).grad;
+        assert_eq!(grad, dv * xv, "w{w}");
+        says(
+            &flat,
+            &format!("$w_{{{w}}}$ holds $\\delta_{d} x_{x} = {}$", tex(grad)),
+        );
+    }
+    says(
+        &flat,
+        &format!(
+            "hold $\\delta$ itself, {} and {}",
+            num(at("b1").grad),
+            num(at("b2").grad)
+        ),
+    );
+    says(
+        &flat,
+        &format!(
+            "$w_{{11}}\\delta_1 + w_{{21}}\\delta_2 = {}$",
+            tex(at("x1").grad)
+        ),
+    );
+    says(
+        &flat,
+        &format!(
+            "$\\delta = ({}, {})$",
+            tex(at("d1").value),
+            tex(at("d2").value)
+        ),
+    );
+}

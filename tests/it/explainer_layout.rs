@@ -12,6 +12,7 @@ use std::path::Path;
 
 /// (file, block id, view, crossings).
 const EXPECTED: &[(&str, &str, &str, usize)] = &[
+    ("content/engine.md", "layer", "modules", 1),
     ("content/index.md", "step-size", "atomic", 0),
     ("content/index.md", "sketch", "modules", 0),
     ("content/index.md", "rule-mul", "atomic", 0),
