@@ -1,7 +1,8 @@
 #!/bin/sh
 # Makes a big test site: N copies (default 200) of the bundled explainer,
-# content/index.md, for measuring `seen build`, `seen serve` and the
-# navigation at scale.
+# each copy one page holding the whole course (content/index.md, then the
+# text of the other pages of content/ without their front matter), for
+# measuring `seen build`, `seen serve` and the navigation at scale.
 #
 #   benches/site200.sh DIR [N] [PER_SECTION]
 #
@@ -15,6 +16,15 @@ dir=${1:?usage: benches/site200.sh DIR [N] [PER_SECTION]}
 n=${2:-200}
 per=${3:-}
 src=$(dirname "$0")/../content/index.md
+# The whole course as one page: the first page, then the others' text.
+whole=$(mktemp)
+trap 'rm -f "$whole"' EXIT
+cat "$src" > "$whole"
+for page in "$(dirname "$src")"/*.md; do
+  [ "$page" = "$src" ] && continue
+  printf '\n' >> "$whole"
+  awk 'fm < 2 { if ($0 == "+++") fm++; next } { print }' "$page" >> "$whole"
+done
 rm -rf "$dir"
 mkdir -p "$dir/content"
 printf 'title = "Scale test"\n' > "$dir/seen.toml"
@@ -34,6 +44,6 @@ while [ "$i" -lt "$n" ]; do
   fi
   # A title of its own for each copy, so the navigation tells them apart.
   cp "$(dirname "$src")/moons.csv" "$(dirname "$out")/moons.csv"
-  sed "1,/^title = /s/^title = \"\(.*\)\"/title = \"\1 ($((i + 1)))\"/" "$src" > "$out"
+  sed "1,/^title = /s/^title = \"\(.*\)\"/title = \"\1 ($((i + 1)))\"/" "$whole" > "$out"
   i=$((i + 1))
 done

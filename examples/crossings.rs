@@ -2,7 +2,7 @@
 //! `dot` on the same graphs:
 //!
 //! ```sh
-//! cargo run --release --example crossings -- content/index.md [more.md ...]
+//! cargo run --release --example crossings -- content/*.md [more.md ...]
 //! ```
 //!
 //! For each trace-like graph (every view of every block), it lays the graph
@@ -26,7 +26,17 @@ const SAMPLES: usize = 12;
 fn main() {
     let files: Vec<String> = std::env::args().skip(1).collect();
     let files = if files.is_empty() {
-        vec!["content/index.md".to_string()]
+        // Every page of the bundled explainer.
+        let mut pages: Vec<String> = std::fs::read_dir("content")
+            .map(|d| {
+                d.filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|e| e == "md"))
+                    .map(|p| p.display().to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        pages.sort();
+        pages
     } else {
         files
     };

@@ -2,7 +2,17 @@
 use std::time::Instant;
 fn main() {
     let t = Instant::now();
-    let runs = seen::run_file(std::path::Path::new("content/index.md")).unwrap();
+    // Every page of the bundled explainer.
+    let mut pages: Vec<_> = std::fs::read_dir("content")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    pages.sort();
+    let runs: Vec<_> = pages
+        .iter()
+        .flat_map(|p| seen::run_file(p).unwrap())
+        .collect();
     println!("parse+analyze: {:?}", t.elapsed());
     let t = Instant::now();
     let mut n = 0;

@@ -3,7 +3,7 @@
 //! add up) costs a few crossings in a batch, and so do the lanes that keep
 //! each example in a row of its own; these are the counts as measured,
 //! each no more than Graphviz `dot` draws on the same graph
-//! (`cargo run --release --example crossings -- FILE`, run by `.ci/run`).
+//! (`cargo run --release --example crossings -- FILE…`, run by `.ci/run`).
 //! A change to the layout that moves one of them must update this table,
 //! and should only ever lower it.
 
@@ -14,6 +14,7 @@ use std::path::Path;
 
 /// (file, block id, view, crossings).
 const EXPECTED: &[(&str, &str, &str, usize)] = &[
+    ("content/engine.md", "layer", "modules", 1),
     ("content/index.md", "step-size", "atomic", 0),
     ("content/index.md", "sketch", "modules", 0),
     ("content/index.md", "rule-mul", "atomic", 0),
@@ -21,14 +22,16 @@ const EXPECTED: &[(&str, &str, &str, usize)] = &[
     ("content/index.md", "rule-exp", "atomic", 0),
     ("content/index.md", "rule-recip", "atomic", 0),
     ("content/index.md", "rule-log", "atomic", 0),
+    ("content/index.md", "rule-tanh", "atomic", 0),
+    ("content/index.md", "rule-relu", "atomic", 0),
     ("content/index.md", "rule-sigmoid", "modules", 0),
-    ("content/index.md", "single", "atomic", 0),
-    ("content/index.md", "fork", "atomic", 0),
-    ("content/index.md", "modules", "atomic", 0),
-    ("content/index.md", "modules", "modules", 0),
-    ("content/index.md", "batch-clean", "modules", 5),
-    ("content/index.md", "batch-boundary", "modules", 5),
-    ("content/index.md", "batch-disagree", "modules", 5),
+    ("content/one-example.md", "single", "atomic", 0),
+    ("content/one-example.md", "fork", "atomic", 0),
+    ("content/training.md", "modules", "atomic", 0),
+    ("content/training.md", "modules", "modules", 0),
+    ("content/training.md", "batch-clean", "modules", 5),
+    ("content/training.md", "batch-boundary", "modules", 5),
+    ("content/training.md", "batch-disagree", "modules", 5),
     ("src/scaffold/index.md", "single", "atomic", 0),
     ("src/scaffold/index.md", "overview", "modules", 0),
     ("src/scaffold/index.md", "rule-mul", "atomic", 0),
@@ -67,11 +70,22 @@ const EXPECTED: &[(&str, &str, &str, usize)] = &[
 fn every_bundled_graph_has_its_measured_crossings() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut measured = Vec::new();
-    for file in [
-        "content/index.md",
-        "src/scaffold/index.md",
-        "browser/sites/tanh/content/index.md",
-    ] {
+    // Every page of the bundled explainer (content/, by path), then the
+    // scaffold and the tanh site.
+    let mut files: Vec<String> = (crate::support::explainer_pages().iter())
+        .map(|p| {
+            let rel = p.strip_prefix(root).unwrap();
+            rel.to_string_lossy().replace('\\', "/")
+        })
+        .collect();
+    files.extend(
+        [
+            "src/scaffold/index.md",
+            "browser/sites/tanh/content/index.md",
+        ]
+        .map(String::from),
+    );
+    for file in &files {
         let runs = seen::run_file(&root.join(file)).expect("the bundled markdown runs");
         for (s, rs) in &runs {
             // A training block's graph is run, not drawn.
@@ -118,11 +132,23 @@ fn every_bundled_graph_has_its_measured_crossings() {
 /// on its subject.
 /// (file, block id, view, left-to-right width, top-to-bottom width), in px.
 const WIDTHS: &[(&str, &str, &str, u32, u32)] = &[
-    ("content/index.md", "single", "atomic", 1245, 326),
-    ("content/index.md", "fork", "atomic", 604, 326),
-    ("content/index.md", "batch-clean", "modules", 1187, 734),
-    ("content/index.md", "batch-boundary", "modules", 1195, 734),
-    ("content/index.md", "batch-disagree", "modules", 1173, 720),
+    ("content/one-example.md", "single", "atomic", 1245, 326),
+    ("content/one-example.md", "fork", "atomic", 604, 326),
+    ("content/training.md", "batch-clean", "modules", 1187, 734),
+    (
+        "content/training.md",
+        "batch-boundary",
+        "modules",
+        1195,
+        734,
+    ),
+    (
+        "content/training.md",
+        "batch-disagree",
+        "modules",
+        1173,
+        720,
+    ),
     ("src/scaffold/index.md", "single", "atomic", 1245, 326),
     ("src/scaffold/index.md", "batch", "modules", 1187, 734),
     (
@@ -149,6 +175,9 @@ fn every_bundled_trace_top_to_bottom_and_its_width() {
     let mut measured = Vec::new();
     for file in [
         "content/index.md",
+        "content/one-example.md",
+        "content/training.md",
+        "content/engine.md",
         "src/scaffold/index.md",
         "browser/sites/tanh/content/index.md",
     ] {

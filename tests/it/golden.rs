@@ -7,7 +7,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::support::{describe, explainer_md, manifest_dir, seen, snapshot, write};
+use crate::support::{
+    describe, explainer_page_of, explainer_runs, manifest_dir, seen, snapshot, write,
+};
 
 fn golden_dir() -> PathBuf {
     manifest_dir().join("tests/golden")
@@ -15,8 +17,7 @@ fn golden_dir() -> PathBuf {
 
 /// The blocks of the bundled explainer, by id.
 fn explainer() -> BTreeMap<String, (seen::scenario::Scenario, Vec<seen::scenario::Run>)> {
-    seen::run_file(&explainer_md())
-        .expect("the bundled explainer runs")
+    explainer_runs()
         .into_iter()
         .map(|(s, r)| (s.id.clone(), (s, r)))
         .collect()
@@ -370,7 +371,7 @@ fn frames_are_identical_across_builds_and_processes() {
     let a = produced();
     let b = build_produced();
     assert_eq!(*a, b, "two builds in one process differ");
-    let md = explainer_md();
+    let md = explainer_page_of("single");
     let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
     for d in &dirs {
         let run = seen(&[

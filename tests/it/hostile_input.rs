@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{describe, explainer_md, write};
+use crate::support::{describe, explainer_page_of, write};
 
 /// Waits for `child` at most `secs` seconds; kills it and fails if it is
 /// still running.
@@ -194,7 +194,7 @@ fn deep_nesting_everywhere_is_a_clean_error() {
 /// written. Once a panic ("failed printing to stdout") with status 101.
 #[test]
 fn a_closed_stdout_ends_quietly() {
-    let md = explainer_md();
+    let md = explainer_page_of("moons");
     let md = md.to_str().unwrap();
     for args in [
         vec!["trace", md],

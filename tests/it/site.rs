@@ -46,13 +46,29 @@ fn built() -> &'static BTreeMap<PathBuf, Vec<u8>> {
 }
 
 fn index(files: &BTreeMap<PathBuf, Vec<u8>>) -> String {
-    String::from_utf8(files[Path::new("index.html")].clone()).unwrap()
+    page(files, "index.html")
+}
+
+/// One built page of the bundled explainer.
+fn page(files: &BTreeMap<PathBuf, Vec<u8>>, name: &str) -> String {
+    String::from_utf8(files[Path::new(name)].clone()).unwrap()
+}
+
+/// Every built page of the bundled explainer (a course of several), one
+/// after the other.
+fn all_pages(files: &BTreeMap<PathBuf, Vec<u8>>) -> String {
+    let pages: Vec<String> = (files.keys())
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .map(|p| page(files, p.to_str().unwrap()))
+        .collect();
+    assert!(pages.len() > 1, "the bundled explainer is a course");
+    pages.join("\n")
 }
 
 #[test]
 fn every_section_of_the_outline_is_there() {
     let files = built();
-    let html = index(files);
+    let html = all_pages(files);
     let headings: Vec<&str> = html
         .split("<h2")
         .skip(1)
@@ -83,8 +99,8 @@ fn every_section_of_the_outline_is_there() {
 #[test]
 fn steppers_have_one_step_per_engine_step_and_show_the_engines_numbers() {
     let files = built();
-    let html = index(files);
-    let runs = seen::run_file(&manifest_dir().join("content/index.md")).unwrap();
+    let html = all_pages(files);
+    let runs = crate::support::explainer_runs();
     let mut traced = 0;
     for (s, rs) in &runs {
         for run in rs {
@@ -105,6 +121,16 @@ fn steppers_have_one_step_per_engine_step_and_show_the_engines_numbers() {
                 .count();
             let expected = 1 + run.forward.len() + 1 + told + 1 + usize::from(run.update.is_some());
             assert_eq!(radios, expected, "{} {}", s.id, run.view.name());
+            // The legend counts the same messages as the steps (one story).
+            if s.group.is_none() {
+                let legend = format!(
+                    "{} ({} view): {} forward steps, then {told} backward messages",
+                    s.title.as_deref().unwrap_or(&s.id),
+                    run.view.name(),
+                    run.forward.len()
+                );
+                assert!(html.contains(&legend), "no legend \"{legend}\"");
+            }
             // Every param's gradient (and updated value) appears as the engine computed it.
             for id in run.graph().leaves(seen::engine::Kind::Param) {
                 let grad = seen::story::num(run.graph().nodes[id].grad);
@@ -222,20 +248,38 @@ fn a_failed_build_leaves_the_output_untouched() {
 #[test]
 fn downloads_are_linked_relatively_and_exist() {
     let files = built();
-    let html = index(files);
     let mut links = 0;
-    for part in html.split("href=\"").skip(1) {
-        let href = &part[..part.find('"').unwrap()];
-        if href.starts_with('#') || href.starts_with("http") {
-            continue;
+    for name in [
+        "index.html",
+        "one-example.html",
+        "training.html",
+        "engine.html",
+    ] {
+        let html = page(files, name);
+        for part in html.split("href=\"").skip(1) {
+            let href = &part[..part.find('"').unwrap()];
+            if href.starts_with('#') || href.starts_with("http") {
+                continue;
+            }
+            assert!(!href.starts_with('/'), "{name}: absolute link {href}");
+            let (target, anchor) = href.split_once('#').unwrap_or((href, ""));
+            assert!(
+                files.contains_key(Path::new(target)),
+                "{name}: broken link {href}"
+            );
+            // A link to another page's part lands on an element of that page.
+            if target.ends_with(".html") && !anchor.is_empty() {
+                let there = page(files, target);
+                assert!(
+                    there.contains(&format!(" id=\"{anchor}\"")),
+                    "{name}: {href} has no target"
+                );
+            }
+            links += 1;
         }
-        assert!(!href.starts_with('/'), "absolute link {href}");
-        let target = href.split('#').next().unwrap();
-        assert!(files.contains_key(Path::new(target)), "broken link {href}");
-        links += 1;
     }
     assert!(links > 20, "only {links} relative links");
-    let json = &files[Path::new("figures/index/single/trace.json")];
+    let json = &files[Path::new("figures/one-example/single/trace.json")];
     let v: serde_json::Value = serde_json::from_slice(json).unwrap();
     assert_eq!(v["scenarios"][0]["id"], "single");
 }
@@ -249,7 +293,7 @@ fn downloads_are_linked_relatively_and_exist() {
 #[test]
 fn every_frame_is_a_lazy_picture_of_its_layouts() {
     let files = built();
-    let html = index(files);
+    let html = all_pages(files);
     let attr = |tag: &str, name: &str| -> Option<String> {
         let at = tag
             .find(&format!(" {name}=\""))
@@ -338,11 +382,11 @@ fn every_frame_is_a_lazy_picture_of_its_layouts() {
     let img = &pic[pic.find("<img ").unwrap()..];
     assert_eq!(
         attr(source, "srcset").as_deref(),
-        Some("figures/index/single/atomic-frames-tb.svg#step-1")
+        Some("figures/one-example/single/atomic-frames-tb.svg#step-1")
     );
     assert_eq!(
         attr(img, "src").as_deref(),
-        Some("figures/index/single/atomic-frames.svg#step-1")
+        Some("figures/one-example/single/atomic-frames.svg#step-1")
     );
     let lr_w: f64 = attr(img, "width").unwrap().parse().unwrap();
     assert_eq!(
@@ -359,7 +403,7 @@ fn every_frame_is_a_lazy_picture_of_its_layouts() {
     );
     assert!(html.contains("batch-boundary/modules-frames.svg#step-1\""));
     assert!(hidden.contains(
-        "<img class=\"still-img\" src=\"figures/index/batch-boundary/modules-plot.svg\""
+        "<img class=\"still-img\" src=\"figures/training/batch-boundary/modules-plot.svg\""
     ));
     let card = &html[html.find("id=\"rule-add\"").unwrap()..];
     assert!(
@@ -380,7 +424,7 @@ fn every_frame_is_a_lazy_picture_of_its_layouts() {
 #[test]
 fn a_batch_group_shares_one_stepper_with_a_variant_per_dataset() {
     let files = built();
-    let html = index(files);
+    let html = page(files, "training.html");
     let group = &html[html.find("<div class=\"group\" id=\"datasets\">").unwrap()..];
     let group = &group[..group.find("\n</fieldset>\n</div>\n").unwrap()];
     assert!(
@@ -416,7 +460,7 @@ fn a_batch_group_shares_one_stepper_with_a_variant_per_dataset() {
                 1,
                 "step {k}"
             );
-            let src = format!("figures/index/{d}/modules-frames.svg");
+            let src = format!("figures/training/{d}/modules-frames.svg");
             let pic = &step[step
                 .find(&format!("<picture class=\"frame vr v{t}\">"))
                 .unwrap()..];
@@ -449,8 +493,8 @@ fn a_batch_group_shares_one_stepper_with_a_variant_per_dataset() {
     // per figure or step.
     let css = String::from_utf8(files[Path::new("style.css")].clone()).unwrap();
     assert!(css.contains(".ds>.s2:checked~.view .vr:not(.v2)"));
-    // A site of one page has no course navigation, nor its rules.
-    assert!(!css.contains(".course-nav") && !html.contains("course-nav"));
+    // The explainer is a course: every page has its navigation, styled.
+    assert!(css.contains(".course-nav") && html.contains("<nav class=\"course-nav\""));
 }
 
 /// Batches that do not run the same steps (here two examples against
@@ -492,7 +536,7 @@ fn a_batch_group_with_different_steps_keeps_a_stepper_per_tab() {
 #[test]
 fn a_training_group_shares_one_stepper_with_a_variant_per_run() {
     let files = built();
-    let html = index(files);
+    let html = page(files, "training.html");
     let group = &html[html.find("<div class=\"group\" id=\"training\">").unwrap()..];
     let group = &group[..group.find("\n</fieldset>\n</div>\n").unwrap()];
     assert!(group.contains("<fieldset class=\"st tabs ds n2\">"));
@@ -616,7 +660,7 @@ fn styled(
 #[test]
 fn inline_stills_are_lean_and_style_css_styles_every_attribute_they_left_out() {
     let files = built();
-    let html = index(files);
+    let html = all_pages(files);
     let css = String::from_utf8(files[Path::new("style.css")].clone()).unwrap();
     let rules = css_rules(&css);
     // Each inline drawing, from the line after its root: (the line its
@@ -706,4 +750,34 @@ fn inline_stills_are_lean_and_style_css_styles_every_attribute_they_left_out() {
         }
     }
     assert!(checked > 1000, "only {checked} attributes compared");
+}
+
+/// Math reads as it is meant: a function name is set apart from its
+/// argument (`log p`, not `logp`), and words inside a formula from the
+/// symbols beside them (`b uses a`, not `busesa`). MathML draws adjacent
+/// tokens without a space, so the LaTeX must ask for one (`\,`, `\;`).
+#[test]
+fn math_keeps_words_and_function_names_apart_from_their_neighbours() {
+    let html = all_pages(built());
+    let mut formulas = 0;
+    for math in html.split("<math").skip(1) {
+        let math = &math[..math.find("</math>").unwrap()];
+        formulas += 1;
+        for f in ["log", "ln", "exp", "tanh", "min", "max"] {
+            // The base of a power (`tanh²`) is followed by its exponent.
+            let bare = math.replace(&format!("<msup><mi>{f}</mi>"), "");
+            for next in ["<mi>", "<mn>", "<mi mathvariant"] {
+                let glued = format!("<mi>{f}</mi>{next}");
+                assert!(
+                    !bare.contains(&glued),
+                    "`{f}` glued to its argument in {math}"
+                );
+            }
+        }
+        assert!(
+            !math.contains("</mi><mtext>") && !math.contains("</mtext><mi>"),
+            "a word glued to a symbol in {math}"
+        );
+    }
+    assert!(formulas > 100, "only {formulas} formulas");
 }

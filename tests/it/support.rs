@@ -11,9 +11,41 @@ pub fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The bundled explainer's page, `content/index.md`.
-pub fn explainer_md() -> PathBuf {
-    manifest_dir().join("content/index.md")
+/// The bundled explainer's pages: every `*.md` under `content/`, by path.
+pub fn explainer_pages() -> Vec<PathBuf> {
+    let mut pages: Vec<PathBuf> = walkdir::WalkDir::new(manifest_dir().join("content"))
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    pages.sort();
+    assert!(pages.len() > 1, "the bundled explainer is a course");
+    pages
+}
+
+/// Every block of the bundled explainer, run, page after page (ids are
+/// unique across the pages, so a block is found by its id alone).
+pub fn explainer_runs() -> Vec<(seen::scenario::Scenario, Vec<seen::scenario::Run>)> {
+    (explainer_pages().iter())
+        .flat_map(|p| seen::run_file(p).unwrap_or_else(|e| panic!("{}: {e:?}", p.display())))
+        .collect()
+}
+
+/// The page of the bundled explainer that holds the block `id`.
+pub fn explainer_page_of(id: &str) -> PathBuf {
+    let fence = format!("id = \"{id}\"\n");
+    explainer_pages()
+        .into_iter()
+        .find(|p| std::fs::read_to_string(p).unwrap().contains(&fence))
+        .unwrap_or_else(|| panic!("no page of content/ has the block {id}"))
+}
+
+/// The text of every page of the bundled explainer, in path order.
+pub fn explainer_text() -> String {
+    (explainer_pages().iter())
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Writes `text` to `root/rel`, creating the folders on the way, and returns

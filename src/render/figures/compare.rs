@@ -68,7 +68,11 @@ pub fn view_note(run: &Run) -> String {
     let nodes = g.len();
     let ops = g.nodes.iter().filter(|x| x.kind == Kind::Op).count();
     let modules = g.nodes.iter().filter(|x| x.kind == Kind::Module).count();
-    let messages = run.messages.len();
+    // Messages to a constant are computed but not drawn (nothing can change
+    // a constant), as in the trace's stepper.
+    let messages = (run.messages.iter())
+        .filter(|m| g.nodes[m.to].kind != Kind::Const)
+        .count();
     let mut seen_ops: Vec<String> = Vec::new();
     let mut seen_modules: Vec<String> = Vec::new();
     for x in &g.nodes {
