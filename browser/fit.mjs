@@ -119,7 +119,23 @@ function measureStates() {
 function measureFile() {
   const root = document.documentElement;
   const frames = [...root.children].filter((e) => e.tagName === "svg" && !e.classList.contains("defs"));
-  const drawings = frames.length ? frames : [root];
+  // A trace's frames file draws every frame in one place (src/render/frame.rs,
+  // `filmstrip`): each part is a group `g.at` shown on its steps, and the step
+  // a view targets sets `--t` on `g.film`. Frame t is the file with `--t: t`
+  // and only the parts shown on it.
+  const film = root.querySelector(":scope > g.film");
+  const steps = root.querySelectorAll(":scope > view[id^=step-]").length;
+  const shown = (e) => {
+    for (let g = e.closest("g.at"); g; g = g.parentElement?.closest("g.at")) {
+      if (parseFloat(getComputedStyle(g).opacity) < 0.5) return false;
+    }
+    return true;
+  };
+  const drawings = film
+    ? Array.from({ length: steps }, (_, i) => ({ d: root, t: i + 1 }))
+    : (frames.length ? frames : [root]).map((d) => ({ d }));
+  // The parts of frame k (from 1) that belong to it alone: its highlights.
+  const partsOf = (k) => (film ? [...root.querySelectorAll(`g.at.a${k}.b${k + 1}`)] : [frames[k - 1]].filter(Boolean));
   // A text's box, trimmed to the glyphs' body: an em box's top and bottom
   // (ascent and descent room) may touch the next line's without a glyph
   // touching another.
@@ -129,7 +145,8 @@ function measureFile() {
     return { l: r.left, r: r.right, t: r.top + trim, b: r.bottom - trim, text: t.textContent.trim() };
   };
   const overlaps = [];
-  drawings.forEach((d, k) => {
+  drawings.forEach(({ d, t }, k) => {
+    if (t) film.style.setProperty("--t", String(t));
     // The shared base, cloned in place of its <use> so that its texts are laid out.
     const clones = [];
     for (const use of d.querySelectorAll(":scope > use")) {
@@ -141,7 +158,7 @@ function measureFile() {
       use.after(c);
       clones.push(c);
     }
-    const texts = [...d.querySelectorAll("text")].filter((t) => t.textContent.trim() && !t.closest("defs") && t.getBoundingClientRect().width > 0);
+    const texts = [...d.querySelectorAll("text")].filter((e) => e.textContent.trim() && !e.closest("defs") && e.getBoundingClientRect().width > 0 && (!t || shown(e)));
     const boxes = texts.map(boxOf);
     for (let i = 0; i < boxes.length; i++) {
       for (let j = i + 1; j < boxes.length; j++) {
@@ -152,14 +169,16 @@ function measureFile() {
     }
     for (const c of clones) c.remove();
   });
+  if (film) film.style.removeProperty("--t");
   // The phone's views.
   const views = [];
   for (const v of root.querySelectorAll("view[id^=crop-]")) {
     const k = Number(v.id.slice(5));
     const [x0, , w] = v.getAttribute("viewBox").split(/\s+/).map(Number);
-    const f = frames[k - 1];
-    if (!f) { views.push({ k, bad: "no frame" }); continue; }
-    const fw = Number(f.getAttribute("width"));
+    const parts = partsOf(k);
+    if (!parts.length) { views.push({ k, bad: "no frame" }); continue; }
+    const q = (sel) => parts.flatMap((p) => [...p.querySelectorAll(sel)]);
+    const fw = Number((film ? root : parts[0]).getAttribute("width"));
     // The subject: the step's active node (a step about several, such as
     // the leaves at the start or the params at the end, is placed on one of
     // them) and its message.
@@ -167,15 +186,15 @@ function measureFile() {
       const x = Number(e.getAttribute("x")), ew = Number(e.getAttribute("width"));
       return x < x0 - 0.5 || x + ew > x0 + w + 0.5;
     };
-    const halos = [...f.querySelectorAll("rect.halo")];
-    const labels = [...f.querySelectorAll("rect.edge-label")];
+    const halos = q("rect.halo");
+    const labels = q("rect.edge-label");
     const subject = [...halos, ...labels];
     const out = [
       ...(halos.length && halos.every(outside) ? ["every active node"] : []),
       ...(halos.length === 1 && outside(halos[0]) ? ["the active node"] : []),
       ...labels.filter(outside).map(() => "the message"),
     ];
-    const cueL = !!f.querySelector("rect.cue.l"), cueR = !!f.querySelector("rect.cue.r");
+    const cueL = q("rect.cue.l").length > 0, cueR = q("rect.cue.r").length > 0;
     const missing = [];
     if (x0 > 0.5 && !cueL) missing.push("left");
     if (x0 + w < fw - 0.5 && !cueR) missing.push("right");
@@ -185,6 +204,26 @@ function measureFile() {
 }
 
 // ---------------------------------------------------------------- the checks
+// Known gaps at 390 px, open in issue 21 (item 2): plots are drawn at one
+// width (the step-size plot 700 px, batch and training plots 520 px), and a
+// still graph whose widest layer is wider than a phone (the linear layer of
+// engine.html: 10 leaves in one rank) has no phone's view. Each is checked to
+// still not fit (so the list cannot go stale), every other figure must fit,
+// and every entry must be met.
+const plot = "plots are drawn at one width, not yet at the phone's (issue 21 item 2)";
+const KNOWN_WIDE = new Map([
+  ["bundled index.html #step-size", plot],
+  ["bundled training.html #batch-clean", plot],
+  ["bundled training.html #batch-boundary", plot],
+  ["bundled training.html #batch-disagree", plot],
+  ["bundled training.html #training", plot],
+  ["bundled training.html #moons", plot],
+  ["bundled engine.html #layer", "a still graph's widest layer (10 leaves) is wider than a phone, and a still has no phone's view"],
+  ["tanh index.html #neuron-batch", plot],
+  ["scaffold index.html #batch", plot],
+  ["scaffold index.html #step-size", plot],
+]);
+const knownSeen = new Set();
 const browser = await launch();
 const report = [];   // [site, width, fig, states, worst fraction, where]
 for (const [site, dir] of sites) {
@@ -212,7 +251,15 @@ for (const [site, dir] of sites) {
         const worst = list.reduce((a, b) => (frac(b) < frac(a) ? b : a));
         const bad = list.filter((s) => frac(s) < 1 - 1e-3);
         report.push([site, width, fig, list.length, frac(worst), worst.step || "(still)"]);
-        ok(bad.length === 0, `${site} ${path} @${width} #${fig}: ${list.length} state(s) fit the column${bad.length ? `; ${bad.length} do not, the worst ${(100 * frac(worst)).toFixed(0)} % in view (${worst.step || "still"}: ${worst.drawings.map((d) => `${d.what}${d.src ? " " + d.src : ""} ${d.w.toFixed(0)} px, ${d.seen.toFixed(0)} seen`).join("; ")})` : ""}`);
+        const why = `${list.length} state(s) fit the column${bad.length ? `; ${bad.length} do not, the worst ${(100 * frac(worst)).toFixed(0)} % in view (${worst.step || "still"}: ${worst.drawings.map((d) => `${d.what}${d.src ? " " + d.src : ""} ${d.w.toFixed(0)} px, ${d.seen.toFixed(0)} seen`).join("; ")})` : ""}`;
+        const known = width === "390" ? KNOWN_WIDE.get(`${site} ${path} #${fig}`) : undefined;
+        if (known === undefined) ok(bad.length === 0, `${site} ${path} @${width} #${fig}: ${why}`);
+        else {
+          knownSeen.add(`${site} ${path} #${fig}`);
+          // A known gap must still be one: once it fits, take it off the list.
+          ok(bad.length > 0, `${site} ${path} @${width} #${fig}: a known gap (${known}) still too wide; when it fits, remove it from KNOWN_WIDE: ${why}`);
+          console.log(`  KNOWN GAP ${site} ${path} @${width} #${fig}: ${known}: ${why}`);
+        }
       }
       // Inline drawings: no two texts of one drawing overlap.
       const inline = await page.evaluate(() => {
@@ -250,6 +297,8 @@ for (const [site, dir] of sites) {
 }
 await browser.close();
 cleanup();
+const unmet = [...KNOWN_WIDE.keys()].filter((k) => !knownSeen.has(k));
+ok(unmet.length === 0, `every known gap was measured (${unmet.join(", ") || "all"})`);
 
 if (process.env.REPORT) {
   console.log(`\nfraction of each figure's width in view (worst state):`);

@@ -311,8 +311,8 @@ impl Collected<'_> {
                 "<picture><source media=\"screen and (max-width: {}px)\" srcset=\"{}\" width=\"{}\" height=\"{}\">{}</picture>\n",
                 fits_from - 1.0,
                 esc(&tb_src),
-                tb_w.map_or(0.0, |w| w),
-                size(&tb, "height").unwrap_or(0.0),
+                super::stepper::px(tb_w.unwrap_or(0.0)),
+                super::stepper::px(size(&tb, "height").unwrap_or(0.0)),
                 img.trim_end()
             )
         };

@@ -24,9 +24,16 @@ pub fn lazy_frame(src: &str, k: usize, alt: &str, (width, height): (f64, f64)) -
         esc(src),
         k + 1,
         esc(alt),
-        super::svg::n(width),
-        super::svg::n(height)
+        px(width),
+        px(height)
     )
+}
+
+/// An HTML `width` or `height`: a whole number of CSS px (the attribute
+/// takes no fraction); the drawing's own size may have one, and scales to
+/// it.
+pub(crate) fn px(v: f64) -> String {
+    format!("{}", v.round().max(0.0) as u64)
 }
 
 /// One way a frame may be shown: a view of a frames file (`FILE#VIEW`),
@@ -51,8 +58,8 @@ pub fn picture_frame(sources: &[FrameSource], alt: &str) -> String {
         "<img class=\"frame\" src=\"{}\" alt=\"{}\" width=\"{}\" height=\"{}\" loading=\"lazy\">",
         esc(&img.url),
         esc(alt),
-        super::svg::n(img.size.0),
-        super::svg::n(img.size.1)
+        px(img.size.0),
+        px(img.size.1)
     );
     if rest.is_empty() {
         return format!("{img_tag}\n");
@@ -63,8 +70,8 @@ pub fn picture_frame(sources: &[FrameSource], alt: &str) -> String {
             "<source media=\"{}\" srcset=\"{}\" width=\"{}\" height=\"{}\">",
             esc(s.media.as_deref().unwrap_or("all")),
             esc(&s.url),
-            super::svg::n(s.size.0),
-            super::svg::n(s.size.1)
+            px(s.size.0),
+            px(s.size.1)
         );
     }
     h + &img_tag + "</picture>\n"
