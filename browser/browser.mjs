@@ -27,7 +27,7 @@ async function open(url, options = {}) {
   const problems = [];
   // Every request for a standalone frames file (the lazily loaded <img> frames).
   const frameFiles = [];
-  page.on("request", (r) => { if (/(-frames(-tb)?|snapshots)\.svg(#|$)/.test(r.url())) frameFiles.push(r.url().replace(/#.*$/, "")); });
+  page.on("request", (r) => { if (/(-frames(-tb)?|snapshots(-narrow)?)\.svg(#|$)/.test(r.url())) frameFiles.push(r.url().replace(/#.*$/, "")); });
   // Chromium reports CSP violations (and blocked loads) as console errors.
   page.on("console", (m) => {
     if (m.type() !== "error" && m.type() !== "warning") return;
@@ -395,12 +395,12 @@ for (const [origin, base] of ORIGINS) {
         .find((e) => new URL(e.getAttribute("src") ?? e.getAttribute("srcset"), document.baseURI).href.replace(/#.*$/, "") === f);
       return !el || (el.closest("fieldset") ?? el).getBoundingClientRect().top > innerHeight + 2500;
     }), frameFiles);
-    const twins = frameFiles.filter((f) => frameFiles.includes(f.replace(/-tb\.svg$/, ".svg")) && f.endsWith("-tb.svg"));
+    const twins = frameFiles.filter((f) => /-(tb|narrow)\.svg$/.test(f) && frameFiles.includes(f.replace(/-(tb|narrow)\.svg$/, ".svg")));
     ok(far.length === 0 && twins.length === 0, `${where}: at load, only frames files of steppers near the first screen are fetched, one layout each (${frameFiles.length} fetched; far: ${far.join(", ")}; both layouts: ${twins.join(", ")})`);
     // Every frame of a trace is a lazy image (a picture of its layouts, or
     // one <img>), the first too: nothing of a trace is drawn in the page, and
-    // only the layout a screen shows is fetched. (A training figure's first
-    // snapshot is still inline.)
+    // only the layout a screen shows is fetched. (A training figure's
+    // snapshots are pictures of a wide and a phone's drawing too.)
     const firsts = await page.$$eval("figure.trace fieldset.stepper > .view > .frames > .step", (els) => els.map((e) => {
       const pics = [...e.querySelectorAll(":scope > .frame-box > :is(svg, img, picture)")];
       const lazy = pics.filter((p) => (p.tagName === "PICTURE" ? p.querySelector(":scope > img") : p).matches("img[loading=lazy]"));

@@ -374,7 +374,7 @@ fn draw(
         }
         Figure::StepSize => out.still("step-size", figures::step_size(s, &runs[0], &s.id), hidden),
         Figure::Compare => compare(s, runs, &title, &mut out),
-        Figure::Training => training(s, &runs[0], hidden, shared, &mut out)?,
+        Figure::Training => training(s, &runs[0], shared, &mut out)?,
     };
     out.frames += out.stills.len();
     out.downloads.append(&mut out.stills);
@@ -813,13 +813,15 @@ fn shared_steppers(
 fn training(
     s: &Scenario,
     run: &Run,
-    hidden: bool,
     shared: bool,
     out: &mut Collected,
 ) -> Result<String, ScenarioError> {
     let path = format!("{}/snapshots.svg", out.dir);
+    let narrow_path = format!("{}/snapshots-narrow.svg", out.dir);
     let src = out.page.href(&path);
-    let Some(fig) = figures::training(s, run, &format!("{}-training", s.id), &src, hidden)? else {
+    let src_narrow = out.page.href(&narrow_path);
+    let fid = format!("{}-training", s.id);
+    let Some(fig) = figures::training(s, run, &fid, (&src, &src_narrow))? else {
         return Ok(String::new());
     };
     out.downloads.push(format!(
@@ -829,6 +831,8 @@ fn training(
     ));
     out.frames += fig.frames;
     out.assets.push((path, fig.filmstrip.into_bytes()));
+    out.assets
+        .push((narrow_path, fig.filmstrip_narrow.into_bytes()));
     if shared {
         // A group of runs shares one stepper: this run's part of it.
         out.traces.push(fig.parts);

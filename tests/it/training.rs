@@ -402,26 +402,107 @@ fn a_run_that_diverges_is_drawn_up_to_its_last_finite_step_and_warned() {
         err.contains(&format!("diverged at step {at}: the loss overflowed to ∞")),
         "{err}"
     );
-    // The figure: the marker on the loss plot (in the shared drawing) and
-    // the narration of the last snapshot.
+    // The figure: the marker on the loss plot (in the shared drawing of
+    // both snapshot files, wide and a phone's) and the narration of the
+    // last snapshot.
     let html = std::fs::read_to_string(root.join("public/index.html")).unwrap();
-    assert!(
-        html.contains(&format!(">diverged at step {at}</text>")),
-        "no marker"
-    );
+    let mut strips = 0;
+    for entry in walk(&root.join("public/figures")) {
+        let name = entry.file_name().unwrap().to_string_lossy().to_string();
+        if name == "snapshots.svg" || name == "snapshots-narrow.svg" {
+            strips += 1;
+            let svg = std::fs::read_to_string(&entry).unwrap();
+            assert!(
+                svg.contains(&format!(">diverged at step {at}</text>")),
+                "no marker in {name}"
+            );
+            assert!(
+                svg.contains(">reference: sin(x)</text>"),
+                "no reference legend in {name}"
+            );
+        }
+    }
+    assert_eq!(strips, 2, "the wide and the narrow snapshots");
     assert!(
         html.contains(&format!(
             "The last finite step: the run diverged at step {at}: the loss overflowed to ∞."
         )),
         "no narration"
     );
-    assert!(
-        html.contains(">reference: sin(x)</text>"),
-        "no reference legend"
-    );
     // A run that does not diverge has neither.
     let calm = crate::support::sin_net(20, 0.1);
     let doc = trace(&calm, &[]);
     assert!(doc["scenarios"][0]["training"].get("diverged_at").is_none());
     assert_eq!(steps(&doc).len(), 21);
+}
+
+/// Every file under `dir`, recursively.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// A phone's snapshots: every training figure of the bundled course is
+/// also drawn a phone's column wide (`snapshots-narrow.svg`), with the
+/// same text sizes (none under 11 px), every text starting inside the
+/// frame, and as many views as the wide file. (That nothing overflows or
+/// overlaps on screen is measured by `browser/fit.mjs`.)
+#[test]
+fn every_training_figure_has_a_phones_drawing_with_text_at_full_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let root = env!("CARGO_MANIFEST_DIR");
+    let o = seen(&[
+        "build",
+        "--root",
+        root,
+        "--output-dir",
+        out.to_str().unwrap(),
+        "--no-cache",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let phone = seen::render::scene::PHONE_COLUMN;
+    let mut narrow = 0;
+    for path in walk(&out.join("figures")) {
+        if path.file_name().unwrap() != "snapshots-narrow.svg" {
+            continue;
+        }
+        narrow += 1;
+        let svg = std::fs::read_to_string(&path).unwrap();
+        let wide = std::fs::read_to_string(path.with_file_name("snapshots.svg")).unwrap();
+        let root_tag = &svg[..svg.find('>').unwrap()];
+        assert!(
+            root_tag.contains(&format!(" width=\"{phone}\"")),
+            "{}: {root_tag}",
+            path.display()
+        );
+        assert_eq!(
+            svg.matches("<view ").count(),
+            wide.matches("<view ").count()
+        );
+        let attr = |tag: &str, name: &str| -> Option<f64> {
+            let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+            tag[at..at + tag[at..].find('"')?].parse().ok()
+        };
+        let mut texts = 0;
+        for tag in svg.split("<text").skip(1) {
+            let tag = &tag[..tag.find('>').unwrap()];
+            texts += 1;
+            if let Some(size) = attr(tag, "font-size") {
+                assert!(size >= 11.0, "{}: {tag}", path.display());
+            }
+            let x = attr(tag, "x").unwrap_or(0.0);
+            assert!((0.0..phone).contains(&x), "{}: {tag}", path.display());
+        }
+        assert!(texts > 20, "{}: {texts} texts", path.display());
+    }
+    assert_eq!(narrow, 3, "train-disagree, train-forgot and moons");
 }

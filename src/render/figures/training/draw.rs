@@ -3,7 +3,7 @@
 //! filmstrip download.
 
 use super::*;
-use crate::render::svg::lean;
+use crate::render::stepper::{FrameSource, picture_frame};
 
 /// A log-scale tick label: 0.01, 1, 100, or 1e−7.
 pub(super) fn decade(e: i32) -> String {
@@ -83,11 +83,11 @@ pub(super) fn tick_y(svg: &mut Svg, (l, r): (f64, f64), py: f64, label: &str) {
 /// curve, the model view's axes and the tint of the region below the
 /// boundary. `clip`: the id of the clip of the boundary's stroke.
 pub(super) fn under(svg: &mut Svg, d: &Data, clip: &str) {
-    paper(svg, WIDTH, d.height);
+    paper(svg, d.width, d.height);
     // The loss plot.
-    let (l, r) = (LEFT, RIGHT);
+    let (l, r) = (LEFT, d.right());
     let last = d.last_step();
-    let st = nice_step(last.max(1) as f64, 6.0).max(1.0);
+    let st = nice_step(last.max(1) as f64, d.ticks()).max(1.0);
     let mut s = 0.0;
     while s <= last as f64 + 1e-9 {
         tick_x(svg, d.sx_step.at(s), LOSS_TOP, LOSS_BOTTOM, &num(s));
@@ -107,7 +107,7 @@ pub(super) fn under(svg: &mut Svg, d: &Data, clip: &str) {
             v += st;
         }
     }
-    axes(svg, (LOSS_TOP, LOSS_BOTTOM));
+    axes(svg, d.right(), (LOSS_TOP, LOSS_BOTTOM));
     text(
         svg,
         "axis-label tr-ink",
@@ -126,14 +126,14 @@ pub(super) fn under(svg: &mut Svg, d: &Data, clip: &str) {
     } else {
         String::new()
     };
-    text(
-        svg,
-        "axis-label tr-ink",
-        l,
-        LOSS_TOP - 8.0,
-        font(12.0, INK),
-        &format!("{out}{reduce}{}", if d.log { ", log scale" } else { "" }),
-    );
+    let scale = if d.log { ", log scale" } else { "" };
+    let axis = font(12.0, INK);
+    // On a narrow frame, the reduction is left to the caption when the
+    // label would not fit.
+    let label = Some(format!("{out}{reduce}{scale}"))
+        .filter(|t| d.fits(axis, l, t))
+        .unwrap_or_else(|| format!("{out}{scale}"));
+    text(svg, "axis-label tr-ink", l, LOSS_TOP - 8.0, axis, &label);
     let pts: Vec<Point> =
         d.t.steps
             .iter()
@@ -180,15 +180,20 @@ pub(super) fn under(svg: &mut Svg, d: &Data, clip: &str) {
             f[1]
         ),
     };
-    text(
-        svg,
-        "caption tr-ink",
-        14.0,
-        MODEL_TITLE,
-        font(13.0, INK).bold(),
-        &title,
-    );
-    let st = nice_step(sx.hi - sx.lo, 6.0);
+    // A narrow frame's title is shorter where the long one would not fit.
+    let title_font = font(13.0, INK).bold();
+    let title = if d.fits(title_font, 14.0, &title) {
+        title
+    } else {
+        match view {
+            ModelView::One { .. } => format!("{m} against {}", f[0]),
+            ModelView::Two { threshold, .. } => {
+                format!("Where {m} ≥ {}", num(*threshold))
+            }
+        }
+    };
+    text(svg, "caption tr-ink", 14.0, MODEL_TITLE, title_font, &title);
+    let st = nice_step(sx.hi - sx.lo, d.ticks());
     for t in (sx.lo / st).ceil() as i64..=(sx.hi / st).floor() as i64 {
         let x = t as f64 * st;
         tick_x(svg, sx.at(x), MODEL_TOP, bottom, &num(x));
@@ -204,7 +209,7 @@ pub(super) fn under(svg: &mut Svg, d: &Data, clip: &str) {
     } = view
     {
         if *clipped {
-            model_clip(svg, clip, bottom);
+            model_clip(svg, d, clip, bottom);
         }
         if let Some(curve) = reference {
             let url = format!("url(#{clip})");
@@ -242,9 +247,9 @@ pub(super) fn under(svg: &mut Svg, d: &Data, clip: &str) {
                 ("fill-opacity", ".1"),
             ],
         );
-        model_clip(svg, clip, bottom);
+        model_clip(svg, d, clip, bottom);
     }
-    axes(svg, (MODEL_TOP, bottom));
+    axes(svg, d.right(), (MODEL_TOP, bottom));
     text(
         svg,
         "axis-label tr-ink",
@@ -272,8 +277,8 @@ pub(super) fn under(svg: &mut Svg, d: &Data, clip: &str) {
 
 /// The clip of the model panel, `clip`: its inside, for a boundary or a
 /// curve that runs along or past its edges.
-fn model_clip(svg: &mut Svg, clip: &str, bottom: f64) {
-    let (l, r) = (LEFT, RIGHT);
+fn model_clip(svg: &mut Svg, d: &Data, clip: &str, bottom: f64) {
+    let (l, r) = (LEFT, d.right());
     svg.open("clipPath", &[("id", clip)]);
     let (w, h) = (n(r - l - 3.0), n(bottom - MODEL_TOP - 3.0));
     let (x, y) = (n(l + 1.5), n(MODEL_TOP + 1.5));
@@ -315,12 +320,12 @@ fn diverged_marker(svg: &mut Svg, d: &Data, at: usize, last_y: f64) {
 }
 
 /// The plot's two axis lines.
-pub(super) fn axes(svg: &mut Svg, (top, bottom): (f64, f64)) {
+pub(super) fn axes(svg: &mut Svg, right: f64, (top, bottom): (f64, f64)) {
     line(
         svg,
         "axis tr-ink",
         p(LEFT, bottom),
-        p(RIGHT, bottom),
+        p(right, bottom),
         INK,
         "1",
         "",
@@ -576,14 +581,16 @@ pub(super) fn overlay(svg: &mut Svg, d: &Data, i: usize, region: &str, clip: &st
         font(13.0, INK).bold(),
         &format!("Step {} of {last} · loss {}", snap.step, num(snap.loss)),
     );
-    text(
-        svg,
-        "params",
-        14.0,
-        38.0,
-        font(12.0, MUTED),
-        &d.params_text(k),
-    );
+    // On a narrow frame, params that do not fit on the line are counted
+    // (the narration lists them).
+    let pf = font(12.0, MUTED);
+    let listed = d.params_text(k);
+    let params = if d.fits(pf, 14.0, &listed) {
+        listed
+    } else {
+        crate::text::count(d.t.names.len(), "param", "params")
+    };
+    text(svg, "params", 14.0, 38.0, pf, &params);
 }
 
 /// A snapshot's accessible name: its `<title>` inline, its `alt` as an
@@ -619,7 +626,7 @@ pub(super) fn open_frame(d: &Data, i: usize, id: &str, standalone: bool) -> Svg 
     let (tid, did) = (format!("{id}-t"), format!("{id}-d"));
     let desc = format!("{} {}", d.narration(k), d.desc());
     open_img(
-        (WIDTH, d.height),
+        (d.width, d.height),
         "training-frame",
         (&tid, &title),
         standalone.then_some((did.as_str(), desc.as_str())),
@@ -634,7 +641,7 @@ pub fn training_frames(s: &Scenario, run: &Run) -> Result<Vec<String>, ScenarioE
     let Some(t) = &run.training else {
         return Ok(Vec::new());
     };
-    let d = Data::new(s, t)?;
+    let d = Data::new(s, t, WIDTH)?;
     Ok((0..d.shown.len())
         .map(|i| {
             let id = format!("{}-training-f{i}", s.id);
@@ -648,57 +655,51 @@ pub fn training_frames(s: &Scenario, run: &Run) -> Result<Vec<String>, ScenarioE
         .collect())
 }
 
-/// The training figure for the page: the shared drawing once, a stepper
-/// panel per shown snapshot, and the filmstrip (a download, and the file
-/// whose views the page shows). The first snapshot is inline unless
-/// `hidden` (the figure is a tab not shown at load); the others are lazily
-/// loaded views of the filmstrip, which the page links as `src`. `None` for
-/// a run without training.
+/// The training figure for the page: a stepper panel per shown snapshot,
+/// each a picture of its two drawings, and their filmstrips (the files
+/// whose views the page shows; the wide one is also a download). The
+/// figure is drawn [`WIDTH`] wide and a phone's column wide; a screen
+/// narrower than the wide drawing (with the page's padding) is shown the
+/// narrow one, and only the file it shows is fetched, lazily (so no
+/// snapshot is inline). `src` and `src_narrow` are the two filmstrips'
+/// URLs. `None` for a run without training.
 pub fn training(
     s: &Scenario,
     run: &Run,
     fid: &str,
-    src: &str,
-    hidden: bool,
+    (src, src_narrow): (&str, &str),
 ) -> Result<Option<TrainingFigure>, ScenarioError> {
     let Some(t) = &run.training else {
         return Ok(None);
     };
-    let d = Data::new(s, t)?;
-    let (under_id, over_id, clip) = (
-        format!("{fid}-under"),
-        format!("{fid}-over"),
-        format!("{fid}-clip"),
-    );
-    let mut defs = Svg::new(0.0, 0.0, &[("class", "defs"), ("aria-hidden", "true")]);
-    defs.open("defs", &[]);
-    defs.open("g", &[("id", &under_id)]);
-    under(&mut defs, &d, &clip);
-    defs.close("g");
-    defs.open("g", &[("id", &over_id)]);
-    over(&mut defs, &d);
-    defs.close("g");
-    defs.close("defs");
-    let defs = defs.finish();
+    let d = Data::new(s, t, WIDTH)?;
+    let narrow = Data::new(s, t, crate::render::scene::PHONE_COLUMN)?;
+    let (frames, filmstrip) = drawn(&d, fid);
+    let (_, filmstrip_narrow) = drawn(&narrow, fid);
     let last = t.steps.len() - 1;
     let mut panels = Vec::new();
-    let mut frames = Vec::new();
     let mut shown = Vec::new();
     let mut bare = Vec::new();
+    // The narrow drawing until the wide one fits the column (the viewport
+    // less the page's 2 × 16 px of padding); print fits the wide one.
+    let media = format!(
+        "screen and (max-width: {}px)",
+        (d.width + 32.0).ceil() - 1.0
+    );
     for (i, &k) in d.shown.iter().enumerate() {
-        let id = format!("{fid}-f{i}");
-        let mut svg = open_frame(&d, i, &id, false);
-        svg.empty("use", &[("href", &format!("#{under_id}"))]);
-        overlay(&mut svg, &d, i, &format!("{id}-r"), &clip);
-        svg.empty("use", &[("href", &format!("#{over_id}"))]);
-        let svg = svg.finish();
-        // The page's copies are lean (see `svg::lean`); the filmstrip, an
-        // image, keeps its attributes.
-        let frame = if i == 0 && !hidden {
-            lean(&svg)
-        } else {
-            lazy_frame(src, i, &step_alt(&d, i), (WIDTH, d.height))
-        };
+        let sources = [
+            FrameSource {
+                url: format!("{src_narrow}#step-{}", i + 1),
+                size: (narrow.width, narrow.height),
+                media: Some(media.clone()),
+            },
+            FrameSource {
+                url: format!("{src}#step-{}", i + 1),
+                size: (d.width, d.height),
+                media: None,
+            },
+        ];
+        let frame = picture_frame(&sources, &step_alt(&d, i));
         panels.push(StepPanel {
             frame: crate::render::hook::step_scroller(fid, &frame),
             title: format!(
@@ -718,7 +719,6 @@ pub fn training(
             backward: false,
         });
         shown.push(frame);
-        frames.push(svg);
     }
     let every = if d.shown.len() < t.steps.len() {
         format!(", every {} steps shown", d.shown[1] - d.shown[0])
@@ -734,29 +734,54 @@ pub fn training(
         num(t.lr)
     );
     let legend = format!("{}: {counts}", d.title());
-    let page_defs = if hidden { String::new() } else { lean(&defs) };
     Ok(Some(TrainingFigure {
-        html: stepper(
-            fid,
-            &legend,
-            &page_defs,
-            &panels,
-            &jumps(panels.len()),
-            true,
-        ),
-        filmstrip: filmstrip(&defs, &frames, d.height),
+        html: stepper(fid, &legend, "", &panels, &jumps(panels.len()), true),
+        filmstrip,
+        filmstrip_narrow,
         frames: frames.len(),
         parts: StepperParts {
             view: "training".to_string(),
             fid: fid.to_string(),
             title: d.title().to_string(),
             counts,
-            defs: page_defs,
+            defs: String::new(),
             frames: shown,
             steps: bare,
             jumps: jumps(panels.len()),
         },
     }))
+}
+
+/// Every shown snapshot of `d` drawn on the shared drawing (the loss
+/// curve, axes, examples and legend, once), and the filmstrip of them.
+fn drawn(d: &Data, fid: &str) -> (Vec<String>, String) {
+    let (under_id, over_id, clip) = (
+        format!("{fid}-under"),
+        format!("{fid}-over"),
+        format!("{fid}-clip"),
+    );
+    let mut defs = Svg::new(0.0, 0.0, &[("class", "defs"), ("aria-hidden", "true")]);
+    defs.open("defs", &[]);
+    defs.open("g", &[("id", &under_id)]);
+    under(&mut defs, d, &clip);
+    defs.close("g");
+    defs.open("g", &[("id", &over_id)]);
+    over(&mut defs, d);
+    defs.close("g");
+    defs.close("defs");
+    let defs = defs.finish();
+    let frames: Vec<String> = (0..d.shown.len())
+        .map(|i| {
+            let id = format!("{fid}-f{i}");
+            let mut svg = open_frame(d, i, &id, false);
+            svg.empty("use", &[("href", &format!("#{under_id}"))]);
+            overlay(&mut svg, d, i, &format!("{id}-r"), &clip);
+            svg.empty("use", &[("href", &format!("#{over_id}"))]);
+            svg.finish()
+        })
+        .collect();
+    let strip = filmstrip(&defs, &frames, (d.width, d.height));
+    (frames, strip)
 }
 
 /// Jumps for a training stepper: its start, halfway and its end.
@@ -780,11 +805,11 @@ pub(super) fn jumps(n: usize) -> Vec<crate::render::stepper::Jump> {
 /// id="step-N">` each (`FILE.svg#step-3` shows the third alone), sharing
 /// the one copy of the shared drawing, styled like the page's snapshots in
 /// light and dark mode ([`crate::render::theme::image_css`]).
-pub(super) fn filmstrip(defs: &str, frames: &[String], h: f64) -> String {
+pub(super) fn filmstrip(defs: &str, frames: &[String], (w, h): (f64, f64)) -> String {
     // One frame in size, like a trace's frames file (see
     // `render::frame::filmstrip`): the page's images take their intrinsic
     // size from the root.
-    let mut svg = Svg::new(WIDTH, h, &[("font-family", crate::render::theme::FONT)]);
+    let mut svg = Svg::new(w, h, &[("font-family", crate::render::theme::FONT)]);
     svg.open("style", &[]);
     for line in crate::render::theme::image_css().lines() {
         svg.raw_line(line);
@@ -795,7 +820,7 @@ pub(super) fn filmstrip(defs: &str, frames: &[String], h: f64) -> String {
     }
     for (k, frame) in frames.iter().enumerate() {
         let y = h * k as f64;
-        let vb = format!("0 {} {} {}", n(y), n(WIDTH), n(h));
+        let vb = format!("0 {} {} {}", n(y), n(w), n(h));
         svg.empty(
             "view",
             &[("id", &format!("step-{}", k + 1)), ("viewBox", &vb)],

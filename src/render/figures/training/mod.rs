@@ -18,7 +18,7 @@
 use super::and_list;
 use crate::layout::Point;
 use crate::render::plot::{Scale, TICK, nice_step, simplify};
-use crate::render::stepper::{StepPanel, StepperParts, lazy_frame, stepper};
+use crate::render::stepper::{StepPanel, StepperParts, stepper};
 use crate::render::svg::{Svg, font, line, marker, n, open_img, p, paper, ring, text};
 use crate::render::theme::{self, BACKWARD, FORWARD, INK, MUTED, PAPER};
 use crate::scenario::expr::{Expr, ExprKind};
@@ -27,14 +27,17 @@ use crate::story::num;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 
-/// The frame's width: a phone held upright scrolls little at natural size.
 mod draw;
 pub use draw::{training, training_frames};
 
+/// The frame's width on a screen wide enough for it; a phone's column
+/// gets the same figure drawn [`crate::render::scene::PHONE_COLUMN`] wide
+/// (text at the same sizes, the plots narrower).
 const WIDTH: f64 = 520.0;
-/// The plot areas' left and right edges.
+/// The plot areas' left edge; the right edge is 24 px inside the frame.
 const LEFT: f64 = 56.0;
-const RIGHT: f64 = WIDTH - 24.0;
+/// Room right of the plot areas.
+const RIGHT_MARGIN: f64 = 24.0;
 /// The loss plot's top and bottom.
 const LOSS_TOP: f64 = 62.0;
 const LOSS_BOTTOM: f64 = 152.0;
@@ -59,6 +62,8 @@ pub struct TrainingFigure {
     pub html: String,
     /// Every snapshot in one standalone SVG, a `<view id="step-K">` each.
     pub filmstrip: String,
+    /// The same, drawn a phone's column wide.
+    pub filmstrip_narrow: String,
     /// Snapshots drawn.
     pub frames: usize,
     /// The stepper's pieces before they are put together, for a group of
@@ -203,6 +208,8 @@ struct Data<'a> {
     /// Why there is no model view.
     note: Option<String>,
     height: f64,
+    /// The frame's width: [`WIDTH`], or a phone's column.
+    width: f64,
 }
 
 /// A scale over `(lo, hi)` padded by `pad` of the span (at least `min`).
@@ -214,7 +221,8 @@ fn padded(lo: f64, hi: f64, pad: f64, min: f64) -> (f64, f64) {
 }
 
 impl<'a> Data<'a> {
-    fn new(s: &'a Scenario, t: &'a Training) -> Result<Data<'a>, ScenarioError> {
+    fn new(s: &'a Scenario, t: &'a Training, width: f64) -> Result<Data<'a>, ScenarioError> {
+        let right = width - RIGHT_MARGIN;
         let pick = pick(s);
         let shown = t.snapshots.clone();
         let losses: Vec<f64> = t.losses().filter(|l| l.is_finite()).collect();
@@ -249,7 +257,7 @@ impl<'a> Data<'a> {
             lo: 0.0,
             hi: last,
             from: LEFT,
-            to: RIGHT,
+            to: right,
         };
         let value = |e: &[crate::scenario::Named], nm: &str| {
             e.iter().find(|v| v.name == nm).map(|v| v.value)
@@ -295,6 +303,7 @@ impl<'a> Data<'a> {
             classes,
             note: None,
             height: MODEL_TITLE + 26.0,
+            width,
         };
         let nf = d.pick.features.len();
         match (&d.pick.model, nf) {
@@ -377,7 +386,7 @@ impl<'a> Data<'a> {
             lo: xlo,
             hi: xhi,
             from: LEFT,
-            to: RIGHT,
+            to: self.right(),
         };
         self.sx = Some(sx);
         let snaps: Vec<&[f64]> = self
@@ -529,7 +538,24 @@ impl<'a> Data<'a> {
             self.pick.model.clone().unwrap_or_default()
         );
         let end = 14.0 + 20.0 + lf.width(&model) + 16.0 + 20.0 + lf.width(&label);
-        usize::from(end > WIDTH - 14.0)
+        usize::from(end > self.width - 14.0)
+    }
+
+    /// About how many ticks an x axis gets: 6 on the wide frame, 4 on a
+    /// phone's (whose labels would otherwise touch).
+    fn ticks(&self) -> f64 {
+        if self.width < WIDTH { 4.0 } else { 6.0 }
+    }
+
+    /// The plot areas' right edge.
+    fn right(&self) -> f64 {
+        self.width - RIGHT_MARGIN
+    }
+
+    /// Whether `text` in font `f` fits on one line inside the frame from
+    /// `x` (14 px from its right edge).
+    fn fits(&self, f: crate::render::svg::Font, x: f64, text: &str) -> bool {
+        x + f.width(text) <= self.width - 14.0
     }
 
     /// The last step on the loss plot's axis: the run's last snapshot, or
