@@ -197,6 +197,14 @@ fn build_produced() -> BTreeMap<String, String> {
                 frames[i].clone(),
             );
         }
+        // A phone's drawing of the middle one.
+        let phone = seen::render::scene::PHONE_COLUMN;
+        let narrow = figure::training_frames_at(&s, &runs[0], phone).expect("training frames");
+        let i = frames.len() / 4;
+        out.insert(
+            format!("phone/training-{}-step-{:02}.svg", s.id, shown[i]),
+            narrow[i].clone(),
+        );
     }
     out
 }

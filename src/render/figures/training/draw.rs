@@ -638,10 +638,20 @@ pub(super) fn open_frame(d: &Data, i: usize, id: &str, standalone: bool) -> Svg 
 /// and the goldens), ids prefixed `ID-training-fK`. Empty for a run
 /// without training.
 pub fn training_frames(s: &Scenario, run: &Run) -> Result<Vec<String>, ScenarioError> {
+    training_frames_at(s, run, WIDTH)
+}
+
+/// [`training_frames`] drawn `width` px wide (a phone's column:
+/// [`crate::render::scene::PHONE_COLUMN`]).
+pub fn training_frames_at(
+    s: &Scenario,
+    run: &Run,
+    width: f64,
+) -> Result<Vec<String>, ScenarioError> {
     let Some(t) = &run.training else {
         return Ok(Vec::new());
     };
-    let d = Data::new(s, t, WIDTH)?;
+    let d = Data::new(s, t, width)?;
     Ok((0..d.shown.len())
         .map(|i| {
             let id = format!("{}-training-f{i}", s.id);

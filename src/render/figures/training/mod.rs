@@ -28,7 +28,7 @@ use rayon::prelude::*;
 use std::collections::BTreeSet;
 
 mod draw;
-pub use draw::{training, training_frames};
+pub use draw::{training, training_frames, training_frames_at};
 
 /// The frame's width on a screen wide enough for it; a phone's column
 /// gets the same figure drawn [`crate::render::scene::PHONE_COLUMN`] wide
