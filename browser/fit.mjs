@@ -216,7 +216,6 @@ const KNOWN_WIDE = new Map([
   ["bundled training.html #batch-clean", plot],
   ["bundled training.html #batch-boundary", plot],
   ["bundled training.html #batch-disagree", plot],
-  ["bundled engine.html #layer", "a still graph's widest layer (10 leaves) is wider than a phone, and a still has no phone's view"],
   ["tanh index.html #neuron-batch", plot],
   ["scaffold index.html #batch", plot],
   ["scaffold index.html #step-size", plot],

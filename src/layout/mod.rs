@@ -93,6 +93,10 @@ pub struct LayoutOptions {
     /// Empty border around the drawing.
     pub margin: f64,
     pub direction: Direction,
+    /// Top to bottom: the widest the drawing should be. A rank of leaves
+    /// wider than that (with the edges passing through it) is wrapped onto
+    /// rows above it ([`rank::wrap_rows`]); `None`: never.
+    pub max_row: Option<f64>,
 }
 
 impl Default for LayoutOptions {
@@ -103,6 +107,7 @@ impl Default for LayoutOptions {
             node_gap: 22.0,
             margin: 16.0,
             direction: Direction::LeftRight,
+            max_row: None,
         }
     }
 }
@@ -204,7 +209,12 @@ pub fn layout_spaced(nodes: &[LayoutNode], opts: &LayoutOptions, extra: &[f64]) 
     let edges = valid_edges(nodes);
     let lanes: Vec<Option<usize>> = nodes.iter().map(|v| v.lane).collect();
     let laned = lanes.iter().any(Option::is_some);
-    let (ranks, mut g, routes, mut order) = ranked_and_ordered(n, &edges, &wide, laned);
+    // Rows are wrapped top to bottom only, and never in lanes (each lane's
+    // nodes share their ranks with the other lanes').
+    let wrap = (opts.max_row)
+        .filter(|_| across && !laned)
+        .map(|m| (clean(m) - 2.0 * margin, node_gap));
+    let (ranks, mut g, routes, mut order) = ranked_and_ordered(n, &edges, &wide, laned, wrap);
     if laned {
         order.group_lanes(&g, &routes, &lanes);
     }

@@ -10,13 +10,22 @@ use super::*;
 /// With `lanes`, only the first: every lane's nodes start as early as they
 /// can, so that the lanes' matching nodes (each example's loss) share a
 /// rank and the lanes read as parallel rows.
+/// With `wrap` (a row's widest, and the gap between two vertices of a
+/// row), each ranking's wide rows of leaves are wrapped ([`wrap_rows`]).
 pub(super) fn ranked_and_ordered(
     n: usize,
     edges: &[SrcEdge],
     heights: &[f64],
     lanes: bool,
+    wrap: Option<(f64, f64)>,
 ) -> (Vec<usize>, Layered, Vec<Route>, Order) {
-    let ranks = assign_ranks(n, edges);
+    let wrapped = |mut ranks: Vec<usize>| {
+        if let Some((limit, gap)) = wrap {
+            wrap_rows(&mut ranks, edges, heights, limit, gap);
+        }
+        ranks
+    };
+    let ranks = wrapped(assign_ranks(n, edges));
     let (g, routes) = Layered::build(&ranks, heights, edges);
     let order = Order::best(&g);
     let mut s = Scratch::default();
@@ -24,7 +33,7 @@ pub(super) fn ranked_and_ordered(
     if c == 0 || lanes || g.n_vertices() > RESTART_MAX_VERTICES {
         return (ranks, g, routes, order);
     }
-    let late = assign_ranks_late(n, edges);
+    let late = wrapped(assign_ranks_late(n, edges));
     if late == ranks {
         return (ranks, g, routes, order);
     }
@@ -67,6 +76,56 @@ pub(super) fn assign_ranks_late(n: usize, edges: &[SrcEdge]) -> Vec<usize> {
         *r -= lowest;
     }
     rank
+}
+
+/// Wraps wide rows of leaves, for a drawing top to bottom on a narrow
+/// screen: while a rank's nodes, and the edges passing through it (a
+/// dummy each, `gap` apart), are wider than `limit` and it holds at least
+/// two leaves, the first half of its leaves (by id: the order the author
+/// declared them) moves onto a new rank just above it, every later rank
+/// one further down. The new row is checked in turn, then the rest. A row
+/// of ops is never split (its nodes' ranks follow from their parents).
+/// `wide`: each node's extent across the ranks.
+pub(super) fn wrap_rows(
+    ranks: &mut [usize],
+    edges: &[SrcEdge],
+    wide: &[f64],
+    limit: f64,
+    gap: f64,
+) {
+    let n = ranks.len();
+    let mut leaf = vec![true; n];
+    for e in edges {
+        leaf[e.to] = false;
+    }
+    let mut r = 0;
+    // A bound, not the expected count: every row is checked once, and a
+    // move halves a row's leaves, so far fewer passes are ever needed.
+    for _ in 0..4 * n + 4 {
+        let n_ranks = ranks.iter().max().map_or(0, |m| m + 1);
+        if r >= n_ranks {
+            break;
+        }
+        let row: Vec<usize> = (0..n).filter(|&v| ranks[v] == r).collect();
+        let through = (edges.iter())
+            .filter(|e| ranks[e.from] < r && ranks[e.to] > r)
+            .count();
+        let width = row.iter().map(|&v| wide[v]).sum::<f64>()
+            + gap * (row.len() + through).saturating_sub(1) as f64;
+        let leaves: Vec<usize> = row.iter().copied().filter(|&v| leaf[v]).collect();
+        if width <= limit || leaves.len() < 2 {
+            r += 1;
+            continue;
+        }
+        for rank in ranks.iter_mut() {
+            if *rank >= r {
+                *rank += 1;
+            }
+        }
+        for &v in &leaves[..leaves.len() / 2] {
+            ranks[v] = r;
+        }
+    }
 }
 
 /// An operand edge of the input that refers to an earlier node.

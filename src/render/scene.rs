@@ -129,6 +129,8 @@ fn options(direction: Direction) -> LayoutOptions {
             node_gap: 14.0,
             margin: 8.0,
             direction,
+            // A row of leaves wider than a phone's column wraps.
+            max_row: Some(PHONE_COLUMN),
         }
     } else {
         LayoutOptions {
@@ -136,6 +138,7 @@ fn options(direction: Direction) -> LayoutOptions {
             node_gap: 20.0,
             margin: 14.0,
             direction,
+            max_row: None,
         }
     }
 }

@@ -127,9 +127,10 @@ fn every_bundled_graph_has_its_measured_crossings() {
 /// [`PHONE_COLUMN`] (326: a 360-px phone's column, the column at 390 px
 /// being 358). The ones wider than that are the batches (a rank holds
 /// every example's inputs and the shared params, each with its running
-/// sum) and the tanh neuron's atomic view (four leaves side by side, 353:
-/// whole at 390 px): their frames get a phone's view of each step, centred
-/// on its subject.
+/// sum, and lanes are not wrapped): their frames get a phone's view of
+/// each step, centred on its subject. The tanh neuron's atomic view had
+/// four leaves side by side (353 px) until a row of leaves wider than a
+/// phone wraps onto a row above (`layout::rank::wrap_rows`): 326.
 /// (file, block id, view, left-to-right width, top-to-bottom width), in px.
 const WIDTHS: &[(&str, &str, &str, u32, u32)] = &[
     ("content/one-example.md", "single", "atomic", 1245, 326),
@@ -156,7 +157,7 @@ const WIDTHS: &[(&str, &str, &str, u32, u32)] = &[
         "neuron",
         "atomic",
         1001,
-        353,
+        326,
     ),
     (
         "browser/sites/tanh/content/index.md",

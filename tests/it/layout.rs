@@ -716,3 +716,56 @@ proptest! {
         }
     }
 }
+
+/// A row of leaves wider than `max_row`, top to bottom, wraps onto rows
+/// above it: a linear layer's eight leaves (weights, biases, inputs) fit a
+/// phone's 326 px in rows, every edge still joins its ends and runs down,
+/// and without `max_row` (or left to right) they stay in one row.
+#[test]
+fn a_wide_row_of_leaves_wraps_top_to_bottom() {
+    let mut g = G::default();
+    let leaves: Vec<usize> = (0..8).map(|_| g.push(Vec::new(), 60.0)).collect();
+    let z1 = g.op(&[leaves[0], leaves[1], leaves[4], leaves[6], leaves[7]]);
+    let z2 = g.op(&[leaves[2], leaves[3], leaves[5], leaves[6], leaves[7]]);
+    g.op(&[z1, z2]);
+    let narrow = LayoutOptions {
+        direction: Direction::TopDown,
+        node_gap: 14.0,
+        margin: 8.0,
+        max_row: Some(326.0),
+        ..LayoutOptions::default()
+    };
+    let wrapped = layout(&g.nodes, &narrow);
+    assert!(wrapped.width <= 326.0, "{}", wrapped.width);
+    let rows: std::collections::BTreeSet<usize> =
+        leaves.iter().map(|&v| wrapped.ranks[v]).collect();
+    assert!(rows.len() >= 2, "{rows:?}");
+    for e in &wrapped.edges {
+        let (a, b) = (e.points[0], *e.points.last().unwrap());
+        assert!(a.y < b.y, "an edge runs down: {e:?}");
+        assert!(wrapped.ranks[e.from] < wrapped.ranks[e.to]);
+    }
+    for opts in [
+        LayoutOptions {
+            max_row: None,
+            ..narrow
+        },
+        LayoutOptions {
+            direction: Direction::LeftRight,
+            ..narrow
+        },
+    ] {
+        let one = layout(&g.nodes, &opts);
+        let rows: std::collections::BTreeSet<usize> =
+            leaves.iter().map(|&v| one.ranks[v]).collect();
+        assert_eq!(rows.len(), 1, "{:?}", opts.direction);
+    }
+    let flat = layout(
+        &g.nodes,
+        &LayoutOptions {
+            max_row: None,
+            ..narrow
+        },
+    );
+    assert!(flat.width > 326.0, "{}", flat.width);
+}

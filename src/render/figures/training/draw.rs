@@ -652,9 +652,12 @@ pub fn training_frames_at(
         return Ok(Vec::new());
     };
     let d = Data::new(s, t, width)?;
+    // A phone's drawing has ids of its own (each file is a document of its
+    // own, but a reader may open both).
+    let narrow = if width < WIDTH { "-narrow" } else { "" };
     Ok((0..d.shown.len())
         .map(|i| {
-            let id = format!("{}-training-f{i}", s.id);
+            let id = format!("{}-training{narrow}-f{i}", s.id);
             let mut svg = open_frame(&d, i, &id, true);
             let clip = format!("{id}-clip");
             under(&mut svg, &d, &clip);
