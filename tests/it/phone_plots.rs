@@ -63,7 +63,7 @@ struct Line {
 }
 
 /// Every `<text>` of `svg` with its box by [`seen::render::svg::Font::width`]:
-/// the font size and weight as written, the anchor moving the box.
+/// the font size and weight as drawn, the anchor moving the box.
 fn lines(svg: &str) -> Vec<Line> {
     let mut out = Vec::new();
     for part in svg.split("<text").skip(1) {
@@ -75,9 +75,16 @@ fn lines(svg: &str) -> Vec<Line> {
             .replace("&quot;", "\"")
             .replace("&amp;", "&");
         let num = |k: &str| attr(tag, k).unwrap().parse::<f64>().unwrap();
-        let (x, y, size) = (num("x"), num("y"), num("font-size"));
+        let (x, y, mut size) = (num("x"), num("y"), num("font-size"));
+        let mut bold = attr(tag, "font-weight") == Some("bold");
+        // The page's stylesheet, which the files carry too, draws a text
+        // classed `caption` or `label` at 13 px bold whatever it says.
+        let classes = attr(tag, "class").unwrap_or("");
+        if classes.split(' ').any(|c| c == "caption" || c == "label") {
+            (size, bold) = (13.0, true);
+        }
         let mut f = font(size, "");
-        if attr(tag, "font-weight") == Some("bold") {
+        if bold {
             f = f.bold();
         }
         let w = f.width(&words);
