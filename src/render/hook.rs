@@ -372,7 +372,10 @@ fn draw(
             let narrow = figures::rule_card_narrow(s, &runs[0], &s.id);
             out.two_layouts("rule", figures::rule_card(s, &runs[0], &s.id), narrow)
         }
-        Figure::StepSize => out.still("step-size", figures::step_size(s, &runs[0], &s.id), hidden),
+        Figure::StepSize => {
+            let narrow = figures::step_size_narrow(s, &runs[0], &format!("{}-narrow", s.id));
+            out.two_layouts("step-size", figures::step_size(s, &runs[0], &s.id), narrow)
+        }
         Figure::Compare => compare(s, runs, &title, &mut out),
         Figure::Training => training(s, &runs[0], shared, &mut out)?,
     };
@@ -481,10 +484,11 @@ fn traces(
         out.assets.extend(files);
         if s.figure == Figure::Batch {
             let parts = figures::batch(s, run, &format!("{}-{}", s.id, run.view.name()));
-            let plot = out.still(
+            // The plot in two widths: a phone gets one its column wide.
+            let plot = out.two_layouts(
                 &format!("{}-plot", run.view.name()),
                 parts.plot,
-                hidden || v > 0,
+                parts.plot_narrow,
             );
             // The tables are wider than a phone (10 columns): each scrolls
             // sideways in its own region instead of widening the page. A

@@ -171,6 +171,16 @@ fn build_produced() -> BTreeMap<String, String> {
         "step-size/w.svg".into(),
         figure::step_size(step, &runs[0], &step.id),
     );
+    // The same plots a phone's column wide: the step-size plot, the
+    // batch's, and each plot fixture's.
+    out.insert(
+        "phone/step-size.svg".into(),
+        figure::step_size_narrow(step, &runs[0], "step-size-narrow"),
+    );
+    out.insert(
+        "phone/batch-plot.svg".into(),
+        figure::batch(batch, run, &batch.id).plot_narrow,
+    );
     let (sketch, runs) = &blocks["sketch"];
     out.insert(
         "graph/sketch.svg".into(),
@@ -210,16 +220,20 @@ fn build_produced() -> BTreeMap<String, String> {
 }
 
 /// The batch plots of `tests/fixtures/plots.md`: the author's model over
-/// one or two features, with continuous or two-class targets.
+/// one or two features, with continuous or two-class targets, wide and a
+/// phone's column wide.
 fn plots() -> BTreeMap<String, String> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/plots.md");
     seen::run_file(&path)
         .expect("the plot fixtures run")
         .into_iter()
-        .map(|(s, runs)| {
+        .flat_map(|(s, runs)| {
             let id = format!("plot-{}", s.id);
-            let svg = seen::render::figure::batch(&s, &runs[0], &id).plot;
-            (format!("plots/{}.svg", s.id), svg)
+            let parts = seen::render::figure::batch(&s, &runs[0], &id);
+            [
+                (format!("plots/{}.svg", s.id), parts.plot),
+                (format!("phone/plot-{}.svg", s.id), parts.plot_narrow),
+            ]
         })
         .collect()
 }

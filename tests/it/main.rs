@@ -20,6 +20,7 @@ mod golden;
 mod hostile_input;
 mod layout;
 mod output;
+mod phone_plots;
 mod sanitize;
 mod scenario;
 mod serve;

@@ -3,7 +3,7 @@
 //! model (drawn by [`super::model_plot`]).
 
 use super::and_list;
-use super::model_plot::batch_plot;
+use super::model_plot::{WIDTH, batch_plot};
 use crate::engine::{Graph, Kind, NodeId, Op};
 use crate::render::svg::esc;
 use crate::scenario::{Run, Scenario, UpdateResult};
@@ -17,6 +17,10 @@ pub struct BatchParts {
     pub update: String,
     /// SVG: the examples and the sigmoid curve before and after the update.
     pub plot: String,
+    /// SVG: the same plot a phone's column wide
+    /// ([`crate::render::scene::PHONE_COLUMN`]), its text wrapped onto
+    /// more lines.
+    pub plot_narrow: String,
     /// SVG: each example's prediction before and after the update, zoomed
     /// so that the step shows (on the plot it moves the curve by about a
     /// pixel); `None` without an update or a model.
@@ -107,7 +111,8 @@ pub fn batch(s: &Scenario, run: &Run, id: &str) -> BatchParts {
             None => "<p class=\"batch-update\">This block has no update.</p>\n".to_string(),
             Some(u) => update(u, out_name),
         },
-        plot: batch_plot(s, run, id),
+        plot: batch_plot(s, run, id, WIDTH),
+        plot_narrow: batch_plot(s, run, &format!("{id}-narrow"), SHIFT_W),
         shift: shift(s, run, &format!("{id}-shift")),
     }
 }

@@ -20,12 +20,20 @@ use crate::scenario::{Lowered, Model, Run, Scenario};
 use crate::story::num;
 use std::collections::BTreeMap;
 
-/// The plot's width: narrow enough for a phone held upright to show most
-/// of it at natural size.
-const WIDTH: f64 = 520.0;
-/// The plot area's left and right edges.
+/// The plot's width on a wide screen; a phone gets one [`PHONE_COLUMN`]
+/// wide (`crate::render::scene::PHONE_COLUMN`), everything that does not
+/// fit it wrapped onto more lines.
+pub(super) const WIDTH: f64 = 520.0;
+/// The plot area's left edge, and its right edge in a plot `width` wide.
 const LEFT: f64 = 56.0;
-const RIGHT: f64 = WIDTH - 24.0;
+fn right(width: f64) -> f64 {
+    width - 24.0
+}
+/// About how many ticks the x axis gets in a plot `width` wide: six
+/// across the wide plot's 440 px, four across a phone's.
+fn x_ticks(width: f64) -> f64 {
+    if width < WIDTH { 4.0 } else { 6.0 }
+}
 /// Samples of a curve, and cells per side of the grid a boundary is traced
 /// on.
 const SAMPLES: usize = 60;
@@ -37,17 +45,19 @@ const SUB: Font = font(12.0, MUTED);
 const LEGEND: Font = font(11.0, INK);
 const NOTE: Font = font(11.0, MUTED);
 
-/// The examples and the model before and after the update.
-pub(super) fn batch_plot(s: &Scenario, run: &Run, id: &str) -> String {
+/// The examples and the model before and after the update, in a plot
+/// `width` wide.
+pub(super) fn batch_plot(s: &Scenario, run: &Run, id: &str, width: f64) -> String {
     let Some(model) = &s.model else {
         return note_only(
             s,
             id,
+            width,
             "The examples and the model",
             &["No plot: no statement computes a prediction from the params without the label. Name one with `model`.".to_string()],
         );
     };
-    let title = model_title(s, model);
+    let title = model_title(s, model, width);
     let features = &model.features;
     match features.len() {
         1 | 2 => {}
@@ -55,6 +65,7 @@ pub(super) fn batch_plot(s: &Scenario, run: &Run, id: &str) -> String {
             return note_only(
                 s,
                 id,
+                width,
                 &title,
                 &["No plot: the model uses no input besides the label, so there is no axis to draw it over.".to_string()],
             );
@@ -63,6 +74,7 @@ pub(super) fn batch_plot(s: &Scenario, run: &Run, id: &str) -> String {
             return note_only(
                 s,
                 id,
+                width,
                 &title,
                 &[format!(
                     "No plot: the model uses {n} inputs ({}); a plot shows one or two.{}",
@@ -80,15 +92,16 @@ pub(super) fn batch_plot(s: &Scenario, run: &Run, id: &str) -> String {
         return note_only(
             s,
             id,
+            width,
             &title,
             &["No plot: the model could not be built.".to_string()],
         );
     };
     let data = Data::new(s, run, model, &mut eval);
     if features.len() == 1 {
-        curve_plot(s, id, &title, &data, &mut eval)
+        curve_plot(s, id, width, &title, &data, &mut eval)
     } else {
-        plane_plot(s, id, &title, &data, &mut eval)
+        plane_plot(s, id, width, &title, &data, &mut eval)
     }
 }
 
@@ -425,8 +438,8 @@ fn model_text(s: &Scenario, m: &Model, room: f64) -> String {
 }
 
 /// The caption: what is drawn.
-fn model_title(s: &Scenario, m: &Model) -> String {
-    model_text(s, m, WIDTH - 28.0)
+fn model_title(s: &Scenario, m: &Model, width: f64) -> String {
+    model_text(s, m, width - 28.0)
 }
 
 // ---------------------------------------------------------------------------
@@ -435,14 +448,21 @@ fn model_title(s: &Scenario, m: &Model) -> String {
 /// Opens the SVG with its accessible title and description, and writes the
 /// caption (one line, or two when it does not fit). Returns the SVG and the
 /// y below the caption.
-fn start(s: &Scenario, id: &str, height: f64, caption: &str, when: &str, desc: &str) -> Svg {
+fn start(
+    s: &Scenario,
+    id: &str,
+    (width, height): (f64, f64),
+    caption: &str,
+    when: &str,
+    desc: &str,
+) -> Svg {
     let title = format!(
         "{}: {caption} {when}",
         s.title.clone().unwrap_or_else(|| s.id.clone())
     );
-    let mut svg = open(id, "figure batch-plot", (WIDTH, height), &title, desc);
+    let mut svg = open(id, "figure batch-plot", (width, height), &title, desc);
     let one = format!("{caption} {when}");
-    if CAPTION.width(&one) <= WIDTH - 28.0 {
+    if CAPTION.width(&one) <= width - 28.0 {
         text(&mut svg, "caption", 14.0, 22.0, CAPTION, &one);
     } else {
         text(&mut svg, "caption", 14.0, 22.0, CAPTION, caption);
@@ -452,8 +472,8 @@ fn start(s: &Scenario, id: &str, height: f64, caption: &str, when: &str, desc: &
 }
 
 /// How far down the caption reaches.
-fn caption_bottom(caption: &str, when: &str) -> f64 {
-    if CAPTION.width(&format!("{caption} {when}")) <= WIDTH - 28.0 {
+fn caption_bottom(caption: &str, when: &str, width: f64) -> f64 {
+    if CAPTION.width(&format!("{caption} {when}")) <= width - 28.0 {
         28.0
     } else {
         46.0
@@ -483,15 +503,48 @@ fn wrap_words(s: &str, f: Font, room: f64) -> Vec<String> {
     lines
 }
 
+/// Splits a legend entry into lines no wider than `room` in font `f`,
+/// breaking first before its parenthesis and after the commas of the
+/// values in it ("before: y = 0" / "(w1 = 0.5, w2 = −0.3, b = 0.1)"),
+/// and between words only within a phrase wider than `room`.
+fn wrap_phrases(s: &str, f: Font, room: f64) -> Vec<String> {
+    // The phrases, a comma kept at the end of its phrase: rejoined with
+    // single spaces they give `s` back.
+    let mut phrases: Vec<String> = Vec::new();
+    for (k, part) in s.split(" (").enumerate() {
+        let part = if k == 0 {
+            part.to_string()
+        } else {
+            format!("({part}")
+        };
+        let pieces: Vec<&str> = part.split(", ").collect();
+        for (j, piece) in pieces.iter().enumerate() {
+            let comma = if j + 1 < pieces.len() { "," } else { "" };
+            phrases.push(format!("{piece}{comma}"));
+        }
+    }
+    let mut lines: Vec<String> = Vec::new();
+    for phrase in &phrases {
+        match lines.last_mut() {
+            Some(last) if f.width(&format!("{last} {phrase}")) <= room => {
+                last.push(' ');
+                last.push_str(phrase);
+            }
+            _ => lines.extend(wrap_words(phrase, f, room)),
+        }
+    }
+    lines
+}
+
 /// A small figure with the caption and a note instead of a plot.
-fn note_only(s: &Scenario, id: &str, caption: &str, notes: &[String]) -> String {
+fn note_only(s: &Scenario, id: &str, width: f64, caption: &str, notes: &[String]) -> String {
     let lines: Vec<String> = notes
         .iter()
-        .flat_map(|n| wrap_words(n, NOTE, WIDTH - 28.0))
+        .flat_map(|n| wrap_words(n, NOTE, width - 28.0))
         .collect();
-    let top = caption_bottom(caption, "");
+    let top = caption_bottom(caption, "", width);
     let height = top + 16.0 + 18.0 * lines.len() as f64;
-    let mut svg = start(s, id, height, caption, "", &notes.join(" "));
+    let mut svg = start(s, id, (width, height), caption, "", &notes.join(" "));
     for (k, l) in lines.iter().enumerate() {
         text(
             &mut svg,
@@ -520,35 +573,52 @@ fn glyph_width(g: &Glyph) -> f64 {
     }
 }
 
-/// Where legend entries go when flowed into lines: (x, line) of each.
-fn flow(items: &[(Glyph, String, &str)]) -> Vec<(f64, usize)> {
+/// Where legend entries go when flowed into lines of a plot `width` wide:
+/// (x, first line, the entry's words in lines) of each. An entry wider
+/// than the plot wraps its words under themselves and ends its line.
+fn flow(items: &[(Glyph, String, &str)], width: f64) -> Vec<(f64, usize, Vec<String>)> {
     let (mut x, mut row) = (14.0, 0);
     let mut out = Vec::new();
     let mut last_line = true;
     for (glyph, words, _) in items {
-        let w = glyph_width(glyph) + 6.0 + LEGEND.width(words);
+        let gw = glyph_width(glyph) + 6.0;
+        let lines = if 14.0 + gw + LEGEND.width(words) > width - 14.0 {
+            wrap_phrases(words, LEGEND, width - 28.0 - gw)
+        } else {
+            vec![words.clone()]
+        };
+        let w = gw + lines.iter().map(|l| LEGEND.width(l)).fold(0.0, f64::max);
         let first_marker = last_line && matches!(glyph, Glyph::Marker(..));
         last_line = matches!(glyph, Glyph::Line(..));
-        if x > 14.0 && (x + w > WIDTH - 14.0 || first_marker) {
+        if x > 14.0 && (x + w > width - 14.0 || first_marker || lines.len() > 1) {
             x = 14.0;
             row += 1;
         }
-        out.push((x, row));
-        x += w + 18.0;
+        let n = lines.len();
+        out.push((x, row, lines));
+        if n > 1 {
+            // The next entry starts under the wrapped one.
+            row += n;
+            x = 14.0;
+        } else {
+            x += w + 18.0;
+        }
     }
     out
 }
 
-/// How many lines the legend takes.
-fn legend_lines(items: &[(Glyph, String, &str)]) -> f64 {
-    flow(items).last().map_or(0.0, |l| (l.1 + 1) as f64)
+/// How many lines the legend takes in a plot `width` wide.
+fn legend_lines(items: &[(Glyph, String, &str)], width: f64) -> f64 {
+    flow(items, width)
+        .last()
+        .map_or(0.0, |l| (l.1 + l.2.len()) as f64)
 }
 
-/// Legend entries flowed into lines from `top`; returns the y of the last
-/// line.
-fn legend(svg: &mut Svg, items: &[(Glyph, String, &str)], top: f64) -> f64 {
+/// Legend entries flowed into lines of a plot `width` wide from `top`;
+/// returns the y of the last line.
+fn legend(svg: &mut Svg, items: &[(Glyph, String, &str)], top: f64, width: f64) -> f64 {
     let mut y = top;
-    for ((glyph, words, class), (x, row)) in items.iter().zip(flow(items)) {
+    for ((glyph, _, class), (x, row, lines)) in items.iter().zip(flow(items, width)) {
         y = top + 20.0 * row as f64;
         let gw = glyph_width(glyph);
         match glyph {
@@ -570,7 +640,12 @@ fn legend(svg: &mut Svg, items: &[(Glyph, String, &str)], top: f64) -> f64 {
                 *filled,
             ),
         }
-        text(svg, "legend", x + gw + 6.0, y, LEGEND, words);
+        for (k, words) in lines.iter().enumerate() {
+            if k > 0 {
+                y += 20.0;
+            }
+            text(svg, "legend", x + gw + 6.0, y, LEGEND, words);
+        }
     }
     y
 }
@@ -697,7 +772,14 @@ fn curve(eval: &mut Eval, (lo, hi): (f64, f64)) -> Vec<Vec<(f64, f64)>> {
     pieces
 }
 
-fn curve_plot(s: &Scenario, id: &str, caption: &str, data: &Data, eval: &mut Eval) -> String {
+fn curve_plot(
+    s: &Scenario,
+    id: &str,
+    width: f64,
+    caption: &str,
+    data: &Data,
+    eval: &mut Eval,
+) -> String {
     let xr = data.ranges[0];
     eval.set(false);
     let before = curve(eval, xr);
@@ -736,11 +818,11 @@ fn curve_plot(s: &Scenario, id: &str, caption: &str, data: &Data, eval: &mut Eva
     let pad = (thi - tlo) * 0.06;
 
     let when = data.when();
-    let top = caption_bottom(caption, when) + 34.0;
+    let top = caption_bottom(caption, when, width) + 34.0;
     let bottom = top + 220.0;
     let mut legend_items = model_entries(data, eval, "");
     legend_items.extend(example_entries(data));
-    let legend_lines = legend_lines(&legend_items);
+    let legend_lines = legend_lines(&legend_items, width);
     let legend_top = bottom + 64.0;
     let height = legend_top + 20.0 * (legend_lines - 1.0) + 16.0;
 
@@ -751,12 +833,12 @@ fn curve_plot(s: &Scenario, id: &str, caption: &str, data: &Data, eval: &mut Eva
         data.features[0],
         when_desc(data, eval)
     );
-    let mut svg = start(s, id, height, caption, when, &desc);
+    let mut svg = start(s, id, (width, height), caption, when, &desc);
     let sx = Scale {
         lo: xr.0,
         hi: xr.1,
         from: LEFT,
-        to: RIGHT,
+        to: right(width),
     };
     let sy = Scale {
         lo: tlo - pad,
@@ -764,17 +846,17 @@ fn curve_plot(s: &Scenario, id: &str, caption: &str, data: &Data, eval: &mut Eva
         from: bottom,
         to: top,
     };
-    for x in ticks(xr.0, xr.1, 6.0) {
+    for x in ticks(xr.0, xr.1, x_ticks(width)) {
         x_tick(&mut svg, sx.at(x), top, bottom, &num(x));
     }
     let mut y = tlo;
     while y <= thi + step * 1e-6 {
-        y_tick(&mut svg, (LEFT, RIGHT), sy.at(y), Some(&num(y)));
+        y_tick(&mut svg, (LEFT, right(width)), sy.at(y), Some(&num(y)));
         y += step;
     }
     axes(
         &mut svg,
-        (LEFT, RIGHT),
+        (LEFT, right(width)),
         (top, bottom),
         bottom + 36.0,
         &data.features[0],
@@ -799,7 +881,7 @@ fn curve_plot(s: &Scenario, id: &str, caption: &str, data: &Data, eval: &mut Eva
         let (class, square, colour, filled) = example_marker(data, t);
         marker(&mut svg, class, at((x, y)), square, colour, filled);
     }
-    legend(&mut svg, &legend_items, legend_top);
+    legend(&mut svg, &legend_items, legend_top, width);
     svg.finish()
 }
 
@@ -961,7 +1043,14 @@ fn side_label(
     best.filter(|b| b.1 >= 40.0).map(|b| b.0)
 }
 
-fn plane_plot(s: &Scenario, id: &str, caption: &str, data: &Data, eval: &mut Eval) -> String {
+fn plane_plot(
+    s: &Scenario,
+    id: &str,
+    width: f64,
+    caption: &str,
+    data: &Data,
+    eval: &mut Eval,
+) -> String {
     let (xr, yr) = (data.ranges[0], data.ranges[1]);
     eval.set(false);
     let (xs, ys, v) = grid(eval, xr, yr);
@@ -976,12 +1065,12 @@ fn plane_plot(s: &Scenario, id: &str, caption: &str, data: &Data, eval: &mut Eva
     };
 
     let when = data.when();
-    let top = caption_bottom(caption, when) + 34.0;
+    let top = caption_bottom(caption, when, width) + 34.0;
     let bottom = top + 300.0;
     let level = format!(": {} = {}", data.pred, num(data.level));
     let mut legend_items = model_entries(data, eval, &level);
     legend_items.extend(example_entries(data));
-    let legend_lines = legend_lines(&legend_items);
+    let legend_lines = legend_lines(&legend_items, width);
     let mut notes = Vec::new();
     let missing = |c: &[Vec<(f64, f64)>], which: &str| {
         c.is_empty().then(|| {
@@ -998,8 +1087,12 @@ fn plane_plot(s: &Scenario, id: &str, caption: &str, data: &Data, eval: &mut Eva
     } else {
         notes.extend(missing(&before, "The model"));
     }
+    // The notes wrapped to the plot's width.
+    let note_lines: Vec<String> = (notes.iter())
+        .flat_map(|n| wrap_words(n, NOTE, width - 28.0))
+        .collect();
     let legend_top = bottom + 64.0;
-    let height = legend_top + 20.0 * (legend_lines - 1.0 + notes.len() as f64) + 16.0;
+    let height = legend_top + 20.0 * (legend_lines - 1.0 + note_lines.len() as f64) + 16.0;
 
     let mut desc = examples_desc(data);
     desc += &format!(
@@ -1012,12 +1105,12 @@ fn plane_plot(s: &Scenario, id: &str, caption: &str, data: &Data, eval: &mut Eva
     for n in &notes {
         desc += &format!(" {n}");
     }
-    let mut svg = start(s, id, height, caption, when, &desc);
+    let mut svg = start(s, id, (width, height), caption, when, &desc);
     let sx = Scale {
         lo: xr.0,
         hi: xr.1,
         from: LEFT,
-        to: RIGHT,
+        to: right(width),
     };
     let sy = Scale {
         lo: yr.0,
@@ -1025,15 +1118,15 @@ fn plane_plot(s: &Scenario, id: &str, caption: &str, data: &Data, eval: &mut Eva
         from: bottom,
         to: top,
     };
-    for x in ticks(xr.0, xr.1, 6.0) {
+    for x in ticks(xr.0, xr.1, x_ticks(width)) {
         x_tick(&mut svg, sx.at(x), top, bottom, &num(x));
     }
     for y in ticks(yr.0, yr.1, 5.0) {
-        y_tick(&mut svg, (LEFT, RIGHT), sy.at(y), Some(&num(y)));
+        y_tick(&mut svg, (LEFT, right(width)), sy.at(y), Some(&num(y)));
     }
     axes(
         &mut svg,
-        (LEFT, RIGHT),
+        (LEFT, right(width)),
         (top, bottom),
         bottom + 36.0,
         &data.features[0],
@@ -1079,8 +1172,8 @@ fn plane_plot(s: &Scenario, id: &str, caption: &str, data: &Data, eval: &mut Eva
         }
     }
     eval.set(false);
-    let y = legend(&mut svg, &legend_items, legend_top);
-    for (k, n) in notes.iter().enumerate() {
+    let y = legend(&mut svg, &legend_items, legend_top, width);
+    for (k, n) in note_lines.iter().enumerate() {
         text(&mut svg, "note", 14.0, y + 20.0 * (k + 1) as f64, NOTE, n);
     }
     svg.finish()

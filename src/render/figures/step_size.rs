@@ -6,8 +6,9 @@ use crate::engine::gradcheck::{central_difference, forward_difference};
 use crate::engine::{Graph, Kind, NodeId};
 use crate::layout::Point;
 use crate::render::plot::{Scale, TICK, axes, x_tick, y_tick};
-use crate::render::svg::{Svg, font, line, marker, p, polyline, ring, text};
-use crate::render::theme::{BACKWARD, FORWARD, INK, MUTED};
+use crate::render::scene::PHONE_COLUMN;
+use crate::render::svg::{Font, Svg, font, line, marker, p, polyline, ring, text};
+use crate::render::theme::{BACKWARD, FORWARD, GRID, INK, MUTED};
 use crate::scenario::{Run, Scenario};
 use crate::story::num;
 
@@ -195,7 +196,14 @@ impl Area {
     /// shifts the whole plot down.
     fn new((ey0, ey1): (f64, f64), head: f64) -> Area {
         let (width, height) = SIZE;
-        let (l, r, top, bottom) = (70.0, width - 24.0, 74.0 + head, height - 108.0 + head);
+        Area::at(
+            (ey0, ey1),
+            (70.0, width - 24.0, 74.0 + head, height - 108.0 + head),
+        )
+    }
+
+    /// The plot's box at `(l, r, top, bottom)`.
+    fn at((ey0, ey1): (f64, f64), (l, r, top, bottom): (f64, f64, f64, f64)) -> Area {
         Area {
             l,
             r,
@@ -243,20 +251,12 @@ pub fn step_size(s: &Scenario, run: &Run, id: &str) -> String {
         14.0,
         22.0,
         font(13.0, INK).bold(),
-        &format!(
-            "|error| of finite differences for ∂{out_name}/∂{name} (autodiff: {})",
-            num(errors.grad)
-        ),
+        &caption_text(&errors),
     );
+    // Not classed `caption`: the page's and the files' stylesheet draws a
+    // caption at 13 px bold, which made this line wider than the plot.
     if let Some(line) = closed {
-        text(
-            &mut svg,
-            "caption closed-form",
-            14.0,
-            42.0,
-            font(12.0, INK),
-            &line,
-        );
+        text(&mut svg, "closed-form", 14.0, 42.0, font(12.0, INK), &line);
     }
     grid(&mut svg, &area, decades);
     if errors.lowest() <= ERROR_FLOOR {
@@ -268,6 +268,281 @@ pub fn step_size(s: &Scenario, run: &Run, id: &str) -> String {
     minima(&mut svg, &area, &errors);
     legend(&mut svg, &area, name, size.1);
     svg.finish()
+}
+
+/// The same plot at a phone's width ([`PHONE_COLUMN`]), in the same font
+/// sizes: the caption and the closed-form line wrap, the h axis labels
+/// every third decade, the two guides' labels stack (the central one above
+/// the forward one, each left of its line), the region notes sit under the
+/// h axis one per line, and the legend gives each curve two lines and
+/// names the ringed minima in place of labels beside the rings. The
+/// figure grows taller instead.
+pub fn step_size_narrow(s: &Scenario, run: &Run, id: &str) -> String {
+    let width = PHONE_COLUMN;
+    let errors = Errors::new(s, run);
+    let (out_name, name) = (&errors.out_name, &errors.name);
+    let decades = errors.decades();
+    let room = width - 28.0;
+    let caption = wrap_words(&caption_text(&errors), CAPTION, room);
+    // The closed form on one line, its value and autodiff's on the next
+    // ("= −0.4178399903; autodiff −0.4178399903"), each wrapped if longer.
+    let closed: Vec<String> = closed_form_line(s, errors.grad)
+        .map(|c| {
+            let at = c.rfind(" = ").unwrap_or(c.len());
+            [&c[..at], c[at..].trim_start()]
+                .into_iter()
+                .filter(|part| !part.is_empty())
+                .flat_map(|part| wrap_words(part, CLOSED, room))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut y = 22.0;
+    let mut svg_lines = Vec::new();
+    for line in &caption {
+        svg_lines.push(("caption", y, CAPTION, line.clone()));
+        y += 18.0;
+    }
+    for line in &closed {
+        svg_lines.push(("closed-form", y, CLOSED, line.clone()));
+        y += 16.0;
+    }
+    let axis_y = y + 6.0;
+    let top = axis_y + 66.0;
+    let bottom = top + 300.0;
+    let area = Area::at(decades, (50.0, width - 14.0, top, bottom));
+    let regions_y = bottom + 58.0;
+    let legend_y = regions_y + 46.0;
+    let height = legend_y + 112.0;
+    let title = s
+        .title
+        .clone()
+        .unwrap_or_else(|| format!("Finite differences against autodiff for ∂{out_name}/∂{name}"));
+    let mut svg = open(
+        id,
+        "figure step-size",
+        (width, height),
+        &title,
+        &errors.desc(),
+    );
+    for (class, y, f, line) in &svg_lines {
+        text(&mut svg, class, 14.0, *y, *f, line);
+    }
+    grid_narrow(&mut svg, &area, decades, axis_y);
+    if errors.lowest() <= ERROR_FLOOR {
+        floor(&mut svg, &area);
+    }
+    guides_narrow(&mut svg, &area, &errors);
+    let note = font(12.0, MUTED);
+    text(
+        &mut svg,
+        "region",
+        14.0,
+        regions_y,
+        note,
+        "← round-off error grows as h shrinks",
+    );
+    text(
+        &mut svg,
+        "region",
+        width - 14.0,
+        regions_y + 18.0,
+        note.end(),
+        "truncation error grows with h →",
+    );
+    curves(&mut svg, &area, &errors);
+    for (m, colour, class) in [
+        (errors.min_f, FD, "minimum forward-diff"),
+        (errors.min_c, CD, "minimum central-diff"),
+    ] {
+        if let Some((h, e)) = m {
+            ring(
+                &mut svg,
+                class,
+                p(area.x(h), area.y(e)),
+                "10",
+                "none",
+                colour,
+            );
+        }
+    }
+    legend_narrow(&mut svg, name, &errors, legend_y);
+    svg.finish()
+}
+
+/// The fonts of the caption and the closed-form line.
+const CAPTION: Font = font(13.0, INK).bold();
+const CLOSED: Font = font(12.0, INK);
+
+/// The caption: what is plotted, and the autodiff value.
+fn caption_text(errors: &Errors) -> String {
+    format!(
+        "|error| of finite differences for ∂{}/∂{} (autodiff: {})",
+        errors.out_name,
+        errors.name,
+        num(errors.grad)
+    )
+}
+
+/// Splits `s` into lines no wider than `room` in font `f` (a word wider
+/// than `room` gets a line of its own).
+fn wrap_words(s: &str, f: Font, room: f64) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for w in s.split(' ') {
+        match lines.last_mut() {
+            Some(last) if f.width(&format!("{last} {w}")) <= room => {
+                last.push(' ');
+                last.push_str(w);
+            }
+            _ => lines.push(w.to_string()),
+        }
+    }
+    lines
+}
+
+/// The narrow plot's grid: every decade drawn, every third one on the h
+/// axis labelled (13 labels do not fit 262 px), and the |error| label at
+/// `axis_y`, above the guides' labels.
+fn grid_narrow(svg: &mut Svg, a: &Area, (ey0, ey1): (f64, f64), axis_y: f64) {
+    let (l, r, top, bottom) = (a.l, a.r, a.top, a.bottom);
+    for kx in -13..=-1 {
+        let px = a.x(10f64.powi(kx));
+        if kx % 3 == 0 {
+            x_tick(svg, px, top, bottom, &decade(kx));
+        } else {
+            line(svg, "grid", p(px, top), p(px, bottom), GRID, "1", "");
+            line(
+                svg,
+                "tick",
+                p(px, bottom),
+                p(px, bottom + 5.0),
+                MUTED,
+                "1",
+                "",
+            );
+        }
+    }
+    let decades = (ey1 - ey0) as i32;
+    let every = if decades > 10 { 2 } else { 1 };
+    for ky in (ey0 as i32)..=(ey1 as i32) {
+        let label = ((ky - ey1 as i32) % every == 0).then(|| decade(ky));
+        y_tick(svg, (l, r), a.y(10f64.powi(ky)), label.as_deref());
+    }
+    axes(
+        svg,
+        (l, r),
+        (top, bottom),
+        bottom + 36.0,
+        "step size h (log scale)",
+    );
+    text(
+        svg,
+        "axis-label",
+        14.0,
+        axis_y,
+        font(12.0, INK),
+        "|error| (log scale)",
+    );
+}
+
+/// The narrow plot's guides: each label left of its line, ending at it,
+/// the central one (further right) two rows higher, where the forward
+/// line has not begun, so neither line crosses a label.
+fn guides_narrow(svg: &mut Svg, a: &Area, errors: &Errors) {
+    let gf = font(11.0, INK);
+    for (h, label, sub, rise) in [
+        (
+            errors.best_f,
+            format!("√ε ≈ {}", num(errors.best_f)),
+            "best h, forward",
+            0.0,
+        ),
+        (
+            errors.best_c,
+            format!("ε^(1/3) ≈ {}", num(errors.best_c)),
+            "best h, central",
+            28.0,
+        ),
+    ] {
+        let px = a.x(h);
+        line(
+            svg,
+            "guide",
+            p(px, a.top - 34.0 - rise),
+            p(px, a.bottom),
+            INK,
+            "1",
+            "2 3",
+        );
+        let (x, f) = (px - 5.0, gf.end());
+        text(svg, "guide-label", x, a.top - 22.0 - rise, f.bold(), &label);
+        text(svg, "guide-label", x, a.top - 8.0 - rise, f, sub);
+    }
+}
+
+/// The narrow plot's legend from `top`: each curve's name, then its
+/// formula, and a ring per curve with the h of its smallest error.
+fn legend_narrow(svg: &mut Svg, name: &str, errors: &Errors, top: f64) {
+    let lf = font(12.0, INK);
+    let rows = [
+        (
+            "forward-diff",
+            FD,
+            "6 4",
+            true,
+            "forward difference",
+            format!("(f({name}+h) − f({name})) / h"),
+        ),
+        (
+            "central-diff",
+            CD,
+            "",
+            false,
+            "central difference",
+            format!("(f({name}+h) − f({name}−h)) / 2h"),
+        ),
+    ];
+    let mut y = top;
+    for (class, colour, dash, square, words, formula) in &rows {
+        let class = format!("legend {class}");
+        line(
+            svg,
+            &class,
+            p(14.0, y - 4.0),
+            p(50.0, y - 4.0),
+            colour,
+            "1.8",
+            dash,
+        );
+        marker(svg, &class, p(32.0, y - 4.0), *square, colour, !*square);
+        text(svg, "legend", 58.0, y, lf, words);
+        text(svg, "legend", 58.0, y + 18.0, lf, formula);
+        y += 40.0;
+    }
+    for (m, colour, class, which) in [
+        (errors.min_f, FD, "forward-diff", "forward"),
+        (errors.min_c, CD, "central-diff", "central"),
+    ] {
+        let Some((h, _)) = m else {
+            continue;
+        };
+        ring(
+            svg,
+            &format!("legend minimum {class}"),
+            p(32.0, y - 4.0),
+            "7",
+            "none",
+            colour,
+        );
+        text(
+            svg,
+            "minimum-label",
+            58.0,
+            y,
+            font(11.0, colour).bold(),
+            &format!("smallest {which} error: h = {}", h_text(h)),
+        );
+        y += 18.0;
+    }
 }
 
 /// "closed form (sigmoid(w·x + b) − 1)·x = −0.4178397180, autodiff
