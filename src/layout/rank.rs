@@ -86,6 +86,10 @@ pub(super) fn assign_ranks_late(n: usize, edges: &[SrcEdge]) -> Vec<usize> {
 /// one further down. The new row is checked in turn, then the rest. A row
 /// of ops is never split (its nodes' ranks follow from their parents).
 /// `wide`: each node's extent across the ranks.
+///
+/// Each pass scans the graph, so a graph of more than [`WRAP_MAX_NODES`]
+/// is left as is (the budgets' 20,000-node chain took seconds more; a
+/// graph that big is shown on a phone through views of its steps anyway).
 pub(super) fn wrap_rows(
     ranks: &mut [usize],
     edges: &[SrcEdge],
@@ -94,6 +98,9 @@ pub(super) fn wrap_rows(
     gap: f64,
 ) {
     let n = ranks.len();
+    if n > WRAP_MAX_NODES {
+        return;
+    }
     let mut leaf = vec![true; n];
     for e in edges {
         leaf[e.to] = false;
@@ -127,6 +134,9 @@ pub(super) fn wrap_rows(
         }
     }
 }
+
+/// The largest graph whose wide rows [`wrap_rows`] wraps.
+const WRAP_MAX_NODES: usize = 2_000;
 
 /// An operand edge of the input that refers to an earlier node.
 #[derive(Clone, Copy, Debug)]

@@ -334,9 +334,13 @@ pub(crate) fn place(
             .map(|s| (s[0], s[1]))
             .filter(|&(a, b)| near_own.cut_by(a, b))
             .collect();
+        // A box centred d from the anchor is at least d − its half-diagonal
+        // from it: the offsets are sorted by d, so past `reach_d` none is
+        // near enough.
+        let reach_d = NEAR + (w / 2.0).hypot(h / 2.0);
         for &(d, dx, dy) in offsets {
             let score = d + extra_cost;
-            if best.as_ref().is_some_and(|(s, _)| *s <= score) {
+            if d > reach_d || best.as_ref().is_some_and(|(s, _)| *s <= score) {
                 break;
             }
             let c = Point {

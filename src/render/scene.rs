@@ -382,11 +382,17 @@ impl Scene {
         };
         let index = message::Index::new(&nodes, &edges);
         let offsets = message::search_offsets();
-        let mut unplaced = Vec::new();
-        self.messages = (story.steps.iter().enumerate())
-            .map(|(k, st)| {
-                let label = drawn_message(g, st)?;
-                let own = self.edge_index(st.active_edges.first()?)?;
+        // Each step's message is placed on its own (in parallel): the
+        // obstacles are the graph's, not the other messages.
+        use rayon::prelude::*;
+        let messages: Vec<(bool, Option<Placed>)> = (story.steps.par_iter())
+            .map(|st| {
+                let Some(label) = drawn_message(g, st) else {
+                    return (false, None);
+                };
+                let Some(own) = st.active_edges.first().and_then(|e| self.edge_index(e)) else {
+                    return (false, None);
+                };
                 // On a frame wider than a phone, the message stays inside
                 // the phone's view around the node it reaches, so the view
                 // can show both.
@@ -410,12 +416,14 @@ impl Scene {
                     index: &index,
                 };
                 let placed = message::place(label, own, at, &obs, &offsets);
-                if placed.is_none() {
-                    unplaced.push(k);
-                }
-                placed
+                (placed.is_none(), placed)
             })
             .collect();
+        let unplaced = (messages.iter().enumerate())
+            .filter(|(_, (missed, _))| *missed)
+            .map(|(k, _)| k)
+            .collect();
+        self.messages = messages.into_iter().map(|(_, m)| m).collect();
         unplaced
     }
 
