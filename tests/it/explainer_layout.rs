@@ -64,6 +64,12 @@ const EXPECTED: &[(&str, &str, &str, usize)] = &[
         "modules",
         14,
     ),
+    (
+        "browser/sites/tanh/content/index.md",
+        "neuron-ten",
+        "modules",
+        125,
+    ),
 ];
 
 #[test]
@@ -165,6 +171,13 @@ const WIDTHS: &[(&str, &str, &str, u32, u32)] = &[
         "modules",
         1994,
         1150,
+    ),
+    (
+        "browser/sites/tanh/content/index.md",
+        "neuron-ten",
+        "modules",
+        2834,
+        2494,
     ),
 ];
 
