@@ -14,6 +14,29 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// `s` in lines no wider than `room`, at `advance` px per character,
+/// broken at spaces.
+pub fn wrap_words(s: &str, room: f64, advance: f64) -> Vec<String> {
+    wrap_by(s, room, |t| t.chars().count() as f64 * advance)
+}
+
+/// `s` in lines no wider than `room` as `width` measures them, broken at
+/// spaces (a word wider than `room` gets a line of its own).
+pub fn wrap_by(s: &str, room: f64, width: impl Fn(&str) -> f64) -> Vec<String> {
+    let fits = |t: &str| width(t) <= room;
+    let mut lines: Vec<String> = Vec::new();
+    for word in s.split(' ') {
+        match lines.last_mut() {
+            Some(last) if fits(&format!("{last} {word}")) => {
+                last.push(' ');
+                last.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
 /// The text with its first letter in upper case.
 pub fn capitalise(s: &str) -> String {
     let mut c = s.chars();

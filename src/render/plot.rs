@@ -28,6 +28,12 @@ pub(crate) fn nice_step(range: f64, target: f64) -> f64 {
 /// A vertical grid line at `px` from `top` to `bottom`, its tick below the
 /// axis and the tick's label.
 pub(crate) fn x_tick(svg: &mut Svg, px: f64, top: f64, bottom: f64, label: &str) {
+    x_mark(svg, px, top, bottom, Some(label));
+}
+
+/// [`x_tick`], its label left out when `None` (a narrow plot labels every
+/// few ticks).
+pub(crate) fn x_mark(svg: &mut Svg, px: f64, top: f64, bottom: f64, label: Option<&str>) {
     line(svg, "grid", p(px, top), p(px, bottom), GRID, "1", "");
     line(
         svg,
@@ -38,7 +44,9 @@ pub(crate) fn x_tick(svg: &mut Svg, px: f64, top: f64, bottom: f64, label: &str)
         "1",
         "",
     );
-    text(svg, "tick-label", px, bottom + 18.0, TICK.mid(), label);
+    if let Some(label) = label {
+        text(svg, "tick-label", px, bottom + 18.0, TICK.mid(), label);
+    }
 }
 
 /// A horizontal grid line at `py` across `(left, right)`, its tick left of

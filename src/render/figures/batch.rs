@@ -8,6 +8,7 @@ use crate::engine::{Graph, Kind, NodeId, Op};
 use crate::render::svg::esc;
 use crate::scenario::{Run, Scenario, UpdateResult};
 use crate::story::{num, operand};
+use crate::text::wrap_words;
 
 /// The parts of a batch figure.
 pub struct BatchParts {
@@ -148,8 +149,8 @@ fn shift(s: &Scenario, run: &Run, id: &str) -> Option<String> {
     } else {
         format!("The step left {pred} unchanged at every example.")
     };
-    let title_lines = wrap(&title, SHIFT_W - 28.0, 13.0 * 0.7);
-    let note_lines = wrap(&note, SHIFT_W - 28.0, 11.0 * 0.62);
+    let title_lines = wrap_words(&title, SHIFT_W - 28.0, 13.0 * 0.7);
+    let note_lines = wrap_words(&note, SHIFT_W - 28.0, 11.0 * 0.62);
     let head = 14.0 + 18.0 * title_lines.len() as f64 + 15.0 * note_lines.len() as f64 + 6.0;
     let height = head + ROW_H * moved.len() as f64 + 4.0;
     let desc = moved
@@ -276,23 +277,6 @@ fn shift(s: &Scenario, run: &Run, id: &str) -> Option<String> {
         );
     }
     Some(svg.finish())
-}
-
-/// `s` in lines no wider than `room`, at `advance` px per character,
-/// broken at spaces.
-fn wrap(s: &str, room: f64, advance: f64) -> Vec<String> {
-    let fits = |t: &str| t.chars().count() as f64 * advance <= room;
-    let mut lines: Vec<String> = Vec::new();
-    for word in s.split(' ') {
-        match lines.last_mut() {
-            Some(last) if fits(&format!("{last} {word}")) => {
-                last.push(' ');
-                last.push_str(word);
-            }
-            _ => lines.push(word.to_string()),
-        }
-    }
-    lines
 }
 
 /// What the contributions table shows, and in which columns.

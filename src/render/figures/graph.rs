@@ -9,6 +9,7 @@ use crate::render::theme::{BACKWARD, FORWARD, INK, MUTED};
 use crate::render::theme::{EM, EM_BOLD};
 use crate::scenario::Run;
 use crate::story::{self, Phase, num};
+use crate::text::wrap_words;
 
 /// The node kinds of the legend, one every `LEGEND_STEP`.
 const KINDS: [Kind; 5] = [
@@ -57,7 +58,7 @@ pub fn graph_still_in(run: &Run, id: &str, title: &str, direction: Direction) ->
     let width = scene.width.max(legend_w);
     let bw_lines = backward_words(if down { "↑" } else { "←" }, out, &seed, width - 28.0);
     let legend_rows = KINDS.len().div_ceil(columns) as f64;
-    let note_lines = wrap(NOTE, width - 28.0, 11.0).len() as f64;
+    let note_lines = wrap_words(NOTE, width - 28.0, 11.0 * EM).len() as f64;
     let legend_top = graph_bottom + 10.0 + 18.0 * bw_lines.len() as f64 + 16.0;
     let height = legend_top + 30.0 * legend_rows + 16.0 * note_lines + 6.0;
     let mut svg = open(id, "figure graph", (width, height), title, &desc);
@@ -131,28 +132,11 @@ const NOTE: &str = "Each node: its name, its forward value, and ∇ its gradient
 
 /// The backward direction's words, on as many lines as `room` needs.
 fn backward_words(arrow: &str, out: &str, seed: &str, room: f64) -> Vec<String> {
-    wrap(
+    wrap_words(
         &format!("{arrow} backward: gradients (∇ = ∂{out}/∂node), from the seed {seed} on {out}"),
         room,
-        12.0 * EM_BOLD / EM,
+        12.0 * EM_BOLD,
     )
-}
-
-/// `s` in lines no wider than `room` at font size `size` (DejaVu's
-/// average advance), broken at spaces.
-fn wrap(s: &str, room: f64, size: f64) -> Vec<String> {
-    let fits = |t: &str| t.chars().count() as f64 * size * EM <= room;
-    let mut lines: Vec<String> = Vec::new();
-    for word in s.split(' ') {
-        match lines.last_mut() {
-            Some(last) if fits(&format!("{last} {word}")) => {
-                last.push(' ');
-                last.push_str(word);
-            }
-            _ => lines.push(word.to_string()),
-        }
-    }
-    lines
 }
 
 /// The forward direction down the left side, top to bottom.
@@ -257,7 +241,7 @@ fn legend(svg: &mut Svg, ly: f64, columns: usize, room: f64) {
         text(svg, "legend", x + 46.0, y + 15.0, small, kind.name());
     }
     let rows = KINDS.len().div_ceil(columns) as f64;
-    for (i, line) in wrap(NOTE, room, 11.0).iter().enumerate() {
+    for (i, line) in wrap_words(NOTE, room, 11.0 * EM).iter().enumerate() {
         let y = ly + 30.0 * rows + 14.0 + 16.0 * i as f64;
         text(svg, "legend", 14.0, y, font(11.0, MUTED), line);
     }

@@ -11,6 +11,7 @@ use crate::render::svg::{Svg, arrow, font, line, p, rect, text};
 use crate::render::theme::{BACKWARD, FORWARD, INK, LINE, MUTED, PANEL, PAPER};
 use crate::scenario::{Run, Scenario};
 use crate::story::{self, formula, local_rule, num, operand};
+use crate::text::wrap_words;
 use crate::text::{op_word, wrt};
 
 /// Splits a rule in words into the formula and a remark about the cache:
@@ -308,23 +309,6 @@ fn op_symbol(op: Op) -> String {
     } else {
         format!("{} {}", op.symbol(), op.name())
     }
-}
-
-/// `s` in lines no wider than `room`, at `advance` px per character,
-/// broken at spaces.
-fn wrap_words(s: &str, room: f64, advance: f64) -> Vec<String> {
-    let fits = |t: &str| t.chars().count() as f64 * advance <= room;
-    let mut lines: Vec<String> = Vec::new();
-    for word in s.split(' ') {
-        match lines.last_mut() {
-            Some(last) if fits(&format!("{last} {word}")) => {
-                last.push(' ');
-                last.push_str(word);
-            }
-            _ => lines.push(word.to_string()),
-        }
-    }
-    lines
 }
 
 /// The card of a graph without an op: a note.

@@ -5,10 +5,10 @@ use super::open;
 use crate::engine::gradcheck::{central_difference, forward_difference};
 use crate::engine::{Graph, Kind, NodeId};
 use crate::layout::Point;
-use crate::render::plot::{Scale, TICK, axes, x_tick, y_tick};
+use crate::render::plot::{Scale, TICK, axes, x_mark, y_tick};
 use crate::render::scene::PHONE_COLUMN;
 use crate::render::svg::{Font, Svg, font, line, marker, p, polyline, ring, text};
-use crate::render::theme::{BACKWARD, FORWARD, GRID, INK, MUTED};
+use crate::render::theme::{BACKWARD, FORWARD, INK, MUTED};
 use crate::scenario::{Run, Scenario};
 use crate::story::num;
 
@@ -258,7 +258,7 @@ pub fn step_size(s: &Scenario, run: &Run, id: &str) -> String {
     if let Some(line) = closed {
         text(&mut svg, "closed-form", 14.0, 42.0, font(12.0, INK), &line);
     }
-    grid(&mut svg, &area, decades);
+    grid(&mut svg, &area, decades, (1, area.top - 30.0));
     if errors.lowest() <= ERROR_FLOOR {
         floor(&mut svg, &area);
     }
@@ -327,7 +327,7 @@ pub fn step_size_narrow(s: &Scenario, run: &Run, id: &str) -> String {
     for (class, y, f, line) in &svg_lines {
         text(&mut svg, class, 14.0, *y, *f, line);
     }
-    grid_narrow(&mut svg, &area, decades, axis_y);
+    grid(&mut svg, &area, decades, (3, axis_y));
     if errors.lowest() <= ERROR_FLOOR {
         floor(&mut svg, &area);
     }
@@ -386,62 +386,7 @@ fn caption_text(errors: &Errors) -> String {
 /// Splits `s` into lines no wider than `room` in font `f` (a word wider
 /// than `room` gets a line of its own).
 fn wrap_words(s: &str, f: Font, room: f64) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    for w in s.split(' ') {
-        match lines.last_mut() {
-            Some(last) if f.width(&format!("{last} {w}")) <= room => {
-                last.push(' ');
-                last.push_str(w);
-            }
-            _ => lines.push(w.to_string()),
-        }
-    }
-    lines
-}
-
-/// The narrow plot's grid: every decade drawn, every third one on the h
-/// axis labelled (13 labels do not fit 262 px), and the |error| label at
-/// `axis_y`, above the guides' labels.
-fn grid_narrow(svg: &mut Svg, a: &Area, (ey0, ey1): (f64, f64), axis_y: f64) {
-    let (l, r, top, bottom) = (a.l, a.r, a.top, a.bottom);
-    for kx in -13..=-1 {
-        let px = a.x(10f64.powi(kx));
-        if kx % 3 == 0 {
-            x_tick(svg, px, top, bottom, &decade(kx));
-        } else {
-            line(svg, "grid", p(px, top), p(px, bottom), GRID, "1", "");
-            line(
-                svg,
-                "tick",
-                p(px, bottom),
-                p(px, bottom + 5.0),
-                MUTED,
-                "1",
-                "",
-            );
-        }
-    }
-    let decades = (ey1 - ey0) as i32;
-    let every = if decades > 10 { 2 } else { 1 };
-    for ky in (ey0 as i32)..=(ey1 as i32) {
-        let label = ((ky - ey1 as i32) % every == 0).then(|| decade(ky));
-        y_tick(svg, (l, r), a.y(10f64.powi(ky)), label.as_deref());
-    }
-    axes(
-        svg,
-        (l, r),
-        (top, bottom),
-        bottom + 36.0,
-        "step size h (log scale)",
-    );
-    text(
-        svg,
-        "axis-label",
-        14.0,
-        axis_y,
-        font(12.0, INK),
-        "|error| (log scale)",
-    );
+    crate::text::wrap_by(s, room, |t| f.width(t))
 }
 
 /// The narrow plot's guides: each label left of its line, ending at it,
@@ -565,12 +510,14 @@ fn closed_form_line(s: &Scenario, grad: f64) -> Option<String> {
     ))
 }
 
-/// Grid, ticks and labels at decades (every other one on a tall axis),
-/// and the axes with their labels.
-fn grid(svg: &mut Svg, a: &Area, (ey0, ey1): (f64, f64)) {
+/// Grid, ticks and labels at decades (every other one on a tall y axis;
+/// on the h axis every `every_x`th: a narrow plot's 262 px hold no 13
+/// labels), the axes with their labels, the |error| label at `axis_y`.
+fn grid(svg: &mut Svg, a: &Area, (ey0, ey1): (f64, f64), (every_x, axis_y): (i32, f64)) {
     let (l, r, top, bottom) = (a.l, a.r, a.top, a.bottom);
     for kx in -13..=-1 {
-        x_tick(svg, a.x(10f64.powi(kx)), top, bottom, &decade(kx));
+        let label = (kx % every_x == 0).then(|| decade(kx));
+        x_mark(svg, a.x(10f64.powi(kx)), top, bottom, label.as_deref());
     }
     let decades = (ey1 - ey0) as i32;
     let every = if decades > 10 { 2 } else { 1 };
@@ -589,7 +536,7 @@ fn grid(svg: &mut Svg, a: &Area, (ey0, ey1): (f64, f64)) {
         svg,
         "axis-label",
         14.0,
-        top - 30.0,
+        axis_y,
         font(12.0, INK),
         "|error| (log scale)",
     );
