@@ -52,8 +52,13 @@ async function open(browser, url) {
   page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
   page.on("requestfailed", (r) => {
-    // The event stream is cut when the page reloads: that is the point.
-    if (!r.url().includes("/__seen/events")) problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`);
+    // The event stream is cut when the page reloads: that is the point. So
+    // is any request still in flight then (a frames file a picture near the
+    // top of the page is loading, the favicon): Chromium aborts it
+    // (net::ERR_ABORTED) and the reloaded page asks again. Any other
+    // failure (refused, blocked by the CSP, reset) is a problem.
+    const aborted = r.failure()?.errorText === "net::ERR_ABORTED";
+    if (!r.url().includes("/__seen/events") && !aborted) problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`);
   });
   await page.goto(url, { waitUntil: "load" });
   return { ctx, page, problems };
