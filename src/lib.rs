@@ -9,12 +9,14 @@ pub mod diagnostic;
 pub mod engine;
 pub mod help;
 pub mod layout;
+pub mod page;
 pub mod render;
 pub mod scenario;
 pub mod site;
 pub mod story;
 pub mod text;
 pub mod toml_errors;
+pub mod util;
 
 use diagnostic::Diagnostic;
 use std::path::Path;
@@ -34,25 +36,17 @@ pub fn check_file(path: &Path) -> Result<(FileRuns, Vec<Diagnostic>), Vec<Diagno
     let mut warnings = Vec::new();
     let mut ids: Vec<(String, usize)> = Vec::new();
     let root = scenario::Files::root_of(path);
-    for block in scenario::find_blocks(&markdown) {
-        // The site's mapping from body to file, which knows about the
-        // prefixes of blocks nested in lists and quotes.
-        let site_block = site::Block {
-            source: block.body.clone(),
-            body_offset: block.offset,
-            info: String::new(),
-        };
-        let to_file = |o: usize| site_block.file_offset(&markdown, o);
+    for block in page::find_blocks(&markdown) {
         let place = scenario::BlockPlace {
             file: path,
             markdown: &markdown,
-            to_file: &to_file,
+            block: &block,
             files: Some(scenario::Files {
                 page: path,
                 root: &root,
             }),
         };
-        match scenario::parse_on_page(&block.body, &place, &mut ids, &mut warnings) {
+        match scenario::parse_on_page(&block.source, &place, &mut ids, &mut warnings) {
             Ok(ok) => runs.push(ok),
             Err(e) => errors.extend(e),
         }
@@ -132,19 +126,13 @@ fn trace_frames_within_budget(
 /// in order).
 fn block_error(path: &Path, block: usize, e: &scenario::ScenarioError) -> String {
     let markdown = std::fs::read_to_string(path).unwrap_or_default();
-    let Some(b) = scenario::find_blocks(&markdown).into_iter().nth(block) else {
+    let Some(b) = page::find_blocks(&markdown).into_iter().nth(block) else {
         return format!("{}: error: {}\n", path.display(), e.message);
     };
-    let site_block = site::Block {
-        source: b.body.clone(),
-        body_offset: b.offset,
-        info: String::new(),
-    };
-    let to_file = |o: usize| site_block.file_offset(&markdown, o);
     let place = scenario::BlockPlace {
         file: path,
         markdown: &markdown,
-        to_file: &to_file,
+        block: &b,
         files: None,
     };
     diagnostic::render_all(&[place.diagnostic(e)])

@@ -8,12 +8,14 @@ use super::scene::{Direction, PHONE_COLUMN};
 use super::stepper::{
     FrameSource, StepPanel, StepperParts, jumps, picture_frame, stepper, tabs, tabs_sharing,
 };
-use super::svg::{self, esc};
+use super::svg;
 use super::theme;
+use crate::diagnostic::Diagnostic;
+use crate::page::{Block, FigureHook, FigureState, FileRead, PageCtx, Rendered};
 use crate::scenario::budget::{Capped, MAX_FIGURE_BYTES, MAX_JSON_BYTES, megabytes};
 use crate::scenario::{self, Figure, Run, Scenario, ScenarioError, View};
-use crate::site::{Block, Diagnostic, FigureHook, FigureState, FileRead, PageCtx, Rendered};
 use crate::story::{Phase, tell};
+use crate::util::esc;
 
 /// The most tabs a batch group shares its steppers among: style.css hides
 /// the other tabs' variants with one rule per tab index up to here
@@ -32,11 +34,10 @@ pub struct Figures;
 
 /// A scenario error as a diagnostic at its place in the markdown file.
 pub fn diagnostic(page: &PageCtx, block: &Block, e: &ScenarioError) -> Diagnostic {
-    let to_file = |o: usize| block.file_offset(&page.source, o);
     scenario::BlockPlace {
         file: &page.file,
         markdown: &page.source,
-        to_file: &to_file,
+        block,
         files: None,
     }
     .diagnostic(e)
@@ -70,16 +71,7 @@ impl FigureHook for Figures {
         let mut diags = Vec::new();
         let mut parsed: Vec<(&Block, Scenario, Vec<Run>)> = Vec::new();
         for b in blocks {
-            let to_file = |o: usize| b.file_offset(&page.source, o);
-            let place = scenario::BlockPlace {
-                file: &page.file,
-                markdown: &page.source,
-                to_file: &to_file,
-                files: Some(scenario::Files {
-                    page: &page.path,
-                    root: &page.site_root,
-                }),
-            };
+            let place = scenario::BlockPlace::on_page(page, b);
             let result =
                 scenario::parse_on_page(&b.source, &place, &mut state.ids, &mut state.warnings);
             match result {
@@ -96,7 +88,7 @@ impl FigureHook for Figures {
             if let Some(f) = &s.data {
                 out.reads.push(FileRead {
                     path: f.path.clone(),
-                    digest: crate::site::digest::digest(f.text.as_bytes()),
+                    digest: crate::util::digest::digest(f.text.as_bytes()),
                 });
             }
         }
@@ -209,7 +201,7 @@ fn unindented(html: &str) -> String {
 }
 
 fn slug(s: &str) -> String {
-    crate::site::markdown::slugify(s)
+    crate::util::slugify(s)
 }
 
 /// The word shown before the tab labels.

@@ -3,9 +3,9 @@
 //! described in `templates/STEPPER.md`; `templates/style.css` serves every
 //! figure without per-figure CSS.
 
-use super::svg::esc;
 use crate::engine::Graph;
 use crate::story::{Phase, Step, Story};
+use crate::util::esc;
 
 /// Up to this many steps, the jump list also has a number per step.
 pub const NUMBERED_UP_TO: usize = 24;

@@ -11,21 +11,7 @@ use std::fmt::Write;
 
 use super::theme::{EM, EM_BOLD, FONT, PAPER, lean_class, lean_drops, text_w};
 use crate::layout::Point;
-
-/// Escapes text for XML content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+use crate::util::esc;
 
 /// A coordinate, rounded to one decimal, without `-0` or trailing `.0`.
 /// Integer arithmetic, not float formatting: frames hold thousands of

@@ -3,6 +3,7 @@
 //! markdown, as a [`Diagnostic`].
 
 use crate::diagnostic::Diagnostic;
+use crate::page::{Block, PageCtx};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -92,17 +93,35 @@ pub struct BlockPlace<'a> {
     pub file: &'a Path,
     /// The full text of the file.
     pub markdown: &'a str,
-    /// Maps a byte offset in the block body to one in the file.
-    pub to_file: &'a dyn Fn(usize) -> usize,
+    /// The block, which maps a byte offset of its body to one in the file.
+    pub block: &'a Block,
     /// The page on disk and the site root, for `data` files; `None` where
     /// there is no file to read beside.
     pub files: Option<super::data::Files<'a>>,
 }
 
-impl BlockPlace<'_> {
+impl<'a> BlockPlace<'a> {
+    /// `block` of the page `page`, reading `data` files beside the page.
+    pub fn on_page(page: &'a PageCtx, block: &'a Block) -> BlockPlace<'a> {
+        BlockPlace {
+            file: &page.file,
+            markdown: &page.source,
+            block,
+            files: Some(super::data::Files {
+                page: &page.path,
+                root: &page.site_root,
+            }),
+        }
+    }
+
+    /// The file offset of byte `body_offset` of the block body.
+    pub fn to_file(&self, body_offset: usize) -> usize {
+        self.block.file_offset(self.markdown, body_offset)
+    }
+
     /// `file:line:col` of byte `body_offset` of the block body.
     pub fn place(&self, body_offset: usize) -> String {
-        crate::diagnostic::place(self.file, self.markdown, (self.to_file)(body_offset))
+        crate::diagnostic::place(self.file, self.markdown, self.to_file(body_offset))
     }
 
     /// The error at its place in the file, with the snippet and underline.
@@ -112,7 +131,7 @@ impl BlockPlace<'_> {
             None => Diagnostic::at(
                 self.file,
                 self.markdown,
-                (self.to_file)(e.offset),
+                self.to_file(e.offset),
                 e.len,
                 e.message.clone(),
             ),

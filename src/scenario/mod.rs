@@ -2,7 +2,6 @@
 //! expression statements, and their lowering into engine graphs.
 //! `docs/language.md` is the contract.
 
-pub mod blocks;
 pub mod budget;
 pub mod closed;
 pub mod data;
@@ -18,7 +17,6 @@ pub mod spec;
 pub mod trace;
 pub mod train;
 
-pub use blocks::{Block, find_blocks};
 pub use data::Files;
 pub use error::{BlockPlace, ScenarioError};
 pub use lower::{Lowered, MAX_NODES, MAX_TRAINING_NODES, View};
@@ -851,7 +849,7 @@ pub fn parse_on_page(
                         .with_note(format!("the id is first used at {first}")),
                 );
             }
-            None => ids.push((id.get_ref().clone(), (place.to_file)(id.span().start))),
+            None => ids.push((id.get_ref().clone(), place.to_file(id.span().start))),
         }
     }
     let page = place.files.map(|f| (place.file, f));

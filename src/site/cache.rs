@@ -52,11 +52,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::digest::{Digest, Fields, digest, hex};
-use super::{
-    Block, BuildConfig, Diagnostic, FigureHook, FigureState, FileRead, PageCtx, PageOut, Rendered,
-    Severity, templates,
-};
+use super::{BuildConfig, Diagnostic, PageOut, Severity, templates};
+use crate::page::{Block, FigureHook, FigureState, FileRead, PageCtx, Rendered};
+use crate::util::digest::{Digest, Fields, digest, hex};
 
 /// The largest entry read back, decompressed: bigger than any figure
 /// (a drawn block has at most 20,000 nodes), small enough that a damaged

@@ -26,7 +26,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use walkdir::WalkDir;
 
-use super::{BuildConfig, BuildError, Diagnostic, Folder, PageCtx};
+use super::{BuildConfig, BuildError, Diagnostic, Folder};
+use crate::page::PageCtx;
 
 /// The front matter of a page. Unknown keys are an error, so a typo such as
 /// `titel` is reported instead of silently ignored.

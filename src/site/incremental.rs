@@ -32,12 +32,11 @@ use rayon::prelude::*;
 
 use super::cache;
 use super::content::Page;
-use super::digest::Digest;
 use super::nav::Course;
 use super::templates::Templates;
-use super::{
-    BuildConfig, BuildError, Bytes, FigureHook, PageOut, Report, Sink, output, render_site,
-};
+use super::{BuildConfig, BuildError, Bytes, PageOut, Report, Sink, output, render_site};
+use crate::page::FigureHook;
+use crate::util::digest::Digest;
 
 /// Keeps every file of a build in memory, for [`update`] to compare with
 /// the next build's.

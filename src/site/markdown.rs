@@ -18,15 +18,14 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use pulldown_cmark::{Alignment, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd};
 use serde::Serialize;
 
 use super::content::Page;
 use super::sanitize::{self, Dropped, Placeholders};
-use super::{Block, Diagnostic, FigureHook, PageCtx, csp, math};
-
-/// The info-string word that marks a figure block.
-pub const FIGURE_INFO: &str = "autograd";
+use super::{Diagnostic, csp, math};
+use crate::page::{self, Block, FigureHook, PageCtx};
+use crate::util::slugify;
 
 /// One heading, for a table of contents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -51,16 +50,7 @@ pub struct RenderedPage {
     /// sanitizer dropped.
     pub warnings: Vec<Diagnostic>,
     /// The files the figure blocks read besides the page.
-    pub reads: Vec<super::FileRead>,
-}
-
-/// The pulldown-cmark extensions the site uses.
-pub fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_MATH
-        | Options::ENABLE_STRIKETHROUGH
+    pub reads: Vec<crate::page::FileRead>,
 }
 
 /// Renders the body of `page`. Every mistake on the page is reported, not
@@ -81,7 +71,7 @@ type PendingFigure = (String, Range<usize>, String, Option<usize>);
 
 struct Renderer<'p> {
     pending: Vec<PendingFigure>,
-    figure_state: super::FigureState,
+    figure_state: crate::page::FigureState,
     page: &'p Page,
     ctx: &'p PageCtx,
     hook: &'p dyn FigureHook,
@@ -198,7 +188,7 @@ struct Table {
 /// Whether `event` opens an ```` ```autograd ```` block.
 fn starts_figure(event: &Event) -> bool {
     matches!(event, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
-        if info.split_whitespace().next() == Some(FIGURE_INFO))
+        if page::is_figure(info))
 }
 
 impl<'p> Renderer<'p> {
@@ -213,7 +203,7 @@ impl<'p> Renderer<'p> {
             result: RenderedPage::default(),
             used_ids: HashSet::new(),
             pending: Vec::new(),
-            figure_state: super::FigureState::default(),
+            figure_state: crate::page::FigureState::default(),
             state: State::Normal,
             table: Table::default(),
             strict,
@@ -268,9 +258,10 @@ impl<'p> Renderer<'p> {
 
     /// Reads the body's events one by one, then writes the HTML.
     fn run(mut self) -> Result<RenderedPage, Vec<Diagnostic>> {
-        let events: Vec<(Event<'p>, Range<usize>)> = Parser::new_ext(self.page.body(), options())
-            .into_offset_iter()
-            .collect();
+        let events: Vec<(Event<'p>, Range<usize>)> =
+            Parser::new_ext(self.page.body(), page::options())
+                .into_offset_iter()
+                .collect();
         self.reserve_explicit_ids(&events);
         for (event, range) in events {
             self.event(event, range);
@@ -301,9 +292,7 @@ impl<'p> Renderer<'p> {
         }
         self.nesting(&event, &range);
         match event {
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
-                if info.split_whitespace().next() == Some(FIGURE_INFO) =>
-            {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if page::is_figure(&info) => {
                 self.state = State::Figure {
                     info: info.to_string(),
                     fence: range,
@@ -604,21 +593,10 @@ impl<'p> Renderer<'p> {
         let body = self.page.body();
         let blocks: Vec<Block> = pending
             .iter()
-            .map(|(info, fence, source, first_text)| {
-                // The body starts on the line after the opening fence. With
-                // text, the first text event says exactly where (after any
-                // stripped indentation); an empty body starts after the fence.
-                let body_rel = first_text.unwrap_or_else(|| {
-                    body[fence.start..]
-                        .find('\n')
-                        .map_or(fence.end, |i| fence.start + i + 1)
-                        .min(fence.end)
-                });
-                Block {
-                    source: source.clone(),
-                    body_offset: self.base + body_rel,
-                    info: info.clone(),
-                }
+            .map(|(info, fence, source, first_text)| Block {
+                source: source.clone(),
+                body_offset: self.base + page::body_start(body, fence, *first_text),
+                info: info.clone(),
             })
             .collect();
         let fence = pending[0].1.clone();
@@ -663,29 +641,6 @@ impl<'p> Renderer<'p> {
     }
 }
 
-/// A heading's text as an id: lowercase letters and digits, words joined by
-/// `-`. `"Backward pass: the chain rule"` → `backward-pass-the-chain-rule`.
-pub fn slugify(text: &str) -> String {
-    let mut slug = String::with_capacity(text.len());
-    let mut dash = false;
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            if dash && !slug.is_empty() {
-                slug.push('-');
-            }
-            dash = false;
-            slug.extend(c.to_lowercase());
-        } else if c.is_whitespace() || c == '-' || c == '_' || c.is_ascii_punctuation() {
-            dash = true;
-        }
-    }
-    if slug.is_empty() {
-        "section".to_string()
-    } else {
-        slug
-    }
-}
-
 /// `other.md#part` → `other.html#part` for relative links; `None` for
 /// anything else (absolute URLs, `mailto:`, anchors, non-markdown files).
 fn rewrite_md_link(dest: &str) -> Option<String> {
@@ -701,36 +656,9 @@ fn rewrite_md_link(dest: &str) -> Option<String> {
     Some(format!("{stem}.html{rest}"))
 }
 
-/// Escapes text for HTML element content and attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugs() {
-        assert_eq!(
-            slugify("Backward pass: the chain rule"),
-            "backward-pass-the-chain-rule"
-        );
-        assert_eq!(slugify("  Σ and ∂L/∂w "), "σ-and-l-w");
-        assert_eq!(slugify("!!!"), "section");
-        assert_eq!(slugify("a_b--c"), "a-b-c");
-    }
 
     #[test]
     fn md_links() {

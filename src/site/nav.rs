@@ -19,7 +19,7 @@
 use serde::Serialize;
 
 use super::content::{Page, Section, section_of};
-use super::markdown::escape_html;
+use crate::util::esc as escape_html;
 
 /// Entries shown on either side of the current one in a long list.
 pub const WINDOW: usize = 4;

@@ -163,7 +163,7 @@ const CLOSE: char = '\u{E001}';
 impl Placeholders {
     /// The tokens of the page whose markdown file is `source`.
     pub fn new(source: &str) -> Placeholders {
-        let nonce = super::digest::digest(source.as_bytes()) as u64;
+        let nonce = crate::util::digest::digest(source.as_bytes()) as u64;
         Placeholders {
             prefix: format!("{OPEN}{nonce:016x}."),
         }

@@ -35,9 +35,9 @@ use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
 
-use super::digest::{Digest, hex};
 use super::output;
 use super::{BuildConfig, BuildError, Bytes, Sink};
+use crate::util::digest::{Digest, hex};
 
 /// The file, in the cache folder, that records the last build's output.
 pub const MANIFEST: &str = "manifest.json";

@@ -31,7 +31,8 @@ use walkdir::WalkDir;
 use super::content::Page;
 use super::markdown::RenderedPage;
 use super::nav::Course;
-use super::{BuildConfig, BuildError, Diagnostic, Folder, Origin, PageCtx};
+use super::{BuildConfig, BuildError, Diagnostic, Folder, Origin};
+use crate::page::PageCtx;
 
 const DEFAULT_BASE: &str = include_str!("../../templates/base.html");
 const DEFAULT_PAGE: &str = include_str!("../../templates/page.html");
@@ -290,8 +291,8 @@ impl Templates {
     /// A digest of every template file (sources, stylesheet, favicon) that
     /// stays the same from one process to the next, for the figure cache
     /// on disk ([`super::cache`]).
-    pub fn digest(&self) -> super::digest::Digest {
-        let mut f = super::digest::Fields::new();
+    pub fn digest(&self) -> crate::util::digest::Digest {
+        let mut f = crate::util::digest::Fields::new();
         for (name, (path, text)) in &self.sources {
             f.str(name)
                 .bytes(path.as_os_str().as_encoded_bytes())

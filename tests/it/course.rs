@@ -7,7 +7,8 @@
 use std::fs;
 use std::path::Path;
 
-use seen::site::{self, BuildConfig, BuildError, SourceOnly};
+use seen::page::SourceOnly;
+use seen::site::{self, BuildConfig, BuildError};
 
 use crate::support::write;
 

@@ -312,7 +312,7 @@ fn every_reader_stays_within_a_worker_threads_stack() {
                 );
             }
             let quotes = ">".repeat(100_000) + " deep\n";
-            let parser = pulldown_cmark::Parser::new_ext(&quotes, seen::site::markdown::options());
+            let parser = pulldown_cmark::Parser::new_ext(&quotes, seen::page::options());
             let mut html = String::new();
             pulldown_cmark::html::push_html(&mut html, parser);
             assert!(html.contains("deep"));

@@ -3,7 +3,8 @@
 use std::fs;
 use std::path::Path;
 
-use seen::site::{self, Block, BuildConfig, BuildError, Diagnostic, FigureHook, PageCtx, Rendered};
+use seen::page::{Block, FigureHook, PageCtx, Rendered};
+use seen::site::{self, BuildConfig, BuildError, Diagnostic};
 
 use crate::support::{snapshot, write};
 

@@ -5,10 +5,10 @@
 use super::and_list;
 use super::model_plot::{WIDTH, batch_plot};
 use crate::engine::{Graph, Kind, NodeId, Op};
-use crate::render::svg::esc;
 use crate::scenario::{Run, Scenario, UpdateResult};
 use crate::story::{num, operand};
 use crate::text::wrap_words;
+use crate::util::esc;
 
 /// The parts of a batch figure.
 pub struct BatchParts {

@@ -3,9 +3,9 @@
 
 use super::and_list;
 use crate::engine::{Graph, Kind, NodeId};
-use crate::render::svg::esc;
 use crate::scenario::{Run, View};
 use crate::story::num;
+use crate::util::esc;
 
 /// A leaf as the table names it: "w", or "x (example 2)".
 fn leaf_label(g: &Graph, i: NodeId) -> String {

@@ -60,7 +60,8 @@ use walkdir::WalkDir;
 
 use super::config::CONFIG_FILE;
 use super::incremental::{self, Incremental};
-use super::{BuildConfig, BuildError, FigureHook};
+use super::{BuildConfig, BuildError};
+use crate::page::FigureHook;
 
 mod http;
 mod respond;

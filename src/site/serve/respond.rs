@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use hyper::StatusCode;
 
 use super::{BANNER_CSS, BANNER_CSS_PATH, LIVE_JS, LIVE_JS_PATH, Shared, generation};
-use crate::site::markdown::escape_html;
+use crate::util::esc as escape_html;
 
 /// Why a request path was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
