@@ -191,28 +191,12 @@ impl FigureCache {
             .extend(keys);
     }
 
-    /// The key of a whole page for `seen build`: everything its HTML and
-    /// its figures depend on (as [`super::incremental::page_key`] lists
-    /// them for `seen serve`: its file, its navigation, the settings, the
-    /// templates), with the version; the files its blocks read are checked
-    /// on use.
-    pub(crate) fn page_key(
-        &self,
-        config: &BuildConfig,
-        templates: Digest,
-        page: &super::content::Page,
-        (nav, page_count): (&super::nav::PageNav, usize),
-    ) -> Digest {
+    /// The key of a whole page in this cache: its [`page_inputs`] with
+    /// the cache's version salt.
+    pub(crate) fn page_key(&self, inputs: Digest) -> Digest {
         Fields::new()
             .bytes(&self.salt.to_le_bytes())
-            .bytes(&templates.to_le_bytes())
-            .str(&config.key_text())
-            .bytes(page.path.as_os_str().as_encoded_bytes())
-            .str(&page.out_path)
-            .str(&page.source)
-            .str(&format!("{nav:?}"))
-            // Templates see how many pages the site has (`page_count`).
-            .u64(page_count as u64)
+            .bytes(&inputs.to_le_bytes())
             .finish()
     }
 
@@ -250,6 +234,30 @@ impl FigureCache {
         self.mark_used([key]);
         self.store("pages", key, encode_page(out, &figure_keys));
     }
+}
+
+/// The digest of everything a page's output depends on, besides the files
+/// its blocks read (a `data` CSV, listed in its output's `reads` and checked
+/// on use by [`reads_unchanged`]): the settings, the templates (`templates`,
+/// [`super::templates::Templates::digest`]), the page's file and its text,
+/// its place in the navigation, and the number of pages (templates can read
+/// `page_count`). The one key of a page, for the figure cache on disk
+/// (`seen build`) and for the pages `seen serve` keeps in memory alike.
+pub(crate) fn page_inputs(
+    config: &BuildConfig,
+    templates: Digest,
+    page: &super::content::Page,
+    (nav, page_count): (&super::nav::PageNav, usize),
+) -> Digest {
+    Fields::new()
+        .bytes(&templates.to_le_bytes())
+        .str(&config.key_text())
+        .bytes(page.path.as_os_str().as_encoded_bytes())
+        .str(&page.out_path)
+        .str(&page.source)
+        .str(&format!("{nav:?}"))
+        .u64(page_count as u64)
+        .finish()
 }
 
 /// True if every file of `reads` still has the bytes read, and is still

@@ -5,10 +5,11 @@
 //! too slow for an edit to one page. An [`Incremental`] keeps the last good
 //! build in memory. The next build
 //! still loads every source and settles the navigation, but renders only
-//! the pages whose inputs changed, each page keyed by a hash of everything
-//! its output depends on ([`page_key`]): its file, its place in the
-//! navigation (titles and paths of the entries it shows, previous, next),
-//! the settings and the templates. Then only files whose bytes changed are
+//! the pages whose inputs changed, each page keyed by the digest of
+//! everything its output depends on ([`cache::page_inputs`], the same key
+//! the figure cache on disk uses): its file, its place in the navigation,
+//! the page count, the settings and the templates; and the files its blocks
+//! read are checked again. Then only files whose bytes changed are
 //! written, into a staging folder where the unchanged ones are hard-linked
 //! from the output folder, and the staging folder is swapped in for the
 //! output folder in one step, as `seen build` does ([`output::Staging`]).
@@ -23,7 +24,6 @@
 //! writes every file.
 
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -31,9 +31,6 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use super::cache;
-use super::content::Page;
-use super::nav::Course;
-use super::templates::Templates;
 use super::{BuildConfig, BuildError, Bytes, PageOut, Report, Sink, output, render_site};
 use crate::page::FigureHook;
 use crate::util::digest::Digest;
@@ -57,7 +54,7 @@ impl Sink for Memory {
 #[derive(Debug, Default)]
 pub struct Incremental {
     /// Page output path → (key of its inputs, its output).
-    pages: HashMap<String, (u64, Arc<PageOut>)>,
+    pages: HashMap<String, (Digest, Arc<PageOut>)>,
     /// Every file of the last good build, as written.
     files: BTreeMap<String, Bytes>,
     /// The output folder those files are in; `None` until a build wrote
@@ -83,7 +80,12 @@ impl Incremental {
     /// The cached output of the page at `out_path`, if its key is `key`
     /// and every file its blocks read (a CSV, say) still has the bytes
     /// they read: the key covers the page's own file, not those.
-    pub(crate) fn page(&self, out_path: &str, key: u64, site_root: &Path) -> Option<Arc<PageOut>> {
+    pub(crate) fn page(
+        &self,
+        out_path: &str,
+        key: Digest,
+        site_root: &Path,
+    ) -> Option<Arc<PageOut>> {
         match self.pages.get(out_path) {
             Some((k, out)) if *k == key && cache::reads_unchanged(&out.reads, site_root) => {
                 Some(Arc::clone(out))
@@ -142,27 +144,6 @@ pub fn build(
         },
         reuse,
     ))
-}
-
-/// A hash of what every page depends on: the settings and the templates.
-pub(crate) fn site_key(config: &BuildConfig, templates: &Templates) -> u64 {
-    let mut h = DefaultHasher::new();
-    config.key_text().hash(&mut h);
-    templates.fingerprint().hash(&mut h);
-    h.finish()
-}
-
-/// A hash of everything the output of the page at `index` (in reading
-/// order) depends on, besides [`site_key`]: its file and what its
-/// navigation shows.
-pub(crate) fn page_key(site_key: u64, page: &Page, course: &Course, index: usize) -> u64 {
-    let mut h = DefaultHasher::new();
-    site_key.hash(&mut h);
-    page.path.hash(&mut h);
-    page.out_path.hash(&mut h);
-    page.source.hash(&mut h);
-    course.page_nav(Some(index), &page.root()).hash(&mut h);
-    h.finish()
 }
 
 /// Publishes the site `new`: with `old`, the files the output folder

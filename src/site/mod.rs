@@ -50,7 +50,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::page::{FigureHook, FileRead};
-use crate::util::digest;
+use crate::util::digest::{self, Digest};
 
 // ---------------------------------------------------------------------------
 // Diagnostics
@@ -382,7 +382,7 @@ struct RenderedSite {
     listing: BTreeMap<String, digest::Digest>,
     /// Each page's output with the key of its inputs, when a cache asked
     /// for them: (output path, key, output).
-    pages: Vec<(String, u64, Arc<PageOut>)>,
+    pages: Vec<(String, Digest, Arc<PageOut>)>,
     report: Report,
 }
 
@@ -434,26 +434,20 @@ fn render_site(
     };
     let pages = loaded.pages;
     let course = nav::Course::new(&pages, &loaded.sections);
-    let site_key = match (cache, &templates) {
-        (Some(_), Some(t)) => Some(incremental::site_key(config, t)),
-        _ => None,
-    };
     let templates_digest = templates.as_ref().map(templates::Templates::digest);
 
     // Pages render in parallel; each page's files go to the sink from the
     // thread that rendered it. `collect` keeps the pages in order.
-    let results: Result<Vec<(Option<u64>, PageResult)>, BuildError> = pages
+    let results: Result<Vec<(Option<Digest>, PageResult)>, BuildError> = pages
         .par_iter()
         .enumerate()
         .map(|(i, page)| {
-            let key = site_key.map(|k| incremental::page_key(k, page, &course, i));
-            let page_key = match (on_disk, templates_digest) {
-                (Some(c), Some(t)) => {
-                    let nav = course.page_nav(Some(i), &page.root());
-                    Some((c, c.page_key(config, t, page, (&nav, course.len()))))
-                }
-                _ => None,
-            };
+            let inputs = templates_digest.map(|t| {
+                let nav = course.page_nav(Some(i), &page.root());
+                cache::page_inputs(config, t, page, (&nav, course.len()))
+            });
+            let key = inputs.filter(|_| cache.is_some());
+            let page_key = on_disk.zip(inputs).map(|(c, k)| (c, c.page_key(k)));
             if let Some((c, k)) = page_key
                 && let Some(out) = c.reuse_page(k, &config.root, |p, d| sink.has(p, d))
             {

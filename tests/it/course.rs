@@ -277,4 +277,15 @@ fn incremental_rebuilds_equal_full_builds() {
         "{% extends \"base.html\" %}{% block body %}<main>{{ content | safe }}</main>{% endblock body %}",
     );
     step("a template", Some(5));
+    // Templates can read the page count: one key for a page, in memory and
+    // on disk, covers it (serve's own key once left it out).
+    write(
+        root,
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block body %}<p>{{ page_count }} pages</p><main>{{ content | safe }}</main>{% endblock body %}",
+    );
+    step("a template reading page_count", Some(5));
+    write(root, "content/part-b/deep/y.md", &page("B deeper", 6));
+    step("a page more", Some(6));
+    assert!(read(root, "appendix.html").contains("<p>6 pages</p>"));
 }
