@@ -7,6 +7,7 @@
 
 pub mod diagnostic;
 pub mod engine;
+pub mod figure;
 pub mod help;
 pub mod layout;
 pub mod page;

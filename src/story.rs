@@ -10,8 +10,7 @@ use crate::text::{
     Part, const_label, display_name, expr_label, net_param, neuron_label, subscript, wrt,
 };
 
-// The text helpers frames and figures print with, at their old paths.
-pub use crate::text::{formula, local_rule, num, operand};
+use crate::text::{formula, num, operand};
 
 /// What a step is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -365,8 +365,9 @@ fn draw(
             out.two_layouts("rule", figures::rule_card(s, &runs[0], &s.id), narrow)
         }
         Figure::StepSize => {
-            let narrow = figures::step_size_narrow(s, &runs[0], &format!("{}-narrow", s.id));
-            out.two_layouts("step-size", figures::step_size(s, &runs[0], &s.id), narrow)
+            let errors = crate::figure::step_size::Errors::new(s, &runs[0]);
+            let narrow = figures::step_size_narrow(s, &errors, &format!("{}-narrow", s.id));
+            out.two_layouts("step-size", figures::step_size(s, &errors, &s.id), narrow)
         }
         Figure::Compare => compare(s, runs, &title, &mut out),
         Figure::Training => training(s, &runs[0], shared, &mut out)?,

@@ -18,7 +18,3 @@ pub mod scene;
 pub mod stepper;
 pub mod svg;
 pub mod theme;
-
-/// The figures' former home, kept so `render::figure::rule_card` and the
-/// like still resolve for tests and benches.
-pub use figures as figure;

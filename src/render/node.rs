@@ -13,7 +13,7 @@ use super::theme::{
 };
 use crate::engine::Kind;
 use crate::layout::Point;
-use crate::story::{num, operand};
+use crate::text::{num, operand};
 
 /// A node's height.
 pub(crate) const NODE_H: f64 = 52.0;

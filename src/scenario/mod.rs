@@ -151,17 +151,13 @@ pub struct Run {
     pub lowered: Lowered,
     pub forward: Vec<ForwardStep>,
     pub messages: Vec<Message>,
-    pub update: Option<UpdateResult>,
+    pub update: Option<crate::engine::Update>,
     /// For a block with `train`: every step of the run, shared by the
     /// block's views (trained once, on the first view).
     pub training: Option<Arc<Training>>,
     /// The block's `input_grads`: its story tells the messages to inputs.
     pub input_grads: bool,
 }
-
-/// One SGD step and the fresh forward pass after it (the engine's
-/// [`crate::engine::Update`], under its old name here).
-pub use crate::engine::Update as UpdateResult;
 
 impl Run {
     pub fn graph(&self) -> &Graph {

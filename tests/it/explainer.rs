@@ -7,7 +7,8 @@
 
 use seen::engine::{Graph, Kind};
 use seen::scenario::Run;
-use seen::story::{self, Phase, num};
+use seen::story::{self, Phase};
+use seen::text::num;
 
 use crate::support::{explainer_pages, explainer_runs, explainer_text, manifest_dir};
 

@@ -5,13 +5,11 @@
 //! Every SVG is also rendered to `/tmp/figures-look/` for a human to look at.
 
 use seen::engine::{Kind, Op};
-use seen::render::figure::{
-    ERROR_FLOOR, batch, gradient_table, graph_still, rule_card, step_size, step_size_data,
-    view_note,
-};
+use seen::figure::step_size::{ERROR_FLOOR, Errors, step_size_data};
+use seen::render::figures::{batch, gradient_table, graph_still, rule_card, step_size, view_note};
 use seen::render::png;
 use seen::scenario::{Run, Scenario, View, parse};
-use seen::story::num;
+use seen::text::num;
 
 const SINGLE: &str = r#"
 id = "single"
@@ -197,7 +195,7 @@ fn rule_cards_show_seed_times_local_for_each_parent() {
                 num(s.seed * m.local)
             );
             assert!(svg.contains(&line), "{name}: `{line}` in the card");
-            let rule = seen::story::local_rule(op, m.slot);
+            let rule = seen::text::local_rule(op, m.slot);
             let words = rule.split(", ").next().unwrap();
             assert!(svg.contains(words), "{name}: rule `{words}`");
         }
@@ -425,9 +423,9 @@ fn step_size_errors_show_truncation_and_round_off() {
     assert!((hf / eps.sqrt()).log10().abs() < 2.0, "forward best h {hf}");
     assert!((hc / eps.cbrt()).log10().abs() < 2.0, "central best h {hc}");
 
-    let svg = step_size(&s, run, "step");
+    let svg = step_size(&s, &Errors::new(&s, run), "step");
     check_svg(&svg, "step");
-    assert_eq!(svg, step_size(&s, run, "step"));
+    assert_eq!(svg, step_size(&s, &Errors::new(&s, run), "step"));
     assert_legible(&svg);
     for text in [
         "truncation error",
@@ -771,7 +769,7 @@ fn a_shared_node_is_drawn_once_and_every_message_into_it_shows_the_running_sum()
             for &k in &steps[1..] {
                 let after = told.state_at(k).grads[id].unwrap();
                 let before = told.state_at(k - 1).grads[id].unwrap();
-                let shown = format!("= {}", seen::story::num(after));
+                let shown = format!("= {}", seen::text::num(after));
                 assert!(
                     frames[k].contains("∇ ") && frames[k].contains(&shown),
                     "{name} at step {k}: running sum {before} -> {after} not drawn"

@@ -46,7 +46,8 @@ fn build_produced() -> BTreeMap<String, String> {
             );
         }
     }
-    use seen::render::figure;
+    use seen::figure::step_size::Errors;
+    use seen::render::figures as figure;
     let (rule, runs) = &blocks["rule-mul"];
     out.insert(
         "rule/mul.svg".into(),
@@ -169,13 +170,13 @@ fn build_produced() -> BTreeMap<String, String> {
     let (step, runs) = &blocks["step-size"];
     out.insert(
         "step-size/w.svg".into(),
-        figure::step_size(step, &runs[0], &step.id),
+        figure::step_size(step, &Errors::new(step, &runs[0]), &step.id),
     );
     // The same plots a phone's column wide: the step-size plot, the
     // batch's, and each plot fixture's.
     out.insert(
         "phone/step-size.svg".into(),
-        figure::step_size_narrow(step, &runs[0], "step-size-narrow"),
+        figure::step_size_narrow(step, &Errors::new(step, &runs[0]), "step-size-narrow"),
     );
     out.insert(
         "phone/batch-plot.svg".into(),
@@ -229,7 +230,7 @@ fn plots() -> BTreeMap<String, String> {
         .into_iter()
         .flat_map(|(s, runs)| {
             let id = format!("plot-{}", s.id);
-            let parts = seen::render::figure::batch(&s, &runs[0], &id);
+            let parts = seen::render::figures::batch(&s, &runs[0], &id);
             [
                 (format!("plots/{}.svg", s.id), parts.plot),
                 (format!("phone/plot-{}.svg", s.id), parts.plot_narrow),

@@ -4,7 +4,8 @@
 //! 11 px or more, and lay their text out inside the width without two
 //! lines on top of each other, by the crate's own text-width estimate.
 
-use seen::render::figure::{batch, step_size_narrow};
+use seen::figure::step_size::Errors;
+use seen::render::figures::{batch, step_size_narrow};
 use seen::render::scene::PHONE_COLUMN;
 use seen::render::svg::font;
 
@@ -19,7 +20,7 @@ fn narrow_plots() -> Vec<(String, String)> {
         match s.figure {
             seen::scenario::Figure::StepSize => out.push((
                 format!("step-size {}", s.id),
-                step_size_narrow(&s, &runs[0], &s.id),
+                step_size_narrow(&s, &Errors::new(&s, &runs[0]), &s.id),
             )),
             seen::scenario::Figure::Batch => {
                 for run in &runs {

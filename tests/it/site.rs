@@ -133,19 +133,19 @@ fn steppers_have_one_step_per_engine_step_and_show_the_engines_numbers() {
             }
             // Every param's gradient (and updated value) appears as the engine computed it.
             for id in run.graph().leaves(seen::engine::Kind::Param) {
-                let grad = seen::story::num(run.graph().nodes[id].grad);
+                let grad = seen::text::num(run.graph().nodes[id].grad);
                 assert!(html.contains(&grad), "{}: gradient {grad} not shown", s.id);
             }
             if let Some(u) = &run.update {
                 for (name, _, _, after) in &u.params {
-                    let after = seen::story::num(*after);
+                    let after = seen::text::num(*after);
                     assert!(
                         html.contains(&after),
                         "{}: updated {name} = {after} not shown",
                         s.id
                     );
                 }
-                let out = seen::story::num(u.output_after);
+                let out = seen::text::num(u.output_after);
                 assert!(
                     html.contains(&out),
                     "{}: loss after the update {out} not shown",
@@ -163,7 +163,7 @@ fn steppers_have_one_step_per_engine_step_and_show_the_engines_numbers() {
     let g = single.1[0].graph();
     for name in ["w", "b"] {
         let id = g.find(name).unwrap();
-        let text = format!("∂loss/∂{name} = {}", seen::story::num(g.nodes[id].grad));
+        let text = format!("∂loss/∂{name} = {}", seen::text::num(g.nodes[id].grad));
         assert!(html.contains(&text), "ledger lacks {text}");
     }
 }

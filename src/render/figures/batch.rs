@@ -4,10 +4,11 @@
 
 use super::and_list;
 use super::model_plot::{WIDTH, batch_plot};
+use crate::engine::Update;
 use crate::engine::{Graph, Kind, NodeId, Op};
-use crate::scenario::{Run, Scenario, UpdateResult};
-use crate::story::{num, operand};
+use crate::scenario::{Run, Scenario};
 use crate::text::wrap_words;
+use crate::text::{num, operand};
 use crate::util::esc;
 
 /// The parts of a batch figure.
@@ -134,7 +135,7 @@ fn shift(s: &Scenario, run: &Run, id: &str) -> Option<String> {
     use crate::layout::Point;
     use crate::render::svg::{arrow, font, line, ring, text};
     use crate::render::theme::{FORWARD, INK, LINE, MUTED};
-    let (pred, moved) = super::model_plot::moved(s, run)?;
+    let (pred, moved) = crate::figure::model_plot::moved(s, run)?;
     let span = moved
         .iter()
         .map(|m| (m.after - m.before).abs())
@@ -420,7 +421,7 @@ fn contributions_foot(s: &Scenario, cols: &Columns) -> String {
 }
 
 /// The SGD step per param, and the output before and after it.
-fn update(u: &UpdateResult, out_name: &str) -> String {
+fn update(u: &Update, out_name: &str) -> String {
     let lr = num(u.lr);
     let mut h = format!(
         "<div class=\"batch-update\">\n<table class=\"sgd-step\">\n<caption>One SGD step with learning rate {lr}: each param moves by −{lr} × its gradient</caption>\n<thead><tr><th scope=\"col\">param</th><th scope=\"col\">before</th><th scope=\"col\">∂L/∂param</th><th scope=\"col\">step</th><th scope=\"col\">after</th></tr></thead>\n<tbody>\n"

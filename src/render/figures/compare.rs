@@ -4,7 +4,7 @@
 use super::and_list;
 use crate::engine::{Graph, Kind, NodeId};
 use crate::scenario::{Run, View};
-use crate::story::num;
+use crate::text::num;
 use crate::util::esc;
 
 /// A leaf as the table names it: "w", or "x (example 2)".

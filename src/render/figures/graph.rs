@@ -8,7 +8,8 @@ use crate::render::svg::{Svg, arrow, font, line, p, text};
 use crate::render::theme::{BACKWARD, FORWARD, INK, MUTED};
 use crate::render::theme::{EM, EM_BOLD};
 use crate::scenario::Run;
-use crate::story::{self, Phase, num};
+use crate::story::{self, Phase};
+use crate::text::num;
 use crate::text::wrap_words;
 
 /// The node kinds of the legend, one every `LEGEND_STEP`.

@@ -25,7 +25,7 @@ pub use batch::{BatchParts, batch};
 pub use compare::{gradient_table, view_note};
 pub use graph::{graph_still, graph_still_in};
 pub use rule::{rule_card, rule_card_narrow};
-pub use step_size::{ERROR_FLOOR, step_size, step_size_data, step_size_narrow};
+pub use step_size::{step_size, step_size_narrow};
 pub use training::{TrainingFigure, training, training_frames, training_frames_at};
 
 use super::svg::{Svg, open_img, paper};

@@ -10,8 +10,9 @@ use crate::render::node::{NODE_H, NodeDraw, box_size, draw_node};
 use crate::render::svg::{Svg, arrow, font, line, p, rect, text};
 use crate::render::theme::{BACKWARD, FORWARD, INK, LINE, MUTED, PANEL, PAPER};
 use crate::scenario::{Run, Scenario};
-use crate::story::{self, formula, local_rule, num, operand};
+use crate::story;
 use crate::text::wrap_words;
+use crate::text::{formula, local_rule, num, operand};
 use crate::text::{op_word, wrt};
 
 /// Splits a rule in words into the formula and a remark about the cache:

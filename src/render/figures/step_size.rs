@@ -2,71 +2,14 @@
 //! over step sizes h from 1e−13 to 1e−1, on a log–log plot.
 
 use super::open;
-use crate::engine::gradcheck::{central_difference, forward_difference};
-use crate::engine::{Graph, Kind, NodeId};
+use crate::figure::step_size::{ERROR_FLOOR, Errors};
 use crate::layout::Point;
 use crate::render::plot::{Scale, TICK, axes, x_mark, y_tick};
 use crate::render::scene::PHONE_COLUMN;
 use crate::render::svg::{Font, Svg, font, line, marker, p, polyline, ring, text};
 use crate::render::theme::{BACKWARD, FORWARD, INK, MUTED};
-use crate::scenario::{Run, Scenario};
-use crate::story::num;
-
-/// Errors below this are drawn at this height (an error of exactly 0 has no
-/// logarithm).
-pub const ERROR_FLOOR: f64 = 1e-17;
-
-/// The step sizes: 1e-1 down to 1e-13 in half-decades, parsed from decimal
-/// text so every machine gets the same bits.
-fn steps() -> Vec<f64> {
-    (2..=26)
-        .map(|k| {
-            let e = k / 2;
-            let text = if k % 2 == 0 {
-                format!("1e-{e}")
-            } else {
-                // 10^-(e + 1/2) = 10^0.5 × 10^-(e + 1).
-                format!("3.1622776601683795e-{}", e + 1)
-            };
-            text.parse::<f64>().expect("a decimal number")
-        })
-        .rev()
-        .collect()
-}
-
-/// The leaf the step-size figure differentiates with respect to.
-fn wrt_leaf(s: &Scenario, g: &Graph) -> Option<NodeId> {
-    match &s.wrt {
-        Some((name, _)) => g.find(name),
-        None => g.leaves(Kind::Param).next(),
-    }
-}
-
-/// (h, |forward-difference error|, |central-difference error|) for h from
-/// 1e-13 to 1e-1 in half-decades, increasing. Errors are against the
-/// autodiff gradient of the `wrt` leaf (differences scaled by the seed) and
-/// clamped below at [`ERROR_FLOOR`]. Steps where a difference leaves an
-/// op's domain are skipped.
-pub fn step_size_data(s: &Scenario, run: &Run) -> Vec<(f64, f64, f64)> {
-    let g = run.graph();
-    let Some(leaf) = wrt_leaf(s, g) else {
-        return Vec::new();
-    };
-    let grad = g.nodes[leaf].grad;
-    let out = run.output();
-    steps()
-        .into_iter()
-        .filter_map(|h| {
-            let f = forward_difference(g, out, leaf, h).ok()?;
-            let c = central_difference(g, out, leaf, h).ok()?;
-            Some((
-                h,
-                (f * s.seed - grad).abs().max(ERROR_FLOOR),
-                (c * s.seed - grad).abs().max(ERROR_FLOOR),
-            ))
-        })
-        .collect()
-}
+use crate::scenario::Scenario;
+use crate::text::num;
 
 /// A step size as the reader sees it: "1e−8", "3.162e−9".
 fn h_text(h: f64) -> String {
@@ -87,97 +30,6 @@ const CD: &str = FORWARD;
 const SIZE: (f64, f64) = (700.0, 480.0);
 /// Room for the closed-form line under the caption.
 const CLOSED_HEAD: f64 = 22.0;
-
-/// What the plot shows, from the engine: the errors, and the names and
-/// numbers its text cites.
-struct Errors {
-    data: Vec<(f64, f64, f64)>,
-    /// The leaf and the output.
-    name: String,
-    out_name: String,
-    /// The autodiff gradient.
-    grad: f64,
-    /// The best h in theory: √ε forward, ε^(1/3) central.
-    best_f: f64,
-    best_c: f64,
-    /// The measured minima, (h, error).
-    min_f: Option<(f64, f64)>,
-    min_c: Option<(f64, f64)>,
-}
-
-impl Errors {
-    fn new(s: &Scenario, run: &Run) -> Errors {
-        let g = run.graph();
-        let data = step_size_data(s, run);
-        let min_of = |pick: fn(&(f64, f64, f64)) -> f64| {
-            data.iter()
-                .copied()
-                .min_by(|a, b| pick(a).total_cmp(&pick(b)))
-                .map(|d| (d.0, pick(&d)))
-        };
-        let (min_f, min_c) = (min_of(|d| d.1), min_of(|d| d.2));
-        let eps = f64::EPSILON;
-        Errors {
-            name: wrt_leaf(s, g)
-                .and_then(|i| g.nodes[i].name.clone())
-                .unwrap_or_else(|| "w".into()),
-            out_name: g.nodes[run.output()]
-                .name
-                .clone()
-                .unwrap_or_else(|| "L".into()),
-            grad: wrt_leaf(s, g).map_or(0.0, |i| g.nodes[i].grad),
-            best_f: eps.sqrt(),
-            best_c: eps.cbrt(),
-            min_f,
-            min_c,
-            data,
-        }
-    }
-
-    /// The smallest error drawn (infinite without data).
-    fn lowest(&self) -> f64 {
-        self.data
-            .iter()
-            .flat_map(|d| [d.1, d.2])
-            .fold(f64::INFINITY, f64::min)
-    }
-
-    /// The error axis in decades, with a decade of room under the lowest
-    /// point for the region notes.
-    fn decades(&self) -> (f64, f64) {
-        let lo = self.lowest();
-        let hi = self
-            .data
-            .iter()
-            .flat_map(|d| [d.1, d.2])
-            .fold(f64::NEG_INFINITY, f64::max);
-        if lo.is_finite() {
-            (
-                lo.log10().floor() - 1.0,
-                hi.log10().ceil().max(lo.log10().floor() + 1.0),
-            )
-        } else {
-            (-17.0, 0.0)
-        }
-    }
-
-    fn desc(&self) -> String {
-        let fmt_min = |m: Option<(f64, f64)>| {
-            m.map_or_else(String::new, |(h, e)| {
-                format!("{} at h = {}", num(e), num(h))
-            })
-        };
-        let (name, out_name) = (&self.name, &self.out_name);
-        format!(
-            "Log–log plot of the error of forward differences (f(w+h) − f(w)) / h and central differences (f(w+h) − f(w−h)) / 2h for ∂{out_name}/∂{name}, against the autodiff value {}, for h from 1e−13 to 1e−1. Large h: truncation error; small h: round-off error. Smallest forward error {}, near √ε ≈ {}; smallest central error {}, near ε^(1/3) ≈ {}.",
-            num(self.grad),
-            fmt_min(self.min_f),
-            num(self.best_f),
-            fmt_min(self.min_c),
-            num(self.best_c)
-        )
-    }
-}
 
 /// Where the plot's box lies and how values map onto it.
 #[derive(Clone, Copy)]
@@ -232,8 +84,7 @@ impl Area {
 }
 
 /// Log–log plot of the finite-difference errors against h.
-pub fn step_size(s: &Scenario, run: &Run, id: &str) -> String {
-    let errors = Errors::new(s, run);
+pub fn step_size(s: &Scenario, errors: &Errors, id: &str) -> String {
     let (out_name, name) = (&errors.out_name, &errors.name);
     let decades = errors.decades();
     let closed = closed_form_line(s, errors.grad);
@@ -251,7 +102,7 @@ pub fn step_size(s: &Scenario, run: &Run, id: &str) -> String {
         14.0,
         22.0,
         font(13.0, INK).bold(),
-        &caption_text(&errors),
+        &caption_text(errors),
     );
     // Not classed `caption`: the page's and the files' stylesheet draws a
     // caption at 13 px bold, which made this line wider than the plot.
@@ -262,10 +113,10 @@ pub fn step_size(s: &Scenario, run: &Run, id: &str) -> String {
     if errors.lowest() <= ERROR_FLOOR {
         floor(&mut svg, &area);
     }
-    guides(&mut svg, &area, &errors);
+    guides(&mut svg, &area, errors);
     regions(&mut svg, &area);
-    curves(&mut svg, &area, &errors);
-    minima(&mut svg, &area, &errors);
+    curves(&mut svg, &area, errors);
+    minima(&mut svg, &area, errors);
     legend(&mut svg, &area, name, size.1);
     svg.finish()
 }
@@ -277,13 +128,12 @@ pub fn step_size(s: &Scenario, run: &Run, id: &str) -> String {
 /// h axis one per line, and the legend gives each curve two lines and
 /// names the ringed minima in place of labels beside the rings. The
 /// figure grows taller instead.
-pub fn step_size_narrow(s: &Scenario, run: &Run, id: &str) -> String {
+pub fn step_size_narrow(s: &Scenario, errors: &Errors, id: &str) -> String {
     let width = PHONE_COLUMN;
-    let errors = Errors::new(s, run);
     let (out_name, name) = (&errors.out_name, &errors.name);
     let decades = errors.decades();
     let room = width - 28.0;
-    let caption = wrap_words(&caption_text(&errors), CAPTION, room);
+    let caption = wrap_words(&caption_text(errors), CAPTION, room);
     // The closed form on one line, its value and autodiff's on the next
     // ("= −0.4178399903; autodiff −0.4178399903"), each wrapped if longer.
     let closed: Vec<String> = closed_form_line(s, errors.grad)
@@ -331,7 +181,7 @@ pub fn step_size_narrow(s: &Scenario, run: &Run, id: &str) -> String {
     if errors.lowest() <= ERROR_FLOOR {
         floor(&mut svg, &area);
     }
-    guides_narrow(&mut svg, &area, &errors);
+    guides_narrow(&mut svg, &area, errors);
     let note = font(12.0, MUTED);
     text(
         &mut svg,
@@ -349,7 +199,7 @@ pub fn step_size_narrow(s: &Scenario, run: &Run, id: &str) -> String {
         note.end(),
         "truncation error grows with h →",
     );
-    curves(&mut svg, &area, &errors);
+    curves(&mut svg, &area, errors);
     for (m, colour, class) in [
         (errors.min_f, FD, "minimum forward-diff"),
         (errors.min_c, CD, "minimum central-diff"),
@@ -365,7 +215,7 @@ pub fn step_size_narrow(s: &Scenario, run: &Run, id: &str) -> String {
             );
         }
     }
-    legend_narrow(&mut svg, name, &errors, legend_y);
+    legend_narrow(&mut svg, name, errors, legend_y);
     svg.finish()
 }
 

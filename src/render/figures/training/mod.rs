@@ -16,14 +16,15 @@
 //! standalone files follow without per-figure CSS.
 
 use super::and_list;
+use crate::figure::contour::region_loops;
+use crate::figure::training::{Pick, pick};
 use crate::layout::Point;
 use crate::render::plot::{Scale, TICK, nice_step, simplify};
 use crate::render::stepper::{StepPanel, StepperParts, stepper};
 use crate::render::svg::{Svg, font, line, marker, n, open_img, p, paper, ring, text};
 use crate::render::theme::{self, BACKWARD, FORWARD, INK, MUTED, PAPER};
-use crate::scenario::expr::{Expr, ExprKind};
 use crate::scenario::{Run, Scenario, ScenarioError, Training};
-use crate::story::num;
+use crate::text::num;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 
@@ -69,96 +70,6 @@ pub struct TrainingFigure {
     /// The stepper's pieces before they are put together, for a group of
     /// runs that share one stepper (`render::hook`, "Shared steppers").
     pub parts: StepperParts,
-}
-
-/// What the model view draws, chosen from the block: the target input
-/// (`y` when there is one), the model (the last statement that depends on
-/// a param and not on the target) and its features (the inputs it uses
-/// besides the target).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Pick {
-    pub label: Option<String>,
-    pub model: Option<String>,
-    pub features: Vec<String>,
-}
-
-/// The names an expression reads, and whether it calls the net.
-fn reads(e: &Expr, net: Option<&str>, names: &mut BTreeSet<String>, calls_net: &mut bool) {
-    match &e.kind {
-        ExprKind::Num(_) => {}
-        ExprKind::Name(nm) => {
-            names.insert(nm.clone());
-        }
-        ExprKind::Neg(a) => reads(a, net, names, calls_net),
-        ExprKind::Bin(_, a, b) => {
-            reads(a, net, names, calls_net);
-            reads(b, net, names, calls_net);
-        }
-        ExprKind::Call { name, args, .. } => {
-            *calls_net |= Some(name.as_str()) == net;
-            for a in args {
-                reads(a, net, names, calls_net);
-            }
-        }
-    }
-}
-
-/// The target, the model and its features (see [`Pick`]).
-pub fn pick(s: &Scenario) -> Pick {
-    // The block's own `label` and `model` (docs: "Labels and models") when
-    // the model is a whole statement; a model that is part of a statement
-    // has no name to evaluate, so the defaults below pick one instead.
-    if let Some(m) = &s.model
-        && let Some(name) = &m.name
-    {
-        return Pick {
-            label: s.label.clone(),
-            model: Some(name.clone()),
-            features: m.features.clone(),
-        };
-    }
-    let inputs: Vec<String> = s
-        .examples
-        .first()
-        .map(|e| e.iter().map(|nm| nm.name.clone()).collect())
-        .unwrap_or_default();
-    let label = inputs.iter().find(|i| *i == "y").cloned();
-    let params: BTreeSet<&str> = s.params.iter().map(|nm| nm.name.as_str()).collect();
-    let net = s.net.as_ref().map(|n| n.name.as_str());
-    // Per statement: does it depend on a param, and which inputs it reads.
-    let mut deps: Vec<(String, bool, BTreeSet<String>)> = Vec::new();
-    for st in &s.stmts {
-        let (mut names, mut calls) = (BTreeSet::new(), false);
-        reads(&st.expr, net, &mut names, &mut calls);
-        let (mut param, mut ins) = (calls, BTreeSet::new());
-        for nm in names {
-            if let Some((_, pp, ii)) = deps.iter().rev().find(|(d, _, _)| *d == nm) {
-                param |= *pp;
-                ins.extend(ii.iter().cloned());
-            } else if params.contains(nm.as_str()) {
-                param = true;
-            } else if inputs.contains(&nm) {
-                ins.insert(nm);
-            }
-        }
-        deps.push((st.name.clone(), param, ins));
-    }
-    let model = deps
-        .iter()
-        .rev()
-        .find(|(_, param, ins)| *param && label.as_ref().is_none_or(|l| !ins.contains(l)));
-    let features = model.map_or_else(Vec::new, |(_, _, ins)| {
-        inputs
-            .iter()
-            .filter(|i| ins.contains(*i) && Some(*i) != label.as_ref())
-            .cloned()
-            .collect()
-    });
-    Pick {
-        label,
-        model: model.map(|(m, _, _)| m.clone()),
-        features,
-    }
 }
 
 /// How the examples are marked: two classes (the higher value filled
@@ -683,108 +594,7 @@ impl<'a> Data<'a> {
 }
 
 // ---------------------------------------------------------------------------
-// Marching squares and simplification.
-
-/// The closed loops around the cells' region where `v ≥ 0`, `v[i][j]` at
-/// `(gx[i], gy[j])`. The grid is padded with a ring below 0 placed on its
-/// border, so a region that reaches the border is closed along it; filled
-/// with the even-odd rule, the loops are exactly the region (holes too).
-/// A NaN counts as below.
-fn region_loops(v: &[Vec<f64>], gx: &[f64], gy: &[f64]) -> Vec<Vec<Point>> {
-    let m = v.len() + 2;
-    let at = |a: usize, b: usize| -> (f64, Point) {
-        let (i, j) = (a.clamp(1, m - 2) - 1, b.clamp(1, m - 2) - 1);
-        let pad = a == 0 || b == 0 || a == m - 1 || b == m - 1;
-        let val = if pad || v[i][j].is_nan() {
-            -1.0
-        } else {
-            v[i][j]
-        };
-        (val, p(gx[i], gy[j]))
-    };
-    let inside = |a: usize, b: usize| at(a, b).0 >= 0.0;
-    // An edge: (a, b, 0) from (a, b) to (a + 1, b); (a, b, 1) to (a, b + 1).
-    type Edge = (usize, usize, u8);
-    let cross = |e: Edge| -> Point {
-        let (a, b, d) = e;
-        let (va, pa) = at(a, b);
-        let (vb, pb) = if d == 0 { at(a + 1, b) } else { at(a, b + 1) };
-        let t = if (vb - va).abs() < 1e-300 {
-            0.5
-        } else {
-            (-va / (vb - va)).clamp(0.0, 1.0)
-        };
-        p(pa.x + (pb.x - pa.x) * t, pa.y + (pb.y - pa.y) * t)
-    };
-    let mut next: std::collections::HashMap<Edge, Vec<Edge>> = std::collections::HashMap::new();
-    let mut order: Vec<Edge> = Vec::new();
-    for a in 0..m - 1 {
-        for b in 0..m - 1 {
-            let c = [
-                inside(a, b),
-                inside(a + 1, b),
-                inside(a + 1, b + 1),
-                inside(a, b + 1),
-            ];
-            let case = usize::from(c[0])
-                | usize::from(c[1]) << 1
-                | usize::from(c[2]) << 2
-                | usize::from(c[3]) << 3;
-            let e = [(a, b, 0), (a + 1, b, 1), (a, b + 1, 0), (a, b, 1)];
-            let centre =
-                || (at(a, b).0 + at(a + 1, b).0 + at(a + 1, b + 1).0 + at(a, b + 1).0) / 4.0 >= 0.0;
-            let segs: &[(usize, usize)] = match case {
-                1 | 14 => &[(3, 0)],
-                2 | 13 => &[(0, 1)],
-                3 | 12 => &[(3, 1)],
-                4 | 11 => &[(1, 2)],
-                6 | 9 => &[(0, 2)],
-                7 | 8 => &[(3, 2)],
-                5 if centre() => &[(0, 1), (2, 3)],
-                5 => &[(3, 0), (1, 2)],
-                10 if centre() => &[(3, 0), (1, 2)],
-                10 => &[(0, 1), (2, 3)],
-                _ => &[],
-            };
-            for &(x, y) in segs {
-                for (f, t) in [(e[x], e[y]), (e[y], e[x])] {
-                    let list = next.entry(f).or_default();
-                    if list.is_empty() {
-                        order.push(f);
-                    }
-                    list.push(t);
-                }
-            }
-        }
-    }
-    let mut seen: BTreeSet<Edge> = BTreeSet::new();
-    let mut loops = Vec::new();
-    for &start in &order {
-        if seen.contains(&start) {
-            continue;
-        }
-        let mut pts = Vec::new();
-        let (mut prev, mut cur) = (start, start);
-        loop {
-            seen.insert(cur);
-            pts.push(cross(cur));
-            let Some(&nx) = next[&cur]
-                .iter()
-                .find(|&&e| e != prev && !seen.contains(&e))
-                .or_else(|| next[&cur].iter().find(|&&e| e != prev))
-            else {
-                break;
-            };
-            if nx == start || seen.contains(&nx) {
-                break;
-            }
-            (prev, cur) = (cur, nx);
-        }
-        pts.push(pts[0]);
-        loops.push(pts);
-    }
-    loops
-}
+// Path data.
 
 /// Compact path data: `M` at the start and after every break (a NaN
 /// point), implicit line-tos between; `close` ends each run with `Z`.

@@ -2,6 +2,8 @@
 //! and rulebook rows into text for people. Frames, figures and the story
 //! all print through here.
 
+pub mod expr;
+
 use crate::engine::Op;
 
 /// The `s` of a plural: `"s"` unless `n` is 1 (`{n} page{}`).

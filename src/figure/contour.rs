@@ -1,0 +1,220 @@
+//! Marching squares over a grid of model values: the lines where a model
+//! crosses a level ([`contour`], the boundary of a model plot), and the
+//! closed loops around the region at or above it ([`region_loops`], the
+//! shaded region of a training snapshot).
+//!
+//! Two walks over the same cell cases, kept apart on purpose: `contour`
+//! skips cells with a value outside the model's domain and returns open
+//! lines in data units, ready to be clipped; `region_loops` pads the grid
+//! so that every region closes along the border and returns loops in px
+//! for an even-odd fill. One in terms of the other would reorder the
+//! points of every drawn path (a byte change to every such figure) without
+//! changing a pixel.
+
+use crate::layout::Point;
+use crate::render::svg::p;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A crossing on a grid edge: (vertical?, i, j) of the edge's first corner.
+type Edge = (bool, usize, usize);
+
+/// A cell's edge: its key, the values at its ends, and the ends.
+type CellEdge = (Edge, f64, f64, (f64, f64), (f64, f64));
+
+/// The lines where the grid's values cross `level` (marching squares, a
+/// saddle resolved by the cell's mean), joined into polylines.
+pub fn contour(xs: &[f64], ys: &[f64], v: &[Vec<Option<f64>>], level: f64) -> Vec<Vec<(f64, f64)>> {
+    let mut points: BTreeMap<Edge, (f64, f64)> = BTreeMap::new();
+    let mut segments: Vec<(Edge, Edge)> = Vec::new();
+    let crossing = |a: f64, b: f64| (level - a) / (b - a);
+    for j in 0..ys.len() - 1 {
+        for i in 0..xs.len() - 1 {
+            let (Some(c0), Some(c1), Some(c2), Some(c3)) =
+                (v[j][i], v[j][i + 1], v[j + 1][i + 1], v[j + 1][i])
+            else {
+                continue;
+            };
+            let inside = [c0, c1, c2, c3].map(|c| c >= level);
+            // The cell's edges: bottom, right, top, left, with their ends.
+            let edges: [CellEdge; 4] = [
+                ((false, i, j), c0, c1, (xs[i], ys[j]), (xs[i + 1], ys[j])),
+                (
+                    (true, i + 1, j),
+                    c1,
+                    c2,
+                    (xs[i + 1], ys[j]),
+                    (xs[i + 1], ys[j + 1]),
+                ),
+                (
+                    (false, i, j + 1),
+                    c3,
+                    c2,
+                    (xs[i], ys[j + 1]),
+                    (xs[i + 1], ys[j + 1]),
+                ),
+                ((true, i, j), c0, c3, (xs[i], ys[j]), (xs[i], ys[j + 1])),
+            ];
+            let corners = [(0, 1), (1, 2), (3, 2), (0, 3)];
+            let mut cut = Vec::new();
+            for (k, &(key, a, b, pa, pb)) in edges.iter().enumerate() {
+                if inside[corners[k].0] != inside[corners[k].1] {
+                    let t = crossing(a, b);
+                    points.insert(key, (pa.0 + (pb.0 - pa.0) * t, pa.1 + (pb.1 - pa.1) * t));
+                    cut.push(k);
+                }
+            }
+            match cut.len() {
+                2 => segments.push((edges[cut[0]].0, edges[cut[1]].0)),
+                4 => {
+                    let centre = (c0 + c1 + c2 + c3) / 4.0 >= level;
+                    let pairs = if centre == inside[0] {
+                        [(0, 1), (2, 3)]
+                    } else {
+                        [(3, 0), (1, 2)]
+                    };
+                    for (a, b) in pairs {
+                        segments.push((edges[a].0, edges[b].0));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    chain(&segments, &points)
+}
+
+/// Joins segments that share an end into polylines: open ones first (from
+/// an end used once), then closed loops.
+fn chain(segments: &[(Edge, Edge)], points: &BTreeMap<Edge, (f64, f64)>) -> Vec<Vec<(f64, f64)>> {
+    let mut at: BTreeMap<Edge, Vec<usize>> = BTreeMap::new();
+    for (k, (a, b)) in segments.iter().enumerate() {
+        at.entry(*a).or_default().push(k);
+        at.entry(*b).or_default().push(k);
+    }
+    let mut used = vec![false; segments.len()];
+    let mut lines = Vec::new();
+    let ends: Vec<Edge> = at
+        .iter()
+        .filter(|(_, s)| s.len() == 1)
+        .map(|(e, _)| *e)
+        .collect();
+    let starts = ends
+        .into_iter()
+        .chain(segments.iter().map(|s| s.0))
+        .collect::<Vec<_>>();
+    for start in starts {
+        let mut cur = start;
+        let mut line = vec![points[&cur]];
+        while let Some(&k) = at[&cur].iter().find(|&&k| !used[k]) {
+            used[k] = true;
+            let (a, b) = segments[k];
+            cur = if a == cur { b } else { a };
+            line.push(points[&cur]);
+        }
+        if line.len() > 1 {
+            lines.push(line);
+        }
+    }
+    lines
+}
+
+/// The closed loops around the cells' region where `v ≥ 0`, `v[i][j]` at
+/// `(gx[i], gy[j])`. The grid is padded with a ring below 0 placed on its
+/// border, so a region that reaches the border is closed along it; filled
+/// with the even-odd rule, the loops are exactly the region (holes too).
+/// A NaN counts as below.
+pub fn region_loops(v: &[Vec<f64>], gx: &[f64], gy: &[f64]) -> Vec<Vec<Point>> {
+    let m = v.len() + 2;
+    let at = |a: usize, b: usize| -> (f64, Point) {
+        let (i, j) = (a.clamp(1, m - 2) - 1, b.clamp(1, m - 2) - 1);
+        let pad = a == 0 || b == 0 || a == m - 1 || b == m - 1;
+        let val = if pad || v[i][j].is_nan() {
+            -1.0
+        } else {
+            v[i][j]
+        };
+        (val, p(gx[i], gy[j]))
+    };
+    let inside = |a: usize, b: usize| at(a, b).0 >= 0.0;
+    // An edge: (a, b, 0) from (a, b) to (a + 1, b); (a, b, 1) to (a, b + 1).
+    type Edge = (usize, usize, u8);
+    let cross = |e: Edge| -> Point {
+        let (a, b, d) = e;
+        let (va, pa) = at(a, b);
+        let (vb, pb) = if d == 0 { at(a + 1, b) } else { at(a, b + 1) };
+        let t = if (vb - va).abs() < 1e-300 {
+            0.5
+        } else {
+            (-va / (vb - va)).clamp(0.0, 1.0)
+        };
+        p(pa.x + (pb.x - pa.x) * t, pa.y + (pb.y - pa.y) * t)
+    };
+    let mut next: std::collections::HashMap<Edge, Vec<Edge>> = std::collections::HashMap::new();
+    let mut order: Vec<Edge> = Vec::new();
+    for a in 0..m - 1 {
+        for b in 0..m - 1 {
+            let c = [
+                inside(a, b),
+                inside(a + 1, b),
+                inside(a + 1, b + 1),
+                inside(a, b + 1),
+            ];
+            let case = usize::from(c[0])
+                | usize::from(c[1]) << 1
+                | usize::from(c[2]) << 2
+                | usize::from(c[3]) << 3;
+            let e = [(a, b, 0), (a + 1, b, 1), (a, b + 1, 0), (a, b, 1)];
+            let centre =
+                || (at(a, b).0 + at(a + 1, b).0 + at(a + 1, b + 1).0 + at(a, b + 1).0) / 4.0 >= 0.0;
+            let segs: &[(usize, usize)] = match case {
+                1 | 14 => &[(3, 0)],
+                2 | 13 => &[(0, 1)],
+                3 | 12 => &[(3, 1)],
+                4 | 11 => &[(1, 2)],
+                6 | 9 => &[(0, 2)],
+                7 | 8 => &[(3, 2)],
+                5 if centre() => &[(0, 1), (2, 3)],
+                5 => &[(3, 0), (1, 2)],
+                10 if centre() => &[(3, 0), (1, 2)],
+                10 => &[(0, 1), (2, 3)],
+                _ => &[],
+            };
+            for &(x, y) in segs {
+                for (f, t) in [(e[x], e[y]), (e[y], e[x])] {
+                    let list = next.entry(f).or_default();
+                    if list.is_empty() {
+                        order.push(f);
+                    }
+                    list.push(t);
+                }
+            }
+        }
+    }
+    let mut seen: BTreeSet<Edge> = BTreeSet::new();
+    let mut loops = Vec::new();
+    for &start in &order {
+        if seen.contains(&start) {
+            continue;
+        }
+        let mut pts = Vec::new();
+        let (mut prev, mut cur) = (start, start);
+        loop {
+            seen.insert(cur);
+            pts.push(cross(cur));
+            let Some(&nx) = next[&cur]
+                .iter()
+                .find(|&&e| e != prev && !seen.contains(&e))
+                .or_else(|| next[&cur].iter().find(|&&e| e != prev))
+            else {
+                break;
+            };
+            if nx == start || seen.contains(&nx) {
+                break;
+            }
+            (prev, cur) = (cur, nx);
+        }
+        pts.push(pts[0]);
+        loops.push(pts);
+    }
+    loops
+}
