@@ -12,7 +12,6 @@
 //! changing a pixel.
 
 use crate::layout::Point;
-use crate::render::svg::p;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A crossing on a grid edge: (vertical?, i, j) of the edge's first corner.
@@ -133,7 +132,7 @@ pub fn region_loops(v: &[Vec<f64>], gx: &[f64], gy: &[f64]) -> Vec<Vec<Point>> {
         } else {
             v[i][j]
         };
-        (val, p(gx[i], gy[j]))
+        (val, Point { x: gx[i], y: gy[j] })
     };
     let inside = |a: usize, b: usize| at(a, b).0 >= 0.0;
     // An edge: (a, b, 0) from (a, b) to (a + 1, b); (a, b, 1) to (a, b + 1).
@@ -147,7 +146,10 @@ pub fn region_loops(v: &[Vec<f64>], gx: &[f64], gy: &[f64]) -> Vec<Vec<Point>> {
         } else {
             (-va / (vb - va)).clamp(0.0, 1.0)
         };
-        p(pa.x + (pb.x - pa.x) * t, pa.y + (pb.y - pa.y) * t)
+        Point {
+            x: pa.x + (pb.x - pa.x) * t,
+            y: pa.y + (pb.y - pa.y) * t,
+        }
     };
     let mut next: std::collections::HashMap<Edge, Vec<Edge>> = std::collections::HashMap::new();
     let mut order: Vec<Edge> = Vec::new();

@@ -26,6 +26,7 @@ mod scenario;
 mod serve;
 mod site;
 mod site_pipeline;
+mod structure;
 mod support;
 mod tape;
 mod trace_cli;
