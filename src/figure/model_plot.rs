@@ -2,6 +2,7 @@
 //! inputs, before and after the step, and each example's prediction.
 //! `render::figures::model_plot` draws it.
 
+use super::contour::contour;
 use crate::engine::{Kind, NodeId};
 use crate::scenario::expr::{Expr, ExprKind};
 use crate::scenario::{Lowered, Model, Run, Scenario};
@@ -282,4 +283,24 @@ pub fn moved(s: &Scenario, run: &Run) -> Option<(String, Vec<Moved>)> {
     }
     eval.set(false);
     Some((data.pred, out))
+}
+
+/// Polylines in data units.
+pub type Lines = Vec<Vec<(f64, f64)>>;
+
+/// A two-feature model's boundary (where it crosses `data.level`) over the
+/// plot's window, before the step and, with an update, after it. Leaves
+/// the params at their values before the step.
+pub fn boundaries(eval: &mut Eval, data: &Data) -> (Lines, Option<Lines>) {
+    let (xr, yr) = (data.ranges[0], data.ranges[1]);
+    eval.set(false);
+    let (xs, ys, v) = grid(eval, xr, yr);
+    let before = contour(&xs, &ys, &v, data.level);
+    let after = data.update.then(|| {
+        eval.set(true);
+        let (_, _, v) = grid(eval, xr, yr);
+        eval.set(false);
+        contour(&xs, &ys, &v, data.level)
+    });
+    (before, after)
 }

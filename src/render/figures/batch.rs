@@ -6,6 +6,8 @@ use super::and_list;
 use super::model_plot::{WIDTH, batch_plot};
 use crate::engine::Update;
 use crate::engine::{Graph, Kind, NodeId, Op};
+use crate::figure::model_plot::Moved;
+use crate::render::svg::Svg;
 use crate::scenario::{Run, Scenario};
 use crate::text::wrap_words;
 use crate::text::{num, operand};
@@ -132,9 +134,8 @@ const ROW_H: f64 = 62.0;
 /// the prediction after it (a filled dot), its numbers, and whether it
 /// moved towards its label.
 fn shift(s: &Scenario, run: &Run, id: &str) -> Option<String> {
-    use crate::layout::Point;
-    use crate::render::svg::{arrow, font, line, ring, text};
-    use crate::render::theme::{FORWARD, INK, LINE, MUTED};
+    use crate::render::svg::{font, text};
+    use crate::render::theme::{INK, MUTED};
     let (pred, moved) = crate::figure::model_plot::moved(s, run)?;
     let span = moved
         .iter()
@@ -185,99 +186,107 @@ fn shift(s: &Scenario, run: &Run, id: &str) -> Option<String> {
         text(&mut svg, "note", 14.0, y + 10.0, font(11.0, MUTED), l);
         y += 15.0;
     }
-    let mid = (TRACK_L + TRACK_R) / 2.0;
-    let half = (TRACK_R - TRACK_L) / 2.0;
     for (e, m) in moved.iter().enumerate() {
-        let top = head + ROW_H * e as f64;
-        let mut words = m
-            .features
-            .iter()
-            .map(|(n, v)| format!("{n} = {}", num(*v)))
-            .collect::<Vec<_>>();
-        if let Some((n, t)) = &m.target {
-            words.push(format!("{n} = {}", num(*t)));
-        }
-        text(
-            &mut svg,
-            "shift-example",
-            14.0,
-            top + 14.0,
-            font(12.0, INK).bold(),
-            &format!("example {}: {}", e + 1, words.join(", ")),
-        );
-        let ty = top + 32.0;
-        line(
-            &mut svg,
-            "shift-track",
-            Point { x: TRACK_L, y: ty },
-            Point { x: TRACK_R, y: ty },
-            LINE,
-            "1.5",
-            "",
-        );
-        let d = m.after - m.before;
-        let ax = if span > 0.0 {
-            mid + d / span * half
-        } else {
-            mid
-        };
-        if (ax - mid).abs() > 10.0 {
-            line(
-                &mut svg,
-                "shift-move",
-                Point { x: mid, y: ty },
-                Point { x: ax, y: ty },
-                FORWARD,
-                "2.5",
-                "",
-            );
-            arrow(
-                &mut svg,
-                Point { x: mid, y: ty },
-                Point {
-                    x: ax - (ax - mid).signum() * 5.0,
-                    y: ty,
-                },
-                FORWARD,
-                "shift-arrow",
-            );
-        }
-        ring(
-            &mut svg,
-            "shift-before",
-            Point { x: mid, y: ty },
-            "6",
-            "none",
-            INK,
-        );
-        ring(
-            &mut svg,
-            "shift-after",
-            Point { x: ax, y: ty },
-            "4.5",
-            FORWARD,
-            FORWARD,
-        );
-        let toward = m.target.as_ref().map_or(String::new(), |(n, t)| {
-            let closer = (m.after - t).abs() < (m.before - t).abs();
-            format!(", {} {n}", if closer { "towards" } else { "away from" })
-        });
-        text(
-            &mut svg,
-            "shift-numbers",
-            14.0,
-            top + 52.0,
-            font(11.0, MUTED),
-            &format!(
-                "{pred} {} → {} ({}{}){toward}",
-                num(m.before),
-                num(m.after),
-                if d >= 0.0 { "+" } else { "−" },
-                num(d.abs())
-            ),
-        );
+        shift_row(&mut svg, &pred, (e, m), head + ROW_H * e as f64, span);
     }
     Some(svg.finish())
+}
+
+/// One example's row of the shift strip, from `top`: its inputs, its track
+/// (`span` either side of the prediction before the step) and its numbers.
+fn shift_row(svg: &mut Svg, pred: &str, (e, m): (usize, &Moved), top: f64, span: f64) {
+    use crate::layout::Point;
+    use crate::render::svg::{arrow, font, line, ring, text};
+    use crate::render::theme::{FORWARD, INK, LINE, MUTED};
+    let mid = (TRACK_L + TRACK_R) / 2.0;
+    let half = (TRACK_R - TRACK_L) / 2.0;
+    let mut words = m
+        .features
+        .iter()
+        .map(|(n, v)| format!("{n} = {}", num(*v)))
+        .collect::<Vec<_>>();
+    if let Some((n, t)) = &m.target {
+        words.push(format!("{n} = {}", num(*t)));
+    }
+    text(
+        svg,
+        "shift-example",
+        14.0,
+        top + 14.0,
+        font(12.0, INK).bold(),
+        &format!("example {}: {}", e + 1, words.join(", ")),
+    );
+    let ty = top + 32.0;
+    line(
+        svg,
+        "shift-track",
+        Point { x: TRACK_L, y: ty },
+        Point { x: TRACK_R, y: ty },
+        LINE,
+        "1.5",
+        "",
+    );
+    let d = m.after - m.before;
+    let ax = if span > 0.0 {
+        mid + d / span * half
+    } else {
+        mid
+    };
+    if (ax - mid).abs() > 10.0 {
+        line(
+            svg,
+            "shift-move",
+            Point { x: mid, y: ty },
+            Point { x: ax, y: ty },
+            FORWARD,
+            "2.5",
+            "",
+        );
+        arrow(
+            svg,
+            Point { x: mid, y: ty },
+            Point {
+                x: ax - (ax - mid).signum() * 5.0,
+                y: ty,
+            },
+            FORWARD,
+            "shift-arrow",
+        );
+    }
+    ring(
+        svg,
+        "shift-before",
+        Point { x: mid, y: ty },
+        "6",
+        "none",
+        INK,
+    );
+    ring(
+        svg,
+        "shift-after",
+        Point { x: ax, y: ty },
+        "4.5",
+        FORWARD,
+        FORWARD,
+    );
+    let toward = m.target.as_ref().map_or(String::new(), |(n, t)| {
+        let closer = (m.after - t).abs() < (m.before - t).abs();
+        format!(", {} {n}", if closer { "towards" } else { "away from" })
+    });
+    text(
+        svg,
+        "shift-numbers",
+        14.0,
+        top + 52.0,
+        font(11.0, MUTED),
+        &format!(
+            "{pred} {} → {} ({}{}){toward}",
+            num(m.before),
+            num(m.after),
+            if d >= 0.0 { "+" } else { "−" },
+            num(d.abs())
+        ),
+    );
 }
 
 /// What the contributions table shows, and in which columns.

@@ -10,8 +10,7 @@
 //! note instead of a plot.
 
 use super::open;
-use crate::figure::contour::contour;
-use crate::figure::model_plot::{Data, Eval, Targets, curve, grid};
+use crate::figure::model_plot::{Data, Eval, Targets, boundaries, curve};
 use crate::layout::Point;
 use crate::render::plot::{Scale, axes, nice_step, simplify, x_tick, y_tick};
 use crate::render::svg::{Font, Svg, font, line, marker, p, polyline, text};
@@ -579,35 +578,12 @@ fn side_label(
     best.filter(|b| b.1 >= 40.0).map(|b| b.0)
 }
 
-fn plane_plot(
-    s: &Scenario,
-    id: &str,
-    width: f64,
-    caption: &str,
+/// The notes of a plane where a boundary does not cross the window.
+fn missing_notes(
     data: &Data,
-    eval: &mut Eval,
-) -> String {
-    let (xr, yr) = (data.ranges[0], data.ranges[1]);
-    eval.set(false);
-    let (xs, ys, v) = grid(eval, xr, yr);
-    let before = contour(&xs, &ys, &v, data.level);
-    let after = if data.update {
-        eval.set(true);
-        let (_, _, v) = grid(eval, xr, yr);
-        eval.set(false);
-        Some(contour(&xs, &ys, &v, data.level))
-    } else {
-        None
-    };
-
-    let when = data.when();
-    let top = caption_bottom(caption, when, width) + 34.0;
-    let bottom = top + 300.0;
-    let level = format!(": {} = {}", data.pred, num(data.level));
-    let mut legend_items = model_entries(data, eval, &level);
-    legend_items.extend(example_entries(data));
-    let legend_lines = legend_lines(&legend_items, width);
-    let mut notes = Vec::new();
+    before: &[Vec<(f64, f64)>],
+    after: Option<&[Vec<(f64, f64)>]>,
+) -> Vec<String> {
     let missing = |c: &[Vec<(f64, f64)>], which: &str| {
         c.is_empty().then(|| {
             format!(
@@ -617,12 +593,83 @@ fn plane_plot(
             )
         })
     };
-    if let Some(a) = &after {
-        notes.extend(missing(&before, "Before the step"));
+    let mut notes = Vec::new();
+    if let Some(a) = after {
+        notes.extend(missing(before, "Before the step"));
         notes.extend(missing(a, "After the step"));
     } else {
-        notes.extend(missing(&before, "The model"));
+        notes.extend(missing(before, "The model"));
     }
+    notes
+}
+
+/// A plane's ticks, axes and axis names.
+fn plane_axes(svg: &mut Svg, data: &Data, (sx, sy): (Scale, Scale), width: f64) {
+    let (xr, yr) = (data.ranges[0], data.ranges[1]);
+    let (top, bottom) = (sy.to, sy.from);
+    for x in ticks(xr.0, xr.1, x_ticks(width)) {
+        x_tick(svg, sx.at(x), top, bottom, &num(x));
+    }
+    for y in ticks(yr.0, yr.1, 5.0) {
+        y_tick(svg, (LEFT, right(width)), sy.at(y), Some(&num(y)));
+    }
+    axes(
+        svg,
+        (LEFT, right(width)),
+        (top, bottom),
+        bottom + 36.0,
+        &data.features[0],
+    );
+    text(
+        svg,
+        "axis-label",
+        14.0,
+        top - 12.0,
+        font(12.0, INK),
+        &data.features[1],
+    );
+}
+
+/// "p > 0.5" and "p < 0.5" on the two sides of the boundary after the
+/// step, each where it is clear of the examples and the line (`avoid`).
+fn side_labels(
+    svg: &mut Svg,
+    eval: &mut Eval,
+    data: &Data,
+    scales: (Scale, Scale),
+    avoid: &[Point],
+) {
+    let (sx, sy) = scales;
+    eval.set(data.update);
+    for (above, sign) in [(true, ">"), (false, "<")] {
+        if let Some(c) = side_label(eval, data, scales, above, avoid) {
+            let words = format!("{} {sign} {}", data.pred, num(data.level));
+            let (x, y) = (sx.at(c.0), sy.at(c.1));
+            text(svg, "side-label", x, y + 4.0, NOTE.mid(), &words);
+        }
+    }
+    eval.set(false);
+}
+
+fn plane_plot(
+    s: &Scenario,
+    id: &str,
+    width: f64,
+    caption: &str,
+    data: &Data,
+    eval: &mut Eval,
+) -> String {
+    let (xr, yr) = (data.ranges[0], data.ranges[1]);
+    let (before, after) = boundaries(eval, data);
+
+    let when = data.when();
+    let top = caption_bottom(caption, when, width) + 34.0;
+    let bottom = top + 300.0;
+    let level = format!(": {} = {}", data.pred, num(data.level));
+    let mut legend_items = model_entries(data, eval, &level);
+    legend_items.extend(example_entries(data));
+    let legend_lines = legend_lines(&legend_items, width);
+    let notes = missing_notes(data, &before, after.as_deref());
     // The notes wrapped to the plot's width.
     let note_lines: Vec<String> = (notes.iter())
         .flat_map(|n| wrap_words(n, NOTE, width - 28.0))
@@ -654,27 +701,7 @@ fn plane_plot(
         from: bottom,
         to: top,
     };
-    for x in ticks(xr.0, xr.1, x_ticks(width)) {
-        x_tick(&mut svg, sx.at(x), top, bottom, &num(x));
-    }
-    for y in ticks(yr.0, yr.1, 5.0) {
-        y_tick(&mut svg, (LEFT, right(width)), sy.at(y), Some(&num(y)));
-    }
-    axes(
-        &mut svg,
-        (LEFT, right(width)),
-        (top, bottom),
-        bottom + 36.0,
-        &data.features[0],
-    );
-    text(
-        &mut svg,
-        "axis-label",
-        14.0,
-        top - 12.0,
-        font(12.0, INK),
-        &data.features[1],
-    );
+    plane_axes(&mut svg, data, (sx, sy), width);
     let at = |(x, y): (f64, f64)| p(sx.at(x), sy.at(y));
     before_and_after(&mut svg, "boundary", &before, after.as_deref(), |piece| {
         simplify(&piece.iter().map(|&q| at(q)).collect::<Vec<_>>(), 0.3)
@@ -694,20 +721,18 @@ fn plane_plot(
             );
         }
     }
-    let lines = after.as_ref().unwrap_or(&before);
-    eval.set(data.update);
     let avoid: Vec<Point> = (data.examples.iter())
         .map(|(x, _)| at((x[0], x[1])))
-        .chain(lines.iter().flatten().map(|&q| at(q)))
+        .chain(
+            after
+                .as_ref()
+                .unwrap_or(&before)
+                .iter()
+                .flatten()
+                .map(|&q| at(q)),
+        )
         .collect();
-    for (above, sign) in [(true, ">"), (false, "<")] {
-        if let Some(c) = side_label(eval, data, (sx, sy), above, &avoid) {
-            let words = format!("{} {sign} {}", data.pred, num(data.level));
-            let (x, y) = (sx.at(c.0), sy.at(c.1));
-            text(&mut svg, "side-label", x, y + 4.0, NOTE.mid(), &words);
-        }
-    }
-    eval.set(false);
+    side_labels(&mut svg, eval, data, (sx, sy), &avoid);
     let y = legend(&mut svg, &legend_items, legend_top, width);
     for (k, n) in note_lines.iter().enumerate() {
         text(&mut svg, "note", 14.0, y + 20.0 * (k + 1) as f64, NOTE, n);

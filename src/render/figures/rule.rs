@@ -84,51 +84,15 @@ pub fn rule_card_narrow(s: &Scenario, run: &Run, id: &str) -> String {
         return no_op_card(s, id);
     };
     let card = Card::new(s, run, &labels, opn);
-    let size_of = |i: NodeId| box_size(&labels[i], g.nodes[i].value, g.nodes[i].grad);
-    let mut parents: Vec<NodeId> = Vec::new();
-    for &q in &g.nodes[opn].parents {
-        if !parents.contains(&q) {
-            parents.push(q);
-        }
-    }
-    let sizes: Vec<(f64, f64)> = parents.iter().map(|&q| size_of(q)).collect();
-    let row_w: f64 = sizes.iter().map(|s| s.0 + 24.0).sum::<f64>() + 28.0;
-    let width = row_w.max(crate::render::scene::PHONE_COLUMN).ceil();
-    let room = width - 40.0;
-    let caption = format!("Rulebook card: {} ({})", op_word(card.op), card.op.name());
-    let caption_lines = wrap_words(&caption, width - 28.0, 14.0 * 0.7);
-    let top = 14.0 + 18.0 * caption_lines.len() as f64 + 20.0;
-    // Operands spread over the row, the op below them.
-    let k = parents.len() as f64;
-    let centers: Vec<Point> = (0..parents.len())
-        .map(|j| p(width * (j as f64 + 1.0) / (k + 1.0), top + NODE_H / 2.0))
-        .collect();
-    let op_size = size_of(opn);
-    let op_c = p(width / 2.0, top + NODE_H + 110.0 + NODE_H / 2.0);
-    let op_bottom = op_c.y + NODE_H / 2.0;
-    let rows: Vec<(&str, &str, Vec<String>, bool)> =
-        std::iter::once(("forward", card.forward_row.as_str(), false))
-            .chain(std::iter::once((
-                "upstream",
-                card.upstream_row.as_str(),
-                true,
-            )))
-            .chain(
-                card.rows
-                    .iter()
-                    .flat_map(|(a, b)| [("backward", a.as_str(), false), ("", b.as_str(), true)]),
-            )
-            .map(|(tag, row, bw)| (tag, row, wrap_words(row, room, 13.0 * 0.62), bw))
-            .collect();
-    let ledger_top = op_bottom + 96.0;
-    let ledger_h: f64 = rows
-        .iter()
-        .map(|(tag, _, lines, _)| if tag.is_empty() { 0.0 } else { 20.0 } + 18.0 * lines.len() as f64)
-        .sum::<f64>()
-        + 12.0;
-    let height = ledger_top + ledger_h + 10.0;
-    let mut svg = open(id, "figure rule", (width, height), &card.title, &card.desc);
-    for (i, line) in caption_lines.iter().enumerate() {
+    let geo = Narrow::new(g, &labels, &card, opn);
+    let mut svg = open(
+        id,
+        "figure rule",
+        (geo.width, geo.height),
+        &card.title,
+        &card.desc,
+    );
+    for (i, line) in geo.caption_lines.iter().enumerate() {
         text(
             &mut svg,
             "caption",
@@ -138,10 +102,100 @@ pub fn rule_card_narrow(s: &Scenario, run: &Run, id: &str) -> String {
             line,
         );
     }
+    narrow_messages(&mut svg, g, &card, &geo, opn);
+    narrow_nodes(&mut svg, g, &labels, &card, &geo, opn);
+    narrow_upstream(&mut svg, &card, &geo, opn == out);
+    narrow_ledger(&mut svg, &geo);
+    svg.finish()
+}
+
+/// Where the pieces of a phone's rule card go.
+struct Narrow {
+    width: f64,
+    height: f64,
+    caption_lines: Vec<String>,
+    /// The op's operands (each once), their box sizes and centres.
+    parents: Vec<NodeId>,
+    sizes: Vec<(f64, f64)>,
+    centers: Vec<Point>,
+    /// The op's box: centre, size and bottom edge.
+    op_c: Point,
+    op_size: (f64, f64),
+    op_bottom: f64,
+    /// The ledger: per row its tag (empty under a backward row), its
+    /// lines, and whether it is about the backward pass.
+    rows: Vec<(&'static str, Vec<String>, bool)>,
+    ledger_top: f64,
+    ledger_h: f64,
+}
+
+impl Narrow {
+    fn new(g: &Graph, labels: &[String], card: &Card, opn: NodeId) -> Narrow {
+        let size_of = |i: NodeId| box_size(&labels[i], g.nodes[i].value, g.nodes[i].grad);
+        let mut parents: Vec<NodeId> = Vec::new();
+        for &q in &g.nodes[opn].parents {
+            if !parents.contains(&q) {
+                parents.push(q);
+            }
+        }
+        let sizes: Vec<(f64, f64)> = parents.iter().map(|&q| size_of(q)).collect();
+        let row_w: f64 = sizes.iter().map(|s| s.0 + 24.0).sum::<f64>() + 28.0;
+        let width = row_w.max(crate::render::scene::PHONE_COLUMN).ceil();
+        let room = width - 40.0;
+        let caption = format!("Rulebook card: {} ({})", op_word(card.op), card.op.name());
+        let caption_lines = wrap_words(&caption, width - 28.0, 14.0 * 0.7);
+        let top = 14.0 + 18.0 * caption_lines.len() as f64 + 20.0;
+        // Operands spread over the row, the op below them.
+        let k = parents.len() as f64;
+        let centers: Vec<Point> = (0..parents.len())
+            .map(|j| p(width * (j as f64 + 1.0) / (k + 1.0), top + NODE_H / 2.0))
+            .collect();
+        let op_c = p(width / 2.0, top + NODE_H + 110.0 + NODE_H / 2.0);
+        let op_bottom = op_c.y + NODE_H / 2.0;
+        let rows: Vec<(&str, Vec<String>, bool)> =
+            std::iter::once(("forward", card.forward_row.as_str(), false))
+                .chain(std::iter::once((
+                    "upstream",
+                    card.upstream_row.as_str(),
+                    true,
+                )))
+                .chain(
+                    card.rows.iter().flat_map(|(a, b)| {
+                        [("backward", a.as_str(), false), ("", b.as_str(), true)]
+                    }),
+                )
+                .map(|(tag, row, bw)| (tag, wrap_words(row, room, 13.0 * 0.62), bw))
+                .collect();
+        let ledger_top = op_bottom + 96.0;
+        let ledger_h: f64 = rows
+            .iter()
+            .map(|(tag, lines, _)| if tag.is_empty() { 0.0 } else { 20.0 } + 18.0 * lines.len() as f64)
+            .sum::<f64>()
+            + 12.0;
+        Narrow {
+            width,
+            height: ledger_top + ledger_h + 10.0,
+            caption_lines,
+            parents,
+            sizes,
+            centers,
+            op_c,
+            op_size: size_of(opn),
+            op_bottom,
+            rows,
+            ledger_top,
+            ledger_h,
+        }
+    }
+}
+
+/// Each message of a phone's rule card: the forward edge, the message
+/// back beside it, and its arithmetic on the edge's outer side.
+fn narrow_messages(svg: &mut Svg, g: &Graph, card: &Card, geo: &Narrow, opn: NodeId) {
     let nslots = g.nodes[opn].parents.len() as f64;
     let per_side = |m: &Message| {
-        let j = parents.iter().position(|&q| q == m.to).unwrap_or(0);
-        let dx = centers[j].x - op_c.x;
+        let j = geo.parents.iter().position(|&q| q == m.to).unwrap_or(0);
+        let dx = geo.centers[j].x - geo.op_c.x;
         if dx.abs() > 1.0 {
             dx.signum()
         } else if m.slot == 0 && nslots > 1.0 {
@@ -151,15 +205,15 @@ pub fn rule_card_narrow(s: &Scenario, run: &Run, id: &str) -> String {
         }
     };
     for (mi, m) in card.messages.iter().enumerate() {
-        let j = parents.iter().position(|&q| q == m.to).unwrap_or(0);
-        let a = p(centers[j].x, centers[j].y + NODE_H / 2.0);
+        let j = geo.parents.iter().position(|&q| q == m.to).unwrap_or(0);
+        let a = p(geo.centers[j].x, geo.centers[j].y + NODE_H / 2.0);
         let b = p(
-            op_c.x + (m.slot as f64 - (nslots - 1.0) / 2.0) * 16.0,
-            op_c.y - NODE_H / 2.0,
+            geo.op_c.x + (m.slot as f64 - (nslots - 1.0) / 2.0) * 16.0,
+            geo.op_c.y - NODE_H / 2.0,
         );
-        line(&mut svg, "edge fw", a, b, FORWARD, "1.5", "");
+        line(svg, "edge fw", a, b, FORWARD, "1.5", "");
         arrow(
-            &mut svg,
+            svg,
             p(a.x + (b.x - a.x) * 0.9, a.y + (b.y - a.y) * 0.9),
             b,
             FORWARD,
@@ -167,8 +221,8 @@ pub fn rule_card_narrow(s: &Scenario, run: &Run, id: &str) -> String {
         );
         let side = per_side(m);
         let (ba, bb) = (p(a.x + side * 7.0, a.y + 4.0), p(b.x + side * 7.0, b.y));
-        line(&mut svg, "edge bw", bb, ba, BACKWARD, "1.5", "5 3");
-        arrow(&mut svg, bb, ba, BACKWARD, "arrow bw");
+        line(svg, "edge bw", bb, ba, BACKWARD, "1.5", "5 3");
+        arrow(svg, bb, ba, BACKWARD, "arrow bw");
         let small = font(12.0, BACKWARD);
         let label = format!(
             "{} × {} = {}",
@@ -183,32 +237,37 @@ pub fn rule_card_narrow(s: &Scenario, run: &Run, id: &str) -> String {
             .filter(|o| per_side(o) == side)
             .count();
         let mid = p((ba.x + bb.x) / 2.0, (ba.y + bb.y) / 2.0);
-        let cx = (mid.x + side * (lw / 2.0 + 8.0)).clamp(lw / 2.0 + 4.0, width - lw / 2.0 - 4.0);
+        let cx =
+            (mid.x + side * (lw / 2.0 + 8.0)).clamp(lw / 2.0 + 4.0, geo.width - lw / 2.0 - 4.0);
         let cy = mid.y - 12.0 + 26.0 * same_side_before as f64;
         rect(
-            &mut svg,
+            svg,
             "edge-label",
             (cx - lw / 2.0, cy - 10.0, lw, 20.0),
             PAPER,
             BACKWARD,
         );
-        text(
-            &mut svg,
-            "edge-label-text",
-            cx,
-            cy + 4.0,
-            small.mid(),
-            &label,
-        );
+        text(svg, "edge-label-text", cx, cy + 4.0, small.mid(), &label);
     }
-    for (j, &q) in parents.iter().enumerate() {
+}
+
+/// The operands and the op of a phone's rule card.
+fn narrow_nodes(
+    svg: &mut Svg,
+    g: &Graph,
+    labels: &[String],
+    card: &Card,
+    geo: &Narrow,
+    opn: NodeId,
+) {
+    for (j, &q) in geo.parents.iter().enumerate() {
         let nd = &g.nodes[q];
         draw_node(
-            &mut svg,
+            svg,
             &NodeDraw {
                 kind: nd.kind,
-                center: centers[j],
-                size: sizes[j],
+                center: geo.centers[j],
+                size: geo.sizes[j],
                 label: &labels[q],
                 value: Some(nd.value),
                 grad: Some(nd.grad),
@@ -219,11 +278,11 @@ pub fn rule_card_narrow(s: &Scenario, run: &Run, id: &str) -> String {
     }
     let node = &g.nodes[opn];
     draw_node(
-        &mut svg,
+        svg,
         &NodeDraw {
             kind: node.kind,
-            center: op_c,
-            size: op_size,
+            center: geo.op_c,
+            size: geo.op_size,
             label: &labels[opn],
             value: Some(node.value),
             grad: Some(node.grad),
@@ -232,75 +291,78 @@ pub fn rule_card_narrow(s: &Scenario, run: &Run, id: &str) -> String {
         },
     );
     text(
-        &mut svg,
+        svg,
         "op-symbol",
-        op_c.x + op_size.0 / 2.0 + 12.0,
-        op_c.y + 5.0,
+        geo.op_c.x + geo.op_size.0 / 2.0 + 12.0,
+        geo.op_c.y + 5.0,
         font(13.0, INK).bold(),
         &op_symbol(card.op),
     );
+}
+
+/// The upstream gradient arriving at the op from below.
+fn narrow_upstream(svg: &mut Svg, card: &Card, geo: &Narrow, is_output: bool) {
     // The upstream gradient, arriving from below.
     line(
-        &mut svg,
+        svg,
         "edge bw upstream",
-        p(op_c.x, op_bottom + 44.0),
-        p(op_c.x, op_bottom + 6.0),
+        p(geo.op_c.x, geo.op_bottom + 44.0),
+        p(geo.op_c.x, geo.op_bottom + 6.0),
         BACKWARD,
         "1.5",
         "5 3",
     );
     arrow(
-        &mut svg,
-        p(op_c.x, op_bottom + 20.0),
-        p(op_c.x, op_bottom + 6.0),
+        svg,
+        p(geo.op_c.x, geo.op_bottom + 20.0),
+        p(geo.op_c.x, geo.op_bottom + 6.0),
         BACKWARD,
         "arrow bw upstream",
     );
     let up = format!("upstream ∂L/∂{} = {}", wrt(&card.name), num(card.upstream));
-    let seed = if opn == out {
-        " (the block's seed)"
-    } else {
-        ""
-    };
-    for (i, l) in wrap_words(&format!("{up}{seed}"), width - 28.0, 12.0 * 0.7)
+    let seed = if is_output { " (the block's seed)" } else { "" };
+    for (i, l) in wrap_words(&format!("{up}{seed}"), geo.width - 28.0, 12.0 * 0.7)
         .iter()
         .enumerate()
     {
         text(
-            &mut svg,
+            svg,
             "upstream",
-            op_c.x,
-            op_bottom + 62.0 + 16.0 * i as f64,
+            geo.op_c.x,
+            geo.op_bottom + 62.0 + 16.0 * i as f64,
             font(12.0, BACKWARD).bold().mid(),
             l,
         );
     }
+}
+
+/// The ledger under a phone's rule card: each row wrapped under its tag.
+fn narrow_ledger(svg: &mut Svg, geo: &Narrow) {
     // The ledger.
     rect(
-        &mut svg,
+        svg,
         "rule-rows",
-        (10.0, ledger_top - 8.0, width - 20.0, ledger_h),
+        (10.0, geo.ledger_top - 8.0, geo.width - 20.0, geo.ledger_h),
         PANEL,
         LINE,
     );
-    let mut y = ledger_top + 8.0;
-    for (tag, _, lines, bw) in &rows {
+    let mut y = geo.ledger_top + 8.0;
+    for (tag, lines, bw) in &geo.rows {
         if !tag.is_empty() {
             let f = if *bw {
                 font(13.0, BACKWARD).bold()
             } else {
                 BODY.bold()
             };
-            text(&mut svg, &format!("rule-{tag}"), 20.0, y + 6.0, f, tag);
+            text(svg, &format!("rule-{tag}"), 20.0, y + 6.0, f, tag);
             y += 20.0;
         }
         let f = if *bw { font(13.0, BACKWARD) } else { BODY };
         for l in lines {
-            text(&mut svg, "rule-row", 28.0, y + 6.0, f, l);
+            text(svg, "rule-row", 28.0, y + 6.0, f, l);
             y += 18.0;
         }
     }
-    svg.finish()
 }
 
 /// The op's symbol and name (`× mul`), or its symbol alone when that is its name.

@@ -2,6 +2,11 @@
 //! `autograd` blocks. Parses and runs each scenario, then draws the figure
 //! its `figure` key asks for; blocks with the same `group` become tabs.
 
+// `Diagnostic` is ~150 bytes, over clippy's 128-byte `result_large_err`
+// threshold; errors are the cold path, so they are returned unboxed (as in
+// `site` and `page`).
+#![allow(clippy::result_large_err)]
+
 use super::figures;
 use super::frame::Scene;
 use super::scene::{Direction, PHONE_COLUMN};
@@ -15,6 +20,7 @@ use crate::page::{Block, FigureHook, FigureState, FileRead, PageCtx, Rendered};
 use crate::scenario::budget::{Capped, MAX_FIGURE_BYTES, MAX_JSON_BYTES, megabytes};
 use crate::scenario::{self, Figure, Run, Scenario, ScenarioError, View};
 use crate::story::{Phase, tell};
+use rayon::prelude::*;
 
 mod trace;
 use crate::util::esc;
@@ -71,20 +77,7 @@ impl FigureHook for Figures {
         page: &PageCtx,
         state: &mut FigureState,
     ) -> Result<Rendered, Vec<Diagnostic>> {
-        let mut diags = Vec::new();
-        let mut parsed: Vec<(&Block, Scenario, Vec<Run>)> = Vec::new();
-        for b in blocks {
-            let place = scenario::BlockPlace::on_page(page, b);
-            let result =
-                scenario::parse_on_page(&b.source, &place, &mut state.ids, &mut state.warnings);
-            match result {
-                Ok((s, runs)) => parsed.push((b, s, runs)),
-                Err(e) => diags.extend(e),
-            }
-        }
-        if !diags.is_empty() {
-            return Err(diags);
-        }
+        let parsed = parse_blocks(blocks, page, state)?;
         let mut out = Rendered::default();
         // The data files read, for the figure cache to check.
         for (_, s, _) in &parsed {
@@ -95,91 +88,29 @@ impl FigureHook for Figures {
                 });
             }
         }
+        let mut groups = Vec::new();
         let mut i = 0;
         while i < parsed.len() {
-            // A group: this block and the following ones with the same group.
-            let mut j = i + 1;
-            if let Some(g) = &parsed[i].1.group {
-                while j < parsed.len() && parsed[j].1.group.as_ref() == Some(g) {
-                    j += 1;
-                }
-                if j - i > MAX_TABS {
-                    let (b, s, _) = &parsed[i + MAX_TABS];
-                    let e = ScenarioError::new(
-                        s.group_span.clone(),
-                        format!(
-                            "group `{g}` has {} blocks in a row; a group has at most {MAX_TABS} (one tab each)",
-                            j - i
-                        ),
-                    )
-                    .expected(format!("at most {MAX_TABS} adjacent blocks with the same `group`"))
-                    .hint("give the later blocks another group, or none");
-                    return Err(vec![diagnostic(page, b, &e)]);
-                }
-            }
-            // A group of batches shares its steppers when the datasets run
-            // the same steps (templates/STEPPER.md, "Shared steppers").
-            let mut shared = (2..=MAX_SHARED).contains(&(j - i))
-                && [Figure::Batch, Figure::Training]
-                    .iter()
-                    .any(|&f| parsed[i..j].iter().all(|p| p.1.figure == f));
-            let mut drawn = Vec::new();
-            loop {
-                for (t, (b, s, runs)) in parsed[i..j].iter().enumerate() {
-                    // A tab after the first is hidden at load: none of its
-                    // frames need to be in the page.
-                    let hidden = j - i > 1 && t > 0;
-                    match draw(page, s, runs, hidden, shared) {
-                        Ok(d) => drawn.push(d),
-                        Err(e) => diags.push(diagnostic(page, b, &e)),
-                    }
-                }
-                let traces: Vec<&[StepperParts]> =
-                    drawn.iter().map(|d| d.traces.as_slice()).collect();
-                if !shared || !diags.is_empty() || can_share(&traces) {
-                    break;
-                }
-                shared = false;
-                drawn.clear();
-            }
-            if diags.is_empty() {
-                let first = &parsed[i].1;
-                if j - i == 1 {
-                    out.html += &drawn[0].html;
-                } else {
-                    let group = first.group.clone().unwrap_or_default();
-                    let fid = format!("{}-group", first.id);
-                    let panels: Vec<(String, String)> = parsed[i..j]
-                        .iter()
-                        .zip(&drawn)
-                        .map(|((_, s, _), d)| {
-                            (
-                                s.title.clone().unwrap_or_else(|| s.id.clone()),
-                                d.html.clone(),
-                            )
-                        })
-                        .collect();
-                    let both = if shared {
-                        let names: Vec<String> = panels.iter().map(|p| p.0.clone()).collect();
-                        let traces: Vec<&[StepperParts]> =
-                            drawn.iter().map(|d| d.traces.as_slice()).collect();
-                        shared_steppers(&slug(&group), first.figure, &names, &traces)
-                    } else {
-                        String::new()
-                    };
-                    out.html += &format!(
-                        "<div class=\"group\" id=\"{}\">\n{}</div>\n",
-                        esc(&slug(&group)),
-                        tabs_sharing(&fid, &group_caption(&group, first.figure), &panels, &both)
-                    );
-                }
-                for d in drawn {
-                    out.assets.extend(d.assets);
-                    out.frames += d.frames;
-                }
-                out.figures += j - i;
-            }
+            let j = group_end(page, &parsed, i)?;
+            groups.push(i..j);
             i = j;
+        }
+        // Groups draw on all cores; `collect` keeps them in page order.
+        let drawn: Vec<Result<Group, Vec<Diagnostic>>> = groups
+            .into_par_iter()
+            .map(|range| draw_group(page, &parsed[range]))
+            .collect();
+        let mut diags = Vec::new();
+        for g in drawn {
+            match g {
+                Ok(g) => {
+                    out.html += &g.html;
+                    out.assets.extend(g.assets);
+                    out.frames += g.frames;
+                    out.figures += g.figures;
+                }
+                Err(d) => diags.extend(d),
+            }
         }
         if diags.is_empty() {
             out.html = unindented(&out.html);
@@ -188,6 +119,148 @@ impl FigureHook for Figures {
             Err(diags)
         }
     }
+}
+
+/// A block parsed and run, with the block it came from.
+type Parsed<'b> = (&'b Block, Scenario, Vec<Run>);
+
+/// Parses and runs each block of a run, in order (ids are checked against
+/// the blocks before them); every block's errors are reported.
+fn parse_blocks<'b>(
+    blocks: &'b [Block],
+    page: &PageCtx,
+    state: &mut FigureState,
+) -> Result<Vec<Parsed<'b>>, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let mut parsed = Vec::new();
+    for b in blocks {
+        let place = scenario::BlockPlace::on_page(page, b);
+        match scenario::parse_on_page(&b.source, &place, &mut state.ids, &mut state.warnings) {
+            Ok((s, runs)) => parsed.push((b, s, runs)),
+            Err(e) => diags.extend(e),
+        }
+    }
+    if diags.is_empty() {
+        Ok(parsed)
+    } else {
+        Err(diags)
+    }
+}
+
+/// Where the group that starts at block `i` ends: after the following
+/// blocks with the same `group` (a block without one is a group alone).
+/// A group of more than [`MAX_TABS`] is refused at its first block past
+/// the cap.
+fn group_end(page: &PageCtx, parsed: &[Parsed], i: usize) -> Result<usize, Vec<Diagnostic>> {
+    let mut j = i + 1;
+    let Some(g) = &parsed[i].1.group else {
+        return Ok(j);
+    };
+    while j < parsed.len() && parsed[j].1.group.as_ref() == Some(g) {
+        j += 1;
+    }
+    if j - i > MAX_TABS {
+        let (b, s, _) = &parsed[i + MAX_TABS];
+        let e = ScenarioError::new(
+            s.group_span.clone(),
+            format!(
+                "group `{g}` has {} blocks in a row; a group has at most {MAX_TABS} (one tab each)",
+                j - i
+            ),
+        )
+        .expected(format!(
+            "at most {MAX_TABS} adjacent blocks with the same `group`"
+        ))
+        .hint("give the later blocks another group, or none");
+        return Err(vec![diagnostic(page, b, &e)]);
+    }
+    Ok(j)
+}
+
+/// One group drawn: a figure, or tabs of figures.
+struct Group {
+    html: String,
+    assets: Vec<(String, Vec<u8>)>,
+    frames: usize,
+    figures: usize,
+}
+
+/// Draws a group of blocks: one figure, or one tab per block. A group of
+/// batches (or of training runs) shares its steppers when the datasets
+/// run the same steps (templates/STEPPER.md, "Shared steppers").
+fn draw_group(page: &PageCtx, group: &[Parsed]) -> Result<Group, Vec<Diagnostic>> {
+    let mut shared = (2..=MAX_SHARED).contains(&group.len())
+        && [Figure::Batch, Figure::Training]
+            .iter()
+            .any(|&f| group.iter().all(|p| p.1.figure == f));
+    let drawn = loop {
+        let results: Vec<Result<Drawn, Diagnostic>> = group
+            .par_iter()
+            .enumerate()
+            .map(|(t, (b, s, runs))| {
+                // A tab after the first is hidden at load: none of its
+                // frames need to be in the page.
+                let hidden = group.len() > 1 && t > 0;
+                draw(page, s, runs, hidden, shared).map_err(|e| diagnostic(page, b, &e))
+            })
+            .collect();
+        let (drawn, diags): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
+        if !diags.is_empty() {
+            return Err(diags.into_iter().filter_map(Result::err).collect());
+        }
+        let drawn: Vec<Drawn> = drawn.into_iter().filter_map(Result::ok).collect();
+        let traces: Vec<&[StepperParts]> = drawn.iter().map(|d| d.traces.as_slice()).collect();
+        if !shared || can_share(&traces) {
+            break drawn;
+        }
+        shared = false;
+    };
+    let first = &group[0].1;
+    let html = if group.len() == 1 {
+        drawn[0].html.clone()
+    } else {
+        tabbed(first, group, &drawn, shared)
+    };
+    let mut out = Group {
+        html,
+        assets: Vec::new(),
+        frames: 0,
+        figures: group.len(),
+    };
+    for d in drawn {
+        out.assets.extend(d.assets);
+        out.frames += d.frames;
+    }
+    Ok(out)
+}
+
+/// The HTML of a group of more than one block: a tab per block, and the
+/// steppers they share when `shared`.
+fn tabbed(first: &Scenario, group: &[Parsed], drawn: &[Drawn], shared: bool) -> String {
+    let name = first.group.clone().unwrap_or_default();
+    let fid = format!("{}-group", first.id);
+    let panels: Vec<(String, String)> = group
+        .iter()
+        .zip(drawn)
+        .map(|((_, s, _), d)| {
+            (
+                s.title.clone().unwrap_or_else(|| s.id.clone()),
+                d.html.clone(),
+            )
+        })
+        .collect();
+    let both = if shared {
+        let names: Vec<String> = panels.iter().map(|p| p.0.clone()).collect();
+        let traces: Vec<&[StepperParts]> = drawn.iter().map(|d| d.traces.as_slice()).collect();
+        shared_steppers(&slug(&name), first.figure, &names, &traces)
+    } else {
+        String::new()
+    };
+    format!(
+        "<div class=\"group\" id=\"{}\">\n{}</div>\n",
+        esc(&slug(&name)),
+        tabs_sharing(&fid, &group_caption(&name, first.figure), &panels, &both)
+    )
 }
 
 /// The figures' HTML without the indentation of its SVG: a standalone

@@ -84,6 +84,13 @@ pub(super) fn tick_y(svg: &mut Svg, (l, r): (f64, f64), py: f64, label: &str) {
 /// boundary. `clip`: the id of the clip of the boundary's stroke.
 pub(super) fn under(svg: &mut Svg, d: &Data, clip: &str) {
     paper(svg, d.width, d.height);
+    loss_panel(svg, d);
+    model_panel(svg, d, clip);
+}
+
+/// The loss plot: its ticks, axes, label and the loss curve of the run,
+/// with the step where it diverged.
+fn loss_panel(svg: &mut Svg, d: &Data) {
     // The loss plot.
     let (l, r) = (LEFT, d.right());
     let last = d.last_step();
@@ -154,9 +161,16 @@ pub(super) fn under(svg: &mut Svg, d: &Data, clip: &str) {
     if let Some(dv) = &d.t.diverged {
         diverged_marker(svg, d, dv.at, pts.last().map_or(LOSS_BOTTOM, |q| q.y));
     }
+}
+
+/// The model view's title, axes and ticks, and what lies under every
+/// snapshot (the reference curve, the tint below the boundary); or the
+/// note saying why there is no model view.
+fn model_panel(svg: &mut Svg, d: &Data, clip: &str) {
     // The model view's title, axes and ticks.
     let m = d.pick.model.clone().unwrap_or_default();
     let f = &d.pick.features;
+    let (l, r) = (LEFT, d.right());
     let (Some(view), Some(sx)) = (&d.view, d.sx) else {
         if let Some(note) = &d.note {
             text(
@@ -171,27 +185,8 @@ pub(super) fn under(svg: &mut Svg, d: &Data, clip: &str) {
         return;
     };
     let bottom = d.model_bottom();
-    let title = match view {
-        ModelView::One { .. } => format!("The model {m} against {} and the examples", f[0]),
-        ModelView::Two { threshold, .. } => format!(
-            "Where {m} ≥ {}, over {} and {}, and the examples",
-            num(*threshold),
-            f[0],
-            f[1]
-        ),
-    };
-    // A narrow frame's title is shorter where the long one would not fit.
     let title_font = font(13.0, INK).bold();
-    let title = if d.fits(title_font, 14.0, &title) {
-        title
-    } else {
-        match view {
-            ModelView::One { .. } => format!("{m} against {}", f[0]),
-            ModelView::Two { threshold, .. } => {
-                format!("Where {m} ≥ {}", num(*threshold))
-            }
-        }
-    };
+    let title = model_title(d, view, title_font);
     text(svg, "caption tr-ink", 14.0, MODEL_TITLE, title_font, &title);
     let st = nice_step(sx.hi - sx.lo, d.ticks());
     for t in (sx.lo / st).ceil() as i64..=(sx.hi / st).floor() as i64 {
@@ -204,6 +199,64 @@ pub(super) fn under(svg: &mut Svg, d: &Data, clip: &str) {
         let y = t as f64 * st;
         tick_y(svg, (l, r), sy.at(y), &num(y));
     }
+    model_under(svg, d, view, clip, bottom);
+    axes(svg, d.right(), (MODEL_TOP, bottom));
+    text(
+        svg,
+        "axis-label tr-ink",
+        r,
+        bottom + 34.0,
+        font(12.0, INK).end(),
+        &f[0],
+    );
+    let ylabel = match view {
+        ModelView::One { .. } => match &d.pick.label {
+            Some(lb) => format!("{m} and {lb}"),
+            None => m.clone(),
+        },
+        ModelView::Two { .. } => f[1].clone(),
+    };
+    text(
+        svg,
+        "axis-label tr-ink",
+        l,
+        MODEL_TOP - 6.0,
+        font(12.0, INK),
+        &ylabel,
+    );
+}
+
+/// The model view's title, shorter on a narrow frame where the long one
+/// would not fit.
+fn model_title(d: &Data, view: &ModelView, title_font: crate::render::svg::Font) -> String {
+    let m = d.pick.model.clone().unwrap_or_default();
+    let f = &d.pick.features;
+    let title = match view {
+        ModelView::One { .. } => format!("The model {m} against {} and the examples", f[0]),
+        ModelView::Two { threshold, .. } => format!(
+            "Where {m} ≥ {}, over {} and {}, and the examples",
+            num(*threshold),
+            f[0],
+            f[1]
+        ),
+    };
+    // A narrow frame's title is shorter where the long one would not fit.
+    if d.fits(title_font, 14.0, &title) {
+        title
+    } else {
+        match view {
+            ModelView::One { .. } => format!("{m} against {}", f[0]),
+            ModelView::Two { threshold, .. } => {
+                format!("Where {m} ≥ {}", num(*threshold))
+            }
+        }
+    }
+}
+
+/// Under the snapshots of the model view: the reference curve (one
+/// feature), or the tint below the boundary (two), with the panel's clip.
+fn model_under(svg: &mut Svg, d: &Data, view: &ModelView, clip: &str, bottom: f64) {
+    let (l, r) = (LEFT, d.right());
     if let ModelView::One {
         reference, clipped, ..
     } = view
@@ -249,30 +302,6 @@ pub(super) fn under(svg: &mut Svg, d: &Data, clip: &str) {
         );
         model_clip(svg, d, clip, bottom);
     }
-    axes(svg, d.right(), (MODEL_TOP, bottom));
-    text(
-        svg,
-        "axis-label tr-ink",
-        r,
-        bottom + 34.0,
-        font(12.0, INK).end(),
-        &f[0],
-    );
-    let ylabel = match view {
-        ModelView::One { .. } => match &d.pick.label {
-            Some(lb) => format!("{m} and {lb}"),
-            None => m.clone(),
-        },
-        ModelView::Two { .. } => f[1].clone(),
-    };
-    text(
-        svg,
-        "axis-label tr-ink",
-        l,
-        MODEL_TOP - 6.0,
-        font(12.0, INK),
-        &ylabel,
-    );
 }
 
 /// The clip of the model panel, `clip`: its inside, for a boundary or a
@@ -369,9 +398,15 @@ pub(super) fn over(svg: &mut Svg, d: &Data) {
             _ => marker(svg, "point tr-ink", c, false, INK, true),
         }
     }
-    // The legend: the model, then the examples.
-    let lf = font(11.0, INK);
     let ly = sy.from + 56.0;
+    model_legend(svg, d, view, ly);
+    example_legend(svg, d, ly + 18.0);
+}
+
+/// The legend's first row: the model (its curve, or its regions and
+/// boundary) and the reference curve.
+fn model_legend(svg: &mut Svg, d: &Data, view: &ModelView, ly: f64) {
+    let lf = font(11.0, INK);
     let m = d.pick.model.clone().unwrap_or_default();
     let mut x = 14.0;
     let item = |svg: &mut Svg, x: &mut f64, label: &str| {
@@ -426,7 +461,11 @@ pub(super) fn over(svg: &mut Svg, d: &Data) {
             item(svg, &mut x, &format!("{m} = {t}"));
         }
     }
-    let ly2 = ly + 18.0;
+}
+
+/// The legend's second row, at `ly2`: how the examples are marked.
+fn example_legend(svg: &mut Svg, d: &Data, ly2: f64) {
+    let lf = font(11.0, INK);
     let lb = d.label_name();
     match d.classes {
         Classes::Two { lo, hi } => {

@@ -101,6 +101,10 @@ enum ModelView {
     },
 }
 
+/// The model at a snapshot's params, at points given input by input (the
+/// plotted features); NaN where it cannot be evaluated.
+type Evaluate<'e> = dyn Fn(&[f64], &[Vec<f64>]) -> Vec<f64> + Sync + 'e;
+
 /// Everything the frames draw, computed once.
 struct Data<'a> {
     s: &'a Scenario,
@@ -293,6 +297,7 @@ impl<'a> Data<'a> {
                 .collect()
         };
         let (xlo, xhi) = range(0);
+        let yr = (self.pick.features.len() != 1).then(|| range(1));
         let sx = Scale {
             lo: xlo,
             hi: xhi,
@@ -300,135 +305,154 @@ impl<'a> Data<'a> {
             to: self.right(),
         };
         self.sx = Some(sx);
+        let t = self.t;
         let snaps: Vec<&[f64]> = self
             .shown
             .iter()
-            .map(|&k| self.t.steps[k].params.as_slice())
+            .map(|&k| t.steps[k].params.as_slice())
             .collect();
-        if self.pick.features.len() == 1 {
-            let xs: Vec<f64> = (0..=SAMPLES)
-                .map(|i| xlo + (xhi - xlo) * i as f64 / SAMPLES as f64)
-                .collect();
-            let at = [xs.clone()];
-            let values: Vec<Vec<f64>> = snaps.par_iter().map(|ps| eval(ps, &at)).collect();
-            let reference = self.s.reference.as_ref().map(|r| r.values(&xs));
-            // The range: the targets, the curves and the reference, but
-            // not a value far beyond the targets (a run on its way to
-            // diverging reaches 1e150): such a curve is clipped at the
-            // panel's edge rather than flattening every other one.
-            let targets: Vec<f64> = (self.points.iter())
-                .filter_map(|(_, l)| *l)
-                .filter(|v| v.is_finite())
-                .collect();
-            let bound = (!targets.is_empty()).then(|| {
-                let (lo, hi) = targets
-                    .iter()
-                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
-                        (a.min(v), b.max(v))
-                    });
-                let span = (hi - lo).max(1.0);
-                (lo - 10.0 * span, hi + 10.0 * span)
-            });
-            let inside = |v: f64| v.is_finite() && bound.is_none_or(|(a, b)| a <= v && v <= b);
-            let curves_and_reference = || values.iter().chain(reference.iter()).flatten().copied();
-            let clipped = curves_and_reference().any(|v| v.is_finite() && !inside(v));
-            let all = curves_and_reference()
-                .chain(targets.iter().copied())
-                .filter(|&v| inside(v));
-            let (lo, hi) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-                (a.min(v), b.max(v))
-            });
-            let (lo, hi) = if lo.is_finite() {
-                padded(lo, hi, 0.06, 0.5)
-            } else {
-                (-1.0, 1.0)
-            };
-            let bottom = MODEL_TOP + 170.0;
-            let sy = Scale {
-                lo,
-                hi,
-                from: bottom,
-                to: MODEL_TOP,
-            };
-            // A value beyond the panel is drawn a little past its edge
-            // (and clipped there), never at 1e150 px.
-            let (top_px, bottom_px) = (MODEL_TOP - 1000.0, bottom + 1000.0);
-            let curve = |vs: &Vec<f64>| -> Vec<Point> {
-                xs.iter()
-                    .zip(vs)
-                    .map(|(&x, &v)| {
-                        let y = if v.is_nan() {
-                            v
-                        } else {
-                            sy.at(v).clamp(top_px, bottom_px)
-                        };
-                        p(sx.at(x), y)
-                    })
-                    .collect()
-            };
-            let curves = values.iter().map(curve).collect();
-            let reference = reference.as_ref().map(curve);
-            self.view = Some(ModelView::One {
-                curves,
-                sy,
-                reference,
-                clipped,
-            });
-            self.height = bottom + 92.0 + self.reference_row() as f64 * 18.0;
-        } else {
-            let (ylo, yhi) = range(1);
-            let bottom = MODEL_TOP + 220.0;
-            let sy = Scale {
-                lo: ylo,
-                hi: yhi,
-                from: bottom,
-                to: MODEL_TOP,
-            };
-            let threshold = match self.classes {
-                Classes::Two { lo, hi } => (lo + hi) / 2.0,
-                Classes::Numbers => {
-                    let mut ls: Vec<f64> = self.points.iter().filter_map(|(_, l)| *l).collect();
-                    ls.sort_by(f64::total_cmp);
-                    ls.get(ls.len() / 2).copied().unwrap_or(0.5)
-                }
-            };
-            let gx: Vec<f64> = (0..=CELLS)
-                .map(|i| sx.at(xlo + (xhi - xlo) * i as f64 / CELLS as f64))
-                .collect();
-            let gy: Vec<f64> = (0..=CELLS)
-                .map(|j| sy.at(ylo + (yhi - ylo) * j as f64 / CELLS as f64))
-                .collect();
-            // The grid's points, x by x and y by y within each x.
-            let (mut px, mut py) = (Vec::new(), Vec::new());
-            for i in 0..=CELLS {
-                for j in 0..=CELLS {
-                    px.push(xlo + (xhi - xlo) * i as f64 / CELLS as f64);
-                    py.push(ylo + (yhi - ylo) * j as f64 / CELLS as f64);
-                }
-            }
-            let at = [px, py];
-            let loops = snaps
-                .par_iter()
-                .map(|ps| {
-                    let v: Vec<Vec<f64>> = eval(ps, &at)
-                        .chunks_exact(CELLS + 1)
-                        .map(|row| row.iter().map(|z| z - threshold).collect())
-                        .collect();
-                    region_loops(&v, &gx, &gy)
-                        .into_iter()
-                        .map(|l| simplify(&l, TOLERANCE))
-                        .filter(|l| l.len() > 2)
-                        .collect()
-                })
-                .collect();
-            self.view = Some(ModelView::Two {
-                loops,
-                sy,
-                threshold,
-            });
-            self.height = bottom + 92.0;
+        match yr {
+            None => self.one_feature(&eval, &snaps, sx),
+            Some(yr) => self.two_features(&eval, &snaps, sx, yr),
         }
         Ok(())
+    }
+
+    /// The model view of one feature: the model's curve at each shown
+    /// snapshot (and the block's `reference`), over a range that reads.
+    fn one_feature(&mut self, eval: &Evaluate, snaps: &[&[f64]], sx: Scale) {
+        let (xlo, xhi) = (sx.lo, sx.hi);
+        let xs: Vec<f64> = (0..=SAMPLES)
+            .map(|i| xlo + (xhi - xlo) * i as f64 / SAMPLES as f64)
+            .collect();
+        let at = [xs.clone()];
+        let values: Vec<Vec<f64>> = snaps.par_iter().map(|ps| eval(ps, &at)).collect();
+        let reference = self.s.reference.as_ref().map(|r| r.values(&xs));
+        // The range: the targets, the curves and the reference, but
+        // not a value far beyond the targets (a run on its way to
+        // diverging reaches 1e150): such a curve is clipped at the
+        // panel's edge rather than flattening every other one.
+        let targets: Vec<f64> = (self.points.iter())
+            .filter_map(|(_, l)| *l)
+            .filter(|v| v.is_finite())
+            .collect();
+        let bound = (!targets.is_empty()).then(|| {
+            let (lo, hi) = targets
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+                    (a.min(v), b.max(v))
+                });
+            let span = (hi - lo).max(1.0);
+            (lo - 10.0 * span, hi + 10.0 * span)
+        });
+        let inside = |v: f64| v.is_finite() && bound.is_none_or(|(a, b)| a <= v && v <= b);
+        let curves_and_reference = || values.iter().chain(reference.iter()).flatten().copied();
+        let clipped = curves_and_reference().any(|v| v.is_finite() && !inside(v));
+        let all = curves_and_reference()
+            .chain(targets.iter().copied())
+            .filter(|&v| inside(v));
+        let (lo, hi) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        });
+        let (lo, hi) = if lo.is_finite() {
+            padded(lo, hi, 0.06, 0.5)
+        } else {
+            (-1.0, 1.0)
+        };
+        let bottom = MODEL_TOP + 170.0;
+        let sy = Scale {
+            lo,
+            hi,
+            from: bottom,
+            to: MODEL_TOP,
+        };
+        // A value beyond the panel is drawn a little past its edge
+        // (and clipped there), never at 1e150 px.
+        let (top_px, bottom_px) = (MODEL_TOP - 1000.0, bottom + 1000.0);
+        let curve = |vs: &Vec<f64>| -> Vec<Point> {
+            xs.iter()
+                .zip(vs)
+                .map(|(&x, &v)| {
+                    let y = if v.is_nan() {
+                        v
+                    } else {
+                        sy.at(v).clamp(top_px, bottom_px)
+                    };
+                    p(sx.at(x), y)
+                })
+                .collect()
+        };
+        let curves = values.iter().map(curve).collect();
+        let reference = reference.as_ref().map(curve);
+        self.view = Some(ModelView::One {
+            curves,
+            sy,
+            reference,
+            clipped,
+        });
+        self.height = bottom + 92.0 + self.reference_row() as f64 * 18.0;
+    }
+
+    /// The model view of two features: the region at or above the
+    /// threshold, as closed loops, at each shown snapshot.
+    fn two_features(
+        &mut self,
+        eval: &Evaluate,
+        snaps: &[&[f64]],
+        sx: Scale,
+        (ylo, yhi): (f64, f64),
+    ) {
+        let (xlo, xhi) = (sx.lo, sx.hi);
+        let bottom = MODEL_TOP + 220.0;
+        let sy = Scale {
+            lo: ylo,
+            hi: yhi,
+            from: bottom,
+            to: MODEL_TOP,
+        };
+        let threshold = match self.classes {
+            Classes::Two { lo, hi } => (lo + hi) / 2.0,
+            Classes::Numbers => {
+                let mut ls: Vec<f64> = self.points.iter().filter_map(|(_, l)| *l).collect();
+                ls.sort_by(f64::total_cmp);
+                ls.get(ls.len() / 2).copied().unwrap_or(0.5)
+            }
+        };
+        let gx: Vec<f64> = (0..=CELLS)
+            .map(|i| sx.at(xlo + (xhi - xlo) * i as f64 / CELLS as f64))
+            .collect();
+        let gy: Vec<f64> = (0..=CELLS)
+            .map(|j| sy.at(ylo + (yhi - ylo) * j as f64 / CELLS as f64))
+            .collect();
+        // The grid's points, x by x and y by y within each x.
+        let (mut px, mut py) = (Vec::new(), Vec::new());
+        for i in 0..=CELLS {
+            for j in 0..=CELLS {
+                px.push(xlo + (xhi - xlo) * i as f64 / CELLS as f64);
+                py.push(ylo + (yhi - ylo) * j as f64 / CELLS as f64);
+            }
+        }
+        let at = [px, py];
+        let loops = snaps
+            .par_iter()
+            .map(|ps| {
+                let v: Vec<Vec<f64>> = eval(ps, &at)
+                    .chunks_exact(CELLS + 1)
+                    .map(|row| row.iter().map(|z| z - threshold).collect())
+                    .collect();
+                region_loops(&v, &gx, &gy)
+                    .into_iter()
+                    .map(|l| simplify(&l, TOLERANCE))
+                    .filter(|l| l.len() > 2)
+                    .collect()
+            })
+            .collect();
+        self.view = Some(ModelView::Two {
+            loops,
+            sy,
+            threshold,
+        });
+        self.height = bottom + 92.0;
     }
 
     /// The reference's legend entry: "reference: sin(x)".
