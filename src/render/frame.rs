@@ -16,7 +16,7 @@ use super::node::{
 use super::scene::PHONE_COLUMN;
 use super::scene::running_sum;
 pub use super::scene::{Direction, Scene};
-use super::svg::{Svg, n, open_img, paper};
+use super::svg::{Mode, Svg, n, open_img, paper};
 use super::theme::{self, BACKWARD, FORWARD, INK, PAPER};
 use crate::engine::{Graph, Kind, NodeId};
 use crate::story::{Phase, State, Step, Story};
@@ -559,7 +559,7 @@ fn open_frame(story: &Story, scene: &Scene, k: usize, meta: &FrameMeta, lean: bo
         "frame",
         (&title_id, &title),
         desc,
-        lean,
+        if lean { Mode::Lean } else { Mode::Full },
     )
 }
 

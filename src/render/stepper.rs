@@ -39,6 +39,7 @@ pub(crate) fn px(v: f64) -> String {
 /// One way a frame may be shown: a view of a frames file (`FILE#VIEW`),
 /// its natural size, and the media query under which it is shown (`None`:
 /// otherwise, the fallback).
+#[derive(Clone, Debug, PartialEq)]
 pub struct FrameSource {
     pub url: String,
     pub size: (f64, f64),
@@ -51,11 +52,18 @@ pub struct FrameSource {
 /// is each view's natural size, so whichever is shown is drawn at one CSS
 /// px per unit. With one source it is a plain [`lazy_frame`].
 pub fn picture_frame(sources: &[FrameSource], alt: &str) -> String {
+    frame_html(sources, alt, "frame")
+}
+
+/// [`picture_frame`] with `class` on its outer element (the `<picture>`,
+/// or the `<img>` when there is one source).
+fn frame_html(sources: &[FrameSource], alt: &str, class: &str) -> String {
     let Some((img, rest)) = sources.split_last() else {
         return String::new();
     };
+    let img_class = if rest.is_empty() { class } else { "frame" };
     let img_tag = format!(
-        "<img class=\"frame\" src=\"{}\" alt=\"{}\" width=\"{}\" height=\"{}\" loading=\"lazy\">",
+        "<img class=\"{img_class}\" src=\"{}\" alt=\"{}\" width=\"{}\" height=\"{}\" loading=\"lazy\">",
         esc(&img.url),
         esc(alt),
         px(img.size.0),
@@ -64,7 +72,7 @@ pub fn picture_frame(sources: &[FrameSource], alt: &str) -> String {
     if rest.is_empty() {
         return format!("{img_tag}\n");
     }
-    let mut h = String::from("<picture class=\"frame\">");
+    let mut h = format!("<picture class=\"{class}\">");
     for s in rest {
         h += &format!(
             "<source media=\"{}\" srcset=\"{}\" width=\"{}\" height=\"{}\">",
@@ -75,6 +83,33 @@ pub fn picture_frame(sources: &[FrameSource], alt: &str) -> String {
         );
     }
     h + &img_tag + "</picture>\n"
+}
+
+/// A step's frame before it is written: its sources and its alt text
+/// ("Step 3 of 8: …"). Written alone ([`Frame::html`]), or as the variant
+/// of one tab of a shared stepper ([`Frame::variant_html`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Frame {
+    pub sources: Vec<FrameSource>,
+    pub alt: String,
+}
+
+impl Frame {
+    /// The frame as a picture ([`picture_frame`]).
+    pub fn html(&self) -> String {
+        picture_frame(&self.sources, &self.alt)
+    }
+
+    /// The frame as the variant of tab `t` (dataset or run `name`) of a
+    /// shared step: shown while that tab is checked, its alt saying which
+    /// dataset it shows ("moons, step 3 of 8: …").
+    pub fn variant_html(&self, t: usize, name: &str) -> String {
+        let alt = match self.alt.strip_prefix("Step ") {
+            Some(rest) => format!("{name}, step {rest}"),
+            None => self.alt.clone(),
+        };
+        frame_html(&self.sources, &alt, &format!("frame vr v{t}"))
+    }
 }
 
 /// A narration as the one paragraph of a step.
@@ -113,8 +148,8 @@ pub struct StepperParts {
     pub defs: String,
     /// The figure's title.
     pub title: String,
-    /// Per step: the frame (inline SVG or a lazy image).
-    pub frames: Vec<String>,
+    /// Per step: the frame.
+    pub frames: Vec<Frame>,
     /// Per step: its panel but the frame (title, phase, narration text).
     /// The titles leave out what differs between runs that share a
     /// stepper (a training step's loss).

@@ -37,6 +37,16 @@ pub struct Svg {
     out: String,
     depth: usize,
     lean: bool,
+    /// The lean copy, written element by element beside `out` when asked
+    /// for ([`Mode::WithLeanCopy`]).
+    copy: Option<String>,
+    /// What a page needs to know of the drawing without reading it again
+    /// ([`Drawing`]): where the root's line ends, its size, its title and
+    /// description (as written, escaped).
+    root_end: Option<usize>,
+    size: (String, String),
+    title: Option<String>,
+    desc: Option<String>,
 }
 
 /// Presentation attributes that a lean SVG leaves to the stylesheet.
@@ -55,13 +65,19 @@ impl Svg {
     /// Opens the root `<svg>`; `standalone` adds the XML namespace needed
     /// outside HTML (it is harmless inline too, so it is always written).
     pub fn new(width: f64, height: f64, attrs: &[(&str, &str)]) -> Self {
-        let mut s = Svg {
-            out: String::new(),
-            depth: 0,
-            lean: false,
-        };
+        Svg::with_root(width, height, attrs, false)
+    }
+
+    /// [`Svg::new`], writing the lean copy too when `copy` (see
+    /// [`Mode::WithLeanCopy`]).
+    fn with_root(width: f64, height: f64, attrs: &[(&str, &str)], copy: bool) -> Self {
         let w = n(width);
         let h = n(height);
+        let mut s = Svg {
+            size: (w.clone(), h.clone()),
+            copy: copy.then(String::new),
+            ..Svg::fragment(0, false)
+        };
         let vb = format!("0 0 {w} {h}");
         let mut all: Vec<(&str, &str)> = vec![
             ("xmlns", "http://www.w3.org/2000/svg"),
@@ -81,6 +97,11 @@ impl Svg {
             out: String::new(),
             depth,
             lean,
+            copy: None,
+            root_end: None,
+            size: (String::new(), String::new()),
+            title: None,
+            desc: None,
         }
     }
 
@@ -113,6 +134,11 @@ impl Svg {
 
     fn tag(&mut self, name: &str, attrs: &[(&str, &str)]) {
         self.indent();
+        let root = self.root_end.is_none() && self.depth == 0 && name == "svg";
+        if let Some(copy) = &mut self.copy {
+            copy.push_str(&"  ".repeat(self.depth));
+            copy.push_str(&lean_tag(name, attrs, root));
+        }
         self.out.push('<');
         self.out.push_str(name);
         for (k, v) in attrs {
@@ -123,106 +149,208 @@ impl Svg {
         }
     }
 
+    /// Ends the line of the element just opened (`end`: `>`, `/>` or
+    /// `>text</name>`), in the drawing and its lean copy.
+    fn end_tag(&mut self, end: &str) {
+        self.out.push_str(end);
+        self.out.push('\n');
+        if let Some(copy) = &mut self.copy {
+            copy.push_str(end);
+            copy.push('\n');
+        }
+        if self.root_end.is_none() && self.depth == 0 {
+            self.root_end = Some(self.out.len());
+        }
+    }
+
+    /// Pushes `text` to the drawing and its lean copy.
+    fn push_both(&mut self, text: &str) {
+        self.out.push_str(text);
+        if let Some(copy) = &mut self.copy {
+            copy.push_str(text);
+        }
+    }
+
     /// `<name attrs>`, children follow until [`Svg::close`].
     pub fn open(&mut self, name: &str, attrs: &[(&str, &str)]) {
         self.tag(name, attrs);
-        self.out.push_str(">\n");
+        self.end_tag(">");
         self.depth += 1;
     }
 
     pub fn close(&mut self, name: &str) {
         self.depth = self.depth.saturating_sub(1);
         self.indent();
-        let _ = writeln!(self.out, "</{name}>");
+        self.push_both(&format!("</{name}>\n"));
     }
 
-    /// A line of already-written SVG, indented at the current depth.
+    /// A line of already-written SVG, indented at the current depth (the
+    /// lean copy gets it as it is).
     pub fn raw_line(&mut self, line: &str) {
         self.indent();
-        self.out.push_str(line);
-        self.out.push('\n');
+        self.push_both(line);
+        self.push_both("\n");
     }
 
     /// `<name attrs/>`.
     pub fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) {
         self.tag(name, attrs);
-        self.out.push_str("/>\n");
+        self.end_tag("/>");
     }
 
-    /// `<name attrs>text</name>` on one line.
+    /// `<name attrs>text</name>` on one line. The root's `<title>` and
+    /// `<desc>` are kept for [`Drawing`].
     pub fn text(&mut self, name: &str, attrs: &[(&str, &str)], text: &str) {
         self.tag(name, attrs);
-        let _ = writeln!(self.out, ">{}</{name}>", esc(text));
+        let text = esc(text);
+        if self.depth == 1 {
+            match name {
+                "title" if self.title.is_none() => self.title = Some(text.clone()),
+                "desc" if self.desc.is_none() => self.desc = Some(text.clone()),
+                _ => {}
+            }
+        }
+        self.end_tag(&format!(">{text}</{name}>"));
     }
 
-    pub fn finish(mut self) -> String {
+    pub fn finish(self) -> String {
+        self.drawing().svg
+    }
+
+    /// The drawing, closed, with its lean copy when one was kept.
+    pub fn drawing(mut self) -> Drawing {
         while self.depth > 0 {
             self.close("svg");
         }
-        self.out
+        Drawing {
+            svg: self.out,
+            lean: self.copy,
+            root_end: self.root_end.unwrap_or(0),
+            size: self.size,
+            title: self.title,
+            desc: self.desc,
+        }
     }
 }
 
-/// The lean copy of a drawing this writer wrote, for a page whose
-/// stylesheet carries the lean classes ([`super::theme::lean_css`]): every
-/// presentation attribute below the root becomes the class that stands for
-/// it, added to the element's own classes, or goes when a frame rule of
-/// the page always overrides it ([`super::theme::lean_drops`]); the root
-/// keeps its font. The
-/// drawing is drawn once: the standalone file keeps its attributes (it
-/// cannot read the page's stylesheet), the page inlines this copy. An
-/// attribute without a lean class (a colour outside the palette) stays.
-pub fn lean(svg: &str) -> String {
-    let mut out = String::with_capacity(svg.len());
-    let mut root = true;
-    for line in svg.lines() {
-        let body = line.trim_start();
-        let starts_tag =
-            body.starts_with('<') && body[1..].starts_with(|c: char| c.is_ascii_alphabetic());
-        if starts_tag && std::mem::take(&mut root) {
-            // The root keeps its attributes but the font, which the page's
-            // `.fig svg` rule sets.
-            out.push_str(&line.replacen(&format!(" font-family=\"{FONT}\""), "", 1));
-            out.push('\n');
-            continue;
-        }
-        if !starts_tag {
+/// A finished drawing, kept with what a page needs of it, so that each
+/// way of writing it is one serialisation, not a rewrite of the text:
+/// the standalone file ([`Drawing::standalone`]), the lean inline copy
+/// ([`Drawing::lean`]) and a lazily loaded image of its file
+/// ([`Drawing::img`]). It reads as its SVG text (`Deref<Target = str>`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Drawing {
+    svg: String,
+    lean: Option<String>,
+    root_end: usize,
+    size: (String, String),
+    title: Option<String>,
+    desc: Option<String>,
+}
+
+impl std::ops::Deref for Drawing {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.svg
+    }
+}
+
+impl From<Drawing> for String {
+    fn from(d: Drawing) -> String {
+        d.svg
+    }
+}
+
+impl std::fmt::Display for Drawing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.svg)
+    }
+}
+
+impl Drawing {
+    /// The lean copy ([`Mode::WithLeanCopy`]), or the drawing itself when
+    /// none was kept.
+    pub fn lean(&self) -> &str {
+        self.lean.as_deref().unwrap_or(&self.svg)
+    }
+
+    /// The standalone file: the drawing with the stylesheet of an image
+    /// ([`super::theme::image_css`]: the page's palette and dark mode)
+    /// right after its root element.
+    pub fn standalone(&self) -> String {
+        let css = super::theme::image_css();
+        let mut out = String::with_capacity(self.svg.len() + css.len() + 64);
+        out.push_str(&self.svg[..self.root_end]);
+        out.push_str("  <style>\n");
+        for line in css.lines() {
+            out.push_str("    ");
             out.push_str(line);
             out.push('\n');
-            continue;
         }
-        out.push_str(&line[..line.len() - body.len()]);
-        out.push_str(&lean_tag(body));
-        out.push('\n');
+        out.push_str("  </style>\n");
+        out.push_str(&self.svg[self.root_end..]);
+        out
     }
-    out
+
+    /// Its natural size, as written on the root: (width, height).
+    pub fn size(&self) -> (&str, &str) {
+        (&self.size.0, &self.size.1)
+    }
+
+    /// A lazily loaded image of the drawing's file at `src`, of class
+    /// `class`: its accessible name is what the inline drawing's
+    /// `aria-labelledby` (title, then description) reads; its size the
+    /// drawing's natural size.
+    pub fn img(&self, class: &str, src: &str) -> String {
+        let alt = [self.title.as_deref(), self.desc.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        format!(
+            "<img class=\"{class}\" src=\"{}\" alt=\"{}\" width=\"{}\" height=\"{}\" loading=\"lazy\">\n",
+            esc(src),
+            alt.replace('"', "&quot;"),
+            if self.size.0.is_empty() {
+                "0"
+            } else {
+                &self.size.0
+            },
+            if self.size.1.is_empty() {
+                "0"
+            } else {
+                &self.size.1
+            },
+        )
+    }
 }
 
-/// One line that opens an element, with its presentation attributes as
-/// lean classes. The writer escapes `"` and `>` in values, so the tag ends
-/// at the first `>` and each value at its closing quote.
-fn lean_tag(line: &str) -> String {
-    let end = line.find('>').unwrap_or(line.len());
-    let (tag, rest) = line.split_at(end);
-    let tag = tag.strip_suffix('/').unwrap_or(tag);
-    let closing = if line[..end].ends_with('/') { "/" } else { "" };
-    let name_end = tag.find(' ').unwrap_or(tag.len());
-    let mut attrs: Vec<(&str, &str)> = Vec::new();
-    let mut at = &tag[name_end..];
-    while let Some(eq) = at.find("=\"") {
-        let k = at[..eq].trim();
-        let v_end = eq + 2 + at[eq + 2..].find('"').unwrap_or(0);
-        attrs.push((k, &at[eq + 2..v_end]));
-        at = &at[v_end + 1..];
+/// One element's opening as the lean copy writes it (up to, not
+/// including, the end of its tag): the root without its font; any other
+/// element with its presentation attributes as lean classes, or dropped
+/// where a frame rule of the page always overrides them.
+fn lean_tag(name: &str, attrs: &[(&str, &str)], root: bool) -> String {
+    let mut out = String::with_capacity(64);
+    out.push('<');
+    out.push_str(name);
+    if root {
+        let mut font = false;
+        for (k, v) in attrs {
+            if !font && *k == "font-family" && *v == FONT {
+                font = true;
+                continue;
+            }
+            let _ = write!(out, " {k}=\"{}\"", esc(v));
+        }
+        return out;
     }
-    let name = &tag[1..name_end];
     let own: Vec<&str> = attrs
         .iter()
         .find(|(k, _)| *k == "class")
         .map_or(Vec::new(), |(_, v)| v.split(' ').collect());
     let mut classes = Vec::new();
-    let mut kept = Vec::new();
-    for (k, v) in attrs {
+    let mut kept: Vec<(&str, String)> = Vec::new();
+    for &(k, v) in attrs {
         if PRESENTATION.contains(&k) && lean_drops(name, &own, k, v) {
             continue;
         }
@@ -232,7 +360,7 @@ fn lean_tag(line: &str) -> String {
             .flatten()
         {
             Some(class) => classes.push(class),
-            None => kept.push((k, v.to_string())),
+            None => kept.push((k, esc(v))),
         }
     }
     if !classes.is_empty() {
@@ -244,14 +372,31 @@ fn lean_tag(line: &str) -> String {
             None => kept.push(("class", classes.join(" "))),
         }
     }
-    let mut out = String::with_capacity(line.len());
-    out.push_str(&tag[..name_end]);
     for (k, v) in kept {
         let _ = write!(out, " {k}=\"{v}\"");
     }
-    out.push_str(closing);
-    out.push_str(rest);
     out
+}
+
+/// How a drawing is written. `WithLeanCopy` writes its lean copy too,
+/// element by element, for a
+/// page whose stylesheet carries the lean classes
+/// ([`super::theme::lean_css`]): every presentation attribute below the
+/// root becomes the class that stands for it, added to the element's
+/// own classes, or goes when a frame rule of the page always overrides
+/// it ([`super::theme::lean_drops`]); the root keeps its attributes but
+/// its font, which the page's `.fig svg` rule sets. An attribute
+/// without a lean class (a colour outside the palette) stays. The
+/// standalone file keeps its attributes (it cannot read the page's
+/// stylesheet); the page inlines this copy ([`Drawing::lean`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// With its presentation attributes: a file, a PNG.
+    Full,
+    /// Without them, for a page whose stylesheet styles it by class.
+    Lean,
+    /// Full, with its lean copy kept beside it ([`Drawing::lean`]).
+    WithLeanCopy,
 }
 
 /// Opens an accessible image: the root with `role="img"`, named by its
@@ -263,8 +408,9 @@ pub fn open_img(
     class: &str,
     (title_id, title): (&str, &str),
     desc: Option<(&str, &str)>,
-    lean: bool,
+    mode: Mode,
 ) -> Svg {
+    let lean = mode == Mode::Lean;
     let labelled = match desc {
         Some((desc_id, _)) => format!("{title_id} {desc_id}"),
         None => title_id.to_string(),
@@ -277,7 +423,7 @@ pub fn open_img(
     if !lean {
         attrs.push(("font-family", FONT));
     }
-    let mut svg = Svg::new(width, height, &attrs);
+    let mut svg = Svg::with_root(width, height, &attrs, mode == Mode::WithLeanCopy);
     svg.set_lean(lean);
     svg.text("title", &[("id", title_id)], title);
     if let Some((desc_id, desc)) = desc {
@@ -523,7 +669,13 @@ mod tests {
 
     #[test]
     fn a_lean_copy_writes_presentation_attributes_as_classes() {
-        let mut svg = open_img((100.0, 50.0), "figure", ("t", "A title"), None, false);
+        let mut svg = open_img(
+            (100.0, 50.0),
+            "figure",
+            ("t", "A title"),
+            None,
+            Mode::WithLeanCopy,
+        );
         text(
             &mut svg,
             "tick-label",
@@ -541,8 +693,8 @@ mod tests {
             "x",
         );
         svg.empty("g", &[("fill", "red")]);
-        let full = svg.finish();
-        let lean = lean(&full);
+        let drawing = svg.drawing();
+        let (full, lean) = (drawing.to_string(), drawing.lean());
         let lines: Vec<&str> = lean.lines().collect();
         // The root loses its font (the page's `.fig svg` rule sets it)
         // and keeps the rest; the title is untouched.

@@ -497,7 +497,7 @@ fn plot_of(body: &str) -> String {
     let id = format!("plot-{}", s.id);
     let plot = batch(&s, run, &id).plot;
     check_svg(&plot, &id);
-    plot
+    plot.into()
 }
 
 /// (cx, cy) of every example marker; squares by their centre.

@@ -51,7 +51,7 @@ fn build_produced() -> BTreeMap<String, String> {
     let (rule, runs) = &blocks["rule-mul"];
     out.insert(
         "rule/mul.svg".into(),
-        figure::rule_card(rule, &runs[0], &rule.id),
+        figure::rule_card(rule, &runs[0], &rule.id).into(),
     );
     // The cards of sin, cos, sqrt and abs, from their fixture.
     let rules = manifest_dir().join("tests/fixtures/rules.md");
@@ -59,7 +59,7 @@ fn build_produced() -> BTreeMap<String, String> {
         let name = s.id.trim_start_matches("rule-");
         out.insert(
             format!("rule/{name}.svg"),
-            figure::rule_card(&s, &runs[0], &s.id),
+            figure::rule_card(&s, &runs[0], &s.id).into(),
         );
     }
     let (cmp, runs) = &blocks["modules"];
@@ -67,14 +67,14 @@ fn build_produced() -> BTreeMap<String, String> {
         let id = format!("{}-{}", cmp.id, run.view.name());
         out.insert(
             format!("compare/{}.svg", run.view.name()),
-            figure::graph_still(run, &id, "compare"),
+            figure::graph_still(run, &id, "compare").into(),
         );
     }
     let (batch, runs) = &blocks["batch-clean"];
     let run = &runs[0];
     out.insert(
         "batch/plot.svg".into(),
-        figure::batch(batch, run, &batch.id).plot,
+        figure::batch(batch, run, &batch.id).plot.into(),
     );
     let frames = seen::render::frame::trace_frames(batch, run);
     // The step where the last message reaches a shared param, and the update.
@@ -155,44 +155,46 @@ fn build_produced() -> BTreeMap<String, String> {
             "sketch-tb",
             "sketch",
             Direction::TopDown,
-        ),
+        )
+        .into(),
     );
     out.insert(
         "phone/rule-mul.svg".into(),
-        figure::rule_card_narrow(rule, &blocks["rule-mul"].1[0], "rule-mul-narrow"),
+        figure::rule_card_narrow(rule, &blocks["rule-mul"].1[0], "rule-mul-narrow").into(),
     );
     out.insert(
         "batch/shift.svg".into(),
         figure::batch(batch, run, &batch.id)
             .shift
-            .expect("the batch updates"),
+            .expect("the batch updates")
+            .into(),
     );
     let (step, runs) = &blocks["step-size"];
     out.insert(
         "step-size/w.svg".into(),
-        figure::step_size(step, &Errors::new(step, &runs[0]), &step.id),
+        figure::step_size(step, &Errors::new(step, &runs[0]), &step.id).into(),
     );
     // The same plots a phone's column wide: the step-size plot, the
     // batch's, and each plot fixture's.
     out.insert(
         "phone/step-size.svg".into(),
-        figure::step_size_narrow(step, &Errors::new(step, &runs[0]), "step-size-narrow"),
+        figure::step_size_narrow(step, &Errors::new(step, &runs[0]), "step-size-narrow").into(),
     );
     out.insert(
         "phone/batch-plot.svg".into(),
-        figure::batch(batch, run, &batch.id).plot_narrow,
+        figure::batch(batch, run, &batch.id).plot_narrow.into(),
     );
     let (sketch, runs) = &blocks["sketch"];
     out.insert(
         "graph/sketch.svg".into(),
-        figure::graph_still(&runs[0], &sketch.id, "sketch"),
+        figure::graph_still(&runs[0], &sketch.id, "sketch").into(),
     );
     // A tiny net drawn whole, its params and neurons named by index.
     let nets = manifest_dir().join("tests/fixtures/net.md");
     for (s, runs) in seen::run_file(&nets).expect("the net fixture runs") {
         out.insert(
             format!("graph/{}.svg", s.id),
-            figure::graph_still(&runs[0], &s.id, s.title.as_deref().unwrap_or(&s.id)),
+            figure::graph_still(&runs[0], &s.id, s.title.as_deref().unwrap_or(&s.id)).into(),
         );
     }
     out.extend(plots());
@@ -232,8 +234,8 @@ fn plots() -> BTreeMap<String, String> {
             let id = format!("plot-{}", s.id);
             let parts = seen::render::figures::batch(&s, &runs[0], &id);
             [
-                (format!("plots/{}.svg", s.id), parts.plot),
-                (format!("phone/plot-{}.svg", s.id), parts.plot_narrow),
+                (format!("plots/{}.svg", s.id), parts.plot.into()),
+                (format!("phone/plot-{}.svg", s.id), parts.plot_narrow.into()),
             ]
         })
         .collect()

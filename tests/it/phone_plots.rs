@@ -15,7 +15,7 @@ use crate::support::{explainer_runs, manifest_dir};
 /// blocks, and the plot fixtures (one and two features, classes and
 /// values): (name, svg).
 fn narrow_plots() -> Vec<(String, String)> {
-    let mut out = Vec::new();
+    let mut out: Vec<(String, seen::render::svg::Drawing)> = Vec::new();
     for (s, runs) in explainer_runs() {
         match s.figure {
             seen::scenario::Figure::StepSize => out.push((
@@ -44,7 +44,7 @@ fn narrow_plots() -> Vec<(String, String)> {
         out.len() >= 6,
         "the explainer has step-size and batch blocks"
     );
-    out
+    out.into_iter().map(|(k, v)| (k, v.into())).collect()
 }
 
 /// The value of attribute `name` in the tag text `tag`.

@@ -7,6 +7,7 @@ use super::model_plot::{WIDTH, batch_plot};
 use crate::engine::Update;
 use crate::engine::{Graph, Kind, NodeId, Op};
 use crate::figure::model_plot::Moved;
+use crate::render::svg::Drawing;
 use crate::render::svg::Svg;
 use crate::scenario::{Run, Scenario};
 use crate::text::wrap_words;
@@ -20,15 +21,15 @@ pub struct BatchParts {
     /// HTML: the SGD step per param and the loss before and after.
     pub update: String,
     /// SVG: the examples and the sigmoid curve before and after the update.
-    pub plot: String,
+    pub plot: Drawing,
     /// SVG: the same plot a phone's column wide
     /// ([`crate::render::scene::PHONE_COLUMN`]), its text wrapped onto
     /// more lines.
-    pub plot_narrow: String,
+    pub plot_narrow: Drawing,
     /// SVG: each example's prediction before and after the update, zoomed
     /// so that the step shows (on the plot it moves the curve by about a
     /// pixel); `None` without an update or a model.
-    pub shift: Option<String>,
+    pub shift: Option<Drawing>,
 }
 
 /// The example a node belongs to (every non-shared node of a one-example
@@ -133,7 +134,7 @@ const ROW_H: f64 = 62.0;
 /// around its prediction before the step (a hollow ring) with an arrow to
 /// the prediction after it (a filled dot), its numbers, and whether it
 /// moved towards its label.
-fn shift(s: &Scenario, run: &Run, id: &str) -> Option<String> {
+fn shift(s: &Scenario, run: &Run, id: &str) -> Option<Drawing> {
     use crate::render::svg::{font, text};
     use crate::render::theme::{INK, MUTED};
     let (pred, moved) = crate::figure::model_plot::moved(s, run)?;
@@ -189,7 +190,7 @@ fn shift(s: &Scenario, run: &Run, id: &str) -> Option<String> {
     for (e, m) in moved.iter().enumerate() {
         shift_row(&mut svg, &pred, (e, m), head + ROW_H * e as f64, span);
     }
-    Some(svg.finish())
+    Some(svg.drawing())
 }
 
 /// One example's row of the shift strip, from `top`: its inputs, its track

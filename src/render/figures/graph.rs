@@ -4,6 +4,7 @@ use super::open;
 use crate::engine::Kind;
 use crate::render::node::{EdgeLook, draw_node, node_shape};
 use crate::render::scene::{Direction, Scene};
+use crate::render::svg::Drawing;
 use crate::render::svg::{Svg, arrow, font, line, p, text};
 use crate::render::theme::{BACKWARD, FORWARD, INK, MUTED};
 use crate::render::theme::{EM, EM_BOLD};
@@ -25,14 +26,14 @@ const LEGEND_STEP: f64 = 112.0;
 /// One still frame of the whole graph after backward: every forward value
 /// and every gradient, forward marked by solid arrows to the right, backward
 /// by a dashed arrow to the left, and a legend of node kinds.
-pub fn graph_still(run: &Run, id: &str, title: &str) -> String {
+pub fn graph_still(run: &Run, id: &str, title: &str) -> Drawing {
     graph_still_in(run, id, title, Direction::LeftRight)
 }
 
 /// [`graph_still`] in `direction`: top to bottom (a phone's), forward runs
 /// down the left side and backward up the right, and the legend and notes
 /// wrap to the phone's column.
-pub fn graph_still_in(run: &Run, id: &str, title: &str, direction: Direction) -> String {
+pub fn graph_still_in(run: &Run, id: &str, title: &str, direction: Direction) -> Drawing {
     let g = run.graph();
     let story = story::tell(run);
     let at = (story.steps.iter())
@@ -125,7 +126,7 @@ pub fn graph_still_in(run: &Run, id: &str, title: &str, direction: Direction) ->
         backward_direction(&mut svg, width, y, &bw_lines);
     }
     legend(&mut svg, legend_top, columns, width - 28.0);
-    svg.finish()
+    svg.drawing()
 }
 
 /// What the legend says under the shapes.

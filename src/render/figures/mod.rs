@@ -28,13 +28,19 @@ pub use rule::{rule_card, rule_card_narrow};
 pub use step_size::{step_size, step_size_narrow};
 pub use training::{TrainingFigure, training, training_frames, training_frames_at};
 
-use super::svg::{Svg, open_img, paper};
+use super::svg::{Mode, Svg, open_img, paper};
 
 /// Opens a still: the root with its accessible name (`<title>` and
 /// `<desc>` with ids prefixed by `id`) and the paper background.
 fn open(id: &str, class: &str, (w, h): (f64, f64), title: &str, desc: &str) -> Svg {
     let (tid, did) = (format!("{id}-title"), format!("{id}-desc"));
-    let mut svg = open_img((w, h), class, (&tid, title), Some((&did, desc)), false);
+    let mut svg = open_img(
+        (w, h),
+        class,
+        (&tid, title),
+        Some((&did, desc)),
+        Mode::WithLeanCopy,
+    );
     paper(&mut svg, w, h);
     svg
 }

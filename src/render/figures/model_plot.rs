@@ -13,6 +13,7 @@ use super::open;
 use crate::figure::model_plot::{Data, Eval, Targets, boundaries, curve};
 use crate::layout::Point;
 use crate::render::plot::{Scale, axes, nice_step, simplify, x_tick, y_tick};
+use crate::render::svg::Drawing;
 use crate::render::svg::{Font, Svg, font, line, marker, p, polyline, text};
 use crate::render::theme::{BACKWARD, FORWARD, INK, MUTED};
 use crate::scenario::{Model, Run, Scenario};
@@ -41,7 +42,7 @@ const NOTE: Font = font(11.0, MUTED);
 
 /// The examples and the model before and after the update, in a plot
 /// `width` wide.
-pub(super) fn batch_plot(s: &Scenario, run: &Run, id: &str, width: f64) -> String {
+pub(super) fn batch_plot(s: &Scenario, run: &Run, id: &str, width: f64) -> Drawing {
     let Some(model) = &s.model else {
         return note_only(
             s,
@@ -209,7 +210,7 @@ fn wrap_phrases(s: &str, f: Font, room: f64) -> Vec<String> {
 }
 
 /// A small figure with the caption and a note instead of a plot.
-fn note_only(s: &Scenario, id: &str, width: f64, caption: &str, notes: &[String]) -> String {
+fn note_only(s: &Scenario, id: &str, width: f64, caption: &str, notes: &[String]) -> Drawing {
     let lines: Vec<String> = notes
         .iter()
         .flat_map(|n| wrap_words(n, NOTE, width - 28.0))
@@ -227,7 +228,7 @@ fn note_only(s: &Scenario, id: &str, width: f64, caption: &str, notes: &[String]
             l,
         );
     }
-    svg.finish()
+    svg.drawing()
 }
 
 /// What a legend entry shows before its words. The examples' entries
@@ -436,7 +437,7 @@ fn curve_plot(
     caption: &str,
     data: &Data,
     eval: &mut Eval,
-) -> String {
+) -> Drawing {
     let xr = data.ranges[0];
     eval.set(false);
     let before = curve(eval, xr);
@@ -539,7 +540,7 @@ fn curve_plot(
         marker(&mut svg, class, at((x, y)), square, colour, filled);
     }
     legend(&mut svg, &legend_items, legend_top, width);
-    svg.finish()
+    svg.drawing()
 }
 
 // ---------------------------------------------------------------------------
@@ -658,7 +659,7 @@ fn plane_plot(
     caption: &str,
     data: &Data,
     eval: &mut Eval,
-) -> String {
+) -> Drawing {
     let (xr, yr) = (data.ranges[0], data.ranges[1]);
     let (before, after) = boundaries(eval, data);
 
@@ -737,7 +738,7 @@ fn plane_plot(
     for (k, n) in note_lines.iter().enumerate() {
         text(&mut svg, "note", 14.0, y + 20.0 * (k + 1) as f64, NOTE, n);
     }
-    svg.finish()
+    svg.drawing()
 }
 
 /// The model's lines before the step (dashed, muted) and after it (solid):

@@ -7,6 +7,7 @@ use super::open;
 use crate::engine::{Graph, Message, NodeId, Op};
 use crate::layout::Point;
 use crate::render::node::{NODE_H, NodeDraw, box_size, draw_node};
+use crate::render::svg::Drawing;
 use crate::render::svg::{Svg, arrow, font, line, p, rect, text};
 use crate::render::theme::{BACKWARD, FORWARD, INK, LINE, MUTED, PANEL, PAPER};
 use crate::scenario::{Run, Scenario};
@@ -31,7 +32,7 @@ const BODY: crate::render::svg::Font = font(13.0, INK);
 /// an op, else the first op): the op on concrete values, each operand's
 /// local derivative in words and in numbers, the upstream gradient (the
 /// block's seed) and each parent's contribution.
-pub fn rule_card(s: &Scenario, run: &Run, id: &str) -> String {
+pub fn rule_card(s: &Scenario, run: &Run, id: &str) -> Drawing {
     let g = run.graph();
     let labels = story::labels(g);
     let out = run.output();
@@ -65,7 +66,7 @@ pub fn rule_card(s: &Scenario, run: &Run, id: &str) -> String {
     nodes(&mut svg, g, &labels, opn, &geo);
     upstream(&mut svg, &card, &geo, opn == out);
     ledger(&mut svg, &card, &geo);
-    svg.finish()
+    svg.drawing()
 }
 
 /// [`rule_card`] for a phone's column: the operands side by side above
@@ -73,7 +74,7 @@ pub fn rule_card(s: &Scenario, run: &Run, id: &str) -> String {
 /// its edge on the outer side, and the ledger's rows wrapped under their
 /// names. As wide as a phone's column (wider only for an op with more
 /// operands than a row of it holds).
-pub fn rule_card_narrow(s: &Scenario, run: &Run, id: &str) -> String {
+pub fn rule_card_narrow(s: &Scenario, run: &Run, id: &str) -> Drawing {
     let g = run.graph();
     let labels = story::labels(g);
     let out = run.output();
@@ -106,7 +107,7 @@ pub fn rule_card_narrow(s: &Scenario, run: &Run, id: &str) -> String {
     narrow_nodes(&mut svg, g, &labels, &card, &geo, opn);
     narrow_upstream(&mut svg, &card, &geo, opn == out);
     narrow_ledger(&mut svg, &geo);
-    svg.finish()
+    svg.drawing()
 }
 
 /// Where the pieces of a phone's rule card go.
@@ -375,7 +376,7 @@ fn op_symbol(op: Op) -> String {
 }
 
 /// The card of a graph without an op: a note.
-fn no_op_card(s: &Scenario, id: &str) -> String {
+fn no_op_card(s: &Scenario, id: &str) -> Drawing {
     let title = s.title.clone().unwrap_or_else(|| "Rulebook card".into());
     let mut svg = open(id, "figure rule", (360.0, 60.0), &title, "No operation.");
     text(
@@ -386,7 +387,7 @@ fn no_op_card(s: &Scenario, id: &str) -> String {
         font(13.0, MUTED),
         "This graph has no operation to show.",
     );
-    svg.finish()
+    svg.drawing()
 }
 
 /// What the card says, in words and numbers: its rows, title and

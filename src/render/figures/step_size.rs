@@ -6,6 +6,7 @@ use crate::figure::step_size::{ERROR_FLOOR, Errors};
 use crate::layout::Point;
 use crate::render::plot::{Scale, TICK, axes, x_mark, y_tick};
 use crate::render::scene::PHONE_COLUMN;
+use crate::render::svg::Drawing;
 use crate::render::svg::{Font, Svg, font, line, marker, p, polyline, ring, text};
 use crate::render::theme::{BACKWARD, FORWARD, INK, MUTED};
 use crate::scenario::Scenario;
@@ -84,7 +85,7 @@ impl Area {
 }
 
 /// Log–log plot of the finite-difference errors against h.
-pub fn step_size(s: &Scenario, errors: &Errors, id: &str) -> String {
+pub fn step_size(s: &Scenario, errors: &Errors, id: &str) -> Drawing {
     let (out_name, name) = (&errors.out_name, &errors.name);
     let decades = errors.decades();
     let closed = closed_form_line(s, errors.grad);
@@ -118,7 +119,7 @@ pub fn step_size(s: &Scenario, errors: &Errors, id: &str) -> String {
     curves(&mut svg, &area, errors);
     minima(&mut svg, &area, errors);
     legend(&mut svg, &area, name, size.1);
-    svg.finish()
+    svg.drawing()
 }
 
 /// The same plot at a phone's width ([`PHONE_COLUMN`]), in the same font
@@ -128,7 +129,7 @@ pub fn step_size(s: &Scenario, errors: &Errors, id: &str) -> String {
 /// h axis one per line, and the legend gives each curve two lines and
 /// names the ringed minima in place of labels beside the rings. The
 /// figure grows taller instead.
-pub fn step_size_narrow(s: &Scenario, errors: &Errors, id: &str) -> String {
+pub fn step_size_narrow(s: &Scenario, errors: &Errors, id: &str) -> Drawing {
     let width = PHONE_COLUMN;
     let (out_name, name) = (&errors.out_name, &errors.name);
     let decades = errors.decades();
@@ -216,7 +217,7 @@ pub fn step_size_narrow(s: &Scenario, errors: &Errors, id: &str) -> String {
         }
     }
     legend_narrow(&mut svg, name, errors, legend_y);
-    svg.finish()
+    svg.drawing()
 }
 
 /// The fonts of the caption and the closed-form line.

@@ -10,11 +10,8 @@
 use super::figures;
 use super::frame::Scene;
 use super::scene::{Direction, PHONE_COLUMN};
-use super::stepper::{
-    FrameSource, StepPanel, StepperParts, jumps, picture_frame, stepper, tabs, tabs_sharing,
-};
-use super::svg;
-use super::theme;
+use super::stepper::{FrameSource, StepPanel, StepperParts, jumps, stepper, tabs, tabs_sharing};
+use super::svg::Drawing;
 use crate::diagnostic::Diagnostic;
 use crate::page::{Block, FigureHook, FigureState, FileRead, PageCtx, Rendered};
 use crate::scenario::budget::{Capped, MAX_FIGURE_BYTES, MAX_JSON_BYTES, megabytes};
@@ -334,20 +331,20 @@ impl Collected<'_> {
     /// file carries the page's palette and dark mode ([`theme::image_css`]),
     /// so it looks the same either way, and so does the download.
     ///
-    /// The inline copy is lean ([`svg::lean`]): its presentation attributes
+    /// The inline copy is lean ([`Drawing::lean`]): its presentation attributes
     /// become classes of the page's stylesheet, which the page loads anyway,
     /// while the file keeps them.
-    fn still(&mut self, name: &str, svg: String, hidden: bool) -> String {
+    fn still(&mut self, name: &str, svg: Drawing, hidden: bool) -> String {
         let path = format!("{}/{name}.svg", self.dir);
         let src = self.page.href(&path);
         self.stills
             .push(format!("<a href=\"{src}\" download>{name} (SVG)</a>"));
         let pic = if hidden {
-            still_img(&src, &svg)
+            svg.img("still-img", &src)
         } else {
-            svg::lean(&svg)
+            svg.lean().to_string()
         };
-        self.assets.push((path, with_style(&svg).into_bytes()));
+        self.assets.push((path, svg.standalone().into_bytes()));
         scroller("still", &format!("{}, drawing: {name}", self.title), &pic)
     }
 }
@@ -357,35 +354,31 @@ impl Collected<'_> {
     /// left to right, a rule card's) where it fits the column, the narrow
     /// one (top to bottom, a phone's) where it does not; only the one shown is downloaded, lazily. Both
     /// are files beside the page; the left-to-right one is the download.
-    fn two_layouts(&mut self, name: &str, lr: String, tb: String) -> String {
+    fn two_layouts(&mut self, name: &str, lr: Drawing, tb: Drawing) -> String {
         let path = format!("{}/{name}.svg", self.dir);
         let src = self.page.href(&path);
         let tb_path = format!("{}/{name}-tb.svg", self.dir);
         let tb_src = self.page.href(&tb_path);
         self.stills
             .push(format!("<a href=\"{src}\" download>{name} (SVG)</a>"));
-        let size = |svg: &str, k: &str| root_attr(svg, k).and_then(|v| v.parse::<f64>().ok());
-        let (lr_w, tb_w) = (size(&lr, "width"), size(&tb, "width"));
+        let size = |v: &str| v.parse::<f64>().ok();
+        let (lr_w, tb_w) = (size(lr.size().0), size(tb.size().0));
         let fits_from = lr_w.map_or(f64::INFINITY, |w| (w + PAGE_PADDING).ceil());
-        let img = still_img(&src, &lr).replacen(
-            "<img class=\"still-img\"",
-            "<img class=\"still-img graph-img\"",
-            1,
-        );
+        let img = lr.img("still-img graph-img", &src);
         let pic = if lr_w.is_some_and(|w| w > WIDEST_COLUMN) {
-            still_img(&tb_src, &tb)
+            tb.img("still-img", &tb_src)
         } else {
             format!(
                 "<picture><source media=\"screen and (max-width: {}px)\" srcset=\"{}\" width=\"{}\" height=\"{}\">{}</picture>\n",
                 fits_from - 1.0,
                 esc(&tb_src),
                 super::stepper::px(tb_w.unwrap_or(0.0)),
-                super::stepper::px(size(&tb, "height").unwrap_or(0.0)),
+                super::stepper::px(size(tb.size().1).unwrap_or(0.0)),
                 img.trim_end()
             )
         };
-        self.assets.push((path, with_style(&lr).into_bytes()));
-        self.assets.push((tb_path, with_style(&tb).into_bytes()));
+        self.assets.push((path, lr.standalone().into_bytes()));
+        self.assets.push((tb_path, tb.standalone().into_bytes()));
         scroller("still", &format!("{}, drawing: {name}", self.title), &pic)
     }
 }
@@ -456,7 +449,7 @@ fn draw(
     );
     let html = figure_html(s, &body, &caption);
     let traces_html: usize = (out.traces.iter())
-        .map(|t| t.frames.iter().map(String::len).sum::<usize>() + t.defs.len())
+        .map(|t| t.frames.iter().map(|f| f.html().len()).sum::<usize>() + t.defs.len())
         .sum();
     let bytes = html.len() + traces_html + out.assets.iter().map(|(_, b)| b.len()).sum::<usize>();
     bytes_within_budget(s, bytes, MAX_FIGURE_BYTES)?;
@@ -598,58 +591,6 @@ pub(crate) fn step_scroller(fid: &str, frame: &str) -> String {
 /// A wide table in a region that scrolls sideways.
 fn scroll_wrap(html: &str, name: &str) -> String {
     region("table-wrap", &format!("aria-label=\"{}\"", esc(name)), html)
-}
-
-/// A standalone still with the stylesheet of an image ([`theme::image_css`])
-/// right after its root element.
-fn with_style(svg: &str) -> String {
-    let Some(end) = svg.find(">\n") else {
-        return svg.to_string();
-    };
-    let mut out = String::with_capacity(svg.len() + 4096);
-    out.push_str(&svg[..end + 2]);
-    out.push_str("  <style>\n");
-    for line in theme::image_css().lines() {
-        out.push_str("    ");
-        out.push_str(line);
-        out.push('\n');
-    }
-    out.push_str("  </style>\n");
-    out.push_str(&svg[end + 2..]);
-    out
-}
-
-/// The text of the first `<tag …>…</tag>` of `svg`, as written (escaped).
-fn element_text<'a>(svg: &'a str, tag: &str) -> Option<&'a str> {
-    let open = svg.find(&format!("<{tag}"))?;
-    let start = open + svg[open..].find('>')? + 1;
-    let end = start + svg[start..].find(&format!("</{tag}>"))?;
-    Some(&svg[start..end])
-}
-
-/// The value of the root element's attribute `name`.
-fn root_attr<'a>(svg: &'a str, name: &str) -> Option<&'a str> {
-    let root = &svg[..svg.find('>')?];
-    let at = root.find(&format!(" {name}=\""))? + name.len() + 3;
-    Some(&root[at..at + root[at..].find('"')?])
-}
-
-/// A still as a lazily loaded image of its file: its accessible name is
-/// what the inline drawing's `aria-labelledby` (title, then description)
-/// reads; its size the drawing's natural size.
-fn still_img(src: &str, svg: &str) -> String {
-    let alt = [element_text(svg, "title"), element_text(svg, "desc")]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    format!(
-        "<img class=\"still-img\" src=\"{}\" alt=\"{}\" width=\"{}\" height=\"{}\" loading=\"lazy\">\n",
-        esc(src),
-        alt.replace('"', "&quot;"),
-        root_attr(svg, "width").unwrap_or("0"),
-        root_attr(svg, "height").unwrap_or("0")
-    )
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! graph, drawn for a wide screen and for a phone.
 
 use super::*;
+use crate::render::stepper::Frame;
 
 /// A trace per view (a batch figure adds its tables and plot under each).
 /// Only the first view's first frame is inline unless `hidden`.
@@ -93,7 +94,7 @@ pub(super) fn trace(
         .into_iter()
         .zip(&t.frames)
         .map(|(p, frame)| StepPanel {
-            frame: step_scroller(&t.fid, frame),
+            frame: step_scroller(&t.fid, &frame.html()),
             narration: crate::render::stepper::para(&p.narration),
             ..p
         })
@@ -212,7 +213,10 @@ pub(super) fn trace_parts(
         // The alt names the step; the figure is named once, by the
         // stepper's legend.
         let alt = format!("Step {} of {}: {}", k + 1, story.steps.len(), step.title);
-        frames.push(picture_frame(&frame_sources(&layouts, k), &alt));
+        frames.push(Frame {
+            sources: frame_sources(&layouts, k),
+            alt,
+        });
         steps.push(StepPanel {
             frame: String::new(),
             title: step.title.clone(),
@@ -266,26 +270,6 @@ pub(super) fn can_share(traces: &[&[StepperParts]]) -> bool {
         })
 }
 
-/// A frame as the variant of tab `t` (dataset `name`) of a shared step:
-/// an image's alt says which dataset it shows.
-pub(super) fn variant(html: &str, t: usize, name: &str) -> String {
-    if let Some(rest) = html.strip_prefix("<picture class=\"frame\"") {
-        let rest = rest.replacen(" alt=\"Step ", &format!(" alt=\"{}, step ", esc(name)), 1);
-        format!("<picture class=\"frame vr v{t}\"{rest}")
-    } else if let Some(rest) = html.strip_prefix("<img class=\"frame\"") {
-        let rest = rest.replacen(" alt=\"Step ", &format!(" alt=\"{}, step ", esc(name)), 1);
-        format!("<img class=\"frame vr v{t}\"{rest}")
-    } else {
-        // An inline frame: its root's class attribute (the first in it)
-        // gains the variant's classes.
-        let Some(at) = html.find(" class=\"") else {
-            return html.to_string();
-        };
-        let end = at + 8 + html[at + 8..].find('"').unwrap_or(0);
-        format!("{} vr v{t}{}", &html[..end], &html[end..])
-    }
-}
-
 /// One stepper per view for a group of datasets (`names`: the tabs'
 /// labels): each step holds one frame and one narration per dataset, and
 /// the group's checked tab shows its own (see [`tabs_sharing`]). The step
@@ -308,7 +292,7 @@ pub(super) fn shared_steppers(
                 let frames: String = traces
                     .iter()
                     .enumerate()
-                    .map(|(t, ts)| variant(&ts[v].frames[k], t, &names[t]))
+                    .map(|(t, ts)| ts[v].frames[k].variant_html(t, &names[t]))
                     .collect();
                 let narration: String = traces
                     .iter()

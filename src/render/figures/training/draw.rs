@@ -3,7 +3,7 @@
 //! filmstrip download.
 
 use super::*;
-use crate::render::stepper::{FrameSource, picture_frame};
+use crate::render::stepper::{Frame, FrameSource};
 
 /// A log-scale tick label: 0.01, 1, 100, or 1e−7.
 pub(super) fn decade(e: i32) -> String {
@@ -669,7 +669,7 @@ pub(super) fn open_frame(d: &Data, i: usize, id: &str, standalone: bool) -> Svg 
         "training-frame",
         (&tid, &title),
         standalone.then_some((did.as_str(), desc.as_str())),
-        false,
+        crate::render::svg::Mode::Full,
     )
 }
 
@@ -751,9 +751,12 @@ pub fn training(
                 media: None,
             },
         ];
-        let frame = picture_frame(&sources, &step_alt(&d, i));
+        let frame = Frame {
+            sources: sources.to_vec(),
+            alt: step_alt(&d, i),
+        };
         panels.push(StepPanel {
-            frame: crate::render::hook::step_scroller(fid, &frame),
+            frame: crate::render::hook::step_scroller(fid, &frame.html()),
             title: format!(
                 "step {} of {last}, loss {}",
                 t.steps[k].step,
