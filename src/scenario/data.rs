@@ -229,48 +229,7 @@ pub fn parse(file: Arc<OtherFile>) -> Result<Data, ScenarioError> {
             "a header row of input names, then one row of numbers per example, such as\nx1,x2,y\n0.5,1.0,1",
         ));
     };
-    let mut columns: Vec<(String, usize)> = Vec::new();
-    for (k, (off, cell)) in cells(header).enumerate() {
-        let name = cell.trim().trim_matches('"');
-        let offset = h_start + off + (cell.len() - cell.trim_start().len());
-        if name.is_empty() {
-            return Err(at(
-                &file,
-                offset,
-                0,
-                format!("column {} of the header has no name", k + 1),
-            )
-            .expected("a name for every column, such as x1,x2,y"));
-        }
-        if !super::expr::is_name(name) {
-            return Err(at(
-                &file,
-                offset,
-                cell.trim().len(),
-                format!("`{name}` is not a valid input name"),
-            )
-            .expected("a header row of names of letters, digits and `_`, starting with a letter"));
-        }
-        if super::lower::FUNCTIONS.iter().any(|(f, _)| *f == name) {
-            return Err(at(
-                &file,
-                offset,
-                name.len(),
-                format!("`{name}` is the name of a function"),
-            )
-            .expected("input names that are not functions"));
-        }
-        if columns.iter().any(|(c, _)| c == name) {
-            return Err(at(
-                &file,
-                offset,
-                name.len(),
-                format!("the column `{name}` appears twice"),
-            )
-            .expected("each column named once"));
-        }
-        columns.push((name.to_string(), offset));
-    }
+    let columns = parse_header(&file, h_start, header)?;
     if lines.peek().is_none() {
         return Err(at(
             &file,
@@ -299,68 +258,141 @@ pub fn parse(file: Arc<OtherFile>) -> Result<Data, ScenarioError> {
             )
             .expected(format!("at most {most_rows} rows")));
         }
-        let mut row = Vec::with_capacity(columns.len());
-        for (k, (off, cell)) in cells(line).enumerate() {
-            let offset = l_start + off + (cell.len() - cell.trim_start().len());
-            let c = cell.trim();
-            if k >= columns.len() {
-                return Err(at(
-                    &file,
-                    l_start + off,
-                    cell.len(),
-                    format!(
-                        "this row has more cells than the header's {} columns",
-                        columns.len()
-                    ),
-                )
-                .expected(format!("one number per column: {}", names.join(", "))));
-            }
-            let v: f64 = c.parse().map_err(|_| {
-                let shown = if c.is_empty() {
-                    "an empty cell".to_string()
-                } else {
-                    format!("`{c}`")
-                };
-                at(
-                    &file,
-                    offset,
-                    c.len(),
-                    format!("{shown} in column `{}` is not a number", names[k]),
-                )
-                .expected("a number such as 0.5, -2 or 1e-3")
-            })?;
-            if !v.is_finite() {
-                return Err(at(
-                    &file,
-                    offset,
-                    c.len(),
-                    format!("`{c}` in column `{}` is not a finite number", names[k]),
-                )
-                .expected("a finite number such as 0.5, -2 or 1e-3"));
-            }
-            row.push(v);
-        }
-        if row.len() < columns.len() {
-            return Err(at(
-                &file,
-                l_start + line.len(),
-                0,
-                format!(
-                    "this row has {} cell{}, but the header names {} columns",
-                    row.len(),
-                    if row.len() == 1 { "" } else { "s" },
-                    columns.len()
-                ),
-            )
-            .expected(format!("one number per column: {}", names.join(", "))));
-        }
-        rows.push(row);
+        rows.push(parse_row(&file, l_start, line, &names)?);
     }
     Ok(Data {
         file,
         columns,
         rows,
     })
+}
+
+/// Reads the header row (at byte `h_start` of the file): one valid input
+/// name per column, each with its byte offset.
+fn parse_header(
+    file: &Arc<OtherFile>,
+    h_start: usize,
+    header: &str,
+) -> Result<Vec<(String, usize)>, ScenarioError> {
+    let mut columns: Vec<(String, usize)> = Vec::new();
+    for (k, (off, cell)) in cells(header).enumerate() {
+        let name = cell.trim().trim_matches('"');
+        let offset = h_start + off + (cell.len() - cell.trim_start().len());
+        if name.is_empty() {
+            return Err(at(
+                file,
+                offset,
+                0,
+                format!("column {} of the header has no name", k + 1),
+            )
+            .expected("a name for every column, such as x1,x2,y"));
+        }
+        if !super::expr::is_name(name) {
+            return Err(at(
+                file,
+                offset,
+                cell.trim().len(),
+                format!("`{name}` is not a valid input name"),
+            )
+            .expected("a header row of names of letters, digits and `_`, starting with a letter"));
+        }
+        if super::lower::FUNCTIONS.iter().any(|(f, _)| *f == name) {
+            return Err(at(
+                file,
+                offset,
+                name.len(),
+                format!("`{name}` is the name of a function"),
+            )
+            .expected("input names that are not functions"));
+        }
+        if columns.iter().any(|(c, _)| c == name) {
+            return Err(at(
+                file,
+                offset,
+                name.len(),
+                format!("the column `{name}` appears twice"),
+            )
+            .expected("each column named once"));
+        }
+        columns.push((name.to_string(), offset));
+    }
+    Ok(columns)
+}
+
+/// Reads one row (at byte `l_start` of the file): one finite number for
+/// each of the columns `names`.
+fn parse_row(
+    file: &Arc<OtherFile>,
+    l_start: usize,
+    line: &str,
+    names: &[&str],
+) -> Result<Vec<f64>, ScenarioError> {
+    let mut row = Vec::with_capacity(names.len());
+    for (k, (off, cell)) in cells(line).enumerate() {
+        let offset = l_start + off + (cell.len() - cell.trim_start().len());
+        if k >= names.len() {
+            return Err(at(
+                file,
+                l_start + off,
+                cell.len(),
+                format!(
+                    "this row has more cells than the header's {} columns",
+                    names.len()
+                ),
+            )
+            .expected(format!("one number per column: {}", names.join(", "))));
+        }
+        row.push(parse_number(file, offset, cell.trim(), names[k])?);
+    }
+    if row.len() < names.len() {
+        return Err(at(
+            file,
+            l_start + line.len(),
+            0,
+            format!(
+                "this row has {} cell{}, but the header names {} columns",
+                row.len(),
+                if row.len() == 1 { "" } else { "s" },
+                names.len()
+            ),
+        )
+        .expected(format!("one number per column: {}", names.join(", "))));
+    }
+    Ok(row)
+}
+
+/// Reads the trimmed cell `c` (at byte `offset` of the file) of column
+/// `column` as a finite number.
+fn parse_number(
+    file: &Arc<OtherFile>,
+    offset: usize,
+    c: &str,
+    column: &str,
+) -> Result<f64, ScenarioError> {
+    let v: f64 = c.parse().map_err(|_| {
+        let shown = if c.is_empty() {
+            "an empty cell".to_string()
+        } else {
+            format!("`{c}`")
+        };
+        at(
+            file,
+            offset,
+            c.len(),
+            format!("{shown} in column `{column}` is not a number"),
+        )
+        .expected("a number such as 0.5, -2 or 1e-3")
+    })?;
+    if !v.is_finite() {
+        return Err(at(
+            file,
+            offset,
+            c.len(),
+            format!("`{c}` in column `{column}` is not a finite number"),
+        )
+        .expected("a finite number such as 0.5, -2 or 1e-3"));
+    }
+    Ok(v)
 }
 
 /// The comma-separated cells of a line, each with its byte offset.

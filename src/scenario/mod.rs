@@ -343,24 +343,7 @@ pub fn parse_in(body: &str, page: Option<(&Path, Files)>) -> Result<Scenario, Sc
     check_id(&spec.id)?;
     let stmts = read_graph(body, &spec.graph)?;
     let params = named(&spec.params);
-    let data = match &spec.data {
-        None => None,
-        Some(d) => {
-            if let Some(ex) = &spec.examples {
-                return Err(ScenarioError::new(
-                    d.span(),
-                    "`data` and `examples` cannot be used together",
-                )
-                .expected("examples from `data` (a CSV file) or written as `examples`, not both")
-                .see("`examples` is set at", ex.span().start));
-            }
-            let (display, files) = match &page {
-                Some((display, files)) => (*display, Some(files)),
-                None => (Path::new(""), None),
-            };
-            Some(data::read(d.get_ref(), d.span(), files, display)?)
-        }
-    };
+    let data = read_data(&spec, page)?;
     // The net, the training and the figure come before the examples are
     // built: together they say how big the graph will be, and a block
     // over the limit is refused before anything that size is allocated.
@@ -371,32 +354,11 @@ pub fn parse_in(body: &str, page: Option<(&Path, Files)>) -> Result<Scenario, Sc
     size::check(&spec, &params, data.as_ref(), net.as_ref(), &stmts, figure)?;
     let (examples, batched) = read_examples(&spec, &params, data.as_ref())?;
     let leaves: Vec<&Named> = params.iter().chain(examples[0].iter()).collect();
-    if let Some(n) = &net {
-        check_net_name(n, &leaves)?;
-    }
-    check_statement_names(&stmts, &leaves)?;
-    if let Some(n) = &net
-        && let Some(st) = stmts.iter().find(|st| st.name == n.name)
-    {
-        return Err(ScenarioError::new(
-            st.name_span.clone(),
-            format!("`{}` is the name of the net", st.name),
-        )
-        .expected("a name for the statement that is not the net's"));
-    }
+    check_names(net.as_ref(), &stmts, &leaves)?;
     check_order(&stmts, &leaves, data.as_ref())?;
     let output = output_index(&spec.output, &stmts)?;
 
-    let view = choice(
-        &spec.view,
-        "view",
-        &[
-            ("atomic", ViewChoice::Atomic),
-            ("modules", ViewChoice::Modules),
-            ("both", ViewChoice::Both),
-        ],
-        ViewChoice::Atomic,
-    )?;
+    let view = read_view(&spec.view)?;
     let mean = choice(
         &spec.reduce,
         "reduce",
@@ -415,16 +377,7 @@ pub fn parse_in(body: &str, page: Option<(&Path, Files)>) -> Result<Scenario, Sc
     }
     let warnings = unused_leaves(&params, &examples[0], &stmts);
     let label = model::read_label(&spec.label, &params, &examples[0], &stmts)?;
-    // A net's params are not in `params`, but a statement that calls the
-    // net depends on them: its name stands for them.
-    let mut fitted = params.clone();
-    if let Some(n) = &net {
-        fitted.push(Named {
-            name: n.name.clone(),
-            span: n.name_span.clone(),
-            value: 0.0,
-        });
-    }
+    let fitted = fitted_names(&params, net.as_ref());
     let model = model::read_model(&spec.model, label.as_deref(), &fitted, &examples[0], &stmts)?;
     let closed_form = closed::read_closed_form(body, &spec.closed_form, figure)?;
     let reference = reference::read_reference(body, &spec.reference, figure, model.as_ref())?;
@@ -462,6 +415,77 @@ pub fn parse_in(body: &str, page: Option<(&Path, Files)>) -> Result<Scenario, Sc
     };
     scenario.check_rule_card()?;
     Ok(scenario)
+}
+
+/// Reads the block's `data` file, if it names one, relative to `page`
+/// (refused beside `examples`).
+fn read_data(
+    spec: &Spec,
+    page: Option<(&Path, Files)>,
+) -> Result<Option<data::Data>, ScenarioError> {
+    let Some(d) = &spec.data else {
+        return Ok(None);
+    };
+    if let Some(ex) = &spec.examples {
+        return Err(
+            ScenarioError::new(d.span(), "`data` and `examples` cannot be used together")
+                .expected("examples from `data` (a CSV file) or written as `examples`, not both")
+                .see("`examples` is set at", ex.span().start),
+        );
+    }
+    let (display, files) = match &page {
+        Some((display, files)) => (*display, Some(files)),
+        None => (Path::new(""), None),
+    };
+    Ok(Some(data::read(d.get_ref(), d.span(), files, display)?))
+}
+
+/// Checks the names the statements and the net take against the leaves'
+/// and each other's.
+fn check_names(net: Option<&Net>, stmts: &[Stmt], leaves: &[&Named]) -> Result<(), ScenarioError> {
+    if let Some(n) = net {
+        check_net_name(n, leaves)?;
+    }
+    check_statement_names(stmts, leaves)?;
+    if let Some(n) = net
+        && let Some(st) = stmts.iter().find(|st| st.name == n.name)
+    {
+        return Err(ScenarioError::new(
+            st.name_span.clone(),
+            format!("`{}` is the name of the net", st.name),
+        )
+        .expected("a name for the statement that is not the net's"));
+    }
+    Ok(())
+}
+
+/// Reads `view`: atomic (the default), modules or both.
+fn read_view(view: &Option<toml::Spanned<String>>) -> Result<ViewChoice, ScenarioError> {
+    choice(
+        view,
+        "view",
+        &[
+            ("atomic", ViewChoice::Atomic),
+            ("modules", ViewChoice::Modules),
+            ("both", ViewChoice::Both),
+        ],
+        ViewChoice::Atomic,
+    )
+}
+
+/// The names a model may fit: the params, and the net's name, which stands
+/// for its params (they are not in `params`, but a statement that calls
+/// the net depends on them).
+fn fitted_names(params: &[Named], net: Option<&Net>) -> Vec<Named> {
+    let mut fitted = params.to_vec();
+    if let Some(n) = net {
+        fitted.push(Named {
+            name: n.name.clone(),
+            span: n.name_span.clone(),
+            value: 0.0,
+        });
+    }
+    fitted
 }
 
 /// Parses and runs one block of a page. Every error of the block comes back

@@ -434,76 +434,147 @@ fn render_site(
     };
     let pages = loaded.pages;
     let course = nav::Course::new(&pages, &loaded.sections);
-    let templates_digest = templates.as_ref().map(templates::Templates::digest);
+    let run = SiteRun {
+        config,
+        hook,
+        cache,
+        on_disk,
+        sink,
+        templates: templates.as_ref(),
+        templates_digest: templates.as_ref().map(templates::Templates::digest),
+        course: &course,
+    };
 
     // Pages render in parallel; each page's files go to the sink from the
     // thread that rendered it. `collect` keeps the pages in order.
     let results: Result<Vec<(Option<Digest>, PageResult)>, BuildError> = pages
         .par_iter()
         .enumerate()
-        .map(|(i, page)| {
-            let inputs = templates_digest.map(|t| {
-                let nav = course.page_nav(Some(i), &page.root());
-                cache::page_inputs(config, t, page, (&nav, course.len()))
-            });
-            let key = inputs.filter(|_| cache.is_some());
-            let page_key = on_disk.zip(inputs).map(|(c, k)| (c, c.page_key(k)));
-            if let Some((c, k)) = page_key
-                && let Some(out) = c.reuse_page(k, &config.root, |p, d| sink.has(p, d))
-            {
-                return Ok((key, Ok(Arc::new(out))));
-            }
-            let out = match (cache, key) {
-                (Some(cache), Some(key))
-                    if let Some(out) = cache.page(&page.out_path, key, &config.root) =>
-                {
-                    out
-                }
-                _ => {
-                    match render_page(config, page, hook, templates.as_ref(), (&course, Some(i))) {
-                        Ok(out) => {
-                            if let Some((c, k)) = page_key {
-                                c.store_page(k, &out);
-                            }
-                            Arc::new(out)
-                        }
-                        Err(d) => return Ok((key, Err(d))),
-                    }
-                }
-            };
-            for ((path, digest), bytes) in out.paths.iter().zip(&out.bytes) {
-                if output::is_safe_relative(path) {
-                    sink.put(path, bytes, *digest)?;
-                }
-            }
-            if cache.is_some() {
-                return Ok((key, Ok(out)));
-            }
-            // Written: only the paths and digests stay.
-            let out = Arc::try_unwrap(out).map_or_else(
-                |shared| PageOut {
-                    paths: shared.paths.clone(),
-                    bytes: Vec::new(),
-                    figures: shared.figures,
-                    frames: shared.frames,
-                    warnings: shared.warnings.clone(),
-                    reads: shared.reads.clone(),
-                },
-                |out| PageOut {
-                    bytes: Vec::new(),
-                    ..out
-                },
-            );
-            Ok((key, Ok(Arc::new(out))))
-        })
+        .map(|(i, page)| run.page(i, page))
         .collect();
     let results = results?;
 
+    let pages_out: std::collections::BTreeSet<String> =
+        pages.iter().map(|p| p.out_path.clone()).collect();
+    let mut site = gather_pages(&pages, results, &pages_out, &mut diags);
+    let extra = extra_files(
+        config,
+        templates.as_ref(),
+        &course,
+        &pages_out,
+        loaded.statics,
+        &site.listing,
+        &mut diags,
+    );
+    if !diags.is_empty() {
+        diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        diags.dedup();
+        return Err(BuildError::Diagnostics(diags));
+    }
+    put_extra_files(sink, extra, &mut site.listing)?;
+    let warnings = &mut site.report.warnings;
+    warnings.extend(copied_warnings);
+    warnings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    Ok(site)
+}
+
+/// What every page of one [`render_site`] shares: the settings, the hook,
+/// the caches, the sink, the templates and the navigation.
+struct SiteRun<'a> {
+    config: &'a BuildConfig,
+    hook: &'a dyn FigureHook,
+    cache: Option<&'a incremental::Incremental>,
+    on_disk: Option<&'a cache::FigureCache>,
+    sink: &'a dyn Sink,
+    /// `None` when the templates are broken (already reported).
+    templates: Option<&'a templates::Templates>,
+    /// The templates' digest, for the keys of the pages' inputs.
+    templates_digest: Option<Digest>,
+    course: &'a nav::Course,
+}
+
+impl SiteRun<'_> {
+    /// Renders page `i` (or reuses it from a cache) and hands its files to
+    /// the sink; returns it with its key when the incremental cache is on.
+    fn page(
+        &self,
+        i: usize,
+        page: &content::Page,
+    ) -> Result<(Option<Digest>, PageResult), BuildError> {
+        let (config, sink, cache) = (self.config, self.sink, self.cache);
+        let inputs = self.templates_digest.map(|t| {
+            let nav = self.course.page_nav(Some(i), &page.root());
+            cache::page_inputs(config, t, page, (&nav, self.course.len()))
+        });
+        let key = inputs.filter(|_| cache.is_some());
+        let page_key = self.on_disk.zip(inputs).map(|(c, k)| (c, c.page_key(k)));
+        if let Some((c, k)) = page_key
+            && let Some(out) = c.reuse_page(k, &config.root, |p, d| sink.has(p, d))
+        {
+            return Ok((key, Ok(Arc::new(out))));
+        }
+        let out = match (cache, key) {
+            (Some(cache), Some(key))
+                if let Some(out) = cache.page(&page.out_path, key, &config.root) =>
+            {
+                out
+            }
+            _ => {
+                let nav = (self.course, Some(i));
+                match render_page(config, page, self.hook, self.templates, nav) {
+                    Ok(out) => {
+                        if let Some((c, k)) = page_key {
+                            c.store_page(k, &out);
+                        }
+                        Arc::new(out)
+                    }
+                    Err(d) => return Ok((key, Err(d))),
+                }
+            }
+        };
+        for ((path, digest), bytes) in out.paths.iter().zip(&out.bytes) {
+            if output::is_safe_relative(path) {
+                sink.put(path, bytes, *digest)?;
+            }
+        }
+        if cache.is_some() {
+            return Ok((key, Ok(out)));
+        }
+        Ok((key, Ok(without_bytes(out))))
+    }
+}
+
+/// A page's output once written: only the paths and digests stay.
+fn without_bytes(out: Arc<PageOut>) -> Arc<PageOut> {
+    let out = Arc::try_unwrap(out).map_or_else(
+        |shared| PageOut {
+            paths: shared.paths.clone(),
+            bytes: Vec::new(),
+            figures: shared.figures,
+            frames: shared.frames,
+            warnings: shared.warnings.clone(),
+            reads: shared.reads.clone(),
+        },
+        |out| PageOut {
+            bytes: Vec::new(),
+            ..out
+        },
+    );
+    Arc::new(out)
+}
+
+/// Lists the rendered pages' files and adds up their report (warnings not
+/// yet sorted); the pages' errors, and their figures' files that would
+/// collide ([`add_asset`]), go to `diags`.
+fn gather_pages(
+    pages: &[content::Page],
+    results: Vec<(Option<Digest>, PageResult)>,
+    pages_out: &std::collections::BTreeSet<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> RenderedSite {
     let mut listing: BTreeMap<String, digest::Digest> = BTreeMap::new();
     // Who wrote each file, to report collisions.
     let mut owners: BTreeMap<String, PathBuf> = BTreeMap::new();
-    let pages_out: std::collections::BTreeSet<String> =
-        pages.iter().map(|p| p.out_path.clone()).collect();
     let mut figures = 0;
     let mut frames = 0;
     let mut warnings = Vec::new();
@@ -528,7 +599,7 @@ fn render_site(
             let added = add_asset(
                 &mut listing,
                 &mut owners,
-                &pages_out,
+                pages_out,
                 page,
                 path.clone(),
                 *digest,
@@ -541,42 +612,7 @@ fn render_site(
             kept.push((page.out_path.clone(), key, out));
         }
     }
-
-    let has_home =
-        pages_out.contains(CONTENTS_PAGE) || loaded.statics.iter().any(|(p, _)| p == CONTENTS_PAGE);
-    let mut extra: Vec<(String, Bytes)> = Vec::new();
-    if !has_home && let Some(t) = templates.as_ref() {
-        match render_contents_page(config, t, &course) {
-            Ok(html) => extra.push((CONTENTS_PAGE.to_string(), Arc::new(html.into_bytes()))),
-            Err(d) => diags.extend(d),
-        }
-    }
-    // Course navigation shows with more than one page, or on a generated
-    // contents page; without it, style.css leaves its rules out.
-    let navigates = course.len() > 1 || !has_home;
-    add_statics_and_root_files(
-        config,
-        &listing,
-        &mut extra,
-        loaded.statics,
-        templates.as_ref().map(|t| (t, navigates)),
-        &mut diags,
-    );
-    if !diags.is_empty() {
-        diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        diags.dedup();
-        return Err(BuildError::Diagnostics(diags));
-    }
-    for (path, bytes) in extra {
-        let d = digest::digest(&bytes);
-        if output::is_safe_relative(&path) {
-            sink.put(&path, &bytes, d)?;
-        }
-        listing.insert(path, d);
-    }
-    warnings.extend(copied_warnings);
-    warnings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    Ok(RenderedSite {
+    RenderedSite {
         report: Report {
             pages: pages.len(),
             figures,
@@ -588,7 +624,58 @@ fn render_site(
         },
         listing,
         pages: kept,
-    })
+    }
+}
+
+/// The files besides the pages: the generated contents page when the site
+/// has no home page, then the content folder's static files and the
+/// templates' root files ([`add_statics_and_root_files`]).
+fn extra_files(
+    config: &BuildConfig,
+    templates: Option<&templates::Templates>,
+    course: &nav::Course,
+    pages_out: &std::collections::BTreeSet<String>,
+    statics: Vec<(String, Vec<u8>)>,
+    listing: &BTreeMap<String, digest::Digest>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(String, Bytes)> {
+    let has_home =
+        pages_out.contains(CONTENTS_PAGE) || statics.iter().any(|(p, _)| p == CONTENTS_PAGE);
+    let mut extra: Vec<(String, Bytes)> = Vec::new();
+    if !has_home && let Some(t) = templates {
+        match render_contents_page(config, t, course) {
+            Ok(html) => extra.push((CONTENTS_PAGE.to_string(), Arc::new(html.into_bytes()))),
+            Err(d) => diags.extend(d),
+        }
+    }
+    // Course navigation shows with more than one page, or on a generated
+    // contents page; without it, style.css leaves its rules out.
+    let navigates = course.len() > 1 || !has_home;
+    add_statics_and_root_files(
+        config,
+        listing,
+        &mut extra,
+        statics,
+        templates.map(|t| (t, navigates)),
+        diags,
+    );
+    extra
+}
+
+/// Hands the files besides the pages to `sink` and lists them.
+fn put_extra_files(
+    sink: &dyn Sink,
+    extra: Vec<(String, Bytes)>,
+    listing: &mut BTreeMap<String, digest::Digest>,
+) -> Result<(), BuildError> {
+    for (path, bytes) in extra {
+        let d = digest::digest(&bytes);
+        if output::is_safe_relative(&path) {
+            sink.put(&path, &bytes, d)?;
+        }
+        listing.insert(path, d);
+    }
+    Ok(())
 }
 
 /// Where the generated contents page goes when the site has no `index.md`

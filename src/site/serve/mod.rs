@@ -199,13 +199,7 @@ pub fn serve(
     let mut events = if options.poll {
         None
     } else {
-        match Events::new(root) {
-            Ok(e) => Some(e),
-            Err(e) => {
-                warn!("note: no file-system events ({e}); polling for changes instead");
-                None
-            }
-        }
+        start_events(root)
     };
     let mut seen = fingerprint(root, load().ok().as_ref());
     let mut cache = Incremental::new();
@@ -220,62 +214,14 @@ pub fn serve(
 
     let listener = TcpListener::bind(SocketAddr::new(options.bind, options.port))?;
     let addr = listener.local_addr()?;
-    let host = match addr.ip() {
-        IpAddr::V6(ip) => format!("[{ip}]"),
-        IpAddr::V4(ip) => ip.to_string(),
-    };
-    say!(
-        "Serving {} at http://{host}:{}/",
-        out_display(&shared),
-        addr.port()
-    );
-    if !addr.ip().is_loopback() {
-        say!(
-            "warning: {} is reachable from other machines; the default, 127.0.0.1, is not",
-            addr.ip()
-        );
-    }
-    say!(
-        "Watching for changes ({}); open pages reload after each rebuild. Press Ctrl+C to stop.",
-        if events.is_some() {
-            "file-system events"
-        } else {
-            "polling"
-        }
-    );
-
-    // Two threads serve every connection; reading files takes at most
-    // four more. The runtime lives as long as this function, which is
-    // until the process stops.
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .max_blocking_threads(4)
-        .thread_name("seen-serve")
-        .enable_io()
-        .enable_time()
-        .build()?;
-    listener.set_nonblocking(true)?;
-    let listener = {
-        let _in_runtime = runtime.enter();
-        tokio::net::TcpListener::from_std(listener)?
-    };
-    runtime.spawn(http::run(listener, Arc::clone(&shared), addr));
+    announce(&shared, addr, events.is_some());
+    // The runtime lives as long as this function, which is until the
+    // process stops.
+    let _runtime = start_server(listener, &shared, addr)?;
 
     loop {
-        let settled = match &mut events {
-            Some(ev) => {
-                let disconnected = ev.wait(root, config.as_ref());
-                let now = fingerprint(root, config.as_ref());
-                if disconnected {
-                    warn!("note: file-system events stopped; polling for changes instead");
-                    events = None;
-                }
-                now
-            }
-            None => match poll_until_changed(root, config.as_ref(), &seen) {
-                Some(settled) => settled,
-                None => continue,
-            },
+        let Some(settled) = wait_for_change(root, &mut events, config.as_ref(), &seen) else {
+            continue;
         };
         say!("Change detected, rebuilding…");
         let before = config.clone();
@@ -295,6 +241,94 @@ pub fn serve(
             config = rebuild(root, load, (hook, options), &mut cache, &shared, config);
             seen = fingerprint(root, config.as_ref());
         }
+    }
+}
+
+/// File-system events on the sources under `root`, or `None` (said in the
+/// terminal) when the system cannot give them.
+fn start_events(root: &Path) -> Option<Events> {
+    match Events::new(root) {
+        Ok(e) => Some(e),
+        Err(e) => {
+            warn!("note: no file-system events ({e}); polling for changes instead");
+            None
+        }
+    }
+}
+
+/// Prints where the site is served, a warning when other machines can
+/// reach it, and how changes are watched.
+fn announce(shared: &Shared, addr: SocketAddr, file_events: bool) {
+    let host = match addr.ip() {
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        IpAddr::V4(ip) => ip.to_string(),
+    };
+    say!(
+        "Serving {} at http://{host}:{}/",
+        out_display(shared),
+        addr.port()
+    );
+    if !addr.ip().is_loopback() {
+        say!(
+            "warning: {} is reachable from other machines; the default, 127.0.0.1, is not",
+            addr.ip()
+        );
+    }
+    say!(
+        "Watching for changes ({}); open pages reload after each rebuild. Press Ctrl+C to stop.",
+        if file_events {
+            "file-system events"
+        } else {
+            "polling"
+        }
+    );
+}
+
+/// Starts serving `listener` on a tokio runtime of its own, returned: the
+/// server runs as long as the runtime is kept.
+fn start_server(
+    listener: TcpListener,
+    shared: &Arc<Shared>,
+    addr: SocketAddr,
+) -> io::Result<tokio::runtime::Runtime> {
+    // Two threads serve every connection; reading files takes at most
+    // four more.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(4)
+        .thread_name("seen-serve")
+        .enable_io()
+        .enable_time()
+        .build()?;
+    listener.set_nonblocking(true)?;
+    let listener = {
+        let _in_runtime = runtime.enter();
+        tokio::net::TcpListener::from_std(listener)?
+    };
+    runtime.spawn(http::run(listener, Arc::clone(shared), addr));
+    Ok(runtime)
+}
+
+/// Waits for a change to the sources, by file-system events or else by
+/// polling (from then on, if the events stop); returns the sources'
+/// fingerprint once settled, or `None` if a poll found nothing changed.
+fn wait_for_change(
+    root: &Path,
+    events: &mut Option<Events>,
+    config: Option<&BuildConfig>,
+    seen: &Fingerprint,
+) -> Option<Fingerprint> {
+    match events {
+        Some(ev) => {
+            let disconnected = ev.wait(root, config);
+            let now = fingerprint(root, config);
+            if disconnected {
+                warn!("note: file-system events stopped; polling for changes instead");
+                *events = None;
+            }
+            Some(now)
+        }
+        None => poll_until_changed(root, config, seen),
     }
 }
 
