@@ -1,5 +1,6 @@
-//! The shape of the code (docs/contributing.md, "The stages"): the stages
-//! import one way, and no source file grows past 900 lines.
+//! The shape of the code (docs/contributing.md, "One block, from the
+//! markdown to its SVG"): the stages import one way, no source file grows
+//! past 900 lines and no function past 120.
 
 use std::path::{Path, PathBuf};
 
@@ -72,4 +73,54 @@ fn no_source_file_is_over_900_lines() {
         })
         .collect();
     assert!(long.is_empty(), "split these:\n{}", long.join("\n"));
+}
+
+/// The functions of `text` longer than `max` lines, from `fn` to the
+/// closing brace at the same indentation (rustfmt's layout).
+fn long_functions(text: &str, max: usize) -> Vec<(usize, String, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let body = l.trim_start();
+        let indent = &l[..l.len() - body.len()];
+        let rest = ["pub(crate) ", "pub(super) ", "pub ", ""]
+            .iter()
+            .find_map(|v| body.strip_prefix(v))
+            .unwrap_or(body);
+        let rest = rest.strip_prefix("const ").unwrap_or(rest);
+        let Some(sig) = rest.strip_prefix("fn ") else {
+            continue;
+        };
+        if l.trim_end().ends_with(';') {
+            continue;
+        }
+        let name: String = sig
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let close = format!("{indent}}}");
+        if let Some(end) = (i + 1..lines.len()).find(|&j| lines[j] == close) {
+            let n = end - i + 1;
+            if n > max {
+                out.push((i + 1, name, n));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn no_function_is_over_120_lines() {
+    let long: Vec<String> = all()
+        .into_iter()
+        .flat_map(|(file, text)| {
+            long_functions(&text, 120)
+                .into_iter()
+                .map(move |(line, name, n)| format!("{file}:{line} {name}: {n} lines"))
+        })
+        .collect();
+    assert!(long.is_empty(), "split these:\n{}", long.join("\n"));
+    // The scan itself finds a long function.
+    let long_fn = format!("fn f() {{\n{}}}\n", "    x();\n".repeat(121));
+    assert_eq!(long_functions(&long_fn, 120), [(1, "f".to_string(), 123)]);
 }
