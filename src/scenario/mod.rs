@@ -492,48 +492,94 @@ fn fitted_names(params: &[Named], net: Option<&Net>) -> Vec<Named> {
 /// as a diagnostic at its place in the file, an id the page already used
 /// among them, even when the block has other errors; warnings are added to
 /// `warnings`. `ids` holds every id seen so far on the page with its byte
-/// offset in the file.
+/// offset in the file. [`check_page_id`] then [`analyze_on_page`], which
+/// the site runs for the blocks of a page in parallel.
 pub fn parse_on_page(
     body: &str,
     place: &BlockPlace,
     ids: &mut Vec<(String, usize)>,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<(Scenario, Vec<Run>), Vec<Diagnostic>> {
-    let mut errors = Vec::new();
-    if let Some(id) = id_of(body) {
-        match ids.iter().find(|(seen, _)| seen == id.get_ref()) {
-            Some((_, first)) => {
-                let e = ScenarioError::new(
-                    id.span(),
-                    format!("duplicate id \"{}\" on this page", id.get_ref()),
-                )
-                .expected("a unique id for each block of a page");
-                let first = crate::diagnostic::place(place.file, place.markdown, *first);
-                errors.push(
-                    place
-                        .diagnostic(&e)
-                        .with_note(format!("the id is first used at {first}")),
-                );
-            }
-            None => ids.push((id.get_ref().clone(), place.to_file(id.span().start))),
+    let id_error = check_page_id(body, place, ids);
+    let (result, w) = analyze_on_page(body, place);
+    on_page(id_error, result, w, warnings)
+}
+
+/// The error of a block whose id the page already used (`ids`: every id
+/// seen so far, with its byte offset in the file), or `None` after noting
+/// its id. Blocks are checked in page order.
+pub fn check_page_id(
+    body: &str,
+    place: &BlockPlace,
+    ids: &mut Vec<(String, usize)>,
+) -> Option<Diagnostic> {
+    let id = id_of(body)?;
+    match ids.iter().find(|(seen, _)| seen == id.get_ref()) {
+        Some((_, first)) => {
+            let e = ScenarioError::new(
+                id.span(),
+                format!("duplicate id \"{}\" on this page", id.get_ref()),
+            )
+            .expected("a unique id for each block of a page");
+            let first = crate::diagnostic::place(place.file, place.markdown, *first);
+            Some(
+                place
+                    .diagnostic(&e)
+                    .with_note(format!("the id is first used at {first}")),
+            )
+        }
+        None => {
+            ids.push((id.get_ref().clone(), place.to_file(id.span().start)));
+            None
         }
     }
+}
+
+/// A block parsed, with its runs.
+pub type Parsed = (Scenario, Vec<Run>);
+
+/// A block parsed and run on its own (any block of a page, in any order),
+/// with its warnings; the error, if any, at its place in the file.
+pub fn analyze_on_page(
+    body: &str,
+    place: &BlockPlace,
+) -> (Result<Parsed, Diagnostic>, Vec<Diagnostic>) {
     let page = place.files.map(|f| (place.file, f));
     let result = parse_in(body, page).and_then(|s| {
         let runs = s.analyze()?;
         Ok((s, runs))
     });
     match result {
-        Ok((s, runs)) if errors.is_empty() => {
-            warnings.extend(s.warnings.iter().map(|w| place.warning(w)));
+        Ok((s, runs)) => {
+            let mut warnings: Vec<Diagnostic> =
+                s.warnings.iter().map(|w| place.warning(w)).collect();
             if let Some(w) = s.divergence_warning(&runs) {
                 warnings.push(place.warning(&w));
             }
-            Ok((s, runs))
+            (Ok((s, runs)), warnings)
         }
-        Ok(_) => Err(errors),
-        Err(e) => {
-            errors.push(place.diagnostic(&e));
+        Err(e) => (Err(place.diagnostic(&e)), Vec::new()),
+    }
+}
+
+/// A block's outcome on its page: its id error ([`check_page_id`]) and
+/// its own ([`analyze_on_page`]), sorted by place; the block's warnings
+/// (`found`) go to `warnings` when it has no error.
+pub fn on_page(
+    id_error: Option<Diagnostic>,
+    result: Result<(Scenario, Vec<Run>), Diagnostic>,
+    found: Vec<Diagnostic>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(Scenario, Vec<Run>), Vec<Diagnostic>> {
+    match (id_error, result) {
+        (None, Ok(ok)) => {
+            warnings.extend(found);
+            Ok(ok)
+        }
+        (Some(d), Ok(_)) => Err(vec![d]),
+        (id, Err(e)) => {
+            let mut errors: Vec<Diagnostic> = id.into_iter().collect();
+            errors.push(e);
             errors.sort_by_key(|d| (d.line, d.col));
             Err(errors)
         }

@@ -128,11 +128,26 @@ fn parse_blocks<'b>(
     page: &PageCtx,
     state: &mut FigureState,
 ) -> Result<Vec<Parsed<'b>>, Vec<Diagnostic>> {
+    let places: Vec<scenario::BlockPlace> = blocks
+        .iter()
+        .map(|b| scenario::BlockPlace::on_page(page, b))
+        .collect();
+    let id_errors: Vec<Option<Diagnostic>> = blocks
+        .iter()
+        .zip(&places)
+        .map(|(b, place)| scenario::check_page_id(&b.source, place, &mut state.ids))
+        .collect();
+    // The blocks run on all cores (a training run is the longest part of a
+    // page); `collect` keeps them in page order.
+    let analyzed: Vec<_> = blocks
+        .par_iter()
+        .zip(&places)
+        .map(|(b, place)| scenario::analyze_on_page(&b.source, place))
+        .collect();
     let mut diags = Vec::new();
     let mut parsed = Vec::new();
-    for b in blocks {
-        let place = scenario::BlockPlace::on_page(page, b);
-        match scenario::parse_on_page(&b.source, &place, &mut state.ids, &mut state.warnings) {
+    for ((b, id_error), (result, found)) in blocks.iter().zip(id_errors).zip(analyzed) {
+        match scenario::on_page(id_error, result, found, &mut state.warnings) {
             Ok((s, runs)) => parsed.push((b, s, runs)),
             Err(e) => diags.extend(e),
         }
