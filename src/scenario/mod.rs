@@ -106,6 +106,8 @@ pub struct Scenario {
     pub lr: Option<f64>,
     pub wrt: Option<(String, Span)>,
     pub group: Option<String>,
+    /// The caption of the group's tabs (`group_label`), with its place.
+    pub group_label: Option<(String, Span)>,
     /// Where the `group` value stands in the body (empty without one), for
     /// an error about the group.
     pub group_span: Span,
@@ -397,6 +399,7 @@ pub fn parse_in(body: &str, page: Option<(&Path, Files)>) -> Result<Scenario, Sc
         examples_span: (spec.examples.as_ref().map(|e| e.span()))
             .or(spec.data.as_ref().map(|d| d.span()))
             .unwrap_or(0..0),
+        group_label: read_group_label(&spec.group_label, spec.group.is_some())?,
         group: spec.group.map(|g| g.into_inner()),
         params,
         examples,

@@ -371,3 +371,27 @@ pub(super) fn id_of(body: &str) -> Option<toml::Spanned<String>> {
     }
     toml::from_str::<Id>(body).ok().map(|i| i.id)
 }
+
+/// The block's `group_label`: a caption for the tabs of its group, so
+/// only with a `group`, and not blank.
+pub(super) fn read_group_label(
+    label: &Option<toml::Spanned<String>>,
+    grouped: bool,
+) -> Result<Option<(String, Span)>, ScenarioError> {
+    let Some(label) = label else {
+        return Ok(None);
+    };
+    if !grouped {
+        return Err(ScenarioError::new(
+            label.span(),
+            "`group_label` names the tabs of a group, and this block has no `group`",
+        )
+        .expected("`group = \"…\"` beside it")
+        .hint("give the blocks of the group the same `group`, or remove `group_label`"));
+    }
+    if label.get_ref().trim().is_empty() {
+        return Err(ScenarioError::new(label.span(), "`group_label` is blank")
+            .expected("the words that name the tabs, such as \"Learning rate\""));
+    }
+    Ok(Some((label.get_ref().trim().to_string(), label.span())))
+}

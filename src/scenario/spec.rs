@@ -32,6 +32,9 @@ pub struct Spec {
     /// figure with a tab per block (labelled by its `title`): the rule cards,
     /// the datasets of a batch.
     pub group: Option<Spanned<String>>,
+    /// The caption of a group's tabs, on its first block ("Selected
+    /// dataset" and the like without one).
+    pub group_label: Option<Spanned<String>>,
     /// A CSV file of examples, relative to the markdown file.
     pub data: Option<Spanned<String>>,
     /// A multilayer perceptron whose weights become params.

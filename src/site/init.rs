@@ -14,6 +14,7 @@ pub const SCAFFOLD: &[(&str, &str)] = &[
     (CONFIG_FILE, include_str!("../scaffold/seen.toml")),
     (".gitignore", include_str!("../scaffold/gitignore")),
     ("content/index.md", include_str!("../scaffold/index.md")),
+    ("content/points.csv", include_str!("../scaffold/points.csv")),
     // The built-in templates, for the author to edit.
     (
         "templates/base.html",

@@ -14,6 +14,7 @@ fn init_then_build_shows_every_figure_kind() {
     for f in [
         "seen.toml",
         "content/index.md",
+        "content/points.csv",
         "templates/base.html",
         "templates/page.html",
         "templates/style.css",
@@ -23,12 +24,20 @@ fn init_then_build_shows_every_figure_kind() {
 
     let o = seen_in(&["build", "--root", "site"], tmp.path());
     assert!(o.status.success(), "{}", describe(&o));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("Built 1 page, 6 figures"));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Built 1 page, 8 figures"));
     let html = fs::read_to_string(site.join("public/index.html")).unwrap();
     for kind in ["trace", "graph", "rule", "compare", "batch", "step-size"] {
         let needle = format!("<figure class=\"fig {kind}\"");
         assert_eq!(html.matches(&needle).count(), 1, "{needle}");
     }
+    // A training run on the scaffold's CSV, in two tabs named by its
+    // group_label; every block says what to change.
+    assert_eq!(html.matches("<figure class=\"fig training\"").count(), 2);
+    assert!(html.contains("Learning rate"), "the group_label names the tabs");
+    let page = fs::read_to_string(site.join("content/index.md")).unwrap();
+    let blocks = page.matches("```autograd\n").count();
+    assert_eq!(blocks, 8);
+    assert_eq!(page.matches("```autograd\n# ").count(), blocks, "a comment opens every block");
     // The title comes from the scaffold's seen.toml, the look from its templates.
     assert!(html.contains("My autograd explainer"));
     assert!(site.join("public/style.css").is_file());
@@ -50,7 +59,7 @@ fn init_then_build_shows_every_figure_kind() {
     let o = seen_in(&["check"], &site);
     assert!(o.status.success(), "{}", describe(&o));
     assert!(
-        String::from_utf8_lossy(&o.stdout).contains("Checked 1 page, 6 figures"),
+        String::from_utf8_lossy(&o.stdout).contains("Checked 1 page, 8 figures"),
         "{}",
         describe(&o)
     );
@@ -110,7 +119,7 @@ fn check_reports_every_error_of_every_page_in_one_run() {
     assert!(!o.status.success(), "{}", describe(&o));
     let err = String::from_utf8_lossy(&o.stderr);
     for at in [
-        "content/index.md:65:18",
+        "content/index.md:68:18",
         "content/index.md:",
         "content/second.md:7:",
         "content/second.md:12:",

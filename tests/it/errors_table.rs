@@ -678,6 +678,26 @@ fn cases() -> Vec<Case> {
                 "hint: give the later blocks another group, or none",
             ],
         ),
+        case(
+            "a group label without a group",
+            "content/index.md",
+            s("+++\ntitle = \"T\"\n+++\n\n```autograd\nid = \"a\"\ngroup_label = \"Rate\"\nparams = { w = 1 }\ngraph = \"y = w * 2\"\n```\n"),
+            &[
+                "content/index.md:7:15: error: `group_label` names the tabs of a group, and this block has no `group`",
+                "expected: `group = \"…\"` beside it",
+                "hint: give the blocks of the group the same `group`, or remove `group_label`",
+            ],
+        ),
+        case(
+            "a group label on a later block",
+            "content/index.md",
+            s("+++\ntitle = \"T\"\n+++\n\n```autograd\nid = \"a\"\ngroup = \"g\"\nparams = { w = 1 }\ngraph = \"y = w * 2\"\n```\n\n```autograd\nid = \"b\"\ngroup = \"g\"\ngroup_label = \"Rate\"\nparams = { w = 1 }\ngraph = \"y = w * 2\"\n```\n"),
+            &[
+                "content/index.md:15:15: error: `group_label` on a later block of group `g`",
+                "expected: `group_label` on the group's first block only",
+                "hint: move it to the first block of the group (its tabs' caption)",
+            ],
+        ),
         // ---- front matter and markdown ----
         case(
             "no front matter",

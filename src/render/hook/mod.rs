@@ -171,6 +171,19 @@ fn group_end(page: &PageCtx, parsed: &[Parsed], i: usize) -> Result<usize, Vec<D
     while j < parsed.len() && parsed[j].1.group.as_ref() == Some(g) {
         j += 1;
     }
+    // Only the first block names the tabs: a label further on would be lost.
+    if let Some((b, s)) = parsed[i + 1..j]
+        .iter()
+        .find_map(|(b, s, _)| s.group_label.as_ref().map(|l| (b, l)))
+    {
+        let e = ScenarioError::new(
+            s.1.clone(),
+            format!("`group_label` on a later block of group `{g}`"),
+        )
+        .expected("`group_label` on the group's first block only")
+        .hint("move it to the first block of the group (its tabs' caption)");
+        return Err(vec![diagnostic(page, b, &e)]);
+    }
     if j - i > MAX_TABS {
         let (b, s, _) = &parsed[i + MAX_TABS];
         let e = ScenarioError::new(
@@ -271,7 +284,12 @@ fn tabbed(first: &Scenario, group: &[Parsed], drawn: &[Drawn], shared: bool) -> 
     format!(
         "<div class=\"group\" id=\"{}\">\n{}</div>\n",
         esc(&slug(&name)),
-        tabs_sharing(&fid, &group_caption(&name, first.figure), &panels, &both)
+        tabs_sharing(
+            &fid,
+            &group_caption(&name, first.figure, first.group_label.as_ref().map(|l| l.0.as_str())),
+            &panels,
+            &both
+        )
     )
 }
 
@@ -293,7 +311,10 @@ fn slug(s: &str) -> String {
 }
 
 /// The word shown before the tab labels.
-fn group_caption(group: &str, figure: Figure) -> String {
+fn group_caption(group: &str, figure: Figure, label: Option<&str>) -> String {
+    if let Some(label) = label {
+        return label.to_string();
+    }
     match figure {
         Figure::Rule => "Selected rule".into(),
         Figure::Batch => "Selected dataset".into(),
