@@ -12,6 +12,10 @@ use crate::text::{
 
 use crate::text::{formula, num, operand};
 
+/// The most messages to one value whose sum a narration writes out whole;
+/// past it (the examples of a big batch) the sum is told pair by pair.
+const WHOLE_SUM: usize = 6;
+
 /// What a step is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phase {
@@ -492,8 +496,14 @@ impl<'a> Teller<'a> {
                     chain.push(term);
                 }
             }
+            // Said once, at the first step: every value is kept.
+            let cached = if k == 0 {
+                " The value is cached for the backward pass, as every value computed on the way."
+            } else {
+                ""
+            };
             let narration = format!(
-                "{}{}. The value is cached for the backward pass.",
+                "{}{}.{cached}",
                 self.example_prefix(example),
                 chain.join(" = ")
             );
@@ -562,7 +572,15 @@ impl<'a> Teller<'a> {
         let mut heard: Vec<Vec<usize>> = vec![Vec::new(); self.g.len()];
         let mut received = vec![0usize; self.g.len()];
         let told: Vec<&Message> = self.told().collect();
+        // Per receiver: how many messages it gets, and their contributions
+        // so far (its last message says the whole sum).
+        let mut expected = vec![0usize; self.g.len()];
+        for m in &told {
+            expected[m.to] += 1;
+        }
+        let mut sums: Vec<Vec<f64>> = vec![Vec::new(); self.g.len()];
         for (k, m) in told.into_iter().enumerate() {
+            sums[m.to].push(m.contribution);
             let before = self.grads[m.to];
             self.grads[m.to] = Some(m.total);
             self.changed.push(m.to);
@@ -575,10 +593,11 @@ impl<'a> Teller<'a> {
                 self.example_suffix(example)
             );
             let before = before.filter(|_| received[m.to] > 1);
+            let whole = (received[m.to] == expected[m.to]).then_some(sums[m.to].as_slice());
             let narration = format!(
                 "{}{}",
                 self.example_prefix(example),
-                self.message_narration(m, before, &heard[m.to])
+                self.message_narration(m, (before, whole), &heard[m.to])
             );
             if let Some(e) = example
                 && let Err(at) = heard[m.to].binary_search(&e)
@@ -608,12 +627,32 @@ impl<'a> Teller<'a> {
     /// already had one, which the contribution adds to. A receiver shared by
     /// the examples of a batch (a param) says which examples its gradient
     /// came from: `heard`, before this message.
-    fn message_narration(&self, m: &Message, before: Option<f64>, heard: &[usize]) -> String {
+    fn message_narration(
+        &self,
+        m: &Message,
+        (before, whole): (Option<f64>, Option<&[f64]>),
+        heard: &[usize],
+    ) -> String {
         let op = self.g.nodes[m.from].op.expect("messages come from ops");
         let (from, to) = (&self.labels[m.from], &self.labels[m.to]);
         let shared = self.example(m.to).is_none() && self.example(m.from).is_some();
-        let acc = match before {
-            Some(b) => format!(
+        let acc = match (before, whole) {
+            // The last of three or more messages: the whole sum, not the
+            // last pair. A param shared by a batch's examples keeps saying
+            // which examples its gradient has heard from, pair by pair.
+            (Some(_), Some(all)) if !shared && (3..=WHOLE_SUM).contains(&all.len()) => {
+                let terms: Vec<String> = (all.iter().enumerate())
+                    .map(|(i, &c)| if i == 0 { num(c) } else { operand(c) })
+                    .collect();
+                format!(
+                    " That is its last message: ∂{}/∂{} = {} = {}.",
+                    wrt(&self.labels[self.run.output]),
+                    wrt(to),
+                    terms.join(" + "),
+                    num(m.total)
+                )
+            }
+            (Some(b), _) => format!(
                 " {to} already had {}{}, so its gradient is now {} + {} = {}.",
                 num(b),
                 if shared && !heard.is_empty() {
@@ -625,7 +664,7 @@ impl<'a> Teller<'a> {
                 operand(m.contribution),
                 num(m.total)
             ),
-            None => format!(
+            (None, _) => format!(
                 " ∂{}/∂{} is now {}{}.",
                 wrt(&self.labels[self.run.output]),
                 wrt(to),
@@ -637,11 +676,13 @@ impl<'a> Teller<'a> {
                 }
             ),
         };
+        let operands: Vec<String> = (self.g.nodes[m.from].parents.iter())
+            .map(|&p| self.labels[p].clone())
+            .collect();
         format!(
-            "{from} sends {to} its upstream gradient {} times the local derivative {} ({}): {} × {} = {}.{acc}",
+            "{from} sends {to} its upstream gradient {} times the local derivative {}: {} × {} = {}.{acc}",
             num(m.upstream),
-            num(m.local),
-            crate::text::local_rule_in(op, m.slot, self.run.graph.nodes[m.from].parents.len()),
+            crate::text::rule::named_rule_with(op, m.slot, &operands, from, m.local),
             num(m.upstream),
             operand(m.local),
             num(m.contribution),

@@ -287,3 +287,27 @@ fn numbers_are_typeset_after_operators() {
         "a negative contribution is parenthesised"
     );
 }
+
+/// A rule is told in the author's names (here params that are themselves
+/// called `a` and `b`, where the rulebook's generic `∂(a·b)/∂a = b` would
+/// read wrong), a value's last message says its whole sum, and "cached" is
+/// said once.
+#[test]
+fn narration_speaks_the_authors_names_and_sums_whole() {
+    let body = "id = \"t\"\nparams = { a = 0.5, b = -0.3 }\ninputs = { x = 1.5 }\ngraph = \"\"\"\nu = b * x\nv = u * u\nw = v + u\nloss = w * a\n\"\"\"\n";
+    let r = run(body, View::Atomic);
+    let story = tell(&r);
+    let text: Vec<&str> = story.steps.iter().map(|s| s.narration.as_str()).collect();
+    let all = text.join("\n");
+    for want in [
+        "times the local derivative ∂(w·a)/∂w = a = 0.5: 1 × 0.5 = 0.5.",
+        "times the local derivative ∂(w·a)/∂a = w = −0.2475:",
+        "times the local derivative ∂(v + u)/∂u = 1: 0.5 × 1 = 0.5.",
+        "times the local derivative ∂(b·x)/∂b = x = 1.5:",
+        "That is its last message: ∂loss/∂u = 0.5 + (−0.225) + (−0.225) = 0.05.",
+    ] {
+        assert!(all.contains(want), "no {want:?} in:\n{all}");
+    }
+    assert!(!all.contains("∂(a·b)"), "{all}");
+    assert_eq!(all.matches("cached for the backward pass").count(), 1, "{all}");
+}

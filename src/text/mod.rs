@@ -3,6 +3,7 @@
 //! all print through here.
 
 pub mod expr;
+pub mod rule;
 
 use crate::engine::Op;
 

@@ -33,11 +33,18 @@ fn init_then_build_shows_every_figure_kind() {
     // A training run on the scaffold's CSV, in two tabs named by its
     // group_label; every block says what to change.
     assert_eq!(html.matches("<figure class=\"fig training\"").count(), 2);
-    assert!(html.contains("Learning rate"), "the group_label names the tabs");
+    assert!(
+        html.contains("Learning rate"),
+        "the group_label names the tabs"
+    );
     let page = fs::read_to_string(site.join("content/index.md")).unwrap();
     let blocks = page.matches("```autograd\n").count();
     assert_eq!(blocks, 8);
-    assert_eq!(page.matches("```autograd\n# ").count(), blocks, "a comment opens every block");
+    assert_eq!(
+        page.matches("```autograd\n# ").count(),
+        blocks,
+        "a comment opens every block"
+    );
     // The title comes from the scaffold's seen.toml, the look from its templates.
     assert!(html.contains("My autograd explainer"));
     assert!(site.join("public/style.css").is_file());

@@ -23,7 +23,7 @@ title = "Data"
 ```autograd
 id = "fit"
 title = "A line through three points"
-data = "points.csv"
+data = "three.csv"
 params = { w = 1.2, b = -0.1 }
 reduce = "mean"
 graph = """
@@ -37,14 +37,15 @@ figure = "batch"
 "#;
 
 /// A new site (the `seen init` scaffold, one block of each figure kind)
-/// plus a page whose block reads `points.csv`.
+/// plus a page whose block reads `three.csv` (the scaffold's own blocks
+/// read `points.csv`).
 fn site() -> (tempfile::TempDir, BuildConfig) {
     let dir = tempfile::tempdir().unwrap();
     site::init::init(dir.path(), false).unwrap();
     write(dir.path(), "content/data.md", DATA_PAGE);
     write(
         dir.path(),
-        "content/points.csv",
+        "content/three.csv",
         "x,y\n-2.2,0\n-0.6,0\n2.0,1\n",
     );
     let config = site::config::load(dir.path()).unwrap();
@@ -170,7 +171,7 @@ fn cached_builds_equal_clean_builds_after_every_change() {
 
     // The CSV a block reads: that figure is drawn again, with the new data.
     let before = new_version.files[Path::new("figures/data/fit/trace.json")].clone();
-    write(root, "content/points.csv", "x,y\n-2.2,0\n-0.6,1\n2.0,1\n");
+    write(root, "content/three.csv", "x,y\n-2.2,0\n-0.6,1\n2.0,1\n");
     let after_csv = cached_build(&config, "v2");
     assert_eq!(after_csv.misses, 1, "the block that reads the CSV");
     assert_eq!(after_csv.reused, 1, "the page that reads no CSV");
@@ -331,7 +332,7 @@ fn check_and_no_cache_from_the_command_line() {
     let o = seen(&["build", "--root", root]);
     assert!(o.status.success(), "{}", describe(&o));
     let shown = String::from_utf8_lossy(&o.stdout);
-    assert!(shown.contains("figures from the cache: 7 of 7"), "{shown}");
+    assert!(shown.contains("figures from the cache: 8 of 8"), "{shown}");
     let cached = snapshot(&dir.path().join("public"));
 
     let o = seen(&["build", "--root", root, "--no-cache"]);

@@ -286,7 +286,11 @@ fn tabbed(first: &Scenario, group: &[Parsed], drawn: &[Drawn], shared: bool) -> 
         esc(&slug(&name)),
         tabs_sharing(
             &fid,
-            &group_caption(&name, first.figure, first.group_label.as_ref().map(|l| l.0.as_str())),
+            &group_caption(
+                &name,
+                first.figure,
+                first.group_label.as_ref().map(|l| l.0.as_str())
+            ),
             &panels,
             &both
         )
