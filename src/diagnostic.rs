@@ -53,11 +53,17 @@ impl Location {
     /// The line and column of byte `offset` of `text`. Out-of-range offsets
     /// are clamped to the end, offsets inside a multi-byte character move
     /// back to its start: a slightly wrong offset still gives a place.
+    ///
+    /// A UTF-8 byte order mark at the start of `text` (as Excel saves "CSV
+    /// UTF-8") is not part of line 1, as editors show it: columns on that
+    /// line count from after it, and an offset inside it is its end.
     pub fn of(text: &str, offset: usize) -> Location {
         let mut offset = offset.min(text.len());
         while !text.is_char_boundary(offset) {
             offset -= 1;
         }
+        let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        offset = offset.max(bom);
         // A line ends at `\n`, `\r\n` or a lone `\r` (as CommonMark and
         // old Mac files have it): a CSV saved with CR line ends is told
         // row by row, not as one line with raw CRs in it.
@@ -70,7 +76,7 @@ impl Location {
             .enumerate()
             .rev()
             .find(|(i, b)| is_break(*i, b))
-            .map_or(0, |(i, _)| i + 1);
+            .map_or(bom, |(i, _)| i + 1);
         let line_end = text.as_bytes()[offset..]
             .iter()
             .position(|&b| b == b'\n' || b == b'\r')
@@ -358,6 +364,25 @@ mod tests {
         let l = Location::of(crlf, 7);
         assert_eq!((l.line, l.col), (2, 5));
         assert_eq!(&crlf[l.line_start..l.line_end], "b = 1");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_line_one() {
+        let text = "\u{feff}x,y\n1,a\n";
+        // `y` is byte 5 (the mark is 3 bytes), column 3 as an editor shows it.
+        let l = Location::of(text, 5);
+        assert_eq!((l.line, l.col), (1, 3));
+        assert_eq!(&text[l.line_start..l.line_end], "x,y");
+        assert_eq!(Location::of(text, 0).offset, 3);
+        assert_eq!(
+            (Location::of(text, 1).line, Location::of(text, 1).col),
+            (1, 1)
+        );
+        let l = Location::of(text, 9);
+        assert_eq!((l.line, l.col), (2, 3));
+        let d = Diagnostic::at("d.csv", text, 3, 1, "bad");
+        assert_eq!((d.col, d.snippet.as_str()), (1, "x,y"));
+        assert_eq!(Location::of("\u{feff}", 0).col, 1);
     }
 
     #[test]

@@ -1,6 +1,12 @@
 //! `data = "file.csv"`: examples from a CSV file beside the page. A header
 //! row of input names, then one example per row, numbers only. Errors in
 //! the file are reported at its own `file:line:col`.
+//!
+//! Files as spreadsheets save them: a UTF-8 byte order mark before the
+//! header (Excel's "CSV UTF-8") is skipped, a file that looks `;`-separated
+//! (spreadsheets set to a language with a decimal comma) gets a hint on
+//! its first error, and a name that is not there gets "did you mean" over
+//! the CSV files beside it.
 
 use super::error::{OtherFile, ScenarioError};
 use super::lower::MAX_TRAINING_NODES;
@@ -43,6 +49,8 @@ pub struct Data {
     pub file: Arc<OtherFile>,
     /// Column names with the byte offset of each in the file.
     pub columns: Vec<(String, usize)>,
+    /// Bytes of the header row in the file (after a byte order mark).
+    pub header: std::ops::Range<usize>,
     /// One row of values per example, in column order.
     pub rows: Vec<Vec<f64>>,
 }
@@ -129,14 +137,20 @@ pub fn read(
     let shown = normalize(&display.parent().unwrap_or(Path::new("")).join(rel));
     let csv = "a CSV file beside the page: a header row of input names, then one row of numbers per example";
     let cannot = |e: std::io::Error| {
-        let why = match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file".to_string(),
-            _ => e.to_string(),
+        let missing = e.kind() == std::io::ErrorKind::NotFound;
+        let why = if missing {
+            "no such file".to_string()
+        } else {
+            e.to_string()
         };
-        refuse(
+        let err = refuse(
             format!("cannot read the data file {}: {why}", shown.display()),
             csv,
-        )
+        );
+        match missing.then(|| nearest_csv(value, &path)).flatten() {
+            Some(hint) => err.hint(hint),
+            None => err,
+        }
     };
     // Looked at before it is opened: opening a FIFO waits for a writer
     // (`seen check` hung), and a device or a huge file never ends.
@@ -196,11 +210,55 @@ pub fn read(
     }))
 }
 
-/// The lines of `text` with the byte offset of each, without their ends:
-/// `\n`, `\r\n` and a lone `\r` all end a line (spreadsheets on old Macs
-/// save CSVs with CR alone).
-fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut start = 0;
+/// At most this many entries of a folder are looked at for "did you mean".
+const MOST_ENTRIES: usize = 10_000;
+
+/// "did you mean `points.csv`?" for a `data` value naming no file
+/// (`path` on disk), over the CSV files in the folder it would be in.
+/// Names are compared without `.csv`, which every candidate shares: with
+/// it, `moons.csv` would pass for a typo of `points.csv`.
+fn nearest_csv(value: &str, path: &Path) -> Option<String> {
+    let dir = std::fs::read_dir(path.parent()?).ok()?;
+    // Suggested as written: with the folders `value` names before the file.
+    let (prefix, name) = value.rsplit_once('/').unwrap_or(("", value));
+    let stem = |n: &str| -> String {
+        let lower = n.to_ascii_lowercase();
+        lower.strip_suffix(".csv").unwrap_or(&lower).to_string()
+    };
+    let names: Vec<String> = dir
+        .take(MOST_ENTRIES)
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.to_ascii_lowercase().ends_with(".csv"))
+        .collect();
+    let stems: Vec<String> = names.iter().map(|n| stem(n)).collect();
+    let stems: Vec<&str> = stems.iter().map(String::as_str).collect();
+    let wanted = stem(name);
+    // A one- or two-letter name is too short to guess from, unless only
+    // its case or `.csv` differs.
+    let near = crate::toml_errors::closest(&wanted, &stems)
+        .filter(|k| wanted.chars().count() > 2 || *k == wanted)?;
+    let found = &names[stems.iter().position(|k| *k == near)?];
+    let shown = if prefix.is_empty() {
+        found.clone()
+    } else {
+        format!("{prefix}/{found}")
+    };
+    (found != name).then(|| format!("did you mean `{shown}`?"))
+}
+
+/// The hint for a file that looks `;`-separated: its header has a `;` and
+/// no `,`.
+fn semicolon_hint(header: &str) -> Option<&'static str> {
+    (header.contains(';') && !header.contains(',')).then_some(
+        "seen reads comma-separated values with `.` as the decimal point, and this file looks `;`-separated (as spreadsheets save CSV where the decimal point is a comma): export it again as CSV with `,` between cells and `.` in numbers",
+    )
+}
+
+/// The lines of `text` from byte `start`, with the byte offset of each,
+/// without their ends: `\n`, `\r\n` and a lone `\r` all end a line
+/// (spreadsheets on old Macs save CSVs with CR alone).
+fn lines(text: &str, start: usize) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = start;
     std::iter::from_fn(move || {
         if start >= text.len() {
             return None;
@@ -217,22 +275,43 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
-/// Parses the text of a data file: the header, then the rows.
+/// Parses the text of a data file: the header, then the rows. The first
+/// error of a file that looks `;`-separated says so.
 pub fn parse(file: Arc<OtherFile>) -> Result<Data, ScenarioError> {
+    // A byte order mark is skipped, not read as part of the first name;
+    // offsets stay those of the file (see `Location::of`).
+    let bom = if file.text.starts_with('\u{feff}') {
+        3
+    } else {
+        0
+    };
+    let header = lines(&file.text, bom).find(|(_, l)| !l.trim().is_empty());
+    let hint = header.and_then(|(_, h)| semicolon_hint(h));
+    parse_rows(&file, bom).map_err(|e| match hint {
+        Some(hint) if e.hint.is_none() => e.hint(hint),
+        _ => e,
+    })
+}
+
+/// Reads the header, then the rows, of `file`'s text from byte `start`.
+fn parse_rows(file: &Arc<OtherFile>, start: usize) -> Result<Data, ScenarioError> {
     let text = &file.text;
     // (byte offset of the line, the line without its ending), blank lines
     // left out.
     // Read as they come, not gathered first: a 16 MiB file has millions.
-    let mut lines = lines(text).filter(|(_, l)| !l.trim().is_empty()).peekable();
+    let mut lines = lines(text, start)
+        .filter(|(_, l)| !l.trim().is_empty())
+        .peekable();
     let Some((h_start, header)) = lines.next() else {
-        return Err(at(&file, 0, 0, "the data file is empty").expected(
+        return Err(at(file, start, 0, "the data file is empty").expected(
             "a header row of input names, then one row of numbers per example, such as\nx1,x2,y\n0.5,1.0,1",
         ));
     };
-    let columns = parse_header(&file, h_start, header)?;
+    let header_span = h_start..h_start + header.len();
+    let columns = parse_header(file, h_start, header)?;
     if lines.peek().is_none() {
         return Err(at(
-            &file,
+            file,
             text.len(),
             0,
             "the data file has a header but no rows",
@@ -248,7 +327,7 @@ pub fn parse(file: Arc<OtherFile>) -> Result<Data, ScenarioError> {
     for (l_start, line) in lines {
         if rows.len() == most_rows {
             return Err(at(
-                &file,
+                file,
                 l_start,
                 line.len(),
                 format!(
@@ -258,11 +337,12 @@ pub fn parse(file: Arc<OtherFile>) -> Result<Data, ScenarioError> {
             )
             .expected(format!("at most {most_rows} rows")));
         }
-        rows.push(parse_row(&file, l_start, line, &names)?);
+        rows.push(parse_row(file, l_start, line, &names)?);
     }
     Ok(Data {
-        file,
+        file: file.clone(),
         columns,
+        header: header_span,
         rows,
     })
 }
@@ -491,6 +571,84 @@ mod tests {
             e.message
         );
         assert_eq!(e.offset, 4 + 4 * (rows - 1));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_and_places_stay_right() {
+        let text = "\u{feff}x,y\n1,2\n3,abc\n";
+        let d = data("\u{feff}x,y\n1,2\n").unwrap();
+        assert_eq!(d.columns, [("x".to_string(), 3), ("y".to_string(), 5)]);
+        assert_eq!(d.header, 3..6);
+        let e = data(text).unwrap_err();
+        assert_eq!(e.offset, 13, "bytes of the file, the mark's 3 included");
+        let d = crate::diagnostic::Diagnostic::at("d.csv", text, e.offset, e.len, e.message);
+        assert_eq!((d.line, d.col, d.snippet.as_str()), (3, 3, "3,abc"));
+        // An error on the header is at its column as an editor shows it.
+        let e = data("\u{feff}x,sin\n1,2\n").unwrap_err();
+        let d =
+            crate::diagnostic::Diagnostic::at("d.csv", "\u{feff}x,sin", e.offset, e.len, e.message);
+        assert_eq!((d.line, d.col, d.snippet.as_str()), (1, 3, "x,sin"));
+        assert_eq!(
+            data("\u{feff}").unwrap_err().message,
+            "the data file is empty"
+        );
+        // Only at the start: elsewhere it is a character like any other.
+        assert!(data("x,\u{feff}y\n1,2\n").is_err());
+    }
+
+    #[test]
+    fn a_semicolon_separated_file_gets_a_hint_at_its_error() {
+        for text in [
+            "x;y\n1,5;0\n",
+            "x;y\r\n1;0\r\n",
+            "\u{feff}\"x\";\"y\"\n1;0\n",
+        ] {
+            let e = data(text).unwrap_err();
+            assert!(
+                e.message.contains("is not a valid input name"),
+                "{}",
+                e.message
+            );
+            let hint = e.hint.unwrap_or_default();
+            assert!(
+                hint.contains("comma-separated") && hint.contains("`;`-separated"),
+                "{hint}"
+            );
+        }
+        // A comma in the header: not taken for a `;` file.
+        assert_eq!(data("x,y;z\n1,2\n").unwrap_err().hint, None);
+        assert_eq!(data("x,y\n1;2\n").unwrap_err().hint, None);
+    }
+
+    #[test]
+    fn a_missing_file_gets_the_nearest_csv_beside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("points.csv"), "x\n1\n").unwrap();
+        std::fs::write(dir.path().join("point.txt"), "x\n1\n").unwrap();
+        let missing = dir.path().join("point.csv");
+        assert_eq!(
+            nearest_csv("point.csv", &missing).as_deref(),
+            Some("did you mean `points.csv`?")
+        );
+        assert_eq!(
+            nearest_csv("./point.csv", &missing).as_deref(),
+            Some("did you mean `./points.csv`?")
+        );
+        assert_eq!(
+            nearest_csv("moons.csv", &dir.path().join("moons.csv")),
+            None
+        );
+        assert_eq!(nearest_csv("a.csv", &dir.path().join("no/a.csv")), None);
+        // Without `.csv`, or in another case, it is the same name.
+        assert_eq!(
+            nearest_csv("points", &dir.path().join("points")).as_deref(),
+            Some("did you mean `points.csv`?")
+        );
+        assert_eq!(
+            nearest_csv("Points.CSV", &dir.path().join("Points.CSV")).as_deref(),
+            Some("did you mean `points.csv`?")
+        );
+        assert_eq!(nearest_csv("pt.csv", &dir.path().join("pt.csv")), None);
     }
 
     #[test]

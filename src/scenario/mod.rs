@@ -666,9 +666,8 @@ fn check_order(
                     // the file lacks: said at its header.
                     let d = data.expect("checked");
                     let columns: Vec<&str> = d.columns.iter().map(|(c, _)| c.as_str()).collect();
-                    let header = d.file.text.lines().next().unwrap_or("").len();
                     let err = d
-                        .error(0, header, format!("the data has no column `{n}`, which `graph` uses"))
+                        .error(d.header.start, d.header.len(), format!("the data has no column `{n}`, which `graph` uses"))
                         .expected(format!(
                             "a column `{n}` beside {}, or a param or an earlier statement of that name",
                             columns.join(", ")

@@ -1120,6 +1120,68 @@ fn cases() -> Vec<Case> {
             bytes: vec![],
             expect: vec!["content/d.csv:3:3: error: `abc` in column `y` is not a number"],
         },
+        // ---- data files as spreadsheets save them ----
+        Case {
+            name: "data file with a byte order mark and a bad cell",
+            files: vec![
+                ("content/d.csv", s("\u{feff}x,y\r\n1,2\r\n3,abc\r\n")),
+                (
+                    "content/index.md",
+                    block("id = \"a\"\nparams = { w = 1 }\ndata = \"d.csv\"\ngraph = \"l = w * x * y\""),
+                ),
+            ],
+            bytes: vec![],
+            expect: vec![
+                "content/d.csv:3:3: error: `abc` in column `y` is not a number",
+                "3 | 3,abc\n",
+            ],
+        },
+        Case {
+            name: "data file with a byte order mark and a bad header name",
+            files: vec![
+                ("content/d.csv", s("\u{feff}x,sin\n1,2\n")),
+                (
+                    "content/index.md",
+                    block("id = \"a\"\nparams = { w = 1 }\ndata = \"d.csv\"\ngraph = \"l = w * x\""),
+                ),
+            ],
+            bytes: vec![],
+            // Column 3 as an editor shows it, the mark left out of the line.
+            expect: vec![
+                "content/d.csv:1:3: error: `sin` is the name of a function",
+                "1 | x,sin\n",
+            ],
+        },
+        Case {
+            name: "data file separated by semicolons",
+            files: vec![
+                ("content/d.csv", s("x;y\n1,5;0\n2;1\n")),
+                (
+                    "content/index.md",
+                    block("id = \"a\"\nparams = { w = 1 }\ndata = \"d.csv\"\ngraph = \"l = w * x * y\""),
+                ),
+            ],
+            bytes: vec![],
+            expect: vec![
+                "content/d.csv:1:1: error: `x;y` is not a valid input name",
+                "hint: seen reads comma-separated values with `.` as the decimal point, and this file looks `;`-separated",
+            ],
+        },
+        Case {
+            name: "data file misspelled",
+            files: vec![
+                ("content/points.csv", s("x,y\n1,2\n")),
+                (
+                    "content/index.md",
+                    block("id = \"a\"\nparams = { w = 1 }\ndata = \"point.csv\"\ngraph = \"l = w * x * y\""),
+                ),
+            ],
+            bytes: vec![],
+            expect: vec![
+                "content/index.md:10:8: error: cannot read the data file content/point.csv: no such file",
+                "hint: did you mean `points.csv`?",
+            ],
+        },
         // ---- text that is not UTF-8: one message, at the first bad byte ----
         raw(
             "a page that is not UTF-8",

@@ -302,6 +302,28 @@ fn the_two_moons_block_trains_over_its_csv() {
 }
 
 #[test]
+fn a_csv_saved_with_a_byte_order_mark_trains_as_without_it() {
+    // Excel's "CSV UTF-8": a byte order mark, then CRLF rows. The mark is
+    // not part of the first column's name: `x` is found by the graph.
+    let block = "id = \"fit\"\nparams = { w = 0.5, b = 0 }\ndata = \"d.csv\"\ngraph = \"loss = (w * x + b - y) ^ 2\"\ntrain = { steps = 3, lr = 0.1 }";
+    let plain = trace(block, &[("content/d.csv", "x,y\n-1,0\n0.5,1\n2,1\n")]);
+    let excel = trace(
+        block,
+        &[("content/d.csv", "\u{feff}x,y\r\n-1,0\r\n0.5,1\r\n2,1\r\n")],
+    );
+    assert_eq!(steps(&excel), steps(&plain));
+    assert_eq!(steps(&excel).len(), 4);
+    let inputs: Vec<&str> = excel["scenarios"][0]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "input")
+        .filter_map(|n| n["name"].as_str())
+        .collect();
+    assert!(inputs.contains(&"x"), "{inputs:?}");
+}
+
+#[test]
 fn a_graph_past_the_drawn_limit_trains_when_not_drawn() {
     // Over 20,000 nodes: refused as a drawn figure, run as a training one.
     let examples: Vec<String> = (0..3000)
