@@ -378,6 +378,7 @@ line.tr-ink, path.tr-ink { stroke: var(--fg); } text.tr-ink, circle.tr-ink { fil
 circle.tr-fwd, rect.tr-fwd, line.tr-fwd { fill: var(--fwd); stroke: var(--fwd); }
 rect.tr-bwd { fill: var(--bwd); stroke: var(--bwd); } rect.tr-tint { fill: var(--bwd); }
 rect.tr-hollow { fill: var(--bg); stroke: var(--bwd); }
+rect.tr-paper { fill: var(--bg); }
 "
 }
 

@@ -309,5 +309,9 @@ fn narration_speaks_the_authors_names_and_sums_whole() {
         assert!(all.contains(want), "no {want:?} in:\n{all}");
     }
     assert!(!all.contains("∂(a·b)"), "{all}");
-    assert_eq!(all.matches("cached for the backward pass").count(), 1, "{all}");
+    assert_eq!(
+        all.matches("cached for the backward pass").count(),
+        1,
+        "{all}"
+    );
 }

@@ -442,6 +442,12 @@ fn a_run_that_diverges_is_drawn_up_to_its_last_finite_step_and_warned() {
                 svg.contains(">reference: sin(x)</text>"),
                 "no reference legend in {name}"
             );
+            // Snapshots whose curve leaves the panel say how far it went.
+            assert!(
+                svg.contains("class=\"note tr-mut beyond\"")
+                    && svg.contains(", off the panel</text>"),
+                "no note of a curve off the panel in {name}"
+            );
         }
     }
     assert_eq!(strips, 2, "the wide and the narrow snapshots");
@@ -454,6 +460,15 @@ fn a_run_that_diverges_is_drawn_up_to_its_last_finite_step_and_warned() {
     // A run that does not diverge has neither.
     let calm = crate::support::sin_net(20, 0.1);
     let doc = trace(&calm, &[]);
+    let frames = seen::render::figures::training_frames(
+        &seen::scenario::parse(&calm).unwrap(),
+        &seen::scenario::parse(&calm).unwrap().analyze().unwrap()[0],
+    )
+    .unwrap();
+    assert!(
+        frames.iter().all(|f| !f.contains("off the panel")),
+        "a calm run stays on its panel"
+    );
     assert!(doc["scenarios"][0]["training"].get("diverged_at").is_none());
     assert_eq!(steps(&doc).len(), 21);
 }

@@ -538,6 +538,42 @@ pub(super) fn swatch(svg: &mut Svg, x: f64, ly: f64, colour: &str, opacity: &str
     );
 }
 
+/// A snapshot whose curve leaves the model panel says how far it went
+/// (`v`, its value farthest off), on a paper backing in the panel's top
+/// right corner: the panel keeps the targets' range, so the snapshots stay
+/// comparable, and the clipped curve still tells its size.
+fn beyond_note(svg: &mut Svg, d: &Data, v: f64) {
+    let m = d.pick.model.clone().unwrap_or_default();
+    let v = num(v);
+    let f = font(11.0, MUTED).end();
+    let Some(words) = [
+        format!("{m} reaches {v} here, off the panel"),
+        format!("{m} reaches {v}, off the panel"),
+        format!("{m} = {v}, off the panel"),
+    ]
+    .into_iter()
+    .find(|w| d.fits(f, LEFT + 8.0, w)) else {
+        return;
+    };
+    let w = f.width(&words) + 8.0;
+    let r = d.right() - 1.5;
+    crate::render::svg::rect(
+        svg,
+        "note-back tr-paper",
+        (r - w, MODEL_TOP + 1.5, w, 17.0),
+        PAPER,
+        "none",
+    );
+    text(
+        svg,
+        "note tr-mut beyond",
+        r - 4.0,
+        MODEL_TOP + 14.0,
+        f,
+        &words,
+    );
+}
+
 /// Snapshot `i` (of the shown ones) on top of the shared drawing: the model
 /// at its params, the marker on the loss curve, the caption.
 /// `region`: the id its region path gets; `clip`: the boundary's clip.
@@ -546,7 +582,10 @@ pub(super) fn overlay(svg: &mut Svg, d: &Data, i: usize, region: &str, clip: &st
     let snap = &d.t.steps[k];
     match &d.view {
         Some(ModelView::One {
-            curves, clipped, ..
+            curves,
+            clipped,
+            beyond,
+            ..
         }) => {
             let url = format!("url(#{clip})");
             let mut attrs = vec![
@@ -563,6 +602,9 @@ pub(super) fn overlay(svg: &mut Svg, d: &Data, i: usize, region: &str, clip: &st
                 &path_data(&[simplify(&curves[i], TOLERANCE)], false),
                 &attrs,
             );
+            if let Some(v) = beyond[i] {
+                beyond_note(svg, d, v);
+            }
         }
         Some(ModelView::Two { loops, .. }) if !loops[i].is_empty() => {
             // The region at or above the middle: painted paper over the

@@ -91,6 +91,10 @@ enum ModelView {
         sy: Scale,
         reference: Option<Vec<Point>>,
         clipped: bool,
+        /// Per snapshot: the model's value farthest beyond the panel, when
+        /// its curve leaves it (named on the frame, so a clipped curve
+        /// still says how far it went).
+        beyond: Vec<Option<f64>>,
     },
     /// Two features: the closed loops around the region where the model is
     /// at or above `threshold`, in px, at each shown snapshot.
@@ -384,11 +388,20 @@ impl<'a> Data<'a> {
         };
         let curves = values.iter().map(curve).collect();
         let reference = reference.as_ref().map(curve);
+        let beyond = values
+            .iter()
+            .map(|vs| {
+                (vs.iter().copied())
+                    .filter(|v| v.is_finite() && (*v < lo || *v > hi))
+                    .max_by(|a, b| a.abs().total_cmp(&b.abs()))
+            })
+            .collect();
         self.view = Some(ModelView::One {
             curves,
             sy,
             reference,
             clipped,
+            beyond,
         });
         self.height = bottom + 92.0 + self.reference_row() as f64 * 18.0;
     }
