@@ -23,7 +23,7 @@ pub const BACKWARD: &str = "#b4420a";
 /// Text and outlines.
 pub const INK: &str = "#0f172a";
 /// Secondary text: unknown values, tags, ticks, notes.
-pub const MUTED: &str = "#64748b";
+pub const MUTED: &str = "#5a677a";
 /// Quiet edges and frames: at least 3:1 against the paper, so the edges
 /// that carry the story stay visible.
 pub const LINE: &str = "#7b8799";
@@ -469,6 +469,75 @@ pub fn image_css() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// WCAG's contrast ratio of two `#rrggbb` colours.
+    fn contrast(a: &str, b: &str) -> f64 {
+        let lum = |h: &str| {
+            let c = |i: usize| {
+                let v = u8::from_str_radix(&h[i..i + 2], 16).unwrap() as f64 / 255.0;
+                if v <= 0.03928 {
+                    v / 12.92
+                } else {
+                    ((v + 0.055) / 1.055).powf(2.4)
+                }
+            };
+            0.2126 * c(1) + 0.7152 * c(3) + 0.0722 * c(5)
+        };
+        let (x, y) = (lum(a), lum(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    fn page_var(name: &str, dark: bool) -> &'static str {
+        let v = PAGE_VARS.iter().find(|v| v.0 == name).unwrap();
+        if dark { v.2 } else { v.1 }
+    }
+
+    /// Every colour figure text is drawn in, against everything it can lie
+    /// on, in light and in dark mode: at least 4.5:1 (WCAG 1.4.3 for text
+    /// of 11–14 px). Light: the presentation colours, and the page colours
+    /// the frame rules give text, on the paper, the panel, a param's and a
+    /// module's fill, and the page's background and panel (a frame's paper
+    /// is drawn in the page's panel). Dark: the page's dark colours on its
+    /// dark background and panel. `tests/it/contrast.rs` checks that no
+    /// figure draws text in another colour.
+    #[test]
+    fn figure_text_has_at_least_4_5_to_1_against_what_lies_under_it() {
+        let mut low = Vec::new();
+        for dark in [false, true] {
+            let texts: Vec<&str> = if dark {
+                ["--fg", "--muted", "--fwd", "--bwd"]
+                    .map(|v| page_var(v, true))
+                    .to_vec()
+            } else {
+                let mut t = vec![INK, FORWARD, BACKWARD, MUTED];
+                t.extend(["--fg", "--muted", "--fwd", "--bwd"].map(|v| page_var(v, false)));
+                t
+            };
+            let grounds: Vec<&str> = if dark {
+                vec![page_var("--bg", true), page_var("--panel", true)]
+            } else {
+                vec![
+                    PAPER,
+                    PANEL,
+                    PARAM_FILL,
+                    MODULE_FILL,
+                    page_var("--bg", false),
+                    page_var("--panel", false),
+                ]
+            };
+            for t in &texts {
+                for g in &grounds {
+                    let c = contrast(t, g);
+                    if c < 4.5 {
+                        low.push(format!("{t} on {g}: {c:.2} (dark: {dark})"));
+                    }
+                }
+            }
+        }
+        assert!(low.is_empty(), "{}", low.join("\n"));
+        // The check itself: the old muted grey on the page's panel failed.
+        assert!(contrast("#64748b", "#f3f1eb") < 4.5);
+    }
 
     const STYLE: &str = include_str!("../../templates/style.css");
 

@@ -9,6 +9,7 @@
 mod author_fuzz;
 mod author_init;
 mod cache;
+mod contrast;
 mod course;
 mod engine;
 mod errors;
