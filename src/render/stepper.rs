@@ -270,7 +270,7 @@ pub fn stepper(
     let mut h = String::new();
     let wide = if wide { " wide" } else { "" };
     h += &format!(
-        "<fieldset class=\"st stepper{wide}{}\">\n<legend id=\"{fid}-lg\">{}</legend>\n",
+        "<fieldset class=\"st stepper{wide}{}\">\n<legend id=\"{fid}-lg\">{}</legend>\n<p class=\"keys\">Keyboard: Tab into the steps, then the arrow keys step through them.</p>\n",
         count_classes(n),
         esc(legend)
     );
@@ -289,10 +289,19 @@ pub fn stepper(
             );
         }
         // The radio's name is the step's title: a screen reader says its
-        // place itself ("3 of 21"), as for any radio in a group.
+        // place itself ("3 of 21"), as for any radio in a group. Where the
+        // jump list shows the step's number, the name begins with it, so a
+        // speech user's "click 3" finds it (WCAG 2.5.3, label in name). Its
+        // description is the step's narration, numbers and all, read as
+        // the arrow keys reach it (no Tab forward and back per step).
+        let name = if numbered {
+            format!("{}. {}", k + 1, s.title)
+        } else {
+            s.title.clone()
+        };
         h += &format!(
-            "<input type=\"radio\" name=\"{fid}-step\" id=\"{fid}-s{k}\" aria-label=\"{}\"{}>\n",
-            esc(&s.title),
+            "<input type=\"radio\" name=\"{fid}-step\" id=\"{fid}-s{k}\" aria-label=\"{}\" aria-describedby=\"{fid}-n{k}\"{}>\n",
+            esc(&name),
             if k == 0 { " checked" } else { "" }
         );
         let prev = if k == 0 {
@@ -314,7 +323,7 @@ pub fn stepper(
         // The frame inside carries its own focusable scroll region (see
         // hook.rs), so the panel itself takes no tab stop.
         h += &format!(
-            "<div class=\"step\">\n{}<div class=\"nar\"><span class=\"sn\">{}</span>{}</div>\n\
+            "<div class=\"step\">\n{}<div class=\"nar\" id=\"{fid}-n{k}\"><span class=\"sn\">{}</span>{}</div>\n\
              <div class=\"pn\" aria-hidden=\"true\">{prev}<span class=\"pos\">/ {n}</span>{next}</div>\n</div>\n",
             s.frame,
             esc(&s.phase),
@@ -587,6 +596,39 @@ update = { lr = 0.1 }
                 .map(|c| c[1..].parse::<usize>().unwrap())
                 .sum();
             assert_eq!(sum, n);
+        }
+    }
+
+    /// WCAG 2.5.3 and 1.3.1: a numbered step's radio is named starting with
+    /// the number its jump label shows, and every step's radio is described
+    /// by its narration; the keys are said once, visibly.
+    #[test]
+    fn step_radios_begin_with_their_number_and_are_described_by_their_narration() {
+        for (n, numbered) in [(4, true), (NUMBERED_UP_TO + 1, false)] {
+            let h = stepper("f", "legend", "", &panels(n), &[jump_at(0, "Start")], false);
+            assert_eq!(h.matches("<p class=\"keys\">").count(), 1);
+            for k in 0..n {
+                let radio = &h[h.find(&format!("id=\"f-s{k}\"")).unwrap()..];
+                let radio = &radio[..radio.find('>').unwrap()];
+                let name = &radio[radio.find("aria-label=\"").unwrap() + 12..];
+                let name = &name[..name.find('"').unwrap()];
+                assert_eq!(
+                    name.starts_with(&format!("{}. ", k + 1)),
+                    numbered,
+                    "{name}"
+                );
+                assert!(
+                    radio.contains(&format!("aria-describedby=\"f-n{k}\"")),
+                    "{radio}"
+                );
+                let nar = &h[h
+                    .find(&format!("<div class=\"nar\" id=\"f-n{k}\">"))
+                    .unwrap()..];
+                assert!(
+                    nar[..nar.find("</div>").unwrap()].contains(&format!("<p>n{k}</p>")),
+                    "{nar}"
+                );
+            }
         }
     }
 }

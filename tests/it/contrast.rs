@@ -44,5 +44,9 @@ fn figure_text_uses_only_the_checked_colours() {
         }
     }
     assert!(texts > 1000, "{texts} texts");
-    assert!(other.is_empty(), "unchecked text colours:\n{}", other.join("\n"));
+    assert!(
+        other.is_empty(),
+        "unchecked text colours:\n{}",
+        other.join("\n")
+    );
 }

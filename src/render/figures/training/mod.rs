@@ -29,6 +29,7 @@ use rayon::prelude::*;
 use std::collections::BTreeSet;
 
 mod draw;
+mod legend;
 pub use draw::{training, training_frames, training_frames_at};
 
 /// The frame's width on a screen wide enough for it; a phone's column
