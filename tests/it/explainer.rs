@@ -282,6 +282,32 @@ fn the_prose_quotes_the_moons_run() {
         "the first steps are the big ones"
     );
     assert!(l[160] < l[170], "a jump on the way");
+    // The examples right, as the snapshots count them (the engine's model
+    // at each example, against the middle of the two classes).
+    let (s, runs) = seen::run_file(&manifest_dir().join("content/training.md"))
+        .unwrap()
+        .into_iter()
+        .find(|(s, _)| s.id == "moons")
+        .unwrap();
+    let frames = seen::render::figures::training_frames(&s, &runs[0]).unwrap();
+    let right = |step: usize| -> String {
+        let f = (frames.iter())
+            .find(|f| f.contains(&format!(">Step {step} of 200 · loss ")))
+            .unwrap_or_else(|| panic!("no snapshot of step {step}"));
+        let at = f.find(" of 100 examples right").expect("a count");
+        let head = &f[..at];
+        head[head.rfind(|c: char| !c.is_ascii_digit()).unwrap() + 1..].to_string()
+    };
+    says(
+        &flat,
+        &format!(
+            "right: {} of 100 at step 0, {} at step 10, {} at step 100 and {} at step 200.",
+            right(0),
+            right(10),
+            right(100),
+            right(200)
+        ),
+    );
 }
 
 /// The batch section's input-scale lesson quotes the messages of the

@@ -511,6 +511,15 @@ pub(super) fn overlay(svg: &mut Svg, d: &Data, i: usize, region: &str, clip: &st
     } else {
         crate::text::count(d.t.names.len(), "param", "params")
     };
+    // With two classes: how many examples the model gets right, beside
+    // the loss it is trained on.
+    let params = match d.right_text(i) {
+        Some(right) if d.fits(pf, 14.0, &format!("{params} · {right}")) => {
+            format!("{params} · {right}")
+        }
+        Some(right) => right,
+        None => params,
+    };
     text(svg, "params", 14.0, 38.0, pf, &params);
 }
 

@@ -127,6 +127,10 @@ struct Data<'a> {
     classes: Classes,
     /// Why there is no model view.
     note: Option<String>,
+    /// Per shown snapshot, with two classes of targets: how many examples
+    /// the model puts on their own side of the middle value (empty
+    /// otherwise).
+    right: Vec<usize>,
     height: f64,
     /// The frame's width: [`WIDTH`], or a phone's column.
     width: f64,
@@ -222,6 +226,7 @@ impl<'a> Data<'a> {
             points,
             classes,
             note: None,
+            right: Vec::new(),
             height: MODEL_TITLE + 26.0,
             width,
         };
@@ -316,11 +321,38 @@ impl<'a> Data<'a> {
             .iter()
             .map(|&k| t.steps[k].params.as_slice())
             .collect();
+        if let Classes::Two { lo, hi } = self.classes {
+            self.right = self.classified_right(&eval, &snaps, (lo + hi) / 2.0);
+        }
         match yr {
             None => self.one_feature(&eval, &snaps, sx),
             Some(yr) => self.two_features(&eval, &snaps, sx, yr),
         }
         Ok(())
+    }
+
+    /// Per snapshot: the examples whose model value lies on their own
+    /// label's side of `mid` (the middle of the two classes), evaluated by
+    /// the engine at the examples' own features.
+    fn classified_right(&self, eval: &Evaluate, snaps: &[&[f64]], mid: f64) -> Vec<usize> {
+        let at: Vec<Vec<f64>> = (0..self.pick.features.len())
+            .map(|f| self.points.iter().map(|(x, _)| x[f]).collect())
+            .collect();
+        snaps
+            .par_iter()
+            .map(|ps| {
+                let v = eval(ps, &at);
+                (v.iter().zip(&self.points))
+                    .filter(|(p, (_, l))| l.is_some_and(|l| (**p >= mid) == (l >= mid)))
+                    .count()
+            })
+            .collect()
+    }
+
+    /// "18 of 20 examples right" at shown snapshot `i`, with two classes.
+    fn right_text(&self, i: usize) -> Option<String> {
+        let c = *self.right.get(i)?;
+        Some(format!("{c} of {} examples right", self.points.len()))
     }
 
     /// The model view of one feature: the model's curve at each shown
@@ -550,6 +582,11 @@ impl<'a> Data<'a> {
             num(snap.loss),
             self.params_text(k)
         );
+        if let Some(right) =
+            (self.shown.iter().position(|&j| j == k)).and_then(|i| self.right_text(i))
+        {
+            s += &format!(" The model has {right}.");
+        }
         if let Some(d) = self
             .t
             .diverged
