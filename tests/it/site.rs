@@ -539,6 +539,33 @@ fn a_batch_group_with_different_steps_keeps_a_stepper_per_tab() {
 #[test]
 fn a_training_group_shares_one_stepper_with_a_variant_per_run() {
     let files = built();
+    // Each run's snapshots draw the other run's loss curve, dashed, and
+    // name it (the whole title wide, its part before `:` on a phone).
+    for (run, other, short) in [
+        (
+            "train-forgot",
+            "Correct: zero_grad before every step",
+            "Correct",
+        ),
+        (
+            "train-disagree",
+            "Forgotten: zero_grad = false",
+            "Forgotten",
+        ),
+    ] {
+        for (file, name) in [("snapshots.svg", other), ("snapshots-narrow.svg", short)] {
+            let svg = page(files, &format!("figures/training/{run}/{file}"));
+            assert_eq!(
+                svg.matches("class=\"loss-peer\"").count(),
+                1,
+                "{run}/{file}"
+            );
+            assert!(
+                svg.contains(&format!(">{name}</text>")),
+                "{run}/{file}: no {name:?}"
+            );
+        }
+    }
     let html = page(files, "training.html");
     let group = &html[html.find("<div class=\"group\" id=\"training\">").unwrap()..];
     let group = &group[..group.find("\n</fieldset>\n</div>\n").unwrap()];

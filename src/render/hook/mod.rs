@@ -15,7 +15,7 @@ use super::svg::Drawing;
 use crate::diagnostic::Diagnostic;
 use crate::page::{Block, FigureHook, FigureState, FileRead, PageCtx, Rendered};
 use crate::scenario::budget::{Capped, MAX_FIGURE_BYTES, MAX_JSON_BYTES, megabytes};
-use crate::scenario::{self, Figure, Run, Scenario, ScenarioError, View};
+use crate::scenario::{self, Figure, Run, Scenario, ScenarioError, Training, View};
 use crate::story::{Phase, tell};
 use rayon::prelude::*;
 
@@ -226,7 +226,18 @@ fn draw_group(page: &PageCtx, group: &[Parsed]) -> Result<Group, Vec<Diagnostic>
                 // A tab after the first is hidden at load: none of its
                 // frames need to be in the page.
                 let hidden = group.len() > 1 && t > 0;
-                draw(page, s, runs, hidden, shared).map_err(|e| diagnostic(page, b, &e))
+                // The other runs of a group of training figures: their
+                // loss curves are drawn under this run's, for comparison.
+                let peers: Vec<(String, &Training)> = (group.iter().enumerate())
+                    .filter(|&(o, p)| {
+                        o != t && p.1.figure == Figure::Training && s.figure == Figure::Training
+                    })
+                    .filter_map(|(_, (_, p, r))| {
+                        let title = p.title.clone().unwrap_or_else(|| p.id.clone());
+                        Some((title, r.first()?.training.as_deref()?))
+                    })
+                    .collect();
+                draw(page, s, runs, (hidden, shared), &peers).map_err(|e| diagnostic(page, b, &e))
             })
             .collect();
         let (drawn, diags): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
@@ -434,8 +445,8 @@ fn draw(
     page: &PageCtx,
     s: &Scenario,
     runs: &[Run],
-    hidden: bool,
-    shared: bool,
+    (hidden, shared): (bool, bool),
+    peers: &[(String, &Training)],
 ) -> Result<Drawn, ScenarioError> {
     let dir = asset_dir(page, s);
     // The download is compact: whitespace is not part of the JSON's
@@ -479,7 +490,7 @@ fn draw(
             out.two_layouts("step-size", figures::step_size(s, &errors, &s.id), narrow)
         }
         Figure::Compare => compare(s, runs, &title, &mut out),
-        Figure::Training => training(s, &runs[0], shared, &mut out)?,
+        Figure::Training => training(s, &runs[0], (shared, peers), &mut out)?,
     };
     out.frames += out.stills.len();
     out.downloads.append(&mut out.stills);
@@ -562,7 +573,7 @@ fn json_within_budget(
 fn training(
     s: &Scenario,
     run: &Run,
-    shared: bool,
+    (shared, peers): (bool, &[(String, &Training)]),
     out: &mut Collected,
 ) -> Result<String, ScenarioError> {
     let path = format!("{}/snapshots.svg", out.dir);
@@ -570,7 +581,7 @@ fn training(
     let src = out.page.href(&path);
     let src_narrow = out.page.href(&narrow_path);
     let fid = format!("{}-training", s.id);
-    let Some(fig) = figures::training(s, run, &fid, (&src, &src_narrow))? else {
+    let Some(fig) = figures::training(s, run, &fid, (&src, &src_narrow), peers)? else {
         return Ok(String::new());
     };
     out.downloads.push(format!(

@@ -89,6 +89,66 @@ pub(super) fn under(svg: &mut Svg, d: &Data, clip: &str) {
     model_panel(svg, d, clip);
 }
 
+/// The loss curves of the other runs of the group, dashed and muted under
+/// this run's (named by [`peer_legend`]): the runs compared on one plot,
+/// not by switching tabs.
+fn peer_curves(svg: &mut Svg, d: &Data) {
+    let sy = d.loss_sy;
+    for (_, steps) in &d.peers {
+        let pts: Vec<Point> = (steps.iter())
+            .map(|&(step, loss)| {
+                let v = if d.log { loss.log10() } else { loss };
+                p(
+                    d.sx_step.at(step as f64),
+                    if v.is_finite() { sy.at(v) } else { f64::NAN },
+                )
+            })
+            .collect();
+        path(
+            svg,
+            "loss-peer",
+            &path_data(&[simplify(&pts, TOLERANCE / 2.0)], false),
+            &[
+                ("fill", "none"),
+                ("stroke", MUTED),
+                ("stroke-width", "1.5"),
+                ("stroke-dasharray", "5 3"),
+            ],
+        );
+    }
+    peer_legend(svg, d);
+}
+
+/// The peers' legend, under the loss plot's axis left of "step": a dashed
+/// swatch and each peer's title (or its part before a `:` where the whole
+/// does not fit).
+fn peer_legend(svg: &mut Svg, d: &Data) {
+    let f = font(11.0, MUTED);
+    let y = LOSS_BOTTOM + 34.0;
+    let room = d.right() - f.width("step") - 12.0;
+    let mut x = LEFT;
+    for (title, _) in &d.peers {
+        let short = title.split(':').next().unwrap_or(title).trim().to_string();
+        let Some(words) = [title.clone(), short]
+            .into_iter()
+            .find(|w| x + 22.0 + f.width(w) <= room)
+        else {
+            break;
+        };
+        line(
+            svg,
+            "legend loss-peer",
+            p(x, y - 4.0),
+            p(x + 16.0, y - 4.0),
+            MUTED,
+            "1.5",
+            "5 3",
+        );
+        text(svg, "legend tr-mut peer", x + 22.0, y, f, &words);
+        x += 22.0 + f.width(&words) + 14.0;
+    }
+}
+
 /// The loss plot: its ticks, axes, label and the loss curve of the run,
 /// with the step where it diverged.
 fn loss_panel(svg: &mut Svg, d: &Data) {
@@ -142,6 +202,7 @@ fn loss_panel(svg: &mut Svg, d: &Data) {
         .filter(|t| d.fits(axis, l, t))
         .unwrap_or_else(|| format!("{out}{scale}"));
     text(svg, "axis-label tr-ink", l, LOSS_TOP - 8.0, axis, &label);
+    peer_curves(svg, d);
     let pts: Vec<Point> =
         d.t.steps
             .iter()
@@ -581,7 +642,7 @@ pub fn training_frames_at(
     let Some(t) = &run.training else {
         return Ok(Vec::new());
     };
-    let d = Data::new(s, t, width)?;
+    let d = Data::new(s, t, width, &[])?;
     // A phone's drawing has ids of its own (each file is a document of its
     // own, but a reader may open both).
     let narrow = if width < WIDTH { "-narrow" } else { "" };
@@ -611,12 +672,13 @@ pub fn training(
     run: &Run,
     fid: &str,
     (src, src_narrow): (&str, &str),
+    peers: &[(String, &Training)],
 ) -> Result<Option<TrainingFigure>, ScenarioError> {
     let Some(t) = &run.training else {
         return Ok(None);
     };
-    let d = Data::new(s, t, WIDTH)?;
-    let narrow = Data::new(s, t, crate::render::scene::PHONE_COLUMN)?;
+    let d = Data::new(s, t, WIDTH, peers)?;
+    let narrow = Data::new(s, t, crate::render::scene::PHONE_COLUMN, peers)?;
     let (frames, filmstrip) = drawn(&d, fid);
     let (_, filmstrip_narrow) = drawn(&narrow, fid);
     let last = t.steps.len() - 1;

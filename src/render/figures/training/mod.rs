@@ -127,6 +127,9 @@ struct Data<'a> {
     classes: Classes,
     /// Why there is no model view.
     note: Option<String>,
+    /// The other runs of its group: title and (step, loss) of each, drawn
+    /// dashed under this run's loss curve.
+    peers: Vec<(String, Vec<(usize, f64)>)>,
     /// Per shown snapshot, with two classes of targets: how many examples
     /// the model puts on their own side of the middle value (empty
     /// otherwise).
@@ -134,6 +137,21 @@ struct Data<'a> {
     height: f64,
     /// The frame's width: [`WIDTH`], or a phone's column.
     width: f64,
+}
+
+/// The other runs' losses, (step, loss), over the steps this run `t` has:
+/// the peers' curves share its axis.
+fn peer_losses(t: &Training, peers: &[(String, &Training)]) -> Vec<(String, Vec<(usize, f64)>)> {
+    let last_step = t.steps.last().map_or(0, |snap| snap.step);
+    (peers.iter())
+        .map(|(title, p)| {
+            let pts = (p.steps.iter())
+                .filter(|snap| snap.step <= last_step)
+                .map(|snap| (snap.step, snap.loss))
+                .collect();
+            (title.clone(), pts)
+        })
+        .collect()
 }
 
 /// A scale over `(lo, hi)` padded by `pad` of the span (at least `min`).
@@ -145,11 +163,20 @@ fn padded(lo: f64, hi: f64, pad: f64, min: f64) -> (f64, f64) {
 }
 
 impl<'a> Data<'a> {
-    fn new(s: &'a Scenario, t: &'a Training, width: f64) -> Result<Data<'a>, ScenarioError> {
+    fn new(
+        s: &'a Scenario,
+        t: &'a Training,
+        width: f64,
+        peers: &[(String, &Training)],
+    ) -> Result<Data<'a>, ScenarioError> {
         let right = width - RIGHT_MARGIN;
         let pick = pick(s);
         let shown = t.snapshots.clone();
-        let losses: Vec<f64> = t.losses().filter(|l| l.is_finite()).collect();
+        let peers = peer_losses(t, peers);
+        let losses: Vec<f64> = (t.losses())
+            .chain(peers.iter().flat_map(|(_, pts)| pts.iter().map(|q| q.1)))
+            .filter(|l| l.is_finite())
+            .collect();
         let (lmin, lmax) = losses
             .iter()
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &l| {
@@ -226,6 +253,7 @@ impl<'a> Data<'a> {
             points,
             classes,
             note: None,
+            peers,
             right: Vec::new(),
             height: MODEL_TITLE + 26.0,
             width,
@@ -629,6 +657,14 @@ impl<'a> Data<'a> {
                 ", marked where the run diverged at step {}: {}",
                 dv.at, dv.why
             );
+        }
+        for (title, steps) in &self.peers {
+            if let Some(&(step, loss)) = steps.last() {
+                d += &format!(
+                    "; dashed, the loss of {title} for comparison ({} at step {step})",
+                    num(loss)
+                );
+            }
         }
 
         let m = self.pick.model.clone().unwrap_or_default();
