@@ -181,6 +181,9 @@ pub fn short_label(op: Op, a: &[&str]) -> String {
     )
 }
 
+/// A template's opening brace.
+const OPEN: char = '\x7b';
+
 /// A row's template for `n` operands. A row that takes pairs then one more
 /// (`linear`) is written for one pair, `{0}·{1} + {2}`: the part before the
 /// last ` + ` is repeated for every pair, and `{2}` becomes the last
@@ -192,13 +195,16 @@ fn template(op: Op, t: &'static str, n: usize) -> std::borrow::Cow<'static, str>
     let Some((pair, tail)) = t.rsplit_once(" + ") else {
         return t.into();
     };
+    // `{0` of the pair becomes `{2k`, `{1` becomes `{2k+1` (an opening
+    // brace and a slot number: the template's own syntax).
+    let slot = |i: usize| format!("{OPEN}{i}");
     let terms: Vec<String> = (0..n / 2)
         .map(|k| {
-            pair.replace("{0", &format!("{{{}", 2 * k))
-                .replace("{1", &format!("{{{}", 2 * k + 1))
+            pair.replace(&slot(0), &slot(2 * k))
+                .replace(&slot(1), &slot(2 * k + 1))
         })
         .collect();
-    let tail = tail.replace("{2", &format!("{{{}", n - 1));
+    let tail = tail.replace(&slot(2), &slot(n - 1));
     format!("{} + {tail}", terms.join(" + ")).into()
 }
 

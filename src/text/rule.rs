@@ -12,14 +12,7 @@ use crate::engine::Op;
 /// `local`: `∂(w·a)/∂w = a = 0.5`, or `∂(v + u)/∂u = 1` where the rule is
 /// the number itself; a remark on the cached output comes last.
 pub fn named_rule_with(op: Op, slot: usize, operands: &[String], out: &str, local: f64) -> String {
-    let rule = named_rule(op, slot, operands, out);
-    let (rule, remark) = match rule.split_once(", from the cached output") {
-        Some((r, rest)) => (r.to_string(), format!(", from the cached output{rest}")),
-        None => match rule.split_once(", the cached output") {
-            Some((r, rest)) => (r.to_string(), format!(", the cached output{rest}")),
-            None => (rule, String::new()),
-        },
-    };
+    let (rule, remark) = rule_and_remark(op, slot, operands, out);
     let value = num(local);
     if rule.ends_with(&format!(" = {value}")) {
         format!("{rule}{remark}")
@@ -30,66 +23,86 @@ pub fn named_rule_with(op: Op, slot: usize, operands: &[String], out: &str, loca
 
 /// [`named_rule_with`] without the value.
 pub fn named_rule(op: Op, slot: usize, operands: &[String], out: &str) -> String {
-    let name = |i: usize| operands.get(i).map_or("?", String::as_str);
-    let w = |i: usize| wrap(name(i));
-    let a = name(slot);
-    let wa = w(slot);
-    let o = wrap(out);
-    match op {
-        Op::Add => {
-            let sum: Vec<&str> = operands.iter().map(String::as_str).collect();
-            format!("∂({})/∂{wa} = 1", sum.join(" + "))
-        }
-        Op::Mul => {
-            let other = w(1 - slot.min(1));
-            format!("∂({}·{})/∂{wa} = {other}", w(0), w(1))
-        }
-        Op::Neg => format!("∂(−{wa})/∂{wa} = −1"),
-        Op::Recip => format!("∂(1/{wa})/∂{wa} = −1/{wa}²"),
-        Op::Exp => format!("∂exp({a})/∂{wa} = exp({a}), the cached output {o}"),
-        Op::Log => format!("∂ln {wa}/∂{wa} = 1/{wa}"),
-        Op::Pow(2.0) => format!("∂{wa}²/∂{wa} = 2·{wa}"),
-        Op::Pow(c) => format!(
-            "∂{wa}^{}/∂{wa} = {}·{wa}^{}",
-            num(c),
-            num(c),
-            super::operand(c - 1.0)
-        ),
-        Op::Relu => format!("∂relu({a})/∂{wa} = 1 if {wa} > 0, else 0"),
-        Op::Tanh => format!("∂tanh({a})/∂{wa} = 1 − {o}², from the cached output {o}"),
-        Op::Sin => format!("∂sin({a})/∂{wa} = cos({a})"),
-        Op::Cos => format!("∂cos({a})/∂{wa} = −sin({a})"),
-        Op::Sqrt => format!("∂√{wa}/∂{wa} = 1/(2·{o}), from the cached output {o}"),
-        Op::Abs => format!("∂|{a}|/∂{wa} = 1 if {wa} > 0, −1 if {wa} < 0, else 0"),
-        Op::Linear => {
-            let n = operands.len();
-            let to = if slot + 1 == n {
-                "1".to_string()
-            } else if slot.is_multiple_of(2) {
-                w(slot + 1)
-            } else {
-                w(slot - 1)
-            };
-            format!("∂{o}/∂{wa} = {to}")
-        }
-        Op::Sigmoid => format!("∂σ({a})/∂{wa} = {o}·(1 − {o}), from the cached output {o}"),
-        Op::Bce => {
-            let (p, y) = (w(0), w(1));
-            if slot == 0 {
-                format!("∂bce/∂{p} = ({p} − {y}) / ({p}·(1 − {p}))")
-            } else {
-                format!("∂bce/∂{y} = ln((1 − {p})/{p})")
+    let (rule, remark) = rule_and_remark(op, slot, operands, out);
+    format!("{rule}{remark}")
+}
+
+/// ", from the cached output h".
+fn from_cached(out: &str) -> String {
+    format!(", from the cached output {out}")
+}
+
+/// The rule in the author's names, and apart from it its remark on the
+/// cached output (empty for most ops), so that a value can go between.
+fn rule_and_remark(op: Op, slot: usize, operands: &[String], out: &str) -> (String, String) {
+    let rule = {
+        let name = |i: usize| operands.get(i).map_or("?", String::as_str);
+        let w = |i: usize| wrap(name(i));
+        let a = name(slot);
+        let wa = w(slot);
+        let o = wrap(out);
+        match op {
+            Op::Add => {
+                let sum: Vec<&str> = operands.iter().map(String::as_str).collect();
+                format!("∂({})/∂{wa} = 1", sum.join(" + "))
+            }
+            Op::Mul => {
+                let other = w(1 - slot.min(1));
+                format!("∂({}·{})/∂{wa} = {other}", w(0), w(1))
+            }
+            Op::Neg => format!("∂(−{wa})/∂{wa} = −1"),
+            Op::Recip => format!("∂(1/{wa})/∂{wa} = −1/{wa}²"),
+            Op::Exp => {
+                return (
+                    format!("∂exp({a})/∂{wa} = exp({a})"),
+                    format!(", the cached output {o}"),
+                );
+            }
+            Op::Log => format!("∂ln {wa}/∂{wa} = 1/{wa}"),
+            Op::Pow(2.0) => format!("∂{wa}²/∂{wa} = 2·{wa}"),
+            Op::Pow(c) => format!(
+                "∂{wa}^{}/∂{wa} = {}·{wa}^{}",
+                num(c),
+                num(c),
+                super::operand(c - 1.0)
+            ),
+            Op::Relu => format!("∂relu({a})/∂{wa} = 1 if {wa} > 0, else 0"),
+            Op::Tanh => return (format!("∂tanh({a})/∂{wa} = 1 − {o}²"), from_cached(&o)),
+            Op::Sin => format!("∂sin({a})/∂{wa} = cos({a})"),
+            Op::Cos => format!("∂cos({a})/∂{wa} = −sin({a})"),
+            Op::Sqrt => return (format!("∂√{wa}/∂{wa} = 1/(2·{o})"), from_cached(&o)),
+            Op::Abs => format!("∂|{a}|/∂{wa} = 1 if {wa} > 0, −1 if {wa} < 0, else 0"),
+            Op::Linear => {
+                let n = operands.len();
+                let to = if slot + 1 == n {
+                    "1".to_string()
+                } else if slot.is_multiple_of(2) {
+                    w(slot + 1)
+                } else {
+                    w(slot - 1)
+                };
+                format!("∂{o}/∂{wa} = {to}")
+            }
+            Op::Sigmoid => return (format!("∂σ({a})/∂{wa} = {o}·(1 − {o})"), from_cached(&o)),
+            Op::Bce => {
+                let (p, y) = (w(0), w(1));
+                if slot == 0 {
+                    format!("∂bce/∂{p} = ({p} − {y}) / ({p}·(1 − {p}))")
+                } else {
+                    format!("∂bce/∂{y} = ln((1 − {p})/{p})")
+                }
+            }
+            Op::Mse => {
+                let (p, t) = (w(0), w(1));
+                if slot == 0 {
+                    format!("∂({p} − {t})²/∂{p} = 2·({p} − {t})")
+                } else {
+                    format!("∂({p} − {t})²/∂{t} = −2·({p} − {t})")
+                }
             }
         }
-        Op::Mse => {
-            let (p, t) = (w(0), w(1));
-            if slot == 0 {
-                format!("∂({p} − {t})²/∂{p} = 2·({p} − {t})")
-            } else {
-                format!("∂({p} − {t})²/∂{t} = −2·({p} − {t})")
-            }
-        }
-    }
+    };
+    (rule, String::new())
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! examples, legend), each snapshot's overlay, the stepper and the
 //! filmstrip download.
 
-use super::legend::over;
+use super::legend::{legend_stroke, over};
 use super::*;
 use crate::render::stepper::{Frame, FrameSource};
 
@@ -135,15 +135,7 @@ fn peer_legend(svg: &mut Svg, d: &Data) {
         else {
             break;
         };
-        line(
-            svg,
-            "legend loss-peer",
-            p(x, y - 4.0),
-            p(x + 16.0, y - 4.0),
-            MUTED,
-            "1.5",
-            "5 3",
-        );
+        legend_stroke(svg, "legend loss-peer", (x, y), 16.0, (MUTED, "1.5", "5 3"));
         text(svg, "legend tr-mut peer", x + 22.0, y, f, &words);
         x += 22.0 + f.width(&words) + 14.0;
     }

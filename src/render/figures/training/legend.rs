@@ -41,14 +41,12 @@ fn model_legend(svg: &mut Svg, d: &Data, view: &ModelView, ly: f64) {
     };
     match view {
         ModelView::One { .. } => {
-            line(
+            legend_stroke(
                 svg,
                 "legend model-curve tr-fwd",
-                p(x, ly - 4.0),
-                p(x + 14.0, ly - 4.0),
-                FORWARD,
-                "2.5",
-                "",
+                (x, ly),
+                14.0,
+                (FORWARD, "2.5", ""),
             );
             item(svg, &mut x, &format!("{m} at this step"));
             if let Some(label) = d.reference_label() {
@@ -57,14 +55,12 @@ fn model_legend(svg: &mut Svg, d: &Data, view: &ModelView, ly: f64) {
                 } else {
                     (x, ly)
                 };
-                line(
+                legend_stroke(
                     svg,
                     "legend reference tr-ink",
-                    p(rx, ry - 4.0),
-                    p(rx + 14.0, ry - 4.0),
-                    INK,
-                    "1.5",
-                    "4 2",
+                    (rx, ry),
+                    14.0,
+                    (INK, "1.5", "4 2"),
                 );
                 text(svg, "legend tr-ink", rx + 20.0, ry, lf, &label);
             }
@@ -75,15 +71,7 @@ fn model_legend(svg: &mut Svg, d: &Data, view: &ModelView, ly: f64) {
             item(svg, &mut x, &format!("{m} ≥ {t}"));
             swatch(svg, x, ly, BACKWARD, ".1", "legend swatch tr-bwd");
             item(svg, &mut x, &format!("{m} < {t}"));
-            line(
-                svg,
-                "legend boundary tr-ink",
-                p(x, ly - 4.0),
-                p(x + 14.0, ly - 4.0),
-                INK,
-                "2",
-                "",
-            );
+            legend_stroke(svg, "legend boundary tr-ink", (x, ly), 14.0, (INK, "2", ""));
             item(svg, &mut x, &format!("{m} = {t}"));
         }
     }
@@ -161,5 +149,25 @@ pub(super) fn swatch(svg: &mut Svg, x: f64, ly: f64, colour: &str, opacity: &str
             ("stroke", colour),
             ("stroke-width", "1"),
         ],
+    );
+}
+
+/// A legend's line swatch: `len` px of the stroke (colour, width, dash)
+/// drawn at text height beside the entry whose baseline is `y`, from `x`.
+pub(super) fn legend_stroke(
+    svg: &mut Svg,
+    class: &str,
+    (x, y): (f64, f64),
+    len: f64,
+    (colour, width, dash): (&str, &str, &str),
+) {
+    line(
+        svg,
+        class,
+        p(x, y - 4.0),
+        p(x + len, y - 4.0),
+        colour,
+        width,
+        dash,
     );
 }
