@@ -778,3 +778,72 @@ fn a_shared_node_is_drawn_once_and_every_message_into_it_shows_the_running_sum()
         }
     }
 }
+
+/// The two minima's labels stay inside the plot and apart. A linear loss
+/// has both smallest errors at the largest h, in the plot's right corner:
+/// the labels were drawn one over the other, the central one half past the
+/// frame's right edge.
+#[test]
+fn step_size_minimum_labels_stay_inside_and_apart() {
+    let s = scenario(
+        r#"
+id = "lin"
+figure = "step-size"
+wrt = "w"
+params = { w = 2.0, b = 0.5 }
+inputs = { x = 3.0 }
+graph = "loss = w * x + b"
+"#,
+    );
+    let run = &runs(&s)[0];
+    let errors = Errors::new(&s, run);
+    assert_eq!(
+        errors.min_f.map(|m| m.0),
+        errors.min_c.map(|m| m.0),
+        "both at one h"
+    );
+    let svg = step_size(&s, &errors, "lin").to_string();
+    let width: f64 = svg
+        .split("width=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let attr = |t: &str, k: &str| -> f64 {
+        t.split(&format!(" {k}=\""))
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    // Each label's box, from its anchor, at the theme's bold advance.
+    let boxes: Vec<(f64, f64, f64, f64)> = (svg.split("<text").skip(1))
+        .filter(|t| t.contains("minimum-label"))
+        .map(|t| {
+            let body = &t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()];
+            let w = body.chars().count() as f64 * 11.0 * seen::render::theme::EM_BOLD;
+            let (x, y) = (attr(t, "x"), attr(t, "y"));
+            let x0 = if t.contains("text-anchor=\"end\"") {
+                x - w
+            } else {
+                x
+            };
+            (x0, y - 11.0, x0 + w, y + 3.0)
+        })
+        .collect();
+    assert_eq!(boxes.len(), 2);
+    for b in &boxes {
+        assert!(b.0 >= 0.0 && b.2 <= width, "{b:?} outside 0..{width}");
+    }
+    let (a, b) = (boxes[0], boxes[1]);
+    assert!(
+        a.2 <= b.0 || b.2 <= a.0 || a.3 <= b.1 || b.3 <= a.1,
+        "the labels overlap: {a:?} {b:?}"
+    );
+}
