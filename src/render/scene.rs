@@ -343,7 +343,17 @@ impl Scene {
 
     /// [`Scene::still`] in `direction`.
     pub fn still_with(g: &Graph, story: &Story, direction: Direction) -> Scene {
-        let nodes = layout_nodes(g, node_widths(g, story, false));
+        Scene::still_fitting(g, story, direction, &[])
+    }
+
+    /// [`Scene::still_with`], each node `i` also as wide as a line of
+    /// `texts[i]` px (a figure's own line under the value).
+    pub fn still_fitting(g: &Graph, story: &Story, direction: Direction, texts: &[f64]) -> Scene {
+        let mut widths = node_widths(g, story, false);
+        for (w, &t) in widths.iter_mut().zip(texts) {
+            *w = w.max(box_width(t));
+        }
+        let nodes = layout_nodes(g, widths);
         Scene::laid(&nodes, direction, &Room::default(), None)
     }
 

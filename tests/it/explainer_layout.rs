@@ -14,6 +14,7 @@ use std::path::Path;
 
 /// (file, block id, view, crossings).
 const EXPECTED: &[(&str, &str, &str, usize)] = &[
+    ("content/engine.md", "modes", "atomic", 0),
     ("content/engine.md", "layer", "modules", 1),
     ("content/index.md", "step-size", "atomic", 0),
     ("content/index.md", "sketch", "modules", 0),

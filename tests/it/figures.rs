@@ -847,3 +847,68 @@ graph = "loss = w * x + b"
         "the labels overlap: {a:?} {b:?}"
     );
 }
+
+/// Forward mode: each pass's derivative of every node along its param
+/// agrees with central differences of that node's value (h = 1e-6), and
+/// the output's with the backward pass's gradient; the still shows each
+/// node's derivative, and the page's counts are the graph's.
+#[test]
+fn modes_tangents_are_central_differences_and_the_still_shows_them() {
+    use seen::figure::modes::Modes;
+    use seen::render::figures::modes::forward_still;
+    use seen::render::frame::Direction;
+    let s = scenario(
+        r#"
+id = "modes"
+figure = "modes"
+params = { w = 1.15, b = -0.8 }
+inputs = { x = 1.6 }
+graph = """
+z = w * x + b
+p = sigmoid(z)
+loss = -log(p)
+"""
+"#,
+    );
+    let run = &runs(&s)[0];
+    let modes = Modes::new(run).expect("forward and reverse agree");
+    assert_eq!(modes.passes.len(), 2, "one pass per param");
+    let g = run.graph();
+    let h = 1e-6;
+    for pass in &modes.passes {
+        let at = |d: f64| {
+            let mut g2 = g.clone();
+            g2.nodes[pass.leaf].value += d;
+            g2.forward().unwrap();
+            g2.nodes.iter().map(|n| n.value).collect::<Vec<f64>>()
+        };
+        let (up, down) = (at(h), at(-h));
+        for i in 0..g.len() {
+            let fd = (up[i] - down[i]) / (2.0 * h);
+            assert!(
+                (fd - pass.tangents[i]).abs() < 1e-6,
+                "node {i} along {}: forward mode {} against {fd}",
+                pass.name,
+                pass.tangents[i]
+            );
+        }
+        // The same products in another order: equal to rounding.
+        let (t, grad) = (pass.tangents[run.output()], g.nodes[pass.leaf].grad);
+        assert!((t - grad).abs() <= 1e-12 * grad.abs(), "{t} against {grad}");
+    }
+    assert_eq!(modes.ops, g.nodes.iter().filter(|n| n.op.is_some()).count());
+    let svg = forward_still(run, &modes, 0, "m", "t", Direction::LeftRight).to_string();
+    let tangents: Vec<&str> = (svg.split("<text").skip(1))
+        .filter(|t| t.contains("class=\"tangent\""))
+        .map(|t| &t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()])
+        .collect();
+    assert!(tangents.contains(&"∂/∂w 1"), "the seed: {tangents:?}");
+    assert!(
+        tangents.contains(&"∂/∂w −0.4178"),
+        "the output: {tangents:?}"
+    );
+    assert!(
+        tangents.contains(&"∂/∂w 0"),
+        "b and x are not reached: {tangents:?}"
+    );
+}
