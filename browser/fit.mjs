@@ -214,12 +214,43 @@ const KNOWN_WIDE = new Map([
 ]);
 const knownSeen = new Set();
 const browser = await launch();
+
+/**
+ * WCAG 1.4.10 (reflow) at 320 × 256 CSS px (1280 px at 400 %): the page
+ * never scrolls sideways, and whatever is wider than the column (a figure,
+ * a table, a code block, a display formula) is inside a box the keyboard
+ * can focus and that scrolls sideways itself, within the column.
+ */
+async function reflow320(browser, site, path, url) {
+  const ctx = await browser.newContext({ viewport: { width: 320, height: 256 } });
+  const page = await ctx.newPage();
+  await page.goto(url, { waitUntil: "load" });
+  const { overflow, loose } = await page.evaluate(() => {
+    const W = document.documentElement.clientWidth;
+    const scrolls = (el) => /(auto|scroll)/.test(getComputedStyle(el).overflowX);
+    const loose = [];
+    for (const el of document.querySelectorAll("body *")) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || el.closest(".skip-link, .sr-only, .visually-hidden")) continue;
+      if (r.right <= W + 0.5 && r.left >= -0.5) continue;
+      // Clipped by a box inside the column that scrolls and takes focus.
+      let box = el.parentElement;
+      while (box && !(scrolls(box) && box.getBoundingClientRect().right <= W + 0.5)) box = box.parentElement;
+      if (!box || box.tabIndex < 0) loose.push(`<${el.tagName.toLowerCase()}> ${Math.round(r.left)}..${Math.round(r.right)} "${(el.textContent ?? "").trim().slice(0, 30)}"${box ? " (its scroll box takes no focus)" : ""}`);
+    }
+    return { overflow: document.documentElement.scrollWidth - W, loose };
+  });
+  ok(overflow <= 0 && loose.length === 0,
+    `${site} ${path} @320: nothing scrolls the page sideways (${overflow} px), and nothing wider than the column is outside a focusable scroll box${loose.length ? `: ${loose.slice(0, 6).join("; ")}` : ""}`);
+  await ctx.close();
+}
 const report = [];   // [site, width, fig, states, worst fraction, where]
 for (const [site, dir] of sites) {
   const server = await serve(dir);
   const files = new Set();
   for (const path of pages(dir)) {
     const url = new URL(path, server.url).href;
+    await reflow320(browser, site, path, url);
     for (const [width, options] of WIDTHS) {
       const ctx = await browser.newContext(options);
       const page = await ctx.newPage();

@@ -298,9 +298,9 @@ impl Drawing {
     }
 
     /// A lazily loaded image of the drawing's file at `src`, of class
-    /// `class`: its accessible name is what the inline drawing's
-    /// `aria-labelledby` (title, then description) reads; its size the
-    /// drawing's natural size.
+    /// `class`: its accessible name (`alt`) is the title, then the
+    /// description, which an inline drawing gives as its name and its
+    /// description; its size the drawing's natural size.
     pub fn img(&self, class: &str, src: &str) -> String {
         let alt = [self.title.as_deref(), self.desc.as_deref()]
             .into_iter()
@@ -400,7 +400,8 @@ pub enum Mode {
 }
 
 /// Opens an accessible image: the root with `role="img"`, named by its
-/// `<title>` and, when given, described by its `<desc>` (each `(id, text)`).
+/// `<title>` (`aria-labelledby`) and, when given, described by its `<desc>`
+/// (`aria-describedby`; each `(id, text)`).
 /// `lean` leaves presentation attributes to the stylesheet, the root's
 /// `font-family` included (the page's `.fig svg` rule sets it).
 pub fn open_img(
@@ -411,15 +412,14 @@ pub fn open_img(
     mode: Mode,
 ) -> Svg {
     let lean = mode == Mode::Lean;
-    let labelled = match desc {
-        Some((desc_id, _)) => format!("{title_id} {desc_id}"),
-        None => title_id.to_string(),
-    };
-    let mut attrs = vec![
-        ("role", "img"),
-        ("aria-labelledby", labelled.as_str()),
-        ("class", class),
-    ];
+    // Named by the title alone and described by the desc: a name that took
+    // in the desc too was read twice, once as the name and again as the
+    // description a screen reader finds in <desc> (issue 24 item 6).
+    let mut attrs = vec![("role", "img"), ("aria-labelledby", title_id)];
+    if let Some((desc_id, _)) = desc {
+        attrs.push(("aria-describedby", desc_id));
+    }
+    attrs.push(("class", class));
     if !lean {
         attrs.push(("font-family", FONT));
     }

@@ -396,6 +396,16 @@ impl<'p> Renderer<'p> {
         self.heading_text(latex);
         match math::to_mathml(latex, display) {
             Ok(mathml) => {
+                // A display formula wider than a phone scrolls sideways in a
+                // box a keyboard can focus (WCAG 1.4.10: nothing but such a
+                // box may be wider than the column).
+                let mathml = if display {
+                    format!(
+                        "<span class=\"math-scroll\" tabindex=\"0\" role=\"group\" aria-label=\"formula\">{mathml}</span>"
+                    )
+                } else {
+                    mathml
+                };
                 let token = self.generated(mathml, range, "this formula");
                 self.out.push(Event::InlineHtml(token.into()));
             }
@@ -508,8 +518,9 @@ impl<'p> Renderer<'p> {
         let html = self.tokens.fill(&cleaned.html, &pieces);
         // A code block scrolls sideways when its lines are longer than the
         // screen is wide; a scrolling box must take keyboard focus to be
-        // scrollable without a mouse (axe: scrollable-region-focusable).
-        self.result.html = html.replace("<pre><code", "<pre tabindex=\"0\"><code");
+        // scrollable without a mouse (axe: scrollable-region-focusable),
+        // and a focusable box a name (its language's code).
+        self.result.html = named_code_blocks(&html);
         self.result.warnings.append(&mut self.figure_state.warnings);
         Ok(self.result)
     }
@@ -656,6 +667,32 @@ fn rewrite_md_link(dest: &str) -> Option<String> {
     Some(format!("{stem}.html{rest}"))
 }
 
+/// Each `<pre><code …>` as a focusable group named by its language
+/// (`Python code`, or `code` when the fence names none).
+fn named_code_blocks(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(at) = rest.find("<pre><code") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + "<pre><code".len()..];
+        let lang = tail
+            .strip_prefix(" class=\"language-")
+            .and_then(|t| t.split('"').next())
+            .filter(|l| !l.is_empty());
+        let name = match lang {
+            Some(l) => format!("{} code", crate::text::capitalise(l)),
+            None => "code".to_string(),
+        };
+        out.push_str(&format!(
+            "<pre tabindex=\"0\" role=\"group\" aria-label=\"{}\"><code",
+            crate::util::esc(&name)
+        ));
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -670,5 +707,15 @@ mod tests {
         assert_eq!(rewrite_md_link("https://e.com/a.md"), None);
         assert_eq!(rewrite_md_link("#top"), None);
         assert_eq!(rewrite_md_link("pic.png"), None);
+    }
+
+    #[test]
+    fn code_blocks_are_focusable_and_named_by_their_language() {
+        let html =
+            "<pre><code class=\"language-python\">x = 1</code></pre><pre><code>y</code></pre>";
+        assert_eq!(
+            named_code_blocks(html),
+            "<pre tabindex=\"0\" role=\"group\" aria-label=\"Python code\"><code class=\"language-python\">x = 1</code></pre><pre tabindex=\"0\" role=\"group\" aria-label=\"code\"><code>y</code></pre>"
+        );
     }
 }

@@ -810,3 +810,53 @@ fn math_keeps_words_and_function_names_apart_from_their_neighbours() {
     }
     assert!(formulas > 100, "only {formulas} formulas");
 }
+
+/// Screen-reader and zoom readers (issue 24 items 5 and 6), on the built
+/// course: every display formula is in a focusable box that scrolls
+/// sideways, every code block a focusable group named by its language,
+/// drawings' regions named in words (no file names), and the step-size
+/// plot and every training run carry their numbers as a table.
+#[test]
+fn formulas_code_regions_and_plot_tables_for_every_reader() {
+    let all = all_pages(built());
+    let display = all.matches("<math display=\"block\"").count();
+    assert!(display > 0);
+    assert_eq!(
+        all.matches("<span class=\"math-scroll\" tabindex=\"0\" role=\"group\" aria-label=\"formula\"><math display=\"block\"").count(),
+        display,
+        "every display formula in a focusable scroll box"
+    );
+    let pres = all.matches("<pre").count();
+    assert!(pres > 0);
+    assert_eq!(
+        all.matches("<pre tabindex=\"0\" role=\"group\" aria-label=\"Python code\">")
+            .count(),
+        pres,
+        "every code block focusable and named"
+    );
+    for name in all
+        .split("aria-label=\"")
+        .skip(1)
+        .map(|t| &t[..t.find('"').unwrap()])
+    {
+        assert!(
+            !name.contains("drawing:"),
+            "a build word in a region name: {name}"
+        );
+    }
+    // The step-size plot's 25 points, and a table per training run (the
+    // zero_grad group's two runs and the moons).
+    let index = page(built(), "index.html");
+    let table = &index[index
+        .find("<details class=\"data\">")
+        .expect("the step-size table")..];
+    let table = &table[..table.find("</details>").unwrap()];
+    assert_eq!(table.matches("<tr>").count(), 26, "a head and 25 points");
+    let training = page(built(), "training.html");
+    assert_eq!(
+        training
+            .matches("<summary>The loss as a table</summary>")
+            .count(),
+        3
+    );
+}

@@ -15,6 +15,7 @@
 
 pub mod batch;
 pub mod compare;
+pub mod data_table;
 pub mod graph;
 pub mod model_plot;
 pub mod modes;

@@ -396,7 +396,7 @@ impl Collected<'_> {
             svg.lean().to_string()
         };
         self.assets.push((path, svg.standalone().into_bytes()));
-        scroller("still", &format!("{}, drawing: {name}", self.title), &pic)
+        scroller("still", &self.drawing_name(name), &pic)
     }
 }
 
@@ -405,6 +405,29 @@ impl Collected<'_> {
     /// left to right, a rule card's) where it fits the column, the narrow
     /// one (top to bottom, a phone's) where it does not; only the one shown is downloaded, lazily. Both
     /// are files beside the page; the left-to-right one is the download.
+    /// A drawing's region name: the figure's title, and which of its
+    /// drawings it is in words (not its file's name) when it has several.
+    fn drawing_name(&self, name: &str) -> String {
+        let words: Vec<String> = (name.split('-'))
+            .map(|w| match w {
+                "atomic" | "modules" => format!("{w} view"),
+                "shift" => "each example before and after the step".into(),
+                "plot" => "the examples and the model".into(),
+                "reverse" => "the backward pass".into(),
+                "forward" => "forward-mode pass".into(),
+                _ => w.to_string(),
+            })
+            .collect();
+        match name {
+            "rule" | "step-size" => self.title.clone(),
+            _ => format!(
+                "{}, {}",
+                self.title,
+                words.join(", ").replace("pass, ", "pass ")
+            ),
+        }
+    }
+
     fn two_layouts(&mut self, name: &str, lr: Drawing, tb: Drawing) -> String {
         let path = format!("{}/{name}.svg", self.dir);
         let src = self.page.href(&path);
@@ -430,7 +453,7 @@ impl Collected<'_> {
         };
         self.assets.push((path, lr.standalone().into_bytes()));
         self.assets.push((tb_path, tb.standalone().into_bytes()));
-        scroller("still", &format!("{}, drawing: {name}", self.title), &pic)
+        scroller("still", &self.drawing_name(name), &pic)
     }
 }
 
@@ -487,7 +510,8 @@ fn draw(
         Figure::StepSize => {
             let errors = crate::figure::step_size::Errors::new(s, &runs[0]);
             let narrow = figures::step_size_narrow(s, &errors, &format!("{}-narrow", s.id));
-            out.two_layouts("step-size", figures::step_size(s, &errors, &s.id), narrow)
+            let table = figures::data_table::step_size_table(&errors);
+            out.two_layouts("step-size", figures::step_size(s, &errors, &s.id), narrow) + &table
         }
         Figure::Compare => compare(s, runs, &title, &mut out),
         Figure::Training => training(s, &runs[0], (shared, peers), &mut out)?,
@@ -633,12 +657,17 @@ fn training(
     out.assets.push((path, fig.filmstrip.into_bytes()));
     out.assets
         .push((narrow_path, fig.filmstrip_narrow.into_bytes()));
+    let table = run
+        .training
+        .as_deref()
+        .map(figures::data_table::loss_table)
+        .unwrap_or_default();
     if shared {
         // A group of runs shares one stepper: this run's part of it.
         out.traces.push(fig.parts);
-        return Ok(String::new());
+        return Ok(table);
     }
-    Ok(fig.html)
+    Ok(fig.html + &table)
 }
 
 /// One view as is; several as tabs.
@@ -680,7 +709,7 @@ pub(crate) fn step_scroller(fid: &str, frame: &str) -> String {
 }
 
 /// A wide table in a region that scrolls sideways.
-fn scroll_wrap(html: &str, name: &str) -> String {
+pub(super) fn scroll_wrap(html: &str, name: &str) -> String {
     region("table-wrap", &format!("aria-label=\"{}\"", esc(name)), html)
 }
 

@@ -72,6 +72,7 @@ pub(super) fn compare(s: &Scenario, runs: &[Run], title: &str, out: &mut Collect
         views.push((view_label(run), format!("{}{pic}", figures::view_note(run))));
     }
     let table = figures::gradient_table(atomic, modules, &s.id);
+    let table = super::scroll_wrap(&table, "Leaf gradients in both views");
     format!("{}{table}", one_or_tabs(s, views))
 }
 
