@@ -269,10 +269,10 @@ async function checkStepper(page, w, where) {
   await page.keyboard.press("ArrowRight");
   await stepIs(mid + 1, "ArrowRight");
   const ring = await page.$eval(W(fig), (st) => {
-    const pn = [...st.querySelectorAll(":scope > .view > .frames > .step > .pn")].find((p) => p.checkVisibility({ visibilityProperty: true }) && p.getBoundingClientRect().height > 0);
-    return [getComputedStyle(pn).outlineStyle, parseFloat(getComputedStyle(pn).outlineWidth)];
+    const step = [...st.querySelectorAll(":scope > .view > .frames > .step")].find((p) => p.checkVisibility({ visibilityProperty: true }) && p.getBoundingClientRect().height > 0);
+    return [getComputedStyle(step).outlineStyle, parseFloat(getComputedStyle(step).outlineWidth)];
   });
-  ok(ring[0] !== "none" && ring[1] >= 2, `${tag}: keyboard focus draws a ring round the step's control row (${ring})`);
+  ok(ring[0] !== "none" && ring[1] >= 2, `${tag}: keyboard focus draws a ring round the current step: frame, words and controls (${ring})`);
   await page.keyboard.press("ArrowLeft");
   await page.keyboard.press("ArrowLeft");
   await stepIs(mid - 1, "ArrowLeft twice");

@@ -14,6 +14,7 @@ const checks = [
   ["weight", "weight.mjs", "page weight; 0 bytes of JavaScript"],
   ["browser", "browser.mjs", "chromium: steppers, tabs, play, reduced motion, dark, print, phone, CSP"],
   ["a11y", "a11y.mjs", "axe-core 0 violations; accessibility-tree golden"],
+  ["keys", "keys.mjs", "keyboard: each arrow key shows the next step's frame and focus ring at 1280, 390 and 320 px; Tab goes on to Play (bundled + scaffold + sites/tanh)"],
   ["live", "live.mjs", "seen serve: an open page reloads by itself after an edit, shows and clears the error banner; CSP widened for one script"],
   ["legible", "legible.mjs", "every SVG text ≥ 11 px on screen at 1280 and 390 px, edges ≥ 3:1 (bundled + sites/tanh)"],
   ["fit", "fit.mjs", "every figure state fits its column at 1280 and 390 px (or shows its step's subject), no two texts overlap (bundled + scaffold + sites/tanh)"],
