@@ -448,6 +448,14 @@ fn draw(
     (hidden, shared): (bool, bool),
     peers: &[(String, &Training)],
 ) -> Result<Drawn, ScenarioError> {
+    if !s.vary.is_empty() {
+        return Err(ScenarioError::new(
+            s.vary_span.clone(),
+            "`vary` is run and checked (see `seen trace`), but its pickers are not drawn on the page yet",
+        )
+        .expected("a block without `vary` in a site build")
+        .hint("use `seen trace` to read every variant's numbers"));
+    }
     let dir = asset_dir(page, s);
     // The download is compact: whitespace is not part of the JSON's
     // contract, and pretty-printing made a training figure's trace 2.4×
