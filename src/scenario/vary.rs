@@ -69,6 +69,15 @@ pub(super) fn read(
     let Some(vary) = &spec.vary else {
         return Ok(Vec::new());
     };
+    if let Some(g) = &spec.group {
+        return Err(ScenarioError::new(
+            vary.span(),
+            "`vary` on a block of a `group`",
+        )
+        .expected("`vary` on a block without `group`")
+        .hint("a group's tabs already pick among blocks: give each value its own block in the group, or take the block out of the group")
+        .see("`group` is set at", g.span().start));
+    }
     if !DRAWN.contains(&figure) {
         let names: Vec<String> = DRAWN.iter().map(|f| format!("\"{}\"", f.name())).collect();
         return Err(ScenarioError::new(

@@ -20,6 +20,7 @@ use crate::story::{Phase, tell};
 use rayon::prelude::*;
 
 mod trace;
+mod vary;
 use crate::util::esc;
 use trace::{PAGE_PADDING, WIDEST_COLUMN, can_share, compare, shared_steppers, traces};
 
@@ -448,14 +449,6 @@ fn draw(
     (hidden, shared): (bool, bool),
     peers: &[(String, &Training)],
 ) -> Result<Drawn, ScenarioError> {
-    if !s.vary.is_empty() {
-        return Err(ScenarioError::new(
-            s.vary_span.clone(),
-            "`vary` is run and checked (see `seen trace`), but its pickers are not drawn on the page yet",
-        )
-        .expected("a block without `vary` in a site build")
-        .hint("use `seen trace` to read every variant's numbers"));
-    }
     let dir = asset_dir(page, s);
     // The download is compact: whitespace is not part of the JSON's
     // contract, and pretty-printing made a training figure's trace 2.4×
@@ -477,6 +470,8 @@ fn draw(
         traces: Vec::new(),
     };
     let body = match s.figure {
+        Figure::Trace if !s.vary.is_empty() => vary::traces(s, runs, &mut out)?,
+        Figure::Training if !s.vary.is_empty() => vary::training(s, runs, &mut out)?,
         Figure::Trace | Figure::Batch => traces(s, runs, hidden, shared, &mut out)?,
         Figure::Graph => {
             let mut views = Vec::new();
