@@ -150,9 +150,11 @@ pub(super) fn traces(
     Ok(varied(s, &one_or_tabs(s, views)))
 }
 
-/// A training run with `vary`: a stepper per combination, each shown while
-/// its values are picked. Their snapshots differ (a run that diverges
-/// stops early), so they do not share one.
+/// A training run with `vary`: one stepper over the block's own run's
+/// snapshots, each holding every combination's snapshot at that step, so
+/// the step stays when a value changes. A run that diverged before a step
+/// shows its last finite snapshot there (its narration says which step it
+/// is, and that it diverged).
 pub(super) fn training(
     s: &Scenario,
     runs: &[Run],
@@ -162,21 +164,22 @@ pub(super) fn training(
         return Ok(String::new());
     };
     let own = own(s, &run.variants);
-    let mut html = String::new();
+    let fid = format!("{}-training", s.id);
+    // Per combination: its stepper's parts and the steps of its snapshots.
+    let mut drawn = Vec::new();
     for (c, var) in run.variants.iter().enumerate() {
-        let Some(vrun) = var.runs.first() else {
+        let (Some(vrun), Some(t)) = (
+            var.runs.first(),
+            var.runs.first().and_then(|r| r.training.as_ref()),
+        ) else {
             continue;
         };
         let dir = variant_dir(&out.dir, c, own);
         let path = format!("{dir}/snapshots.svg");
         let narrow_path = format!("{dir}/snapshots-narrow.svg");
         let (src, src_narrow) = (out.page.href(&path), out.page.href(&narrow_path));
-        let fid = if c == own {
-            format!("{}-training", s.id)
-        } else {
-            format!("{}-training-v{c}", s.id)
-        };
-        let Some(fig) = figures::training(&var.scenario, vrun, &fid, (&src, &src_narrow), &[])?
+        let vfid = format!("{fid}-v{c}");
+        let Some(fig) = figures::training(&var.scenario, vrun, &vfid, (&src, &src_narrow), &[])?
         else {
             continue;
         };
@@ -190,14 +193,50 @@ pub(super) fn training(
         out.assets.push((path, fig.filmstrip.into_bytes()));
         out.assets
             .push((narrow_path, fig.filmstrip_narrow.into_bytes()));
-        html += &format!(
-            "<div class=\"{}\">\n<p class=\"tt\">{}</p>\n{}</div>\n",
-            classes(&var.picks),
-            esc(&set_text(&var.set)),
-            fig.html
-        );
+        drawn.push((var, fig.parts, t.snapshots.clone()));
     }
-    Ok(varied(s, &html))
+    let Some(first) = drawn
+        .iter()
+        .find(|(v, _, _)| v.picks == run.variants[own].picks)
+    else {
+        return Ok(String::new());
+    };
+    let (_, parts, snapshots) = first;
+    let panels: Vec<StepPanel> = (parts.steps.iter().zip(snapshots))
+        .map(|(step, &at)| {
+            let mut frames = String::new();
+            let mut narration = String::new();
+            for (var, p, snaps) in &drawn {
+                let i = snaps.iter().rposition(|&k| k <= at).unwrap_or(0);
+                let (Some(frame), Some(told)) = (p.frames.get(i), p.steps.get(i)) else {
+                    continue;
+                };
+                let class = classes(&var.picks);
+                let name = set_text(&var.set);
+                frames += &frame.classed_html(&class, &name);
+                narration += &format!(
+                    "<p class=\"{class}\"><span class=\"tt\">{}: </span>{}</p>",
+                    esc(&name),
+                    esc(&told.narration)
+                );
+            }
+            StepPanel {
+                frame: step_scroller(&fid, &frames),
+                title: step.title.clone(),
+                phase: step.phase.clone(),
+                narration,
+                backward: step.backward,
+            }
+        })
+        .collect();
+    let legend = format!(
+        "{}: the loss and the model, snapshot by snapshot, for the values picked",
+        parts.title
+    );
+    Ok(varied(
+        s,
+        &stepper(&fid, &legend, "", &panels, &parts.jumps, true),
+    ))
 }
 
 #[cfg(test)]
