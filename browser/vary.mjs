@@ -87,6 +87,17 @@ for (const path of varied) {
       const size = await page.$eval(`#${id} .pick.p0 label`, (l) => l.getBoundingClientRect());
       ok(size.width >= 24 && size.height >= 24, `${at} #${id}: a value's target is at least 24 px (${size.width}×${size.height})`);
     }
+    // Print: every step of the stepper, each with the picked combination
+    // only (the block's own at load).
+    await page.reload({ waitUntil: "load" });
+    await page.emulateMedia({ media: "print" });
+    for (const id of ids) {
+      const own = await picked(page, id);
+      const per = await page.$$eval(`#${id} .frames > .step`, (steps) => steps.map((st) =>
+        [...new Set([...st.querySelectorAll("picture.va, img.va")].filter((e) => e.checkVisibility())
+          .map((e) => [...e.classList].filter((c) => /^x\d+-\d+$/.test(c)).join(" ")))]));
+      ok(per.length > 1 && per.every((c) => c.length === 1 && c[0] === own), `${at} #${id}: print shows every step with the picked values (${own}) only`);
+    }
     await ctx.close();
   }
 }

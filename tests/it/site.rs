@@ -382,8 +382,10 @@ fn every_frame_is_a_lazy_picture_of_its_layouts() {
     let single = &html[html.find("id=\"single-atomic-s0\"").unwrap()..];
     let first = &single[..single.find("id=\"single-atomic-s1\"").unwrap()];
     assert!(!first.contains("<svg "), "an inline frame");
-    // (`single` varies `x`: its frame is also classed by the value shown.)
-    let pic = &first[first.find("<picture class=\"frame").unwrap()..];
+    // `single` varies `x` (−2, −0.5, 1.6, 3): each step holds a frame per
+    // value, classed by it; the block's own, 1.6, is value 2, and its
+    // files are the figure's own (the others' are in v0/, v1/, v3/).
+    let pic = &first[first.find("<picture class=\"frame va x0-2\">").unwrap()..];
     let pic = &pic[..pic.find("</picture>").unwrap()];
     let source = &pic[pic.find("<source ").unwrap()..];
     let img = &pic[pic.find("<img ").unwrap()..];
