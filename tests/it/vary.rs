@@ -200,3 +200,34 @@ fn the_frames_budget_is_shared_among_the_variants() {
         e.message
     );
 }
+
+/// Every combination is checked against central differences like the block
+/// itself: `sin(1 / x)` passes at the block's own `x` and fails the check
+/// at 0.001, where it oscillates too fast for finite differences.
+#[test]
+fn every_variant_is_gradient_checked_like_the_block() {
+    let body = "id = \"a\"\ninputs = { x = 0.5 }\ngraph = \"y = sin(1 / x)\"\n";
+    let own = seen::scenario::parse(body).unwrap().analyze();
+    assert!(own.is_ok());
+    let varied = format!("{body}vary = {{ x = [0.001, 1] }}\n");
+    let e = seen::scenario::parse(&varied)
+        .unwrap()
+        .analyze()
+        .unwrap_err();
+    assert!(
+        e.message
+            .starts_with("the variant x = 0.001 fails: gradient check is ill-conditioned"),
+        "{}",
+        e.message
+    );
+    assert_eq!(e.offset, varied.find("{ x = [").unwrap());
+    // The same value as the block's own is checked the same way.
+    let alone = seen::scenario::parse(&body.replace("0.5", "0.001")).unwrap();
+    assert!(
+        alone
+            .analyze()
+            .unwrap_err()
+            .message
+            .starts_with("gradient check is ill-conditioned")
+    );
+}

@@ -551,10 +551,15 @@ fn json_within_budget(
     if json.fits() {
         return Ok(json.bytes);
     }
-    let knob = if s.train.is_some() {
-        "train for fewer steps, or use fewer examples or a smaller net"
-    } else {
-        "use fewer statements or examples"
+    let knob = match (s.train.is_some(), s.vary.is_empty()) {
+        (true, true) => "train for fewer steps, or use fewer examples or a smaller net",
+        (true, false) => {
+            "train for fewer steps, use fewer examples or a smaller net, or list fewer values in `vary` (each combination's run is in the JSON)"
+        }
+        (false, true) => "use fewer statements or examples",
+        (false, false) => {
+            "use fewer statements or examples, or list fewer values in `vary` (each combination's run is in the JSON)"
+        }
     };
     Err(ScenarioError::new(
         s.bytes_span(),
