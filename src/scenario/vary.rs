@@ -15,9 +15,17 @@ use rayon::prelude::*;
 /// read, and the worst block within `benches/budgets.rs`'s bounds.
 pub const MAX_VARIANTS: usize = 16;
 
-/// The figures that draw pickers for `vary`: the stepped trace and the
-/// training run. The others refuse it rather than show one variant only.
-pub const DRAWN: [Figure; 2] = [Figure::Trace, Figure::Training];
+/// The figures that draw pickers for `vary`. A batch refuses it rather
+/// than show one variant only: its figure is a stepper shared with the
+/// datasets of its group, tables and a plot, not yet drawn per combination.
+pub const DRAWN: [Figure; 6] = [
+    Figure::Trace,
+    Figure::Training,
+    Figure::Graph,
+    Figure::Rule,
+    Figure::StepSize,
+    Figure::Compare,
+];
 
 /// What a `vary` key sets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -85,7 +93,7 @@ pub(super) fn read(
             format!("`vary` is not drawn on a {} figure", figure.name()),
         )
         .expected(format!("`vary` on a figure of kind {}", names.join(" or ")))
-        .hint("a graph, rule, compare, batch or step-size figure has no pickers yet: write one block per value (a `group` shows them as tabs)"));
+        .hint("a batch figure has no pickers yet: write one block per value (a `group` shows them as tabs)"));
     }
     let inputs = named(&spec.inputs);
     let lr = train.map(|t| t.lr).or(lr);

@@ -231,3 +231,51 @@ fn every_variant_is_gradient_checked_like_the_block() {
             .starts_with("gradient check is ill-conditioned")
     );
 }
+
+/// A still figure with `vary`: per combination, a lazy picture of its own
+/// files (the block's own in the figure's folder, the others in `vN/`),
+/// shown by the picker; one picker with the block's own value checked; the
+/// downloads are the block's own.
+#[test]
+fn a_varied_graph_is_a_lazy_picture_per_combination_in_its_own_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "seen.toml", "title = \"T\"\n");
+    let block = "id = \"g\"\nparams = { w = 1.15 }\ninputs = { x = 1.6 }\ngraph = \"y = w * x\"\nfigure = \"graph\"\nvary = { x = [-2, 3] }\n";
+    write(
+        dir.path(),
+        "content/index.md",
+        &format!("+++\ntitle = \"V\"\n+++\n\n```autograd\n{block}```\n"),
+    );
+    let out = crate::support::seen_in(&["build"], dir.path());
+    assert!(out.status.success(), "{}", crate::support::describe(&out));
+    let public = dir.path().join("public");
+    let html = std::fs::read_to_string(public.join("index.html")).unwrap();
+    assert_eq!(html.matches("name=\"g-vary0\"").count(), 3);
+    assert!(html.contains("id=\"g-vary0-1\" class=\"i1\" checked>"));
+    assert!(html.contains("<legend><span class=\"tt\">Pick the input </span>x</legend>"));
+    for (c, folder) in [(0, "g/v0/"), (1, "g/"), (2, "g/v2/")] {
+        let at = html
+            .find(&format!("<div class=\"va x0-{c}\">"))
+            .unwrap_or_else(|| panic!("no combination {c}"));
+        let end = (html[at + 1..].find("<div class=\"va ")).map_or(html.len(), |n| at + 1 + n);
+        let part = &html[at..end];
+        let src = format!("src=\"figures/index/{folder}atomic.svg\"");
+        assert!(part.contains(&src), "{c}: {part}");
+        assert!(
+            part.contains("loading=\"lazy\"") && !part.contains("<svg"),
+            "{c}"
+        );
+        assert!(
+            public
+                .join(format!("figures/index/{folder}atomic.svg"))
+                .is_file()
+        );
+        assert!(
+            public
+                .join(format!("figures/index/{folder}atomic-tb.svg"))
+                .is_file()
+        );
+    }
+    assert_eq!(html.matches("download>atomic (SVG)</a>").count(), 1);
+    assert!(html.contains("href=\"figures/index/g/atomic.svg\" download>"));
+}

@@ -472,28 +472,12 @@ fn draw(
     let body = match s.figure {
         Figure::Trace if !s.vary.is_empty() => vary::traces(s, runs, &mut out)?,
         Figure::Training if !s.vary.is_empty() => vary::training(s, runs, &mut out)?,
+        Figure::Graph | Figure::Rule | Figure::StepSize | Figure::Compare if !s.vary.is_empty() => {
+            vary::stills(s, runs, &mut out)
+        }
         Figure::Trace | Figure::Batch => traces(s, runs, hidden, shared, &mut out)?,
-        Figure::Graph => {
-            let mut views = Vec::new();
-            for run in runs {
-                let fid = format!("{}-{}", s.id, run.view.name());
-                let lr = figures::graph_still(run, &fid, &title);
-                let tb = figures::graph_still_in(run, &fid, &title, Direction::TopDown);
-                views.push((view_label(run), out.two_layouts(run.view.name(), lr, tb)));
-            }
-            one_or_tabs(s, views)
-        }
-        Figure::Rule => {
-            let narrow = figures::rule_card_narrow(s, &runs[0], &s.id);
-            out.two_layouts("rule", figures::rule_card(s, &runs[0], &s.id), narrow)
-        }
-        Figure::StepSize => {
-            let errors = crate::figure::step_size::Errors::new(s, &runs[0]);
-            let narrow = figures::step_size_narrow(s, &errors, &format!("{}-narrow", s.id));
-            out.two_layouts("step-size", figures::step_size(s, &errors, &s.id), narrow)
-        }
-        Figure::Compare => compare(s, runs, &title, &mut out),
         Figure::Training => training(s, &runs[0], (shared, peers), &mut out)?,
+        _ => stills(s, runs, &mut out),
     };
     out.frames += out.stills.len();
     out.downloads.append(&mut out.stills);
@@ -513,6 +497,34 @@ fn draw(
         frames: out.frames,
         traces: out.traces,
     })
+}
+
+/// The figures drawn as still pictures (each in a wide and a narrow
+/// layout): a graph, a rule card, a step-size plot, a comparison.
+fn stills(s: &Scenario, runs: &[Run], out: &mut Collected) -> String {
+    let title = s.title.clone().unwrap_or_else(|| s.id.clone());
+    match s.figure {
+        Figure::Rule => {
+            let narrow = figures::rule_card_narrow(s, &runs[0], &s.id);
+            out.two_layouts("rule", figures::rule_card(s, &runs[0], &s.id), narrow)
+        }
+        Figure::StepSize => {
+            let errors = crate::figure::step_size::Errors::new(s, &runs[0]);
+            let narrow = figures::step_size_narrow(s, &errors, &format!("{}-narrow", s.id));
+            out.two_layouts("step-size", figures::step_size(s, &errors, &s.id), narrow)
+        }
+        Figure::Compare => compare(s, runs, &title, out),
+        _ => {
+            let mut views = Vec::new();
+            for run in runs {
+                let fid = format!("{}-{}", s.id, run.view.name());
+                let lr = figures::graph_still(run, &fid, &title);
+                let tb = figures::graph_still_in(run, &fid, &title, Direction::TopDown);
+                views.push((view_label(run), out.two_layouts(run.view.name(), lr, tb)));
+            }
+            one_or_tabs(s, views)
+        }
+    }
 }
 
 /// Refuses a figure that would write more than `limit` bytes

@@ -5,7 +5,7 @@
 //! a picker's checked radio (one generated rule per key and value, no rule
 //! per page), so the figure shows the picked combination with CSS only.
 //!
-//! Every frame is a lazy image of a file, and a hidden image is not
+//! Every frame and still is a lazy image of a file, and a hidden image is not
 //! fetched: the page at load fetches only the block's own combination's
 //! frames. The other combinations' files are in `v1/`, `v2/`, … beside the
 //! block's own.
@@ -237,6 +237,34 @@ pub(super) fn training(
         s,
         &stepper(&fid, &legend, "", &panels, &parts.jumps, true),
     ))
+}
+
+/// A still figure with `vary` (graph, rule card, step-size, compare): each
+/// combination's pictures, shown while its values are picked. Every
+/// picture is a lazy image of its files (the combination's own folder), so
+/// only the picked one's are fetched; the downloads are the block's own.
+pub(super) fn stills(s: &Scenario, runs: &[Run], out: &mut Collected) -> String {
+    let Some(run) = runs.first() else {
+        return String::new();
+    };
+    let own = own(s, &run.variants);
+    let dir = out.dir.clone();
+    let mut html = String::new();
+    for (c, var) in run.variants.iter().enumerate() {
+        out.dir = variant_dir(&dir, c, own);
+        let downloads = out.stills.len();
+        let body = super::stills(&var.scenario, &var.runs, out);
+        if c != own {
+            out.stills.truncate(downloads);
+        }
+        html += &format!(
+            "<div class=\"{}\">\n<p class=\"tt\">{}</p>\n{body}</div>\n",
+            classes(&var.picks),
+            esc(&set_text(&var.set))
+        );
+    }
+    out.dir = dir;
+    varied(s, &html)
 }
 
 #[cfg(test)]
