@@ -59,7 +59,9 @@ for (const path of varied) {
       const own = await picked(page, id);
       let s = await shown(page, id);
       ok(s.classes.length === 1 && s.classes[0] === own, `${at} #${id}: at load it shows its own values (${own}): ${s.classes}`);
-      ok(s.steppers === 1 && s.step === 0, `${at} #${id}: one stepper shown, at its first step`);
+      // A still figure (graph, rule card, …) has no stepper: only its picture changes.
+      const stepped = await page.$$eval(`#${id} fieldset.stepper`, (x) => x.length > 0);
+      if (stepped) ok(s.steppers === 1 && s.step === 0, `${at} #${id}: one stepper shown, at its first step`);
       const keys = await page.$$eval(`#${id} .picks fieldset.pick`, (fs) => fs.map((f) => f.querySelectorAll("input").length));
       // Pick then step: the last value of the first key, then Next.
       const last = keys[0] - 1;
@@ -79,7 +81,7 @@ for (const path of varied) {
       s = await shown(page, id);
       const now = await picked(page, id);
       ok(now.startsWith("x0-0") && s.classes.length === 1 && s.classes[0] === now, `${at} #${id}: step then pick shows ${now}: ${s.classes}`);
-      ok(s.step === before, `${at} #${id}: the step stays when a value changes (${before} → ${s.step}; after the first pick ${stepAfterPick})`);
+      if (stepped) ok(s.step === before, `${at} #${id}: the step stays when a value changes (${before} → ${s.step}; after the first pick ${stepAfterPick})`);
       // The arrow keys move along the values.
       await page.focus(`#${id} .pick.p0 input.i0`);
       await page.keyboard.press("ArrowRight");
@@ -96,7 +98,7 @@ for (const path of varied) {
       const per = await page.$$eval(`#${id} .frames > .step`, (steps) => steps.map((st) =>
         [...new Set([...st.querySelectorAll("picture.va, img.va")].filter((e) => e.checkVisibility())
           .map((e) => [...e.classList].filter((c) => /^x\d+-\d+$/.test(c)).join(" ")))]));
-      ok(per.length > 1 && per.every((c) => c.length === 1 && c[0] === own), `${at} #${id}: print shows every step with the picked values (${own}) only`);
+      if (per.length) ok(per.length > 1 && per.every((c) => c.length === 1 && c[0] === own), `${at} #${id}: print shows every step with the picked values (${own}) only`);
     }
     await ctx.close();
   }
