@@ -8,6 +8,7 @@ pub mod gradcheck;
 pub mod graph;
 pub mod ops;
 pub mod sgd;
+pub mod tangent;
 pub mod tape;
 pub mod train;
 

@@ -213,6 +213,28 @@ fn cells_of(r: &Rect) -> impl Iterator<Item = (i64, i64)> {
 /// head (`p → z:`) over the rest; head, product and result; head,
 /// upstream, local and result on four lines.
 fn wrappings(label: &str) -> Vec<Vec<String>> {
+    // A running sum on a line of its own (see `Scene::texts`): whole under
+    // each wrapping of the message, then, under its narrowest, broken
+    // before its `=` and then also before its `+`.
+    if let Some((first, sum)) = label.split_once('\n') {
+        let mut out = wrappings(first);
+        let narrowest = out.last().cloned().unwrap_or_default();
+        for lines in &mut out {
+            lines.push(sum.to_string());
+        }
+        if let Some((terms, total)) = sum.rsplit_once(" = ") {
+            let total = format!("= {total}");
+            let mut two = narrowest.clone();
+            two.extend([terms.to_string(), total.clone()]);
+            out.push(two);
+            if let Some((before, added)) = terms.split_once(" + ") {
+                let mut three = narrowest;
+                three.extend([before.to_string(), format!("+ {added}"), total]);
+                out.push(three);
+            }
+        }
+        return out;
+    }
     let mut out = vec![vec![label.to_string()]];
     if let Some((head, body)) = label.split_once(": ") {
         let head = format!("{head}:");

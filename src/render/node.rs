@@ -31,6 +31,9 @@ pub(crate) struct NodeDraw<'a> {
     /// A message adding to a gradient the node already had: (before,
     /// after), shown as the sum `∇ before + contribution = after`.
     pub sum: Option<(f64, f64)>,
+    /// The sum is written in the step's message (a top-to-bottom frame):
+    /// the node shows only its new total, in bold.
+    pub sum_in_message: bool,
 }
 
 // ---------------------------------------------------------------------------
@@ -52,7 +55,7 @@ pub(crate) fn value_width(v: f64) -> f64 {
 }
 
 /// A running sum as a node shows it: `∇ −0.0607 + (−0.0612) = −0.1219`.
-fn sum_text((before, after): (f64, f64)) -> String {
+pub(crate) fn sum_text((before, after): (f64, f64)) -> String {
     format!(
         "∇ {} + {} = {}",
         num(before),
@@ -220,6 +223,7 @@ pub(crate) fn node_dynamic(svg: &mut Svg, d: &NodeDraw) {
     // A constant is part of the graph, not of the story: no gradient.
     let grad = d.grad.filter(|_| d.kind != Kind::Const);
     let (class, text) = match (d.sum, grad) {
+        (Some((_, after)), _) if d.sum_in_message => ("grad sum", grad_text(after)),
         (Some(sum), _) => ("grad sum", sum_text(sum)),
         (None, Some(g)) => ("grad", grad_text(g)),
         (None, None) => return,

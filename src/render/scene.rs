@@ -5,7 +5,7 @@
 
 use super::message::{self, BAND_H, Obstacles, Placed, Rect};
 use super::node::{
-    EdgeLook, NODE_H, NodeDraw, box_width, draw_edge, grad_width, label_width, sum_width,
+    EdgeLook, NODE_H, NodeDraw, box_width, draw_edge, grad_width, label_width, sum_text, sum_width,
     value_width,
 };
 use super::svg::Svg;
@@ -54,6 +54,12 @@ pub struct Scene {
     /// Per step of the story the scene was made for: its message, placed
     /// beside its edge (none for a still, or a step with no message).
     pub(crate) messages: Vec<Option<Placed>>,
+    /// Per step: the text of its message. Top to bottom, a message adding
+    /// to a gradient the node already had ends in a line with the running
+    /// sum, which a left-to-right frame writes in the node itself: a node
+    /// as wide as `∇ −0.2996 + (−0.2996) = −0.5991` would make a small
+    /// graph wider than a phone.
+    pub(crate) texts: Vec<Option<String>>,
     /// Per step: the caption's lines, wrapped to the width it is read at.
     pub(crate) captions: Vec<Vec<String>>,
     /// Per step, for a top-to-bottom frame wider than [`PHONE_COLUMN`]: the
@@ -105,6 +111,34 @@ pub(crate) fn drawn_message<'a>(g: &Graph, st: &'a Step) -> Option<&'a str> {
         return None;
     }
     st.edge_label.as_deref()
+}
+
+/// Per step, the text its message is drawn with: the story's message, and
+/// with `sums` a line with the running sum of the node it adds to (see
+/// [`Scene::texts`]).
+fn message_texts(g: &Graph, story: &Story, sums: bool) -> Vec<Option<String>> {
+    let mut state = State::new(g.len());
+    let mut out = Vec::with_capacity(story.steps.len());
+    for st in &story.steps {
+        let text = drawn_message(g, st).map(|m| {
+            let sum = (st.active_edges.first().filter(|_| sums)).and_then(|e| {
+                running_sum(
+                    g,
+                    st,
+                    e.from,
+                    state.grads[e.from],
+                    grad_after(st, &state, e.from),
+                )
+            });
+            match sum {
+                Some(sum) => format!("{m}\n{}", sum_text(sum)),
+                None => m.to_string(),
+            }
+        });
+        out.push(text);
+        state.apply(st);
+    }
+    out
 }
 
 /// Room made for messages that found none: per rank gap, what it adds;
@@ -259,22 +293,37 @@ impl Scene {
     /// crosses is widened (and a left-to-right frame made taller) and the
     /// graph laid out again.
     pub fn with(g: &Graph, story: &Story, direction: Direction) -> Scene {
-        let nodes = layout_nodes(g, node_widths(g, story, true));
+        let sums_in_nodes = direction == Direction::LeftRight;
+        let nodes = layout_nodes(g, node_widths(g, story, sums_in_nodes));
+        let texts = message_texts(g, story, !sums_in_nodes);
         let mut room = Room::default();
         let mut scene = Scene::laid(&nodes, direction, &room, Some(story));
+        scene.texts = texts.clone();
         let mut unplaced = scene.place_messages(g, story);
         // Left to right, first a strip above the graph, where a message can
         // sit over its edge; then (or top to bottom, at once) wider gaps.
-        for widen in [direction == Direction::TopDown, true] {
+        // Top to bottom, a second try leaves a little slack around the
+        // message: beside a slanted edge, a tall box fits only where the
+        // edge leans away from it.
+        for (pass, widen) in [direction == Direction::TopDown, true]
+            .into_iter()
+            .enumerate()
+        {
             if unplaced.is_empty() {
                 break;
             }
-            scene.room_for(&unplaced, story, widen, &mut room);
+            let slack = if pass > 0 && direction == Direction::TopDown {
+                24.0
+            } else {
+                0.0
+            };
+            scene.room_for(&unplaced, story, widen, slack, &mut room);
             scene = Scene::laid(&nodes, direction, &room, Some(story));
+            scene.texts = texts.clone();
             unplaced = scene.place_messages(g, story);
         }
         if !unplaced.is_empty() {
-            scene.band_messages(g, story);
+            scene.band_messages(story);
         }
         scene.crops = scene.phone_crops(story);
         if !scene.crops.is_empty() {
@@ -294,7 +343,17 @@ impl Scene {
 
     /// [`Scene::still`] in `direction`.
     pub fn still_with(g: &Graph, story: &Story, direction: Direction) -> Scene {
-        let nodes = layout_nodes(g, node_widths(g, story, false));
+        Scene::still_fitting(g, story, direction, &[])
+    }
+
+    /// [`Scene::still_with`], each node `i` also as wide as a line of
+    /// `texts[i]` px (a figure's own line under the value).
+    pub fn still_fitting(g: &Graph, story: &Story, direction: Direction, texts: &[f64]) -> Scene {
+        let mut widths = node_widths(g, story, false);
+        for (w, &t) in widths.iter_mut().zip(texts) {
+            *w = w.max(box_width(t));
+        }
+        let nodes = layout_nodes(g, widths);
         Scene::laid(&nodes, direction, &Room::default(), None)
     }
 
@@ -340,6 +399,7 @@ impl Scene {
             caption_h,
             dx,
             messages: Vec::new(),
+            texts: Vec::new(),
             captions,
             crops: Vec::new(),
             cue_y: Vec::new(),
@@ -386,8 +446,9 @@ impl Scene {
         // obstacles are the graph's, not the other messages.
         use rayon::prelude::*;
         let messages: Vec<(bool, Option<Placed>)> = (story.steps.par_iter())
-            .map(|st| {
-                let Some(label) = drawn_message(g, st) else {
+            .zip(self.texts.par_iter())
+            .map(|(st, label)| {
+                let Some(label) = label.as_deref() else {
                     return (false, None);
                 };
                 let Some(own) = st.active_edges.first().and_then(|e| self.edge_index(e)) else {
@@ -431,8 +492,15 @@ impl Scene {
     /// graph as tall as the tallest of them on two lines (left to right
     /// only); with `widen`, per rank gap, what to add for the widest of
     /// them wrapped as narrow as it goes to sit beside its edge in the gap
-    /// it crosses.
-    fn room_for(&self, unplaced: &[usize], story: &Story, widen: bool, room: &mut Room) {
+    /// it crosses, and `slack` more.
+    fn room_for(
+        &self,
+        unplaced: &[usize],
+        story: &Story,
+        widen: bool,
+        slack: f64,
+        room: &mut Room,
+    ) {
         let n_ranks = self.layout.ranks.iter().max().map_or(0, |r| r + 1);
         room.gaps.resize(n_ranks, 0.0);
         let across = self.direction == Direction::TopDown;
@@ -440,7 +508,7 @@ impl Scene {
         let gap_now = options(self.direction).rank_gap;
         for &k in unplaced {
             let st = &story.steps[k];
-            let (Some(label), Some(e)) = (st.edge_label.as_deref(), st.active_edges.first()) else {
+            let (Some(label), Some(e)) = (self.texts[k].as_deref(), st.active_edges.first()) else {
                 continue;
             };
             let Some(j) = self.edge_index(e) else {
@@ -454,7 +522,7 @@ impl Scene {
                 let (rp, rc) = (self.layout.ranks[route.from], self.layout.ranks[route.to]);
                 let gap = (rp + rc - 1) / 2;
                 let (w, h) = message::narrowest(label);
-                let need = if across { h } else { w } + clear;
+                let need = if across { h } else { w } + clear + slack;
                 room.gaps[gap] = room.gaps[gap].max(need - gap_now);
             }
         }
@@ -464,20 +532,27 @@ impl Scene {
     /// under the graph.
     /// On a frame wider than a phone, each in the phone's view around the
     /// node it reaches, wrapped as narrow as it goes.
-    fn band_messages(&mut self, g: &Graph, story: &Story) {
+    fn band_messages(&mut self, story: &Story) {
         let band_top = self.height;
         let mut band = 0.0f64;
         for (k, st) in story.steps.iter().enumerate() {
             if self.messages[k].is_some() {
                 continue;
             }
-            let Some(label) = drawn_message(g, st) else {
+            let Some(label) = self.texts[k].clone() else {
                 continue;
             };
+            let label = label.as_str();
             let placed = match st.active_nodes.first() {
                 Some(&i) if self.needs_crops() => {
                     let left = self.phone_view(self.center(i).x) + 14.0;
                     let (m, h) = message::in_narrow_band(label, band_top, left);
+                    band = band.max(h);
+                    m
+                }
+                // Top to bottom, the band is a phone's column wide too.
+                _ if self.direction == Direction::TopDown => {
+                    let (m, h) = message::in_narrow_band(label, band_top, 14.0);
                     band = band.max(h);
                     m
                 }
@@ -587,6 +662,7 @@ impl Scene {
             grad: state.and_then(|s| s.grads[i]),
             active: false,
             sum: None,
+            sum_in_message: self.direction == Direction::TopDown,
         }
     }
 

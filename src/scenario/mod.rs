@@ -53,10 +53,14 @@ pub enum Figure {
     /// A block with `train`: the loss against the step and the model as it
     /// learns. Its graph is run, not drawn.
     Training,
+    /// Forward mode against reverse mode on one graph: a still per param
+    /// with every node's derivative along it (one forward-mode pass each),
+    /// and the still of one backward pass.
+    Modes,
 }
 
 impl Figure {
-    pub const ALL: [(&'static str, Figure); 7] = [
+    pub const ALL: [(&'static str, Figure); 8] = [
         ("trace", Figure::Trace),
         ("graph", Figure::Graph),
         ("rule", Figure::Rule),
@@ -64,6 +68,7 @@ impl Figure {
         ("batch", Figure::Batch),
         ("step-size", Figure::StepSize),
         ("training", Figure::Training),
+        ("modes", Figure::Modes),
     ];
 
     /// Whether the figure draws the graph (and so keeps to [`MAX_NODES`]).
@@ -380,6 +385,7 @@ pub fn parse_in(body: &str, page: Option<(&Path, Files)>) -> Result<Scenario, Sc
     let lr = learning_rate(&spec.update, has_params)?;
     let wrt = read_wrt(&spec.wrt, &leaves)?;
     check_figure_needs(figure, &spec.id, wrt.is_some(), batched)?;
+    check_modes(figure, &spec, params.len(), batched)?;
     if figure == Figure::Training && train.is_none() {
         return Err(
             ScenarioError::new(spec.id.span(), "a training figure needs `train`")

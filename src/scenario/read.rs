@@ -395,3 +395,43 @@ pub(super) fn read_group_label(
     }
     Ok(Some((label.get_ref().trim().to_string(), label.span())))
 }
+
+/// The most params a modes figure seeds, one forward-mode pass (and one
+/// tab) each.
+pub const MAX_MODES_PARAMS: usize = 6;
+
+/// A modes figure draws one example, seeding each of its params in turn:
+/// it needs `params` (at most [`MAX_MODES_PARAMS`]) and no `examples`.
+pub(super) fn check_modes(
+    figure: Figure,
+    spec: &Spec,
+    n_params: usize,
+    batched: bool,
+) -> Result<(), ScenarioError> {
+    if figure != Figure::Modes {
+        return Ok(());
+    }
+    let at = spec.figure.as_ref().map_or(spec.id.span(), |f| f.span());
+    if batched {
+        return Err(ScenarioError::new(at, "a modes figure draws one example")
+            .expected("`inputs = { … }` instead of `examples`"));
+    }
+    if n_params == 0 {
+        return Err(
+            ScenarioError::new(at, "a modes figure needs `params`").expected(
+                "params = { w = 1.0, … }: each is seeded in a forward-mode pass of its own",
+            ),
+        );
+    }
+    if let Some((k, _)) = spec.params.get_index(MAX_MODES_PARAMS) {
+        return Err(ScenarioError::new(
+            k.span(),
+            format!(
+                "a modes figure seeds at most {MAX_MODES_PARAMS} params, one forward-mode pass each; this block has {n_params}"
+            ),
+        )
+        .expected(format!("at most {MAX_MODES_PARAMS} params"))
+        .hint("move the other params to `inputs`"));
+    }
+    Ok(())
+}

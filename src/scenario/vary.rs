@@ -15,9 +15,10 @@ use rayon::prelude::*;
 /// read, and the worst block within `benches/budgets.rs`'s bounds.
 pub const MAX_VARIANTS: usize = 16;
 
-/// The figures that draw pickers for `vary`. A batch refuses it rather
-/// than show one variant only: its figure is a stepper shared with the
-/// datasets of its group, tables and a plot, not yet drawn per combination.
+/// The figures that draw pickers for `vary`. A batch or a modes figure
+/// refuses it rather than show one variant only: neither is drawn per
+/// combination yet (a batch's stepper is shared with its group's datasets,
+/// a modes figure is tabs of passes).
 pub const DRAWN: [Figure; 6] = [
     Figure::Trace,
     Figure::Training,
@@ -93,7 +94,7 @@ pub(super) fn read(
             format!("`vary` is not drawn on a {} figure", figure.name()),
         )
         .expected(format!("`vary` on a figure of kind {}", names.join(" or ")))
-        .hint("a batch figure has no pickers yet: write one block per value (a `group` shows them as tabs)"));
+        .hint("this figure has no pickers yet: write one block per value (a `group` shows them as tabs)"));
     }
     let inputs = named(&spec.inputs);
     let lr = train.map(|t| t.lr).or(lr);

@@ -292,6 +292,21 @@ fn cases() -> Vec<Case> {
             &["content/index.md:8:6: error: a batch figure needs `examples`"],
         ),
         blk(
+            "modes without params",
+            "id = \"a\"\ninputs = { x = 1 }\ngraph = \"l = x * x\"\nfigure = \"modes\"",
+            &["content/index.md:11:10: error: a modes figure needs `params`"],
+        ),
+        blk(
+            "modes with examples",
+            "id = \"a\"\nparams = { w = 1 }\nexamples = [ { x = 1 }, { x = 2 } ]\ngraph = \"l = w * x\"\nfigure = \"modes\"",
+            &["content/index.md:12:10: error: a modes figure draws one example"],
+        ),
+        blk(
+            "modes with seven params",
+            "id = \"a\"\nparams = { a = 1, b = 1, c = 1, d = 1, e = 1, f = 1, g = 1 }\ngraph = \"l = a + b + c + d + e + f + g\"\nfigure = \"modes\"",
+            &["content/index.md:9:54: error: a modes figure seeds at most 6 params, one forward-mode pass each; this block has 7"],
+        ),
+        blk(
             "rule card with two ops",
             "id = \"a\"\ninputs = { x = 1 }\ngraph = \"\"\"\ny = x * x\nz = y + 1\n\"\"\"\nfigure = \"rule\"",
             &["content/index.md:11:5: error: a rule card shows one op, but this graph has 2"],

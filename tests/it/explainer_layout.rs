@@ -14,6 +14,7 @@ use std::path::Path;
 
 /// (file, block id, view, crossings).
 const EXPECTED: &[(&str, &str, &str, usize)] = &[
+    ("content/engine.md", "modes", "atomic", 0),
     ("content/engine.md", "layer", "modules", 1),
     ("content/index.md", "step-size", "atomic", 0),
     ("content/index.md", "sketch", "modules", 0),
@@ -131,9 +132,11 @@ fn every_bundled_graph_has_its_measured_crossings() {
 /// Every bundled graph's frames, top to bottom as a phone shows them: the
 /// width is the widest rank (nodes sized for every step's text), at least
 /// [`PHONE_COLUMN`] (326: a 360-px phone's column, the column at 390 px
-/// being 358). The ones wider than that are the batches (a rank holds
-/// every example's inputs and the shared params, each with its running
-/// sum, and lanes are not wrapped): their frames get a phone's view of
+/// being 358). Top to bottom, a node's running sum is written in its
+/// step's message, not in the node, so a value read twice is as narrow as
+/// its total (the batches went from 734 to 525 px). The ones wider than
+/// that are the batches (a rank holds every example's inputs and the
+/// shared params, and lanes are not wrapped): their frames get a phone's view of
 /// each step, centred on its subject. The tanh neuron's atomic view had
 /// four leaves side by side (353 px) until a row of leaves wider than a
 /// phone wraps onto a row above (`layout::rank::wrap_rows`): 326.
@@ -141,23 +144,23 @@ fn every_bundled_graph_has_its_measured_crossings() {
 const WIDTHS: &[(&str, &str, &str, u32, u32)] = &[
     ("content/one-example.md", "single", "atomic", 1245, 326),
     ("content/one-example.md", "fork", "atomic", 604, 326),
-    ("content/training.md", "batch-clean", "modules", 1187, 734),
+    ("content/training.md", "batch-clean", "modules", 1187, 525),
     (
         "content/training.md",
         "batch-boundary",
         "modules",
         1195,
-        734,
+        525,
     ),
     (
         "content/training.md",
         "batch-disagree",
         "modules",
         1173,
-        720,
+        525,
     ),
     ("src/scaffold/index.md", "single", "atomic", 1245, 326),
-    ("src/scaffold/index.md", "batch", "modules", 1187, 734),
+    ("src/scaffold/index.md", "batch", "modules", 1187, 525),
     (
         "browser/sites/tanh/content/index.md",
         "neuron",
@@ -170,14 +173,14 @@ const WIDTHS: &[(&str, &str, &str, u32, u32)] = &[
         "neuron-batch",
         "modules",
         1994,
-        1150,
+        987,
     ),
     (
         "browser/sites/tanh/content/index.md",
         "neuron-ten",
         "modules",
         2834,
-        2494,
+        2331,
     ),
 ];
 
@@ -240,5 +243,81 @@ fn every_bundled_trace_top_to_bottom_and_its_width() {
         "widths changed; measured:\n{}\nexpected:\n{}",
         show(&measured),
         show(&expected)
+    );
+}
+
+/// A value read by two consumers, top to bottom: the node is as narrow as
+/// its texts without the running sum (the whole graph in a phone's column,
+/// where a node wide enough for `∇ −0.2996 + (−0.2996) = −0.5991` made
+/// this ten-node graph 485 px wide), and the step whose message adds to a
+/// gradient the node already had writes the sum in its message instead.
+#[test]
+fn top_to_bottom_a_running_sum_goes_in_the_message_not_the_node() {
+    use seen::render::frame::Direction;
+    use seen::render::scene::PHONE_COLUMN;
+    let dir = tempfile::tempdir().unwrap();
+    let page = crate::support::write(
+        dir.path(),
+        "index.md",
+        "+++\ntitle = \"Waves\"\n+++\n\n```autograd\nid = \"wave\"\nparams = { a = 0.7, b = -1.3 }\ninputs = { t = 2.0 }\ngraph = \"\"\"\nu = sin(a * t)\nv = cos(b * t)\nr = sqrt(u * u + v * v + 1)\nloss = abs(r - 2)\n\"\"\"\n```\n",
+    );
+    let runs = seen::run_file(Path::new(&page)).expect("the block runs");
+    let run = &runs[0].1[0];
+    let story = seen::story::tell(run);
+    let tb = Scene::with(run.graph(), &story, Direction::TopDown);
+    let lr = Scene::with(run.graph(), &story, Direction::LeftRight);
+    assert_eq!(
+        tb.width, PHONE_COLUMN,
+        "the whole graph fits a phone's column"
+    );
+    assert!(tb.crops.is_empty());
+    // The second message to `u` (and to `v`): its sum, in the message top
+    // to bottom, in the node left to right.
+    let u = (0..run.graph().len())
+        .find(|&i| story.labels[i] == "u")
+        .unwrap();
+    let to_u: Vec<usize> = (0..story.steps.len())
+        .filter(|&k| story.steps[k].phase == seen::story::Phase::Backward)
+        .filter(|&k| story.steps[k].active_edges.iter().any(|e| e.from == u))
+        .collect();
+    assert_eq!(to_u.len(), 2, "u * u sends u two messages");
+    let frame = |scene: &Scene, k: usize| {
+        let meta = seen::render::frame::FrameMeta {
+            id: "wave",
+            figure_title: "wave",
+        };
+        seen::render::frame::frame(run.graph(), &story, scene, k, &meta)
+    };
+    let sum_line = |svg: &str| {
+        svg.split("<text")
+            .find(|t| t.contains("class=\"grad sum\""))
+            .map(|t| t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].to_string())
+    };
+    let (tb_svg, lr_svg) = (frame(&tb, to_u[1]), frame(&lr, to_u[1]));
+    let in_node_lr = sum_line(&lr_svg).expect("left to right, the node shows its sum");
+    let in_node_tb = sum_line(&tb_svg).expect("top to bottom, the node shows its total");
+    let (terms, total) = in_node_lr.rsplit_once(" = ").unwrap();
+    assert!(terms.contains(" + "), "{in_node_lr}");
+    assert_eq!(in_node_tb, format!("∇ {total}"));
+    let message: String = (tb_svg
+        .split("<text")
+        .filter(|t| t.contains("edge-label-text")))
+    .map(|t| t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].to_string())
+    .collect::<Vec<_>>()
+    .join(" ");
+    assert!(message.ends_with(&format!("= {total}")), "{message}");
+    for part in in_node_lr
+        .split(' ')
+        .filter(|p| p.chars().any(|c| c.is_ascii_digit()))
+    {
+        assert!(
+            message.contains(part),
+            "{part} missing from the message: {message}"
+        );
+    }
+    assert_eq!(
+        sum_line(&frame(&tb, to_u[0])),
+        None,
+        "the first message to u adds to nothing"
     );
 }

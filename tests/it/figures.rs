@@ -778,3 +778,137 @@ fn a_shared_node_is_drawn_once_and_every_message_into_it_shows_the_running_sum()
         }
     }
 }
+
+/// The two minima's labels stay inside the plot and apart. A linear loss
+/// has both smallest errors at the largest h, in the plot's right corner:
+/// the labels were drawn one over the other, the central one half past the
+/// frame's right edge.
+#[test]
+fn step_size_minimum_labels_stay_inside_and_apart() {
+    let s = scenario(
+        r#"
+id = "lin"
+figure = "step-size"
+wrt = "w"
+params = { w = 2.0, b = 0.5 }
+inputs = { x = 3.0 }
+graph = "loss = w * x + b"
+"#,
+    );
+    let run = &runs(&s)[0];
+    let errors = Errors::new(&s, run);
+    assert_eq!(
+        errors.min_f.map(|m| m.0),
+        errors.min_c.map(|m| m.0),
+        "both at one h"
+    );
+    let svg = step_size(&s, &errors, "lin").to_string();
+    let width: f64 = svg
+        .split("width=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let attr = |t: &str, k: &str| -> f64 {
+        t.split(&format!(" {k}=\""))
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    // Each label's box, from its anchor, at the theme's bold advance.
+    let boxes: Vec<(f64, f64, f64, f64)> = (svg.split("<text").skip(1))
+        .filter(|t| t.contains("minimum-label"))
+        .map(|t| {
+            let body = &t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()];
+            let w = body.chars().count() as f64 * 11.0 * seen::render::theme::EM_BOLD;
+            let (x, y) = (attr(t, "x"), attr(t, "y"));
+            let x0 = if t.contains("text-anchor=\"end\"") {
+                x - w
+            } else {
+                x
+            };
+            (x0, y - 11.0, x0 + w, y + 3.0)
+        })
+        .collect();
+    assert_eq!(boxes.len(), 2);
+    for b in &boxes {
+        assert!(b.0 >= 0.0 && b.2 <= width, "{b:?} outside 0..{width}");
+    }
+    let (a, b) = (boxes[0], boxes[1]);
+    assert!(
+        a.2 <= b.0 || b.2 <= a.0 || a.3 <= b.1 || b.3 <= a.1,
+        "the labels overlap: {a:?} {b:?}"
+    );
+}
+
+/// Forward mode: each pass's derivative of every node along its param
+/// agrees with central differences of that node's value (h = 1e-6), and
+/// the output's with the backward pass's gradient; the still shows each
+/// node's derivative, and the page's counts are the graph's.
+#[test]
+fn modes_tangents_are_central_differences_and_the_still_shows_them() {
+    use seen::figure::modes::Modes;
+    use seen::render::figures::modes::forward_still;
+    use seen::render::frame::Direction;
+    let s = scenario(
+        r#"
+id = "modes"
+figure = "modes"
+params = { w = 1.15, b = -0.8 }
+inputs = { x = 1.6 }
+graph = """
+z = w * x + b
+p = sigmoid(z)
+loss = -log(p)
+"""
+"#,
+    );
+    let run = &runs(&s)[0];
+    let modes = Modes::new(run).expect("forward and reverse agree");
+    assert_eq!(modes.passes.len(), 2, "one pass per param");
+    let g = run.graph();
+    let h = 1e-6;
+    for pass in &modes.passes {
+        let at = |d: f64| {
+            let mut g2 = g.clone();
+            g2.nodes[pass.leaf].value += d;
+            g2.forward().unwrap();
+            g2.nodes.iter().map(|n| n.value).collect::<Vec<f64>>()
+        };
+        let (up, down) = (at(h), at(-h));
+        for i in 0..g.len() {
+            let fd = (up[i] - down[i]) / (2.0 * h);
+            assert!(
+                (fd - pass.tangents[i]).abs() < 1e-6,
+                "node {i} along {}: forward mode {} against {fd}",
+                pass.name,
+                pass.tangents[i]
+            );
+        }
+        // The same products in another order: equal to rounding.
+        let (t, grad) = (pass.tangents[run.output()], g.nodes[pass.leaf].grad);
+        assert!((t - grad).abs() <= 1e-12 * grad.abs(), "{t} against {grad}");
+    }
+    assert_eq!(modes.ops, g.nodes.iter().filter(|n| n.op.is_some()).count());
+    let svg = forward_still(run, &modes, 0, "m", "t", Direction::LeftRight).to_string();
+    let tangents: Vec<&str> = (svg.split("<text").skip(1))
+        .filter(|t| t.contains("class=\"tangent\""))
+        .map(|t| &t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()])
+        .collect();
+    assert!(tangents.contains(&"∂/∂w 1"), "the seed: {tangents:?}");
+    assert!(
+        tangents.contains(&"∂/∂w −0.4178"),
+        "the output: {tangents:?}"
+    );
+    assert!(
+        tangents.contains(&"∂/∂w 0"),
+        "b and x are not reached: {tangents:?}"
+    );
+}

@@ -174,6 +174,17 @@ fn build_produced() -> BTreeMap<String, String> {
         "step-size/w.svg".into(),
         figure::step_size(step, &Errors::new(step, &runs[0]), &step.id).into(),
     );
+    // Forward mode seeded at w, both layouts (the engine page's modes).
+    let (modes_s, runs) = &blocks["modes"];
+    let modes = seen::figure::modes::Modes::new(&runs[0]).expect("the modes agree");
+    use seen::render::frame::Direction::{LeftRight, TopDown};
+    for (name, id, dir) in [
+        ("modes/forward-w.svg", "modes-lr", LeftRight),
+        ("phone/modes-forward-w.svg", "modes-tb", TopDown),
+    ] {
+        let svg = figure::modes::forward_still(&runs[0], &modes, 0, id, &modes_s.id, dir);
+        out.insert(name.into(), svg.into());
+    }
     // The same plots a phone's column wide: the step-size plot, the
     // batch's, and each plot fixture's.
     out.insert(

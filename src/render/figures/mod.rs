@@ -17,6 +17,7 @@ pub mod batch;
 pub mod compare;
 pub mod graph;
 pub mod model_plot;
+pub mod modes;
 pub mod rule;
 pub mod step_size;
 pub mod training;

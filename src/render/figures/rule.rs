@@ -274,6 +274,7 @@ fn narrow_nodes(
                 grad: Some(nd.grad),
                 active: false,
                 sum: None,
+                sum_in_message: false,
             },
         );
     }
@@ -289,6 +290,7 @@ fn narrow_nodes(
             grad: Some(node.grad),
             active: true,
             sum: None,
+            sum_in_message: false,
         },
     );
     text(
@@ -627,6 +629,7 @@ fn nodes(svg: &mut Svg, g: &Graph, labels: &[String], opn: NodeId, geo: &Geometr
                 grad: Some(nd.grad),
                 active: false,
                 sum: None,
+                sum_in_message: false,
             },
         );
     }
@@ -642,6 +645,7 @@ fn nodes(svg: &mut Svg, g: &Graph, labels: &[String], opn: NodeId, geo: &Geometr
             grad: Some(node.grad),
             active: true,
             sum: None,
+            sum_in_message: false,
         },
     );
     let op = node.op.expect("an op node");

@@ -445,25 +445,40 @@ fn guides(svg: &mut Svg, a: &Area, errors: &Errors) {
     }
 }
 
+/// The two region notes along the bottom of the plot: (text, anchored at
+/// its end, x), at [`region_y`].
+fn region_notes(a: &Area) -> [(&'static str, bool, f64); 2] {
+    [
+        ("truncation error grows with h →", true, a.r - 6.0),
+        ("← round-off error grows as h shrinks", false, a.l + 6.0),
+    ]
+}
+
+/// The baseline of the region notes.
+fn region_y(a: &Area) -> f64 {
+    a.bottom - 8.0
+}
+
+/// The region notes' boxes, which the minima's labels keep clear of.
+fn region_boxes(a: &Area) -> Vec<Box4> {
+    let f = font(12.0, MUTED);
+    let y = region_y(a);
+    (region_notes(a).iter())
+        .map(|&(t, end, x)| {
+            let w = f.width(t);
+            let x0 = if end { x - w } else { x };
+            (x0, y - 12.0, x0 + w, y + 3.0)
+        })
+        .collect()
+}
+
 /// Which error dominates where: low in the plot, under the V.
 fn regions(svg: &mut Svg, a: &Area) {
     let note = font(12.0, MUTED);
-    text(
-        svg,
-        "region",
-        a.r - 6.0,
-        a.bottom - 8.0,
-        note.end(),
-        "truncation error grows with h →",
-    );
-    text(
-        svg,
-        "region",
-        a.l + 6.0,
-        a.bottom - 8.0,
-        note,
-        "← round-off error grows as h shrinks",
-    );
+    for (t, end, x) in region_notes(a) {
+        let f = if end { note.end() } else { note };
+        text(svg, "region", x, region_y(a), f, t);
+    }
 }
 
 /// The curves: forward dashed with squares, central solid with circles.
@@ -481,9 +496,14 @@ fn curves(svg: &mut Svg, a: &Area, errors: &Errors) {
     }
 }
 
-/// The measured minima, ringed: forward labelled on the left, central on
-/// the right.
+/// The measured minima, ringed and labelled: forward on the left of its
+/// ring, central on the right, where that fits inside the plot; else on
+/// the other side, or a line lower or higher, clear of the other label,
+/// of the region notes along the bottom and of the frame's edge (both
+/// minima at the largest h, as a linear function gives, once put one
+/// label over the other and half of the second past the right edge).
 fn minima(svg: &mut Svg, a: &Area, errors: &Errors) {
+    let mut taken: Vec<Box4> = Vec::new();
     for (m, colour, class, left) in [
         (errors.min_f, FD, "minimum forward-diff", true),
         (errors.min_c, CD, "minimum central-diff", false),
@@ -494,20 +514,55 @@ fn minima(svg: &mut Svg, a: &Area, errors: &Errors) {
         let c = p(a.x(h), a.y(e));
         ring(svg, class, c, "10", "none", colour);
         let f = font(11.0, colour).bold();
-        let (x, y, f) = if left {
-            (c.x - 14.0, c.y + 4.0, f.end())
-        } else {
-            (c.x + 12.0, c.y + 16.0, f)
-        };
-        text(
-            svg,
-            "minimum-label",
-            x,
-            y,
-            f,
-            &format!("smallest error at h = {}", h_text(h)),
-        );
+        let label = format!("smallest error at h = {}", h_text(h));
+        let (x, y, at_end, b) = minimum_label_at(a, c, f.width(&label), left, &taken);
+        taken.push(b);
+        let f = if at_end { f.end() } else { f };
+        text(svg, "minimum-label", x, y, f, &label);
     }
+}
+
+/// A label's box: left, top, right, bottom.
+type Box4 = (f64, f64, f64, f64);
+
+/// Where a minimum's label of width `w` goes beside its ring at `c`: the
+/// text's anchor point, whether it is anchored at its end, and its box.
+/// Tried in order: its own side (the central label a line low, as
+/// before), level with the ring, then the other side, then higher or
+/// lower by a line at a time.
+fn minimum_label_at(
+    a: &Area,
+    c: Point,
+    w: f64,
+    left: bool,
+    taken: &[Box4],
+) -> (f64, f64, bool, Box4) {
+    let at = |on_left: bool, y: f64| {
+        let x0 = if on_left { c.x - 14.0 - w } else { c.x + 12.0 };
+        let x = if on_left { c.x - 14.0 } else { x0 };
+        (x, y, on_left, (x0, y - 11.0, x0 + w, y + 3.0))
+    };
+    let base = |on_left: bool| c.y + if on_left { 4.0 } else { 16.0 };
+    let notes = region_boxes(a);
+    let fits = |b: &Box4| {
+        let apart = |t: &Box4| b.2 <= t.0 || t.2 <= b.0 || b.3 <= t.1 || t.3 <= b.1;
+        b.0 >= a.l + 2.0
+            // The plot's right margin (24 px) may hold a label's end.
+            && b.2 <= a.r + 20.0
+            && b.1 >= a.top
+            && b.3 <= a.bottom - 2.0
+            && taken.iter().chain(&notes).all(apart)
+    };
+    let mut tries = Vec::new();
+    for side in [left, !left] {
+        tries.extend([at(side, base(side)), at(side, c.y + 4.0)]);
+    }
+    for dy in [-18.0, 18.0, -36.0, 36.0, -54.0, 54.0] {
+        tries.extend([at(left, base(left) + dy), at(!left, base(!left) + dy)]);
+    }
+    (tries.into_iter())
+        .find(|(_, _, _, b)| fits(b))
+        .unwrap_or_else(|| at(left, base(left)))
 }
 
 /// The legend: one row per curve, for the leaf `name`.

@@ -477,6 +477,7 @@ fn draw(
         }
         Figure::Trace | Figure::Batch => traces(s, runs, hidden, shared, &mut out)?,
         Figure::Training => training(s, &runs[0], (shared, peers), &mut out)?,
+        Figure::Modes => modes(s, &runs[0], &title, &mut out)?,
         _ => stills(s, runs, &mut out),
     };
     out.frames += out.stills.len();
@@ -525,6 +526,45 @@ fn stills(s: &Scenario, runs: &[Run], out: &mut Collected) -> String {
             one_or_tabs(s, views)
         }
     }
+}
+
+/// Forward mode against reverse mode: a tab per forward-mode pass (one per
+/// param), then the backward pass's still, and the counts under them.
+fn modes(
+    s: &Scenario,
+    run: &Run,
+    title: &str,
+    out: &mut Collected,
+) -> Result<String, ScenarioError> {
+    let modes = crate::figure::modes::Modes::new(run)
+        .map_err(|m| ScenarioError::new(s.figure_span.clone(), m))?;
+    let mut views = Vec::new();
+    for (k, pass) in modes.passes.iter().enumerate() {
+        let name = format!("forward-{}", k + 1);
+        let fid = format!("{}-{name}", s.id);
+        let lr = figures::modes::forward_still(run, &modes, k, &fid, title, Direction::LeftRight);
+        let tb = figures::modes::forward_still(run, &modes, k, &fid, title, Direction::TopDown);
+        views.push((
+            format!("forward, seeded at {}", pass.name),
+            out.two_layouts(&name, lr, tb),
+        ));
+    }
+    let fid = format!("{}-reverse", s.id);
+    let lr = figures::graph_still(run, &fid, title);
+    let tb = figures::graph_still_in(run, &fid, title, Direction::TopDown);
+    views.push((
+        "reverse: one backward pass".to_string(),
+        out.two_layouts("reverse", lr, tb),
+    ));
+    let passes = modes.passes.len();
+    let counts = format!(
+        "<p class=\"view-note modes-count\">Forward mode: {passes} pass{} (one per param), each through {} operations and {} edges. Reverse mode: one forward pass, then one backward pass of {} messages, for every param at once.</p>\n",
+        if passes == 1 { "" } else { "es" },
+        modes.ops,
+        modes.edges,
+        modes.edges,
+    );
+    Ok(crate::render::stepper::tabs(&format!("{}-views", s.id), "Selected pass", &views) + &counts)
 }
 
 /// Refuses a figure that would write more than `limit` bytes
