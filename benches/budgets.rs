@@ -127,6 +127,26 @@ fn cases() -> Vec<Case> {
             outcome: Outcome::Built,
         },
         Case {
+            name: "trace at the frame budget in 16 variants: a 40-statement chain (16 × 123 frames)",
+            block: format!(
+                "id = \"c\"\nparams = {{ w = 0.5 }}\ninputs = {{ x = 1 }}\ngraph = \"\"\"\n{}\"\"\"\nvary = {{ w = [{}] }}\n",
+                chain(40),
+                (1..=16)
+                    .map(|k| format!("{:?}", k as f64 * 0.05))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            data: None,
+            outcome: Outcome::Built,
+        },
+        Case {
+            name: "training at the work budget in 16 variants: 2-16-16-1 net, 100 rows, 16 × 230 steps",
+            block: training("[2, 16, 16, 1]", 230)
+                + "vary = { lr = [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1, 0.11, 0.12, 0.13, 0.14, 0.15, 0.16] }\n",
+            data: Some(("moons.csv", moons())),
+            outcome: Outcome::Any,
+        },
+        Case {
             name: "batch at the frame budget: 53 examples (1,964 frames)",
             block: batch(53),
             data: None,

@@ -88,18 +88,26 @@ function measureStates() {
     for (const [fig, ds] of byFig) states.push({ fig, step, drawings: ds });
   };
   record(document, null, "");
-  const before = [...document.querySelectorAll(".st input[type=radio]:checked")];
+  const before = [...document.querySelectorAll(".st input[type=radio]:checked, .pick input[type=radio]:checked")];
   for (const panel of document.querySelectorAll(PANEL)) {
     for (let p = panel; p; p = panelOf(p.parentElement)) {
       const { radio } = radioOf(p);
       if (radio) radio.checked = true;
     }
     const ds = panel.matches(".step") ? panel.closest("fieldset.ds") : null;
-    const variants = ds ? [...ds.querySelectorAll(":scope > input[type=radio]")] : [null];
+    // A varied figure's step: each combination of values picked in turn.
+    const vary = panel.closest(".vary");
+    const combos = vary ? [...new Set([...panel.querySelectorAll(".va")]
+      .map((e) => [...e.classList].filter((c) => /^x\d+-\d+$/.test(c)).join(" ")))] : [];
+    const variants = ds ? [...ds.querySelectorAll(":scope > input[type=radio]")] : combos.length ? combos : [null];
     for (const [d, dr] of variants.entries()) {
-      if (dr) dr.checked = true;
+      if (typeof dr === "string") {
+        for (const [k, i] of dr.split(" ").map((c) => c.slice(1).split("-"))) {
+          vary.querySelector(`:scope > .picks .p${k} .i${i}`).checked = true;
+        }
+      } else if (dr) dr.checked = true;
       if (!panel.checkVisibility()) continue;
-      record(panel, panel, stepOf(panel) + (dr ? ` dataset ${d + 1}` : ""));
+      record(panel, panel, stepOf(panel) + (typeof dr === "string" ? ` values ${dr}` : dr ? ` dataset ${d + 1}` : ""));
     }
   }
   for (const r of before) r.checked = true;

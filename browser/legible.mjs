@@ -223,7 +223,7 @@ function measureAll() {
   // Then every panel of every stepper and tab group, each shown in turn with the panels around it.
   const hidden = [];
   const images = [];
-  const before = [...document.querySelectorAll(".st input[type=radio]:checked")];
+  const before = [...document.querySelectorAll(".st input[type=radio]:checked, .pick input[type=radio]:checked")];
   for (const panel of document.querySelectorAll(PANEL)) {
     for (let p = panel; p; p = panelOf(p.parentElement)) {
       const { radio } = radioOf(p);
@@ -232,10 +232,19 @@ function measureAll() {
     // A step of a stepper shared by a group's datasets holds a frame per
     // dataset: each is shown (its dataset's tab checked) and measured in turn.
     const ds = panel.matches(".step") ? panel.closest("fieldset.ds") : null;
-    const variants = ds ? [...ds.querySelectorAll(":scope > input[type=radio]")] : [null];
+    // A step of a varied figure (`vary`) holds a frame per combination of
+    // values: each is picked and measured in turn (`xK-I`: key K's value I).
+    const vary = panel.closest(".vary");
+    const combos = vary ? [...new Set([...panel.querySelectorAll(".va")]
+      .map((e) => [...e.classList].filter((c) => /^x\d+-\d+$/.test(c)).join(" ")))] : [];
+    const variants = ds ? [...ds.querySelectorAll(":scope > input[type=radio]")] : combos.length ? combos : [null];
     for (const [d, dr] of variants.entries()) {
-      if (dr) dr.checked = true;
-      const step = stepOf(panel) + (dr ? ` dataset ${d + 1}` : "");
+      if (typeof dr === "string") {
+        for (const [k, i] of dr.split(" ").map((c) => c.slice(1).split("-"))) {
+          vary.querySelector(`:scope > .picks .p${k} .i${i}`).checked = true;
+        }
+      } else if (dr) dr.checked = true;
+      const step = stepOf(panel) + (typeof dr === "string" ? ` values ${dr}` : dr ? ` dataset ${d + 1}` : "");
       if (!panel.checkVisibility() || panel.getBoundingClientRect().height === 0) { hidden.push(step); continue; }
       measureHere(panel, step);
       // A frame shown as an image (a view of the frames file) or a hidden tab's

@@ -13,6 +13,7 @@ const checks = [
   ["vnu", "vnu.mjs", "Nu HTML checker: HTML, CSS and standalone SVG, 0 errors"],
   ["weight", "weight.mjs", "page weight; 0 bytes of JavaScript"],
   ["browser", "browser.mjs", "chromium: steppers, tabs, play, reduced motion, dark, print, phone, CSP"],
+  ["vary", "vary.mjs", "what-if pickers: pick and step in both orders at 1280 and 390 px, scripting off; only the block's own files at load; print"],
   ["a11y", "a11y.mjs", "axe-core 0 violations; accessibility-tree golden"],
   ["keys", "keys.mjs", "keyboard: each arrow key shows the next step's frame and focus ring at 1280, 390 and 320 px; Tab goes on to Play (bundled + scaffold + sites/tanh)"],
   ["live", "live.mjs", "seen serve: an open page reloads by itself after an edit, shows and clears the error banner; CSP widened for one script"],

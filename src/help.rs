@@ -388,6 +388,11 @@ mod tests {
         assert!(limits.contains("**16 MiB**"));
         let id = crate::scenario::MAX_ID_LEN;
         assert!(limits.contains(&format!("**{id} characters**")), "{id}");
+        let variants = crate::scenario::MAX_VARIANTS;
+        assert!(
+            limits.contains(&format!("| **{variants} combinations** |")),
+            "{variants}"
+        );
         let toml = crate::toml_errors::TOML_DEPTH;
         assert!(limits.contains(&format!("**{toml} levels**")), "{toml}");
         // The site's own limits, in the site page.

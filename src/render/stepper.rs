@@ -104,11 +104,17 @@ impl Frame {
     /// shared step: shown while that tab is checked, its alt saying which
     /// dataset it shows ("moons, step 3 of 8: …").
     pub fn variant_html(&self, t: usize, name: &str) -> String {
+        self.classed_html(&format!("vr v{t}"), name)
+    }
+
+    /// The frame with `class` beside `frame`, its alt starting with `name`
+    /// ("x = 3, step 3 of 8: …"): a variant of a shared step.
+    pub fn classed_html(&self, class: &str, name: &str) -> String {
         let alt = match self.alt.strip_prefix("Step ") {
             Some(rest) => format!("{name}, step {rest}"),
             None => self.alt.clone(),
         };
-        frame_html(&self.sources, &alt, &format!("frame vr v{t}"))
+        frame_html(&self.sources, &alt, &format!("frame {class}"))
     }
 }
 

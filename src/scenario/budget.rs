@@ -125,16 +125,21 @@ impl Scenario {
     /// value, or at its examples for a batch figure, which then says how
     /// many examples fit.
     pub(crate) fn check_frames(&self, runs: &[Run]) -> Result<(), ScenarioError> {
-        let frames = self.frame_count(runs);
-        if frames <= MAX_FRAMES {
+        // Every variant of `vary` draws as many: they share the budget.
+        let variants = self.combinations();
+        let frames = (self.frame_count(runs) as u64).saturating_mul(variants);
+        if frames <= MAX_FRAMES as u64 {
             return Ok(());
         }
-        let (n, limit) = (thousands(frames as u64), thousands(MAX_FRAMES as u64));
-        let views = if runs.len() > 1 {
+        let (n, limit) = (thousands(frames), thousands(MAX_FRAMES as u64));
+        let mut views = if runs.len() > 1 {
             format!(" in {} views", runs.len())
         } else {
             String::new()
         };
+        if variants > 1 {
+            views += &format!(" for {variants} variants of `vary`");
+        }
         let expected = format!(
             "at most {limit} frames: one per forward op and per backward message, and 3 or 4 more"
         );

@@ -17,6 +17,7 @@ mod size;
 pub mod spec;
 pub mod trace;
 pub mod train;
+pub mod vary;
 
 pub use data::Files;
 pub use error::{BlockPlace, ScenarioError};
@@ -25,6 +26,7 @@ pub use model::Model;
 pub use net::Net;
 pub use reference::Reference;
 pub use train::{Divergence, Evaluator, MAX_TRAIN_STEPS, Train, Training};
+pub use vary::{MAX_VARIANTS, Variant, Varied};
 
 use crate::diagnostic::Diagnostic;
 use crate::engine::gradcheck::{Mismatch, check_gradients};
@@ -151,6 +153,10 @@ pub struct Scenario {
     pub warnings: Vec<ScenarioError>,
     /// `input_grads`: the figures draw messages to inputs too.
     pub input_grads: bool,
+    /// `vary`: the values to try, key by key (empty without it).
+    pub vary: Vec<Varied>,
+    /// Where the `vary` value stands in the body (empty without one).
+    pub vary_span: Span,
 }
 
 /// One view of a scenario, run forward and backward (and updated).
@@ -167,6 +173,9 @@ pub struct Run {
     pub training: Option<Arc<Training>>,
     /// The block's `input_grads`: its story tells the messages to inputs.
     pub input_grads: bool,
+    /// Every combination of the block's `vary`, in order (shared by its
+    /// views; empty without `vary`).
+    pub variants: Arc<Vec<Variant>>,
 }
 
 impl Run {
@@ -389,6 +398,7 @@ pub fn parse_in(body: &str, page: Option<(&Path, Files)>) -> Result<Scenario, Sc
     let model = model::read_model(&spec.model, label.as_deref(), &fitted, &examples[0], &stmts)?;
     let closed_form = closed::read_closed_form(body, &spec.closed_form, figure)?;
     let reference = reference::read_reference(body, &spec.reference, figure, model.as_ref())?;
+    let vary = vary::read(&spec, &params, lr, train.as_ref(), figure)?;
 
     let scenario = Scenario {
         id: spec.id.get_ref().clone(),
@@ -421,6 +431,8 @@ pub fn parse_in(body: &str, page: Option<(&Path, Files)>) -> Result<Scenario, Sc
         reference,
         warnings,
         input_grads: spec.input_grads.is_some_and(|b| *b.get_ref()),
+        vary,
+        vary_span: spec.vary.as_ref().map_or(0..0, |v| v.span()),
     };
     scenario.check_rule_card()?;
     Ok(scenario)
@@ -565,6 +577,7 @@ pub fn analyze_on_page(
             if let Some(w) = s.divergence_warning(&runs) {
                 warnings.push(place.warning(&w));
             }
+            warnings.extend(s.variant_warnings(&runs).iter().map(|w| place.warning(w)));
             (Ok((s, runs)), warnings)
         }
         Err(e) => (Err(place.diagnostic(&e)), Vec::new()),

@@ -210,6 +210,7 @@ impl Scenario {
             update,
             training: None,
             input_grads: self.input_grads,
+            variants: Arc::default(),
         })
     }
 
@@ -308,6 +309,12 @@ impl Scenario {
             let training = Arc::new(self.train_on(&runs[0])?);
             for r in &mut runs {
                 r.training = Some(training.clone());
+            }
+        }
+        if !self.vary.is_empty() {
+            let variants = Arc::new(self.run_variants(&runs)?);
+            for r in &mut runs {
+                r.variants = variants.clone();
             }
         }
         Ok(runs)

@@ -55,6 +55,107 @@ pub struct Spec {
     /// their gradients; off by default, as frameworks leave
     /// `requires_grad` off for data. The engine computes them either way.
     pub input_grads: Option<Spanned<bool>>,
+    /// What-if variants: values to try for params, inputs or `lr`, each
+    /// combination run and drawn, picked by the reader.
+    pub vary: Option<Spanned<IndexMap<Spanned<String>, Spanned<VaryList>>>>,
+}
+
+/// The values of one `vary` key as written: a list, or something else
+/// (said by its kind in the error).
+#[derive(Debug)]
+pub enum VaryList {
+    List(Vec<Spanned<VaryValue>>),
+    NotList(&'static str),
+}
+
+/// One value of a `vary` list: a number, or what it is instead.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum VaryValue {
+    Num(f64),
+    Other(&'static str),
+}
+
+/// Takes any TOML value and says what it was, so that `vary` can refuse a
+/// string or a table at its place with its own words rather than serde's.
+struct Any<T>(std::marker::PhantomData<T>);
+
+trait FromAny: Sized {
+    fn num(v: f64) -> Self;
+    fn other(kind: &'static str) -> Self;
+    fn seq<'de, A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Self, A::Error>;
+}
+
+impl FromAny for VaryValue {
+    fn num(v: f64) -> Self {
+        VaryValue::Num(v)
+    }
+    fn other(kind: &'static str) -> Self {
+        VaryValue::Other(kind)
+    }
+    fn seq<'de, A: serde::de::SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(VaryValue::Other("a list"))
+    }
+}
+
+impl FromAny for VaryList {
+    fn num(_: f64) -> Self {
+        VaryList::NotList("a single number")
+    }
+    fn other(kind: &'static str) -> Self {
+        VaryList::NotList(kind)
+    }
+    fn seq<'de, A: serde::de::SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
+        let mut v = Vec::new();
+        while let Some(x) = seq.next_element::<Spanned<VaryValue>>()? {
+            v.push(x);
+        }
+        Ok(VaryList::List(v))
+    }
+}
+
+impl<'de, T: FromAny> serde::de::Visitor<'de> for Any<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of numbers")
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<T, E> {
+        Ok(T::num(v as f64))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<T, E> {
+        Ok(T::num(v as f64))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<T, E> {
+        Ok(T::num(v))
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<T, E> {
+        Ok(T::other("true or false"))
+    }
+    fn visit_str<E>(self, _: &str) -> Result<T, E> {
+        Ok(T::other("a string"))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
+        T::seq(seq)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        while map
+            .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+            .is_some()
+        {}
+        Ok(T::other("a table"))
+    }
+}
+
+impl<'de> Deserialize<'de> for VaryValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(Any(std::marker::PhantomData))
+    }
+}
+
+impl<'de> Deserialize<'de> for VaryList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(Any(std::marker::PhantomData))
+    }
 }
 
 /// `net = { name = "mlp", sizes = [2, 16, 1], act = "tanh", seed = 1 }`.

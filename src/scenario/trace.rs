@@ -35,13 +35,34 @@ struct ScenarioJson<'a> {
     nodes: Nodes<'a>,
     output: Output<'a>,
     seed: f64,
+    /// A variant's values (only in `variants`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    set: Option<SetJson<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     title: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     training: Option<TrainingJson<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     update: Option<UpdateJson<'a>>,
+    /// Every combination of `vary`, the first key changing slowest.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    variants: Vec<ScenarioJson<'a>>,
     view: &'static str,
+}
+
+/// A variant's values, in the order of the block's `vary` (as the author
+/// wrote the keys, not sorted: the one object of the document whose keys
+/// keep that order).
+struct SetJson<'a>(&'a [(String, f64)]);
+
+impl Serialize for SetJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -165,6 +186,21 @@ fn training(t: &super::Training) -> TrainingJson<'_> {
 }
 
 fn scenario<'a>(s: &'a Scenario, run: &'a Run) -> ScenarioJson<'a> {
+    let mut json = one(s, run);
+    let view = (s.views().iter()).position(|&v| v == run.view);
+    json.variants = (run.variants.iter())
+        .filter_map(|v| {
+            let r = v.runs.get(view?)?;
+            let mut j = one(&v.scenario, r);
+            j.set = Some(SetJson(&v.set));
+            Some(j)
+        })
+        .collect();
+    json
+}
+
+/// One run's fields, without variants.
+fn one<'a>(s: &'a Scenario, run: &'a Run) -> ScenarioJson<'a> {
     let g = run.graph();
     let out = &g.nodes[run.output()];
     ScenarioJson {
@@ -176,6 +212,7 @@ fn scenario<'a>(s: &'a Scenario, run: &'a Run) -> ScenarioJson<'a> {
             value: out.value,
         },
         seed: s.seed,
+        set: None,
         title: s.title.as_deref(),
         training: run.training.as_deref().map(training),
         update: run.update.as_ref().map(|u| UpdateJson {
@@ -187,6 +224,7 @@ fn scenario<'a>(s: &'a Scenario, run: &'a Run) -> ScenarioJson<'a> {
                 .map(|(name, _, _, after)| (name.as_str(), *after))
                 .collect(),
         }),
+        variants: Vec::new(),
         view: run.view.name(),
     }
 }

@@ -455,19 +455,28 @@ impl Scenario {
     /// graph's size is known (before its first pass).
     pub(crate) fn check_train_work(&self, nodes: usize) -> Result<(), ScenarioError> {
         let Some(t) = &self.train else { return Ok(()) };
-        let work = (nodes as u64).saturating_mul(t.steps as u64);
+        // Every variant of `vary` trains too: they share the budget.
+        let runs = self.combinations();
+        let work = (nodes as u64)
+            .saturating_mul(t.steps as u64)
+            .saturating_mul(runs);
         if work <= MAX_TRAIN_WORK {
             return Ok(());
         }
-        let most = MAX_TRAIN_WORK / nodes.max(1) as u64;
+        let most = MAX_TRAIN_WORK / (nodes.max(1) as u64).saturating_mul(runs);
+        let (times, each) = if runs > 1 {
+            (format!(" in {runs} variants"), " in each variant")
+        } else {
+            (String::new(), "")
+        };
         Err(ScenarioError::new(
             t.steps_span.clone(),
             format!(
-                "training {nodes} nodes for {} steps is {work} node-steps, more than the budget of {MAX_TRAIN_WORK}",
+                "training {nodes} nodes for {} steps{times} is {work} node-steps, more than the budget of {MAX_TRAIN_WORK}",
                 t.steps
             ),
         )
-        .expected(format!("at most {most} steps for a graph of {nodes} nodes"))
+        .expected(format!("at most {most} steps for a graph of {nodes} nodes{each}"))
         .hint("fewer steps, fewer examples or a smaller net: the budget keeps a block's training to a few seconds"))
     }
 

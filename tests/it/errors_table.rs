@@ -127,6 +127,45 @@ fn cases() -> Vec<Case> {
             &["content/index.md:10:12: error: `x` is defined twice"],
         ),
         blk(
+            "unknown vary key",
+            "id = \"a\"\nparams = { w = 1 }\ninputs = { x = 2 }\ngraph = \"y = log(w * x)\"\nupdate = { lr = 0.1 }\nvary = { lrr = [0.1, 1] }",
+            &[
+                "content/index.md:13:10: error: `vary` names `lrr`, which is not a param, an input or `lr`",
+                "one of w, x, lr",
+                "did you mean `lr`?",
+            ],
+        ),
+        blk(
+            "vary with one value",
+            "id = \"a\"\nparams = { w = 1 }\ninputs = { x = 2 }\ngraph = \"y = log(w * x)\"\nvary = { x = [2] }",
+            &["content/index.md:12:14: error: `vary` lists one value for `x`; a reader needs at least two to choose from"],
+        ),
+        blk(
+            "vary with a value that is not a number",
+            "id = \"a\"\nparams = { w = 1 }\ninputs = { x = 2 }\ngraph = \"y = log(w * x)\"\nvary = { x = [1, true] }",
+            &["content/index.md:12:18: error: a value of `x` in `vary` is true or false, not a number"],
+        ),
+        blk(
+            "vary with too many combinations",
+            "id = \"a\"\nparams = { w = 1 }\ninputs = { x = 2 }\ngraph = \"y = log(w * x)\"\nvary = { x = [1, 3, 4, 5], w = [2, 3, 4] }",
+            &[
+                "content/index.md:12:8: error: `vary` makes 20 combinations (5 × 4), more than the limit of 16",
+            ],
+        ),
+        blk(
+            "vary with a variant whose run fails",
+            "id = \"a\"\nparams = { w = 1 }\ninputs = { x = 2 }\ngraph = \"y = log(w * x)\"\nvary = { x = [-1, 2] }",
+            &[
+                "content/index.md:12:8: error: the variant x = -1 fails: log needs a positive argument in statement `y`: log(-1)",
+                "the failure is at content/index.md:11:14",
+            ],
+        ),
+        blk(
+            "vary on a figure without pickers",
+            "id = \"a\"\nparams = { w = 1 }\nexamples = [ { x = 1 }, { x = 2 } ]\ngraph = \"y = w * x\"\nfigure = \"batch\"\nvary = { w = [1, 2] }",
+            &["content/index.md:13:8: error: `vary` is not drawn on a batch figure"],
+        ),
+        blk(
             "unknown function",
             "id = \"a\"\ninputs = { x = 1 }\ngraph = \"y = foo(x)\"",
             &[

@@ -421,3 +421,57 @@ fn the_prose_quotes_the_linear_layers_gradients() {
         ),
     );
 }
+
+/// The what-if numbers: the single trace's gradients at other inputs, and
+/// the four learning rates' runs.
+#[test]
+fn the_prose_quotes_the_variants() {
+    let flat = flat();
+    let single = run("single");
+    let at = |x: f64, name: &str| -> String {
+        let v = (single.variants.iter())
+            .find(|v| v.set == [("x".to_string(), x)])
+            .unwrap_or_else(|| panic!("no variant x = {x}"));
+        let g = v.runs[0].graph();
+        num(g.nodes[g.find(name).unwrap()].grad).replace('−', "-")
+    };
+    says(&flat, &format!("(${}$ at $x = 3$)", at(3.0, "b")));
+    says(&flat, &format!("(${}$ at $x = -2$)", at(-2.0, "b")));
+    says(&flat, &format!("at $x = -2$ it is ${}$", at(-2.0, "w")));
+    assert!(!at(-2.0, "w").starts_with('-') && at(1.6, "w").starts_with('-'));
+    let lrs = run("step-sizes");
+    let t = |lr: f64| {
+        let v = (lrs.variants.iter())
+            .find(|v| v.set == [("lr".to_string(), lr)])
+            .unwrap_or_else(|| panic!("no variant lr = {lr}"));
+        v.runs[0].training.clone().unwrap()
+    };
+    let losses = |lr: f64| -> Vec<f64> { t(lr).losses().collect() };
+    let lr: Vec<f64> = lrs.variants.iter().map(|v| v.set[0].1).collect();
+    assert_eq!(lr, [0.002, 0.02, 0.15, 1.0]);
+    says(
+        &flat,
+        &format!("starts at a loss of {}", num(losses(0.02)[0])),
+    );
+    says(
+        &flat,
+        &format!("the loss is still {}", num(losses(0.002)[200])),
+    );
+    says(
+        &flat,
+        &format!("At 0.02 it gets to {}", num(losses(0.02)[200])),
+    );
+    // The least squares line through (1, 2), (2, 4.5), (3, 5.5): w = 1.75,
+    // b = 0.5, residuals −0.25, 0.5, −0.25.
+    let best: f64 = (0.0625 + 0.25 + 0.0625) / 3.0;
+    assert_eq!(num(losses(0.15)[100]), num(best));
+    says(&flat, &format!("at 0.15 to {} by step 100", num(best)));
+    says(
+        &flat,
+        &format!("the loss is {} after one step", num(losses(1.0)[1])),
+    );
+    let d = t(1.0).diverged.as_ref().unwrap().at;
+    says(&flat, &format!("it overflows at step {d}"));
+    says(&flat, &format!("draws that run up to step {}", d - 1));
+    assert!(t(0.15).diverged.is_none());
+}

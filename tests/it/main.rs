@@ -32,3 +32,4 @@ mod support;
 mod tape;
 mod trace_cli;
 mod training;
+mod vary;

@@ -123,8 +123,14 @@ fn steppers_have_one_step_per_engine_step_and_show_the_engines_numbers() {
             assert_eq!(radios, expected, "{} {}", s.id, run.view.name());
             // The legend counts the same messages as the steps (one story).
             if s.group.is_none() {
+                // A block with `vary` says its stepper shows the values picked.
+                let picked = if s.vary.is_empty() {
+                    ""
+                } else {
+                    ", for the values picked"
+                };
                 let legend = format!(
-                    "{} ({} view): {} forward steps, then {told} backward messages",
+                    "{} ({} view){picked}: {} forward steps, then {told} backward messages",
                     s.title.as_deref().unwrap_or(&s.id),
                     run.view.name(),
                     run.forward.len()
@@ -376,7 +382,10 @@ fn every_frame_is_a_lazy_picture_of_its_layouts() {
     let single = &html[html.find("id=\"single-atomic-s0\"").unwrap()..];
     let first = &single[..single.find("id=\"single-atomic-s1\"").unwrap()];
     assert!(!first.contains("<svg "), "an inline frame");
-    let pic = &first[first.find("<picture class=\"frame\">").unwrap()..];
+    // `single` varies `x` (−2, −0.5, 1.6, 3): each step holds a frame per
+    // value, classed by it; the block's own, 1.6, is value 2, and its
+    // files are the figure's own (the others' are in v0/, v1/, v3/).
+    let pic = &first[first.find("<picture class=\"frame va x0-2\">").unwrap()..];
     let pic = &pic[..pic.find("</picture>").unwrap()];
     let source = &pic[pic.find("<source ").unwrap()..];
     let img = &pic[pic.find("<img ").unwrap()..];

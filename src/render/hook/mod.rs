@@ -20,6 +20,7 @@ use crate::story::{Phase, tell};
 use rayon::prelude::*;
 
 mod trace;
+mod vary;
 use crate::util::esc;
 use trace::{PAGE_PADDING, WIDEST_COLUMN, can_share, compare, shared_steppers, traces};
 
@@ -492,30 +493,15 @@ fn draw(
         traces: Vec::new(),
     };
     let body = match s.figure {
+        Figure::Trace if !s.vary.is_empty() => vary::traces(s, runs, &mut out)?,
+        Figure::Training if !s.vary.is_empty() => vary::training(s, runs, &mut out)?,
+        Figure::Graph | Figure::Rule | Figure::StepSize | Figure::Compare if !s.vary.is_empty() => {
+            vary::stills(s, runs, &mut out)
+        }
         Figure::Trace | Figure::Batch => traces(s, runs, hidden, shared, &mut out)?,
-        Figure::Graph => {
-            let mut views = Vec::new();
-            for run in runs {
-                let fid = format!("{}-{}", s.id, run.view.name());
-                let lr = figures::graph_still(run, &fid, &title);
-                let tb = figures::graph_still_in(run, &fid, &title, Direction::TopDown);
-                views.push((view_label(run), out.two_layouts(run.view.name(), lr, tb)));
-            }
-            one_or_tabs(s, views)
-        }
-        Figure::Rule => {
-            let narrow = figures::rule_card_narrow(s, &runs[0], &s.id);
-            out.two_layouts("rule", figures::rule_card(s, &runs[0], &s.id), narrow)
-        }
-        Figure::StepSize => {
-            let errors = crate::figure::step_size::Errors::new(s, &runs[0]);
-            let narrow = figures::step_size_narrow(s, &errors, &format!("{}-narrow", s.id));
-            let table = figures::data_table::step_size_table(&errors);
-            out.two_layouts("step-size", figures::step_size(s, &errors, &s.id), narrow) + &table
-        }
-        Figure::Compare => compare(s, runs, &title, &mut out),
         Figure::Training => training(s, &runs[0], (shared, peers), &mut out)?,
         Figure::Modes => modes(s, &runs[0], &title, &mut out)?,
+        _ => stills(s, runs, &mut out),
     };
     out.frames += out.stills.len();
     out.downloads.append(&mut out.stills);
@@ -535,6 +521,35 @@ fn draw(
         frames: out.frames,
         traces: out.traces,
     })
+}
+
+/// The figures drawn as still pictures (each in a wide and a narrow
+/// layout): a graph, a rule card, a step-size plot, a comparison.
+fn stills(s: &Scenario, runs: &[Run], out: &mut Collected) -> String {
+    let title = s.title.clone().unwrap_or_else(|| s.id.clone());
+    match s.figure {
+        Figure::Rule => {
+            let narrow = figures::rule_card_narrow(s, &runs[0], &s.id);
+            out.two_layouts("rule", figures::rule_card(s, &runs[0], &s.id), narrow)
+        }
+        Figure::StepSize => {
+            let errors = crate::figure::step_size::Errors::new(s, &runs[0]);
+            let narrow = figures::step_size_narrow(s, &errors, &format!("{}-narrow", s.id));
+            let table = figures::data_table::step_size_table(&errors);
+            out.two_layouts("step-size", figures::step_size(s, &errors, &s.id), narrow) + &table
+        }
+        Figure::Compare => compare(s, runs, &title, out),
+        _ => {
+            let mut views = Vec::new();
+            for run in runs {
+                let fid = format!("{}-{}", s.id, run.view.name());
+                let lr = figures::graph_still(run, &fid, &title);
+                let tb = figures::graph_still_in(run, &fid, &title, Direction::TopDown);
+                views.push((view_label(run), out.two_layouts(run.view.name(), lr, tb)));
+            }
+            one_or_tabs(s, views)
+        }
+    }
 }
 
 /// Forward mode against reverse mode: a tab per forward-mode pass (one per
@@ -612,10 +627,15 @@ fn json_within_budget(
     if json.fits() {
         return Ok(json.bytes);
     }
-    let knob = if s.train.is_some() {
-        "train for fewer steps, or use fewer examples or a smaller net"
-    } else {
-        "use fewer statements or examples"
+    let knob = match (s.train.is_some(), s.vary.is_empty()) {
+        (true, true) => "train for fewer steps, or use fewer examples or a smaller net",
+        (true, false) => {
+            "train for fewer steps, use fewer examples or a smaller net, or list fewer values in `vary` (each combination's run is in the JSON)"
+        }
+        (false, true) => "use fewer statements or examples",
+        (false, false) => {
+            "use fewer statements or examples, or list fewer values in `vary` (each combination's run is in the JSON)"
+        }
     };
     Err(ScenarioError::new(
         s.bytes_span(),
