@@ -806,15 +806,6 @@ graph = "loss = w * x + b"
         "both at one h"
     );
     let svg = step_size(&s, &errors, "lin").to_string();
-    let width: f64 = svg
-        .split("width=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
     let attr = |t: &str, k: &str| -> f64 {
         t.split(&format!(" {k}=\""))
             .nth(1)
@@ -825,6 +816,7 @@ graph = "loss = w * x + b"
             .parse()
             .unwrap()
     };
+    let width = attr(&svg, "width");
     // Each label's box, from its anchor, at the theme's bold advance.
     let boxes: Vec<(f64, f64, f64, f64)> = (svg.split("<text").skip(1))
         .filter(|t| t.contains("minimum-label"))
