@@ -474,7 +474,7 @@ async function fullShots(page, name, tile = 1600) {
     await page.screenshot({ path: shotPath(`${name}-p${String(i).padStart(2, "0")}.png`), fullPage: true, clip: { x: 0, y, width: w, height: Math.min(tile, h - y) }, timeout: 180000 });
   }
 }
-/** SVG text whose fill has under 3:1 contrast on the figure's paper (axe does not look inside SVG). */
+/** SVG text whose fill has under 4.5:1 contrast on the figure's paper (WCAG 1.4.3 for text of 11–13 px; axe does not look inside SVG). */
 const svgTextContrast = async (page) => {
   const found = await page.$$eval(".fig svg text", (texts) => texts.filter((t) => t.textContent.trim()).map((t) => {
     const svg = t.closest("svg");
@@ -486,7 +486,7 @@ const svgTextContrast = async (page) => {
     const fg = parseColor(fill), bg = parseColor(paper);
     if (!fg || !bg) continue;
     const ratio = contrast(fg, bg);
-    if (ratio < 3) bad.set(`${cls} ${fill}`, `${ratio.toFixed(2)}: ${text}`);
+    if (ratio < 4.5) bad.set(`${cls} ${fill}`, `${ratio.toFixed(2)}: ${text}`);
   }
   return [...bad.entries()];
 };
@@ -517,7 +517,7 @@ for (const path of pages()) {
     for (const id of await page.$$eval("figure.fig[id], div.group[id]", (els) => els.filter((e) => !e.parentElement.closest("figure.fig, div.group")).map((e) => e.id))) {
       await page.locator(`#${id}`).screenshot({ path: shotPath(`${s}-fig-${id}-desktop.png`) });
     }
-    ok((await svgTextContrast(page)).length === 0, `light ${path}: every inline SVG text has ≥ 3:1 contrast on its figure's paper ${JSON.stringify((await svgTextContrast(page)).slice(0, 40))}`);
+    ok((await svgTextContrast(page)).length === 0, `light ${path}: every inline SVG text has ≥ 4.5:1 contrast on its figure's paper ${JSON.stringify((await svgTextContrast(page)).slice(0, 40))}`);
     await page.emulateMedia({ colorScheme: "dark" });
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     const lum = bg.match(/\d+/g).slice(0, 3).map(Number).reduce((a, b) => a + b, 0) / 3;
@@ -527,7 +527,7 @@ for (const path of pages()) {
       const tl = (svgText.match(/\d+/g) ?? [0, 0, 0]).slice(0, 3).map(Number).reduce((a, b) => a + b, 0) / 3;
       ok(tl > 128, `dark ${path}: inline SVG text is light on dark (${svgText})`);
     } else console.log(`  dark ${path}: no inline SVG figure on this page, its text colour not checked`);
-    ok((await svgTextContrast(page)).length === 0, `dark ${path}: every inline SVG text has ≥ 3:1 contrast on its figure's paper ${JSON.stringify((await svgTextContrast(page)).slice(0, 40))}`);
+    ok((await svgTextContrast(page)).length === 0, `dark ${path}: every inline SVG text has ≥ 4.5:1 contrast on its figure's paper ${JSON.stringify((await svgTextContrast(page)).slice(0, 40))}`);
     // Image frames carry their own dark-mode rules: steps 1 and 2 of a stepper
     // (lazy images, as every frame is) must be dark in dark mode, and light in light mode.
     const hasStepper = (await singleStepper(page)) !== undefined;

@@ -8,7 +8,8 @@
 // and is in the window. Then Tab: focus leaves the steps for Play (when
 // motion is allowed), whose button is then inside the window: the tab
 // order is the order on screen (frame, buttons, Play). Every step radio is
-// described by its narration.
+// described by its narration, and every radio's name contains the label
+// that is drawn for it (a step's number, a tab's words, a picked value).
 //
 //   node keys.mjs                 all three sites
 //   node keys.mjs bundled         one of them (or: tanh, scaffold, a path)
@@ -81,6 +82,18 @@ for (const [site, dir] of sites) {
         return { id: r.id, described: !!desc && !!document.getElementById(desc)?.textContent.trim(), label };
       }));
       const undescribed = names.filter((r) => !r.described).map((r) => r.id);
+      // Label in name (2.5.3): a radio behind a visible label is named
+      // starting with it (a step's number, a tab's words, a picked value).
+      const unnamed = await page.$$eval("input[type=radio]", (rs) => rs.flatMap((r) => {
+        const name = (r.getAttribute("aria-label") ?? (r.getAttribute("aria-labelledby") ?? "").split(" ")
+          .map((id) => document.getElementById(id)?.textContent ?? "").join(" ")).trim();
+        const shown = [...document.querySelectorAll(`label[for="${CSS.escape(r.id)}"]`)]
+          .filter((l) => !l.matches(".next, .prev"))
+          .map((l) => l.textContent.trim()).filter((t) => t);
+        const fullName = name || shown.join(" ");
+        return shown.filter((t) => !fullName.toLowerCase().includes(t.toLowerCase())).map((t) => `${r.id} "${t}" in "${fullName}"`);
+      }));
+      ok(unnamed.length === 0, `${site} ${path} @${w}: every radio's name contains its visible label${unnamed.length ? `: not ${unnamed.slice(0, 5).join(", ")}` : ""}`);
       ok(undescribed.length === 0, `${site} ${path} @${w}: every step radio is described by its narration${undescribed.length ? `: not ${undescribed.slice(0, 5).join(", ")}` : ""}`);
       await ctx.close();
     }

@@ -297,10 +297,14 @@ pub fn stepper(
         // speech user's "click 3" finds it (WCAG 2.5.3, label in name). Its
         // description is the step's narration, numbers and all, read as
         // the arrow keys reach it (no Tab forward and back per step).
-        let name = if numbered {
-            format!("{}. {}", k + 1, s.title)
-        } else {
-            s.title.clone()
+        // Without numbers, a part's first step is the one its jump label
+        // ("Start", "Seed", "Halfway") stands for: its name begins with it.
+        let name = match part {
+            _ if numbered => format!("{}. {}", k + 1, s.title),
+            Some(p) if !s.title.starts_with(&jumps[p].label) => {
+                format!("{}: {}", jumps[p].label, s.title)
+            }
+            _ => s.title.clone(),
         };
         h += &format!(
             "<input type=\"radio\" name=\"{fid}-step\" id=\"{fid}-s{k}\" aria-label=\"{}\" aria-describedby=\"{fid}-n{k}\"{}>\n",
@@ -623,6 +627,8 @@ update = { lr = 0.1 }
                     numbered,
                     "{name}"
                 );
+                // Unnumbered, the part's first step carries its jump label.
+                assert_eq!(name.starts_with("Start: "), !numbered && k == 0, "{name}");
                 assert!(
                     radio.contains(&format!("aria-describedby=\"f-n{k}\"")),
                     "{radio}"
