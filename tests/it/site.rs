@@ -869,3 +869,38 @@ fn formulas_code_regions_and_plot_tables_for_every_reader() {
         3
     );
 }
+
+/// Paper cannot pick: a varied figure carries every combination's key
+/// numbers in a table that only print shows, each row the engine's run of
+/// that combination (the single trace's x = −2 flips ∂loss/∂w to positive).
+#[test]
+fn a_varied_figure_prints_every_combination_in_a_table() {
+    let page = page(built(), "one-example.html");
+    let table = &page[page
+        .find("<table class=\"vary-print\">")
+        .expect("the print table")..];
+    let table = &table[..table.find("</table>").unwrap()];
+    let runs = crate::support::explainer_runs();
+    let (_, rs) = runs.iter().find(|(s, _)| s.id == "single").unwrap();
+    let variants = &rs[0].variants;
+    assert_eq!(table.matches("<tr>").count(), variants.len() + 1);
+    for var in variants.iter() {
+        let run = &var.runs[0];
+        let g = run.graph();
+        let w = (0..g.len())
+            .find(|&i| g.nodes[i].name.as_deref() == Some("w"))
+            .unwrap();
+        let row = format!(
+            "<tr><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
+            seen::text::num(var.set[0].1),
+            seen::text::num(g.nodes[run.output()].value),
+            seen::text::num(g.nodes[w].grad)
+        );
+        assert!(table.contains(&row), "{row} not in {table}");
+    }
+    let css = String::from_utf8(built()[&std::path::PathBuf::from("style.css")].clone()).unwrap();
+    assert!(
+        css.contains(".vary-print{display:none;}"),
+        "hidden on screen"
+    );
+}

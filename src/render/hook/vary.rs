@@ -69,9 +69,83 @@ fn pickers(s: &Scenario) -> String {
 }
 
 /// The block's pickers and its figure, in one box that the pickers' rules
-/// reach.
-fn varied(s: &Scenario, figure: &str) -> String {
-    format!("<div class=\"vary\">\n{}{figure}</div>\n", pickers(s))
+/// reach, and the table of every combination that print shows instead of
+/// the pickers.
+fn varied(s: &Scenario, variants: &[Variant], figure: &str) -> String {
+    format!(
+        "<div class=\"vary\">\n{}{figure}{}</div>\n",
+        pickers(s),
+        print_table(variants)
+    )
+}
+
+/// Every combination's key numbers, for print (paper shows the block's own
+/// combination and cannot pick): its values, then the output's value (a
+/// training run's last loss) and each param's gradient.
+fn print_table(variants: &[Variant]) -> String {
+    let Some(first) = variants.first() else {
+        return String::new();
+    };
+    let run = &first.runs[0];
+    let g = run.graph();
+    let out = g.nodes[run.output()]
+        .name
+        .clone()
+        .unwrap_or_else(|| "output".into());
+    let params: Vec<usize> = (0..g.len())
+        .filter(|&i| g.nodes[i].kind == crate::engine::Kind::Param)
+        .collect();
+    let training = run.training.is_some();
+    let mut h = String::from(
+        "<table class=\"vary-print\">\n<caption>Every combination of the values (the figure shows the block's own)</caption>\n<thead><tr>",
+    );
+    for (key, _) in &first.set {
+        h += &format!("<th scope=\"col\">{}</th>", esc(key));
+    }
+    if training {
+        h += "<th scope=\"col\">last loss</th>";
+    } else {
+        h += &format!("<th scope=\"col\">{}</th>", esc(&out));
+        for &i in &params {
+            let name = g.nodes[i].name.as_deref().unwrap_or("?");
+            h += &format!("<th scope=\"col\">∂{}/∂{}</th>", esc(&out), esc(name));
+        }
+    }
+    h += "</tr></thead>\n<tbody>\n";
+    for var in variants {
+        h += "<tr>";
+        for (_, v) in &var.set {
+            h += &format!("<td class=\"num\">{}</td>", crate::text::num(*v));
+        }
+        let run = &var.runs[0];
+        let g = run.graph();
+        match &run.training {
+            Some(t) => {
+                let last = t.steps.last().map_or(f64::NAN, |s| s.loss);
+                let diverged = (t.diverged.as_ref())
+                    .map(|d| format!(" (diverged at step {})", d.at))
+                    .unwrap_or_default();
+                h += &format!(
+                    "<td class=\"num\">{}{diverged}</td>",
+                    crate::text::num(last)
+                );
+            }
+            None => {
+                h += &format!(
+                    "<td class=\"num\">{}</td>",
+                    crate::text::num(g.nodes[run.output()].value)
+                );
+                for &i in &params {
+                    h += &format!(
+                        "<td class=\"num\">{}</td>",
+                        crate::text::num(g.nodes[i].grad)
+                    );
+                }
+            }
+        }
+        h += "</tr>\n";
+    }
+    h + "</tbody>\n</table>\n"
 }
 
 /// A trace with `vary`: per view, one stepper whose every step holds each
@@ -147,7 +221,7 @@ pub(super) fn traces(
             stepper(&first.fid, &legend, "", &panels, &first.jumps, true),
         ));
     }
-    Ok(varied(s, &one_or_tabs(s, views)))
+    Ok(varied(s, &runs[0].variants, &one_or_tabs(s, views)))
 }
 
 /// A training run with `vary`: one stepper over the block's own run's
@@ -235,6 +309,7 @@ pub(super) fn training(
     );
     Ok(varied(
         s,
+        &runs[0].variants,
         &stepper(&fid, &legend, "", &panels, &parts.jumps, true),
     ))
 }
@@ -264,7 +339,7 @@ pub(super) fn stills(s: &Scenario, runs: &[Run], out: &mut Collected) -> String 
         );
     }
     out.dir = dir;
-    varied(s, &html)
+    varied(s, &runs[0].variants, &html)
 }
 
 #[cfg(test)]
