@@ -590,7 +590,14 @@ fn a_training_group_shares_one_stepper_with_a_variant_per_run() {
             .unwrap()..];
         let label = &radio[radio.find("aria-label=\"").unwrap() + 12..];
         let label = &label[..label.find('"').unwrap()];
-        assert_eq!(label, format!("step {k} of 30"));
+        // A part's first step begins with its jump label (WCAG 2.5.3).
+        let part = match k {
+            0 => "Start: ",
+            15 => "Halfway: ",
+            30 => "Last step: ",
+            _ => "",
+        };
+        assert_eq!(label, format!("{part}step {k} of 30"));
         let step = &radio[radio.find("<div class=\"step\">").unwrap()..];
         let step = &step[..step.find("<div class=\"pn\"").unwrap()];
         for (t, run) in ["Correct", "Forgotten"].iter().enumerate() {
