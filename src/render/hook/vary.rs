@@ -307,11 +307,19 @@ pub(super) fn training(
         "{}: the loss and the model, snapshot by snapshot, for the values picked",
         parts.title
     );
-    Ok(varied(
-        s,
-        &runs[0].variants,
-        &stepper(&fid, &legend, "", &panels, &parts.jumps, true),
-    ))
+    // Each combination's losses as a table, shown with its values.
+    let tables: String = (drawn.iter())
+        .filter_map(|(var, _, _)| {
+            let t = var.runs.first()?.training.as_deref()?;
+            Some(format!(
+                "<div class=\"{}\">{}</div>\n",
+                classes(&var.picks),
+                figures::data_table::loss_table(t)
+            ))
+        })
+        .collect();
+    let stepper = stepper(&fid, &legend, "", &panels, &parts.jumps, true);
+    Ok(varied(s, &runs[0].variants, &(stepper + &tables)))
 }
 
 /// A still figure with `vary` (graph, rule card, step-size, compare): each
