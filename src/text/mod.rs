@@ -195,8 +195,8 @@ fn template(op: Op, t: &'static str, n: usize) -> std::borrow::Cow<'static, str>
     let Some((pair, tail)) = t.rsplit_once(" + ") else {
         return t.into();
     };
-    // `{0` of the pair becomes `{2k`, `{1` becomes `{2k+1` (an opening
-    // brace and a slot number: the template's own syntax).
+    // Slot 0 of the pair becomes slot 2k and slot 1 becomes slot 2k + 1
+    // (each slot written as an opening brace and its number).
     let slot = |i: usize| format!("{OPEN}{i}");
     let terms: Vec<String> = (0..n / 2)
         .map(|k| {
