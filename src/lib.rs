@@ -122,6 +122,32 @@ fn trace_frames_within_budget(
     Ok((frames, animated))
 }
 
+/// A training block's shown snapshots as standalone SVG documents (for
+/// `seen frames` and the goldens): its figure data computed
+/// ([`figure::one`]), then drawn. Empty for a run without training.
+pub fn training_frames(
+    s: &scenario::Scenario,
+    run: &scenario::Run,
+) -> Result<Vec<String>, scenario::ScenarioError> {
+    training_frames_at(s, run, render::figures::TRAINING_WIDTH)
+}
+
+/// [`training_frames`] drawn `width` px wide (a phone's column:
+/// [`render::scene::PHONE_COLUMN`]).
+pub fn training_frames_at(
+    s: &scenario::Scenario,
+    run: &scenario::Run,
+    width: f64,
+) -> Result<Vec<String>, scenario::ScenarioError> {
+    let data = figure::one(s, std::slice::from_ref(run))?;
+    Ok(match (run.training.as_deref(), &data) {
+        (Some(t), figure::FigureData::Training(Some(d))) => {
+            render::figures::training_frames_at(s, t, d, width)
+        }
+        _ => Vec::new(),
+    })
+}
+
 /// A block's error at its `file:line:col`: `block` counts the file's
 /// `autograd` blocks from 0 (they all ran, so [`run_file`] kept them all,
 /// in order).
@@ -170,8 +196,7 @@ pub fn export_frames(path: &Path, out: &Path, png: bool) -> Result<ExportReport,
         .enumerate()
         .map(|(b, (s, rs))| {
             if s.figure == scenario::Figure::Training {
-                let frames = render::figures::training_frames(s, &rs[0])
-                    .map_err(|e| format!("{}: {}\n", s.id, e.message))?;
+                let frames = training_frames(s, &rs[0]).map_err(|e| block_error(path, b, &e))?;
                 return Ok(vec![(format!("{}-training", s.id), frames, None)]);
             }
             rs.iter()

@@ -15,7 +15,7 @@ pub const GRID: usize = 40;
 
 /// The model's graph for one example, with handles on its features and
 /// params.
-pub struct Eval {
+struct Eval {
     pub lowered: Lowered,
     pub features: Vec<NodeId>,
     /// Params the model uses, with their values before and after the step.
@@ -23,7 +23,7 @@ pub struct Eval {
 }
 
 impl Eval {
-    pub fn new(s: &Scenario, run: &Run) -> Option<Eval> {
+    fn new(s: &Scenario, run: &Run) -> Option<Eval> {
         let model = s.model.as_ref()?;
         let lowered = s.model_graph(run.view)?;
         let g = &lowered.graph;
@@ -66,7 +66,7 @@ impl Eval {
 
     /// Sets the params to their values before (`false`) or after (`true`)
     /// the step.
-    pub fn set(&mut self, after: bool) {
+    fn set(&mut self, after: bool) {
         for (_, i, before, aft) in &self.params {
             self.lowered.graph.nodes[*i].value = if after {
                 aft.unwrap_or(*before)
@@ -77,7 +77,7 @@ impl Eval {
     }
 
     /// The model at feature values `x`; `None` outside an op's domain.
-    pub fn at(&mut self, x: &[f64]) -> Option<f64> {
+    fn at(&mut self, x: &[f64]) -> Option<f64> {
         for (&i, &v) in self.features.iter().zip(x) {
             self.lowered.graph.nodes[i].value = v;
         }
@@ -87,7 +87,7 @@ impl Eval {
 
     /// "w = 1.2, b = −0.1" before or after, or a plain phrase when there
     /// are too many params to list.
-    pub fn values(&self, after: bool) -> String {
+    fn values(&self, after: bool) -> String {
         if self.params.len() > 4 {
             return String::new();
         }
@@ -131,7 +131,7 @@ pub struct Data {
 }
 
 impl Data {
-    pub fn new(s: &Scenario, run: &Run, model: &Model, eval: &mut Eval) -> Data {
+    fn new(s: &Scenario, run: &Run, model: &Model, eval: &mut Eval) -> Data {
         let value =
             |e: &[crate::scenario::Named], n: &str| e.iter().find(|v| v.name == n).map(|v| v.value);
         let examples: Vec<(Vec<f64>, Option<f64>)> = s
@@ -213,7 +213,7 @@ pub fn ends_in_sigmoid(s: &Scenario, e: &Expr, uses: usize) -> bool {
 }
 
 /// The model's curve over the feature, in pieces where it is defined.
-pub fn curve(eval: &mut Eval, (lo, hi): (f64, f64)) -> Vec<Vec<(f64, f64)>> {
+fn curve(eval: &mut Eval, (lo, hi): (f64, f64)) -> Vec<Vec<(f64, f64)>> {
     let mut pieces: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
     for i in 0..=SAMPLES {
         let x = lo + (hi - lo) * i as f64 / SAMPLES as f64;
@@ -228,7 +228,7 @@ pub fn curve(eval: &mut Eval, (lo, hi): (f64, f64)) -> Vec<Vec<(f64, f64)>> {
 }
 
 /// The model on a grid over the plane: `v[j][i]` at `(xs[i], ys[j])`.
-pub fn grid(
+fn grid(
     eval: &mut Eval,
     xr: (f64, f64),
     yr: (f64, f64),
@@ -258,7 +258,7 @@ pub struct Moved {
 /// The model's name (`p`, or "the model") and each example's prediction
 /// before and after the block's update, run by the engine as the plot's
 /// curves are; `None` without an update, a model, or a defined value.
-pub fn moved(s: &Scenario, run: &Run) -> Option<(String, Vec<Moved>)> {
+fn moved(s: &Scenario, run: &Run) -> Option<(String, Vec<Moved>)> {
     run.update.as_ref()?;
     let model = s.model.as_ref()?;
     let mut eval = Eval::new(s, run)?;
@@ -287,11 +287,121 @@ pub fn moved(s: &Scenario, run: &Run) -> Option<(String, Vec<Moved>)> {
 
 /// Polylines in data units.
 pub type Lines = Vec<Vec<(f64, f64)>>;
+/// Points `(x, y, value)` in data units.
+pub type Spots = [(f64, f64, Option<f64>)];
+
+/// What a batch's model plot draws, computed before drawing (the drawing
+/// evaluates nothing).
+pub struct PlotData {
+    pub data: Data,
+    /// The params before and after the step, as [`Eval::values`] writes
+    /// them.
+    pub values: (String, String),
+    pub shape: Shape,
+}
+
+/// A model plot's lines, in data units.
+pub enum Shape {
+    /// One feature: the model's curve before the step and after it (in
+    /// pieces where it is defined), and where each example is drawn:
+    /// `(x, y, target)`, at its target, else on the model before the step.
+    Curve {
+        before: Lines,
+        after: Option<Lines>,
+        points: Vec<(f64, f64, Option<f64>)>,
+    },
+    /// Two features: the boundary before and after the step, and the model
+    /// (after the step, or before without one) at [`SPOTS`] × [`SPOTS`]
+    /// spots across the window, row by row: where the side labels may go.
+    Plane {
+        before: Lines,
+        after: Option<Lines>,
+        spots: Vec<(f64, f64, Option<f64>)>,
+    },
+}
+
+/// Where a side label may go, as fractions of the window.
+const SPOT_AT: [f64; 5] = [0.12, 0.3, 0.5, 0.7, 0.88];
+/// Spots per side.
+pub const SPOTS: usize = SPOT_AT.len();
+
+impl PlotData {
+    /// The model plot of block `s`'s `run`; `None` when there is none to
+    /// draw (no model, not one or two features, or a model that cannot be
+    /// built): the drawing says why.
+    pub fn new(s: &Scenario, run: &Run) -> Option<PlotData> {
+        let model = s.model.as_ref()?;
+        if !(1..=2).contains(&model.features.len()) {
+            return None;
+        }
+        let mut eval = Eval::new(s, run)?;
+        let data = Data::new(s, run, model, &mut eval);
+        let values = (eval.values(false), eval.values(true));
+        let shape = if model.features.len() == 1 {
+            let xr = data.ranges[0];
+            eval.set(false);
+            let before = curve(&mut eval, xr);
+            let after = data.update.then(|| {
+                eval.set(true);
+                let c = curve(&mut eval, xr);
+                eval.set(false);
+                c
+            });
+            let points = (data.examples.iter())
+                .filter_map(|(x, t)| Some((x[0], t.or_else(|| eval.at(&[x[0]]))?, *t)))
+                .collect();
+            Shape::Curve {
+                before,
+                after,
+                points,
+            }
+        } else {
+            let (before, after) = boundaries(&mut eval, &data);
+            let (xr, yr) = (data.ranges[0], data.ranges[1]);
+            eval.set(data.update);
+            let mut spots = Vec::new();
+            for fy in SPOT_AT {
+                for fx in SPOT_AT {
+                    let x = xr.0 + fx * (xr.1 - xr.0);
+                    let y = yr.0 + fy * (yr.1 - yr.0);
+                    spots.push((x, y, eval.at(&[x, y])));
+                }
+            }
+            eval.set(false);
+            Shape::Plane {
+                before,
+                after,
+                spots,
+            }
+        };
+        Some(PlotData {
+            data,
+            values,
+            shape,
+        })
+    }
+}
+
+/// A batch's figure data, per run: its model plot and what the step did
+/// to each example's prediction ([`moved`]).
+pub struct BatchData {
+    pub plot: Option<PlotData>,
+    pub moved: Option<(String, Vec<Moved>)>,
+}
+
+impl BatchData {
+    pub fn new(s: &Scenario, run: &Run) -> BatchData {
+        BatchData {
+            plot: PlotData::new(s, run),
+            moved: moved(s, run),
+        }
+    }
+}
 
 /// A two-feature model's boundary (where it crosses `data.level`) over the
 /// plot's window, before the step and, with an update, after it. Leaves
 /// the params at their values before the step.
-pub fn boundaries(eval: &mut Eval, data: &Data) -> (Lines, Option<Lines>) {
+fn boundaries(eval: &mut Eval, data: &Data) -> (Lines, Option<Lines>) {
     let (xr, yr) = (data.ranges[0], data.ranges[1]);
     eval.set(false);
     let (xs, ys, v) = grid(eval, xr, yr);

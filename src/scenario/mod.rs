@@ -587,12 +587,12 @@ pub fn analyze_on_page(
 /// A block's outcome on its page: its id error ([`check_page_id`]) and
 /// its own ([`analyze_on_page`]), sorted by place; the block's warnings
 /// (`found`) go to `warnings` when it has no error.
-pub fn on_page(
+pub fn on_page<T>(
     id_error: Option<Diagnostic>,
-    result: Result<(Scenario, Vec<Run>), Diagnostic>,
+    result: Result<T, Diagnostic>,
     found: Vec<Diagnostic>,
     warnings: &mut Vec<Diagnostic>,
-) -> Result<(Scenario, Vec<Run>), Vec<Diagnostic>> {
+) -> Result<T, Vec<Diagnostic>> {
     match (id_error, result) {
         (None, Ok(ok)) => {
             warnings.extend(found);

@@ -41,6 +41,15 @@ pub fn wrap_by(s: &str, room: f64, width: impl Fn(&str) -> f64) -> Vec<String> {
 }
 
 /// The text with its first letter in upper case.
+/// "a", "a and b", "a, b and c".
+pub fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [a] => a.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 pub fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next()

@@ -289,7 +289,7 @@ fn the_prose_quotes_the_moons_run() {
         .into_iter()
         .find(|(s, _)| s.id == "moons")
         .unwrap();
-    let frames = seen::render::figures::training_frames(&s, &runs[0]).unwrap();
+    let frames = seen::training_frames(&s, &runs[0]).unwrap();
     let right = |step: usize| -> String {
         let f = (frames.iter())
             .find(|f| f.contains(&format!(">Step {step} of 200 · loss ")))

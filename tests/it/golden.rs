@@ -74,7 +74,14 @@ fn build_produced() -> BTreeMap<String, String> {
     let run = &runs[0];
     out.insert(
         "batch/plot.svg".into(),
-        figure::batch(batch, run, &batch.id).plot.into(),
+        figure::batch(
+            batch,
+            run,
+            &seen::figure::model_plot::BatchData::new(batch, run),
+            &batch.id,
+        )
+        .plot
+        .into(),
     );
     let frames = seen::render::frame::trace_frames(batch, run);
     // The step where the last message reaches a shared param, and the update.
@@ -164,10 +171,15 @@ fn build_produced() -> BTreeMap<String, String> {
     );
     out.insert(
         "batch/shift.svg".into(),
-        figure::batch(batch, run, &batch.id)
-            .shift
-            .expect("the batch updates")
-            .into(),
+        figure::batch(
+            batch,
+            run,
+            &seen::figure::model_plot::BatchData::new(batch, run),
+            &batch.id,
+        )
+        .shift
+        .expect("the batch updates")
+        .into(),
     );
     let (step, runs) = &blocks["step-size"];
     out.insert(
@@ -193,7 +205,14 @@ fn build_produced() -> BTreeMap<String, String> {
     );
     out.insert(
         "phone/batch-plot.svg".into(),
-        figure::batch(batch, run, &batch.id).plot_narrow.into(),
+        figure::batch(
+            batch,
+            run,
+            &seen::figure::model_plot::BatchData::new(batch, run),
+            &batch.id,
+        )
+        .plot_narrow
+        .into(),
     );
     let (sketch, runs) = &blocks["sketch"];
     out.insert(
@@ -213,7 +232,7 @@ fn build_produced() -> BTreeMap<String, String> {
     // the fixture (one feature, then two).
     let fixture = manifest_dir().join("tests/fixtures/training.md");
     for (s, runs) in seen::run_file(&fixture).expect("the training fixture runs") {
-        let frames = figure::training_frames(&s, &runs[0]).expect("training frames");
+        let frames = seen::training_frames(&s, &runs[0]).expect("training frames");
         let shown = &runs[0].training.as_ref().unwrap().snapshots;
         for i in [0, frames.len() / 4, frames.len() - 1] {
             out.insert(
@@ -223,7 +242,7 @@ fn build_produced() -> BTreeMap<String, String> {
         }
         // A phone's drawing of the middle one.
         let phone = seen::render::scene::PHONE_COLUMN;
-        let narrow = figure::training_frames_at(&s, &runs[0], phone).expect("training frames");
+        let narrow = seen::training_frames_at(&s, &runs[0], phone).expect("training frames");
         let i = frames.len() / 4;
         out.insert(
             format!("phone/training-{}-step-{:02}.svg", s.id, shown[i]),
@@ -243,7 +262,12 @@ fn plots() -> BTreeMap<String, String> {
         .into_iter()
         .flat_map(|(s, runs)| {
             let id = format!("plot-{}", s.id);
-            let parts = seen::render::figures::batch(&s, &runs[0], &id);
+            let parts = seen::render::figures::batch(
+                &s,
+                &runs[0],
+                &seen::figure::model_plot::BatchData::new(&s, &runs[0]),
+                &id,
+            );
             [
                 (format!("plots/{}.svg", s.id), parts.plot.into()),
                 (format!("phone/plot-{}.svg", s.id), parts.plot_narrow.into()),

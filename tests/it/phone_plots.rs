@@ -26,7 +26,13 @@ fn narrow_plots() -> Vec<(String, String)> {
                 for run in &runs {
                     out.push((
                         format!("batch {} {}", s.id, run.view.name()),
-                        batch(&s, run, &s.id).plot_narrow,
+                        batch(
+                            &s,
+                            run,
+                            &seen::figure::model_plot::BatchData::new(&s, run),
+                            &s.id,
+                        )
+                        .plot_narrow,
                     ));
                 }
             }
@@ -37,7 +43,13 @@ fn narrow_plots() -> Vec<(String, String)> {
     for (s, runs) in seen::run_file(&fixtures).expect("the plot fixtures run") {
         out.push((
             format!("plot {}", s.id),
-            batch(&s, &runs[0], &s.id).plot_narrow,
+            batch(
+                &s,
+                &runs[0],
+                &seen::figure::model_plot::BatchData::new(&s, &runs[0]),
+                &s.id,
+            )
+            .plot_narrow,
         ));
     }
     assert!(

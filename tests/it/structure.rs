@@ -63,6 +63,45 @@ fn drawing_reads_no_site_no_syntax_tree_and_no_gradient_checker() {
     );
 }
 
+/// The drawing takes the figure stage's data and runs nothing itself: no
+/// model evaluated, no forward pass, no figure data computed in
+/// `render/figures/` (the hook computes it with the block, before any
+/// drawing: `figure::compute`).
+#[test]
+fn figures_draw_data_and_evaluate_nothing() {
+    let calls = [
+        "evaluator(",
+        "eval_points(",
+        "forward_quiet(",
+        "tangents(",
+        "Errors::new(",
+        "Modes::new(",
+        "TrainingData::new(",
+        "BatchData::new(",
+        "PlotData::new(",
+        "figure::compute(",
+        "figure::one(",
+    ];
+    let mut bad = Vec::new();
+    for (file, text) in all() {
+        if !file.starts_with("src/render/figures/") {
+            continue;
+        }
+        // The unit tests at a file's end may build data to draw.
+        let code = text.split("#[cfg(test)]").next().unwrap_or("");
+        for c in calls {
+            for l in uses(code, c) {
+                bad.push(format!("{file}: {}", l.trim()));
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "figure data computed while drawing:\n{}",
+        bad.join("\n")
+    );
+}
+
 #[test]
 fn no_source_file_is_over_900_lines() {
     let long: Vec<String> = all()

@@ -460,7 +460,7 @@ fn a_run_that_diverges_is_drawn_up_to_its_last_finite_step_and_warned() {
     // A run that does not diverge has neither.
     let calm = crate::support::sin_net(20, 0.1);
     let doc = trace(&calm, &[]);
-    let frames = seen::render::figures::training_frames(
+    let frames = seen::training_frames(
         &seen::scenario::parse(&calm).unwrap(),
         &seen::scenario::parse(&calm).unwrap().analyze().unwrap()[0],
     )

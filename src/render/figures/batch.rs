@@ -2,14 +2,14 @@
 //! table), the SGD step (a table), and the plot of the examples and the
 //! model (drawn by [`super::model_plot`]).
 
-use super::and_list;
 use super::model_plot::{WIDTH, batch_plot};
 use crate::engine::Update;
 use crate::engine::{Graph, Kind, NodeId, Op};
-use crate::figure::model_plot::Moved;
+use crate::figure::model_plot::{BatchData, Moved};
 use crate::render::svg::Drawing;
 use crate::render::svg::Svg;
 use crate::scenario::{Run, Scenario};
+use crate::text::and_list;
 use crate::text::wrap_words;
 use crate::text::{num, operand};
 use crate::util::esc;
@@ -108,7 +108,7 @@ fn example_rows(s: &Scenario, run: &Run, params: &[NodeId]) -> Vec<ExampleRow> {
 }
 
 /// The batch figure's parts for a scenario with `examples`.
-pub fn batch(s: &Scenario, run: &Run, id: &str) -> BatchParts {
+pub fn batch(s: &Scenario, run: &Run, data: &BatchData, id: &str) -> BatchParts {
     let out_name = &s.stmts[s.output].name;
     BatchParts {
         contributions: contributions(s, run, id),
@@ -116,9 +116,12 @@ pub fn batch(s: &Scenario, run: &Run, id: &str) -> BatchParts {
             None => "<p class=\"batch-update\">This block has no update.</p>\n".to_string(),
             Some(u) => update(u, out_name),
         },
-        plot: batch_plot(s, run, id, WIDTH),
-        plot_narrow: batch_plot(s, run, &format!("{id}-narrow"), SHIFT_W),
-        shift: shift(s, run, &format!("{id}-shift")),
+        plot: batch_plot(s, data.plot.as_ref(), id, WIDTH),
+        plot_narrow: batch_plot(s, data.plot.as_ref(), &format!("{id}-narrow"), SHIFT_W),
+        shift: data
+            .moved
+            .as_ref()
+            .and_then(|m| shift(m, &format!("{id}-shift"))),
     }
 }
 
@@ -134,10 +137,9 @@ const ROW_H: f64 = 62.0;
 /// around its prediction before the step (a hollow ring) with an arrow to
 /// the prediction after it (a filled dot), its numbers, and whether it
 /// moved towards its label.
-fn shift(s: &Scenario, run: &Run, id: &str) -> Option<Drawing> {
+fn shift((pred, moved): &(String, Vec<Moved>), id: &str) -> Option<Drawing> {
     use crate::render::svg::{font, text};
     use crate::render::theme::{INK, MUTED};
-    let (pred, moved) = crate::figure::model_plot::moved(s, run)?;
     let span = moved
         .iter()
         .map(|m| (m.after - m.before).abs())
@@ -188,7 +190,7 @@ fn shift(s: &Scenario, run: &Run, id: &str) -> Option<Drawing> {
         y += 15.0;
     }
     for (e, m) in moved.iter().enumerate() {
-        shift_row(&mut svg, &pred, (e, m), head + ROW_H * e as f64, span);
+        shift_row(&mut svg, pred, (e, m), head + ROW_H * e as f64, span);
     }
     Some(svg.drawing())
 }

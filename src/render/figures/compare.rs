@@ -1,9 +1,9 @@
 //! Figure "compare": the gradient table of the atomic and the modules view
 //! side by side, and a "what changed" note for each view.
 
-use super::and_list;
 use crate::engine::{Graph, Kind, NodeId};
 use crate::scenario::{Run, View};
+use crate::text::and_list;
 use crate::text::num;
 use crate::util::esc;
 

@@ -28,7 +28,9 @@ pub use compare::{gradient_table, view_note};
 pub use graph::{graph_still, graph_still_in};
 pub use rule::{rule_card, rule_card_narrow};
 pub use step_size::{step_size, step_size_narrow};
-pub use training::{TrainingFigure, training, training_frames, training_frames_at};
+pub use training::{
+    TrainingFigure, WIDTH as TRAINING_WIDTH, training, training_frames, training_frames_at,
+};
 
 use super::svg::{Mode, Svg, open_img, paper};
 
@@ -45,13 +47,4 @@ fn open(id: &str, class: &str, (w, h): (f64, f64), title: &str, desc: &str) -> S
     );
     paper(&mut svg, w, h);
     svg
-}
-
-/// Joins words as "a", "a and b", "a, b and c".
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [a] => a.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
 }

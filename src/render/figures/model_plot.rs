@@ -10,13 +10,13 @@
 //! note instead of a plot.
 
 use super::open;
-use crate::figure::model_plot::{Data, Eval, Targets, boundaries, curve};
+use crate::figure::model_plot::{Data, Lines, PlotData, Shape, Spots, Targets};
 use crate::layout::Point;
 use crate::render::plot::{Scale, axes, nice_step, simplify, x_tick, y_tick};
 use crate::render::svg::Drawing;
 use crate::render::svg::{Font, Svg, font, line, marker, p, polyline, text};
 use crate::render::theme::{BACKWARD, FORWARD, INK, MUTED};
-use crate::scenario::{Model, Run, Scenario};
+use crate::scenario::{Model, Scenario};
 use crate::text::num;
 
 /// The plot's width on a wide screen; a phone gets one [`PHONE_COLUMN`]
@@ -42,7 +42,7 @@ const NOTE: Font = font(11.0, MUTED);
 
 /// The examples and the model before and after the update, in a plot
 /// `width` wide.
-pub(super) fn batch_plot(s: &Scenario, run: &Run, id: &str, width: f64) -> Drawing {
+pub(super) fn batch_plot(s: &Scenario, plot: Option<&PlotData>, id: &str, width: f64) -> Drawing {
     let Some(model) = &s.model else {
         return note_only(
             s,
@@ -83,7 +83,7 @@ pub(super) fn batch_plot(s: &Scenario, run: &Run, id: &str, width: f64) -> Drawi
             );
         }
     }
-    let Some(mut eval) = Eval::new(s, run) else {
+    let Some(plot) = plot else {
         return note_only(
             s,
             id,
@@ -92,11 +92,17 @@ pub(super) fn batch_plot(s: &Scenario, run: &Run, id: &str, width: f64) -> Drawi
             &["No plot: the model could not be built.".to_string()],
         );
     };
-    let data = Data::new(s, run, model, &mut eval);
-    if features.len() == 1 {
-        curve_plot(s, id, width, &title, &data, &mut eval)
-    } else {
-        plane_plot(s, id, width, &title, &data, &mut eval)
+    match &plot.shape {
+        Shape::Curve {
+            before,
+            after,
+            points,
+        } => curve_plot(s, id, width, &title, plot, (before, after.as_ref(), points)),
+        Shape::Plane {
+            before,
+            after,
+            spots,
+        } => plane_plot(s, id, width, &title, plot, (before, after.as_ref(), spots)),
     }
 }
 
@@ -324,9 +330,14 @@ fn legend(svg: &mut Svg, items: &[(Glyph, String, &str)], top: f64, width: f64) 
 }
 
 /// The legend entries of the two models.
-fn model_entries(data: &Data, eval: &Eval, what: &str) -> Vec<(Glyph, String, &'static str)> {
+fn model_entries(plot: &PlotData, what: &str) -> Vec<(Glyph, String, &'static str)> {
+    let data = &plot.data;
     let with = |after: bool| {
-        let v = eval.values(after);
+        let v = if after {
+            &plot.values.1
+        } else {
+            &plot.values.0
+        };
         if v.is_empty() {
             String::new()
         } else {
@@ -435,30 +446,15 @@ fn curve_plot(
     id: &str,
     width: f64,
     caption: &str,
-    data: &Data,
-    eval: &mut Eval,
+    plot: &PlotData,
+    (before, after, points): (&Lines, Option<&Lines>, &Spots),
 ) -> Drawing {
+    let data = &plot.data;
     let xr = data.ranges[0];
-    eval.set(false);
-    let before = curve(eval, xr);
-    let after = if data.update {
-        eval.set(true);
-        let c = curve(eval, xr);
-        eval.set(false);
-        Some(c)
-    } else {
-        None
-    };
-    // Where each example is drawn: at its target, else on the model.
-    let points: Vec<(f64, f64, Option<f64>)> = data
-        .examples
-        .iter()
-        .filter_map(|(x, t)| Some((x[0], t.or_else(|| eval.at(&[x[0]]))?, *t)))
-        .collect();
     // The y range covers the curves and the points.
     let ys = before
         .iter()
-        .chain(after.iter().flatten())
+        .chain(after.iter().copied().flatten())
         .flatten()
         .map(|q| q.1)
         .chain(points.iter().map(|q| q.1));
@@ -478,7 +474,7 @@ fn curve_plot(
     let when = data.when();
     let top = caption_bottom(caption, when, width) + 34.0;
     let bottom = top + 220.0;
-    let mut legend_items = model_entries(data, eval, "");
+    let mut legend_items = model_entries(plot, "");
     legend_items.extend(example_entries(data));
     let legend_lines = legend_lines(&legend_items, width);
     let legend_top = bottom + 64.0;
@@ -489,7 +485,7 @@ fn curve_plot(
         " The curve of {} over {}{}.",
         caption,
         data.features[0],
-        when_desc(data, eval)
+        when_desc(plot)
     );
     let mut svg = start(s, id, (width, height), caption, when, &desc);
     let sx = Scale {
@@ -532,10 +528,14 @@ fn curve_plot(
         &ylabel,
     );
     let at = |(x, y): (f64, f64)| p(sx.at(x), sy.at(y));
-    before_and_after(&mut svg, "curve", &before, after.as_deref(), |piece| {
-        piece.iter().map(|&q| at(q)).collect()
-    });
-    for &(x, y, t) in &points {
+    before_and_after(
+        &mut svg,
+        "curve",
+        before,
+        after.map(Vec::as_slice),
+        |piece| piece.iter().map(|&q| at(q)).collect(),
+    );
+    for &(x, y, t) in points {
         let (class, square, colour, filled) = example_marker(data, t);
         marker(&mut svg, class, at((x, y)), square, colour, filled);
     }
@@ -550,30 +550,25 @@ fn curve_plot(
 /// few spots inside the plane on that side, the one farthest from the
 /// examples and the drawn line, if any is clear of them.
 fn side_label(
-    eval: &mut Eval,
-    data: &Data,
+    spots: &Spots,
+    level: f64,
     (sx, sy): (Scale, Scale),
     above: bool,
     avoid: &[Point],
 ) -> Option<(f64, f64)> {
-    let spots = [0.12, 0.3, 0.5, 0.7, 0.88];
     let mut best: Option<((f64, f64), f64)> = None;
-    for fy in spots {
-        for fx in spots {
-            let x = sx.lo + fx * (sx.hi - sx.lo);
-            let y = sy.lo + fy * (sy.hi - sy.lo);
-            let Some(v) = eval.at(&[x, y]) else { continue };
-            if (v > data.level) != above {
-                continue;
-            }
-            let (px, py) = (sx.at(x), sy.at(y));
-            let clear = avoid
-                .iter()
-                .map(|m| ((m.x - px).powi(2) + (m.y - py).powi(2)).sqrt())
-                .fold(f64::INFINITY, f64::min);
-            if best.is_none_or(|b| clear > b.1) {
-                best = Some(((x, y), clear));
-            }
+    for &(x, y, v) in spots {
+        let Some(v) = v else { continue };
+        if (v > level) != above {
+            continue;
+        }
+        let (px, py) = (sx.at(x), sy.at(y));
+        let clear = avoid
+            .iter()
+            .map(|m| ((m.x - px).powi(2) + (m.y - py).powi(2)).sqrt())
+            .fold(f64::INFINITY, f64::min);
+        if best.is_none_or(|b| clear > b.1) {
+            best = Some(((x, y), clear));
         }
     }
     best.filter(|b| b.1 >= 40.0).map(|b| b.0)
@@ -633,23 +628,15 @@ fn plane_axes(svg: &mut Svg, data: &Data, (sx, sy): (Scale, Scale), width: f64) 
 
 /// "p > 0.5" and "p < 0.5" on the two sides of the boundary after the
 /// step, each where it is clear of the examples and the line (`avoid`).
-fn side_labels(
-    svg: &mut Svg,
-    eval: &mut Eval,
-    data: &Data,
-    scales: (Scale, Scale),
-    avoid: &[Point],
-) {
+fn side_labels(svg: &mut Svg, spots: &Spots, data: &Data, scales: (Scale, Scale), avoid: &[Point]) {
     let (sx, sy) = scales;
-    eval.set(data.update);
     for (above, sign) in [(true, ">"), (false, "<")] {
-        if let Some(c) = side_label(eval, data, scales, above, avoid) {
+        if let Some(c) = side_label(spots, data.level, scales, above, avoid) {
             let words = format!("{} {sign} {}", data.pred, num(data.level));
             let (x, y) = (sx.at(c.0), sy.at(c.1));
             text(svg, "side-label", x, y + 4.0, NOTE.mid(), &words);
         }
     }
-    eval.set(false);
 }
 
 fn plane_plot(
@@ -657,20 +644,20 @@ fn plane_plot(
     id: &str,
     width: f64,
     caption: &str,
-    data: &Data,
-    eval: &mut Eval,
+    plot: &PlotData,
+    (before, after, spots): (&Lines, Option<&Lines>, &Spots),
 ) -> Drawing {
+    let data = &plot.data;
     let (xr, yr) = (data.ranges[0], data.ranges[1]);
-    let (before, after) = boundaries(eval, data);
 
     let when = data.when();
     let top = caption_bottom(caption, when, width) + 34.0;
     let bottom = top + 300.0;
     let level = format!(": {} = {}", data.pred, num(data.level));
-    let mut legend_items = model_entries(data, eval, &level);
+    let mut legend_items = model_entries(plot, &level);
     legend_items.extend(example_entries(data));
     let legend_lines = legend_lines(&legend_items, width);
-    let notes = missing_notes(data, &before, after.as_deref());
+    let notes = missing_notes(data, before, after.map(Vec::as_slice));
     // The notes wrapped to the plot's width.
     let note_lines: Vec<String> = (notes.iter())
         .flat_map(|n| wrap_words(n, NOTE, width - 28.0))
@@ -684,7 +671,7 @@ fn plane_plot(
         data.features[0],
         data.features[1],
         num(data.level),
-        when_desc(data, eval)
+        when_desc(plot)
     );
     for n in &notes {
         desc += &format!(" {n}");
@@ -704,9 +691,13 @@ fn plane_plot(
     };
     plane_axes(&mut svg, data, (sx, sy), width);
     let at = |(x, y): (f64, f64)| p(sx.at(x), sy.at(y));
-    before_and_after(&mut svg, "boundary", &before, after.as_deref(), |piece| {
-        simplify(&piece.iter().map(|&q| at(q)).collect::<Vec<_>>(), 0.3)
-    });
+    before_and_after(
+        &mut svg,
+        "boundary",
+        before,
+        after.map(Vec::as_slice),
+        |piece| simplify(&piece.iter().map(|&q| at(q)).collect::<Vec<_>>(), 0.3),
+    );
     for (x, t) in &data.examples {
         let c = at((x[0], x[1]));
         let (class, square, colour, filled) = example_marker(data, *t);
@@ -724,16 +715,9 @@ fn plane_plot(
     }
     let avoid: Vec<Point> = (data.examples.iter())
         .map(|(x, _)| at((x[0], x[1])))
-        .chain(
-            after
-                .as_ref()
-                .unwrap_or(&before)
-                .iter()
-                .flatten()
-                .map(|&q| at(q)),
-        )
+        .chain(after.unwrap_or(before).iter().flatten().map(|&q| at(q)))
         .collect();
-    side_labels(&mut svg, eval, data, (sx, sy), &avoid);
+    side_labels(&mut svg, spots, data, (sx, sy), &avoid);
     let y = legend(&mut svg, &legend_items, legend_top, width);
     for (k, n) in note_lines.iter().enumerate() {
         text(&mut svg, "note", 14.0, y + 20.0 * (k + 1) as f64, NOTE, n);
@@ -772,14 +756,13 @@ fn before_and_after(
 
 /// For a plot's description: the params the lines are drawn at, before and
 /// after the update when there is one.
-fn when_desc(data: &Data, eval: &Eval) -> String {
-    if data.update {
+fn when_desc(plot: &PlotData) -> String {
+    if plot.data.update {
         format!(
             ", before the update ({}, dashed) and after it ({}, solid)",
-            eval.values(false),
-            eval.values(true)
+            plot.values.0, plot.values.1
         )
     } else {
-        format!(" ({})", eval.values(false))
+        format!(" ({})", plot.values.0)
     }
 }

@@ -13,6 +13,7 @@ use super::scene::{Direction, PHONE_COLUMN};
 use super::stepper::{FrameSource, StepPanel, StepperParts, jumps, stepper, tabs, tabs_sharing};
 use super::svg::Drawing;
 use crate::diagnostic::Diagnostic;
+use crate::figure::{FigureData, Figured};
 use crate::page::{Block, FigureHook, FigureState, FileRead, PageCtx, Rendered};
 use crate::scenario::budget::{Capped, MAX_FIGURE_BYTES, MAX_JSON_BYTES, megabytes};
 use crate::scenario::{self, Figure, Run, Scenario, ScenarioError, Training, View};
@@ -78,7 +79,7 @@ impl FigureHook for Figures {
         let parsed = parse_blocks(blocks, page, state)?;
         let mut out = Rendered::default();
         // The data files read, for the figure cache to check.
-        for (_, s, _) in &parsed {
+        for (_, s, _, _) in &parsed {
             if let Some(f) = &s.data {
                 out.reads.push(FileRead {
                     path: f.path.clone(),
@@ -119,8 +120,9 @@ impl FigureHook for Figures {
     }
 }
 
-/// A block parsed and run, with the block it came from.
-type Parsed<'b> = (&'b Block, Scenario, Vec<Run>);
+/// A block parsed and run, with the block it came from and its figure's
+/// data.
+type Parsed<'b> = (&'b Block, Scenario, Vec<Run>, Figured);
 
 /// Parses and runs each block of a run, in order (ids are checked against
 /// the blocks before them); every block's errors are reported.
@@ -139,17 +141,27 @@ fn parse_blocks<'b>(
         .map(|(b, place)| scenario::check_page_id(&b.source, place, &mut state.ids))
         .collect();
     // The blocks run on all cores (a training run is the longest part of a
-    // page); `collect` keeps them in page order.
+    // page); `collect` keeps them in page order. Each block's figure data
+    // is computed with it (`figure::compute`), so its errors are the
+    // block's, before any figure of the page is drawn.
     let analyzed: Vec<_> = blocks
         .par_iter()
         .zip(&places)
-        .map(|(b, place)| scenario::analyze_on_page(&b.source, place))
+        .map(|(b, place)| {
+            let (result, found) = scenario::analyze_on_page(&b.source, place);
+            let result = result.and_then(|(s, runs)| {
+                let figured =
+                    crate::figure::compute(&s, &runs).map_err(|e| place.diagnostic(&e))?;
+                Ok((s, runs, figured))
+            });
+            (result, found)
+        })
         .collect();
     let mut diags = Vec::new();
     let mut parsed = Vec::new();
     for ((b, id_error), (result, found)) in blocks.iter().zip(id_errors).zip(analyzed) {
         match scenario::on_page(id_error, result, found, &mut state.warnings) {
-            Ok((s, runs)) => parsed.push((b, s, runs)),
+            Ok((s, runs, figured)) => parsed.push((b, s, runs, figured)),
             Err(e) => diags.extend(e),
         }
     }
@@ -175,7 +187,7 @@ fn group_end(page: &PageCtx, parsed: &[Parsed], i: usize) -> Result<usize, Vec<D
     // Only the first block names the tabs: a label further on would be lost.
     if let Some((b, s)) = parsed[i + 1..j]
         .iter()
-        .find_map(|(b, s, _)| s.group_label.as_ref().map(|l| (b, l)))
+        .find_map(|(b, s, _, _)| s.group_label.as_ref().map(|l| (b, l)))
     {
         let e = ScenarioError::new(
             s.1.clone(),
@@ -186,7 +198,7 @@ fn group_end(page: &PageCtx, parsed: &[Parsed], i: usize) -> Result<usize, Vec<D
         return Err(vec![diagnostic(page, b, &e)]);
     }
     if j - i > MAX_TABS {
-        let (b, s, _) = &parsed[i + MAX_TABS];
+        let (b, s, _, _) = &parsed[i + MAX_TABS];
         let e = ScenarioError::new(
             s.group_span.clone(),
             format!(
@@ -223,7 +235,7 @@ fn draw_group(page: &PageCtx, group: &[Parsed]) -> Result<Group, Vec<Diagnostic>
         let results: Vec<Result<Drawn, Diagnostic>> = group
             .par_iter()
             .enumerate()
-            .map(|(t, (b, s, runs))| {
+            .map(|(t, (b, s, runs, figured))| {
                 // A tab after the first is hidden at load: none of its
                 // frames need to be in the page.
                 let hidden = group.len() > 1 && t > 0;
@@ -233,12 +245,13 @@ fn draw_group(page: &PageCtx, group: &[Parsed]) -> Result<Group, Vec<Diagnostic>
                     .filter(|&(o, p)| {
                         o != t && p.1.figure == Figure::Training && s.figure == Figure::Training
                     })
-                    .filter_map(|(_, (_, p, r))| {
+                    .filter_map(|(_, (_, p, r, _))| {
                         let title = p.title.clone().unwrap_or_else(|| p.id.clone());
                         Some((title, r.first()?.training.as_deref()?))
                     })
                     .collect();
-                draw(page, s, runs, (hidden, shared), &peers).map_err(|e| diagnostic(page, b, &e))
+                draw(page, (s, runs, figured), (hidden, shared), &peers)
+                    .map_err(|e| diagnostic(page, b, &e))
             })
             .collect();
         let (drawn, diags): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
@@ -279,7 +292,7 @@ fn tabbed(first: &Scenario, group: &[Parsed], drawn: &[Drawn], shared: bool) -> 
     let panels: Vec<(String, String)> = group
         .iter()
         .zip(drawn)
-        .map(|((_, s, _), d)| {
+        .map(|((_, s, _, _), d)| {
             (
                 s.title.clone().unwrap_or_else(|| s.id.clone()),
                 d.html.clone(),
@@ -467,8 +480,7 @@ fn view_label(run: &Run) -> String {
 /// `shared`: a batch's traces go to [`Drawn::traces`] instead of steppers.
 fn draw(
     page: &PageCtx,
-    s: &Scenario,
-    runs: &[Run],
+    (s, runs, figured): (&Scenario, &[Run], &Figured),
     (hidden, shared): (bool, bool),
     peers: &[(String, &Training)],
 ) -> Result<Drawn, ScenarioError> {
@@ -494,14 +506,16 @@ fn draw(
     };
     let body = match s.figure {
         Figure::Trace if !s.vary.is_empty() => vary::traces(s, runs, &mut out)?,
-        Figure::Training if !s.vary.is_empty() => vary::training(s, runs, &mut out)?,
-        Figure::Graph | Figure::Rule | Figure::StepSize | Figure::Compare if !s.vary.is_empty() => {
-            vary::stills(s, runs, &mut out)
+        Figure::Training if !s.vary.is_empty() => {
+            vary::training(s, runs, &figured.variants, &mut out)
         }
-        Figure::Trace | Figure::Batch => traces(s, runs, hidden, shared, &mut out)?,
-        Figure::Training => training(s, &runs[0], (shared, peers), &mut out)?,
-        Figure::Modes => modes(s, &runs[0], &title, &mut out)?,
-        _ => stills(s, runs, &mut out),
+        Figure::Graph | Figure::Rule | Figure::StepSize | Figure::Compare if !s.vary.is_empty() => {
+            vary::stills(s, runs, &figured.variants, &mut out)
+        }
+        Figure::Trace | Figure::Batch => traces((s, runs, &figured.own), hidden, shared, &mut out)?,
+        Figure::Training => training(s, &runs[0], (&figured.own, shared, peers), &mut out),
+        Figure::Modes => modes(s, &runs[0], &figured.own, &title, &mut out),
+        _ => stills(s, runs, &figured.own, &mut out),
     };
     out.frames += out.stills.len();
     out.downloads.append(&mut out.stills);
@@ -525,20 +539,19 @@ fn draw(
 
 /// The figures drawn as still pictures (each in a wide and a narrow
 /// layout): a graph, a rule card, a step-size plot, a comparison.
-fn stills(s: &Scenario, runs: &[Run], out: &mut Collected) -> String {
+fn stills(s: &Scenario, runs: &[Run], data: &FigureData, out: &mut Collected) -> String {
     let title = s.title.clone().unwrap_or_else(|| s.id.clone());
-    match s.figure {
-        Figure::Rule => {
+    match (s.figure, data) {
+        (Figure::Rule, _) => {
             let narrow = figures::rule_card_narrow(s, &runs[0], &s.id);
             out.two_layouts("rule", figures::rule_card(s, &runs[0], &s.id), narrow)
         }
-        Figure::StepSize => {
-            let errors = crate::figure::step_size::Errors::new(s, &runs[0]);
-            let narrow = figures::step_size_narrow(s, &errors, &format!("{}-narrow", s.id));
-            let table = figures::data_table::step_size_table(&errors);
-            out.two_layouts("step-size", figures::step_size(s, &errors, &s.id), narrow) + &table
+        (Figure::StepSize, FigureData::StepSize(errors)) => {
+            let narrow = figures::step_size_narrow(s, errors, &format!("{}-narrow", s.id));
+            let table = figures::data_table::step_size_table(errors);
+            out.two_layouts("step-size", figures::step_size(s, errors, &s.id), narrow) + &table
         }
-        Figure::Compare => compare(s, runs, &title, out),
+        (Figure::Compare, _) => compare(s, runs, &title, out),
         _ => {
             let mut views = Vec::new();
             for run in runs {
@@ -554,20 +567,16 @@ fn stills(s: &Scenario, runs: &[Run], out: &mut Collected) -> String {
 
 /// Forward mode against reverse mode: a tab per forward-mode pass (one per
 /// param), then the backward pass's still, and the counts under them.
-fn modes(
-    s: &Scenario,
-    run: &Run,
-    title: &str,
-    out: &mut Collected,
-) -> Result<String, ScenarioError> {
-    let modes = crate::figure::modes::Modes::new(run)
-        .map_err(|m| ScenarioError::new(s.figure_span.clone(), m))?;
+fn modes(s: &Scenario, run: &Run, data: &FigureData, title: &str, out: &mut Collected) -> String {
+    let FigureData::Modes(modes) = data else {
+        return stills(s, std::slice::from_ref(run), data, out);
+    };
     let mut views = Vec::new();
     for (k, pass) in modes.passes.iter().enumerate() {
         let name = format!("forward-{}", k + 1);
         let fid = format!("{}-{name}", s.id);
-        let lr = figures::modes::forward_still(run, &modes, k, &fid, title, Direction::LeftRight);
-        let tb = figures::modes::forward_still(run, &modes, k, &fid, title, Direction::TopDown);
+        let lr = figures::modes::forward_still(run, modes, k, &fid, title, Direction::LeftRight);
+        let tb = figures::modes::forward_still(run, modes, k, &fid, title, Direction::TopDown);
         views.push((
             format!("forward, seeded at {}", pass.name),
             out.two_layouts(&name, lr, tb),
@@ -588,7 +597,7 @@ fn modes(
         modes.edges,
         modes.edges,
     );
-    Ok(crate::render::stepper::tabs(&format!("{}-views", s.id), "Selected pass", &views) + &counts)
+    crate::render::stepper::tabs(&format!("{}-views", s.id), "Selected pass", &views) + &counts
 }
 
 /// Refuses a figure that would write more than `limit` bytes
@@ -657,17 +666,18 @@ fn json_within_budget(
 fn training(
     s: &Scenario,
     run: &Run,
-    (shared, peers): (bool, &[(String, &Training)]),
+    (data, shared, peers): (&FigureData, bool, &[(String, &Training)]),
     out: &mut Collected,
-) -> Result<String, ScenarioError> {
+) -> String {
+    let (Some(t), FigureData::Training(Some(data))) = (run.training.as_deref(), data) else {
+        return String::new();
+    };
     let path = format!("{}/snapshots.svg", out.dir);
     let narrow_path = format!("{}/snapshots-narrow.svg", out.dir);
     let src = out.page.href(&path);
     let src_narrow = out.page.href(&narrow_path);
     let fid = format!("{}-training", s.id);
-    let Some(fig) = figures::training(s, run, &fid, (&src, &src_narrow), peers)? else {
-        return Ok(String::new());
-    };
+    let fig = figures::training(s, (t, data), &fid, (&src, &src_narrow), peers);
     out.downloads.push(format!(
         "<a href=\"{}\" download>all {} snapshots (SVG)</a>",
         out.page.href(&path),
@@ -677,17 +687,13 @@ fn training(
     out.assets.push((path, fig.filmstrip.into_bytes()));
     out.assets
         .push((narrow_path, fig.filmstrip_narrow.into_bytes()));
-    let table = run
-        .training
-        .as_deref()
-        .map(figures::data_table::loss_table)
-        .unwrap_or_default();
+    let table = figures::data_table::loss_table(t);
     if shared {
         // A group of runs shares one stepper: this run's part of it.
         out.traces.push(fig.parts);
-        return Ok(table);
+        return table;
     }
-    Ok(fig.html + &table)
+    fig.html + &table
 }
 
 /// One view as is; several as tabs.

@@ -9,8 +9,7 @@ use crate::render::stepper::Frame;
 /// Only the first view's first frame is inline unless `hidden`.
 /// `shared`: the steppers are left out, their traces kept in `out.traces`.
 pub(super) fn traces(
-    s: &Scenario,
-    runs: &[Run],
+    (s, runs, data): (&Scenario, &[Run], &FigureData),
     hidden: bool,
     shared: bool,
     out: &mut Collected,
@@ -32,8 +31,10 @@ pub(super) fn traces(
         ));
         out.frames += steps;
         out.assets.extend(files);
-        if s.figure == Figure::Batch {
-            let parts = figures::batch(s, run, &format!("{}-{}", s.id, run.view.name()));
+        if let FigureData::Batch(batch) = data
+            && let Some(b) = batch.get(v)
+        {
+            let parts = figures::batch(s, run, b, &format!("{}-{}", s.id, run.view.name()));
             // The plot in two widths: a phone gets one its column wide.
             let plot = out.two_layouts(
                 &format!("{}-plot", run.view.name()),

@@ -232,20 +232,20 @@ pub(super) fn traces(
 pub(super) fn training(
     s: &Scenario,
     runs: &[Run],
+    data: &[FigureData],
     out: &mut Collected,
-) -> Result<String, ScenarioError> {
+) -> String {
     let Some(run) = runs.first() else {
-        return Ok(String::new());
+        return String::new();
     };
     let own = own(s, &run.variants);
     let fid = format!("{}-training", s.id);
     // Per combination: its stepper's parts and the steps of its snapshots.
     let mut drawn = Vec::new();
-    for (c, var) in run.variants.iter().enumerate() {
-        let (Some(vrun), Some(t)) = (
-            var.runs.first(),
-            var.runs.first().and_then(|r| r.training.as_ref()),
-        ) else {
+    for ((c, var), data) in run.variants.iter().enumerate().zip(data) {
+        let (Some(t), FigureData::Training(Some(data))) =
+            (var.runs.first().and_then(|r| r.training.as_ref()), data)
+        else {
             continue;
         };
         let dir = variant_dir(&out.dir, c, own);
@@ -253,10 +253,7 @@ pub(super) fn training(
         let narrow_path = format!("{dir}/snapshots-narrow.svg");
         let (src, src_narrow) = (out.page.href(&path), out.page.href(&narrow_path));
         let vfid = format!("{fid}-v{c}");
-        let Some(fig) = figures::training(&var.scenario, vrun, &vfid, (&src, &src_narrow), &[])?
-        else {
-            continue;
-        };
+        let fig = figures::training(&var.scenario, (t, data), &vfid, (&src, &src_narrow), &[]);
         if c == own {
             out.downloads.push(format!(
                 "<a href=\"{src}\" download>all {} snapshots (SVG)</a>",
@@ -273,7 +270,7 @@ pub(super) fn training(
         .iter()
         .find(|(v, _, _)| v.picks == run.variants[own].picks)
     else {
-        return Ok(String::new());
+        return String::new();
     };
     let (_, parts, snapshots) = first;
     let panels: Vec<StepPanel> = (parts.steps.iter().zip(snapshots))
@@ -319,24 +316,29 @@ pub(super) fn training(
         })
         .collect();
     let stepper = stepper(&fid, &legend, "", &panels, &parts.jumps, true);
-    Ok(varied(s, &runs[0].variants, &(stepper + &tables)))
+    varied(s, &runs[0].variants, &(stepper + &tables))
 }
 
 /// A still figure with `vary` (graph, rule card, step-size, compare): each
 /// combination's pictures, shown while its values are picked. Every
 /// picture is a lazy image of its files (the combination's own folder), so
 /// only the picked one's are fetched; the downloads are the block's own.
-pub(super) fn stills(s: &Scenario, runs: &[Run], out: &mut Collected) -> String {
+pub(super) fn stills(
+    s: &Scenario,
+    runs: &[Run],
+    data: &[FigureData],
+    out: &mut Collected,
+) -> String {
     let Some(run) = runs.first() else {
         return String::new();
     };
     let own = own(s, &run.variants);
     let dir = out.dir.clone();
     let mut html = String::new();
-    for (c, var) in run.variants.iter().enumerate() {
+    for ((c, var), data) in run.variants.iter().enumerate().zip(data) {
         out.dir = variant_dir(&dir, c, own);
         let downloads = out.stills.len();
-        let body = super::stills(&var.scenario, &var.runs, out);
+        let body = super::stills(&var.scenario, &var.runs, data, out);
         if c != own {
             out.stills.truncate(downloads);
         }

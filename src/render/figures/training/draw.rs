@@ -222,11 +222,11 @@ fn loss_panel(svg: &mut Svg, d: &Data) {
 /// note saying why there is no model view.
 fn model_panel(svg: &mut Svg, d: &Data, clip: &str) {
     // The model view's title, axes and ticks.
-    let m = d.pick.model.clone().unwrap_or_default();
-    let f = &d.pick.features;
+    let m = d.fig.pick.model.clone().unwrap_or_default();
+    let f = &d.fig.pick.features;
     let (l, r) = (LEFT, d.right());
     let (Some(view), Some(sx)) = (&d.view, d.sx) else {
-        if let Some(note) = &d.note {
+        if let Some(note) = &d.fig.note {
             text(
                 svg,
                 "note tr-mut",
@@ -264,7 +264,7 @@ fn model_panel(svg: &mut Svg, d: &Data, clip: &str) {
         &f[0],
     );
     let ylabel = match view {
-        ModelView::One { .. } => match &d.pick.label {
+        ModelView::One { .. } => match &d.fig.pick.label {
             Some(lb) => format!("{m} and {lb}"),
             None => m.clone(),
         },
@@ -283,8 +283,8 @@ fn model_panel(svg: &mut Svg, d: &Data, clip: &str) {
 /// The model view's title, shorter on a narrow frame where the long one
 /// would not fit.
 fn model_title(d: &Data, view: &ModelView, title_font: crate::render::svg::Font) -> String {
-    let m = d.pick.model.clone().unwrap_or_default();
-    let f = &d.pick.features;
+    let m = d.fig.pick.model.clone().unwrap_or_default();
+    let f = &d.fig.pick.features;
     let title = match view {
         ModelView::One { .. } => format!("The model {m} against {} and the examples", f[0]),
         ModelView::Two { threshold, .. } => format!(
@@ -436,7 +436,7 @@ pub(super) fn path(svg: &mut Svg, class: &str, d: &str, attrs: &[(&str, &str)]) 
 /// right corner: the panel keeps the targets' range, so the snapshots stay
 /// comparable, and the clipped curve still tells its size.
 fn beyond_note(svg: &mut Svg, d: &Data, v: f64) {
-    let m = d.pick.model.clone().unwrap_or_default();
+    let m = d.fig.pick.model.clone().unwrap_or_default();
     let v = num(v);
     let f = font(11.0, MUTED).end();
     let Some(words) = [
@@ -617,28 +617,25 @@ pub(super) fn open_frame(d: &Data, i: usize, id: &str, standalone: bool) -> Svg 
     )
 }
 
-/// Every shown snapshot as a standalone SVG document (for `seen frames`
-/// and the goldens), ids prefixed `ID-training-fK`. Empty for a run
-/// without training.
-pub fn training_frames(s: &Scenario, run: &Run) -> Result<Vec<String>, ScenarioError> {
-    training_frames_at(s, run, WIDTH)
+/// Every shown snapshot of run `t` as a standalone SVG document (for
+/// `seen frames` and the goldens), ids prefixed `ID-training-fK`.
+pub fn training_frames(s: &Scenario, t: &Training, fig: &TrainingData) -> Vec<String> {
+    training_frames_at(s, t, fig, WIDTH)
 }
 
 /// [`training_frames`] drawn `width` px wide (a phone's column:
 /// [`crate::render::scene::PHONE_COLUMN`]).
 pub fn training_frames_at(
     s: &Scenario,
-    run: &Run,
+    t: &Training,
+    fig: &TrainingData,
     width: f64,
-) -> Result<Vec<String>, ScenarioError> {
-    let Some(t) = &run.training else {
-        return Ok(Vec::new());
-    };
-    let d = Data::new(s, t, width, &[])?;
+) -> Vec<String> {
+    let d = Data::new(s, t, fig, width, &[]);
     // A phone's drawing has ids of its own (each file is a document of its
     // own, but a reader may open both).
     let narrow = if width < WIDTH { "-narrow" } else { "" };
-    Ok((0..d.shown.len())
+    (0..d.shown.len())
         .map(|i| {
             let id = format!("{}-training{narrow}-f{i}", s.id);
             let mut svg = open_frame(&d, i, &id, true);
@@ -648,7 +645,7 @@ pub fn training_frames_at(
             over(&mut svg, &d);
             svg.finish()
         })
-        .collect())
+        .collect()
 }
 
 /// The training figure for the page: a stepper panel per shown snapshot,
@@ -661,16 +658,13 @@ pub fn training_frames_at(
 /// URLs. `None` for a run without training.
 pub fn training(
     s: &Scenario,
-    run: &Run,
+    (t, fig): (&Training, &TrainingData),
     fid: &str,
     (src, src_narrow): (&str, &str),
     peers: &[(String, &Training)],
-) -> Result<Option<TrainingFigure>, ScenarioError> {
-    let Some(t) = &run.training else {
-        return Ok(None);
-    };
-    let d = Data::new(s, t, WIDTH, peers)?;
-    let narrow = Data::new(s, t, crate::render::scene::PHONE_COLUMN, peers)?;
+) -> TrainingFigure {
+    let d = Data::new(s, t, fig, WIDTH, peers);
+    let narrow = Data::new(s, t, fig, crate::render::scene::PHONE_COLUMN, peers);
     let (frames, filmstrip) = drawn(&d, fid);
     let (_, filmstrip_narrow) = drawn(&narrow, fid);
     let last = t.steps.len() - 1;
@@ -734,7 +728,7 @@ pub fn training(
         num(t.lr)
     );
     let legend = format!("{}: {counts}", d.title());
-    Ok(Some(TrainingFigure {
+    TrainingFigure {
         html: stepper(fid, &legend, "", &panels, &jumps(panels.len()), true),
         filmstrip,
         filmstrip_narrow,
@@ -749,7 +743,7 @@ pub fn training(
             steps: bare,
             jumps: jumps(panels.len()),
         },
-    }))
+    }
 }
 
 /// Every shown snapshot of `d` drawn on the shared drawing (the loss

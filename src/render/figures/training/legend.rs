@@ -10,11 +10,11 @@ pub(super) fn over(svg: &mut Svg, d: &Data) {
     };
     let (ModelView::One { sy, .. } | ModelView::Two { sy, .. }) = view;
     let two = matches!(view, ModelView::Two { .. });
-    for (f, lb) in &d.points {
+    for (f, lb) in &d.fig.points {
         let y = if two { Some(f[1]) } else { *lb };
         let Some(y) = y else { continue };
         let c = p(sx.at(f[0]), sy.at(y));
-        match (d.classes, lb) {
+        match (d.fig.classes, lb) {
             (Classes::Two { hi, .. }, Some(v)) if *v == hi => {
                 marker(svg, "point class-hi tr-fwd", c, false, FORWARD, true)
             }
@@ -33,7 +33,7 @@ pub(super) fn over(svg: &mut Svg, d: &Data) {
 /// boundary) and the reference curve.
 fn model_legend(svg: &mut Svg, d: &Data, view: &ModelView, ly: f64) {
     let lf = font(11.0, INK);
-    let m = d.pick.model.clone().unwrap_or_default();
+    let m = d.fig.pick.model.clone().unwrap_or_default();
     let mut x = 14.0;
     let item = |svg: &mut Svg, x: &mut f64, label: &str| {
         text(svg, "legend tr-ink", *x + 20.0, ly, lf, label);
@@ -81,7 +81,7 @@ fn model_legend(svg: &mut Svg, d: &Data, view: &ModelView, ly: f64) {
 fn example_legend(svg: &mut Svg, d: &Data, ly2: f64) {
     let lf = font(11.0, INK);
     let lb = d.label_name();
-    match d.classes {
+    match d.fig.classes {
         Classes::Two { lo, hi } => {
             marker(
                 svg,
@@ -111,7 +111,7 @@ fn example_legend(svg: &mut Svg, d: &Data, ly2: f64) {
                 &format!("{lb} = {}", num(lo)),
             );
         }
-        Classes::Numbers if d.pick.label.is_some() => {
+        Classes::Numbers if d.fig.pick.label.is_some() => {
             marker(
                 svg,
                 "legend point tr-ink",
@@ -126,7 +126,7 @@ fn example_legend(svg: &mut Svg, d: &Data, ly2: f64) {
                 32.0,
                 ly2,
                 lf,
-                &format!("an example ({}, {lb})", d.pick.features[0]),
+                &format!("an example ({}, {lb})", d.fig.pick.features[0]),
             );
         }
         Classes::Numbers => {}

@@ -15,18 +15,16 @@
 //! Colours are presentation attributes from the palette, so dark mode and
 //! standalone files follow without per-figure CSS.
 
-use super::and_list;
 use crate::figure::contour::region_loops;
-use crate::figure::training::{Pick, pick};
+pub(super) use crate::figure::training::Classes;
+use crate::figure::training::{CELLS, TrainingData, Values};
 use crate::layout::Point;
 use crate::render::plot::{Scale, TICK, nice_step, simplify};
 use crate::render::stepper::{StepPanel, StepperParts, stepper};
 use crate::render::svg::{Svg, font, line, marker, n, open_img, p, paper, ring, text};
 use crate::render::theme::{self, BACKWARD, FORWARD, INK, MUTED, PAPER};
-use crate::scenario::{Run, Scenario, ScenarioError, Training};
+use crate::scenario::{Scenario, Training};
 use crate::text::num;
-use rayon::prelude::*;
-use std::collections::BTreeSet;
 
 mod draw;
 mod legend;
@@ -35,7 +33,7 @@ pub use draw::{training, training_frames, training_frames_at};
 /// The frame's width on a screen wide enough for it; a phone's column
 /// gets the same figure drawn [`crate::render::scene::PHONE_COLUMN`] wide
 /// (text at the same sizes, the plots narrower).
-const WIDTH: f64 = 520.0;
+pub const WIDTH: f64 = 520.0;
 /// The plot areas' left edge; the right edge is 24 px inside the frame.
 const LEFT: f64 = 56.0;
 /// Room right of the plot areas.
@@ -49,10 +47,6 @@ const MODEL_TOP: f64 = 238.0;
 /// Which snapshots a stepper shows: chosen with the run, which keeps the
 /// params of those steps only (see [`crate::scenario::train::shown`]).
 pub use crate::scenario::train::{MAX_SNAPSHOTS, shown};
-/// Cells per side of the grid a boundary is traced on, and samples of a
-/// curve.
-const CELLS: usize = 40;
-const SAMPLES: usize = 80;
 /// Most params listed by name in a caption.
 const LISTED: usize = 6;
 /// Tolerance, in px, of the simplification of curves and loops.
@@ -71,14 +65,6 @@ pub struct TrainingFigure {
     /// The stepper's pieces before they are put together, for a group of
     /// runs that share one stepper (`render::hook`, "Shared steppers").
     pub parts: StepperParts,
-}
-
-/// How the examples are marked: two classes (the higher value filled
-/// circles, the lower hollow squares), or all alike.
-#[derive(Clone, Copy)]
-enum Classes {
-    Two { lo: f64, hi: f64 },
-    Numbers,
 }
 
 /// The model view of one feature or two.
@@ -106,15 +92,12 @@ enum ModelView {
     },
 }
 
-/// The model at a snapshot's params, at points given input by input (the
-/// plotted features); NaN where it cannot be evaluated.
-type Evaluate<'e> = dyn Fn(&[f64], &[Vec<f64>]) -> Vec<f64> + Sync + 'e;
-
-/// Everything the frames draw, computed once.
+/// Everything the frames draw, computed once per width.
 struct Data<'a> {
     s: &'a Scenario,
     t: &'a Training,
-    pick: Pick,
+    /// The figure stage's data: the examples and the model's values.
+    fig: &'a TrainingData,
     shown: Vec<usize>,
     loss_sy: Scale,
     log: bool,
@@ -122,18 +105,9 @@ struct Data<'a> {
     /// The feature axis (x), and the model view, when there is one.
     sx: Option<Scale>,
     view: Option<ModelView>,
-    /// The examples: feature values and label value.
-    points: Vec<(Vec<f64>, Option<f64>)>,
-    classes: Classes,
-    /// Why there is no model view.
-    note: Option<String>,
     /// The other runs of its group: title and (step, loss) of each, drawn
     /// dashed under this run's loss curve.
     peers: Vec<(String, Vec<(usize, f64)>)>,
-    /// Per shown snapshot, with two classes of targets: how many examples
-    /// the model puts on their own side of the middle value (empty
-    /// otherwise).
-    right: Vec<usize>,
     height: f64,
     /// The frame's width: [`WIDTH`], or a phone's column.
     width: f64,
@@ -154,23 +128,15 @@ fn peer_losses(t: &Training, peers: &[(String, &Training)]) -> Vec<(String, Vec<
         .collect()
 }
 
-/// A scale over `(lo, hi)` padded by `pad` of the span (at least `min`).
-fn padded(lo: f64, hi: f64, pad: f64, min: f64) -> (f64, f64) {
-    let span = (hi - lo).max(min);
-    let mid = (lo + hi) / 2.0;
-    let half = span / 2.0 * (1.0 + 2.0 * pad);
-    (mid - half, mid + half)
-}
-
 impl<'a> Data<'a> {
     fn new(
         s: &'a Scenario,
         t: &'a Training,
+        fig: &'a TrainingData,
         width: f64,
         peers: &[(String, &Training)],
-    ) -> Result<Data<'a>, ScenarioError> {
+    ) -> Data<'a> {
         let right = width - RIGHT_MARGIN;
-        let pick = pick(s);
         let shown = t.snapshots.clone();
         let peers = peer_losses(t, peers);
         let losses: Vec<f64> = (t.losses())
@@ -210,132 +176,30 @@ impl<'a> Data<'a> {
             from: LEFT,
             to: right,
         };
-        let value = |e: &[crate::scenario::Named], nm: &str| {
-            e.iter().find(|v| v.name == nm).map(|v| v.value)
-        };
-        let points: Vec<(Vec<f64>, Option<f64>)> = s
-            .examples
-            .iter()
-            .map(|e| {
-                let f = pick
-                    .features
-                    .iter()
-                    .map(|nm| value(e, nm).unwrap_or(0.0))
-                    .collect();
-                (f, pick.label.as_ref().and_then(|l| value(e, l)))
-            })
-            .collect();
-        let labels: BTreeSet<u64> = points
-            .iter()
-            .filter_map(|(_, l)| l.map(f64::to_bits))
-            .collect();
-        let classes = match labels
-            .iter()
-            .map(|b| f64::from_bits(*b))
-            .collect::<Vec<_>>()[..]
-        {
-            [a, b] => Classes::Two {
-                lo: a.min(b),
-                hi: a.max(b),
-            },
-            _ => Classes::Numbers,
-        };
         let mut d = Data {
             s,
             t,
-            pick,
+            fig,
             shown,
             loss_sy,
             log,
             sx_step,
             sx: None,
             view: None,
-            points,
-            classes,
-            note: None,
             peers,
-            right: Vec::new(),
             height: MODEL_TITLE + 26.0,
             width,
         };
-        let nf = d.pick.features.len();
-        match (&d.pick.model, nf) {
-            (None, _) => {
-                d.note = Some(
-                    "No model view: no statement computes a prediction from the params without the target."
-                        .into(),
-                )
-            }
-            (Some(_), 0) => {
-                d.note = Some("No model view: the model reads no input besides the target.".into())
-            }
-            (Some(_), 1 | 2) => d.model_view()?,
-            (Some(m), k) => {
-                d.note = Some(format!(
-                    "No model view: {m} reads {k} inputs ({}); a plot shows one or two.",
-                    and_list(&d.pick.features)
-                ))
-            }
+        if let Some(values) = &fig.values {
+            d.model_view(values);
         }
-        Ok(d)
+        d
     }
 
-    /// The model's values at every shown snapshot: a curve over one
-    /// feature, or the region at or above the middle value over two.
-    fn model_view(&mut self) -> Result<(), ScenarioError> {
-        let model = self.s.evaluator()?;
-        let stmt = self.pick.model.clone().expect("a model");
-        let names: Vec<String> = model.inputs().map(str::to_string).collect();
-        let first: Vec<f64> = names
-            .iter()
-            .map(|nm| {
-                self.s.examples[0]
-                    .iter()
-                    .find(|v| &v.name == nm)
-                    .map_or(0.0, |v| v.value)
-            })
-            .collect();
-        let slot = |f: &str| names.iter().position(|nm| nm == f);
-        let slots: Vec<Option<usize>> = self.pick.features.iter().map(|f| slot(f)).collect();
-        let range = |i: usize| {
-            let (lo, hi) = self
-                .points
-                .iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (f, _)| {
-                    (a.min(f[i]), b.max(f[i]))
-                });
-            if lo.is_finite() {
-                padded(lo, hi, 0.08, 1.0)
-            } else {
-                (-1.0, 1.0)
-            }
-        };
-        // The snapshots are independent: each is evaluated on its own copy
-        // of the model, in parallel (the same numbers in any order), all
-        // its points in one batch (`Evaluator::eval_points`): the inputs
-        // are `first` but the plotted features, which take each point's
-        // values. A point the model cannot evaluate is NaN.
-        let eval = |params: &[f64], at: &[Vec<f64>]| -> Vec<f64> {
-            let vary: Vec<(usize, &[f64])> = slots
-                .iter()
-                .zip(at)
-                .filter_map(|(s, c)| Some(((*s)?, c.as_slice())))
-                .collect();
-            let n = at[0].len();
-            let values = if vary.is_empty() {
-                // No plotted feature is an input of the graph: one value.
-                let one = model.clone().eval_points(params, &first, &[], &stmt);
-                vec![one[0].clone(); n]
-            } else {
-                model.clone().eval_points(params, &first, &vary, &stmt)
-            };
-            values
-                .into_iter()
-                .map(|v| v.ok().filter(|v| v.is_finite()).unwrap_or(f64::NAN))
-                .collect()
-        };
-        let (xlo, xhi) = range(0);
-        let yr = (self.pick.features.len() != 1).then(|| range(1));
+    /// The model view in px: a curve over one feature, or the region at
+    /// or above the threshold over two, at every shown snapshot.
+    fn model_view(&mut self, values: &Values) {
+        let (xlo, xhi) = self.fig.xr;
         let sx = Scale {
             lo: xlo,
             hi: xhi,
@@ -343,87 +207,45 @@ impl<'a> Data<'a> {
             to: self.right(),
         };
         self.sx = Some(sx);
-        let t = self.t;
-        let snaps: Vec<&[f64]> = self
-            .shown
-            .iter()
-            .map(|&k| t.steps[k].params.as_slice())
-            .collect();
-        if let Classes::Two { lo, hi } = self.classes {
-            self.right = self.classified_right(&eval, &snaps, (lo + hi) / 2.0);
+        match values {
+            Values::One {
+                xs,
+                values,
+                reference,
+                yr,
+                clipped,
+                beyond,
+            } => self.one_feature(
+                sx,
+                xs,
+                (values, reference.as_ref()),
+                *yr,
+                (*clipped, beyond),
+            ),
+            Values::Two {
+                yr,
+                grid,
+                threshold,
+            } => self.two_features(sx, *yr, grid, *threshold),
         }
-        match yr {
-            None => self.one_feature(&eval, &snaps, sx),
-            Some(yr) => self.two_features(&eval, &snaps, sx, yr),
-        }
-        Ok(())
-    }
-
-    /// Per snapshot: the examples whose model value lies on their own
-    /// label's side of `mid` (the middle of the two classes), evaluated by
-    /// the engine at the examples' own features.
-    fn classified_right(&self, eval: &Evaluate, snaps: &[&[f64]], mid: f64) -> Vec<usize> {
-        let at: Vec<Vec<f64>> = (0..self.pick.features.len())
-            .map(|f| self.points.iter().map(|(x, _)| x[f]).collect())
-            .collect();
-        snaps
-            .par_iter()
-            .map(|ps| {
-                let v = eval(ps, &at);
-                (v.iter().zip(&self.points))
-                    .filter(|(p, (_, l))| l.is_some_and(|l| (**p >= mid) == (l >= mid)))
-                    .count()
-            })
-            .collect()
     }
 
     /// "18 of 20 examples right" at shown snapshot `i`, with two classes.
     fn right_text(&self, i: usize) -> Option<String> {
-        let c = *self.right.get(i)?;
-        Some(format!("{c} of {} examples right", self.points.len()))
+        let c = *self.fig.right.get(i)?;
+        Some(format!("{c} of {} examples right", self.fig.points.len()))
     }
 
     /// The model view of one feature: the model's curve at each shown
-    /// snapshot (and the block's `reference`), over a range that reads.
-    fn one_feature(&mut self, eval: &Evaluate, snaps: &[&[f64]], sx: Scale) {
-        let (xlo, xhi) = (sx.lo, sx.hi);
-        let xs: Vec<f64> = (0..=SAMPLES)
-            .map(|i| xlo + (xhi - xlo) * i as f64 / SAMPLES as f64)
-            .collect();
-        let at = [xs.clone()];
-        let values: Vec<Vec<f64>> = snaps.par_iter().map(|ps| eval(ps, &at)).collect();
-        let reference = self.s.reference.as_ref().map(|r| r.values(&xs));
-        // The range: the targets, the curves and the reference, but
-        // not a value far beyond the targets (a run on its way to
-        // diverging reaches 1e150): such a curve is clipped at the
-        // panel's edge rather than flattening every other one.
-        let targets: Vec<f64> = (self.points.iter())
-            .filter_map(|(_, l)| *l)
-            .filter(|v| v.is_finite())
-            .collect();
-        let bound = (!targets.is_empty()).then(|| {
-            let (lo, hi) = targets
-                .iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
-                    (a.min(v), b.max(v))
-                });
-            let span = (hi - lo).max(1.0);
-            (lo - 10.0 * span, hi + 10.0 * span)
-        });
-        let inside = |v: f64| v.is_finite() && bound.is_none_or(|(a, b)| a <= v && v <= b);
-        let curves_and_reference = || values.iter().chain(reference.iter()).flatten().copied();
-        let clipped = curves_and_reference().any(|v| v.is_finite() && !inside(v));
-        let all = curves_and_reference()
-            .chain(targets.iter().copied())
-            .filter(|&v| inside(v));
-        let (lo, hi) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-            (a.min(v), b.max(v))
-        });
-        let (lo, hi) = if lo.is_finite() {
-            padded(lo, hi, 0.06, 0.5)
-        } else {
-            (-1.0, 1.0)
-        };
+    /// snapshot (and the block's `reference`), drawn over `yr`.
+    fn one_feature(
+        &mut self,
+        sx: Scale,
+        xs: &[f64],
+        (values, reference): (&[Vec<f64>], Option<&Vec<f64>>),
+        (lo, hi): (f64, f64),
+        (clipped, beyond): (bool, &[Option<f64>]),
+    ) {
         let bottom = MODEL_TOP + 170.0;
         let sy = Scale {
             lo,
@@ -447,34 +269,25 @@ impl<'a> Data<'a> {
                 })
                 .collect()
         };
-        let curves = values.iter().map(curve).collect();
-        let reference = reference.as_ref().map(curve);
-        let beyond = values
-            .iter()
-            .map(|vs| {
-                (vs.iter().copied())
-                    .filter(|v| v.is_finite() && (*v < lo || *v > hi))
-                    .max_by(|a, b| a.abs().total_cmp(&b.abs()))
-            })
-            .collect();
         self.view = Some(ModelView::One {
-            curves,
+            curves: values.iter().map(curve).collect(),
             sy,
-            reference,
+            reference: reference.map(curve),
             clipped,
-            beyond,
+            beyond: beyond.to_vec(),
         });
         self.height = bottom + 92.0 + self.reference_row() as f64 * 18.0;
     }
 
     /// The model view of two features: the region at or above the
-    /// threshold, as closed loops, at each shown snapshot.
+    /// threshold, as closed loops traced on the grid, at each shown
+    /// snapshot.
     fn two_features(
         &mut self,
-        eval: &Evaluate,
-        snaps: &[&[f64]],
         sx: Scale,
         (ylo, yhi): (f64, f64),
+        grid: &[Vec<Vec<f64>>],
+        threshold: f64,
     ) {
         let (xlo, xhi) = (sx.lo, sx.hi);
         let bottom = MODEL_TOP + 220.0;
@@ -484,37 +297,15 @@ impl<'a> Data<'a> {
             from: bottom,
             to: MODEL_TOP,
         };
-        let threshold = match self.classes {
-            Classes::Two { lo, hi } => (lo + hi) / 2.0,
-            Classes::Numbers => {
-                let mut ls: Vec<f64> = self.points.iter().filter_map(|(_, l)| *l).collect();
-                ls.sort_by(f64::total_cmp);
-                ls.get(ls.len() / 2).copied().unwrap_or(0.5)
-            }
-        };
         let gx: Vec<f64> = (0..=CELLS)
             .map(|i| sx.at(xlo + (xhi - xlo) * i as f64 / CELLS as f64))
             .collect();
         let gy: Vec<f64> = (0..=CELLS)
             .map(|j| sy.at(ylo + (yhi - ylo) * j as f64 / CELLS as f64))
             .collect();
-        // The grid's points, x by x and y by y within each x.
-        let (mut px, mut py) = (Vec::new(), Vec::new());
-        for i in 0..=CELLS {
-            for j in 0..=CELLS {
-                px.push(xlo + (xhi - xlo) * i as f64 / CELLS as f64);
-                py.push(ylo + (yhi - ylo) * j as f64 / CELLS as f64);
-            }
-        }
-        let at = [px, py];
-        let loops = snaps
-            .par_iter()
-            .map(|ps| {
-                let v: Vec<Vec<f64>> = eval(ps, &at)
-                    .chunks_exact(CELLS + 1)
-                    .map(|row| row.iter().map(|z| z - threshold).collect())
-                    .collect();
-                region_loops(&v, &gx, &gy)
+        let loops = (grid.iter())
+            .map(|v| {
+                region_loops(v, &gx, &gy)
                     .into_iter()
                     .map(|l| simplify(&l, TOLERANCE))
                     .filter(|l| l.len() > 2)
@@ -544,7 +335,7 @@ impl<'a> Data<'a> {
         let lf = font(11.0, INK);
         let model = format!(
             "{} at this step",
-            self.pick.model.clone().unwrap_or_default()
+            self.fig.pick.model.clone().unwrap_or_default()
         );
         let end = 14.0 + 20.0 + lf.width(&model) + 16.0 + 20.0 + lf.width(&label);
         usize::from(end > self.width - 14.0)
@@ -584,7 +375,11 @@ impl<'a> Data<'a> {
     }
 
     fn label_name(&self) -> String {
-        self.pick.label.clone().unwrap_or_else(|| "target".into())
+        self.fig
+            .pick
+            .label
+            .clone()
+            .unwrap_or_else(|| "target".into())
     }
 
     /// The params of snapshot `k` as "w = 1.2, b = −0.1", or their count.
@@ -667,14 +462,14 @@ impl<'a> Data<'a> {
             }
         }
 
-        let m = self.pick.model.clone().unwrap_or_default();
-        let f = &self.pick.features;
+        let m = self.fig.pick.model.clone().unwrap_or_default();
+        let f = &self.fig.pick.features;
         match &self.view {
             Some(ModelView::One { .. }) => {
                 d += &format!(
                     ", and the model {m} against {} with the {} examples ({}, {}).",
                     f[0],
-                    self.points.len(),
+                    self.fig.points.len(),
                     f[0],
                     self.label_name()
                 )
@@ -685,7 +480,7 @@ impl<'a> Data<'a> {
                     f[0],
                     f[1],
                     num(*threshold),
-                    self.points.len(),
+                    self.fig.points.len(),
                     self.label_name()
                 )
             }
