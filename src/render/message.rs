@@ -112,10 +112,17 @@ impl Rect {
     }
 
     /// How far `p` is from the box (0 inside it).
+    #[cfg(test)]
     fn distance_to(&self, p: Point) -> f64 {
+        self.distance_squared_to(p).sqrt()
+    }
+
+    /// The square of [`Rect::distance_to`]: the placement's inner loop
+    /// compares it without a square root.
+    fn distance_squared_to(&self, p: Point) -> f64 {
         let dx = (self.l - p.x).max(p.x - self.r).max(0.0);
         let dy = (self.t - p.y).max(p.y - self.b).max(0.0);
-        (dx * dx + dy * dy).sqrt()
+        dx * dx + dy * dy
     }
 
     pub(crate) fn union(self, o: Rect) -> Rect {
@@ -298,7 +305,13 @@ pub(crate) fn along(pts: &[Point], at: f64) -> Point {
 /// Offsets of a label's centre from its edge's middle, nearest first (by
 /// distance, then angle, so that the order is total and the same on every
 /// machine).
-pub(crate) fn search_offsets() -> Vec<(f64, f64, f64)> {
+pub(crate) fn search_offsets() -> &'static [(f64, f64, f64)] {
+    static OFFSETS: std::sync::OnceLock<Vec<(f64, f64, f64)>> = std::sync::OnceLock::new();
+    OFFSETS.get_or_init(offsets_by_distance)
+}
+
+/// [`search_offsets`], computed.
+fn offsets_by_distance() -> Vec<(f64, f64, f64)> {
     let k = (SEARCH_RADIUS / GRID) as i64;
     let mut out = Vec::new();
     for i in -k..=k {
@@ -370,7 +383,7 @@ pub(crate) fn place(
                 y: anchor.y + dy,
             };
             let r = Rect::around(c, w, h);
-            if r.distance_to(anchor) > NEAR
+            if r.distance_squared_to(anchor) > NEAR * NEAR
                 || !r.inside(&obs.area)
                 || nodes.iter().any(|n| n.overlaps(&r))
             {
@@ -490,7 +503,7 @@ mod tests {
             0,
             0.5,
             &obs,
-            &search_offsets(),
+            search_offsets(),
         )
         .unwrap();
         let (x, y, w, h) = m.rect;
@@ -528,7 +541,7 @@ mod tests {
             index: &index,
         };
         let long = "some node → other node: upstream −0.1234 × local 0.5678 = −0.0701";
-        let m = place(long, 0, 0.5, &obs, &search_offsets()).unwrap();
+        let m = place(long, 0, 0.5, &obs, search_offsets()).unwrap();
         assert!(m.lines.len() > 1, "{m:?}");
         // A frame too small for any wrapping: no place.
         let tiny = Obstacles {
@@ -540,7 +553,7 @@ mod tests {
             },
             ..obs
         };
-        assert_eq!(place(long, 0, 0.5, &tiny, &search_offsets()), None);
+        assert_eq!(place(long, 0, 0.5, &tiny, search_offsets()), None);
     }
 
     #[test]

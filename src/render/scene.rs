@@ -476,7 +476,7 @@ impl Scene {
                     area,
                     index: &index,
                 };
-                let placed = message::place(label, own, at, &obs, &offsets);
+                let placed = message::place(label, own, at, &obs, offsets);
                 (placed.is_none(), placed)
             })
             .collect();
