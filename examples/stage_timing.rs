@@ -60,7 +60,7 @@ fn main() {
             rows.push((analysis + figure, analysis, figure, s.id.clone()));
         }
     }
-    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
     println!("block                     analysis     figure data");
     for (_, a, f, id) in &rows {
         println!("{id:24} {} {}", ms(*a), ms(*f));

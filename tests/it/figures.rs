@@ -288,21 +288,10 @@ fn batch_contributions_add_up_to_the_gradients() {
     ] {
         let s = scenario(&body);
         let run = &runs(&s)[0];
-        let parts = batch(
-            &s,
-            run,
-            &seen::figure::model_plot::BatchData::new(&s, run),
-            &format!("batch-{label}"),
-        );
+        let parts = batch_parts(&s, run, &format!("batch-{label}"));
         assert_eq!(
             parts.contributions,
-            batch(
-                &s,
-                run,
-                &seen::figure::model_plot::BatchData::new(&s, run),
-                &format!("batch-{label}")
-            )
-            .contributions
+            batch_parts(&s, run, &format!("batch-{label}")).contributions
         );
         let t = &parts.contributions;
         assert!(t.starts_with("<table") && t.contains("<caption>"));
@@ -351,24 +340,9 @@ fn batch_contributions_add_up_to_the_gradients() {
         assert!(!parts.update.contains("style="));
 
         let id = format!("batch-plot-{label}");
-        let plot = batch(
-            &s,
-            run,
-            &seen::figure::model_plot::BatchData::new(&s, run),
-            &id,
-        )
-        .plot;
+        let plot = batch_parts(&s, run, &id).plot;
         check_svg(&plot, &id);
-        assert_eq!(
-            plot,
-            batch(
-                &s,
-                run,
-                &seen::figure::model_plot::BatchData::new(&s, run),
-                &id
-            )
-            .plot
-        );
+        assert_eq!(plot, batch_parts(&s, run, &id).plot);
         assert!(plot.contains("class=\"curve before\""));
         assert!(plot.contains("class=\"curve after\""));
         assert_eq!(plot.matches("class=\"point y1\"").count(), 1);
@@ -383,13 +357,7 @@ fn batch_contributions_add_up_to_the_gradients() {
 fn batch_plot_curve_comes_from_the_rulebook() {
     let s = scenario(BATCH);
     let run = &runs(&s)[0];
-    let plot = batch(
-        &s,
-        run,
-        &seen::figure::model_plot::BatchData::new(&s, run),
-        "bp",
-    )
-    .plot;
+    let plot = batch_parts(&s, run, "bp").plot;
     // The "after" curve's last point: σ(w·x + b) at the padded right end
     // x = 3, drawn at the plot's y scale. The plot maps y ∈ [−0.1, 1.1]
     // to [bottom, top]; here we only check the curve rises to the right.
@@ -524,19 +492,27 @@ view = "modules"
     )
 }
 
+/// A batch figure's parts: its figure data computed, then drawn.
+fn batch_parts(
+    s: &seen::scenario::Scenario,
+    run: &seen::scenario::Run,
+    id: &str,
+) -> seen::render::figures::BatchParts {
+    batch(
+        s,
+        run,
+        &seen::figure::model_plot::BatchData::new(s, run),
+        id,
+    )
+}
+
 const NEURON_EXAMPLES: &str = "{ x1 = 1.5, x2 = -0.5, t = 0.8 }, { x1 = -1.0, x2 = 0.5, t = -0.5 }, { x1 = 0.5, x2 = 1.0, t = 0.2 }, { x1 = -0.5, x2 = -1.5, t = -0.9 }";
 
 fn plot_of(body: &str) -> String {
     let s = scenario(body);
     let run = &runs(&s)[0];
     let id = format!("plot-{}", s.id);
-    let plot = batch(
-        &s,
-        run,
-        &seen::figure::model_plot::BatchData::new(&s, run),
-        &id,
-    )
-    .plot;
+    let plot = batch_parts(&s, run, &id).plot;
     check_svg(&plot, &id);
     plot.into()
 }
