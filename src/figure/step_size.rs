@@ -139,17 +139,44 @@ impl Errors {
     pub fn desc(&self) -> String {
         let fmt_min = |m: Option<(f64, f64)>| {
             m.map_or_else(String::new, |(h, e)| {
-                format!("{} at h = {}", num(e), num(h))
+                format!("{} at h = {}", num(e), crate::text::h_text(h))
             })
         };
         let (name, out_name) = (&self.name, &self.out_name);
         format!(
-            "Log–log plot of the error of forward differences (f(w+h) − f(w)) / h and central differences (f(w+h) − f(w−h)) / 2h for ∂{out_name}/∂{name}, against the autodiff value {}, for h from 1e−13 to 1e−1. Large h: truncation error; small h: round-off error. Smallest forward error {}, near √ε ≈ {}; smallest central error {}, near ε^(1/3) ≈ {}.",
+            "Log–log plot of the error of forward differences (f({name}+h) − f({name})) / h and central differences (f({name}+h) − f({name}−h)) / 2h for ∂{out_name}/∂{name}, against the autodiff value {}, for h from 1e−13 to 1e−1. Large h: truncation error; small h: round-off error. Smallest forward error {}, near √ε ≈ {}; smallest central error {}, near ε^(1/3) ≈ {}.",
             num(self.grad),
             fmt_min(self.min_f),
             num(self.best_f),
             fmt_min(self.min_c),
             num(self.best_c)
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The description names the block's own leaf in its formulas, and
+    /// writes each h as the plot does.
+    #[test]
+    fn the_description_names_the_leaf_and_writes_h_as_the_plot_does() {
+        let errors = Errors {
+            data: vec![(1e-8, 1e-9, 1e-11), (1e-5, 1e-6, 3e-12)],
+            name: "x".into(),
+            out_name: "y".into(),
+            grad: 2.0,
+            best_f: 1.49e-8,
+            best_c: 6.06e-6,
+            min_f: Some((1e-8, 1e-9)),
+            min_c: Some((1e-5, 3e-12)),
+        };
+        let d = errors.desc();
+        assert!(d.contains("(f(x+h) − f(x)) / h"), "{d}");
+        assert!(d.contains("(f(x+h) − f(x−h)) / 2h for ∂y/∂x"), "{d}");
+        assert!(!d.contains("f(w"), "{d}");
+        assert!(d.contains("at h = 1e−8,"), "{d}");
+        assert!(d.contains("at h = 1e−5,"), "{d}");
     }
 }

@@ -41,6 +41,12 @@ pub fn wrap_by(s: &str, room: f64, width: impl Fn(&str) -> f64) -> Vec<String> {
 }
 
 /// The text with its first letter in upper case.
+/// A step size as the reader sees it: "1e−8", "3.162e−9" (a power of
+/// ten without `.000`).
+pub fn h_text(h: f64) -> String {
+    num(h).replace(".000e", "e")
+}
+
 /// "a", "a and b", "a, b and c".
 pub fn and_list(items: &[String]) -> String {
     match items {

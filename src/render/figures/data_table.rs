@@ -37,7 +37,7 @@ fn details(summary: &str, caption: &str, heads: &[&str], rows: &[Vec<String>]) -
 /// The step-size plot's points: each h with both errors.
 pub fn step_size_table(errors: &Errors) -> String {
     let rows: Vec<Vec<String>> = (errors.data.iter())
-        .map(|&(h, f, c)| vec![num(h), num(f), num(c)])
+        .map(|&(h, f, c)| vec![crate::text::h_text(h), num(f), num(c)])
         .collect();
     details(
         "The plot's numbers as a table",
@@ -68,4 +68,29 @@ pub fn loss_table(t: &Training) -> String {
         &["step", "loss"],
         &rows,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table writes each h as the plot's axis and labels do ("1e−13",
+    /// "3.162e−9"), not as "1.000e−13".
+    #[test]
+    fn the_step_size_table_writes_h_as_the_plot_does() {
+        let errors = Errors {
+            data: vec![(1e-13, 0.5, 0.25), (3.162e-9, 1e-7, 2e-9)],
+            name: "w".into(),
+            out_name: "loss".into(),
+            grad: 1.5,
+            best_f: 1.5e-8,
+            best_c: 6e-6,
+            min_f: None,
+            min_c: None,
+        };
+        let html = step_size_table(&errors);
+        assert!(html.contains(">1e−13</th>"), "{html}");
+        assert!(html.contains(">3.162e−9</th>"), "{html}");
+        assert!(!html.contains(">1.000e−13<"), "{html}");
+    }
 }

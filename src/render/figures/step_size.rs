@@ -10,12 +10,7 @@ use crate::render::svg::Drawing;
 use crate::render::svg::{Font, Svg, font, line, marker, p, polyline, ring, text};
 use crate::render::theme::{BACKWARD, FORWARD, INK, MUTED};
 use crate::scenario::Scenario;
-use crate::text::num;
-
-/// A step size as the reader sees it: "1e−8", "3.162e−9".
-fn h_text(h: f64) -> String {
-    num(h).replace(".000e", "e")
-}
+use crate::text::{h_text, num};
 
 /// "1e−8" for a power of ten.
 fn decade(k: i32) -> String {
