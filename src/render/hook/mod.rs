@@ -493,7 +493,7 @@ fn draw(
         traces: Vec::new(),
     };
     let body = match s.figure {
-        Figure::Trace if !s.vary.is_empty() => vary::traces(s, runs, &mut out)?,
+        Figure::Trace | Figure::Batch if !s.vary.is_empty() => vary::traces(s, runs, &mut out)?,
         Figure::Training if !s.vary.is_empty() => vary::training(s, runs, &mut out)?,
         Figure::Graph | Figure::Rule | Figure::StepSize | Figure::Compare if !s.vary.is_empty() => {
             vary::stills(s, runs, &mut out)

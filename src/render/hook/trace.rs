@@ -33,30 +33,45 @@ pub(super) fn traces(
         out.frames += steps;
         out.assets.extend(files);
         if s.figure == Figure::Batch {
-            let parts = figures::batch(s, run, &format!("{}-{}", s.id, run.view.name()));
-            // The plot in two widths: a phone gets one its column wide.
-            let plot = out.two_layouts(
-                &format!("{}-plot", run.view.name()),
-                parts.plot,
-                parts.plot_narrow,
-            );
-            // The tables are wider than a phone (10 columns): each scrolls
-            // sideways in its own region instead of widening the page. A
-            // scroller must take keyboard focus to be scrollable without a
-            // pointer, and a focusable region needs a name.
-            let shift = match parts.shift {
-                Some(svg) => out.still(&format!("{}-shift", run.view.name()), svg, hidden || v > 0),
-                None => String::new(),
-            };
-            html = format!(
-                "{html}<div class=\"batch-parts\">\n{}{}{plot}{shift}</div>\n",
-                scroll_wrap(&parts.contributions, "Contributions table"),
-                scroll_wrap(&parts.update, "Update table")
-            );
+            let id = format!("{}-{}", s.id, run.view.name());
+            html += &batch_parts(s, run, &id, hidden || v > 0, out);
         }
         views.push((view_label(run), html));
     }
     Ok(one_or_tabs(s, views))
+}
+
+/// A batch figure's parts under its stepper: the contributions and update
+/// tables, the plot of the examples and the model (in two widths) and the
+/// step's shift, drawn into `out.dir`. `id` names the tables and drawings;
+/// `hidden`: not shown at load, so the shift is a lazy image too.
+pub(super) fn batch_parts(
+    s: &Scenario,
+    run: &Run,
+    id: &str,
+    hidden: bool,
+    out: &mut Collected,
+) -> String {
+    let parts = figures::batch(s, run, id);
+    // The plot in two widths: a phone gets one its column wide.
+    let plot = out.two_layouts(
+        &format!("{}-plot", run.view.name()),
+        parts.plot,
+        parts.plot_narrow,
+    );
+    // The tables are wider than a phone (10 columns): each scrolls
+    // sideways in its own region instead of widening the page. A
+    // scroller must take keyboard focus to be scrollable without a
+    // pointer, and a focusable region needs a name.
+    let shift = match parts.shift {
+        Some(svg) => out.still(&format!("{}-shift", run.view.name()), svg, hidden),
+        None => String::new(),
+    };
+    format!(
+        "<div class=\"batch-parts\">\n{}{}{plot}{shift}</div>\n",
+        scroll_wrap(&parts.contributions, "Contributions table"),
+        scroll_wrap(&parts.update, "Update table")
+    )
 }
 
 /// Both views' graphs with their notes, then the gradient table.

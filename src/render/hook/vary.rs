@@ -148,7 +148,7 @@ fn print_table(variants: &[Variant]) -> String {
     h + "</tbody>\n</table>\n"
 }
 
-/// A trace with `vary`: per view, one stepper whose every step holds each
+/// A trace (or a batch, its parts under the stepper) with `vary`: per view, one stepper whose every step holds each
 /// combination's frame and narration (the combinations run the same steps:
 /// only numbers differ), so the step stays when a value changes.
 pub(super) fn traces(
@@ -216,12 +216,46 @@ pub(super) fn traces(
             "{} ({} view), for the values picked: {}",
             first.title, first.view, first.counts
         );
-        views.push((
-            view_label(run),
-            stepper(&first.fid, &legend, "", &panels, &first.jumps, true),
-        ));
+        let mut html = stepper(&first.fid, &legend, "", &panels, &first.jumps, true);
+        if s.figure == Figure::Batch {
+            html += &batch_parts(run, v, own, out);
+        }
+        views.push((view_label(run), html));
     }
     Ok(varied(s, &runs[0].variants, &one_or_tabs(s, views)))
+}
+
+/// A varied batch's parts under its shared stepper (view `v`), one set per
+/// combination, shown while its values are picked: its tables, its model
+/// plot and its step's shift, drawn from its own run into its own folder.
+/// Only the block's own combination's shift is inline (in the first view);
+/// every other drawing is a lazy image, and the downloads are the block's
+/// own.
+fn batch_parts(run: &Run, v: usize, own: usize, out: &mut Collected) -> String {
+    let dir = out.dir.clone();
+    let mut html = String::new();
+    for (c, var) in run.variants.iter().enumerate() {
+        let Some(vrun) = var.runs.get(v) else {
+            continue;
+        };
+        out.dir = variant_dir(&dir, c, own);
+        let downloads = out.stills.len();
+        let mut id = format!("{}-{}", var.scenario.id, vrun.view.name());
+        if c != own {
+            id += &format!("-v{c}");
+        }
+        let body = super::trace::batch_parts(&var.scenario, vrun, &id, c != own || v > 0, out);
+        if c != own {
+            out.stills.truncate(downloads);
+        }
+        html += &format!(
+            "<div class=\"{}\">\n<p class=\"tt\">{}</p>\n{body}</div>\n",
+            classes(&var.picks),
+            esc(&set_text(&var.set))
+        );
+    }
+    out.dir = dir;
+    html
 }
 
 /// A training run with `vary`: one stepper over the block's own run's
