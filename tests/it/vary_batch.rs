@@ -166,3 +166,69 @@ fn a_varied_batch_page_shows_each_combinations_tables_and_plot_under_one_stepper
     let table = &table[..table.find("</table>").unwrap()];
     assert_eq!(table.matches("<tr><td").count(), 12);
 }
+
+/// `seen frames` writes the block's own frames as before, and every
+/// combination's in `ID-vary/KEY=VALUE,…/`, named like the block's own:
+/// the folder of the block's own values holds the same bytes as the top
+/// level, another combination's last frame is its own update.
+#[test]
+fn seen_frames_writes_every_combination_in_a_folder_named_by_its_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = manifest_dir().join("tests/fixtures/vary.md");
+    let out = dir.path().join("frames");
+    let o = crate::support::seen(&[
+        "frames",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", describe(&o));
+    let variants = variants();
+    let steps = variants[0].runs[0].graph().len();
+    let mut folders: Vec<String> = std::fs::read_dir(out.join("vb-vary"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    folders.sort();
+    let mut expected: Vec<String> = (variants.iter())
+        .map(|v| seen::variant_folder("vb", &v.set)["vb-vary/".len()..].to_string())
+        .collect();
+    expected.sort();
+    assert_eq!(folders, expected);
+    assert!(
+        folders.contains(&"w=2.5,k=3,lr=1".to_string()),
+        "{folders:?}"
+    );
+    assert!(
+        folders.contains(&"w=-1,k=1,lr=0.2".to_string()),
+        "{folders:?}"
+    );
+    let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap();
+    let top: Vec<String> = (1..)
+        .map(|k| format!("vb-atomic-step-{k:02}.svg"))
+        .take_while(|f| out.join(f).is_file())
+        .collect();
+    assert!(top.len() > steps / 2, "{}", top.len());
+    let own = "vb-vary/w=1.2,k=1,lr=0.2";
+    for f in &top {
+        assert_eq!(read(f), read(&format!("{own}/{f}")), "{f}");
+    }
+    let last = top.last().unwrap();
+    let other = read(&format!("vb-vary/w=2.5,k=3,lr=1/{last}"));
+    assert_ne!(other, read(last));
+    assert!(other.contains("2.5646"), "w after the step with lr = 1");
+    assert!(out.join(format!("{own}/vb-atomic-animated.svg")).is_file());
+    // The same bytes on a second run.
+    let again = dir.path().join("again");
+    let o = crate::support::seen(&[
+        "frames",
+        file.to_str().unwrap(),
+        "--out",
+        again.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    assert_eq!(
+        std::fs::read(again.join(format!("vb-vary/w=2.5,k=3,lr=1/{last}"))).unwrap(),
+        other.as_bytes()
+    );
+}
