@@ -503,6 +503,11 @@ fn draw(
         Figure::Modes => modes(s, &runs[0], &title, &mut out)?,
         _ => stills(s, runs, &mut out),
     };
+    let body = if s.vary.is_empty() {
+        body
+    } else {
+        vary::share_files(&mut out, &body)
+    };
     out.frames += out.stills.len();
     out.downloads.append(&mut out.stills);
     let caption = format!(

@@ -384,6 +384,52 @@ pub(super) fn stills(s: &Scenario, runs: &[Run], out: &mut Collected) -> String 
     varied(s, &runs[0].variants, &html)
 }
 
+/// Writes each file of a varied figure once: a combination's file with the
+/// bytes of a file already kept (the block's own first, then the
+/// combinations in order) is left out, and `html`'s references to it point
+/// at the kept one. Most combinations differ in every file (each frame
+/// shows the varied value), but a drawing the varied key does not reach (a
+/// graph's still when only `lr` varies) is the same file in every folder.
+pub(super) fn share_files(out: &mut Collected, html: &str) -> String {
+    let dir = out.dir.clone();
+    let in_variant = |path: &str| {
+        (path.strip_prefix(&format!("{dir}/v")))
+            .and_then(|rest| rest.split_once('/'))
+            .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let mut order: Vec<usize> = (0..out.assets.len()).collect();
+    order.sort_by_key(|&i| in_variant(&out.assets[i].0));
+    let mut kept: std::collections::BTreeMap<&[u8], usize> = std::collections::BTreeMap::new();
+    let mut same: Vec<(usize, usize)> = Vec::new();
+    for &i in &order {
+        let (path, bytes) = &out.assets[i];
+        match kept.get(bytes.as_slice()) {
+            Some(&k) if in_variant(path) => same.push((i, k)),
+            Some(_) => {}
+            None => {
+                kept.insert(bytes.as_slice(), i);
+            }
+        }
+    }
+    let mut html = html.to_string();
+    for &(i, k) in &same {
+        let (from, to) = (
+            out.page.href(&out.assets[i].0),
+            out.page.href(&out.assets[k].0),
+        );
+        for end in ['"', '#', ' '] {
+            html = html.replace(&format!("{from}{end}"), &format!("{to}{end}"));
+        }
+    }
+    let dropped: std::collections::BTreeSet<usize> = same.iter().map(|&(i, _)| i).collect();
+    let mut i = 0;
+    out.assets.retain(|_| {
+        i += 1;
+        !dropped.contains(&(i - 1))
+    });
+    html
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
