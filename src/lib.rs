@@ -173,10 +173,51 @@ pub struct ExportReport {
     pub animations: usize,
 }
 
+/// The folder of one combination of a varied block's frames, under the
+/// folder `seen frames` writes to: `ID-vary/KEY=VALUE,KEY=VALUE`, the keys
+/// in the order of `vary` and the values as `seen trace` writes them
+/// (`x=-2,w=1.2`).
+pub fn variant_folder(id: &str, set: &[(String, f64)]) -> String {
+    let parts: Vec<String> = set.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    format!("{id}-vary/{}", parts.join(","))
+}
+
+/// One block's frames for [`export_frames`] (a training figure's
+/// snapshots, else each view's trace and its animation), their stems
+/// prefixed with `folder`.
+#[allow(clippy::type_complexity)]
+fn block_frames(
+    path: &Path,
+    b: usize,
+    s: &scenario::Scenario,
+    rs: &[scenario::Run],
+    folder: &str,
+    png: bool,
+) -> Result<Vec<(String, Vec<String>, Option<String>)>, String> {
+    if s.figure == scenario::Figure::Training {
+        let frames = training_frames(s, &rs[0]).map_err(|e| block_error(path, b, &e))?;
+        return Ok(vec![(format!("{folder}{}-training", s.id), frames, None)]);
+    }
+    rs.iter()
+        .map(|run| {
+            let (frames, animated) =
+                trace_frames_within_budget(s, run, png).map_err(|e| block_error(path, b, &e))?;
+            Ok((
+                format!("{folder}{}-{}", s.id, run.view.name()),
+                frames,
+                Some(animated),
+            ))
+        })
+        .collect()
+}
+
 /// Writes every frame of every trace of a markdown file as a standalone
 /// SVG (and PNG when `png`), plus one animated SVG per trace, into `out`.
 /// Files are named `ID-VIEW-step-NN.svg` and `ID-VIEW-animated.svg`; a
-/// training figure's snapshots `ID-training-NN.svg`.
+/// training figure's snapshots `ID-training-NN.svg`. A block with `vary`
+/// also writes every combination's, named the same, in a folder per
+/// combination: `ID-vary/KEY=VALUE,KEY=VALUE/` (the keys in the order of
+/// `vary`, the values as `seen trace` writes them; see [`variant_folder`]).
 ///
 /// Frames are drawn, rasterised and written in parallel (rayon), each file
 /// on its own, so the result does not depend on the order.
@@ -186,30 +227,33 @@ pub fn export_frames(path: &Path, out: &Path, png: bool) -> Result<ExportReport,
     std::fs::create_dir_all(out).map_err(|e| format!("{}: cannot create: {e}", out.display()))?;
     let write = |name: String, bytes: &[u8]| {
         let p = out.join(name);
+        if let Some(dir) = p.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
+        }
         std::fs::write(&p, bytes).map_err(|e| format!("{}: cannot write: {e}", p.display()))
     };
     // Every trace's frames, and every training figure's snapshots (rather
     // than a trace of a graph that may be thousands of nodes): (file stem,
-    // frames, a trace's animation; a trace's stems get `-step-`).
+    // frames, a trace's animation; a trace's stems get `-step-`); then
+    // every combination's of a block with `vary`, in its folder.
     let traces: Vec<(String, Vec<String>, Option<String>)> = runs
         .par_iter()
         .enumerate()
         .map(|(b, (s, rs))| {
-            if s.figure == scenario::Figure::Training {
-                let frames = training_frames(s, &rs[0]).map_err(|e| block_error(path, b, &e))?;
-                return Ok(vec![(format!("{}-training", s.id), frames, None)]);
+            let mut all = block_frames(path, b, s, rs, "", png)?;
+            for var in rs.first().map_or(&[][..], |r| &r.variants[..]) {
+                let folder = format!("{}/", variant_folder(&s.id, &var.set));
+                all.extend(block_frames(
+                    path,
+                    b,
+                    &var.scenario,
+                    &var.runs,
+                    &folder,
+                    png,
+                )?);
             }
-            rs.iter()
-                .map(|run| {
-                    let (frames, animated) = trace_frames_within_budget(s, run, png)
-                        .map_err(|e| block_error(path, b, &e))?;
-                    Ok((
-                        format!("{}-{}", s.id, run.view.name()),
-                        frames,
-                        Some(animated),
-                    ))
-                })
-                .collect()
+            Ok(all)
         })
         .collect::<Result<Vec<Vec<_>>, String>>()?
         .into_iter()

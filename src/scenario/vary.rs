@@ -15,12 +15,12 @@ use rayon::prelude::*;
 /// read, and the worst block within `benches/budgets.rs`'s bounds.
 pub const MAX_VARIANTS: usize = 16;
 
-/// The figures that draw pickers for `vary`. A batch or a modes figure
-/// refuses it rather than show one variant only: neither is drawn per
-/// combination yet (a batch's stepper is shared with its group's datasets,
-/// a modes figure is tabs of passes).
-pub const DRAWN: [Figure; 6] = [
+/// The figures that draw pickers for `vary`. A modes figure refuses it:
+/// its point is the count of passes (forward mode one per param, reverse
+/// mode one backward pass), which no value changes.
+pub const DRAWN: [Figure; 7] = [
     Figure::Trace,
+    Figure::Batch,
     Figure::Training,
     Figure::Graph,
     Figure::Rule,
@@ -94,7 +94,7 @@ pub(super) fn read(
             format!("`vary` is not drawn on a {} figure", figure.name()),
         )
         .expected(format!("`vary` on a figure of kind {}", names.join(" or ")))
-        .hint("this figure has no pickers yet: write one block per value (a `group` shows them as tabs)"));
+        .hint(refused_because(figure)));
     }
     let inputs = named(&spec.inputs);
     let lr = train.map(|t| t.lr).or(lr);
@@ -137,6 +137,16 @@ pub(super) fn read(
         .hint("list fewer values, or vary fewer keys: every combination is a whole run of the block"));
     }
     Ok(out)
+}
+
+/// Why a figure has no pickers, for the refusal's hint.
+fn refused_because(figure: Figure) -> &'static str {
+    match figure {
+        Figure::Modes => {
+            "a modes figure shows how many passes each mode takes (forward mode one per param, reverse mode one backward pass), and no value changes that count: vary the values on a `trace` or `graph` of the same graph"
+        }
+        _ => "this figure has no pickers: write one block per value (a `group` shows them as tabs)",
+    }
 }
 
 /// How many combinations `vary` makes (1 without it).

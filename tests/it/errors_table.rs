@@ -162,8 +162,11 @@ fn cases() -> Vec<Case> {
         ),
         blk(
             "vary on a figure without pickers",
-            "id = \"a\"\nparams = { w = 1 }\nexamples = [ { x = 1 }, { x = 2 } ]\ngraph = \"y = w * x\"\nfigure = \"batch\"\nvary = { w = [1, 2] }",
-            &["content/index.md:13:8: error: `vary` is not drawn on a batch figure"],
+            "id = \"a\"\nparams = { w = 1 }\ninputs = { x = 2 }\ngraph = \"y = w * x\"\nfigure = \"modes\"\nvary = { w = [1, 2] }",
+            &[
+                "content/index.md:13:8: error: `vary` is not drawn on a modes figure",
+                "no value changes that count",
+            ],
         ),
         blk(
             "unknown function",

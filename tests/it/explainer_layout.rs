@@ -67,6 +67,12 @@ const EXPECTED: &[(&str, &str, &str, usize)] = &[
     ),
     (
         "browser/sites/tanh/content/index.md",
+        "neuron-batch-whatif",
+        "modules",
+        14,
+    ),
+    (
+        "browser/sites/tanh/content/index.md",
         "neuron-ten",
         "modules",
         125,
@@ -171,6 +177,13 @@ const WIDTHS: &[(&str, &str, &str, u32, u32)] = &[
     (
         "browser/sites/tanh/content/index.md",
         "neuron-batch",
+        "modules",
+        1994,
+        987,
+    ),
+    (
+        "browser/sites/tanh/content/index.md",
+        "neuron-batch-whatif",
         "modules",
         1994,
         987,

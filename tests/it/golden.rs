@@ -228,6 +228,7 @@ fn build_produced() -> BTreeMap<String, String> {
         );
     }
     out.extend(plots());
+    out.extend(varied());
     // Training: the first, a middle and the last snapshot of each block of
     // the fixture (one feature, then two).
     let fixture = manifest_dir().join("tests/fixtures/training.md");
@@ -274,6 +275,38 @@ fn plots() -> BTreeMap<String, String> {
             ]
         })
         .collect()
+}
+
+/// A varied batch (`tests/fixtures/vary.md`): the combination furthest
+/// from the block's own (w = 2.5, k = 3, lr = 1) as the page draws it: its
+/// model plot, its step's shift and its trace's last frame (the update).
+fn varied() -> BTreeMap<String, String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vary.md");
+    let files = seen::run_file(&path).expect("the vary fixture runs");
+    let (_, runs) = &files[0];
+    let v = (runs[0].variants.iter())
+        .find(|v| v.set.iter().map(|s| s.1).eq([2.5, 3.0, 1.0]))
+        .expect("the combination w = 2.5, k = 3, lr = 1");
+    let (s, run) = (&*v.scenario, &v.runs[0]);
+    let parts = seen::render::figures::batch(
+        s,
+        run,
+        &seen::figure::model_plot::BatchData::new(s, run),
+        "vb-v11",
+    );
+    let frames = seen::render::frame::trace_frames(s, run);
+    let name = "vary/batch-w-2.5-k-3-lr-1";
+    BTreeMap::from([
+        (format!("{name}-plot.svg"), parts.plot.into()),
+        (
+            format!("{name}-shift.svg"),
+            parts.shift.expect("the batch updates").into(),
+        ),
+        (
+            format!("{name}-update.svg"),
+            frames[frames.len() - 1].clone(),
+        ),
+    ])
 }
 
 /// A readable line diff (the `similar` crate's): removed lines `-`, added

@@ -33,3 +33,4 @@ mod tape;
 mod trace_cli;
 mod training;
 mod vary;
+mod vary_batch;

@@ -279,3 +279,40 @@ fn a_varied_graph_is_a_lazy_picture_per_combination_in_its_own_folder() {
     assert_eq!(html.matches("download>atomic (SVG)</a>").count(), 1);
     assert!(html.contains("href=\"figures/index/g/atomic.svg\" download>"));
 }
+
+/// A file that is the same in every combination is written once: when
+/// only `lr` varies, a graph's stills (values and gradients, no step) are
+/// the block's own in every folder, so no `vN/` is written and every
+/// combination's picture shows the block's own files; a trace's frames
+/// differ (the last one takes the step), so each combination keeps its own.
+#[test]
+fn a_file_the_same_in_every_combination_is_written_once() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "seen.toml", "title = \"T\"\n");
+    let graph = "params = { w = 1.15 }\ninputs = { x = 1.6 }\ngraph = \"y = w * x\"\nupdate = { lr = 0.1 }\nvary = { lr = [0.5, 1] }\n";
+    write(
+        dir.path(),
+        "content/index.md",
+        &format!(
+            "+++\ntitle = \"V\"\n+++\n\n```autograd\nid = \"g\"\nfigure = \"graph\"\n{graph}```\n\nText.\n\n```autograd\nid = \"t\"\n{graph}```\n"
+        ),
+    );
+    let out = crate::support::seen_in(&["build"], dir.path());
+    assert!(out.status.success(), "{}", crate::support::describe(&out));
+    let public = dir.path().join("public");
+    let html = std::fs::read_to_string(public.join("index.html")).unwrap();
+    let figures = public.join("figures/index");
+    assert!(figures.join("g/atomic.svg").is_file());
+    for c in [1, 2] {
+        assert!(!figures.join(format!("g/v{c}")).exists(), "g/v{c}");
+        let at = html.find(&format!("<div class=\"va x0-{c}\">")).unwrap();
+        let part = &html[at..at + html[at..].find("</div>").unwrap()];
+        assert!(
+            part.contains("src=\"figures/index/g/atomic.svg\""),
+            "{part}"
+        );
+        // The trace's frames take each rate's step: written per combination.
+        assert!(figures.join(format!("t/v{c}/atomic-frames.svg")).is_file());
+    }
+    assert!(!html.contains("figures/index/g/v"));
+}

@@ -505,7 +505,9 @@ fn draw(
         traces: Vec::new(),
     };
     let body = match s.figure {
-        Figure::Trace if !s.vary.is_empty() => vary::traces(s, runs, &mut out)?,
+        Figure::Trace | Figure::Batch if !s.vary.is_empty() => {
+            vary::traces(s, runs, &figured.variants, &mut out)?
+        }
         Figure::Training if !s.vary.is_empty() => {
             vary::training(s, runs, &figured.variants, &mut out)
         }
@@ -516,6 +518,11 @@ fn draw(
         Figure::Training => training(s, &runs[0], (&figured.own, shared, peers), &mut out),
         Figure::Modes => modes(s, &runs[0], &figured.own, &title, &mut out),
         _ => stills(s, runs, &figured.own, &mut out),
+    };
+    let body = if s.vary.is_empty() {
+        body
+    } else {
+        vary::share_files(&mut out, &body)
     };
     out.frames += out.stills.len();
     out.downloads.append(&mut out.stills);

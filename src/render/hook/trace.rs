@@ -3,6 +3,7 @@
 //! graph, drawn for a wide screen and for a phone.
 
 use super::*;
+use crate::figure::model_plot::BatchData;
 use crate::render::stepper::Frame;
 
 /// A trace per view (a batch figure adds its tables and plot under each).
@@ -34,30 +35,44 @@ pub(super) fn traces(
         if let FigureData::Batch(batch) = data
             && let Some(b) = batch.get(v)
         {
-            let parts = figures::batch(s, run, b, &format!("{}-{}", s.id, run.view.name()));
-            // The plot in two widths: a phone gets one its column wide.
-            let plot = out.two_layouts(
-                &format!("{}-plot", run.view.name()),
-                parts.plot,
-                parts.plot_narrow,
-            );
-            // The tables are wider than a phone (10 columns): each scrolls
-            // sideways in its own region instead of widening the page. A
-            // scroller must take keyboard focus to be scrollable without a
-            // pointer, and a focusable region needs a name.
-            let shift = match parts.shift {
-                Some(svg) => out.still(&format!("{}-shift", run.view.name()), svg, hidden || v > 0),
-                None => String::new(),
-            };
-            html = format!(
-                "{html}<div class=\"batch-parts\">\n{}{}{plot}{shift}</div>\n",
-                scroll_wrap(&parts.contributions, "Contributions table"),
-                scroll_wrap(&parts.update, "Update table")
-            );
+            let id = format!("{}-{}", s.id, run.view.name());
+            html += &batch_parts((s, run, b), &id, hidden || v > 0, out);
         }
         views.push((view_label(run), html));
     }
     Ok(one_or_tabs(s, views))
+}
+
+/// A batch figure's parts under its stepper: the contributions and update
+/// tables, the plot of the examples and the model (in two widths) and the
+/// step's shift, drawn into `out.dir`. `id` names the tables and drawings;
+/// `hidden`: not shown at load, so the shift is a lazy image too.
+pub(super) fn batch_parts(
+    (s, run, data): (&Scenario, &Run, &BatchData),
+    id: &str,
+    hidden: bool,
+    out: &mut Collected,
+) -> String {
+    let parts = figures::batch(s, run, data, id);
+    // The plot in two widths: a phone gets one its column wide.
+    let plot = out.two_layouts(
+        &format!("{}-plot", run.view.name()),
+        parts.plot,
+        parts.plot_narrow,
+    );
+    // The tables are wider than a phone (10 columns): each scrolls
+    // sideways in its own region instead of widening the page. A
+    // scroller must take keyboard focus to be scrollable without a
+    // pointer, and a focusable region needs a name.
+    let shift = match parts.shift {
+        Some(svg) => out.still(&format!("{}-shift", run.view.name()), svg, hidden),
+        None => String::new(),
+    };
+    format!(
+        "<div class=\"batch-parts\">\n{}{}{plot}{shift}</div>\n",
+        scroll_wrap(&parts.contributions, "Contributions table"),
+        scroll_wrap(&parts.update, "Update table")
+    )
 }
 
 /// Both views' graphs with their notes, then the gradient table.

@@ -148,12 +148,13 @@ fn print_table(variants: &[Variant]) -> String {
     h + "</tbody>\n</table>\n"
 }
 
-/// A trace with `vary`: per view, one stepper whose every step holds each
+/// A trace (or a batch, its parts under the stepper) with `vary`: per view, one stepper whose every step holds each
 /// combination's frame and narration (the combinations run the same steps:
 /// only numbers differ), so the step stays when a value changes.
 pub(super) fn traces(
     s: &Scenario,
     runs: &[Run],
+    data: &[FigureData],
     out: &mut Collected,
 ) -> Result<String, ScenarioError> {
     let mut views = Vec::new();
@@ -216,12 +217,54 @@ pub(super) fn traces(
             "{} ({} view), for the values picked: {}",
             first.title, first.view, first.counts
         );
-        views.push((
-            view_label(run),
-            stepper(&first.fid, &legend, "", &panels, &first.jumps, true),
-        ));
+        let mut html = stepper(&first.fid, &legend, "", &panels, &first.jumps, true);
+        if s.figure == Figure::Batch {
+            html += &batch_parts(run, (v, own), data, out);
+        }
+        views.push((view_label(run), html));
     }
     Ok(varied(s, &runs[0].variants, &one_or_tabs(s, views)))
+}
+
+/// A varied batch's parts under its shared stepper (view `v`), one set per
+/// combination, shown while its values are picked: its tables, its model
+/// plot and its step's shift, drawn from its own run into its own folder.
+/// Only the block's own combination's shift is inline (in the first view);
+/// every other drawing is a lazy image, and the downloads are the block's
+/// own.
+fn batch_parts(
+    run: &Run,
+    (v, own): (usize, usize),
+    data: &[FigureData],
+    out: &mut Collected,
+) -> String {
+    let dir = out.dir.clone();
+    let mut html = String::new();
+    for ((c, var), data) in run.variants.iter().enumerate().zip(data) {
+        let (Some(vrun), FigureData::Batch(batch)) = (var.runs.get(v), data) else {
+            continue;
+        };
+        let Some(b) = batch.get(v) else {
+            continue;
+        };
+        out.dir = variant_dir(&dir, c, own);
+        let downloads = out.stills.len();
+        let mut id = format!("{}-{}", var.scenario.id, vrun.view.name());
+        if c != own {
+            id += &format!("-v{c}");
+        }
+        let body = super::trace::batch_parts((&var.scenario, vrun, b), &id, c != own || v > 0, out);
+        if c != own {
+            out.stills.truncate(downloads);
+        }
+        html += &format!(
+            "<div class=\"{}\">\n<p class=\"tt\">{}</p>\n{body}</div>\n",
+            classes(&var.picks),
+            esc(&set_text(&var.set))
+        );
+    }
+    out.dir = dir;
+    html
 }
 
 /// A training run with `vary`: one stepper over the block's own run's
@@ -350,6 +393,52 @@ pub(super) fn stills(
     }
     out.dir = dir;
     varied(s, &runs[0].variants, &html)
+}
+
+/// Writes each file of a varied figure once: a combination's file with the
+/// bytes of a file already kept (the block's own first, then the
+/// combinations in order) is left out, and `html`'s references to it point
+/// at the kept one. Most combinations differ in every file (each frame
+/// shows the varied value), but a drawing the varied key does not reach (a
+/// graph's still when only `lr` varies) is the same file in every folder.
+pub(super) fn share_files(out: &mut Collected, html: &str) -> String {
+    let dir = out.dir.clone();
+    let in_variant = |path: &str| {
+        (path.strip_prefix(&format!("{dir}/v")))
+            .and_then(|rest| rest.split_once('/'))
+            .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let mut order: Vec<usize> = (0..out.assets.len()).collect();
+    order.sort_by_key(|&i| in_variant(&out.assets[i].0));
+    let mut kept: std::collections::BTreeMap<&[u8], usize> = std::collections::BTreeMap::new();
+    let mut same: Vec<(usize, usize)> = Vec::new();
+    for &i in &order {
+        let (path, bytes) = &out.assets[i];
+        match kept.get(bytes.as_slice()) {
+            Some(&k) if in_variant(path) => same.push((i, k)),
+            Some(_) => {}
+            None => {
+                kept.insert(bytes.as_slice(), i);
+            }
+        }
+    }
+    let mut html = html.to_string();
+    for &(i, k) in &same {
+        let (from, to) = (
+            out.page.href(&out.assets[i].0),
+            out.page.href(&out.assets[k].0),
+        );
+        for end in ['"', '#', ' '] {
+            html = html.replace(&format!("{from}{end}"), &format!("{to}{end}"));
+        }
+    }
+    let dropped: std::collections::BTreeSet<usize> = same.iter().map(|&(i, _)| i).collect();
+    let mut i = 0;
+    out.assets.retain(|_| {
+        i += 1;
+        !dropped.contains(&(i - 1))
+    });
+    html
 }
 
 #[cfg(test)]
