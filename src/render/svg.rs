@@ -71,6 +71,17 @@ impl Svg {
     /// [`Svg::new`], writing the lean copy too when `copy` (see
     /// [`Mode::WithLeanCopy`]).
     fn with_root(width: f64, height: f64, attrs: &[(&str, &str)], copy: bool) -> Self {
+        Svg::with_root_at(None, (width, height), attrs, copy)
+    }
+
+    /// [`Svg::with_root`], the root placed at `y` when given (its first
+    /// attribute): a frame nested in a filmstrip, one under another.
+    fn with_root_at(
+        y: Option<f64>,
+        (width, height): (f64, f64),
+        attrs: &[(&str, &str)],
+        copy: bool,
+    ) -> Self {
         let w = n(width);
         let h = n(height);
         let mut s = Svg {
@@ -79,12 +90,14 @@ impl Svg {
             ..Svg::fragment(0, false)
         };
         let vb = format!("0 0 {w} {h}");
-        let mut all: Vec<(&str, &str)> = vec![
+        let y = y.map(n);
+        let mut all: Vec<(&str, &str)> = y.iter().map(|y| ("y", y.as_str())).collect();
+        all.extend([
             ("xmlns", "http://www.w3.org/2000/svg"),
             ("viewBox", &vb),
             ("width", &w),
             ("height", &h),
-        ];
+        ]);
         all.extend_from_slice(attrs);
         s.open("svg", &all);
         s
@@ -405,6 +418,19 @@ pub enum Mode {
 /// `lean` leaves presentation attributes to the stylesheet, the root's
 /// `font-family` included (the page's `.fig svg` rule sets it).
 pub fn open_img(
+    size: (f64, f64),
+    class: &str,
+    title: (&str, &str),
+    desc: Option<(&str, &str)>,
+    mode: Mode,
+) -> Svg {
+    open_img_at(None, size, class, title, desc, mode)
+}
+
+/// [`open_img`], the root placed at `y` when given: a frame of a filmstrip,
+/// stacked under the frames before it.
+pub fn open_img_at(
+    y: Option<f64>,
     (width, height): (f64, f64),
     class: &str,
     (title_id, title): (&str, &str),
@@ -423,7 +449,7 @@ pub fn open_img(
     if !lean {
         attrs.push(("font-family", FONT));
     }
-    let mut svg = Svg::with_root(width, height, &attrs, mode == Mode::WithLeanCopy);
+    let mut svg = Svg::with_root_at(y, (width, height), &attrs, mode == Mode::WithLeanCopy);
     svg.set_lean(lean);
     svg.text("title", &[("id", title_id)], title);
     if let Some((desc_id, desc)) = desc {

@@ -608,7 +608,10 @@ pub(super) fn open_frame(d: &Data, i: usize, id: &str, standalone: bool) -> Svg 
     let title = frame_title(d, i);
     let (tid, did) = (format!("{id}-t"), format!("{id}-d"));
     let desc = format!("{} {}", d.narration(k), d.desc());
-    open_img(
+    // A frame of the filmstrip (not standalone) sits under the ones before.
+    let y = (!standalone).then(|| d.height * i as f64);
+    open_img_at(
+        y,
         (d.width, d.height),
         "training-frame",
         (&tid, &title),
@@ -819,12 +822,8 @@ pub(super) fn filmstrip(defs: &str, frames: &[String], (w, h): (f64, f64)) -> St
             "view",
             &[("id", &format!("step-{}", k + 1)), ("viewBox", &vb)],
         );
-        for (i, l) in frame.lines().enumerate() {
-            if i == 0 {
-                svg.raw_line(&l.replacen("<svg ", &format!("<svg y=\"{}\" ", n(y)), 1));
-            } else {
-                svg.raw_line(l);
-            }
+        for l in frame.lines() {
+            svg.raw_line(l);
         }
     }
     svg.finish()

@@ -21,7 +21,7 @@ use crate::figure::training::{CELLS, TrainingData, Values};
 use crate::layout::Point;
 use crate::render::plot::{Scale, TICK, nice_step, simplify};
 use crate::render::stepper::{StepPanel, StepperParts, stepper};
-use crate::render::svg::{Svg, font, line, marker, n, open_img, p, paper, ring, text};
+use crate::render::svg::{Svg, font, line, marker, n, open_img_at, p, paper, ring, text};
 use crate::render::theme::{self, BACKWARD, FORWARD, INK, MUTED, PAPER};
 use crate::scenario::{Scenario, Training};
 use crate::text::num;
