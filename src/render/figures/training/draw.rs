@@ -609,7 +609,7 @@ pub(super) fn open_frame(d: &Data, i: usize, id: &str, standalone: bool) -> Svg 
     let (tid, did) = (format!("{id}-t"), format!("{id}-d"));
     let desc = format!("{} {}", d.narration(k), d.desc());
     // A frame of the filmstrip (not standalone) sits under the ones before.
-    let y = (!standalone).then(|| d.height * i as f64);
+    let y = (!standalone).then_some(d.height * i as f64);
     open_img_at(
         y,
         (d.width, d.height),
