@@ -316,3 +316,58 @@ fn a_file_the_same_in_every_combination_is_written_once() {
     }
     assert!(!html.contains("figures/index/g/v"));
 }
+
+/// A step drawn and told alike in every combination is one picture and one
+/// narration, shown whatever the pick: a trace varied only in `lr` shares
+/// every step before its update (the block's own file), and only the
+/// update's frame is each rate's own.
+#[test]
+fn a_step_the_same_in_every_combination_is_one_picture() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "seen.toml", "title = \"T\"\n");
+    let block = format!("{NEURON}vary = {{ lr = [0.1, 2] }}\n");
+    write(
+        dir.path(),
+        "content/index.md",
+        &format!("+++\ntitle = \"V\"\n+++\n\n```autograd\n{block}```\n"),
+    );
+    let out = crate::support::seen_in(&["build"], dir.path());
+    assert!(out.status.success(), "{}", crate::support::describe(&out));
+    let html = std::fs::read_to_string(dir.path().join("public/index.html")).unwrap();
+    let own = "figures/index/neuron-whatif/atomic-frames-tb.svg#step-";
+    let steps = (1..200)
+        .take_while(|k| html.contains(&format!("{own}{k}\"")))
+        .count();
+    assert!(steps > 10, "{steps} steps");
+    // The combinations' own frames: only where a step differs.
+    let theirs = |c: usize, k: usize| {
+        html.contains(&format!(
+            "figures/index/neuron-whatif/v{c}/atomic-frames-tb.svg#step-{k}\""
+        ))
+    };
+    let differing: Vec<usize> = (1..=steps).filter(|&k| theirs(0, k)).collect();
+    assert!(!differing.is_empty(), "the update differs by rate");
+    assert!(
+        differing.len() < 4,
+        "only the step's frames differ: {differing:?}"
+    );
+    assert!(
+        differing.iter().all(|&k| theirs(2, k)),
+        "each other rate draws its own update: {differing:?}"
+    );
+    assert!(!theirs(0, 1) && !theirs(2, 1), "the first step is shared");
+    // A shared step's picture and narration carry no combination's class
+    // or values; a differing step's carry each rate's.
+    assert_eq!(
+        html.matches(&format!("{own}1\"")).count(),
+        1,
+        "one picture of step 1"
+    );
+    assert!(html.contains("<span class=\"tt\">lr = 2: </span>"));
+    let lr_prefixes = html.matches("<span class=\"tt\">lr = 2: </span>").count();
+    assert_eq!(
+        lr_prefixes,
+        differing.len(),
+        "a narration per rate only where steps differ"
+    );
+}

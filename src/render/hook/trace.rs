@@ -209,6 +209,39 @@ pub(super) fn trace_parts(
     dir: &str,
     _hidden: bool,
 ) -> (StepperParts, Vec<(String, Vec<u8>)>) {
+    let (parts, files, _) = trace_parts_drawn(s, run, page, dir);
+    (parts, files)
+}
+
+/// A trace's story and its layouts, kept to draw one of its frames again
+/// ([`Drawn::frame`]).
+pub(super) struct Drawn {
+    story: crate::story::Story,
+    layouts: Vec<Layout>,
+}
+
+impl Drawn {
+    /// Step `k` of `run` in every layout, as standalone documents with the
+    /// same ids whatever the run: two runs whose step `k` is drawn alike
+    /// give the same bytes.
+    pub(super) fn frame(&self, run: &Run, k: usize) -> Vec<String> {
+        let meta = crate::render::frame::FrameMeta {
+            id: "f",
+            figure_title: "",
+        };
+        (self.layouts.iter())
+            .map(|l| crate::render::frame::frame(run.graph(), &self.story, &l.scene, k, &meta))
+            .collect()
+    }
+}
+
+/// [`trace_parts`], with the story and layouts it drew.
+pub(super) fn trace_parts_drawn(
+    s: &Scenario,
+    run: &Run,
+    page: &PageCtx,
+    dir: &str,
+) -> (StepperParts, Vec<(String, Vec<u8>)>, Drawn) {
     let story = tell(run);
     let fid = format!("{}-{}", s.id, run.view.name());
     let title = s.title.clone().unwrap_or_else(|| s.id.clone());
@@ -263,6 +296,7 @@ pub(super) fn trace_parts(
             jumps,
         },
         files,
+        Drawn { story, layouts },
     )
 }
 

@@ -10,7 +10,7 @@
 //! frames. The other combinations' files are in `v1/`, `v2/`, … beside the
 //! block's own.
 
-use super::trace::{can_share, trace_parts};
+use super::trace::{Drawn, can_share, trace_parts_drawn};
 use super::*;
 use crate::scenario::vary::set_text;
 use crate::scenario::{Variant, vary::Target};
@@ -161,12 +161,14 @@ pub(super) fn traces(
     for (v, run) in runs.iter().enumerate() {
         let own = own(s, &run.variants);
         let mut parts = Vec::new();
+        let mut drawn = Vec::new();
         for (c, var) in run.variants.iter().enumerate() {
             let Some(vrun) = var.runs.get(v) else {
                 continue;
             };
             let dir = variant_dir(&out.dir, c, own);
-            let (t, files) = trace_parts(&var.scenario, vrun, out.page, &dir, c != own);
+            let (t, files, d) = trace_parts_drawn(&var.scenario, vrun, out.page, &dir);
+            drawn.push((vrun, d));
             if c == own {
                 out.downloads.push(format!(
                     "<a href=\"{}\" download>all {} frames of the {} view (SVG)</a>",
@@ -191,18 +193,29 @@ pub(super) fn traces(
         let first = &parts[own];
         let panels: Vec<StepPanel> = (0..first.steps.len())
             .map(|k| {
-                let mut frames = String::new();
-                let mut narration = String::new();
-                for (var, t) in run.variants.iter().zip(&parts) {
-                    let class = classes(&var.picks);
-                    let name = set_text(&var.set);
-                    frames += &t.frames[k].classed_html(&class, &name);
-                    narration += &format!(
-                        "<p class=\"{class}\"><span class=\"tt\">{}: </span>{}</p>",
-                        esc(&name),
-                        esc(&t.steps[k].narration)
-                    );
-                }
+                let (frames, narration) = if same_step(&parts, &drawn, own, k) {
+                    // Drawn and told alike whatever the values: one
+                    // picture (the block's own file) and one narration,
+                    // shown for every pick.
+                    (
+                        first.frames[k].html(),
+                        crate::render::stepper::para(&first.steps[k].narration),
+                    )
+                } else {
+                    let mut frames = String::new();
+                    let mut narration = String::new();
+                    for (var, t) in run.variants.iter().zip(&parts) {
+                        let class = classes(&var.picks);
+                        let name = set_text(&var.set);
+                        frames += &t.frames[k].classed_html(&class, &name);
+                        narration += &format!(
+                            "<p class=\"{class}\"><span class=\"tt\">{}: </span>{}</p>",
+                            esc(&name),
+                            esc(&t.steps[k].narration)
+                        );
+                    }
+                    (frames, narration)
+                };
                 let step = &first.steps[k];
                 StepPanel {
                     frame: step_scroller(&first.fid, &frames),
@@ -224,6 +237,26 @@ pub(super) fn traces(
         views.push((view_label(run), html));
     }
     Ok(varied(s, &runs[0].variants, &one_or_tabs(s, views)))
+}
+
+/// Whether step `k` of every combination's trace is the block's own
+/// (`own`): the same narration, and the same frame in every layout, byte
+/// for byte (a block that varies only `lr` draws every step before the
+/// update alike). The frames are drawn again only when the narrations
+/// agree, which they do not where a value shown differs.
+fn same_step(parts: &[StepperParts], drawn: &[(&Run, Drawn)], own: usize, k: usize) -> bool {
+    let told = |t: &StepperParts| t.steps.get(k).map(|s| s.narration.clone());
+    let Some(mine) = told(&parts[own]) else {
+        return false;
+    };
+    if parts.iter().any(|t| told(t).as_ref() != Some(&mine)) {
+        return false;
+    }
+    let (own_run, own_drawn) = &drawn[own];
+    let frame = own_drawn.frame(own_run, k);
+    (drawn.iter().enumerate())
+        .filter(|(c, _)| *c != own)
+        .all(|(_, (run, d))| d.frame(run, k) == frame)
 }
 
 /// A varied batch's parts under its shared stepper (view `v`), one set per
