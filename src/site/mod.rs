@@ -41,6 +41,7 @@ pub mod serve;
 pub mod stage;
 pub(crate) mod template_nesting;
 pub mod templates;
+pub mod weight;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -610,6 +611,8 @@ fn render_page(
         None => String::new(),
     };
     let mut body = body;
+    body.warnings
+        .extend(weight::warning(&ctx.file, html.as_bytes()));
     let mut files = Vec::with_capacity(1 + body.assets.len());
     files.push((page.out_path.clone(), Arc::new(html.into_bytes())));
     files.extend(

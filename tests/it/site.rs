@@ -33,6 +33,12 @@ fn build_fresh() -> (tempfile::TempDir, BTreeMap<PathBuf, Vec<u8>>) {
     let config = BuildConfig::new(site.path(), "Autograd, Seen");
     let report = build(&config, &Figures).unwrap_or_else(|e| panic!("{e}"));
     assert!(report.pages >= 1 && report.figures >= 10, "{report}");
+    // No page is over the weight goal (the only warning is the diverging
+    // learning rate the training page shows on purpose).
+    assert!(
+        (report.warnings.iter()).all(|w| !w.message.contains("KB gzip")),
+        "{report}"
+    );
     let files = snapshot(&site.path().join("public"));
     (site, files)
 }
@@ -912,4 +918,35 @@ fn a_varied_figure_prints_every_combination_in_a_table() {
         css.contains(".vary-print{display:none;}"),
         "hidden on screen"
     );
+}
+
+/// A page whose HTML is over 50 KB gzip is built, with a warning naming it
+/// and its weight; the bundled explainer's pages get none.
+#[test]
+fn a_page_over_the_weight_goal_is_built_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::support::write(dir.path(), "seen.toml", "title = \"T\"\n");
+    // Words gzip cannot shrink much: hex numbers from a xorshift.
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut words = String::new();
+    for _ in 0..40_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        words += &format!("{:x} ", x % 0xff_ffff);
+    }
+    crate::support::write(
+        dir.path(),
+        "content/index.md",
+        &format!("+++\ntitle = \"Heavy\"\n+++\n\n{words}\n"),
+    );
+    let out = crate::support::seen_in(&["build"], dir.path());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("content/index.md: warning: the page's HTML is ")
+            && err.contains("KB gzip, over the 50 KB a page should weigh at load"),
+        "{err}"
+    );
+    assert!(dir.path().join("public/index.html").is_file());
 }
