@@ -49,8 +49,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
-
 use crate::page::{FigureHook, FileRead};
 use crate::util::digest::{self, Digest};
 use assemble::*;
@@ -448,12 +446,18 @@ fn render_site(
         course: &course,
     };
 
-    // Pages render in parallel; each page's files go to the sink from the
-    // thread that rendered it. `collect` keeps the pages in order.
-    let results: Result<Vec<(Option<Digest>, PageResult)>, BuildError> = pages
-        .par_iter()
-        .enumerate()
-        .map(|(i, page)| run.page(i, page))
+    // Pages render in parallel, the one with the most work first (a page
+    // that trains a net is the build's longest chain); each page's files
+    // go to the sink from the thread that rendered it. The results come
+    // back in page order.
+    let indexed: Vec<(usize, &content::Page)> = pages.iter().enumerate().collect();
+    let results: Result<Vec<(Option<Digest>, PageResult)>, BuildError> =
+        crate::util::schedule::longest_first(
+            &indexed,
+            |(_, page)| crate::util::schedule::effort(&page.source),
+            |&(i, page)| run.page(i, page),
+        )
+        .into_iter()
         .collect();
     let results = results?;
 

@@ -1,7 +1,9 @@
 //! Small helpers that pages and figures share: the one escaper for HTML
-//! and SVG text, heading slugs, and content digests.
+//! and SVG text, heading slugs, content digests, and the order work runs
+//! in on all cores.
 
 pub mod digest;
+pub mod schedule;
 
 /// Escapes text for HTML and SVG element content and for attribute values
 /// in double quotes (every attribute `seen` writes is): `&`, `<`, `>` and

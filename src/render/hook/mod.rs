@@ -140,14 +140,16 @@ fn parse_blocks<'b>(
         .zip(&places)
         .map(|(b, place)| scenario::check_page_id(&b.source, place, &mut state.ids))
         .collect();
-    // The blocks run on all cores (a training run is the longest part of a
-    // page); `collect` keeps them in page order. Each block's figure data
+    // The blocks run on all cores, the one with the most work first (a
+    // training run is the longest part of a page); the results come back
+    // in page order. Each block's figure data
     // is computed with it (`figure::compute`), so its errors are the
     // block's, before any figure of the page is drawn.
-    let analyzed: Vec<_> = blocks
-        .par_iter()
-        .zip(&places)
-        .map(|(b, place)| {
+    let with_places: Vec<(&Block, &scenario::BlockPlace)> = blocks.iter().zip(&places).collect();
+    let analyzed: Vec<_> = crate::util::schedule::longest_first(
+        &with_places,
+        |(b, _)| crate::util::schedule::effort(&b.source),
+        |&(b, place)| {
             let (result, found) = scenario::analyze_on_page(&b.source, place);
             let result = result.and_then(|(s, runs)| {
                 let figured =
@@ -155,8 +157,8 @@ fn parse_blocks<'b>(
                 Ok((s, runs, figured))
             });
             (result, found)
-        })
-        .collect();
+        },
+    );
     let mut diags = Vec::new();
     let mut parsed = Vec::new();
     for ((b, id_error), (result, found)) in blocks.iter().zip(id_errors).zip(analyzed) {
