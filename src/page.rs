@@ -219,6 +219,14 @@ pub struct FileRead {
 pub trait FigureHook: Sync {
     fn render(&self, block: &Block, page: &PageCtx) -> Result<Rendered, Diagnostic>;
 
+    /// Called once per page, before its runs, with every figure block of
+    /// the page: a hook may start their work at once (on all cores, the
+    /// longest first) and keep it in `state` for [`FigureHook::render_run`]
+    /// (see [`Prepared`]). By default it does nothing.
+    fn prepare(&self, blocks: &[Block], page: &PageCtx, state: &mut FigureState) {
+        let _ = (blocks, page, state);
+    }
+
     /// Renders a run of adjacent blocks (only blank lines between them), so
     /// that a hook can combine them into one figure. `state` lives for one
     /// page (e.g. to refuse a duplicate id). By default each block is
@@ -259,6 +267,45 @@ pub struct FigureState {
     pub ids: Vec<(String, usize)>,
     /// Warnings about the page's blocks: printed, but the build goes on.
     pub warnings: Vec<Diagnostic>,
+    /// What [`FigureHook::prepare`] computed ahead, per block.
+    pub prepared: Prepared,
+}
+
+/// A hook's work on a page's blocks done ahead of their runs, each kept
+/// with the block it is for (its place and source) until its run takes it.
+/// The work is the hook's own type. A copy of a state keeps none of it.
+#[derive(Default)]
+pub struct Prepared {
+    done: Vec<(usize, String, Box<dyn std::any::Any + Send>)>,
+}
+
+impl Prepared {
+    /// Keeps `work` for `block`.
+    pub fn keep(&mut self, block: &Block, work: Box<dyn std::any::Any + Send>) {
+        self.done
+            .push((block.body_offset, block.source.clone(), work));
+    }
+
+    /// The work kept for `block`, if any and of type `T`, taken out (work of
+    /// another type is dropped).
+    pub fn take<T: 'static>(&mut self, block: &Block) -> Option<T> {
+        let at = (self.done.iter())
+            .position(|(o, s, _)| *o == block.body_offset && *s == block.source)?;
+        let (_, _, work) = self.done.swap_remove(at);
+        work.downcast::<T>().ok().map(|w| *w)
+    }
+}
+
+impl Clone for Prepared {
+    fn clone(&self) -> Prepared {
+        Prepared::default()
+    }
+}
+
+impl std::fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Prepared({} blocks)", self.done.len())
+    }
 }
 
 /// A hook that shows each block as its source code, for builds without the
@@ -275,5 +322,34 @@ impl FigureHook for SourceOnly {
             ),
             ..Rendered::default()
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block(at: usize, source: &str) -> Block {
+        Block {
+            source: source.to_string(),
+            body_offset: at,
+            info: "autograd".to_string(),
+        }
+    }
+
+    /// Work kept for a block is taken once, by that block only (same place
+    /// and source), as the type it was kept as; a copy of a state has none.
+    #[test]
+    fn prepared_work_goes_to_its_own_block_once() {
+        let mut p = Prepared::default();
+        p.keep(&block(10, "id = \"a\""), Box::new(1u32));
+        p.keep(&block(50, "id = \"b\""), Box::new(2u32));
+        assert_eq!(p.clone().take::<u32>(&block(10, "id = \"a\"")), None);
+        // Another place, another source, another type: not this work.
+        assert_eq!(p.take::<u32>(&block(11, "id = \"a\"")), None);
+        assert_eq!(p.take::<u32>(&block(10, "id = \"c\"")), None);
+        assert_eq!(p.take::<u32>(&block(50, "id = \"b\"")), Some(2));
+        assert_eq!(p.take::<u32>(&block(50, "id = \"b\"")), None);
+        assert_eq!(p.take::<u32>(&block(10, "id = \"a\"")), Some(1));
     }
 }

@@ -62,7 +62,18 @@ pub fn render(
     hook: &dyn FigureHook,
     strict: bool,
 ) -> Result<RenderedPage, Vec<Diagnostic>> {
-    Renderer::new(page, ctx, hook, strict).run()
+    let mut renderer = Renderer::new(page, ctx, hook, strict);
+    // Every block of the page, placed as the runs will place them: the
+    // hook may start them all at once (a page's last block may be its
+    // longest).
+    let blocks: Vec<Block> = (page::find_blocks(page.body()).into_iter())
+        .map(|b| Block {
+            body_offset: renderer.base + b.body_offset,
+            ..b
+        })
+        .collect();
+    hook.prepare(&blocks, ctx, &mut renderer.figure_state);
+    renderer.run()
 }
 
 /// A figure block read but not yet rendered: info, fence range, body, and

@@ -70,6 +70,24 @@ impl FigureHook for Figures {
         .map_err(|mut d| d.remove(0))
     }
 
+    /// Analyses every block of the page at once, on all cores, the longest
+    /// first, before the first run is drawn: a page's longest block (a
+    /// training run) often comes last, and would otherwise start only when
+    /// every figure before it is drawn.
+    fn prepare(&self, blocks: &[Block], page: &PageCtx, state: &mut FigureState) {
+        let places: Vec<scenario::BlockPlace> = (blocks.iter())
+            .map(|b| scenario::BlockPlace::on_page(page, b))
+            .collect();
+        let done = crate::util::schedule::longest_first(
+            &places,
+            |place| crate::util::schedule::effort(&place.block.source),
+            |place| analyze(place.block, place),
+        );
+        for (b, a) in blocks.iter().zip(done) {
+            state.prepared.keep(b, Box::new(a));
+        }
+    }
+
     fn render_run(
         &self,
         blocks: &[Block],
@@ -120,6 +138,25 @@ impl FigureHook for Figures {
     }
 }
 
+/// A block's analysis: its scenario, runs and figure data, or its error;
+/// and its warnings.
+type Analyzed = (
+    Result<(Scenario, Vec<Run>, Figured), Diagnostic>,
+    Vec<Diagnostic>,
+);
+
+/// Parses and runs one block, and computes its figure's data
+/// (`figure::compute`), so that its errors are the block's, before any
+/// figure of the page is drawn.
+fn analyze(b: &Block, place: &scenario::BlockPlace) -> Analyzed {
+    let (result, found) = scenario::analyze_on_page(&b.source, place);
+    let result = result.and_then(|(s, runs)| {
+        let figured = crate::figure::compute(&s, &runs).map_err(|e| place.diagnostic(&e))?;
+        Ok((s, runs, figured))
+    });
+    (result, found)
+}
+
 /// A block parsed and run, with the block it came from and its figure's
 /// data.
 type Parsed<'b> = (&'b Block, Scenario, Vec<Run>, Figured);
@@ -140,25 +177,25 @@ fn parse_blocks<'b>(
         .zip(&places)
         .map(|(b, place)| scenario::check_page_id(&b.source, place, &mut state.ids))
         .collect();
-    // The blocks run on all cores, the one with the most work first (a
-    // training run is the longest part of a page); the results come back
-    // in page order. Each block's figure data
-    // is computed with it (`figure::compute`), so its errors are the
-    // block's, before any figure of the page is drawn.
-    let with_places: Vec<(&Block, &scenario::BlockPlace)> = blocks.iter().zip(&places).collect();
-    let analyzed: Vec<_> = crate::util::schedule::longest_first(
-        &with_places,
-        |(b, _)| crate::util::schedule::effort(&b.source),
-        |&(b, place)| {
-            let (result, found) = scenario::analyze_on_page(&b.source, place);
-            let result = result.and_then(|(s, runs)| {
-                let figured =
-                    crate::figure::compute(&s, &runs).map_err(|e| place.diagnostic(&e))?;
-                Ok((s, runs, figured))
-            });
-            (result, found)
-        },
+    // A block not prepared (a hook called without `prepare`, as the
+    // figure cache's is) runs here, on all cores, the longest first; the
+    // results come back in page order.
+    // Blocks the page prepared ([`Figures::prepare`]) are taken as they are.
+    let mut ready: Vec<Option<Analyzed>> = (blocks.iter())
+        .map(|b| state.prepared.take::<Analyzed>(b))
+        .collect();
+    let missing: Vec<(usize, &scenario::BlockPlace)> = (places.iter().enumerate())
+        .filter(|(i, _)| ready[*i].is_none())
+        .collect();
+    let computed = crate::util::schedule::longest_first(
+        &missing,
+        |(i, _)| crate::util::schedule::effort(&blocks[*i].source),
+        |&(i, place)| analyze(&blocks[i], place),
     );
+    for ((i, _), a) in missing.iter().zip(computed) {
+        ready[*i] = Some(a);
+    }
+    let analyzed = ready.into_iter().flatten();
     let mut diags = Vec::new();
     let mut parsed = Vec::new();
     for ((b, id_error), (result, found)) in blocks.iter().zip(id_errors).zip(analyzed) {
