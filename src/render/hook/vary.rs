@@ -29,6 +29,16 @@ fn classes(picks: &[usize]) -> String {
     format!("va{keys}")
 }
 
+/// A combination's part of a figure: classed to show while its values are
+/// picked, headed by them ("x = −2, w = 1.2"; print shows the heading).
+fn combination_div(var: &Variant, body: &str) -> String {
+    format!(
+        "<div class=\"{}\">\n<p class=\"tt\">{}</p>\n{body}</div>\n",
+        classes(&var.picks),
+        esc(&set_text(&var.set))
+    )
+}
+
 /// Where combination `c`'s files go: the block's own folder for its own
 /// values, `v{c}/` in it for the others.
 fn variant_dir(dir: &str, c: usize, own: usize) -> String {
@@ -290,11 +300,7 @@ fn batch_parts(
         if c != own {
             out.stills.truncate(downloads);
         }
-        html += &format!(
-            "<div class=\"{}\">\n<p class=\"tt\">{}</p>\n{body}</div>\n",
-            classes(&var.picks),
-            esc(&set_text(&var.set))
-        );
+        html += &combination_div(var, &body);
     }
     out.dir = dir;
     html
@@ -418,11 +424,7 @@ pub(super) fn stills(
         if c != own {
             out.stills.truncate(downloads);
         }
-        html += &format!(
-            "<div class=\"{}\">\n<p class=\"tt\">{}</p>\n{body}</div>\n",
-            classes(&var.picks),
-            esc(&set_text(&var.set))
-        );
+        html += &combination_div(var, &body);
     }
     out.dir = dir;
     varied(s, &runs[0].variants, &html)
