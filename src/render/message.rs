@@ -28,6 +28,8 @@ const SEARCH_RADIUS: f64 = 200.0;
 /// beside it.
 const NEAR: f64 = 60.0;
 const GRID: f64 = 6.0;
+/// Grid steps from the middle to the edge of the search.
+const SEARCH_STEPS: i64 = (SEARCH_RADIUS / GRID) as i64;
 /// What crossing another edge costs, in px of distance from the edge.
 const CROSSING_COST: f64 = 80.0;
 /// What each extra line costs, in px: one line reads best.
@@ -305,45 +307,51 @@ pub(crate) fn along(pts: &[Point], at: f64) -> Point {
 /// Offsets of a label's centre from its edge's middle, nearest first (by
 /// distance, then angle, so that the order is total and the same on every
 /// machine).
-pub(crate) fn search_offsets() -> &'static [(f64, f64, f64)] {
-    static OFFSETS: std::sync::OnceLock<Vec<(f64, f64, f64)>> = std::sync::OnceLock::new();
+fn search_offsets() -> &'static [Offset] {
+    static OFFSETS: std::sync::OnceLock<Vec<Offset>> = std::sync::OnceLock::new();
     OFFSETS.get_or_init(offsets_by_distance)
 }
 
 /// [`search_offsets`], computed.
-fn offsets_by_distance() -> Vec<(f64, f64, f64)> {
-    let k = (SEARCH_RADIUS / GRID) as i64;
+fn offsets_by_distance() -> Vec<Offset> {
+    let k = SEARCH_STEPS;
     let mut out = Vec::new();
     for i in -k..=k {
         for j in -k..=k {
             let (dx, dy) = (i as f64 * GRID, j as f64 * GRID);
             let d = (dx * dx + dy * dy).sqrt();
             if d <= SEARCH_RADIUS {
-                out.push((d, dx, dy));
+                let row = (j + k) as usize;
+                out.push(Offset { d, dx, dy, row });
             }
         }
     }
     out.sort_by(|a, b| {
-        a.0.total_cmp(&b.0)
-            .then(a.2.total_cmp(&b.2))
-            .then(a.1.total_cmp(&b.1))
+        (a.d.total_cmp(&b.d))
+            .then(a.dy.total_cmp(&b.dy))
+            .then(a.dx.total_cmp(&b.dx))
     });
     out
+}
+
+/// One of the [`search_offsets`]: its distance from the middle, its x and
+/// y, and the grid row it is on (0 at the top).
+#[derive(Clone, Copy)]
+struct Offset {
+    d: f64,
+    dx: f64,
+    dy: f64,
+    row: usize,
 }
 
 /// Places `label` beside the edge `own` (an index into `obs.edges`): its
 /// box at most [`NEAR`] from the point a fraction `at` along the edge from
 /// where it starts (the node the message goes to); `None` when it fits
 /// nowhere there.
-pub(crate) fn place(
-    label: &str,
-    own: usize,
-    at: f64,
-    obs: &Obstacles,
-    offsets: &[(f64, f64, f64)],
-) -> Option<Placed> {
+pub(crate) fn place(label: &str, own: usize, at: f64, obs: &Obstacles) -> Option<Placed> {
     let route = &obs.edges[own];
     let anchor = along(route, at);
+    let offsets = search_offsets();
     let mut best: Option<(f64, Placed)> = None;
     for (extra, lines) in wrappings(label).into_iter().enumerate() {
         let (w, h) = box_size(&lines);
@@ -351,53 +359,38 @@ pub(crate) fn place(
         if best.as_ref().is_some_and(|(s, _)| *s <= extra_cost) {
             break;
         }
-        // Only what lies within reach of this label can be in its way.
-        let reach = Rect::around(anchor, 2.0 * SEARCH_RADIUS + w, 2.0 * SEARCH_RADIUS + h);
-        let (near_nodes, near_segments) = obs.index.near(&reach);
-        let nodes: Vec<Rect> = (near_nodes.iter())
-            .map(|&i| obs.nodes[i].grow(NODE_CLEAR))
-            .filter(|r| r.overlaps(&reach))
-            .collect();
-        let others: Vec<(Point, Point)> = (near_segments.iter())
-            .filter(|&&(e, _)| e != own)
-            .map(|&(e, s)| (obs.edges[e][s], obs.edges[e][s + 1]))
-            .filter(|&(a, b)| reach.cut_by(a, b))
-            .collect();
-        // Of its own edge, the segments a box within reach can come near.
-        let near_own = reach.grow(EDGE_CLEAR);
-        let own_route: Vec<(Point, Point)> = (route.windows(2))
-            .map(|s| (s[0], s[1]))
-            .filter(|&(a, b)| near_own.cut_by(a, b))
-            .collect();
-        // A box centred d from the anchor is at least d − its half-diagonal
-        // from it: the offsets are sorted by d, so past `reach_d` none is
-        // near enough.
-        let reach_d = NEAR + (w / 2.0).hypot(h / 2.0);
-        for &(d, dx, dy) in offsets {
+        let near = Near::new(obs, own, anchor, w, h);
+        let mut rows: Vec<Option<Row>> = (0..=2 * SEARCH_STEPS).map(|_| None).collect();
+        let spans = Spans::new((w, h), anchor, &obs.area, &near.nodes);
+        for &Offset { d, dx, dy, row } in offsets {
             let score = d + extra_cost;
-            if d > reach_d || best.as_ref().is_some_and(|(s, _)| *s <= score) {
+            if d > spans.reach || best.as_ref().is_some_and(|(s, _)| *s <= score) {
                 break;
+            }
+            if !spans.row(row).iter().any(|&(lo, hi)| lo <= dx && dx <= hi) {
+                continue;
             }
             let c = Point {
                 x: anchor.x + dx,
                 y: anchor.y + dy,
             };
             let r = Rect::around(c, w, h);
-            if r.distance_squared_to(anchor) > NEAR * NEAR
-                || !r.inside(&obs.area)
-                || nodes.iter().any(|n| n.overlaps(&r))
-            {
+            if r.distance_squared_to(anchor) > NEAR * NEAR || !r.inside(&obs.area) {
+                continue;
+            }
+            let row = rows[row].get_or_insert_with(|| near.row(&r));
+            if row.nodes.iter().any(|n| n.overlaps(&r)) {
                 continue;
             }
             let clear = r.grow(EDGE_CLEAR);
-            if own_route.iter().any(|&(a, b)| clear.cut_by(a, b)) {
+            if row.own.iter().any(|&(a, b)| clear.cut_by(a, b)) {
                 continue;
             }
             // Crossings counted only while they could still beat the best.
             let limit = best.as_ref().map_or(usize::MAX, |(s, _)| {
                 ((s - score) / CROSSING_COST).ceil().max(0.0) as usize
             });
-            let crossed = (others.iter())
+            let crossed = (row.others.iter())
                 .filter(|&&(a, b)| r.cut_by(a, b))
                 .take(limit)
                 .count();
@@ -420,6 +413,180 @@ pub(crate) fn place(
         }
     }
     best.map(|(_, p)| p)
+}
+
+/// Where, per grid row, a `w` × `h` box may be centred and still come
+/// within [`NEAR`] of the anchor, lie inside the area and keep clear of
+/// every node: a cheap test that leaves the exact ones (in [`place`]) only
+/// the offsets that could pass them. Each bound allows a [`ROW_SLACK`]
+/// more, far beyond any rounding, so that it turns away only what the exact
+/// tests would. A dense graph leaves a label few places, and its search
+/// then looks at those, not at every offset within reach.
+struct Spans {
+    /// Per row (0 at the top), where in `free` its intervals are.
+    rows: Vec<(u32, u32)>,
+    /// The x offsets that may pass, as closed intervals, row after row.
+    free: Vec<(f64, f64)>,
+    /// How far from the anchor the furthest offset that may pass is.
+    reach: f64,
+}
+
+impl Spans {
+    fn new((w, h): (f64, f64), anchor: Point, area: &Rect, nodes: &[Rect]) -> Spans {
+        let near = NEAR + ROW_SLACK;
+        let (left, right) = (
+            area.l - anchor.x + w / 2.0 - ROW_SLACK,
+            area.r - anchor.x - w / 2.0 + ROW_SLACK,
+        );
+        let (top, bottom) = (
+            area.t - anchor.y + h / 2.0 - ROW_SLACK,
+            area.b - anchor.y - h / 2.0 + ROW_SLACK,
+        );
+        let mut spans = Spans {
+            rows: Vec::with_capacity(2 * SEARCH_STEPS as usize + 1),
+            free: Vec::new(),
+            reach: 0.0,
+        };
+        for j in -SEARCH_STEPS..=SEARCH_STEPS {
+            let start = spans.free.len();
+            let dy = j as f64 * GRID;
+            let below = (dy.abs() - h / 2.0).max(0.0);
+            if below <= near && top <= dy && dy <= bottom {
+                let across = w / 2.0 + (near * near - below * below).sqrt();
+                let (lo, hi) = ((-across).max(left), across.min(right));
+                if lo <= hi {
+                    spans.free.push((lo, hi));
+                }
+                // A box on this row spans the band from `t` to `b`, as
+                // `Rect::around` computes them: a node the band meets
+                // blocks the offsets that put the box across it.
+                let cy = anchor.y + dy;
+                let (t, b) = (cy - h / 2.0, cy + h / 2.0);
+                for n in nodes.iter().filter(|n| n.t < b && t < n.b) {
+                    let blocked = (
+                        n.l - anchor.x - w / 2.0 + ROW_SLACK,
+                        n.r - anchor.x + w / 2.0 - ROW_SLACK,
+                    );
+                    cut(&mut spans.free, start, blocked);
+                }
+                for &(lo, hi) in &spans.free[start..] {
+                    let far = lo.abs().max(hi.abs()).hypot(dy) + ROW_SLACK;
+                    spans.reach = spans.reach.max(far);
+                }
+            }
+            spans.rows.push((start as u32, spans.free.len() as u32));
+        }
+        spans
+    }
+
+    /// Row `row`'s intervals.
+    fn row(&self, row: usize) -> &[(f64, f64)] {
+        let (start, end) = self.rows[row];
+        &self.free[start as usize..end as usize]
+    }
+}
+
+/// Takes the open interval `(bl, br)` out of the closed intervals
+/// `free[start..]`, in place.
+fn cut(free: &mut Vec<(f64, f64)>, start: usize, (bl, br): (f64, f64)) {
+    if bl >= br {
+        return;
+    }
+    let mut k = start;
+    while k < free.len() {
+        let (lo, hi) = free[k];
+        if hi <= bl || lo >= br {
+            k += 1;
+            continue;
+        }
+        match (lo <= bl, br <= hi) {
+            (true, true) => {
+                free[k] = (lo, bl);
+                free.insert(k + 1, (br, hi));
+                k += 2;
+            }
+            (true, false) => {
+                free[k] = (lo, bl);
+                k += 1;
+            }
+            (false, true) => {
+                free[k] = (br, hi);
+                k += 1;
+            }
+            (false, false) => {
+                free.remove(k);
+            }
+        }
+    }
+}
+
+/// What lies within reach of a `w` × `h` label around its anchor: the nodes
+/// (grown by [`NODE_CLEAR`]) and other edges' segments it could touch, and
+/// the segments of its own edge it could come near.
+struct Near {
+    nodes: Vec<Rect>,
+    own: Vec<(Point, Point)>,
+    others: Vec<(Point, Point)>,
+}
+
+/// What of a [`Near`] can touch a label whose centre is on one row of the
+/// search grid: a label's box spans the row's band top to bottom, so
+/// whatever lies wholly above or below the band is never in its way. The
+/// segments are kept with a pixel of slack (a segment further than that
+/// from the band cannot be found crossing it, whatever the rounding), so
+/// that every test in [`place`] gives what it gave against everything.
+struct Row {
+    nodes: Vec<Rect>,
+    own: Vec<(Point, Point)>,
+    others: Vec<(Point, Point)>,
+}
+
+/// A row's slack, in px (see [`Row`]).
+const ROW_SLACK: f64 = 1.0;
+
+impl Near {
+    fn new(obs: &Obstacles, own: usize, anchor: Point, w: f64, h: f64) -> Near {
+        let reach = Rect::around(anchor, 2.0 * SEARCH_RADIUS + w, 2.0 * SEARCH_RADIUS + h);
+        let (near_nodes, near_segments) = obs.index.near(&reach);
+        let nodes = (near_nodes.iter())
+            .map(|&i| obs.nodes[i].grow(NODE_CLEAR))
+            .filter(|r| r.overlaps(&reach))
+            .collect();
+        let others = (near_segments.iter())
+            .filter(|&&(e, _)| e != own)
+            .map(|&(e, s)| (obs.edges[e][s], obs.edges[e][s + 1]))
+            .filter(|&(a, b)| reach.cut_by(a, b))
+            .collect();
+        // Of its own edge, the segments a box within reach can come near.
+        let near_own = reach.grow(EDGE_CLEAR);
+        let own = (obs.edges[own].windows(2))
+            .map(|s| (s[0], s[1]))
+            .filter(|&(a, b)| near_own.cut_by(a, b))
+            .collect();
+        Near { nodes, own, others }
+    }
+
+    /// What can touch a label box `r` or any box on its row.
+    fn row(&self, r: &Rect) -> Row {
+        let spans = |(a, b): &(Point, Point), t: f64, bottom: f64| {
+            a.y.max(b.y) >= t - ROW_SLACK && a.y.min(b.y) <= bottom + ROW_SLACK
+        };
+        let clear = r.grow(EDGE_CLEAR);
+        Row {
+            nodes: (self.nodes.iter())
+                .filter(|n| n.t < r.b && r.t < n.b)
+                .copied()
+                .collect(),
+            own: (self.own.iter())
+                .filter(|s| spans(s, clear.t, clear.b))
+                .copied()
+                .collect(),
+            others: (self.others.iter())
+                .filter(|s| spans(s, r.t, r.b))
+                .copied()
+                .collect(),
+        }
+    }
 }
 
 /// A label in the band under the graph, at the frame's left (`band_top`:
@@ -498,14 +665,7 @@ mod tests {
             area,
             index: &index,
         };
-        let m = place(
-            "b → a: upstream 1 × local 2 = 2",
-            0,
-            0.5,
-            &obs,
-            search_offsets(),
-        )
-        .unwrap();
+        let m = place("b → a: upstream 1 × local 2 = 2", 0, 0.5, &obs).unwrap();
         let (x, y, w, h) = m.rect;
         let r = Rect {
             l: x,
@@ -541,7 +701,7 @@ mod tests {
             index: &index,
         };
         let long = "some node → other node: upstream −0.1234 × local 0.5678 = −0.0701";
-        let m = place(long, 0, 0.5, &obs, search_offsets()).unwrap();
+        let m = place(long, 0, 0.5, &obs).unwrap();
         assert!(m.lines.len() > 1, "{m:?}");
         // A frame too small for any wrapping: no place.
         let tiny = Obstacles {
@@ -553,7 +713,7 @@ mod tests {
             },
             ..obs
         };
-        assert_eq!(place(long, 0, 0.5, &tiny, search_offsets()), None);
+        assert_eq!(place(long, 0, 0.5, &tiny), None);
     }
 
     #[test]

@@ -441,7 +441,6 @@ impl Scene {
             b: self.height - 2.0,
         };
         let index = message::Index::new(&nodes, &edges);
-        let offsets = message::search_offsets();
         // Each step's message is placed on its own (in parallel): the
         // obstacles are the graph's, not the other messages.
         use rayon::prelude::*;
@@ -476,7 +475,7 @@ impl Scene {
                     area,
                     index: &index,
                 };
-                let placed = message::place(label, own, at, &obs, offsets);
+                let placed = message::place(label, own, at, &obs);
                 (placed.is_none(), placed)
             })
             .collect();
