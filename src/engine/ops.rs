@@ -503,11 +503,21 @@ impl Op {
     }
 }
 
-/// `0.0 + w1·x1 + … + wn·xn + b`, added from the left.
+/// `0.0 + w1·x1 + … + wn·xn + b`, added from the left. (One loop per way
+/// of holding the operands, so that the hot loop reads them directly.)
 #[inline]
 fn linear_forward(x: Operands<'_>) -> f64 {
-    let n = x.len();
-    (0..n / 2).fold(0.0, |s, k| s + x[2 * k] * x[2 * k + 1]) + x[n - 1]
+    match x {
+        Operands::Values(v) => {
+            let n = v.len();
+            (0..n / 2).fold(0.0, |s, k| s + v[2 * k] * v[2 * k + 1]) + v[n - 1]
+        }
+        Operands::At { values, at } => {
+            let v = |i: usize| values[at[i] as usize];
+            let n = at.len();
+            (0..n / 2).fold(0.0, |s, k| s + v(2 * k) * v(2 * k + 1)) + v(n - 1)
+        }
+    }
 }
 
 /// The sign of `a` as |a|'s local derivative: 1, −1, and 0 at the kink

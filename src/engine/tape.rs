@@ -316,6 +316,10 @@ impl Tape {
                 at: operands,
             };
             let (out, upstream) = (values[id], grads[id]);
+            if !CHECK && s.op == Op::Linear {
+                finite &= linear_backward(operands, values, grads, upstream);
+                continue;
+            }
             with_op!(s.op, |op| {
                 for (slot, &to) in operands.iter().enumerate() {
                     let to = to as usize;
@@ -371,6 +375,30 @@ impl Tape {
             self.values[p] -= lr * self.grads[p];
         }
     }
+}
+
+/// Sends a `linear` node's messages, as [`Tape::send`] does without its
+/// check, in one loop over its operands: each weight gets its input's value
+/// times `upstream`, each input its weight's, the bias `upstream` × 1, in
+/// slot order (the rulebook's local derivatives, the same products added
+/// in the same order: the same bits). Returns whether every contribution
+/// was finite.
+fn linear_backward(operands: &[u32], values: &[f64], grads: &mut [f64], upstream: f64) -> bool {
+    let mut finite = true;
+    let Some((&bias, pairs)) = operands.split_last() else {
+        return true;
+    };
+    for pair in pairs.chunks_exact(2) {
+        let (w, x) = (pair[0] as usize, pair[1] as usize);
+        let to_w = upstream * values[x];
+        grads[w] += to_w;
+        let to_x = upstream * values[w];
+        grads[x] += to_x;
+        finite &= to_w.is_finite() & to_x.is_finite();
+    }
+    let to_b = upstream * 1.0;
+    grads[bias as usize] += to_b;
+    finite & to_b.is_finite()
 }
 
 /// Points evaluated together by [`Tape::forward_points`]: their columns

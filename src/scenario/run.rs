@@ -278,35 +278,16 @@ impl Scenario {
         }
         // Before the story is told (docs/language.md, "Limits").
         self.check_frames(&runs)?;
-        let has_modules = self.net.is_some() || self.stmts.iter().any(|s| uses_module(&s.expr));
-        if has_modules {
-            let other = if views.contains(&View::Atomic) && views.contains(&View::Modules) {
-                None
-            } else if views.contains(&View::Atomic) {
-                Some(self.run(View::Modules)?)
-            } else {
-                Some(self.run(View::Atomic)?)
-            };
-            let a = other.as_ref().unwrap_or(&runs[runs.len() - 1]);
-            let b = &runs[0];
-            for (x, y) in leaf_grads(a.graph()).iter().zip(leaf_grads(b.graph())) {
-                let tol = 1e-9 * (1.0 + x.1.abs());
-                if (x.1 - y.1).abs() > tol {
-                    return Err(ScenarioError::new(
-                        self.id_span.clone(),
-                        format!(
-                            "the atomic and modules views disagree on ∂/∂{}: {} against {}",
-                            x.0, x.1, y.1
-                        ),
-                    )
-                    .expected(
-                        "identical leaf gradients (this is a bug in seen; please report it)",
-                    ));
-                }
-            }
-        }
-        if self.train.is_some() {
-            let training = Arc::new(self.train_on(&runs[0])?);
+        // The views' agreement is checked beside the training (on another
+        // core): neither reads the other, and the disagreement, if any, is
+        // the error given, as when it was checked first.
+        let (agree, training) = rayon::join(
+            || self.views_agree(&views, &runs),
+            || self.train.is_some().then(|| self.train_on(&runs[0])),
+        );
+        agree?;
+        if let Some(training) = training {
+            let training = Arc::new(training?);
             for r in &mut runs {
                 r.training = Some(training.clone());
             }
@@ -318,6 +299,40 @@ impl Scenario {
             }
         }
         Ok(runs)
+    }
+}
+
+impl Scenario {
+    /// A graph with modules is run in both views (`runs` are the views
+    /// drawn): each leaf must get the same gradient in both.
+    fn views_agree(&self, views: &[View], runs: &[Run]) -> Result<(), ScenarioError> {
+        let has_modules = self.net.is_some() || self.stmts.iter().any(|s| uses_module(&s.expr));
+        if !has_modules {
+            return Ok(());
+        }
+        let other = if views.contains(&View::Atomic) && views.contains(&View::Modules) {
+            None
+        } else if views.contains(&View::Atomic) {
+            Some(self.run(View::Modules)?)
+        } else {
+            Some(self.run(View::Atomic)?)
+        };
+        let a = other.as_ref().unwrap_or(&runs[runs.len() - 1]);
+        let b = &runs[0];
+        for (x, y) in leaf_grads(a.graph()).iter().zip(leaf_grads(b.graph())) {
+            let tol = 1e-9 * (1.0 + x.1.abs());
+            if (x.1 - y.1).abs() > tol {
+                return Err(ScenarioError::new(
+                    self.id_span.clone(),
+                    format!(
+                        "the atomic and modules views disagree on ∂/∂{}: {} against {}",
+                        x.0, x.1, y.1
+                    ),
+                )
+                .expected("identical leaf gradients (this is a bug in seen; please report it)"));
+            }
+        }
+        Ok(())
     }
 }
 

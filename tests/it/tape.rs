@@ -365,3 +365,16 @@ fn a_linear_that_overflows_is_reported_as_the_arena_reports_it() {
         }
     }
 }
+
+#[test]
+fn a_linear_that_reads_a_node_twice_sends_the_arenas_messages_in_its_order() {
+    // `linear`'s backward runs in a loop of its own (weight and input of a
+    // pair, then the bias): a param that is both a weight and an input,
+    // and an input read by two pairs, must get each message in the order
+    // the arena adds them.
+    let block = "id = \"twice\"\nparams = { w = 0.7, v = -1.3, b = 0.25 }\nexamples = [ { x = 0.5, y = 1 }, { x = -1.5, y = 0 } ]\ngraph = \"\"\"\nz = linear(w, w, v, x, w, x, b)\nloss = (tanh(z) - y) ^ 2\n\"\"\"\nreduce = \"mean\"\ntrain = { steps = 12, lr = 0.1 }\nfigure = \"training\"";
+    for zero_grad in [true, false] {
+        let run = compare_block(block, View::Modules, schedule(12, 0.1, zero_grad));
+        assert_eq!(run.unwrap().len(), 13);
+    }
+}
