@@ -666,10 +666,19 @@ pub fn training(
     (src, src_narrow): (&str, &str),
     peers: &[(String, &Training)],
 ) -> TrainingFigure {
-    let d = Data::new(s, t, fig, WIDTH, peers);
-    let narrow = Data::new(s, t, fig, crate::render::scene::PHONE_COLUMN, peers);
-    let (frames, filmstrip) = drawn(&d, fid);
-    let (_, filmstrip_narrow) = drawn(&narrow, fid);
+    // The wide and the phone's drawings, each on a core of its own.
+    let ((d, (frames, filmstrip)), (narrow, (_, filmstrip_narrow))) = rayon::join(
+        || {
+            let d = Data::new(s, t, fig, WIDTH, peers);
+            let drawn = drawn(&d, fid);
+            (d, drawn)
+        },
+        || {
+            let d = Data::new(s, t, fig, crate::render::scene::PHONE_COLUMN, peers);
+            let drawn = drawn(&d, fid);
+            (d, drawn)
+        },
+    );
     let last = t.steps.len() - 1;
     let mut panels = Vec::new();
     let mut shown = Vec::new();
@@ -768,6 +777,7 @@ fn drawn(d: &Data, fid: &str) -> (Vec<String>, String) {
     defs.close("defs");
     let defs = defs.finish();
     let frames: Vec<String> = (0..d.shown.len())
+        .into_par_iter()
         .map(|i| {
             let id = format!("{fid}-f{i}");
             let mut svg = open_frame(d, i, &id, false);

@@ -25,6 +25,7 @@ use crate::render::svg::{Svg, font, line, marker, n, open_img_at, p, paper, ring
 use crate::render::theme::{self, BACKWARD, FORWARD, INK, MUTED, PAPER};
 use crate::scenario::{Scenario, Training};
 use crate::text::num;
+use rayon::prelude::*;
 
 mod draw;
 mod legend;
@@ -303,7 +304,7 @@ impl<'a> Data<'a> {
         let gy: Vec<f64> = (0..=CELLS)
             .map(|j| sy.at(ylo + (yhi - ylo) * j as f64 / CELLS as f64))
             .collect();
-        let loops = (grid.iter())
+        let loops = (grid.par_iter())
             .map(|v| {
                 region_loops(v, &gx, &gy)
                     .into_iter()
