@@ -11,7 +11,7 @@ use std::fmt::Write;
 
 use super::theme::{EM, EM_BOLD, FONT, PAPER, lean_class, lean_drops, text_w};
 use crate::layout::Point;
-use crate::util::esc;
+use crate::util::{esc, esc_into};
 
 /// A coordinate, rounded to one decimal, without `-0` or trailing `.0`.
 /// Integer arithmetic, not float formatting: frames hold thousands of
@@ -21,15 +21,28 @@ pub fn n(v: f64) -> String {
         return "0".into();
     }
     let tenths = (v * 10.0).round() as i64;
-    let (sign, a) = if tenths < 0 {
-        ("-", -tenths)
-    } else {
-        ("", tenths)
-    };
-    match a % 10 {
-        0 => format!("{sign}{}", a / 10),
-        d => format!("{sign}{}.{d}", a / 10),
+    let mut out = String::with_capacity(8);
+    if tenths < 0 {
+        out.push('-');
     }
+    let a = tenths.unsigned_abs();
+    // The whole part's digits, last first, then the tenth unless it is 0.
+    let mut digits = [0u8; 20];
+    let (mut whole, mut k) = (a / 10, digits.len());
+    loop {
+        k -= 1;
+        digits[k] = b'0' + (whole % 10) as u8;
+        whole /= 10;
+        if whole == 0 {
+            break;
+        }
+    }
+    out.extend(digits[k..].iter().map(|&d| d as char));
+    if a % 10 != 0 {
+        out.push('.');
+        out.push((b'0' + (a % 10) as u8) as char);
+    }
+    out
 }
 
 /// An SVG document being written.
@@ -158,7 +171,11 @@ impl Svg {
             if self.lean && PRESENTATION.contains(k) {
                 continue;
             }
-            let _ = write!(self.out, " {k}=\"{}\"", esc(v));
+            self.out.push(' ');
+            self.out.push_str(k);
+            self.out.push_str("=\"");
+            esc_into(&mut self.out, v);
+            self.out.push('"');
         }
     }
 
@@ -692,6 +709,34 @@ pub fn arrow(svg: &mut Svg, from: Point, tip: Point, colour: &str, class: &str) 
 mod tests {
     use super::*;
     use crate::render::theme::{INK, MUTED};
+
+    #[test]
+    fn a_coordinate_is_written_as_format_writes_it_rounded_to_tenths() {
+        // `n` writes digits itself; what it writes must be what the
+        // formatter writes for the same tenths.
+        let reference = |v: f64| {
+            let t = (v * 10.0).round() as i64;
+            let (sign, a) = if t < 0 { ("-", -t) } else { ("", t) };
+            match a % 10 {
+                0 => format!("{sign}{}", a / 10),
+                d => format!("{sign}{}.{d}", a / 10),
+            }
+        };
+        let mut v = -1234.56;
+        while v < 1234.56 {
+            assert_eq!(n(v), reference(v), "{v}");
+            v += 0.0137;
+        }
+        for v in [
+            0.0, -0.0, -0.04, -0.05, 0.05, 9.95, -9.95, 1e9, -1e9, 123456.7,
+        ] {
+            assert_eq!(n(v), reference(v), "{v}");
+        }
+        assert_eq!(
+            (n(-0.05), n(12.0), n(f64::NAN)),
+            ("-0.1".into(), "12".into(), "0".into())
+        );
+    }
 
     #[test]
     fn a_lean_copy_writes_presentation_attributes_as_classes() {

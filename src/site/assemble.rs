@@ -174,7 +174,7 @@ pub(super) fn check_templates_output(
     html: String,
     body: &str,
 ) -> Result<String, Vec<Diagnostic>> {
-    let (body_start, body_end) = match html.find(body).filter(|_| !body.is_empty()) {
+    let (body_start, body_end) = match find_whole(&html, body).filter(|_| !body.is_empty()) {
         Some(at) => (at, at + body.len()),
         // A template that changed the body (a filter): check it all.
         None => (html.len(), html.len()),
@@ -204,6 +204,27 @@ pub(super) fn check_templates_output(
         ]);
     }
     Ok(html)
+}
+
+/// Where `needle` first occurs in `hay`, as `str::find` says, found by its
+/// first few bytes and then compared whole: a page's body is hundreds of
+/// KB, and the searcher `find` builds for a needle that long cost more
+/// than the rest of this check.
+fn find_whole(hay: &str, needle: &str) -> Option<usize> {
+    let mut head = needle.len().min(64);
+    while !needle.is_char_boundary(head) {
+        head -= 1;
+    }
+    let head = &needle[..head];
+    let mut from = 0;
+    while let Some(i) = hay.get(from..)?.find(head) {
+        let at = from + i;
+        if hay[at..].starts_with(needle) {
+            return Some(at);
+        }
+        from = at + hay[at..].chars().next().map_or(1, char::len_utf8);
+    }
+    None
 }
 
 /// Checks the content folder's HTML and SVG files, which are copied as they
@@ -319,4 +340,33 @@ pub(super) fn add_asset(
     owners.insert(path.clone(), page.display.clone());
     listing.insert(path, digest);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_whole;
+
+    #[test]
+    fn a_body_is_found_where_find_finds_it() {
+        let long = "é<svg>".repeat(40);
+        let cases = [
+            ("aaab", "aab"),
+            ("xx", ""),
+            ("abc", "abcd"),
+            ("head é body tail", "é body"),
+        ];
+        for (hay, needle) in cases {
+            assert_eq!(
+                find_whole(hay, needle),
+                hay.find(needle),
+                "{needle} in {hay}"
+            );
+        }
+        // A needle longer than the head it is looked for by, whose head
+        // occurs first where the whole does not.
+        let hay = format!("{}x {long}y {long}z", &long[..100]);
+        let needle = format!("{long}z");
+        assert_eq!(find_whole(&hay, &needle), hay.find(&needle));
+        assert!(find_whole(&hay, &needle).is_some());
+    }
 }

@@ -11,6 +11,18 @@ pub mod schedule;
 /// such as "the block's seed" stays readable in the SVG source.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    esc_into(&mut out, s);
+    out
+}
+
+/// [`esc`], written at the end of `out` (the SVG writer's attributes: no
+/// string allocated per attribute).
+pub fn esc_into(out: &mut String, s: &str) {
+    let special = |b: &u8| matches!(b, b'&' | b'<' | b'>' | b'"');
+    if !s.as_bytes().iter().any(special) {
+        out.push_str(s);
+        return;
+    }
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -20,7 +32,6 @@ pub fn esc(s: &str) -> String {
             _ => out.push(c),
         }
     }
-    out
 }
 
 /// A heading's text as an id: lowercase letters and digits, words joined by
