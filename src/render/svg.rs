@@ -38,9 +38,10 @@ pub fn n(v: f64) -> String {
         }
     }
     out.extend(digits[k..].iter().map(|&d| d as char));
-    if a % 10 != 0 {
+    let tenth = (a % 10) as u8;
+    if tenth != 0 {
         out.push('.');
-        out.push((b'0' + (a % 10) as u8) as char);
+        out.push((b'0' + tenth) as char);
     }
     out
 }
