@@ -5,8 +5,10 @@
 # runs the engine, checks every gradient against finite differences and
 # draws every figure, for a phone and for a wide screen.
 #
-#   benches/mdbook.sh            # the bundled explainer (this repo's root)
-#   benches/mdbook.sh SITE_DIR   # any seen site
+#   benches/mdbook.sh                    # the bundled explainer (this repo's root)
+#   benches/mdbook.sh SITE_DIR           # any seen site
+#   benches/mdbook.sh --pages [SITE_DIR] # each page alone: a site of its one
+#                                        # page (and the site's data files)
 #
 # The site's content/*.md (front matter and all) are copied into a minimal
 # book in a temporary folder, with a SUMMARY.md listing them in seen's
@@ -20,6 +22,24 @@
 # target/release/seen, or SEEN=/path.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
+if [ "${1:-}" = "--pages" ]; then
+  site=$(cd "${2:-$root}" && pwd)
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  printf '%-28s %8s %8s\n' page mdbook seen
+  for f in $(cd "$site/content" && find . -name "*.md" | sort); do
+    one="$tmp/site"
+    rm -rf "$one" && mkdir -p "$one/content"
+    cp "$site/seen.toml" "$one/" 2>/dev/null || true
+    [ -d "$site/templates" ] && cp -r "$site/templates" "$one/"
+    (cd "$site/content" && find . -type f ! -name "*.md" -exec cp --parents {} "$one/content/" \;)
+    mkdir -p "$one/content/$(dirname "$f")" && cp "$site/content/$f" "$one/content/$f"
+    "$0" "$one" 2>/dev/null | awk -v page="${f#./}" '
+      $1 == "mdbook" { m = $2 } $1 == "seen" && $3 == "ms" { s = $2 }
+      END { printf "%-28s %5s ms %5s ms\n", page, m, s }'
+  done
+  exit 0
+fi
 site=$(cd "${1:-$root}" && pwd)
 seen=${SEEN:-$root/target/release/seen}
 runs=5
