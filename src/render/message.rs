@@ -644,6 +644,135 @@ mod tests {
         Point { x, y }
     }
 
+    /// The search as it was before it looked only where a label can go:
+    /// every offset within reach, every test against every node and edge.
+    /// [`place`] must give what this gives.
+    fn place_everywhere(label: &str, own: usize, at: f64, obs: &Obstacles) -> Option<Placed> {
+        let anchor = along(&obs.edges[own], at);
+        let segments = |e: &Vec<Point>| e.windows(2).map(|s| (s[0], s[1])).collect::<Vec<_>>();
+        let own_route = segments(&obs.edges[own]);
+        let others: Vec<(Point, Point)> = (obs.edges.iter().enumerate())
+            .filter(|&(e, _)| e != own)
+            .flat_map(|(_, r)| segments(r))
+            .collect();
+        let mut best: Option<(f64, Placed)> = None;
+        for (extra, lines) in wrappings(label).into_iter().enumerate() {
+            let (w, h) = box_size(&lines);
+            let extra_cost = extra as f64 * LINE_COST;
+            if best.as_ref().is_some_and(|(s, _)| *s <= extra_cost) {
+                break;
+            }
+            let reach_d = NEAR + (w / 2.0).hypot(h / 2.0);
+            for o in search_offsets() {
+                let score = o.d + extra_cost;
+                if o.d > reach_d || best.as_ref().is_some_and(|(s, _)| *s <= score) {
+                    break;
+                }
+                let r = Rect::around(p(anchor.x + o.dx, anchor.y + o.dy), w, h);
+                let clear = r.grow(EDGE_CLEAR);
+                if r.distance_squared_to(anchor) > NEAR * NEAR
+                    || !r.inside(&obs.area)
+                    || obs.nodes.iter().any(|n| n.grow(NODE_CLEAR).overlaps(&r))
+                    || own_route.iter().any(|&(a, b)| clear.cut_by(a, b))
+                {
+                    continue;
+                }
+                let crossed = others.iter().filter(|&&(a, b)| r.cut_by(a, b)).count();
+                let score = score + crossed as f64 * CROSSING_COST;
+                if best.as_ref().is_none_or(|(s, _)| score < *s) {
+                    let rect = (r.l, r.t, w, h);
+                    best = Some((
+                        score,
+                        Placed {
+                            lines: lines.clone(),
+                            rect,
+                        },
+                    ));
+                }
+            }
+            if extra == 0 && best.as_ref().is_some_and(|(s, _)| *s <= GOOD_ENOUGH) {
+                break;
+            }
+        }
+        best.map(|(_, p)| p)
+    }
+
+    #[test]
+    fn the_search_finds_what_a_search_of_every_offset_finds() {
+        // Random crowded scenes: nodes on a loose grid, edges between them
+        // with a bend, labels of three lengths, areas of three widths.
+        let mut r = crate::engine::SplitMix64::new(19);
+        let mut u = move |lo: f64, hi: f64| lo + (hi - lo) * (r.next_weight() + 1.0) / 2.0;
+        let labels = [
+            "a → b: upstream 1 × local 2 = 2",
+            "w → z: upstream −0.6 × local 0.24 = −0.144",
+            "x → p: upstream 12.5 × local −0.0625 = −0.78125\n−0.1 + −0.78125 = −0.88125",
+        ];
+        let (mut placed, mut nowhere) = (0, 0);
+        for scene in 0..60 {
+            let n = 4 + scene % 9;
+            let nodes: Vec<Rect> = (0..n)
+                .map(|i| {
+                    let c = p(
+                        60.0 + 90.0 * (i % 4) as f64 + u(-20.0, 20.0),
+                        60.0 + 70.0 * (i / 4) as f64 + u(-15.0, 15.0),
+                    );
+                    Rect::around(c, u(40.0, 90.0), u(30.0, 50.0))
+                })
+                .collect();
+            let centre = |i: usize| {
+                p(
+                    (nodes[i].l + nodes[i].r) / 2.0,
+                    (nodes[i].t + nodes[i].b) / 2.0,
+                )
+            };
+            let edges: Vec<Vec<Point>> = (1..n)
+                .map(|i| {
+                    let (a, b) = (centre(i), centre((i * 7 + scene) % i));
+                    vec![
+                        a,
+                        p((a.x + b.x) / 2.0 + u(-30.0, 30.0), (a.y + b.y) / 2.0),
+                        b,
+                    ]
+                })
+                .collect();
+            let width = [300.0, 420.0, 600.0][scene % 3];
+            let area = Rect {
+                l: u(0.0, 40.0),
+                t: 20.0,
+                r: width,
+                b: 340.0,
+            };
+            let index = Index::new(&nodes, &edges);
+            let obs = Obstacles {
+                nodes: &nodes,
+                edges: &edges,
+                area,
+                index: &index,
+            };
+            for (e, label) in labels.iter().enumerate() {
+                let own = (e * 5 + scene) % edges.len();
+                let at = [0.3, 0.5][scene % 2];
+                let got = place(label, own, at, &obs);
+                assert_eq!(
+                    got,
+                    place_everywhere(label, own, at, &obs),
+                    "scene {scene}, label {e}"
+                );
+                if got.is_some() {
+                    placed += 1
+                } else {
+                    nowhere += 1
+                }
+            }
+        }
+        // Both outcomes were exercised.
+        assert!(
+            placed > 20 && nowhere > 5,
+            "{placed} placed, {nowhere} nowhere"
+        );
+    }
+
     #[test]
     fn a_label_goes_beside_its_edge_clear_of_nodes() {
         // Two nodes joined by a horizontal edge, room above and below.
