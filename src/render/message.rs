@@ -644,6 +644,26 @@ mod tests {
         Point { x, y }
     }
 
+    fn rect(l: f64, t: f64, r: f64, b: f64) -> Rect {
+        Rect { l, t, r, b }
+    }
+
+    /// `f` of what `nodes` and `edges` put in the way of a label in `area`.
+    fn among<R>(
+        nodes: &[Rect],
+        edges: &[Vec<Point>],
+        area: Rect,
+        f: impl FnOnce(&Obstacles) -> R,
+    ) -> R {
+        let index = Index::new(nodes, edges);
+        f(&Obstacles {
+            nodes,
+            edges,
+            area,
+            index: &index,
+        })
+    }
+
     /// The search as it was before it looked only where a label can go:
     /// every offset within reach, every test against every node and edge.
     /// [`place`] must give what this gives.
@@ -737,34 +757,24 @@ mod tests {
                 })
                 .collect();
             let width = [300.0, 420.0, 600.0][scene % 3];
-            let area = Rect {
-                l: u(0.0, 40.0),
-                t: 20.0,
-                r: width,
-                b: 340.0,
-            };
-            let index = Index::new(&nodes, &edges);
-            let obs = Obstacles {
-                nodes: &nodes,
-                edges: &edges,
-                area,
-                index: &index,
-            };
-            for (e, label) in labels.iter().enumerate() {
-                let own = (e * 5 + scene) % edges.len();
-                let at = [0.3, 0.5][scene % 2];
-                let got = place(label, own, at, &obs);
-                assert_eq!(
-                    got,
-                    place_everywhere(label, own, at, &obs),
-                    "scene {scene}, label {e}"
-                );
-                if got.is_some() {
-                    placed += 1
-                } else {
-                    nowhere += 1
+            let area = rect(u(0.0, 40.0), 20.0, width, 340.0);
+            among(&nodes, &edges, area, |obs| {
+                for (e, label) in labels.iter().enumerate() {
+                    let own = (e * 5 + scene) % edges.len();
+                    let at = [0.3, 0.5][scene % 2];
+                    let got = place(label, own, at, obs);
+                    assert_eq!(
+                        got,
+                        place_everywhere(label, own, at, obs),
+                        "scene {scene}, label {e}"
+                    );
+                    if got.is_some() {
+                        placed += 1
+                    } else {
+                        nowhere += 1
+                    }
                 }
-            }
+            });
         }
         // Both outcomes were exercised.
         assert!(
@@ -781,27 +791,11 @@ mod tests {
             Rect::around(p(300.0, 100.0), 64.0, 52.0),
         ];
         let edges = vec![vec![p(92.0, 100.0), p(268.0, 100.0)]];
-        let area = Rect {
-            l: 0.0,
-            t: 34.0,
-            r: 400.0,
-            b: 200.0,
-        };
-        let index = Index::new(&nodes, &edges);
-        let obs = Obstacles {
-            nodes: &nodes,
-            edges: &edges,
-            area,
-            index: &index,
-        };
-        let m = place("b → a: upstream 1 × local 2 = 2", 0, 0.5, &obs).unwrap();
+        let area = rect(0.0, 34.0, 400.0, 200.0);
+        let label = "b → a: upstream 1 × local 2 = 2";
+        let m = among(&nodes, &edges, area, |obs| place(label, 0, 0.5, obs)).unwrap();
         let (x, y, w, h) = m.rect;
-        let r = Rect {
-            l: x,
-            t: y,
-            r: x + w,
-            b: y + h,
-        };
+        let r = rect(x, y, x + w, y + h);
         assert!(nodes.iter().all(|n| !n.grow(NODE_CLEAR).overlaps(&r)));
         assert!(!r.grow(EDGE_CLEAR).cut_by(edges[0][0], edges[0][1]));
         // Beside the middle of the edge: centred over it, above or below
@@ -816,33 +810,16 @@ mod tests {
         // A narrow frame: the one-line label cannot fit, four lines can.
         let nodes = [Rect::around(p(40.0, 60.0), 40.0, 40.0)];
         let edges = vec![vec![p(60.0, 60.0), p(60.0, 300.0)]];
-        let area = Rect {
-            l: 0.0,
-            t: 34.0,
-            r: 270.0,
-            b: 320.0,
-        };
-        let index = Index::new(&nodes, &edges);
-        let obs = Obstacles {
-            nodes: &nodes,
-            edges: &edges,
-            area,
-            index: &index,
-        };
         let long = "some node → other node: upstream −0.1234 × local 0.5678 = −0.0701";
-        let m = place(long, 0, 0.5, &obs).unwrap();
+        let area = rect(0.0, 34.0, 270.0, 320.0);
+        let m = among(&nodes, &edges, area, |obs| place(long, 0, 0.5, obs)).unwrap();
         assert!(m.lines.len() > 1, "{m:?}");
         // A frame too small for any wrapping: no place.
-        let tiny = Obstacles {
-            area: Rect {
-                l: 0.0,
-                t: 34.0,
-                r: 80.0,
-                b: 90.0,
-            },
-            ..obs
-        };
-        assert_eq!(place(long, 0, 0.5, &tiny), None);
+        let tiny = rect(0.0, 34.0, 80.0, 90.0);
+        assert_eq!(
+            among(&nodes, &edges, tiny, |obs| place(long, 0, 0.5, obs)),
+            None
+        );
     }
 
     #[test]

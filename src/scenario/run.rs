@@ -300,9 +300,7 @@ impl Scenario {
         }
         Ok(runs)
     }
-}
 
-impl Scenario {
     /// A graph with modules is run in both views (`runs` are the views
     /// drawn): each leaf must get the same gradient in both.
     fn views_agree(&self, views: &[View], runs: &[Run]) -> Result<(), ScenarioError> {

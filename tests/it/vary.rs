@@ -33,6 +33,19 @@ fn trace(body: &str) -> (String, Value, String) {
     (text, json, err)
 }
 
+/// A site whose one page is `markdown` (after its front matter), built:
+/// its folder and the page's HTML.
+fn built(markdown: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "seen.toml", "title = \"T\"\n");
+    let page = format!("+++\ntitle = \"V\"\n+++\n\n{markdown}");
+    write(dir.path(), "content/index.md", &page);
+    let out = crate::support::seen_in(&["build"], dir.path());
+    assert!(out.status.success(), "{}", crate::support::describe(&out));
+    let html = std::fs::read_to_string(dir.path().join("public/index.html")).unwrap();
+    (dir, html)
+}
+
 #[test]
 fn variants_come_in_cartesian_order_first_key_slowest_with_the_default_added() {
     let body = format!("{NEURON}vary = {{ x = [-2.0, -0.5, 3.0], w = [-1.0, 1.2] }}\n");
@@ -238,18 +251,9 @@ fn every_variant_is_gradient_checked_like_the_block() {
 /// downloads are the block's own.
 #[test]
 fn a_varied_graph_is_a_lazy_picture_per_combination_in_its_own_folder() {
-    let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "seen.toml", "title = \"T\"\n");
     let block = "id = \"g\"\nparams = { w = 1.15 }\ninputs = { x = 1.6 }\ngraph = \"y = w * x\"\nfigure = \"graph\"\nvary = { x = [-2, 3] }\n";
-    write(
-        dir.path(),
-        "content/index.md",
-        &format!("+++\ntitle = \"V\"\n+++\n\n```autograd\n{block}```\n"),
-    );
-    let out = crate::support::seen_in(&["build"], dir.path());
-    assert!(out.status.success(), "{}", crate::support::describe(&out));
+    let (dir, html) = built(&format!("```autograd\n{block}```\n"));
     let public = dir.path().join("public");
-    let html = std::fs::read_to_string(public.join("index.html")).unwrap();
     assert_eq!(html.matches("name=\"g-vary0\"").count(), 3);
     assert!(html.contains("id=\"g-vary0-1\" class=\"i1\" checked>"));
     assert!(html.contains("<legend><span class=\"tt\">Pick the input </span>x</legend>"));
@@ -287,20 +291,11 @@ fn a_varied_graph_is_a_lazy_picture_per_combination_in_its_own_folder() {
 /// differ (the last one takes the step), so each combination keeps its own.
 #[test]
 fn a_file_the_same_in_every_combination_is_written_once() {
-    let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "seen.toml", "title = \"T\"\n");
     let graph = "params = { w = 1.15 }\ninputs = { x = 1.6 }\ngraph = \"y = w * x\"\nupdate = { lr = 0.1 }\nvary = { lr = [0.5, 1] }\n";
-    write(
-        dir.path(),
-        "content/index.md",
-        &format!(
-            "+++\ntitle = \"V\"\n+++\n\n```autograd\nid = \"g\"\nfigure = \"graph\"\n{graph}```\n\nText.\n\n```autograd\nid = \"t\"\n{graph}```\n"
-        ),
-    );
-    let out = crate::support::seen_in(&["build"], dir.path());
-    assert!(out.status.success(), "{}", crate::support::describe(&out));
+    let (dir, html) = built(&format!(
+        "```autograd\nid = \"g\"\nfigure = \"graph\"\n{graph}```\n\nText.\n\n```autograd\nid = \"t\"\n{graph}```\n"
+    ));
     let public = dir.path().join("public");
-    let html = std::fs::read_to_string(public.join("index.html")).unwrap();
     let figures = public.join("figures/index");
     assert!(figures.join("g/atomic.svg").is_file());
     for c in [1, 2] {
@@ -323,17 +318,8 @@ fn a_file_the_same_in_every_combination_is_written_once() {
 /// update's frame is each rate's own.
 #[test]
 fn a_step_the_same_in_every_combination_is_one_picture() {
-    let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "seen.toml", "title = \"T\"\n");
     let block = format!("{NEURON}vary = {{ lr = [0.1, 2] }}\n");
-    write(
-        dir.path(),
-        "content/index.md",
-        &format!("+++\ntitle = \"V\"\n+++\n\n```autograd\n{block}```\n"),
-    );
-    let out = crate::support::seen_in(&["build"], dir.path());
-    assert!(out.status.success(), "{}", crate::support::describe(&out));
-    let html = std::fs::read_to_string(dir.path().join("public/index.html")).unwrap();
+    let (_dir, html) = built(&format!("```autograd\n{block}```\n"));
     let own = "figures/index/neuron-whatif/atomic-frames-tb.svg#step-";
     let steps = (1..200)
         .take_while(|k| html.contains(&format!("{own}{k}\"")))

@@ -667,18 +667,13 @@ pub fn training(
     peers: &[(String, &Training)],
 ) -> TrainingFigure {
     // The wide and the phone's drawings, each on a core of its own.
-    let ((d, (frames, filmstrip)), (narrow, (_, filmstrip_narrow))) = rayon::join(
-        || {
-            let d = Data::new(s, t, fig, WIDTH, peers);
-            let drawn = drawn(&d, fid);
-            (d, drawn)
-        },
-        || {
-            let d = Data::new(s, t, fig, crate::render::scene::PHONE_COLUMN, peers);
-            let drawn = drawn(&d, fid);
-            (d, drawn)
-        },
-    );
+    let at = |width: f64| {
+        let d = Data::new(s, t, fig, width, peers);
+        let drawn = drawn(&d, fid);
+        (d, drawn)
+    };
+    let ((d, (frames, filmstrip)), (narrow, (_, filmstrip_narrow))) =
+        rayon::join(|| at(WIDTH), || at(crate::render::scene::PHONE_COLUMN));
     let last = t.steps.len() - 1;
     let mut panels = Vec::new();
     let mut shown = Vec::new();
