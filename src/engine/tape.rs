@@ -22,6 +22,8 @@
 //! `linear`'s products run in loops over columns. Each point still gets
 //! [`Tape::forward_until`]'s operations in its order: the same bits.
 
+use std::ops::Range;
+
 use super::backward::Message;
 use super::graph::{DomainError, Graph, NodeId};
 use super::ops::{Op, Operands};
@@ -106,6 +108,9 @@ macro_rules! with_op {
     };
 }
 
+mod columns;
+use columns::Columns;
+
 /// One op node of the tape.
 #[derive(Clone, Copy, Debug)]
 struct Step {
@@ -136,6 +141,9 @@ pub struct Tape {
     /// (see [`Tape::reach`]).
     live: Vec<u32>,
     live_from: Option<NodeId>,
+    /// The examples of a batch as columns, if the graph has them (see
+    /// [`columns`]).
+    columns: Option<Columns>,
 }
 
 impl Tape {
@@ -166,7 +174,9 @@ impl Tape {
                 op,
             });
         }
+        let columns = Columns::of(graph, &steps, &parents);
         Tape {
+            columns,
             steps,
             parents,
             kept: Vec::with_capacity(leaves.len()),
@@ -177,6 +187,13 @@ impl Tape {
             live: Vec::new(),
             live_from: None,
         }
+    }
+
+    /// How many examples the tape runs as columns (see [`columns`]), and
+    /// whether its backward passes can run on them (the template reads
+    /// each shared node once at most); `None` if it runs node by node.
+    pub fn example_columns(&self) -> Option<(usize, bool)> {
+        (self.columns.as_ref()).map(|c| (c.count, c.shared_once))
     }
 
     /// Writes the tape's values and gradients back into `graph`, the graph
@@ -198,7 +215,25 @@ impl Tape {
     }
 
     /// [`Graph::forward_until`]: the op nodes up to and including `last`.
+    /// A batch's examples run as columns when `last` is past them.
     pub fn forward_until(&mut self, last: NodeId) -> Result<(), DomainError> {
+        let all = 0..self.steps.len();
+        let examples = (self.columns.as_ref())
+            .filter(|c| last >= c.nodes().end)
+            .map(|c| c.steps.clone());
+        if let Some(ex) = examples {
+            self.run(0..ex.start, last)?;
+            let columns = self.columns.as_mut().expect("columns");
+            if columns.forward(&mut self.values) {
+                return self.run(ex.end..all.end, last);
+            }
+            // A value left its domain: node by node, to report it.
+        }
+        self.run(all, last)
+    }
+
+    /// The steps `range` of the tape, node by node, up to node `last`.
+    fn run(&mut self, range: Range<usize>, last: NodeId) -> Result<(), DomainError> {
         let Tape {
             steps,
             parents,
@@ -206,7 +241,7 @@ impl Tape {
             x,
             ..
         } = self;
-        for s in steps.iter() {
+        for s in &steps[range] {
             let id = s.node as usize;
             if id > last {
                 break;
@@ -274,11 +309,41 @@ impl Tape {
         self.kept
             .extend(self.leaves.iter().map(|&i| self.grads[i as usize]));
         self.reset(output, seed);
-        if self.send::<false>().0 {
+        if self.send_unchecked(output) {
             return None;
         }
         self.reset(output, seed);
-        self.send::<true>().1
+        self.send::<true>(0..self.live.len()).1
+    }
+
+    /// Sends every message of the pass without the check, a batch's
+    /// examples as columns when they can be (see [`columns`]). Returns
+    /// whether every contribution was finite (it may stop at the first
+    /// that is not: the pass is then run again with the check).
+    fn send_unchecked(&mut self, output: NodeId) -> bool {
+        let all = 0..self.live.len();
+        let Some(columns) = &mut self.columns else {
+            return self.send::<false>(all).0;
+        };
+        if !columns.backward_ready(output, &self.steps, &self.live) {
+            return self.send::<false>(all).0;
+        }
+        // `live` runs last first: the reduction's steps, the examples',
+        // then those before the examples.
+        let ex = columns.steps.clone();
+        let tail = self.live.partition_point(|&k| k as usize >= ex.end);
+        let head = self.live.partition_point(|&k| k as usize >= ex.start);
+        if !self.send::<false>(0..tail).0 {
+            return false;
+        }
+        let Tape {
+            columns,
+            values,
+            grads,
+            ..
+        } = self;
+        let columns = columns.as_mut().expect("columns");
+        columns.backward(values, grads) && self.send::<false>(head..all.end).0
     }
 
     /// The start of a backward pass: the op nodes' gradients zero, the
@@ -292,11 +357,11 @@ impl Tape {
         self.grads[output] += seed;
     }
 
-    /// Sends every message of the pass from [`Tape::live`], each
+    /// Sends the messages of `live[range]` (the pass from [`Tape::live`]), each
     /// contribution added to its operand's gradient in the order the arena
     /// sends them. Without `CHECK`, returns whether every contribution was
     /// finite; with it, the first message whose contribution is not.
-    fn send<const CHECK: bool>(&mut self) -> (bool, Option<Message>) {
+    fn send<const CHECK: bool>(&mut self, range: Range<usize>) -> (bool, Option<Message>) {
         let Tape {
             steps,
             parents,
@@ -307,7 +372,7 @@ impl Tape {
         } = self;
         let mut bad = None;
         let mut finite = true;
-        for &k in live.iter() {
+        for &k in &live[range] {
             let s = &steps[k as usize];
             let id = s.node as usize;
             let operands = &parents[s.start as usize..s.end as usize];

@@ -146,6 +146,13 @@ fn moons_like() -> String {
     )
 }
 
+/// How the tape of the block's lowered graph runs its examples: as how
+/// many columns, and whether backward too (see `engine::tape::columns`).
+fn columns_of(block: &str, view: View) -> Option<(usize, bool)> {
+    let l = scenario::parse(block).unwrap().lower(view).unwrap();
+    Tape::new(&l.graph).example_columns()
+}
+
 fn schedule(steps: usize, lr: f64, zero_grad: bool) -> Schedule {
     Schedule {
         steps,
@@ -159,6 +166,8 @@ fn schedule(steps: usize, lr: f64, zero_grad: bool) -> Schedule {
 fn a_net_trains_to_the_same_bits_on_the_tape_as_on_the_arena() {
     let block = moons_like();
     for view in [View::Modules, View::Atomic] {
+        // The 40 examples run as columns, forward and backward.
+        assert_eq!(columns_of(&block, view), Some((40, true)), "{view:?}");
         for zero_grad in [true, false] {
             let run = compare_block(&block, view, schedule(30, 0.3, zero_grad));
             assert_eq!(run.unwrap().len(), 31);
@@ -173,6 +182,9 @@ fn every_op_of_the_rulebook_runs_to_the_same_bits() {
     // expansions).
     let block = "id = \"all\"\nparams = { w = 0.7, b = -0.2, c = 0.4 }\nexamples = [ { x = 0.5, y = 1, t = 0.3 }, { x = -1.25, y = 0, t = -0.1 } ]\ngraph = \"\"\"\nz = linear(w, x, b)\np = sigmoid(z)\nq = exp(c * x) + recip(2 + w * w) + log(1 + c * c) + relu(z) + tanh(z)\nu = sin(w * x) + cos(c - x) + sqrt(1 + b * b) + abs(z - c)\nr = (q + u - t) ^ 2\nloss = bce(p, y) + mse(q, t) + r\n\"\"\"\nreduce = \"mean\"\ntrain = { steps = 25, lr = 0.05 }\nfigure = \"training\"";
     for view in [View::Modules, View::Atomic] {
+        // As columns forward; backward node by node (`w` and `c` are read
+        // more than once).
+        assert_eq!(columns_of(block, view), Some((2, false)), "{view:?}");
         for zero_grad in [true, false] {
             assert!(compare_block(block, view, schedule(25, 0.05, zero_grad)).is_ok());
         }
@@ -373,8 +385,128 @@ fn a_linear_that_reads_a_node_twice_sends_the_arenas_messages_in_its_order() {
     // and an input read by two pairs, must get each message in the order
     // the arena adds them.
     let block = "id = \"twice\"\nparams = { w = 0.7, v = -1.3, b = 0.25 }\nexamples = [ { x = 0.5, y = 1 }, { x = -1.5, y = 0 } ]\ngraph = \"\"\"\nz = linear(w, w, v, x, w, x, b)\nloss = (tanh(z) - y) ^ 2\n\"\"\"\nreduce = \"mean\"\ntrain = { steps = 12, lr = 0.1 }\nfigure = \"training\"";
+    // Its examples run forward as columns; backward node by node, since
+    // the template reads `w` three times (see engine::tape::columns).
+    assert_eq!(columns_of(block, View::Modules), Some((2, false)));
     for zero_grad in [true, false] {
         let run = compare_block(block, View::Modules, schedule(12, 0.1, zero_grad));
         assert_eq!(run.unwrap().len(), 13);
     }
+}
+
+#[test]
+fn a_refusal_in_a_middle_example_stops_the_columns_where_the_arena_stops() {
+    // mean(log(w + x)): each step lowers w, and w + x leaves the log's
+    // domain first in the second example (x = −0.5) at step 1, after a
+    // pass that ran as columns. The tape runs that pass again node by
+    // node: the same error, and the same values left behind.
+    let block = "id = \"mid\"\nparams = { w = 1.0 }\nexamples = [ { x = 5 }, { x = -0.5 }, { x = 3 } ]\ngraph = \"\"\"\nloss = log(w + x)\n\"\"\"\nreduce = \"mean\"\ntrain = { steps = 5, lr = 1 }\nfigure = \"training\"";
+    for view in [View::Modules, View::Atomic] {
+        assert_eq!(columns_of(block, view), Some((3, true)));
+        let run = compare_block(block, view, schedule(5, 1.0, true));
+        let Err(TrainError::Forward { step, error }) = run else {
+            panic!("the log was not refused: {run:?}")
+        };
+        assert_eq!((step, error.op), (1, "log"));
+        assert!(error.args[0] < 0.0, "{error:?}");
+    }
+}
+
+#[test]
+fn a_message_that_overflows_in_a_middle_example_is_the_arenas_first() {
+    // Forward is finite in every example; with a seed of 1e10 the message
+    // to `u` overflows in the second example only (v = 1e300). The
+    // columns notice, and the checked pass names the arena's first.
+    let block = "id = \"ovf\"\nparams = { w = 0.5, u = 1e-300 }\nexamples = [ { x = 1, v = 1 }, { x = 2, v = 1e300 }, { x = 3, v = 2 } ]\ngraph = \"\"\"\nloss = tanh(w * x) + u * v\n\"\"\"\ntrain = { steps = 3, lr = 0.1 }\nfigure = \"training\"";
+    for view in [View::Modules, View::Atomic] {
+        assert_eq!(columns_of(block, view), Some((3, true)));
+        for zero_grad in [true, false] {
+            let schedule = Schedule {
+                seed: 1e10,
+                ..schedule(3, 0.1, zero_grad)
+            };
+            let run = compare_block(block, view, schedule);
+            let Err(TrainError::Backward { step, message }) = run else {
+                panic!("no message overflowed: {run:?}")
+            };
+            assert_eq!(step, 0);
+            assert!(message.contribution.is_infinite(), "{message:?}");
+        }
+    }
+}
+
+#[test]
+fn random_batches_train_to_the_arenas_bits_as_columns() {
+    // Blocks of random statements over two params and 2 to 6 examples:
+    // every op, in both views, with and without zero_grad, stopped by a
+    // refusal or an overflow or not.
+    let mut r = seen::engine::SplitMix64::new(19);
+    let mut pick = |n: usize| ((r.next_weight() + 1.0) / 2.0 * n as f64) as usize % n;
+    let unary = [
+        "tanh", "sin", "cos", "exp", "log", "sqrt", "abs", "relu", "sigmoid",
+    ];
+    let (mut columns, mut backward, mut stopped) = (0, 0, 0);
+    for case in 0..40 {
+        let mut names = vec!["w".to_string(), "b".to_string(), "x".to_string()];
+        let mut stmts = Vec::new();
+        // Half the cases read each param once (so that backward runs as
+        // columns too): `w` and `b` in the first statement only.
+        let once = case % 2 == 0;
+        for k in 0..2 + pick(4) {
+            let from = if once && k > 0 { 2 } else { 0 };
+            let (a, b) = (
+                &names[from + pick(names.len() - from)],
+                &names[from + pick(names.len() - from)],
+            );
+            let (a, b) = if once && k == 0 {
+                (&names[0], &names[1])
+            } else {
+                (a, b)
+            };
+            let e = match pick(6) {
+                0 => format!("{a} * {b} + 0.5"),
+                5 => format!("{a} / (1 + {b} * {b})"),
+                1 => format!("{}({a} - {b})", unary[pick(unary.len())]),
+                2 => format!("linear({a}, x, {b})"),
+                3 => format!("({a} + {b}) ^ 2"),
+                _ => format!("{}({a}) * {b}", unary[pick(unary.len())]),
+            };
+            stmts.push(format!("s{k} = {e}"));
+            names.push(format!("s{k}"));
+        }
+        stmts.push(format!("loss = mse({}, y)", names.last().unwrap()));
+        let examples: Vec<String> = (0..2 + pick(5))
+            .map(|_| {
+                format!(
+                    "{{ x = {}, y = {} }}",
+                    2.0 * (pick(9) as f64 - 4.0) / 4.0,
+                    pick(3)
+                )
+            })
+            .collect();
+        let block = format!(
+            "id = \"r{case}\"\nparams = {{ w = 0.7, b = -0.3 }}\nexamples = [ {} ]\ngraph = \"\"\"\n{}\n\"\"\"\nreduce = \"mean\"\ntrain = {{ steps = 8, lr = 0.5 }}\nfigure = \"training\"",
+            examples.join(", "),
+            stmts.join("\n")
+        );
+        let Ok(s) = scenario::parse(&block) else {
+            continue;
+        };
+        for view in [View::Modules, View::Atomic] {
+            if s.lower(view).is_err() {
+                continue;
+            }
+            let c = columns_of(&block, view);
+            columns += usize::from(c.is_some());
+            backward += usize::from(c.is_some_and(|(_, b)| b));
+            for zero_grad in [true, false] {
+                let run = compare_block(&block, view, schedule(8, 0.5, zero_grad));
+                stopped += usize::from(run.is_err());
+            }
+        }
+    }
+    // The cases ran as columns, and some stopped on the way.
+    assert!(columns >= 60, "{columns} graphs ran as columns");
+    assert!(backward >= 20, "{backward} graphs ran backward as columns");
+    assert!(stopped > 0, "no run stopped");
 }
