@@ -80,8 +80,8 @@ pub(super) struct Columns {
     /// Values and gradients, column by column: `[at * count + example]`.
     values: Vec<f64>,
     grads: Vec<f64>,
-    /// One column of local derivatives.
-    local: Vec<f64>,
+    /// Room for three columns (local derivatives, shared operands).
+    scratch: [Vec<f64>; 3],
 }
 
 impl Columns {
@@ -124,7 +124,7 @@ impl Columns {
             live_of: None,
             values: vec![0.0; len * count],
             grads: vec![0.0; len * count],
-            local: vec![0.0; count],
+            scratch: [vec![0.0; count], vec![0.0; count], vec![0.0; count]],
         };
         // The template is the first example; each node of every other
         // example must be the same node over the same operands.
@@ -219,7 +219,8 @@ impl Columns {
             // A cell's operands are earlier columns: split there.
             let (before, rest) = self.values.split_at_mut(c.at * n);
             let dst = &mut rest[..n];
-            if !forward_cell(c, &self.srcs[c.start..c.end], before, values, dst) {
+            let srcs = &self.srcs[c.start..c.end];
+            if !forward_cell(c, srcs, (before, values), dst, &mut self.scratch) {
                 return false;
             }
         }
@@ -253,7 +254,7 @@ impl Columns {
                 values,
                 &mut self.grads,
                 grads,
-                &mut self.local,
+                &mut self.scratch,
             );
         }
         for at in 0..len {
@@ -274,9 +275,15 @@ fn same_op(a: Option<Op>, b: Option<Op>) -> bool {
 }
 
 /// One cell's column from its operands: `cols` holds the earlier columns,
-/// `shared` the tape's values. `false` if a value leaves its op's domain
-/// or is not finite.
-fn forward_cell(c: &Cell, srcs: &[Src], cols: &[f64], shared: &[f64], dst: &mut [f64]) -> bool {
+/// `shared` the tape's values, `scratch` room for operand columns. `false`
+/// if a value leaves its op's domain or is not finite.
+fn forward_cell(
+    c: &Cell,
+    srcs: &[Src],
+    (cols, shared): (&[f64], &[f64]),
+    dst: &mut [f64],
+    scratch: &mut [Vec<f64>; 3],
+) -> bool {
     let n = dst.len();
     let at = |s: Src, e: usize| match s {
         Src::Col(j) => cols[j * n + e],
@@ -308,12 +315,12 @@ fn forward_cell(c: &Cell, srcs: &[Src], cols: &[f64], shared: &[f64], dst: &mut 
             }
         }
         (op, &[a]) => {
+            let a = column(a, cols, shared, &mut scratch[0]);
             let ok = with_op!(op, |op| {
                 let mut ok = true;
-                for (e, d) in dst.iter_mut().enumerate() {
-                    let x = [at(a, e)];
-                    ok &= op.domain_error(&x).is_none();
-                    *d = op.forward(&x);
+                for (d, &x) in dst.iter_mut().zip(a) {
+                    ok &= op.domain_error(&[x]).is_none();
+                    *d = op.forward(&[x]);
                 }
                 ok
             });
@@ -322,10 +329,12 @@ fn forward_cell(c: &Cell, srcs: &[Src], cols: &[f64], shared: &[f64], dst: &mut 
             }
         }
         (op, &[a, b]) => {
+            let [sa, sb, _] = scratch;
+            let (a, b) = (column(a, cols, shared, sa), column(b, cols, shared, sb));
             let ok = with_op!(op, |op| {
                 let mut ok = true;
-                for (e, d) in dst.iter_mut().enumerate() {
-                    let x = [at(a, e), at(b, e)];
+                for ((d, &x), &y) in dst.iter_mut().zip(a).zip(b) {
+                    let x = [x, y];
                     ok &= op.domain_error(&x).is_none();
                     *d = op.forward(&x);
                 }
@@ -342,7 +351,7 @@ fn forward_cell(c: &Cell, srcs: &[Src], cols: &[f64], shared: &[f64], dst: &mut 
 
 /// One cell's messages over every example, operand slot by slot: to an
 /// example's node in its column of `cols`, to a shared node in `grads`,
-/// the last example first. `local` is room for one column. Returns whether
+/// the last example first. `scratch` is room for three columns. Returns whether
 /// every contribution was finite.
 #[allow(clippy::too_many_arguments)]
 fn backward_cell(
@@ -353,7 +362,7 @@ fn backward_cell(
     shared: &[f64],
     cols: &mut [f64],
     grads: &mut [f64],
-    local: &mut [f64],
+    scratch: &mut [Vec<f64>; 3],
 ) -> bool {
     let val = |s: Src| match s {
         Src::Col(j) => Val::Col(&vals[j * n..][..n]),
@@ -374,23 +383,36 @@ fn backward_cell(
         return finite & send(b[0], up, Val::Same(1.0), before, grads);
     }
     let out = &vals[c.at * n..][..n];
-    let at = |s: Src, e: usize| match s {
-        Src::Col(j) => vals[j * n + e],
-        Src::Node(p) => shared[p],
-    };
+    let [local, sa, sb] = scratch;
+    let a = column(srcs[0], vals, shared, sa);
+    let b = column(*srcs.get(1).unwrap_or(&srcs[0]), vals, shared, sb);
     for (slot, &to) in srcs.iter().enumerate() {
         with_op!(c.op, |op| {
-            for (e, l) in local.iter_mut().enumerate() {
-                *l = match *srcs {
-                    [a] => op.local_at(Operands::Values(&[at(a, e)]), out[e], slot),
-                    [a, b] => op.local_at(Operands::Values(&[at(a, e), at(b, e)]), out[e], slot),
-                    _ => unreachable!("one or two operands"),
-                };
+            if srcs.len() == 1 {
+                for ((l, &x), &o) in local.iter_mut().zip(a).zip(out) {
+                    *l = op.local_at(Operands::Values(&[x]), o, slot);
+                }
+            } else {
+                for (((l, &x), &y), &o) in local.iter_mut().zip(a).zip(b).zip(out) {
+                    *l = op.local_at(Operands::Values(&[x, y]), o, slot);
+                }
             }
         });
         finite &= send(to, up, Val::Col(local), before, grads);
     }
     finite
+}
+
+/// An operand over the examples as a column: its own, or `room` filled
+/// with a shared node's value.
+fn column<'a>(s: Src, vals: &'a [f64], shared: &[f64], room: &'a mut [f64]) -> &'a [f64] {
+    match s {
+        Src::Col(j) => &vals[j * room.len()..][..room.len()],
+        Src::Node(p) => {
+            room.fill(shared[p]);
+            room
+        }
+    }
 }
 
 /// A local derivative over the examples: a column, or the same at every
