@@ -16,6 +16,10 @@
 //! leaves its domain or is not finite. The narrated passes
 //! ([`Graph::forward`], [`Graph::backward`]) stay on the arena.
 //!
+//! A block's examples, the same nodes once per example, run as columns
+//! (see the `columns` module): each node of one example is dispatched once over
+//! all the examples, in the same bits.
+//!
 //! A model over a grid of points runs through [`Tape::forward_points`]:
 //! node by node over a block of points (a column of values per node), so
 //! that a node is dispatched once per block rather than once per point and
@@ -189,7 +193,7 @@ impl Tape {
         }
     }
 
-    /// How many examples the tape runs as columns (see [`columns`]), and
+    /// How many examples the tape runs as columns (see the `columns` module), and
     /// whether its backward passes can run on them (the template reads
     /// each shared node once at most); `None` if it runs node by node.
     pub fn example_columns(&self) -> Option<(usize, bool)> {
