@@ -54,32 +54,45 @@ pub fn body_start(
 /// Every figure block of a markdown text, in order, found with the site's
 /// parser [`options`] and placed as the site places them.
 pub fn find_blocks(markdown: &str) -> Vec<Block> {
-    let mut out = Vec::new();
+    find_runs(markdown).concat()
+}
+
+/// [`find_blocks`], in runs: the blocks with nothing but blank lines
+/// between them, which the page renderer hands to a hook together (so
+/// that it can group them into tabs).
+pub fn find_runs(markdown: &str) -> Vec<Vec<Block>> {
+    let mut runs: Vec<Vec<Block>> = Vec::new();
+    let mut run = Vec::new();
     let mut current: Option<(String, std::ops::Range<usize>, String, Option<usize>)> = None;
     for (ev, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         match ev {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if is_figure(&info) => {
                 current = Some((info.to_string(), range, String::new(), None));
             }
-            Event::Text(t) => {
+            Event::Text(t) if current.is_some() => {
                 if let Some((_, _, body, first)) = &mut current {
                     first.get_or_insert(range.start);
                     body.push_str(&t);
                 }
             }
-            Event::End(TagEnd::CodeBlock) => {
+            Event::End(TagEnd::CodeBlock) if current.is_some() => {
                 if let Some((info, fence, source, first)) = current.take() {
-                    out.push(Block {
+                    run.push(Block {
                         body_offset: body_start(markdown, &fence, first),
                         source,
                         info,
                     });
                 }
             }
+            // Anything else between two blocks ends a run.
+            _ if current.is_none() && !run.is_empty() => runs.push(std::mem::take(&mut run)),
             _ => {}
         }
     }
-    out
+    if !run.is_empty() {
+        runs.push(run);
+    }
+    runs
 }
 
 /// A fenced ```` ```autograd ```` block taken out of a page.
@@ -220,11 +233,11 @@ pub trait FigureHook: Sync {
     fn render(&self, block: &Block, page: &PageCtx) -> Result<Rendered, Diagnostic>;
 
     /// Called once per page, before its runs, with every figure block of
-    /// the page: a hook may start their work at once (on all cores, the
+    /// the page, run by run ([`find_runs`]): a hook may start their work at once (on all cores, the
     /// longest first) and keep it in `state` for [`FigureHook::render_run`]
     /// (see [`Prepared`]). By default it does nothing.
-    fn prepare(&self, blocks: &[Block], page: &PageCtx, state: &mut FigureState) {
-        let _ = (blocks, page, state);
+    fn prepare(&self, runs: &[Vec<Block>], page: &PageCtx, state: &mut FigureState) {
+        let _ = (runs, page, state);
     }
 
     /// Renders a run of adjacent blocks (only blank lines between them), so
@@ -335,6 +348,28 @@ mod tests {
             body_offset: at,
             info: "autograd".to_string(),
         }
+    }
+
+    /// Runs end at anything but blank lines between two blocks: prose, a
+    /// heading, another fence; their blocks are `find_blocks`'s, in order.
+    #[test]
+    fn runs_are_the_blocks_with_only_blank_lines_between() {
+        let fence = |id: &str| format!("```autograd\nid = \"{id}\"\n```\n");
+        let md = format!(
+            "# T\n\n{}\n{}\n\n\n{}Some prose.\n\n{}\n```python\nx = 1\n```\n\n{}\n## H\n",
+            fence("a"),
+            fence("b"),
+            fence("c"),
+            fence("d"),
+            fence("e")
+        );
+        let runs = find_runs(&md);
+        let ids: Vec<Vec<&str>> = (runs.iter())
+            .map(|r| r.iter().map(|b| &b.source[6..7]).collect())
+            .collect();
+        assert_eq!(ids, [vec!["a", "b", "c"], vec!["d"], vec!["e"]]);
+        assert_eq!(runs.concat(), find_blocks(&md));
+        assert!(find_runs("no blocks\n").is_empty());
     }
 
     /// Work kept for a block is taken once, by that block only (same place

@@ -66,13 +66,17 @@ pub fn render(
     // Every block of the page, placed as the runs will place them: the
     // hook may start them all at once (a page's last block may be its
     // longest).
-    let blocks: Vec<Block> = (page::find_blocks(page.body()).into_iter())
-        .map(|b| Block {
-            body_offset: renderer.base + b.body_offset,
-            ..b
+    let runs: Vec<Vec<Block>> = (page::find_runs(page.body()).into_iter())
+        .map(|run| {
+            (run.into_iter())
+                .map(|b| Block {
+                    body_offset: renderer.base + b.body_offset,
+                    ..b
+                })
+                .collect()
         })
         .collect();
-    hook.prepare(&blocks, ctx, &mut renderer.figure_state);
+    hook.prepare(&runs, ctx, &mut renderer.figure_state);
     renderer.run()
 }
 

@@ -20,6 +20,7 @@ use crate::scenario::{self, Figure, Run, Scenario, ScenarioError, Training, View
 use crate::story::{Phase, tell};
 use rayon::prelude::*;
 
+mod ahead;
 mod trace;
 mod vary;
 use crate::util::esc;
@@ -71,21 +72,11 @@ impl FigureHook for Figures {
     }
 
     /// Analyses every block of the page at once, on all cores, the longest
-    /// first, before the first run is drawn: a page's longest block (a
-    /// training run) often comes last, and would otherwise start only when
-    /// every figure before it is drawn.
-    fn prepare(&self, blocks: &[Block], page: &PageCtx, state: &mut FigureState) {
-        let places: Vec<scenario::BlockPlace> = (blocks.iter())
-            .map(|b| scenario::BlockPlace::on_page(page, b))
-            .collect();
-        let done = crate::util::schedule::longest_first(
-            &places,
-            |place| crate::util::schedule::effort(&place.block.source),
-            |place| analyze(place.block, place),
-        );
-        for (b, a) in blocks.iter().zip(done) {
-            state.prepared.keep(b, Box::new(a));
-        }
+    /// first, before the first run is drawn (a page's longest block, a
+    /// training run, often comes last), and draws each group as soon as
+    /// its blocks are analysed (see [`ahead`]).
+    fn prepare(&self, runs: &[Vec<Block>], page: &PageCtx, state: &mut FigureState) {
+        ahead::prepare(runs, page, state);
     }
 
     fn render_run(
@@ -94,7 +85,8 @@ impl FigureHook for Figures {
         page: &PageCtx,
         state: &mut FigureState,
     ) -> Result<Rendered, Vec<Diagnostic>> {
-        let parsed = parse_blocks(blocks, page, state)?;
+        let mut ahead = Vec::new();
+        let parsed = parse_blocks(blocks, page, state, &mut ahead)?;
         let mut out = Rendered::default();
         // The data files read, for the figure cache to check.
         for (_, s, _, _) in &parsed {
@@ -105,17 +97,22 @@ impl FigureHook for Figures {
                 });
             }
         }
+        // Each group with what was drawn ahead for its first block.
         let mut groups = Vec::new();
         let mut i = 0;
         while i < parsed.len() {
             let j = group_end(page, &parsed, i)?;
-            groups.push(i..j);
+            groups.push((i..j, ahead[i].take()));
             i = j;
         }
-        // Groups draw on all cores; `collect` keeps them in page order.
+        // Groups not drawn ahead (with exactly these blocks) draw on all
+        // cores; `collect` keeps them in page order.
         let drawn: Vec<Result<Group, Vec<Diagnostic>>> = groups
             .into_par_iter()
-            .map(|range| draw_group(page, &parsed[range]))
+            .map(|(range, ahead)| match ahead {
+                Some((n, group)) if n == range.len() => group,
+                _ => draw_group(page, &members(&parsed[range])),
+            })
             .collect();
         let mut diags = Vec::new();
         for g in drawn {
@@ -161,12 +158,23 @@ fn analyze(b: &Block, place: &scenario::BlockPlace) -> Analyzed {
 /// data.
 type Parsed<'b> = (&'b Block, Scenario, Vec<Run>, Figured);
 
+/// A block of a group being drawn: [`Parsed`], borrowed.
+type Member<'a> = (&'a Block, &'a Scenario, &'a [Run], &'a Figured);
+
+fn members<'a>(parsed: &'a [Parsed]) -> Vec<Member<'a>> {
+    (parsed.iter())
+        .map(|(b, s, runs, f)| (*b, s, runs.as_slice(), f))
+        .collect()
+}
+
 /// Parses and runs each block of a run, in order (ids are checked against
-/// the blocks before them); every block's errors are reported.
+/// the blocks before them); every block's errors are reported. `ahead`
+/// gets, per block, the group drawn ahead from it (see [`ahead`]).
 fn parse_blocks<'b>(
     blocks: &'b [Block],
     page: &PageCtx,
     state: &mut FigureState,
+    ahead: &mut Vec<Option<ahead::Drawn>>,
 ) -> Result<Vec<Parsed<'b>>, Vec<Diagnostic>> {
     let places: Vec<scenario::BlockPlace> = blocks
         .iter()
@@ -182,7 +190,12 @@ fn parse_blocks<'b>(
     // results come back in page order.
     // Blocks the page prepared ([`Figures::prepare`]) are taken as they are.
     let mut ready: Vec<Option<Analyzed>> = (blocks.iter())
-        .map(|b| state.prepared.take::<Analyzed>(b))
+        .map(|b| {
+            let r = state.prepared.take::<ahead::Ready>(b);
+            let (analyzed, drawn) = r.map(|r| (r.analyzed, r.drawn)).unzip();
+            ahead.push(drawn.flatten());
+            analyzed
+        })
         .collect();
     let missing: Vec<(usize, &scenario::BlockPlace)> = (places.iter().enumerate())
         .filter(|(i, _)| ready[*i].is_none())
@@ -265,7 +278,7 @@ struct Group {
 /// Draws a group of blocks: one figure, or one tab per block. A group of
 /// batches (or of training runs) shares its steppers when the datasets
 /// run the same steps (templates/STEPPER.md, "Shared steppers").
-fn draw_group(page: &PageCtx, group: &[Parsed]) -> Result<Group, Vec<Diagnostic>> {
+fn draw_group(page: &PageCtx, group: &[Member]) -> Result<Group, Vec<Diagnostic>> {
     let mut shared = (2..=MAX_SHARED).contains(&group.len())
         && [Figure::Batch, Figure::Training]
             .iter()
@@ -274,7 +287,7 @@ fn draw_group(page: &PageCtx, group: &[Parsed]) -> Result<Group, Vec<Diagnostic>
         let results: Vec<Result<Drawn, Diagnostic>> = group
             .par_iter()
             .enumerate()
-            .map(|(t, (b, s, runs, figured))| {
+            .map(|(t, &(b, s, runs, figured))| {
                 // A tab after the first is hidden at load: none of its
                 // frames need to be in the page.
                 let hidden = group.len() > 1 && t > 0;
@@ -325,7 +338,7 @@ fn draw_group(page: &PageCtx, group: &[Parsed]) -> Result<Group, Vec<Diagnostic>
 
 /// The HTML of a group of more than one block: a tab per block, and the
 /// steppers they share when `shared`.
-fn tabbed(first: &Scenario, group: &[Parsed], drawn: &[Drawn], shared: bool) -> String {
+fn tabbed(first: &Scenario, group: &[Member], drawn: &[Drawn], shared: bool) -> String {
     let name = first.group.clone().unwrap_or_default();
     let fid = format!("{}-group", first.id);
     let panels: Vec<(String, String)> = group
