@@ -14,6 +14,9 @@ use super::theme::{BACKWARD, CH, PAPER, text_w};
 use crate::layout::Point;
 
 /// Height of one line of a label, and the padding around its lines.
+mod spans;
+use spans::Spans;
+
 const LINE_H: f64 = 15.0;
 const PAD_X: f64 = 8.0;
 const PAD_Y: f64 = 4.0;
@@ -306,13 +309,16 @@ pub(crate) fn along(pts: &[Point], at: f64) -> Point {
 
 /// Offsets of a label's centre from its edge's middle, nearest first (by
 /// distance, then angle, so that the order is total and the same on every
-/// machine).
+/// machine): every offset of the grid within [`SEARCH_RADIUS`], which the
+/// search once walked (and the test's exhaustive search still does).
+#[cfg(test)]
 fn search_offsets() -> &'static [Offset] {
     static OFFSETS: std::sync::OnceLock<Vec<Offset>> = std::sync::OnceLock::new();
     OFFSETS.get_or_init(offsets_by_distance)
 }
 
 /// [`search_offsets`], computed.
+#[cfg(test)]
 fn offsets_by_distance() -> Vec<Offset> {
     let k = SEARCH_STEPS;
     let mut out = Vec::new();
@@ -334,7 +340,7 @@ fn offsets_by_distance() -> Vec<Offset> {
     out
 }
 
-/// One of the [`search_offsets`]: its distance from the middle, its x and
+/// An offset of the search grid: its distance from the middle, its x and
 /// y, and the grid row it is on (0 at the top).
 #[derive(Clone, Copy)]
 struct Offset {
@@ -351,7 +357,6 @@ struct Offset {
 pub(crate) fn place(label: &str, own: usize, at: f64, obs: &Obstacles) -> Option<Placed> {
     let route = &obs.edges[own];
     let anchor = along(route, at);
-    let offsets = search_offsets();
     let mut best: Option<(f64, Placed)> = None;
     for (extra, lines) in wrappings(label).into_iter().enumerate() {
         let (w, h) = box_size(&lines);
@@ -362,13 +367,10 @@ pub(crate) fn place(label: &str, own: usize, at: f64, obs: &Obstacles) -> Option
         let near = Near::new(obs, own, anchor, w, h);
         let mut rows: Vec<Option<Row>> = (0..=2 * SEARCH_STEPS).map(|_| None).collect();
         let spans = Spans::new((w, h), anchor, &obs.area, &near.nodes);
-        for &Offset { d, dx, dy, row } in offsets {
+        for Offset { d, dx, dy, row } in spans.offsets() {
             let score = d + extra_cost;
-            if d > spans.reach || best.as_ref().is_some_and(|(s, _)| *s <= score) {
+            if best.as_ref().is_some_and(|(s, _)| *s <= score) {
                 break;
-            }
-            if !spans.row(row).iter().any(|&(lo, hi)| lo <= dx && dx <= hi) {
-                continue;
             }
             let c = Point {
                 x: anchor.x + dx,
@@ -413,111 +415,6 @@ pub(crate) fn place(label: &str, own: usize, at: f64, obs: &Obstacles) -> Option
         }
     }
     best.map(|(_, p)| p)
-}
-
-/// Where, per grid row, a `w` × `h` box may be centred and still come
-/// within [`NEAR`] of the anchor, lie inside the area and keep clear of
-/// every node: a cheap test that leaves the exact ones (in [`place`]) only
-/// the offsets that could pass them. Each bound allows a [`ROW_SLACK`]
-/// more, far beyond any rounding, so that it turns away only what the exact
-/// tests would. A dense graph leaves a label few places, and its search
-/// then looks at those, not at every offset within reach.
-struct Spans {
-    /// Per row (0 at the top), where in `free` its intervals are.
-    rows: Vec<(u32, u32)>,
-    /// The x offsets that may pass, as closed intervals, row after row.
-    free: Vec<(f64, f64)>,
-    /// How far from the anchor the furthest offset that may pass is.
-    reach: f64,
-}
-
-impl Spans {
-    fn new((w, h): (f64, f64), anchor: Point, area: &Rect, nodes: &[Rect]) -> Spans {
-        let near = NEAR + ROW_SLACK;
-        let (left, right) = (
-            area.l - anchor.x + w / 2.0 - ROW_SLACK,
-            area.r - anchor.x - w / 2.0 + ROW_SLACK,
-        );
-        let (top, bottom) = (
-            area.t - anchor.y + h / 2.0 - ROW_SLACK,
-            area.b - anchor.y - h / 2.0 + ROW_SLACK,
-        );
-        let mut spans = Spans {
-            rows: Vec::with_capacity(2 * SEARCH_STEPS as usize + 1),
-            free: Vec::new(),
-            reach: 0.0,
-        };
-        for j in -SEARCH_STEPS..=SEARCH_STEPS {
-            let start = spans.free.len();
-            let dy = j as f64 * GRID;
-            let below = (dy.abs() - h / 2.0).max(0.0);
-            if below <= near && top <= dy && dy <= bottom {
-                let across = w / 2.0 + (near * near - below * below).sqrt();
-                let (lo, hi) = ((-across).max(left), across.min(right));
-                if lo <= hi {
-                    spans.free.push((lo, hi));
-                }
-                // A box on this row spans the band from `t` to `b`, as
-                // `Rect::around` computes them: a node the band meets
-                // blocks the offsets that put the box across it.
-                let cy = anchor.y + dy;
-                let (t, b) = (cy - h / 2.0, cy + h / 2.0);
-                for n in nodes.iter().filter(|n| n.t < b && t < n.b) {
-                    let blocked = (
-                        n.l - anchor.x - w / 2.0 + ROW_SLACK,
-                        n.r - anchor.x + w / 2.0 - ROW_SLACK,
-                    );
-                    cut(&mut spans.free, start, blocked);
-                }
-                for &(lo, hi) in &spans.free[start..] {
-                    let far = lo.abs().max(hi.abs()).hypot(dy) + ROW_SLACK;
-                    spans.reach = spans.reach.max(far);
-                }
-            }
-            spans.rows.push((start as u32, spans.free.len() as u32));
-        }
-        spans
-    }
-
-    /// Row `row`'s intervals.
-    fn row(&self, row: usize) -> &[(f64, f64)] {
-        let (start, end) = self.rows[row];
-        &self.free[start as usize..end as usize]
-    }
-}
-
-/// Takes the open interval `(bl, br)` out of the closed intervals
-/// `free[start..]`, in place.
-fn cut(free: &mut Vec<(f64, f64)>, start: usize, (bl, br): (f64, f64)) {
-    if bl >= br {
-        return;
-    }
-    let mut k = start;
-    while k < free.len() {
-        let (lo, hi) = free[k];
-        if hi <= bl || lo >= br {
-            k += 1;
-            continue;
-        }
-        match (lo <= bl, br <= hi) {
-            (true, true) => {
-                free[k] = (lo, bl);
-                free.insert(k + 1, (br, hi));
-                k += 2;
-            }
-            (true, false) => {
-                free[k] = (lo, bl);
-                k += 1;
-            }
-            (false, true) => {
-                free[k] = (br, hi);
-                k += 1;
-            }
-            (false, false) => {
-                free.remove(k);
-            }
-        }
-    }
 }
 
 /// What lies within reach of a `w` × `h` label around its anchor: the nodes
@@ -715,6 +612,42 @@ mod tests {
             }
         }
         best.map(|(_, p)| p)
+    }
+
+    /// The offsets a search looks at are those the walk of every offset
+    /// (nearest first, skipping the offsets outside a row's intervals,
+    /// stopping past the reach) looked at, in its order: over random boxes,
+    /// anchors, areas and nodes, some rows cut in several intervals.
+    #[test]
+    fn the_offsets_of_the_spans_are_those_the_walk_of_every_offset_met() {
+        let mut r = crate::engine::SplitMix64::new(7);
+        let mut u = move |lo: f64, hi: f64| lo + (hi - lo) * (r.next_weight() + 1.0) / 2.0;
+        let mut split_rows = 0;
+        for _ in 0..300 {
+            let (w, h) = (u(20.0, 260.0), [19.0, 34.0, 49.0][u(0.0, 2.99) as usize]);
+            let anchor = p(u(50.0, 550.0), u(40.0, 300.0));
+            let area = rect(u(0.0, 40.0), u(0.0, 30.0), u(300.0, 640.0), u(300.0, 400.0));
+            let nodes: Vec<Rect> = (0..u(0.0, 14.0) as usize)
+                .map(|_| {
+                    let c = p(anchor.x + u(-150.0, 150.0), anchor.y + u(-90.0, 90.0));
+                    Rect::around(c, u(10.0, 80.0), u(10.0, 50.0))
+                })
+                .collect();
+            let spans = Spans::new((w, h), anchor, &area, &nodes);
+            split_rows += (0..spans.rows.len())
+                .filter(|&k| spans.row(k).len() > 1)
+                .count();
+            let walked: Vec<(u64, u64)> = (search_offsets().iter())
+                .take_while(|o| o.d <= spans.reach)
+                .filter(|o| (spans.row(o.row).iter()).any(|&(lo, hi)| lo <= o.dx && o.dx <= hi))
+                .map(|o| (o.dx.to_bits(), o.dy.to_bits()))
+                .collect();
+            let got: Vec<(u64, u64)> = (spans.offsets())
+                .map(|o| (o.dx.to_bits(), o.dy.to_bits()))
+                .collect();
+            assert_eq!(got, walked);
+        }
+        assert!(split_rows > 100, "{split_rows} rows in several intervals");
     }
 
     #[test]

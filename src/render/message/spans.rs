@@ -1,0 +1,181 @@
+//! Where a label may go, row by row of the search grid, and the offsets
+//! there, nearest first: the cheap tests that leave [`super::place`]'s
+//! exact ones only the offsets that could pass them.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use super::{GRID, NEAR, Offset, ROW_SLACK, Rect, SEARCH_RADIUS, SEARCH_STEPS};
+use crate::layout::Point;
+
+/// Where, per grid row, a `w` × `h` box may be centred and still come
+/// within [`NEAR`] of the anchor, lie inside the area and keep clear of
+/// every node: a cheap test that leaves the exact ones (in [`place`]) only
+/// the offsets that could pass them. Each bound allows a [`ROW_SLACK`]
+/// more, far beyond any rounding, so that it turns away only what the exact
+/// tests would. A dense graph leaves a label few places, and its search
+/// then looks at those, not at every offset within reach.
+pub(super) struct Spans {
+    /// Per row (0 at the top), where in `free` its intervals are.
+    pub(super) rows: Vec<(u32, u32)>,
+    /// The x offsets that may pass, as closed intervals, row after row.
+    free: Vec<(f64, f64)>,
+    /// How far from the anchor the furthest offset that may pass is.
+    pub(super) reach: f64,
+}
+
+impl Spans {
+    pub(super) fn new((w, h): (f64, f64), anchor: Point, area: &Rect, nodes: &[Rect]) -> Spans {
+        let near = NEAR + ROW_SLACK;
+        let (left, right) = (
+            area.l - anchor.x + w / 2.0 - ROW_SLACK,
+            area.r - anchor.x - w / 2.0 + ROW_SLACK,
+        );
+        let (top, bottom) = (
+            area.t - anchor.y + h / 2.0 - ROW_SLACK,
+            area.b - anchor.y - h / 2.0 + ROW_SLACK,
+        );
+        let mut spans = Spans {
+            rows: Vec::with_capacity(2 * SEARCH_STEPS as usize + 1),
+            free: Vec::new(),
+            reach: 0.0,
+        };
+        for j in -SEARCH_STEPS..=SEARCH_STEPS {
+            let start = spans.free.len();
+            let dy = j as f64 * GRID;
+            let below = (dy.abs() - h / 2.0).max(0.0);
+            if below <= near && top <= dy && dy <= bottom {
+                let across = w / 2.0 + (near * near - below * below).sqrt();
+                let (lo, hi) = ((-across).max(left), across.min(right));
+                if lo <= hi {
+                    spans.free.push((lo, hi));
+                }
+                // A box on this row spans the band from `t` to `b`, as
+                // `Rect::around` computes them: a node the band meets
+                // blocks the offsets that put the box across it.
+                let cy = anchor.y + dy;
+                let (t, b) = (cy - h / 2.0, cy + h / 2.0);
+                for n in nodes.iter().filter(|n| n.t < b && t < n.b) {
+                    let blocked = (
+                        n.l - anchor.x - w / 2.0 + ROW_SLACK,
+                        n.r - anchor.x + w / 2.0 - ROW_SLACK,
+                    );
+                    cut(&mut spans.free, start, blocked);
+                }
+                for &(lo, hi) in &spans.free[start..] {
+                    let far = lo.abs().max(hi.abs()).hypot(dy) + ROW_SLACK;
+                    spans.reach = spans.reach.max(far);
+                }
+            }
+            spans.rows.push((start as u32, spans.free.len() as u32));
+        }
+        spans
+    }
+
+    /// Row `row`'s intervals.
+    pub(super) fn row(&self, row: usize) -> &[(f64, f64)] {
+        let (start, end) = self.rows[row];
+        &self.free[start as usize..end as usize]
+    }
+
+    /// The offsets of the search grid (within [`SEARCH_RADIUS`]) that may
+    /// pass, nearest first: those in a row's intervals, within
+    /// [`Spans::reach`]. The same offsets, with the same arithmetic and in
+    /// the same order, as a walk of every offset nearest first that skips
+    /// the others; without the walk, a wrapping of a label looks at about
+    /// 20 offsets instead of about 460 (the bundled explainer: 36,000
+    /// instead of 936,000).
+    pub(super) fn offsets(&self) -> Nearest {
+        let k = SEARCH_STEPS;
+        let mut all = Vec::new();
+        let mut keys = Vec::new();
+        for row in 0..self.rows.len() {
+            let j = row as i64 - k;
+            let dy = j as f64 * GRID;
+            for &(lo, hi) in self.row(row) {
+                // The grid columns in [lo, hi], and one more each side for
+                // the rounding of the division; the test below decides.
+                let first = ((lo / GRID).floor() as i64 - 1).max(-k);
+                let last = ((hi / GRID).ceil() as i64 + 1).min(k);
+                for i in first..=last {
+                    let dx = i as f64 * GRID;
+                    let d = (dx * dx + dy * dy).sqrt();
+                    if lo <= dx && dx <= hi && d <= SEARCH_RADIUS && d <= self.reach {
+                        // The offset's place in the order: d is
+                        // GRID·√(i² + j²), so nearest first is i² + j²
+                        // first (as floats too: the squares are exact, √
+                        // is monotone, and neighbours this small stay
+                        // apart), then y (j), then x (i).
+                        let at = ((i * i + j * j) as u64) << 32
+                            | ((j + k) as u64) << 16
+                            | (i + k) as u64;
+                        keys.push(Reverse((at, all.len() as u32)));
+                        all.push(Offset { d, dx, dy, row });
+                    }
+                }
+            }
+        }
+        Nearest {
+            all,
+            heap: BinaryHeap::from(keys),
+            last: None,
+        }
+    }
+}
+
+/// [`Spans::offsets`], nearest first: a heap, so that a search that stops
+/// early (it stops at its first good place) sorts only what it looked at.
+pub(super) struct Nearest {
+    all: Vec<Offset>,
+    heap: BinaryHeap<Reverse<(u64, u32)>>,
+    /// The last offset given: one on the shared end of two intervals is
+    /// given once.
+    last: Option<u64>,
+}
+
+impl Iterator for Nearest {
+    type Item = Offset;
+
+    fn next(&mut self) -> Option<Offset> {
+        loop {
+            let Reverse((at, i)) = self.heap.pop()?;
+            if self.last.replace(at) != Some(at) {
+                return Some(self.all[i as usize]);
+            }
+        }
+    }
+}
+
+/// Takes the open interval `(bl, br)` out of the closed intervals
+/// `free[start..]`, in place.
+fn cut(free: &mut Vec<(f64, f64)>, start: usize, (bl, br): (f64, f64)) {
+    if bl >= br {
+        return;
+    }
+    let mut k = start;
+    while k < free.len() {
+        let (lo, hi) = free[k];
+        if hi <= bl || lo >= br {
+            k += 1;
+            continue;
+        }
+        match (lo <= bl, br <= hi) {
+            (true, true) => {
+                free[k] = (lo, bl);
+                free.insert(k + 1, (br, hi));
+                k += 2;
+            }
+            (true, false) => {
+                free[k] = (lo, bl);
+                k += 1;
+            }
+            (false, true) => {
+                free[k] = (br, hi);
+                k += 1;
+            }
+            (false, false) => {
+                free.remove(k);
+            }
+        }
+    }
+}
