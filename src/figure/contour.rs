@@ -12,7 +12,7 @@
 //! changing a pixel.
 
 use crate::layout::Point;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// A crossing on a grid edge: (vertical?, i, j) of the edge's first corner.
 type Edge = (bool, usize, usize);
@@ -124,17 +124,22 @@ fn chain(segments: &[(Edge, Edge)], points: &BTreeMap<Edge, (f64, f64)>) -> Vec<
 /// A NaN counts as below.
 pub fn region_loops(v: &[Vec<f64>], gx: &[f64], gy: &[f64]) -> Vec<Vec<Point>> {
     let m = v.len() + 2;
-    let at = |a: usize, b: usize| -> (f64, Point) {
+    // The padded grid's values, point (a, b) at `a * m + b`.
+    let value = |a: usize, b: usize| {
         let (i, j) = (a.clamp(1, m - 2) - 1, b.clamp(1, m - 2) - 1);
         let pad = a == 0 || b == 0 || a == m - 1 || b == m - 1;
-        let val = if pad || v[i][j].is_nan() {
+        if pad || v[i][j].is_nan() {
             -1.0
         } else {
             v[i][j]
-        };
-        (val, Point { x: gx[i], y: gy[j] })
+        }
     };
-    let inside = |a: usize, b: usize| at(a, b).0 >= 0.0;
+    let values: Vec<f64> = (0..m * m).map(|k| value(k / m, k % m)).collect();
+    let at = |a: usize, b: usize| -> (f64, Point) {
+        let (i, j) = (a.clamp(1, m - 2) - 1, b.clamp(1, m - 2) - 1);
+        (values[a * m + b], Point { x: gx[i], y: gy[j] })
+    };
+    let inside = |a: usize, b: usize| values[a * m + b] >= 0.0;
     // An edge: (a, b, 0) from (a, b) to (a + 1, b); (a, b, 1) to (a, b + 1).
     type Edge = (usize, usize, u8);
     let cross = |e: Edge| -> Point {
@@ -151,7 +156,16 @@ pub fn region_loops(v: &[Vec<f64>], gx: &[f64], gy: &[f64]) -> Vec<Vec<Point>> {
             y: pa.y + (pb.y - pa.y) * t,
         }
     };
-    let mut next: std::collections::HashMap<Edge, Vec<Edge>> = std::collections::HashMap::new();
+    // Each edge's neighbours along the loops, at most one per cell beside
+    // it, in the order the cells found them; the edges in the order first
+    // met. Dense arrays indexed by edge (`slot`), not a map: a snapshot's
+    // grid is 1,800 cells and a figure draws dozens of snapshots.
+    let slot = |(a, b, d): Edge| (a * m + b) * 2 + usize::from(d);
+    let edge = |k: u32| {
+        let k = k as usize;
+        (k / 2 / m, k / 2 % m, (k % 2) as u8)
+    };
+    let mut next: Vec<([u32; 2], u8)> = vec![([0; 2], 0); m * m * 2];
     let mut order: Vec<Edge> = Vec::new();
     for a in 0..m - 1 {
         for b in 0..m - 1 {
@@ -183,34 +197,40 @@ pub fn region_loops(v: &[Vec<f64>], gx: &[f64], gy: &[f64]) -> Vec<Vec<Point>> {
             };
             for &(x, y) in segs {
                 for (f, t) in [(e[x], e[y]), (e[y], e[x])] {
-                    let list = next.entry(f).or_default();
-                    if list.is_empty() {
+                    let (list, n) = &mut next[slot(f)];
+                    if *n == 0 {
                         order.push(f);
                     }
-                    list.push(t);
+                    // An edge borders two cells, and each cell's segments
+                    // meet it once at most.
+                    list[usize::from(*n)] = slot(t) as u32;
+                    *n += 1;
                 }
             }
         }
     }
-    let mut seen: BTreeSet<Edge> = BTreeSet::new();
+    let neighbours = |e: Edge| {
+        let (list, n) = &next[slot(e)];
+        list[..usize::from(*n)].iter().map(|&k| edge(k))
+    };
+    let mut seen = vec![false; m * m * 2];
     let mut loops = Vec::new();
     for &start in &order {
-        if seen.contains(&start) {
+        if seen[slot(start)] {
             continue;
         }
         let mut pts = Vec::new();
         let (mut prev, mut cur) = (start, start);
         loop {
-            seen.insert(cur);
+            seen[slot(cur)] = true;
             pts.push(cross(cur));
-            let Some(&nx) = next[&cur]
-                .iter()
-                .find(|&&e| e != prev && !seen.contains(&e))
-                .or_else(|| next[&cur].iter().find(|&&e| e != prev))
+            let Some(nx) = neighbours(cur)
+                .find(|&e| e != prev && !seen[slot(e)])
+                .or_else(|| neighbours(cur).find(|&e| e != prev))
             else {
                 break;
             };
-            if nx == start || seen.contains(&nx) {
+            if nx == start || seen[slot(nx)] {
                 break;
             }
             (prev, cur) = (cur, nx);
