@@ -240,3 +240,144 @@ pub fn region_loops(v: &[Vec<f64>], gx: &[f64], gy: &[f64]) -> Vec<Vec<Point>> {
     }
     loops
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `region_loops` as it was, with a map and a set, for the test below.
+    fn region_loops_mapped(v: &[Vec<f64>], gx: &[f64], gy: &[f64]) -> Vec<Vec<Point>> {
+        let m = v.len() + 2;
+        let at = |a: usize, b: usize| -> (f64, Point) {
+            let (i, j) = (a.clamp(1, m - 2) - 1, b.clamp(1, m - 2) - 1);
+            let pad = a == 0 || b == 0 || a == m - 1 || b == m - 1;
+            let val = if pad || v[i][j].is_nan() {
+                -1.0
+            } else {
+                v[i][j]
+            };
+            (val, Point { x: gx[i], y: gy[j] })
+        };
+        let inside = |a: usize, b: usize| at(a, b).0 >= 0.0;
+        // An edge: (a, b, 0) from (a, b) to (a + 1, b); (a, b, 1) to (a, b + 1).
+        type Edge = (usize, usize, u8);
+        let cross = |e: Edge| -> Point {
+            let (a, b, d) = e;
+            let (va, pa) = at(a, b);
+            let (vb, pb) = if d == 0 { at(a + 1, b) } else { at(a, b + 1) };
+            let t = if (vb - va).abs() < 1e-300 {
+                0.5
+            } else {
+                (-va / (vb - va)).clamp(0.0, 1.0)
+            };
+            Point {
+                x: pa.x + (pb.x - pa.x) * t,
+                y: pa.y + (pb.y - pa.y) * t,
+            }
+        };
+        let mut next: std::collections::HashMap<Edge, Vec<Edge>> = std::collections::HashMap::new();
+        let mut order: Vec<Edge> = Vec::new();
+        for a in 0..m - 1 {
+            for b in 0..m - 1 {
+                let c = [
+                    inside(a, b),
+                    inside(a + 1, b),
+                    inside(a + 1, b + 1),
+                    inside(a, b + 1),
+                ];
+                let case = usize::from(c[0])
+                    | usize::from(c[1]) << 1
+                    | usize::from(c[2]) << 2
+                    | usize::from(c[3]) << 3;
+                let e = [(a, b, 0), (a + 1, b, 1), (a, b + 1, 0), (a, b, 1)];
+                let centre = || {
+                    (at(a, b).0 + at(a + 1, b).0 + at(a + 1, b + 1).0 + at(a, b + 1).0) / 4.0 >= 0.0
+                };
+                let segs: &[(usize, usize)] = match case {
+                    1 | 14 => &[(3, 0)],
+                    2 | 13 => &[(0, 1)],
+                    3 | 12 => &[(3, 1)],
+                    4 | 11 => &[(1, 2)],
+                    6 | 9 => &[(0, 2)],
+                    7 | 8 => &[(3, 2)],
+                    5 if centre() => &[(0, 1), (2, 3)],
+                    5 => &[(3, 0), (1, 2)],
+                    10 if centre() => &[(3, 0), (1, 2)],
+                    10 => &[(0, 1), (2, 3)],
+                    _ => &[],
+                };
+                for &(x, y) in segs {
+                    for (f, t) in [(e[x], e[y]), (e[y], e[x])] {
+                        let list = next.entry(f).or_default();
+                        if list.is_empty() {
+                            order.push(f);
+                        }
+                        list.push(t);
+                    }
+                }
+            }
+        }
+        let mut seen: std::collections::BTreeSet<Edge> = std::collections::BTreeSet::new();
+        let mut loops = Vec::new();
+        for &start in &order {
+            if seen.contains(&start) {
+                continue;
+            }
+            let mut pts = Vec::new();
+            let (mut prev, mut cur) = (start, start);
+            loop {
+                seen.insert(cur);
+                pts.push(cross(cur));
+                let Some(&nx) = next[&cur]
+                    .iter()
+                    .find(|&&e| e != prev && !seen.contains(&e))
+                    .or_else(|| next[&cur].iter().find(|&&e| e != prev))
+                else {
+                    break;
+                };
+                if nx == start || seen.contains(&nx) {
+                    break;
+                }
+                (prev, cur) = (cur, nx);
+            }
+            pts.push(pts[0]);
+            loops.push(pts);
+        }
+        loops
+    }
+
+    /// The loops are those of the version with a map and a set, point for
+    /// point and in the same order, over random grids with islands, holes,
+    /// saddles, NaNs and regions along the border.
+    #[test]
+    fn dense_arrays_give_the_loops_of_the_map() {
+        let mut r = crate::engine::SplitMix64::new(3);
+        let mut shapes = 0;
+        for case in 0..60 {
+            let n = 3 + case % 20;
+            let gx: Vec<f64> = (0..n).map(|i| 7.0 * i as f64 + 0.5).collect();
+            let gy: Vec<f64> = (0..n).map(|j| 300.0 - 5.5 * j as f64).collect();
+            let v: Vec<Vec<f64>> = (0..n)
+                .map(|_| {
+                    (0..n)
+                        .map(|_| match r.next_weight() {
+                            w if w > 0.95 => f64::NAN,
+                            w => w + 0.1,
+                        })
+                        .collect()
+                })
+                .collect();
+            let got = region_loops(&v, &gx, &gy);
+            let want = region_loops_mapped(&v, &gx, &gy);
+            shapes += got.len();
+            assert_eq!(got.len(), want.len(), "case {case}");
+            for (a, b) in got.iter().zip(&want) {
+                let bits = |l: &[Point]| -> Vec<(u64, u64)> {
+                    l.iter().map(|p| (p.x.to_bits(), p.y.to_bits())).collect()
+                };
+                assert_eq!(bits(a), bits(b), "case {case}");
+            }
+        }
+        assert!(shapes > 200, "{shapes} loops");
+    }
+}
