@@ -117,6 +117,25 @@ fn chain(segments: &[(Edge, Edge)], points: &BTreeMap<Edge, (f64, f64)>) -> Vec<
     lines
 }
 
+/// A cell's segments of the boundary, as pairs of its four edges (in the
+/// order [`region_loops`] lists them), for its `case` (bit k set when
+/// corner k is inside); `centre` decides a saddle (cases 5 and 10).
+fn cell_segments(case: usize, centre: impl Fn() -> bool) -> &'static [(usize, usize)] {
+    match case {
+        1 | 14 => &[(3, 0)],
+        2 | 13 => &[(0, 1)],
+        3 | 12 => &[(3, 1)],
+        4 | 11 => &[(1, 2)],
+        6 | 9 => &[(0, 2)],
+        7 | 8 => &[(3, 2)],
+        5 if centre() => &[(0, 1), (2, 3)],
+        5 => &[(3, 0), (1, 2)],
+        10 if centre() => &[(3, 0), (1, 2)],
+        10 => &[(0, 1), (2, 3)],
+        _ => &[],
+    }
+}
+
 /// The closed loops around the cells' region where `v ≥ 0`, `v[i][j]` at
 /// `(gx[i], gy[j])`. The grid is padded with a ring below 0 placed on its
 /// border, so a region that reaches the border is closed along it; filled
@@ -182,19 +201,7 @@ pub fn region_loops(v: &[Vec<f64>], gx: &[f64], gy: &[f64]) -> Vec<Vec<Point>> {
             let e = [(a, b, 0), (a + 1, b, 1), (a, b + 1, 0), (a, b, 1)];
             let centre =
                 || (at(a, b).0 + at(a + 1, b).0 + at(a + 1, b + 1).0 + at(a, b + 1).0) / 4.0 >= 0.0;
-            let segs: &[(usize, usize)] = match case {
-                1 | 14 => &[(3, 0)],
-                2 | 13 => &[(0, 1)],
-                3 | 12 => &[(3, 1)],
-                4 | 11 => &[(1, 2)],
-                6 | 9 => &[(0, 2)],
-                7 | 8 => &[(3, 2)],
-                5 if centre() => &[(0, 1), (2, 3)],
-                5 => &[(3, 0), (1, 2)],
-                10 if centre() => &[(3, 0), (1, 2)],
-                10 => &[(0, 1), (2, 3)],
-                _ => &[],
-            };
+            let segs = cell_segments(case, centre);
             for &(x, y) in segs {
                 for (f, t) in [(e[x], e[y]), (e[y], e[x])] {
                     let (list, n) = &mut next[slot(f)];
@@ -293,19 +300,7 @@ mod tests {
                 let centre = || {
                     (at(a, b).0 + at(a + 1, b).0 + at(a + 1, b + 1).0 + at(a, b + 1).0) / 4.0 >= 0.0
                 };
-                let segs: &[(usize, usize)] = match case {
-                    1 | 14 => &[(3, 0)],
-                    2 | 13 => &[(0, 1)],
-                    3 | 12 => &[(3, 1)],
-                    4 | 11 => &[(1, 2)],
-                    6 | 9 => &[(0, 2)],
-                    7 | 8 => &[(3, 2)],
-                    5 if centre() => &[(0, 1), (2, 3)],
-                    5 => &[(3, 0), (1, 2)],
-                    10 if centre() => &[(3, 0), (1, 2)],
-                    10 => &[(0, 1), (2, 3)],
-                    _ => &[],
-                };
+                let segs = cell_segments(case, centre);
                 for &(x, y) in segs {
                     for (f, t) in [(e[x], e[y]), (e[y], e[x])] {
                         let list = next.entry(f).or_default();
