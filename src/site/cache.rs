@@ -161,6 +161,12 @@ impl FigureCache {
         }
     }
 
+    /// Whether the figures of `key` have an entry (not whether it is
+    /// still good: [`FigureCache::load`] and the replay decide that).
+    fn has(&self, key: Digest) -> bool {
+        self.dir.join("figures").join(hex(key)).is_file()
+    }
+
     fn load(&self, key: Digest) -> Option<Entry> {
         let bytes = fs::read(self.dir.join("figures").join(hex(key))).ok()?;
         Entry::decode(&bytes)
@@ -287,6 +293,20 @@ pub struct Cached<'a> {
 impl FigureHook for Cached<'_> {
     fn render(&self, block: &Block, page: &PageCtx) -> Result<Rendered, Diagnostic> {
         self.hook.render(block, page)
+    }
+
+    /// The runs with no entry in the cache go to the hook behind, to be
+    /// worked on ahead (all at once, on all cores); the others are replayed
+    /// at their run. (A run whose entry turns out stale, a data file it
+    /// read changed, is worked on at its run, as without a cache.)
+    fn prepare(&self, runs: &[Vec<Block>], page: &PageCtx, state: &mut FigureState) {
+        let missing: Vec<Vec<Block>> = (runs.iter())
+            .filter(|run| !self.cache.has(key(self.cache.salt, run, page)))
+            .cloned()
+            .collect();
+        if !missing.is_empty() {
+            self.hook.prepare(&missing, page, state);
+        }
     }
 
     fn render_run(

@@ -472,3 +472,82 @@ fn folders_left_by_a_killed_build_are_removed() {
     );
     assert!(root.join("public/index.html").exists());
 }
+
+/// [`Figures`], recording the runs each page hands to `prepare`.
+#[derive(Default)]
+struct Recording {
+    prepared: std::sync::Mutex<Vec<(String, usize)>>,
+}
+
+impl seen::page::FigureHook for Recording {
+    fn render(
+        &self,
+        block: &seen::page::Block,
+        page: &seen::page::PageCtx,
+    ) -> Result<seen::page::Rendered, seen::site::Diagnostic> {
+        Figures.render(block, page)
+    }
+
+    fn prepare(
+        &self,
+        runs: &[Vec<seen::page::Block>],
+        page: &seen::page::PageCtx,
+        state: &mut seen::page::FigureState,
+    ) {
+        let mut p = self.prepared.lock().unwrap();
+        p.extend(runs.iter().map(|r| (page.out_path.clone(), r.len())));
+        drop(p);
+        Figures.prepare(runs, page, state);
+    }
+
+    fn render_run(
+        &self,
+        blocks: &[seen::page::Block],
+        page: &seen::page::PageCtx,
+        state: &mut seen::page::FigureState,
+    ) -> Result<seen::page::Rendered, Vec<seen::site::Diagnostic>> {
+        Figures.render_run(blocks, page, state)
+    }
+}
+
+/// With the cache, the runs it has no entry for are worked on ahead (all
+/// of a page's at once, on all cores), and only those: a first build
+/// hands every run to the hook's `prepare`; after one block of a page of
+/// several runs changes, only that block's run goes; the output is a clean
+/// build's either way.
+#[test]
+fn the_runs_missing_from_the_cache_are_prepared_and_no_others() {
+    let (dir, config) = site();
+    let build = |hook: &Recording| {
+        let cache = FigureCache::open(&config, "v1");
+        site::build_with(&config, hook, Some(&cache)).unwrap();
+        (
+            cache.misses(),
+            std::mem::take(&mut *hook.prepared.lock().unwrap()),
+        )
+    };
+    let hook = Recording::default();
+    let (misses, prepared) = build(&hook);
+    assert_eq!(prepared.len(), misses, "every run, each once: {prepared:?}");
+    // The output is a clean build's (only the files are compared).
+    let like_clean = |when: &str| {
+        let built = Cached {
+            files: snapshot(&config.output_path()),
+            hits: 0,
+            misses: 0,
+            reused: 0,
+            written: 0,
+        };
+        assert_same(&built, &clean_build(&config), when);
+    };
+    like_clean("first build");
+    edit(
+        &dir.path().join("content/index.md"),
+        "inputs = { x = 1.6 }",
+        "inputs = { x = 1.7 }",
+    );
+    let (misses, prepared) = build(&hook);
+    assert_eq!(misses, 1);
+    assert_eq!(prepared, [("index.html".to_string(), 1)]);
+    like_clean("after an edit");
+}
