@@ -233,9 +233,10 @@ pub trait FigureHook: Sync {
     fn render(&self, block: &Block, page: &PageCtx) -> Result<Rendered, Diagnostic>;
 
     /// Called once per page, before its runs, with every figure block of
-    /// the page, run by run ([`find_runs`]): a hook may start their work at once (on all cores, the
-    /// longest first) and keep it in `state` for [`FigureHook::render_run`]
-    /// (see [`Prepared`]). By default it does nothing.
+    /// the page, run by run ([`find_runs`]): a hook may start their work
+    /// at once (on all cores, the longest first) and keep it in `state` for
+    /// [`FigureHook::render_run`] (see [`Prepared`]). By default it does
+    /// nothing.
     fn prepare(&self, runs: &[Vec<Block>], page: &PageCtx, state: &mut FigureState) {
         let _ = (runs, page, state);
     }

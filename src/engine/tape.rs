@@ -17,8 +17,8 @@
 //! ([`Graph::forward`], [`Graph::backward`]) stay on the arena.
 //!
 //! A block's examples, the same nodes once per example, run as columns
-//! (see the `columns` module): each node of one example is dispatched once over
-//! all the examples, in the same bits.
+//! (see the `columns` module): each node of one example is dispatched once
+//! over all the examples, in the same bits.
 //!
 //! A model over a grid of points runs through [`Tape::forward_points`]:
 //! node by node over a block of points (a column of values per node), so
@@ -193,9 +193,10 @@ impl Tape {
         }
     }
 
-    /// How many examples the tape runs as columns (see the `columns` module), and
-    /// whether its backward passes can run on them (the template reads
-    /// each shared node once at most); `None` if it runs node by node.
+    /// How many examples the tape runs as columns (see the `columns`
+    /// module), and whether its backward passes can run on them (the
+    /// template reads each shared node once at most); `None` if it runs
+    /// node by node.
     pub fn example_columns(&self) -> Option<(usize, bool)> {
         (self.columns.as_ref()).map(|c| (c.count, c.shared_once))
     }

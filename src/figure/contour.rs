@@ -175,17 +175,18 @@ pub fn region_loops(v: &[Vec<f64>], gx: &[f64], gy: &[f64]) -> Vec<Vec<Point>> {
             y: pa.y + (pb.y - pa.y) * t,
         }
     };
-    // Each edge's neighbours along the loops, at most one per cell beside
-    // it, in the order the cells found them; the edges in the order first
-    // met. Dense arrays indexed by edge (`slot`), not a map: a snapshot's
-    // grid is 1,800 cells and a figure draws dozens of snapshots.
-    let slot = |(a, b, d): Edge| (a * m + b) * 2 + usize::from(d);
+    // Edges are walked as numbers (`slot`): each edge's neighbours along
+    // the loops, at most one per cell beside it, in the order the cells
+    // found them, and the edges in the order first met, in dense arrays
+    // rather than a map (a snapshot's grid is 1,800 cells, and a figure
+    // draws dozens of snapshots).
+    let slot = |(a, b, d): Edge| ((a * m + b) * 2 + usize::from(d)) as u32;
     let edge = |k: u32| {
         let k = k as usize;
         (k / 2 / m, k / 2 % m, (k % 2) as u8)
     };
     let mut next: Vec<([u32; 2], u8)> = vec![([0; 2], 0); m * m * 2];
-    let mut order: Vec<Edge> = Vec::new();
+    let mut order: Vec<u32> = Vec::new();
     for a in 0..m - 1 {
         for b in 0..m - 1 {
             let c = [
@@ -203,41 +204,41 @@ pub fn region_loops(v: &[Vec<f64>], gx: &[f64], gy: &[f64]) -> Vec<Vec<Point>> {
                 || (at(a, b).0 + at(a + 1, b).0 + at(a + 1, b + 1).0 + at(a, b + 1).0) / 4.0 >= 0.0;
             let segs = cell_segments(case, centre);
             for &(x, y) in segs {
-                for (f, t) in [(e[x], e[y]), (e[y], e[x])] {
-                    let (list, n) = &mut next[slot(f)];
+                for (f, t) in [(slot(e[x]), slot(e[y])), (slot(e[y]), slot(e[x]))] {
+                    let (list, n) = &mut next[f as usize];
                     if *n == 0 {
                         order.push(f);
                     }
                     // An edge borders two cells, and each cell's segments
                     // meet it once at most.
-                    list[usize::from(*n)] = slot(t) as u32;
+                    list[usize::from(*n)] = t;
                     *n += 1;
                 }
             }
         }
     }
-    let neighbours = |e: Edge| {
-        let (list, n) = &next[slot(e)];
-        list[..usize::from(*n)].iter().map(|&k| edge(k))
+    let neighbours = |e: u32| {
+        let (list, n) = &next[e as usize];
+        list[..usize::from(*n)].iter().copied()
     };
     let mut seen = vec![false; m * m * 2];
     let mut loops = Vec::new();
     for &start in &order {
-        if seen[slot(start)] {
+        if seen[start as usize] {
             continue;
         }
         let mut pts = Vec::new();
         let (mut prev, mut cur) = (start, start);
         loop {
-            seen[slot(cur)] = true;
-            pts.push(cross(cur));
+            seen[cur as usize] = true;
+            pts.push(cross(edge(cur)));
             let Some(nx) = neighbours(cur)
-                .find(|&e| e != prev && !seen[slot(e)])
+                .find(|&e| e != prev && !seen[e as usize])
                 .or_else(|| neighbours(cur).find(|&e| e != prev))
             else {
                 break;
             };
-            if nx == start || seen[slot(nx)] {
+            if nx == start || seen[nx as usize] {
                 break;
             }
             (prev, cur) = (cur, nx);

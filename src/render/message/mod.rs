@@ -13,10 +13,10 @@ use super::svg::{Svg, font, rounded, text};
 use super::theme::{BACKWARD, CH, PAPER, text_w};
 use crate::layout::Point;
 
-/// Height of one line of a label, and the padding around its lines.
 mod spans;
 use spans::Spans;
 
+/// Height of one line of a label, and the padding around its lines.
 const LINE_H: f64 = 15.0;
 const PAD_X: f64 = 8.0;
 const PAD_Y: f64 = 4.0;
@@ -307,39 +307,6 @@ pub(crate) fn along(pts: &[Point], at: f64) -> Point {
     pts.first().copied().unwrap_or(Point { x: 0.0, y: 0.0 })
 }
 
-/// Offsets of a label's centre from its edge's middle, nearest first (by
-/// distance, then angle, so that the order is total and the same on every
-/// machine): every offset of the grid within [`SEARCH_RADIUS`], which the
-/// search once walked (and the test's exhaustive search still does).
-#[cfg(test)]
-fn search_offsets() -> &'static [Offset] {
-    static OFFSETS: std::sync::OnceLock<Vec<Offset>> = std::sync::OnceLock::new();
-    OFFSETS.get_or_init(offsets_by_distance)
-}
-
-/// [`search_offsets`], computed.
-#[cfg(test)]
-fn offsets_by_distance() -> Vec<Offset> {
-    let k = SEARCH_STEPS;
-    let mut out = Vec::new();
-    for i in -k..=k {
-        for j in -k..=k {
-            let (dx, dy) = (i as f64 * GRID, j as f64 * GRID);
-            let d = (dx * dx + dy * dy).sqrt();
-            if d <= SEARCH_RADIUS {
-                let row = (j + k) as usize;
-                out.push(Offset { d, dx, dy, row });
-            }
-        }
-    }
-    out.sort_by(|a, b| {
-        (a.d.total_cmp(&b.d))
-            .then(a.dy.total_cmp(&b.dy))
-            .then(a.dx.total_cmp(&b.dx))
-    });
-    out
-}
-
 /// An offset of the search grid: its distance from the middle, its x and
 /// y, and the grid row it is on (0 at the top).
 #[derive(Clone, Copy)]
@@ -536,6 +503,34 @@ pub(crate) fn draw(svg: &mut Svg, m: &Placed) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Offsets of a label's centre from its edge's middle, nearest first
+    /// (by distance, then y, then x): every offset of the grid within
+    /// [`SEARCH_RADIUS`], which the search once walked and the exhaustive
+    /// search below still does.
+    fn search_offsets() -> &'static [Offset] {
+        static OFFSETS: std::sync::OnceLock<Vec<Offset>> = std::sync::OnceLock::new();
+        OFFSETS.get_or_init(|| {
+            let k = SEARCH_STEPS;
+            let mut out = Vec::new();
+            for i in -k..=k {
+                for j in -k..=k {
+                    let (dx, dy) = (i as f64 * GRID, j as f64 * GRID);
+                    let d = (dx * dx + dy * dy).sqrt();
+                    if d <= SEARCH_RADIUS {
+                        let row = (j + k) as usize;
+                        out.push(Offset { d, dx, dy, row });
+                    }
+                }
+            }
+            out.sort_by(|a, b| {
+                (a.d.total_cmp(&b.d))
+                    .then(a.dy.total_cmp(&b.dy))
+                    .then(a.dx.total_cmp(&b.dx))
+            });
+            out
+        })
+    }
 
     fn p(x: f64, y: f64) -> Point {
         Point { x, y }
