@@ -129,7 +129,11 @@ for (const [site, PUBLIC] of sites) {
         await ctx.close();
         continue;
       }
-      await page.reload({ waitUntil: "domcontentloaded" });
+      // A fresh load, not a reload: a reload restores the radio buttons
+      // picked above, and Chromium may do so after DOMContentLoaded, so
+      // a pick read at that point raced the restoring (a CI run on 7 Dec
+      // read x0-2 and then saw another combination shown).
+      await page.goto(pathToFileURL(join(PUBLIC, path)).href, { waitUntil: "load" });
       await page.emulateMedia({ media: "print" });
       for (const id of ids) {
         const own = await picked(page, id);
