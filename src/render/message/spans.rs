@@ -82,64 +82,138 @@ impl Spans {
     /// pass, nearest first: those in a row's intervals, within
     /// [`Spans::reach`]. The same offsets, with the same arithmetic and in
     /// the same order, as a walk of every offset nearest first that skips
-    /// the others, without the walk: the walk went through 936,000 offsets
-    /// for the bundled explainer and skipped 96 % of them.
-    pub(super) fn offsets(&self) -> Nearest {
+    /// the others, without the walk (it went through 936,000 offsets for
+    /// the bundled explainer and skipped 96 % of them), and made only as
+    /// the search asks for them: a search stops at its first good place,
+    /// often within a few dozen offsets of hundreds that may pass.
+    ///
+    /// In a row, the offsets an interval lets pass are a run of grid
+    /// columns (the tests below are monotone in the column: `dx` grows
+    /// with it, and `d` with its size); nearest first, the run is walked
+    /// outward from its column nearest the middle, one way or both. The
+    /// walks of all intervals are merged on a heap.
+    pub(super) fn offsets(&self) -> Nearest<'_> {
         let k = SEARCH_STEPS;
-        let mut all = Vec::new();
-        let mut keys = Vec::new();
+        let mut near = Nearest {
+            spans: self,
+            walks: Vec::new(),
+            heap: BinaryHeap::new(),
+            last: None,
+        };
         for row in 0..self.rows.len() {
             let j = row as i64 - k;
-            let dy = j as f64 * GRID;
             for &(lo, hi) in self.row(row) {
                 // The grid columns in [lo, hi], and one more each side for
-                // the rounding of the division; the test below decides.
+                // the rounding of the division; `passes` decides.
                 let first = ((lo / GRID).floor() as i64 - 1).max(-k);
                 let last = ((hi / GRID).ceil() as i64 + 1).min(k);
-                for i in first..=last {
-                    let dx = i as f64 * GRID;
-                    let d = (dx * dx + dy * dy).sqrt();
-                    if lo <= dx && dx <= hi && d <= SEARCH_RADIUS && d <= self.reach {
-                        // The offset's place in the order: d is
-                        // GRID·√(i² + j²), so nearest first is i² + j²
-                        // first (as floats too: the squares are exact, √
-                        // is monotone, and neighbours this small stay
-                        // apart), then y (j), then x (i).
-                        let at = ((i * i + j * j) as u64) << 32
-                            | ((j + k) as u64) << 16
-                            | (i + k) as u64;
-                        keys.push(Reverse((at, all.len() as u32)));
-                        all.push(Offset { d, dx, dy, row });
-                    }
+                let inside = |i: i64| lo <= i as f64 * GRID && i as f64 * GRID <= hi;
+                let (mut a, mut b) = (first, last);
+                while a <= b && !inside(a) {
+                    a += 1;
                 }
+                while a <= b && !inside(b) {
+                    b -= 1;
+                }
+                if a > b {
+                    continue;
+                }
+                let walk = Walk {
+                    row,
+                    j,
+                    ends: (a, b),
+                    lo,
+                    hi,
+                };
+                near.start(walk, 0.clamp(a, b), 0);
             }
         }
-        Nearest {
-            all,
-            heap: BinaryHeap::from(keys),
-            last: None,
-        }
+        near
     }
 }
 
-/// [`Spans::offsets`], nearest first: a heap, so that a search that stops
-/// early (it stops at its first good place) sorts only what it looked at.
-pub(super) struct Nearest {
-    all: Vec<Offset>,
-    heap: BinaryHeap<Reverse<(u64, u32)>>,
+/// A run of grid columns `ends` (those of the interval `(lo, hi)` of row
+/// `row`, grid row `j`), walked outward from its column nearest the
+/// middle.
+struct Walk {
+    row: usize,
+    j: i64,
+    ends: (i64, i64),
+    lo: f64,
+    hi: f64,
+}
+
+/// [`Spans::offsets`], nearest first: the walks of the intervals, each on
+/// the heap at its next column (keyed by its place in the order), so that
+/// a search that stops early makes only the offsets it looked at.
+pub(super) struct Nearest<'s> {
+    spans: &'s Spans,
+    walks: Vec<Walk>,
+    /// (key, walk, column, step): step 0 at a run's first column (then both
+    /// ways), −1 or 1 on the way out.
+    heap: BinaryHeap<Reverse<(u64, u32, i64, i64)>>,
     /// The last offset given: one on the shared end of two intervals is
     /// given once.
     last: Option<u64>,
 }
 
-impl Iterator for Nearest {
+impl Nearest<'_> {
+    /// The offset at column `i` of walk `w`, if it passes (its interval,
+    /// the search radius and the reach): its key and the offset.
+    fn offset(&self, w: &Walk, i: i64) -> Option<(u64, Offset)> {
+        let k = SEARCH_STEPS;
+        let (dx, dy) = (i as f64 * GRID, w.j as f64 * GRID);
+        let d = (dx * dx + dy * dy).sqrt();
+        let passes = (w.ends.0..=w.ends.1).contains(&i)
+            && w.lo <= dx
+            && dx <= w.hi
+            && d <= SEARCH_RADIUS
+            && d <= self.spans.reach;
+        // The offset's place in the order: d is GRID·√(i² + j²), so nearest
+        // first is i² + j² first (as floats too: the squares are exact, √
+        // is monotone, and neighbours this small stay apart), then y (j),
+        // then x (i).
+        let key = ((i * i + w.j * w.j) as u64) << 32 | ((w.j + k) as u64) << 16 | (i + k) as u64;
+        passes.then_some((
+            key,
+            Offset {
+                d,
+                dx,
+                dy,
+                row: w.row,
+            },
+        ))
+    }
+
+    /// Walk `w` onto the heap at column `i`, going `step`, if it passes.
+    fn start(&mut self, w: Walk, i: i64, step: i64) {
+        self.walks.push(w);
+        self.push(self.walks.len() - 1, i, step);
+    }
+
+    fn push(&mut self, w: usize, i: i64, step: i64) {
+        if let Some((key, _)) = self.offset(&self.walks[w], i) {
+            self.heap.push(Reverse((key, w as u32, i, step)));
+        }
+    }
+}
+
+impl Iterator for Nearest<'_> {
     type Item = Offset;
 
     fn next(&mut self) -> Option<Offset> {
         loop {
-            let Reverse((at, i)) = self.heap.pop()?;
-            if self.last.replace(at) != Some(at) {
-                return Some(self.all[i as usize]);
+            let Reverse((key, w, i, step)) = self.heap.pop()?;
+            let w = w as usize;
+            // Further out the same way (both ways from the first column):
+            // further from the middle, later in the order.
+            for s in if step == 0 { [-1, 1] } else { [step, 0] } {
+                if s != 0 {
+                    self.push(w, i + s, s);
+                }
+            }
+            if self.last.replace(key) != Some(key) {
+                return self.offset(&self.walks[w], i).map(|(_, o)| o);
             }
         }
     }
