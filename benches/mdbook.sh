@@ -9,6 +9,14 @@
 #   benches/mdbook.sh SITE_DIR           # any seen site
 #   benches/mdbook.sh --pages [SITE_DIR] # each page alone: a site of its one
 #                                        # page (and the site's data files)
+#   benches/mdbook.sh --edit [SITE_DIR]  # an author's loop: one page's prose
+#                                        # edited, then the rebuild
+#
+# --edit times what an author waits for after saving a page: a sentence
+# is added to one page, then `seen build` (the figure cache on, as `seen
+# serve` rebuilds) against `mdbook build` (`mdbook serve` and `mdbook
+# watch` rebuild the whole book on every change). Page by page, on copies
+# of the site and of the book in a temporary folder, 5 edits each.
 #
 # The site's content/*.md (front matter and all) are copied into a minimal
 # book in a temporary folder, with a SUMMARY.md listing them in seen's
@@ -39,6 +47,11 @@ if [ "${1:-}" = "--pages" ]; then
       END { printf "%-28s %5s ms %5s ms\n", page, m, s }'
   done
   exit 0
+fi
+edit=false
+if [ "${1:-}" = "--edit" ]; then
+  edit=true
+  shift
 fi
 site=$(cd "${1:-$root}" && pwd)
 seen=${SEEN:-$root/target/release/seen}
@@ -72,6 +85,29 @@ ms() {
 median() { sort -n | sed -n "$(((runs + 1) / 2))p"; }
 
 out="$tmp/seen-public"
+if $edit; then
+  # A copy of the site, so that the edits and its figure cache stay there.
+  copy="$tmp/site"
+  mkdir -p "$copy" && cp -r "$site/content" "$copy/"
+  for f in seen.toml templates; do
+    [ -e "$site/$f" ] && cp -r "$site/$f" "$copy/"
+  done
+  rm -rf "$copy/.seen-cache"
+  "$mdbook" build "$b" > /dev/null 2>&1
+  "$seen" build --root "$copy" --output-dir "$out" > /dev/null 2>&1
+  echo "site: $site; an edit of one page's prose, then the rebuild; median of $runs edits; $(nproc) cores"
+  printf '%-28s %8s %8s\n' "page edited" mdbook seen
+  for f in $(cd "$site/content" && find . -name "*.md" | sort); do
+    m=$(i=0; while [ $i -lt $runs ]; do
+      printf '\nAn edit, number %s.\n' "$i" >> "$b/src/$f"
+      ms "$mdbook" build "$b"; i=$((i + 1)); done | median)
+    s=$(i=0; while [ $i -lt $runs ]; do
+      printf '\nAn edit, number %s.\n' "$i" >> "$copy/content/$f"
+      ms "$seen" build --root "$copy" --output-dir "$out"; i=$((i + 1)); done | median)
+    printf '%-28s %5s ms %5s ms\n' "${f#./}" "$m" "$s"
+  done
+  exit 0
+fi
 "$mdbook" build "$b" > /dev/null 2>&1
 "$seen" build --root "$site" --output-dir "$out" --no-cache > /dev/null
 mdbook_ms=$(i=0; while [ $i -lt $runs ]; do ms "$mdbook" build "$b"; i=$((i + 1)); done | median)
