@@ -539,11 +539,15 @@ impl SiteRun<'_> {
                 }
             }
         };
-        for ((path, digest), bytes) in out.paths.iter().zip(&out.bytes) {
-            if output::is_safe_relative(path) {
-                sink.put(path, bytes, *digest)?;
-            }
-        }
+        // The files on all cores; the first error in the page's order.
+        let put: Vec<Result<(), BuildError>> = {
+            use rayon::prelude::*;
+            (out.paths.par_iter().zip(&out.bytes))
+                .filter(|((path, _), _)| output::is_safe_relative(path))
+                .map(|((path, digest), bytes)| sink.put(path, bytes, *digest))
+                .collect()
+        };
+        put.into_iter().collect::<Result<(), BuildError>>()?;
         if cache.is_some() {
             return Ok((key, Ok(out)));
         }
@@ -573,8 +577,9 @@ fn without_bytes(out: Arc<PageOut>) -> Arc<PageOut> {
 impl PageOut {
     /// A page's files: its HTML first, then its figures' files.
     fn new(files: Vec<(String, Bytes)>, body: markdown::RenderedPage) -> PageOut {
+        use rayon::prelude::*;
         let (paths, bytes) = files
-            .into_iter()
+            .into_par_iter()
             .map(|(path, bytes)| {
                 let d = digest::digest(&bytes);
                 ((path, d), bytes)
@@ -615,14 +620,21 @@ fn render_page(
         None => String::new(),
     };
     let mut body = body;
-    body.warnings
-        .extend(weight::warning(&ctx.file, html.as_bytes()));
+    let html = Arc::new(html.into_bytes());
     let mut files = Vec::with_capacity(1 + body.assets.len());
-    files.push((page.out_path.clone(), Arc::new(html.into_bytes())));
+    files.push((page.out_path.clone(), html.clone()));
     files.extend(
         std::mem::take(&mut body.assets)
             .into_iter()
             .map(|(p, b)| (p, Arc::new(b))),
     );
-    Ok(PageOut::new(files, body))
+    // The page's weight (gzip) while its files are digested: the end of a
+    // page's work is the build's longest chain.
+    let (heavy, out) = rayon::join(
+        || weight::warning(&ctx.file, &html),
+        || PageOut::new(files, body),
+    );
+    let mut out = out;
+    out.warnings.extend(heavy);
+    Ok(out)
 }
