@@ -630,11 +630,10 @@ fn render_page(
     );
     // The page's weight (gzip) while its files are digested: the end of a
     // page's work is the build's longest chain.
-    let (heavy, out) = rayon::join(
+    let (heavy, mut out) = rayon::join(
         || weight::warning(&ctx.file, &html),
         || PageOut::new(files, body),
     );
-    let mut out = out;
     out.warnings.extend(heavy);
     Ok(out)
 }
