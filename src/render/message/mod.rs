@@ -632,14 +632,13 @@ mod tests {
             split_rows += (0..spans.rows.len())
                 .filter(|&k| spans.row(k).len() > 1)
                 .count();
-            let walked: Vec<(u64, u64)> = (search_offsets().iter())
+            let bits = |o: &Offset| (o.dx.to_bits(), o.dy.to_bits(), o.d.to_bits(), o.row);
+            let walked: Vec<_> = (search_offsets().iter())
                 .take_while(|o| o.d <= spans.reach)
                 .filter(|o| (spans.row(o.row).iter()).any(|&(lo, hi)| lo <= o.dx && o.dx <= hi))
-                .map(|o| (o.dx.to_bits(), o.dy.to_bits()))
+                .map(bits)
                 .collect();
-            let got: Vec<(u64, u64)> = (spans.offsets())
-                .map(|o| (o.dx.to_bits(), o.dy.to_bits()))
-                .collect();
+            let got: Vec<_> = spans.offsets().map(|o| bits(&o)).collect();
             assert_eq!(got, walked);
         }
         assert!(split_rows > 100, "{split_rows} rows in several intervals");

@@ -104,7 +104,8 @@ impl Spans {
             let j = row as i64 - k;
             for &(lo, hi) in self.row(row) {
                 // The grid columns in [lo, hi], and one more each side for
-                // the rounding of the division; `passes` decides.
+                // the rounding of the division, trimmed to those inside: a
+                // run, `dx` growing with the column.
                 let first = ((lo / GRID).floor() as i64 - 1).max(-k);
                 let last = ((hi / GRID).ceil() as i64 + 1).min(k);
                 let inside = |i: i64| lo <= i as f64 * GRID && i as f64 * GRID <= hi;
@@ -118,29 +119,26 @@ impl Spans {
                 if a > b {
                     continue;
                 }
-                let walk = Walk {
-                    row,
-                    j,
-                    ends: (a, b),
-                    lo,
-                    hi,
-                };
-                near.start(walk, 0.clamp(a, b), 0);
+                near.start(
+                    Walk {
+                        row,
+                        j,
+                        ends: (a, b),
+                    },
+                    0.clamp(a, b),
+                );
             }
         }
         near
     }
 }
 
-/// A run of grid columns `ends` (those of the interval `(lo, hi)` of row
-/// `row`, grid row `j`), walked outward from its column nearest the
-/// middle.
+/// A run of grid columns `ends` (those in one interval of row `row`, grid
+/// row `j`), walked outward from its column nearest the middle.
 struct Walk {
     row: usize,
     j: i64,
     ends: (i64, i64),
-    lo: f64,
-    hi: f64,
 }
 
 /// [`Spans::offsets`], nearest first: the walks of the intervals, each on
@@ -149,8 +147,8 @@ struct Walk {
 pub(super) struct Nearest<'s> {
     spans: &'s Spans,
     walks: Vec<Walk>,
-    /// (key, walk, column, step): step 0 at a run's first column (then both
-    /// ways), −1 or 1 on the way out.
+    /// (key, walk, column, step): step 0 at the column a walk starts from
+    /// (then both ways), −1 or 1 on the way out.
     heap: BinaryHeap<Reverse<(u64, u32, i64, i64)>>,
     /// The last offset given: one on the shared end of two intervals is
     /// given once.
@@ -158,17 +156,14 @@ pub(super) struct Nearest<'s> {
 }
 
 impl Nearest<'_> {
-    /// The offset at column `i` of walk `w`, if it passes (its interval,
+    /// The offset at column `i` of walk `w`, if it passes (within the run,
     /// the search radius and the reach): its key and the offset.
     fn offset(&self, w: &Walk, i: i64) -> Option<(u64, Offset)> {
         let k = SEARCH_STEPS;
         let (dx, dy) = (i as f64 * GRID, w.j as f64 * GRID);
         let d = (dx * dx + dy * dy).sqrt();
-        let passes = (w.ends.0..=w.ends.1).contains(&i)
-            && w.lo <= dx
-            && dx <= w.hi
-            && d <= SEARCH_RADIUS
-            && d <= self.spans.reach;
+        let passes =
+            (w.ends.0..=w.ends.1).contains(&i) && d <= SEARCH_RADIUS && d <= self.spans.reach;
         // The offset's place in the order: d is GRID·√(i² + j²), so nearest
         // first is i² + j² first (as floats too: the squares are exact, √
         // is monotone, and neighbours this small stay apart), then y (j),
@@ -185,10 +180,11 @@ impl Nearest<'_> {
         ))
     }
 
-    /// Walk `w` onto the heap at column `i`, going `step`, if it passes.
-    fn start(&mut self, w: Walk, i: i64, step: i64) {
+    /// Walk `w`, from column `i`: on the heap if that column passes (no
+    /// other column of the run does if it does not).
+    fn start(&mut self, w: Walk, i: i64) {
         self.walks.push(w);
-        self.push(self.walks.len() - 1, i, step);
+        self.push(self.walks.len() - 1, i, 0);
     }
 
     fn push(&mut self, w: usize, i: i64, step: i64) {
@@ -205,12 +201,15 @@ impl Iterator for Nearest<'_> {
         loop {
             let Reverse((key, w, i, step)) = self.heap.pop()?;
             let w = w as usize;
-            // Further out the same way (both ways from the first column):
-            // further from the middle, later in the order.
-            for s in if step == 0 { [-1, 1] } else { [step, 0] } {
-                if s != 0 {
-                    self.push(w, i + s, s);
-                }
+            // The next column out the same way (both ways from the column
+            // a walk starts from): further from the middle, later in the
+            // order. A walk that starts at an end of its run has no column
+            // inward: `offset` turns it away, being outside the run.
+            if step <= 0 {
+                self.push(w, i - 1, -1);
+            }
+            if step >= 0 {
+                self.push(w, i + 1, 1);
             }
             if self.last.replace(key) != Some(key) {
                 return self.offset(&self.walks[w], i).map(|(_, o)| o);
