@@ -34,7 +34,7 @@ if [ "${1:-}" = "--pages" ]; then
   site=$(cd "${2:-$root}" && pwd)
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
-  printf '%-28s %8s %8s\n' page mdbook seen
+  printf '%-28s %8s %8s %7s\n' page mdbook seen ratio
   for f in $(cd "$site/content" && find . -name "*.md" | sort); do
     one="$tmp/site"
     rm -rf "$one" && mkdir -p "$one/content"
@@ -44,7 +44,7 @@ if [ "${1:-}" = "--pages" ]; then
     mkdir -p "$one/content/$(dirname "$f")" && cp "$site/content/$f" "$one/content/$f"
     "$0" "$one" 2>/dev/null | awk -v page="${f#./}" '
       $1 == "mdbook" { m = $2 } $1 == "seen" && $3 == "ms" { s = $2 }
-      END { printf "%-28s %5s ms %5s ms\n", page, m, s }'
+      END { printf "%-28s %5s ms %5s ms %6.2fx\n", page, m, s, (m > 0 ? s / m : 0) }'
   done
   exit 0
 fi
@@ -96,7 +96,7 @@ if $edit; then
   "$mdbook" build "$b" > /dev/null 2>&1
   "$seen" build --root "$copy" --output-dir "$out" > /dev/null 2>&1
   echo "site: $site; an edit of one page's prose, then the rebuild; median of $runs edits; $(nproc) cores"
-  printf '%-28s %8s %8s\n' "page edited" mdbook seen
+  printf '%-28s %8s %8s %7s\n' "page edited" mdbook seen ratio
   for f in $(cd "$site/content" && find . -name "*.md" | sort); do
     m=$(i=0; while [ $i -lt $runs ]; do
       printf '\nAn edit, number %s.\n' "$i" >> "$b/src/$f"
@@ -104,7 +104,7 @@ if $edit; then
     s=$(i=0; while [ $i -lt $runs ]; do
       printf '\nAn edit, number %s.\n' "$i" >> "$copy/content/$f"
       ms "$seen" build --root "$copy" --output-dir "$out"; i=$((i + 1)); done | median)
-    printf '%-28s %5s ms %5s ms\n' "${f#./}" "$m" "$s"
+    printf '%-28s %5s ms %5s ms %6.2fx\n' "${f#./}" "$m" "$s" "$(echo "$s $m" | awk '{ print ($2 > 0 ? $1 / $2 : 0) }')"
   done
   exit 0
 fi
@@ -120,4 +120,5 @@ pages=$(find "$site/content" -name "*.md" ! -name "_index.md" | wc -l)
 echo "site: $site ($pages markdown pages); median of $runs runs, wall clock; $(nproc) cores"
 printf '%-7s %6s ms  (%s)\n' mdbook "$mdbook_ms" "$("$mdbook" --version)"
 printf '%-7s %6s ms  (seen build --no-cache)\n' seen "$seen_ms"
+echo "$seen_ms $mdbook_ms" | awk '{ printf "seen / mdbook: %.2fx\n", ($2 > 0 ? $1 / $2 : 0) }'
 echo "$cpu" | awk '{ printf "seen CPU: %.2f s user + %.2f s system over %.2f s wall = %.1f cores busy\n", $1, $2, $3, ($1 + $2) / ($3 > 0 ? $3 : 1) }'
